@@ -1,0 +1,214 @@
+//! Stage 2, assign: every address gets the finest area it counts in.
+//!
+//! Input: [`Availability`] (addresses with an area code or coordinates), an [`AreaSet`] and,
+//! for coordinates, an [`pip::AreaIndex`] of boundaries in RD New. Output: [`Assigned`], one area
+//! per address. Rejected: unknown area codes and points outside every polygon; the rows of such
+//! addresses (universe row and all record rows) become rejects, so rows still reconcile.
+
+pub mod crs;
+pub mod pip;
+
+use rayon::prelude::*;
+
+use crate::io::addresses::{Availability, Location};
+use crate::io::areas::{us_state_name, AreaTable};
+use crate::io::profile::{AreaScheme, XyCrs};
+use crate::io::reject::{Reject, RejectReason};
+
+/// No area: the address was rejected.
+pub const UNASSIGNED: u32 = u32::MAX;
+
+/// One finest-level area of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaInfo {
+    /// Normalised code (`GM0363`, `23029`).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Index into [`AreaSet::parents`], when the area rolls up.
+    pub parent: Option<u32>,
+}
+
+/// The areas figures are computed for, at three levels: finest, parent and total.
+#[derive(Debug, Clone)]
+pub struct AreaSet {
+    /// Level names, finest first (e.g. gemeente, provincie, nl).
+    pub levels: [&'static str; 3],
+    /// Finest areas, sorted by code.
+    pub areas: Vec<AreaInfo>,
+    /// Parent areas as (code, name), sorted by code.
+    pub parents: Vec<(String, String)>,
+    /// The total's (code, name), e.g. (`NL`, `Nederland`).
+    pub total: (String, String),
+}
+
+impl AreaSet {
+    /// Builds the set from an area table (NL): every gemeente in the table, with its provincie.
+    #[must_use]
+    pub fn from_table(scheme: AreaScheme, table: &AreaTable) -> AreaSet {
+        let parents: Vec<(String, String)> = table.parents.iter().map(|(c, n)| (c.clone(), n.clone())).collect();
+        let areas = table
+            .areas
+            .iter()
+            .map(|(code, e)| AreaInfo {
+                code: code.clone(),
+                name: e.name.clone(),
+                parent: parents.binary_search_by(|(c, _)| c.cmp(&e.parent)).ok().map(|k| k as u32),
+            })
+            .collect();
+        AreaSet { levels: scheme.levels(), areas, parents, total: total_of(scheme) }
+    }
+
+    /// Builds the set from the codes seen in the data (FCC counties, plain codes).
+    #[must_use]
+    pub fn from_codes(scheme: AreaScheme, codes: &[String]) -> AreaSet {
+        let mut sorted: Vec<String> = codes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        let mut parents: Vec<(String, String)> = Vec::new();
+        if scheme == AreaScheme::UsCounty {
+            parents = sorted
+                .iter()
+                .map(|c| (c[..2].to_string(), us_state_name(&c[..2]).unwrap_or(&c[..2]).to_string()))
+                .collect();
+            parents.dedup();
+        }
+        let areas = sorted
+            .into_iter()
+            .map(|code| {
+                let parent = if scheme == AreaScheme::UsCounty {
+                    parents.binary_search_by(|(p, _)| p.as_str().cmp(&code[..2])).ok().map(|k| k as u32)
+                } else {
+                    None
+                };
+                AreaInfo { name: code.clone(), code, parent }
+            })
+            .collect();
+        AreaSet { levels: scheme.levels(), areas, parents, total: total_of(scheme) }
+    }
+
+    /// The index of an area code, if it is in the set.
+    pub fn find(&self, code: &str) -> Option<u32> {
+        self.areas.binary_search_by(|a| a.code.as_str().cmp(code)).ok().map(|k| k as u32)
+    }
+}
+
+fn total_of(scheme: AreaScheme) -> (String, String) {
+    match scheme {
+        AreaScheme::Gemeente => ("NL".into(), "Nederland".into()),
+        AreaScheme::UsCounty => ("US".into(), "United States (input records)".into()),
+        AreaScheme::Plain => ("TOTAL".into(), "Total".into()),
+    }
+}
+
+/// The area of every address.
+#[derive(Debug, Clone, Default)]
+pub struct Assigned {
+    /// Area index per address, [`UNASSIGNED`] when rejected.
+    pub area: Vec<u32>,
+    /// Addresses located by point-in-polygon.
+    pub by_point: u64,
+    /// Addresses located by their area code.
+    pub by_code: u64,
+    /// Addresses rejected, by reason.
+    pub rejected_addresses: Vec<(u32, RejectReason, String)>,
+}
+
+/// Assigns each address of `av` to an area of `set`; points are located with `index`.
+///
+/// Runs in parallel; the result does not depend on the number of threads.
+#[must_use]
+pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) -> Assigned {
+    let code_to_area: Vec<Option<u32>> = av.codes.codes.iter().map(|c| set.find(c)).collect();
+    let crs = av.addresses.point_crs;
+    let result: Vec<Result<(u32, bool), (RejectReason, String)>> = av
+        .addresses
+        .location
+        .par_iter()
+        .map(|loc| match *loc {
+            Location::Area(c) => code_to_area[c as usize]
+                .map(|a| (a, false))
+                .ok_or_else(|| (RejectReason::UnknownArea, format!("area code {} is not in the area table", av.codes.codes[c as usize]))),
+            Location::Point { x, y } => {
+                let (rx, ry) = match crs {
+                    Some(XyCrs::Wgs84) => crs::wgs84_to_rd(x, y),
+                    _ => (x, y),
+                };
+                match index {
+                    None => Err((RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into())),
+                    Some(idx) => idx
+                        .locate(rx, ry)
+                        .map(|a| (a, true))
+                        .ok_or_else(|| (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon"))),
+                }
+            }
+        })
+        .collect();
+    let mut out = Assigned { area: Vec::with_capacity(result.len()), ..Assigned::default() };
+    for (k, r) in result.into_iter().enumerate() {
+        match r {
+            Ok((a, by_point)) => {
+                out.area.push(a);
+                if by_point {
+                    out.by_point += 1;
+                } else {
+                    out.by_code += 1;
+                }
+            }
+            Err((reason, detail)) => {
+                out.area.push(UNASSIGNED);
+                out.rejected_addresses.push((k as u32, reason, detail));
+            }
+        }
+    }
+    out
+}
+
+/// Turns the rejected addresses of `assigned` into row rejects on `av`: the address's universe
+/// row (or first record row) and every record of it, so that rows in = used + rejected holds.
+pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
+    if assigned.rejected_addresses.is_empty() {
+        return;
+    }
+    let mut why: Vec<Option<(RejectReason, &str)>> = vec![None; av.addresses.len()];
+    for (a, reason, detail) in &assigned.rejected_addresses {
+        why[*a as usize] = Some((*reason, detail.as_str()));
+    }
+    let mut new_rejects = Vec::new();
+    if let Some(counts) = av.universe_rows.as_mut() {
+        for (a, reason, detail) in &assigned.rejected_addresses {
+            counts.used -= 1;
+            *counts.rejected.entry(*reason).or_default() += 1;
+            new_rejects.push(Reject {
+                file: av.addresses.file.clone(),
+                row: av.addresses.first_row[*a as usize],
+                reason: *reason,
+                detail: detail.clone(),
+            });
+        }
+    }
+    let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
+    let r = &mut av.records;
+    let mut keep = 0;
+    for i in 0..r.address.len() {
+        if let Some((reason, detail)) = why[r.address[i] as usize] {
+            av.record_rows.used -= 1;
+            *av.record_rows.rejected.entry(reason).or_default() += 1;
+            new_rejects.push(Reject { file: records_file.clone(), row: r.row[i], reason, detail: detail.to_string() });
+            continue;
+        }
+        r.address[keep] = r.address[i];
+        r.down_mbps[keep] = r.down_mbps[i];
+        r.up_mbps[keep] = r.up_mbps[i];
+        r.technology[keep] = r.technology[i];
+        r.row[keep] = r.row[i];
+        keep += 1;
+    }
+    r.address.truncate(keep);
+    r.down_mbps.truncate(keep);
+    r.up_mbps.truncate(keep);
+    r.technology.truncate(keep);
+    r.row.truncate(keep);
+    av.rejects.extend(new_rejects);
+    av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+}

@@ -1,0 +1,103 @@
+//! `dekking fixed`: fixed-broadband coverage per area from address-level records.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::cli::{InputArgs, StderrProgress};
+use crate::io::policy::{is_date, Targets};
+use crate::measure::threshold::{default_thresholds, Threshold};
+use crate::pipeline::{run_fixed, FixedJob};
+use crate::report::{self, provenance::today, text, FixedReport};
+
+/// Options of `dekking fixed`.
+#[derive(Debug, Clone, Args)]
+pub struct FixedArgs {
+    /// Input files and column mapping.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Gemeente boundaries (GeoJSON, WGS84 or RD New) for records with x/y; default: built-in CBS 2023.
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
+    /// Gemeente → provincie table (CBS layout); default: built-in 2023 table.
+    #[arg(long, value_name = "FILE")]
+    pub provincies: Option<PathBuf>,
+    /// Threshold DOWN[/UP][@TECH,...] in Mbps (repeatable); default 30, 100 and 1000 down.
+    #[arg(long = "threshold", short = 't', value_name = "DOWN[/UP][@TECH]")]
+    pub thresholds: Vec<String>,
+    /// Targets file; default: the built-in seeds/targets.toml.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Output directory.
+    #[arg(long, short = 'o', default_value = "dekking-out")]
+    pub out: PathBuf,
+    /// Run date written into provenance (YYYY-MM-DD); default today. Fix it for byte-identical reruns.
+    #[arg(long)]
+    pub run_date: Option<String>,
+    /// Print only the headline.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl FixedArgs {
+    /// Builds the library job from the options.
+    ///
+    /// # Errors
+    /// Invalid thresholds, dates, profiles or targets.
+    pub fn job(&self) -> anyhow::Result<FixedJob> {
+        let thresholds = if self.thresholds.is_empty() {
+            default_thresholds()
+        } else {
+            self.thresholds.iter().map(|t| Threshold::parse(t)).collect::<Result<_, _>>()?
+        };
+        let run_date = self.run_date.clone().unwrap_or_else(today);
+        if !is_date(&run_date) {
+            anyhow::bail!("invalid --run-date `{run_date}`: expected YYYY-MM-DD");
+        }
+        Ok(FixedJob {
+            input: self.input.spec()?,
+            boundaries: self.boundaries.clone(),
+            areas: self.provincies.clone(),
+            thresholds,
+            targets: Targets::load(self.targets.as_deref())?,
+            run_date,
+        })
+    }
+}
+
+/// Prints the run's accounting, headline and table.
+pub fn print_summary(report: &FixedReport, quiet: bool) {
+    for (file, c) in &report.provenance.rows {
+        let by_reason: Vec<String> = c.rejected.iter().map(|(r, n)| format!("{} {n}", r.code())).collect();
+        eprintln!(
+            "{file}: rows in {} = used {} + rejected {}{}",
+            c.rows_in,
+            c.used,
+            c.rejected_total(),
+            if by_reason.is_empty() { String::new() } else { format!(" ({})", by_reason.join(", ")) }
+        );
+    }
+    for w in &report.provenance.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", text::headline(report));
+    if !quiet {
+        print!("{}", text::table(report));
+    }
+}
+
+/// Runs `dekking fixed`.
+///
+/// # Errors
+/// Any input, computation or output error.
+pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
+    let job = args.job()?;
+    let mut progress = StderrProgress { quiet: args.quiet };
+    let report = run_fixed(&job, &mut progress)?;
+    let written = report::write_fixed(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    print_summary(&report, args.quiet);
+    println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,120 @@
+//! The command-line layer: clap argument structs, one subcommand per file, and the shared
+//! input options. Only this layer and `main.rs` print.
+
+pub mod demo;
+pub mod fixed;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::Error;
+use crate::io::addresses::InputSpec;
+use crate::io::columns::Field;
+use crate::io::profile::Profile;
+use crate::progress::Progress;
+
+/// Broadband and spectrum coverage analytics per gemeente, provincie and country.
+#[derive(Debug, Parser)]
+#[command(name = "dekking", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fixed-broadband coverage per area from address-level availability records.
+    Fixed(fixed::FixedArgs),
+    /// Run everything on a synthetic Netherlands, or generate synthetic input files.
+    Demo(demo::DemoArgs),
+}
+
+/// Input options shared by every command that reads availability records.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Availability records: CSV (any of , ; tab |) or Parquet; one row per address × provider × technology.
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub input: PathBuf,
+    /// All addresses that count (served or not); default: the distinct addresses of --input.
+    #[arg(long, value_name = "FILE")]
+    pub universe: Option<PathBuf>,
+    /// Column profile: nl, fcc-bdc or generic.
+    #[arg(long, default_value = "nl")]
+    pub profile: String,
+    /// Map a canonical field to a column name, e.g. --column down_mbps=Download (repeatable).
+    #[arg(long = "column", value_name = "FIELD=NAME")]
+    pub columns: Vec<String>,
+    /// Force the CSV delimiter (one character, or `tab`); default: sniffed from the header.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Count addresses even when the input has a weight (households) column.
+    #[arg(long)]
+    pub unweighted: bool,
+}
+
+impl InputArgs {
+    /// Turns the options into a validated [`InputSpec`].
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for an unknown profile or field, or a bad delimiter.
+    pub fn spec(&self) -> Result<InputSpec, Error> {
+        let mut profile = Profile::built_in(&self.profile)?;
+        for c in &self.columns {
+            let (field, name) = c
+                .split_once('=')
+                .ok_or_else(|| Error::argument("column", c, "expected FIELD=NAME, e.g. down_mbps=Download"))?;
+            let field = Field::from_name(field).ok_or_else(|| {
+                let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+                Error::argument("column", c, format!("unknown field; expected one of {}", names.join(", ")))
+            })?;
+            profile.set_column(field, name.trim());
+        }
+        let delimiter = match self.delimiter.as_deref() {
+            None => None,
+            Some("tab" | "\\t") => Some(b'\t'),
+            Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+            Some(d) => return Err(Error::argument("delimiter", d, "expected one character or `tab`")),
+        };
+        Ok(InputSpec {
+            records: self.input.clone(),
+            universe: self.universe.clone(),
+            profile,
+            delimiter,
+            use_weights: !self.unweighted,
+        })
+    }
+}
+
+/// Progress on stderr, one line per stage, unless quiet.
+#[derive(Debug, Default)]
+pub struct StderrProgress {
+    /// Print nothing.
+    pub quiet: bool,
+}
+
+impl Progress for StderrProgress {
+    fn stage(&mut self, name: &str, total: Option<u64>) {
+        if !self.quiet {
+            match total {
+                Some(n) => eprintln!("dekking: {name} ({n})"),
+                None => eprintln!("dekking: {name}"),
+            }
+        }
+    }
+    fn advance(&mut self, _n: u64) {}
+}
+
+/// Runs the parsed command line.
+///
+/// # Errors
+/// Whatever the command fails with.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Fixed(args) => fixed::run(args),
+        Command::Demo(args) => demo::run(args),
+    }
+}

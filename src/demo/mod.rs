@@ -1,0 +1,144 @@
+//! The demo: a synthetic Netherlands on the real CBS 2023 gemeente map, and the files it writes.
+//!
+//! The addresses are synthetic: drawn by [`generate`] from CBS household counts, not real
+//! addresses. Their coverage is calibrated to published national figures.
+
+pub mod generate;
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::io::embedded::{gemeenten_2023, GEMEENTEN_2023};
+use crate::report::atomic;
+use generate::{address_id, SynthAddress, SynthRecord};
+
+/// A synthetic data set of one vintage.
+#[derive(Debug, Clone)]
+pub struct Synthetic {
+    /// Gemeente codes, indexed by [`SynthAddress::gemeente`].
+    pub codes: Vec<String>,
+    /// The addresses.
+    pub addresses: Vec<SynthAddress>,
+    /// Their records.
+    pub records: Vec<SynthRecord>,
+    /// The vintage year.
+    pub year: u16,
+}
+
+/// CBS urbanity class per gemeente code, from the built-in boundaries.
+fn urbanity() -> std::collections::BTreeMap<String, u8> {
+    let v: serde_json::Value = serde_json::from_str(GEMEENTEN_2023).unwrap_or_default();
+    let mut out = std::collections::BTreeMap::new();
+    for f in v["features"].as_array().into_iter().flatten() {
+        let p = &f["properties"];
+        if let (Some(code), Some(class)) = (p["gemeentecode"].as_str(), p["stedelijkheidAdressenPerKm2"].as_u64()) {
+            out.insert(code.to_string(), class as u8);
+        }
+    }
+    out
+}
+
+/// Generates a synthetic national data set: `scale` 1 ≈ 8.27 million addresses.
+///
+/// # Errors
+/// [`Error::Argument`] for a non-positive or huge scale or an unknown vintage.
+pub fn synthesize(scale: f64, seed: u64, year: u16) -> Result<Synthetic> {
+    if !(scale > 0.0 && scale <= 5.0) {
+        return Err(Error::argument("scale", &scale.to_string(), "expected a number in (0, 5]"));
+    }
+    let v = generate::vintage(year)?;
+    let b = gemeenten_2023()?;
+    let classes = urbanity();
+    let urb: Vec<Option<u8>> = b.areas.iter().map(|a| classes.get(&a.code).copied()).collect();
+    let addresses = generate::addresses(&b.areas, &urb, scale, seed);
+    let records = generate::records(&addresses, &v, seed);
+    Ok(Synthetic { codes: b.areas.iter().map(|a| a.code.clone()).collect(), addresses, records, year })
+}
+
+impl Synthetic {
+    fn ids(&self) -> Vec<String> {
+        let mut counters = vec![0usize; self.codes.len()];
+        self.addresses
+            .iter()
+            .map(|a| {
+                let g = a.gemeente as usize;
+                counters[g] += 1;
+                address_id(&self.codes[g], counters[g])
+            })
+            .collect()
+    }
+
+    /// Writes the records (`adres_id, x, y, download_mbps, upload_mbps, technologie`, `nl`
+    /// profile) as CSV with `;` or, for a `.parquet` path, as Parquet.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn write_records(&self, path: &Path) -> Result<()> {
+        let ids = self.ids();
+        let rec = &self.records;
+        let at = |r: &SynthRecord| &self.addresses[r.address as usize];
+        if is_parquet(path) {
+            let cols = vec![
+                Column::new("adres_id".into(), rec.iter().map(|r| ids[r.address as usize].clone()).collect::<Vec<_>>()),
+                Column::new("x".into(), rec.iter().map(|r| at(r).x).collect::<Vec<_>>()),
+                Column::new("y".into(), rec.iter().map(|r| at(r).y).collect::<Vec<_>>()),
+                Column::new("download_mbps".into(), rec.iter().map(|r| r.down_mbps).collect::<Vec<_>>()),
+                Column::new("upload_mbps".into(), rec.iter().map(|r| r.up_mbps).collect::<Vec<_>>()),
+                Column::new("technologie".into(), rec.iter().map(|r| r.technology.to_string()).collect::<Vec<_>>()),
+            ];
+            return write_parquet(path, cols);
+        }
+        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::with_capacity(rec.len() * 56));
+        let fail = |e: csv::Error| Error::io(path, std::io::Error::other(e));
+        w.write_record(["adres_id", "x", "y", "download_mbps", "upload_mbps", "technologie"]).map_err(fail)?;
+        for r in rec {
+            let a = at(r);
+            w.write_record([
+                ids[r.address as usize].as_str(),
+                &format!("{:.2}", a.x),
+                &format!("{:.2}", a.y),
+                &r.down_mbps.to_string(),
+                &r.up_mbps.to_string(),
+                r.technology,
+            ])
+            .map_err(fail)?;
+        }
+        atomic::write(path, &w.into_inner().map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?)
+    }
+
+    /// Writes the universe (`adres_id, x, y`): every address, served or not.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn write_universe(&self, path: &Path) -> Result<()> {
+        let ids = self.ids();
+        if is_parquet(path) {
+            let cols = vec![
+                Column::new("adres_id".into(), ids),
+                Column::new("x".into(), self.addresses.iter().map(|a| a.x).collect::<Vec<_>>()),
+                Column::new("y".into(), self.addresses.iter().map(|a| a.y).collect::<Vec<_>>()),
+            ];
+            return write_parquet(path, cols);
+        }
+        let mut text = String::with_capacity(self.addresses.len() * 36);
+        text.push_str("adres_id;x;y\n");
+        for (a, id) in self.addresses.iter().zip(&ids) {
+            text.push_str(&format!("{id};{:.2};{:.2}\n", a.x, a.y));
+        }
+        atomic::write(path, text.as_bytes())
+    }
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+fn write_parquet(path: &Path, cols: Vec<Column>) -> Result<()> {
+    let fail = |e: PolarsError| Error::io(path, std::io::Error::other(e.to_string()));
+    let mut df = DataFrame::new_infer_height(cols).map_err(fail)?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).finish(&mut df).map_err(fail)?;
+    atomic::write(path, &bytes)
+}

@@ -1,0 +1,214 @@
+//! Area boundaries from GeoJSON: gemeente polygons (CBS/PDOK) in WGS84 or RD New, returned in
+//! RD New metres, merged per area code and sorted by code.
+//!
+//! The CRS is taken from the FeatureCollection's `crs` member (`EPSG:28992` → RD New; `EPSG:4326`
+//! or `CRS84` → WGS84); without one, WGS84 is assumed unless the coordinates are clearly metres
+//! (|x| > 180 or |y| > 90), in which case RD New is assumed and a warning is returned.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geojson::{FeatureCollection, GeoJson, Value};
+use sha2::{Digest, Sha256};
+
+use crate::assign::crs::wgs84_to_rd;
+use crate::error::{Error, Result};
+use crate::io::addresses::SourceInfo;
+use crate::io::profile::AreaScheme;
+use crate::io::table::hex;
+
+/// Property names tried for the area code, in order.
+pub const CODE_KEYS: [&str; 6] = ["gemeentecode", "statcode", "GM_CODE", "code", "area_code", "GEOID"];
+/// Property names tried for the area name, in order.
+pub const NAME_KEYS: [&str; 6] = ["gemeentenaam", "statnaam", "GM_NAAM", "naam", "name", "area_name"];
+/// Property names tried for the number of households, in order.
+pub const HOUSEHOLD_KEYS: [&str; 2] = ["aantalHuishoudens", "households"];
+
+/// One area: all features with the same code, merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    /// Normalised area code (e.g. `GM0363`).
+    pub code: String,
+    /// Area name from the file.
+    pub name: String,
+    /// The shape in RD New metres.
+    pub shape: MultiPolygon<f64>,
+    /// Households from the file's properties, when present.
+    pub households: Option<f64>,
+}
+
+/// The boundaries of a run.
+#[derive(Debug, Clone)]
+pub struct Boundaries {
+    /// Areas sorted by code.
+    pub areas: Vec<Boundary>,
+    /// Provenance of the file.
+    pub source: SourceInfo,
+    /// The CRS the file was read in (`EPSG:28992` or `EPSG:4326`).
+    pub crs: &'static str,
+    /// Things a user should know (e.g. an assumed CRS).
+    pub warnings: Vec<String>,
+}
+
+/// Reads a boundaries GeoJSON file.
+///
+/// # Errors
+/// [`Error::Io`] when unreadable; [`Error::Geometry`] for invalid GeoJSON, an unsupported CRS, a
+/// feature without a usable code or a non-polygon geometry.
+pub fn load(path: &Path, scheme: AreaScheme) -> Result<Boundaries> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse(path, &text, scheme)
+}
+
+/// Parses boundaries from GeoJSON text (`path` names it in messages and provenance).
+///
+/// # Errors
+/// As [`load`].
+pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> {
+    let geojson: GeoJson = text
+        .parse()
+        .map_err(|e| Error::geometry(path, format!("not valid GeoJSON ({e}); export the layer as GeoJSON")))?;
+    let fc = FeatureCollection::try_from(geojson)
+        .map_err(|_| Error::geometry(path, "expected a FeatureCollection of (Multi)Polygons"))?;
+    let mut warnings = Vec::new();
+    let declared = fc
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+        .and_then(|c| c.pointer("/properties/name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    let rd = match declared.as_deref() {
+        Some(n) if n.contains("28992") => true,
+        Some(n) if n.contains("4326") || n.contains("CRS84") || n.contains("4258") => false,
+        Some(n) => {
+            return Err(Error::geometry(path, format!("unsupported CRS `{n}`: reproject to WGS84 (EPSG:4326) or RD New (EPSG:28992)")))
+        }
+        None => {
+            let projected = fc.features.iter().filter_map(|f| f.geometry.as_ref()).any(|g| first_coord(&g.value).is_some_and(|c| c[0].abs() > 180.0 || c[1].abs() > 90.0));
+            if projected {
+                warnings.push(format!("{}: no `crs` member but coordinates in metres; assuming RD New (EPSG:28992)", path.display()));
+            }
+            projected
+        }
+    };
+    let mut merged: BTreeMap<String, Boundary> = BTreeMap::new();
+    for (k, feature) in fc.features.iter().enumerate() {
+        let prop = |keys: &[&str]| keys.iter().find_map(|key| feature.property(key)).cloned();
+        let raw_code = prop(&CODE_KEYS).and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+        let Some(raw_code) = raw_code else {
+            return Err(Error::geometry(path, format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", "))));
+        };
+        let code = scheme.normalise(&raw_code).ok_or_else(|| {
+            Error::geometry(path, format!("feature {}: malformed area code {raw_code:?}", k + 1))
+        })?;
+        let name = prop(&NAME_KEYS).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| code.clone());
+        let households = prop(&HOUSEHOLD_KEYS).and_then(|v| v.as_f64()).filter(|h| *h >= 0.0);
+        let Some(geometry) = &feature.geometry else {
+            return Err(Error::geometry(path, format!("feature {} ({code}): no geometry", k + 1)));
+        };
+        let project = |c: &Vec<f64>| -> Coord<f64> {
+            if rd {
+                Coord { x: c[0], y: c[1] }
+            } else {
+                let (x, y) = wgs84_to_rd(c[0], c[1]);
+                Coord { x, y }
+            }
+        };
+        let ring = |r: &Vec<Vec<f64>>| LineString::from(r.iter().map(project).collect::<Vec<_>>());
+        let polygon = |rings: &Vec<Vec<Vec<f64>>>| -> Option<Polygon<f64>> {
+            let (outer, inner) = rings.split_first()?;
+            Some(Polygon::new(ring(outer), inner.iter().map(ring).collect()))
+        };
+        let parts: Vec<Polygon<f64>> = match &geometry.value {
+            Value::Polygon(rings) => polygon(rings).into_iter().collect(),
+            Value::MultiPolygon(polys) => polys.iter().filter_map(polygon).collect(),
+            other => {
+                return Err(Error::geometry(
+                    path,
+                    format!("feature {} ({code}): geometry is a {}, expected Polygon or MultiPolygon", k + 1, other.type_name()),
+                ))
+            }
+        };
+        let entry = merged.entry(code.clone()).or_insert_with(|| Boundary {
+            code,
+            name,
+            shape: MultiPolygon(Vec::new()),
+            households: None,
+        });
+        entry.shape.0.extend(parts);
+        if let Some(h) = households {
+            entry.households = Some(entry.households.unwrap_or(0.0) + h);
+        }
+    }
+    let source = SourceInfo {
+        role: "boundaries".into(),
+        path: path.display().to_string(),
+        sha256: hex(&Sha256::digest(text.as_bytes())),
+        rows: fc.features.len() as u64,
+        format: format!("geojson, {}", if rd { "EPSG:28992" } else { "EPSG:4326" }),
+        columns: Vec::new(),
+    };
+    Ok(Boundaries { areas: merged.into_values().collect(), source, crs: if rd { "EPSG:28992" } else { "EPSG:4326" }, warnings })
+}
+
+fn first_coord(v: &Value) -> Option<&Vec<f64>> {
+    match v {
+        Value::Polygon(r) => r.first()?.first(),
+        Value::MultiPolygon(p) => p.first()?.first()?.first(),
+        Value::Point(c) => Some(c),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"gemeentecode":"GM0002","gemeentenaam":"B"},
+       "geometry":{"type":"Polygon","coordinates":[[[5.0,52.0],[5.01,52.0],[5.01,52.01],[5.0,52.01],[5.0,52.0]]]}},
+      {"type":"Feature","properties":{"gemeentecode":"1","gemeentenaam":"A","aantalHuishoudens":10},
+       "geometry":{"type":"MultiPolygon","coordinates":[[[[5.1,52.0],[5.11,52.0],[5.11,52.01],[5.1,52.0]]]]}}]}"#;
+
+    #[test]
+    fn wgs84_features_become_sorted_rd_areas() {
+        let b = parse(Path::new("t.geojson"), TWO, AreaScheme::Gemeente).unwrap();
+        assert_eq!(b.crs, "EPSG:4326");
+        let codes: Vec<_> = b.areas.iter().map(|a| a.code.as_str()).collect();
+        assert_eq!(codes, ["GM0001", "GM0002"]);
+        assert_eq!(b.areas[0].households, Some(10.0));
+        // RD metres, around Utrecht.
+        let c = b.areas[1].shape.0[0].exterior().0[0];
+        assert!((130_000.0..160_000.0).contains(&c.x) && (440_000.0..460_000.0).contains(&c.y), "{c:?}");
+    }
+
+    #[test]
+    fn rd_crs_member_is_honoured_and_missing_crs_with_metres_warns() {
+        let rd = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[
+          {"type":"Feature","properties":{"code":"GM0001"},"geometry":{"type":"Polygon","coordinates":[[[0,300000],[10,300000],[10,300010],[0,300000]]]}}]}"#;
+        let b = parse(Path::new("rd.geojson"), rd, AreaScheme::Gemeente).unwrap();
+        assert_eq!(b.crs, "EPSG:28992");
+        assert!(b.warnings.is_empty());
+        let bare = rd.replace(r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"#, "");
+        let b = parse(Path::new("rd.geojson"), &bare, AreaScheme::Gemeente).unwrap();
+        assert_eq!(b.crs, "EPSG:28992");
+        assert_eq!(b.warnings.len(), 1);
+    }
+
+    #[test]
+    fn bad_files_name_the_feature() {
+        let e = parse(Path::new("x.geojson"), "{", AreaScheme::Gemeente).unwrap_err().to_string();
+        assert!(e.starts_with("x.geojson: not valid GeoJSON"), "{e}");
+        let point = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"GM1"},"geometry":{"type":"Point","coordinates":[5,52]}}]}"#;
+        let e = parse(Path::new("x.geojson"), point, AreaScheme::Gemeente).unwrap_err().to_string();
+        assert!(e.contains("feature 1 (GM0001): geometry is a Point"), "{e}");
+        let epsg = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[]}"#;
+        assert!(parse(Path::new("x.geojson"), epsg, AreaScheme::Gemeente).unwrap_err().to_string().contains("unsupported CRS"));
+    }
+}

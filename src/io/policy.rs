@@ -1,0 +1,150 @@
+//! Policy as data: the fixed-broadband targets in `seeds/targets.toml`, deserialised into typed
+//! structs with `deny_unknown_fields`, so a typo in a key is an error and not a silent default.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The targets file shipped with dekking, used when `--targets` is not given.
+pub const DEFAULT_TARGETS: &str = include_str!("../../seeds/targets.toml");
+
+/// A coverage target for fixed broadband.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedTarget {
+    /// Stable identifier, e.g. `adc-100mbps-2023`.
+    pub id: String,
+    /// One-line description.
+    pub title: String,
+    /// Required download speed, Mbps.
+    pub down_mbps: f64,
+    /// Required upload speed, Mbps (0 = none).
+    #[serde(default)]
+    pub up_mbps: f64,
+    /// Required share of the universe, percent (0–100).
+    pub share_pct: f64,
+    /// Date by which the target should be met, `YYYY-MM-DD`.
+    pub deadline: String,
+    /// Where the target applies (e.g. `NL`).
+    pub scope: String,
+    /// Where the target is stated.
+    pub source: String,
+}
+
+/// A published figure to compare measured shares with.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// Stable identifier.
+    pub id: String,
+    /// What was measured.
+    pub metric: String,
+    /// The download threshold it refers to, Mbps.
+    pub down_mbps: f64,
+    /// The published share, percent.
+    pub share_pct: f64,
+    /// The reference date, `YYYY-MM-DD`.
+    pub date: String,
+    /// `measurement`, `expectation` or `forecast`.
+    pub kind: String,
+    /// Where it was published.
+    pub source: String,
+}
+
+/// The contents of a targets file.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Fixed-broadband targets.
+    #[serde(default)]
+    pub fixed: Vec<FixedTarget>,
+    /// Published reference figures.
+    #[serde(default)]
+    pub reference: Vec<Reference>,
+}
+
+impl Targets {
+    /// Parses and validates a targets file (`path` names it in messages).
+    ///
+    /// # Errors
+    /// [`Error::Policy`] for invalid TOML, unknown keys, a percentage outside 0–100, a negative
+    /// speed, a malformed date or a duplicate id.
+    pub fn parse(path: &Path, text: &str) -> Result<Targets> {
+        let t: Targets = toml::from_str(text).map_err(|e| Error::Policy {
+            file: path.to_path_buf(),
+            key: e.span().map(|s| text[s].chars().take(40).collect()).unwrap_or_default(),
+            reason: e.message().to_string(),
+        })?;
+        let bad = |key: String, reason: String| Error::Policy { file: path.to_path_buf(), key, reason };
+        let mut ids = std::collections::BTreeSet::new();
+        for (k, f) in t.fixed.iter().enumerate() {
+            let key = |name: &str| format!("fixed[{k}].{name} ({})", f.id);
+            if !ids.insert(&f.id) {
+                return Err(bad(key("id"), "duplicate id".into()));
+            }
+            if !(0.0..=100.0).contains(&f.share_pct) {
+                return Err(bad(key("share_pct"), format!("{} is outside 0–100", f.share_pct)));
+            }
+            if !(f.down_mbps >= 0.0 && f.up_mbps >= 0.0) {
+                return Err(bad(key("down_mbps"), "speeds must be >= 0".into()));
+            }
+            if !is_date(&f.deadline) {
+                return Err(bad(key("deadline"), format!("{:?} is not a YYYY-MM-DD date", f.deadline)));
+            }
+        }
+        for (k, r) in t.reference.iter().enumerate() {
+            if !(0.0..=100.0).contains(&r.share_pct) || !is_date(&r.date) {
+                return Err(bad(format!("reference[{k}] ({})", r.id), "share_pct must be 0–100 and date YYYY-MM-DD".into()));
+            }
+        }
+        Ok(t)
+    }
+
+    /// Reads a targets file, or the built-in one when `path` is `None`.
+    ///
+    /// # Errors
+    /// As [`Targets::parse`], plus [`Error::Io`].
+    pub fn load(path: Option<&Path>) -> Result<Targets> {
+        match path {
+            None => Targets::parse(Path::new("seeds/targets.toml"), DEFAULT_TARGETS),
+            Some(p) => Targets::parse(p, &std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+        }
+    }
+}
+
+/// Whether `s` is a plausible `YYYY-MM-DD` date.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_targets_parse() {
+        let t = Targets::load(None).unwrap();
+        let adc = t.fixed.iter().find(|f| f.id == "adc-100mbps-2023").unwrap();
+        assert_eq!((adc.down_mbps, adc.share_pct), (100.0, 100.0));
+        assert!(t.reference.iter().any(|r| r.share_pct == 99.5));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        let base = "[[fixed]]\nid='a'\ntitle='t'\ndown_mbps=100\nshare_pct=100\ndeadline='2023-12-31'\nscope='NL'\nsource='s'\n";
+        assert!(Targets::parse(Path::new("t.toml"), base).is_ok());
+        let e = Targets::parse(Path::new("t.toml"), &format!("{base}colour='red'\n")).unwrap_err().to_string();
+        assert!(e.contains("unknown field"), "{e}");
+        let e = Targets::parse(Path::new("t.toml"), &base.replace("share_pct=100", "share_pct=101")).unwrap_err().to_string();
+        assert!(e.contains("outside 0–100"), "{e}");
+        let e = Targets::parse(Path::new("t.toml"), &base.replace("2023-12-31", "31-12-2023")).unwrap_err().to_string();
+        assert!(e.contains("deadline"), "{e}");
+    }
+}

@@ -1,0 +1,234 @@
+//! Input profiles: how the columns of a real file map onto the canonical [`Field`]s, which
+//! CRS its x/y are in, and how its area codes roll up.
+//!
+//! - `nl`: Dutch column names, RD New (EPSG:28992) x/y, gemeente → provincie → nl.
+//! - `fcc-bdc`: the US FCC Broadband Data Collection availability CSV; the county is the first
+//!   5 digits of `block_geoid` (zero-padded to 15), the state its first 2; county → state → us.
+//! - `generic`: the canonical names themselves; area codes used as given, area → total.
+//!
+//! Header names are matched case-insensitively after trimming; `--column FIELD=NAME` overrides.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::io::columns::Field;
+
+/// The coordinate reference system of x/y columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XyCrs {
+    /// RD New, EPSG:28992, metres.
+    RdNew,
+    /// WGS84 longitude/latitude in degrees (x = lon, y = lat).
+    Wgs84,
+}
+
+/// How area codes are read, normalised and rolled up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaScheme {
+    /// Dutch gemeenten (`GM0363`, `0363` and `363` are the same), rolled up to provincie and nl.
+    Gemeente,
+    /// US counties from a census block GEOID, rolled up to state and us.
+    UsCounty,
+    /// Codes used as given, rolled up to one total.
+    Plain,
+}
+
+impl AreaScheme {
+    /// The level names from finest to coarsest, e.g. `["gemeente", "provincie", "nl"]`.
+    pub fn levels(self) -> [&'static str; 3] {
+        match self {
+            AreaScheme::Gemeente => ["gemeente", "provincie", "nl"],
+            AreaScheme::UsCounty => ["county", "state", "us"],
+            AreaScheme::Plain => ["area", "group", "total"],
+        }
+    }
+
+    /// Normalises a raw area value to the code of the finest level, or `None` if it is malformed.
+    ///
+    /// ```
+    /// use dekking::io::profile::AreaScheme;
+    /// assert_eq!(AreaScheme::Gemeente.normalise("363").as_deref(), Some("GM0363"));
+    /// assert_eq!(AreaScheme::Gemeente.normalise("gm0014").as_deref(), Some("GM0014"));
+    /// assert_eq!(AreaScheme::UsCounty.normalise("230299555003028").as_deref(), Some("23029"));
+    /// assert_eq!(AreaScheme::UsCounty.normalise("10019555003028").as_deref(), Some("01001"));
+    /// assert_eq!(AreaScheme::Gemeente.normalise("GM12345"), None);
+    /// ```
+    #[must_use]
+    pub fn normalise(self, raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        match self {
+            AreaScheme::Gemeente => {
+                let digits = raw
+                    .strip_prefix("GM")
+                    .or_else(|| raw.strip_prefix("gm"))
+                    .or_else(|| raw.strip_prefix("Gm"))
+                    .unwrap_or(raw);
+                if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                Some(format!("GM{digits:0>4}"))
+            }
+            AreaScheme::UsCounty => {
+                if raw.is_empty() || raw.len() > 15 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let padded = format!("{raw:0>15}");
+                Some(padded[..5].to_string())
+            }
+            AreaScheme::Plain => (!raw.is_empty()).then(|| raw.to_string()),
+        }
+    }
+}
+
+/// A named mapping from real header names to canonical fields.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The profile name as given on the command line.
+    pub name: String,
+    /// Candidate header names per field, tried in order.
+    pub aliases: BTreeMap<Field, Vec<String>>,
+    /// The CRS of the `x`/`y` fields.
+    pub xy_crs: XyCrs,
+    /// How area codes are read and rolled up.
+    pub area: AreaScheme,
+}
+
+fn aliases(pairs: &[(Field, &[&str])]) -> BTreeMap<Field, Vec<String>> {
+    pairs.iter().map(|(f, names)| (*f, names.iter().map(|s| s.to_string()).collect())).collect()
+}
+
+impl Profile {
+    /// The names of the built-in profiles.
+    pub const BUILT_IN: [&'static str; 3] = ["nl", "fcc-bdc", "generic"];
+
+    /// Looks up a built-in profile by name.
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for an unknown name.
+    pub fn built_in(name: &str) -> Result<Profile> {
+        let p = match name {
+            "nl" => Profile {
+                name: "nl".into(),
+                aliases: aliases(&[
+                    (Field::AddressId, &["adres_id", "adresid", "bag_id", "adresseerbaarobject_id", "vbo_id", "address_id", "id"]),
+                    (Field::AreaCode, &["gemeentecode", "gemeente_code", "gm_code", "gemeente", "area_code"]),
+                    (Field::X, &["x", "rd_x", "x_rd", "xcoord"]),
+                    (Field::Y, &["y", "rd_y", "y_rd", "ycoord"]),
+                    (Field::Lon, &["lon", "lng", "longitude", "lengtegraad"]),
+                    (Field::Lat, &["lat", "latitude", "breedtegraad"]),
+                    (Field::DownMbps, &["download_mbps", "max_download_mbps", "download", "snelheid_down", "down_mbps"]),
+                    (Field::UpMbps, &["upload_mbps", "max_upload_mbps", "upload", "snelheid_up", "up_mbps"]),
+                    (Field::Technology, &["technologie", "technology", "techniek"]),
+                    (Field::Weight, &["huishoudens", "aantal_huishoudens", "weight", "gewicht"]),
+                    (Field::Postcode, &["postcode", "pc6", "pc4"]),
+                ]),
+                xy_crs: XyCrs::RdNew,
+                area: AreaScheme::Gemeente,
+            },
+            "fcc-bdc" => Profile {
+                name: "fcc-bdc".into(),
+                aliases: aliases(&[
+                    (Field::AddressId, &["location_id"]),
+                    (Field::AreaCode, &["block_geoid", "block_fips", "geoid"]),
+                    (Field::Lon, &["longitude"]),
+                    (Field::Lat, &["latitude"]),
+                    (Field::DownMbps, &["max_advertised_download_speed"]),
+                    (Field::UpMbps, &["max_advertised_upload_speed"]),
+                    (Field::Technology, &["technology"]),
+                ]),
+                xy_crs: XyCrs::Wgs84,
+                area: AreaScheme::UsCounty,
+            },
+            "generic" => Profile {
+                name: "generic".into(),
+                aliases: Field::ALL.iter().map(|f| (*f, vec![f.name().to_string()])).collect(),
+                xy_crs: XyCrs::RdNew,
+                area: AreaScheme::Plain,
+            },
+            other => {
+                return Err(Error::argument(
+                    "profile",
+                    other,
+                    format!("expected one of {}", Profile::BUILT_IN.join(", ")),
+                ))
+            }
+        };
+        Ok(p)
+    }
+
+    /// Replaces the aliases of `field` by exactly `column` (from `--column FIELD=NAME`).
+    pub fn set_column(&mut self, field: Field, column: &str) {
+        self.aliases.insert(field, vec![column.to_string()]);
+    }
+
+    /// Finds, for each field the profile knows, the index of its column in `header`.
+    ///
+    /// Fields without a matching header are absent from the result; callers decide which are
+    /// required.
+    #[must_use]
+    pub fn resolve(&self, header: &[String]) -> BTreeMap<Field, usize> {
+        let mut out = BTreeMap::new();
+        for (field, names) in &self.aliases {
+            let found = names.iter().find_map(|n| {
+                header.iter().position(|h| h.trim().eq_ignore_ascii_case(n.trim()))
+            });
+            if let Some(i) = found {
+                out.insert(*field, i);
+            }
+        }
+        out
+    }
+
+    /// The header names tried for `field`, for error messages.
+    pub fn looked_for(&self, field: Field) -> String {
+        self.aliases
+            .get(&field)
+            .map(|v| v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+            .unwrap_or_else(|| "nothing".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gemeente_codes_with_and_without_prefix() {
+        let s = AreaScheme::Gemeente;
+        assert_eq!(s.normalise("GM0363").as_deref(), Some("GM0363"));
+        assert_eq!(s.normalise(" 0363 ").as_deref(), Some("GM0363"));
+        assert_eq!(s.normalise("363").as_deref(), Some("GM0363"));
+        assert_eq!(s.normalise("14").as_deref(), Some("GM0014"));
+        assert_eq!(s.normalise(""), None);
+        assert_eq!(s.normalise("GM"), None);
+        assert_eq!(s.normalise("Amsterdam"), None);
+    }
+
+    #[test]
+    fn fcc_geoid_is_padded_before_taking_the_county() {
+        let s = AreaScheme::UsCounty;
+        assert_eq!(s.normalise("230299555003028").as_deref(), Some("23029"));
+        // A 14-digit GEOID lost its leading zero (state FIPS < 10).
+        assert_eq!(s.normalise("60371234001000").as_deref(), Some("06037"));
+        assert_eq!(s.normalise("23029A"), None);
+    }
+
+    #[test]
+    fn resolve_is_case_insensitive_and_override_wins() {
+        let mut p = Profile::built_in("nl").unwrap();
+        let header: Vec<String> =
+            ["Adres_ID", "GemeenteCode", "Download_Mbps", "speed_up"].iter().map(|s| s.to_string()).collect();
+        let r = p.resolve(&header);
+        assert_eq!(r[&Field::AddressId], 0);
+        assert_eq!(r[&Field::AreaCode], 1);
+        assert_eq!(r[&Field::DownMbps], 2);
+        assert!(!r.contains_key(&Field::UpMbps));
+        p.set_column(Field::UpMbps, "speed_up");
+        assert_eq!(p.resolve(&header)[&Field::UpMbps], 3);
+    }
+
+    #[test]
+    fn unknown_profile_is_an_error() {
+        assert!(Profile::built_in("xx").is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! Rejected rows: bad rows are data, not errors. Each keeps its source row and a reason, and
+//! the run reports rows in = rows used + rows rejected.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Why a row was not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// The address id is empty.
+    MissingAddressId,
+    /// A required speed is empty.
+    MissingSpeed,
+    /// A speed is not a finite number.
+    InvalidSpeed,
+    /// A speed is below zero.
+    NegativeSpeed,
+    /// A speed is above the plausible maximum ([`MAX_PLAUSIBLE_MBPS`]).
+    ImplausibleSpeed,
+    /// The weight is empty, not a number or negative.
+    InvalidWeight,
+    /// Neither an area code nor coordinates are given.
+    NoLocation,
+    /// A coordinate is not a finite number.
+    InvalidCoordinate,
+    /// The area code is malformed for the profile (e.g. `GM12345`).
+    BadAreaCode,
+    /// The area code is well-formed but not in the area table.
+    UnknownArea,
+    /// The point lies outside every area polygon.
+    OutsideAllAreas,
+    /// The record's address is not in the address universe file.
+    NotInUniverse,
+    /// The address id occurs more than once in the universe file.
+    DuplicateInUniverse,
+}
+
+/// The largest speed accepted, in Mbps (100 Gbit/s); larger values are taken for unit errors.
+pub const MAX_PLAUSIBLE_MBPS: f64 = 100_000.0;
+
+impl RejectReason {
+    /// The snake_case name written to `rejected.csv`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RejectReason::MissingAddressId => "missing_address_id",
+            RejectReason::MissingSpeed => "missing_speed",
+            RejectReason::InvalidSpeed => "invalid_speed",
+            RejectReason::NegativeSpeed => "negative_speed",
+            RejectReason::ImplausibleSpeed => "implausible_speed",
+            RejectReason::InvalidWeight => "invalid_weight",
+            RejectReason::NoLocation => "no_location",
+            RejectReason::InvalidCoordinate => "invalid_coordinate",
+            RejectReason::BadAreaCode => "bad_area_code",
+            RejectReason::UnknownArea => "unknown_area",
+            RejectReason::OutsideAllAreas => "outside_all_areas",
+            RejectReason::NotInUniverse => "not_in_universe",
+            RejectReason::DuplicateInUniverse => "duplicate_in_universe",
+        }
+    }
+}
+
+/// One rejected row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reject {
+    /// The input file's name as given.
+    pub file: String,
+    /// 1-based data row number in that file (the header is row 0; skipped banner lines are not counted).
+    pub row: u64,
+    /// Why it was rejected.
+    pub reason: RejectReason,
+    /// The offending field and value, for a person to read.
+    pub detail: String,
+}
+
+/// Row accounting for one input file: rows in = used + rejected.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RowCounts {
+    /// Data rows read.
+    pub rows_in: u64,
+    /// Rows that contributed to the figures.
+    pub used: u64,
+    /// Rows rejected, by reason.
+    pub rejected: BTreeMap<RejectReason, u64>,
+}
+
+impl RowCounts {
+    /// Total rejected rows.
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.values().sum()
+    }
+
+    /// Whether rows in = used + rejected.
+    pub fn reconciles(&self) -> bool {
+        self.rows_in == self.used + self.rejected_total()
+    }
+}

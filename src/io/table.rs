@@ -1,0 +1,391 @@
+//! Reading a delimited text or Parquet table into columns, the one place where files are opened.
+//!
+//! CSV handling: UTF-8 with or without BOM, falling back to Windows-1252 when the bytes are not
+//! UTF-8; the delimiter is sniffed from the header line (`,` `;` tab `|`) unless given; banner
+//! lines starting with `#` before the header are skipped; quoted fields may hold delimiters and
+//! newlines. Parquet is recognised by extension or by its `PAR1` magic. Parsing of the rows
+//! themselves is done by polars; values are returned as text or `f64` columns and validated
+//! by the caller, row by row.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The file format of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Delimited text.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+/// An opened input table: its bytes, header and how it was decoded.
+#[derive(Debug)]
+pub struct Table {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// CSV or Parquet.
+    pub format: Format,
+    /// SHA-256 of the file bytes as stored, lower-case hex.
+    pub sha256: String,
+    /// Column names in file order.
+    pub header: Vec<String>,
+    /// The text encoding found (`utf-8`, `utf-8 with BOM`, `windows-1252`), or `binary`.
+    pub encoding: &'static str,
+    /// The delimiter used (CSV only).
+    pub delimiter: Option<u8>,
+    /// Banner lines skipped before the header (CSV only).
+    pub skipped_lines: usize,
+    bytes: Vec<u8>,
+}
+
+/// What a column is wanted as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// Text (identifiers, codes).
+    Text,
+    /// A number, parsed per row so that bad values can be rejected with their row.
+    Number,
+}
+
+/// The values of one column, one entry per data row.
+#[derive(Debug, Clone)]
+pub enum Values {
+    /// Text values (CSV columns are always text).
+    Text(StringChunked),
+    /// Numeric values from a typed (Parquet) column.
+    Float(Float64Chunked),
+}
+
+/// Why a cell could not be read as a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumberError {
+    /// The cell is empty or null.
+    Missing,
+    /// The cell holds text that is not a finite number.
+    Invalid(String),
+}
+
+impl Values {
+    /// The text in row `i`, trimmed; `None` when null or empty.
+    pub fn text(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Values::Text(c) => c.get(i).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
+            Values::Float(c) => c.get(i).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
+        }
+    }
+
+    /// The number in row `i`.
+    ///
+    /// Accepts a decimal comma when the text has no dot and exactly one comma (Dutch exports).
+    ///
+    /// # Errors
+    /// [`NumberError`] for an empty cell or text that is not a finite number (NaN and ±inf included).
+    pub fn number(&self, i: usize) -> std::result::Result<f64, NumberError> {
+        match self {
+            Values::Float(c) => match c.get(i) {
+                None => Err(NumberError::Missing),
+                Some(v) if v.is_finite() => Ok(v),
+                Some(v) => Err(NumberError::Invalid(format!("{v}"))),
+            },
+            Values::Text(c) => match c.get(i).map(str::trim) {
+                None | Some("") => Err(NumberError::Missing),
+                Some(s) => parse_number(s).ok_or_else(|| NumberError::Invalid(s.to_string())),
+            },
+        }
+    }
+}
+
+/// Parses a finite decimal number, accepting one decimal comma in place of a dot.
+///
+/// ```
+/// use dekking::io::table::parse_number;
+/// assert_eq!(parse_number("100"), Some(100.0));
+/// assert_eq!(parse_number("0,2"), Some(0.2));
+/// assert_eq!(parse_number("NaN"), None);
+/// assert_eq!(parse_number("1,000,000"), None);
+/// ```
+#[must_use]
+pub fn parse_number(s: &str) -> Option<f64> {
+    let v = match s.parse::<f64>() {
+        Ok(v) => v,
+        Err(_) => {
+            if s.contains('.') || s.bytes().filter(|&b| b == b',').count() != 1 {
+                return None;
+            }
+            s.replacen(',', ".", 1).parse::<f64>().ok()?
+        }
+    };
+    v.is_finite().then_some(v)
+}
+
+impl Table {
+    /// Opens `path`, detects its format, encoding and delimiter, and reads its header.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read; [`Error::Table`] for an empty file, a file
+    /// without a header, or an unreadable Parquet footer.
+    pub fn open(path: &Path, delimiter: Option<u8>) -> Result<Table> {
+        let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Table::from_bytes(path, raw, delimiter)
+    }
+
+    /// Like [`Table::open`], for bytes already in memory (`path` is used in messages only).
+    ///
+    /// # Errors
+    /// As [`Table::open`].
+    pub fn from_bytes(path: &Path, raw: Vec<u8>, delimiter: Option<u8>) -> Result<Table> {
+        let sha256 = hex(&Sha256::digest(&raw));
+        let is_parquet = raw.starts_with(b"PAR1")
+            || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
+        if is_parquet {
+            return Table::parquet(path, raw, sha256);
+        }
+        let (bytes, encoding) = decode(raw);
+        let text = std::str::from_utf8(&bytes).expect("decode() always returns UTF-8");
+        let mut skipped_lines = 0;
+        let mut header_line = None;
+        for line in text.split('\n') {
+            let l = line.trim_end_matches('\r');
+            if l.trim_start().starts_with('#') || l.trim().is_empty() {
+                skipped_lines += 1;
+                continue;
+            }
+            header_line = Some(l);
+            break;
+        }
+        let Some(header_line) = header_line else {
+            return Err(Error::table(path, "the file is empty: expected a header line and data rows"));
+        };
+        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(header_line));
+        let header = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter)
+            .from_reader(header_line.as_bytes())
+            .records()
+            .next()
+            .and_then(|r| r.ok())
+            .map(|r| r.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        Ok(Table {
+            path: path.to_path_buf(),
+            format: Format::Csv,
+            sha256,
+            header,
+            encoding,
+            delimiter: Some(delimiter),
+            skipped_lines,
+            bytes,
+        })
+    }
+
+    fn parquet(path: &Path, raw: Vec<u8>, sha256: String) -> Result<Table> {
+        let mut reader = ParquetReader::new(Cursor::new(&raw));
+        let schema = reader.schema().map_err(|e| {
+            Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"))
+        })?;
+        let header = schema.iter_names().map(|n| n.to_string()).collect();
+        Ok(Table {
+            path: path.to_path_buf(),
+            format: Format::Parquet,
+            sha256,
+            header,
+            encoding: "binary",
+            delimiter: None,
+            skipped_lines: 0,
+            bytes: raw,
+        })
+    }
+
+    /// Reads the columns at the given header positions, in the order asked.
+    ///
+    /// # Errors
+    /// [`Error::Table`] when the rows cannot be parsed (e.g. a row with more fields than the
+    /// header) or a column name is duplicated.
+    pub fn read(&self, columns: &[(usize, Want)]) -> Result<Vec<Values>> {
+        let names: Vec<PlSmallStr> = columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect();
+        for (k, (i, _)) in columns.iter().enumerate() {
+            if let Some(j) = self.header.iter().position(|h| h == &self.header[*i]).filter(|j| j != i) {
+                return Err(Error::table(
+                    &self.path,
+                    format!("column name `{}` appears twice (columns {} and {}); rename one", names[k], j + 1, i + 1),
+                ));
+            }
+        }
+        let fail = |e: PolarsError| Error::table(&self.path, format!("cannot parse the table: {e}"));
+        let df = match self.format {
+            Format::Csv => {
+                let mut unique = names.clone();
+                unique.sort();
+                unique.dedup();
+                CsvReadOptions::default()
+                    .with_has_header(true)
+                    .with_skip_lines(self.skipped_lines)
+                    .with_infer_schema_length(Some(0))
+                    .with_columns(Some(Arc::from(unique)))
+                    .with_parse_options(
+                        CsvParseOptions::default()
+                            .with_separator(self.delimiter.unwrap_or(b','))
+                            .with_missing_is_null(true),
+                    )
+                    .into_reader_with_file_handle(Cursor::new(&self.bytes))
+                    .finish()
+                    .map_err(fail)?
+            }
+            Format::Parquet => {
+                let mut unique: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+                unique.sort();
+                unique.dedup();
+                ParquetReader::new(Cursor::new(&self.bytes)).with_columns(Some(unique)).finish().map_err(fail)?
+            }
+        };
+        columns
+            .iter()
+            .zip(&names)
+            .map(|((_, want), name)| {
+                let col = df.column(name).map_err(fail)?.rechunk();
+                let numeric = col.dtype().is_primitive_numeric();
+                let values = match (want, numeric) {
+                    (Want::Number, true) => Values::Float(col.cast(&DataType::Float64).map_err(fail)?.f64().map_err(fail)?.clone()),
+                    _ => Values::Text(col.cast(&DataType::String).map_err(fail)?.str().map_err(fail)?.clone()),
+                };
+                Ok(values)
+            })
+            .collect()
+    }
+
+    /// The number of data rows, by reading the narrowest column.
+    ///
+    /// # Errors
+    /// As [`Table::read`].
+    pub fn count_rows(&self) -> Result<usize> {
+        if self.header.is_empty() {
+            return Ok(0);
+        }
+        Ok(self.read(&[(0, Want::Text)])?.first().map_or(0, |v| match v {
+            Values::Text(c) => c.len(),
+            Values::Float(c) => c.len(),
+        }))
+    }
+}
+
+impl Values {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Text(c) => c.len(),
+            Values::Float(c) => c.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Strips a UTF-8 BOM, or transcodes Windows-1252 to UTF-8 when the bytes are not UTF-8.
+fn decode(mut raw: Vec<u8>) -> (Vec<u8>, &'static str) {
+    if raw.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        raw.drain(..3);
+        if std::str::from_utf8(&raw).is_ok() {
+            return (raw, "utf-8 with BOM");
+        }
+    } else if std::str::from_utf8(&raw).is_ok() {
+        return (raw, "utf-8");
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&raw);
+    (text.into_owned().into_bytes(), "windows-1252")
+}
+
+/// Picks the candidate delimiter that occurs most often outside quotes in the header line.
+fn sniff_delimiter(line: &str) -> u8 {
+    let mut counts = [0usize; 4];
+    const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(k) = CANDIDATES.iter().position(|&c| c == b) {
+                counts[k] += 1;
+            }
+        }
+    }
+    let best = (0..4).max_by_key(|&k| (counts[k], std::cmp::Reverse(k))).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        CANDIDATES[best]
+    }
+}
+
+/// Lower-case hex of a byte slice.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &[u8]) -> Table {
+        Table::from_bytes(Path::new("t.csv"), text.to_vec(), None).unwrap()
+    }
+
+    #[test]
+    fn sniffs_semicolons_and_tabs() {
+        assert_eq!(sniff_delimiter("a;b;c"), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter("\"x;y\",b,c"), b',');
+        assert_eq!(sniff_delimiter("single"), b',');
+    }
+
+    #[test]
+    fn reads_bom_and_cp1252() {
+        let t = table(b"\xEF\xBB\xBFid;naam\n1;a\n");
+        assert_eq!(t.header, vec!["id", "naam"]);
+        assert_eq!(t.encoding, "utf-8 with BOM");
+        let t = table(b"id,naam\n1,Fryslb\xe2n\n");
+        assert_eq!(t.encoding, "windows-1252");
+        let v = t.read(&[(1, Want::Text)]).unwrap();
+        assert_eq!(v[0].text(0).as_deref(), Some("Fryslbân"));
+    }
+
+    #[test]
+    fn quoted_commas_and_banner_lines() {
+        let t = table(b"# exported 2023\n\nid,brand,down\n1,\"Redzone Wireless, LLC\",100\n2,\"a\nb\",5\n");
+        assert_eq!(t.skipped_lines, 2);
+        let v = t.read(&[(1, Want::Text), (2, Want::Number)]).unwrap();
+        assert_eq!(v[0].text(0).as_deref(), Some("Redzone Wireless, LLC"));
+        assert_eq!(v[1].number(1), Ok(5.0));
+        assert_eq!(v[1].len(), 2);
+    }
+
+    #[test]
+    fn numbers_are_checked_per_cell() {
+        let t = table(b"id;down\n1;12,5\n2;\n3;abc\n4;NaN\n");
+        let v = t.read(&[(1, Want::Number)]).unwrap();
+        assert_eq!(v[0].number(0), Ok(12.5));
+        assert_eq!(v[0].number(1), Err(NumberError::Missing));
+        assert_eq!(v[0].number(2), Err(NumberError::Invalid("abc".into())));
+        assert!(matches!(v[0].number(3), Err(NumberError::Invalid(_))));
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(Table::from_bytes(Path::new("e.csv"), Vec::new(), None).is_err());
+        let t = table(b"id,down\n");
+        assert_eq!(t.count_rows().unwrap(), 0);
+    }
+}

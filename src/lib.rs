@@ -1,0 +1,26 @@
+//! # dekking
+//!
+//! Broadband and spectrum coverage analytics for the Dutch connectivity targets (and foreign data
+//! through input profiles). One pipeline, one module per stage, plain data between them:
+//!
+//! 1. [`io`] — read records, universe, boundaries, area tables and policy; reject bad rows.
+//! 2. [`assign`] — give every address its gemeente (by code, or point-in-polygon in RD New).
+//! 3. [`measure`] — count universe and covered per area × threshold.
+//! 4. [`judge`] — compare with the targets in `seeds/`.
+//! 5. [`report`] — write CSV, Parquet, JSON and text, with provenance.
+//!
+//! [`pipeline::run_fixed`] runs the five stages for fixed broadband; [`cli`] is the command line.
+#![warn(missing_docs)]
+
+pub mod assign;
+pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod io;
+pub mod judge;
+pub mod measure;
+pub mod pipeline;
+pub mod progress;
+pub mod report;
+
+pub use error::{Error, Result};

@@ -1,0 +1,23 @@
+//! `dekking` command line: parse, run, print one error line and pick the exit code.
+//!
+//! Exit codes: 0 = ran; 2 = error (bad input, bad arguments, unwritable output).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = dekking::cli::Cli::parse();
+    match dekking::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            let msg = err.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ");
+            let _ = writeln!(std::io::stderr(), "dekking: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

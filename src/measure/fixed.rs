@@ -1,0 +1,278 @@
+//! Fixed-broadband coverage: per area and threshold, the universe (all addresses that count,
+//! served or not) and the covered part (addresses with at least one record meeting the
+//! threshold), in addresses or households.
+//!
+//! Weights are summed as integer micro-units (weight × 10⁶, rounded), so totals are exact and
+//! the same whatever the order or number of threads.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::assign::{AreaSet, Assigned, UNASSIGNED};
+use crate::error::{Error, Result};
+use crate::io::addresses::Records;
+use crate::measure::threshold::Threshold;
+
+/// Micro-units per unit of weight.
+pub const MICRO: f64 = 1e6;
+
+/// The unit figures are counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// Each address counts 1.
+    Addresses,
+    /// Each address counts its weight (households).
+    Households,
+}
+
+impl Unit {
+    /// The unit's name as written in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Addresses => "addresses",
+            Unit::Households => "households",
+        }
+    }
+}
+
+/// The covered flags of each address: bit `t` set when a record of the address meets threshold `t`.
+///
+/// # Errors
+/// [`Error::Argument`] for more than 64 thresholds.
+pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Threshold]) -> Result<Vec<u64>> {
+    if thresholds.len() > 64 {
+        return Err(Error::argument("threshold", &thresholds.len().to_string(), "at most 64 thresholds per run"));
+    }
+    // Which technology indices each threshold allows.
+    let allowed: Vec<Option<Vec<bool>>> = thresholds
+        .iter()
+        .map(|t| {
+            t.technologies.as_ref().map(|set| records.technologies.iter().map(|name| set.iter().any(|s| s == name)).collect())
+        })
+        .collect();
+    let mut bits = vec![0u64; n_addresses];
+    for i in 0..records.address.len() {
+        let (d, u, tech) = (records.down_mbps[i], records.up_mbps[i], records.technology[i]);
+        let mut mask = 0u64;
+        for (k, t) in thresholds.iter().enumerate() {
+            let tech_ok = match &allowed[k] {
+                None => true,
+                Some(ok) => tech != u32::MAX && ok[tech as usize],
+            };
+            if d >= t.down_mbps && u >= t.up_mbps && tech_ok {
+                mask |= 1 << k;
+            }
+        }
+        bits[records.address[i] as usize] |= mask;
+    }
+    Ok(bits)
+}
+
+/// Counts for one area: universe and covered per threshold, in micro-units of the unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Number of addresses (whatever the unit).
+    pub addresses: u64,
+    /// Universe, micro-units.
+    pub universe: u64,
+    /// Covered per threshold, micro-units.
+    pub covered: Vec<u64>,
+}
+
+impl Counts {
+    fn new(n: usize) -> Counts {
+        Counts { addresses: 0, universe: 0, covered: vec![0; n] }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.addresses += other.addresses;
+        self.universe += other.universe;
+        for (a, b) in self.covered.iter_mut().zip(&other.covered) {
+            *a += b;
+        }
+    }
+}
+
+/// One figure: an area at a level, for one threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRow {
+    /// Level name (gemeente, provincie, nl, county, ...).
+    pub level: &'static str,
+    /// Area code.
+    pub area_code: String,
+    /// Area name.
+    pub area_name: String,
+    /// Index into [`Coverage::thresholds`].
+    pub threshold: usize,
+    /// Addresses in the universe (regardless of unit).
+    pub addresses: u64,
+    /// Universe in micro-units of [`Coverage::unit`].
+    pub universe_micro: u64,
+    /// Covered in micro-units of [`Coverage::unit`].
+    pub covered_micro: u64,
+}
+
+impl CoverageRow {
+    /// Covered / universe in 0–1; `None` when the universe is empty.
+    pub fn share(&self) -> Option<f64> {
+        (self.universe_micro > 0).then(|| self.covered_micro as f64 / self.universe_micro as f64)
+    }
+
+    /// Universe minus covered, micro-units.
+    pub fn short_micro(&self) -> u64 {
+        self.universe_micro - self.covered_micro
+    }
+}
+
+/// The coverage table of a run: rows ordered by level (finest first), area code, threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// The thresholds, in the order given.
+    pub thresholds: Vec<Threshold>,
+    /// The unit of universe and covered.
+    pub unit: Unit,
+    /// The rows.
+    pub rows: Vec<CoverageRow>,
+}
+
+/// Measures coverage per area at every level.
+///
+/// Every area of `set` gets rows, also those without addresses (universe 0, share `None`).
+#[must_use]
+pub fn measure(
+    set: &AreaSet,
+    assigned: &Assigned,
+    weights: &[f64],
+    bits: &[u64],
+    thresholds: &[Threshold],
+    unit: Unit,
+) -> Coverage {
+    let n = thresholds.len();
+    let per_area = (0..assigned.area.len())
+        .into_par_iter()
+        .fold(
+            || vec![Counts::new(n); set.areas.len()],
+            |mut acc, a| {
+                let area = assigned.area[a];
+                if area != UNASSIGNED {
+                    let c = &mut acc[area as usize];
+                    let w = match unit {
+                        Unit::Addresses => MICRO as u64,
+                        Unit::Households => (weights[a] * MICRO).round() as u64,
+                    };
+                    c.addresses += 1;
+                    c.universe += w;
+                    for (k, cov) in c.covered.iter_mut().enumerate() {
+                        if bits[a] >> k & 1 == 1 {
+                            *cov += w;
+                        }
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(
+            || vec![Counts::new(n); set.areas.len()],
+            |mut x, y| {
+                for (a, b) in x.iter_mut().zip(&y) {
+                    a.add(b);
+                }
+                x
+            },
+        );
+    let mut parents = vec![Counts::new(n); set.parents.len()];
+    let mut total = Counts::new(n);
+    for (info, c) in set.areas.iter().zip(&per_area) {
+        if let Some(p) = info.parent {
+            parents[p as usize].add(c);
+        }
+        total.add(c);
+    }
+    let mut rows = Vec::new();
+    let mut push = |level: &'static str, code: &str, name: &str, c: &Counts| {
+        for k in 0..n {
+            rows.push(CoverageRow {
+                level,
+                area_code: code.to_string(),
+                area_name: name.to_string(),
+                threshold: k,
+                addresses: c.addresses,
+                universe_micro: c.universe,
+                covered_micro: c.covered[k],
+            });
+        }
+    };
+    for (info, c) in set.areas.iter().zip(&per_area) {
+        push(set.levels[0], &info.code, &info.name, c);
+    }
+    for ((code, name), c) in set.parents.iter().zip(&parents) {
+        push(set.levels[1], code, name, c);
+    }
+    push(set.levels[2], &set.total.0, &set.total.1, &total);
+    Coverage { thresholds: thresholds.to_vec(), unit, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assign::AreaInfo;
+
+    fn records(rows: &[(u32, f64, f64)]) -> Records {
+        Records {
+            address: rows.iter().map(|r| r.0).collect(),
+            row: (1..=rows.len() as u64).collect(),
+            down_mbps: rows.iter().map(|r| r.1).collect(),
+            up_mbps: rows.iter().map(|r| r.2).collect(),
+            technology: vec![u32::MAX; rows.len()],
+            technologies: vec![],
+            has_up: true,
+        }
+    }
+
+    #[test]
+    fn any_single_record_must_meet_both_speeds() {
+        // Address 0: 200/10 and 50/50 -> meets 100/0 but not 100/20 (no single record has both).
+        // Address 1: 0/0 only. Address 2: no record at all. Address 3: exactly 100/20.
+        let r = records(&[(0, 200.0, 10.0), (0, 50.0, 50.0), (1, 0.0, 0.0), (3, 100.0, 20.0)]);
+        let t = [Threshold::down(100.0), Threshold::parse("100/20").unwrap(), Threshold::parse("0.2/0.2").unwrap()];
+        let bits = covered_bits(4, &r, &t).unwrap();
+        assert_eq!(bits, vec![0b101, 0b000, 0b000, 0b111]);
+    }
+
+    #[test]
+    fn technology_filter() {
+        let mut r = records(&[(0, 1000.0, 1000.0), (1, 1000.0, 50.0)]);
+        r.technologies = vec!["50".into(), "40".into()];
+        r.technology = vec![0, 1];
+        let t = [Threshold::parse("1000@50").unwrap(), Threshold::parse("1000@40,50").unwrap()];
+        assert_eq!(covered_bits(2, &r, &t).unwrap(), vec![0b11, 0b10]);
+    }
+
+    #[test]
+    fn roll_up_and_empty_area() {
+        let set = AreaSet {
+            levels: ["gemeente", "provincie", "nl"],
+            areas: vec![
+                AreaInfo { code: "GM0001".into(), name: "A".into(), parent: Some(0) },
+                AreaInfo { code: "GM0002".into(), name: "B".into(), parent: Some(0) },
+                AreaInfo { code: "GM0003".into(), name: "Empty".into(), parent: Some(0) },
+            ],
+            parents: vec![("PV20".into(), "G".into())],
+            total: ("NL".into(), "Nederland".into()),
+        };
+        let assigned = Assigned { area: vec![0, 0, 1, UNASSIGNED], ..Assigned::default() };
+        let bits = vec![1, 0, 1, 1];
+        let t = [Threshold::down(100.0)];
+        let c = measure(&set, &assigned, &[2.5, 1.0, 3.0, 9.0], &bits, &t, Unit::Households);
+        let by_code = |code: &str| c.rows.iter().find(|r| r.area_code == code).unwrap().clone();
+        assert_eq!(by_code("GM0001").universe_micro, 3_500_000);
+        assert_eq!(by_code("GM0001").covered_micro, 2_500_000);
+        assert_eq!(by_code("GM0003").share(), None);
+        assert_eq!(by_code("PV20").universe_micro, 6_500_000);
+        assert_eq!(by_code("NL").covered_micro, 5_500_000);
+        assert_eq!(by_code("NL").addresses, 3);
+        let c = measure(&set, &assigned, &[2.5, 1.0, 3.0, 9.0], &bits, &t, Unit::Addresses);
+        assert_eq!(c.rows.iter().find(|r| r.area_code == "NL").unwrap().short_micro(), 1_000_000);
+    }
+}

@@ -1,0 +1,153 @@
+//! The fixed-coverage pipeline end to end: io → assign → measure → judge → report data.
+
+use std::path::PathBuf;
+
+use crate::assign::{self, pip::AreaIndex, AreaSet};
+use crate::error::{Error, Result};
+use crate::io::addresses::{self, InputSpec, Location};
+use crate::io::areas::{load_gemeente_table, AreaTable};
+use crate::io::boundaries::{self, Boundaries};
+use crate::io::embedded;
+use crate::io::policy::Targets;
+use crate::io::profile::AreaScheme;
+use crate::judge::targets::judge;
+use crate::measure::fixed::{covered_bits, measure, Unit};
+use crate::measure::threshold::Threshold;
+use crate::progress::Progress;
+use crate::report::provenance::Provenance;
+use crate::report::FixedReport;
+
+/// Share of rejected rows above which a warning is raised.
+pub const REJECT_WARNING_SHARE: f64 = 0.05;
+
+/// A fixed-coverage job: the validated form of `dekking fixed`'s options.
+#[derive(Debug, Clone)]
+pub struct FixedJob {
+    /// Records, universe and column mapping.
+    pub input: InputSpec,
+    /// Boundaries for point-in-polygon; `None` = the built-in CBS 2023 map (for `nl`).
+    pub boundaries: Option<PathBuf>,
+    /// Gemeente → provincie table; `None` = the built-in 2023 table (for `nl`).
+    pub areas: Option<PathBuf>,
+    /// The thresholds, in output order.
+    pub thresholds: Vec<Threshold>,
+    /// The targets to judge against.
+    pub targets: Targets,
+    /// The run date written into provenance, `YYYY-MM-DD`.
+    pub run_date: String,
+}
+
+/// Runs the whole fixed-coverage pipeline.
+///
+/// # Errors
+/// Any [`Error`] from reading the inputs, or [`Error::Argument`] when a threshold needs an
+/// upload speed that the records do not have.
+pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
+    let scheme = job.input.profile.area;
+    progress.stage("read records", None);
+    let mut av = addresses::load(&job.input)?;
+    if !av.records.has_up {
+        if let Some(t) = job.thresholds.iter().find(|t| t.up_mbps > 0.0) {
+            return Err(Error::argument(
+                "threshold",
+                &t.to_string(),
+                format!("{} has no upload-speed column; map one with --column up_mbps=NAME or use a download-only threshold", job.input.records.display()),
+            ));
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut sources = av.sources.clone();
+
+    progress.stage("areas", None);
+    let set = match scheme {
+        AreaScheme::Gemeente => {
+            let table: AreaTable = match &job.areas {
+                Some(p) => load_gemeente_table(p)?,
+                None => embedded::gemeente_provincie_2023()?,
+            };
+            sources.extend(table.source.clone());
+            AreaSet::from_table(scheme, &table)
+        }
+        _ => AreaSet::from_codes(scheme, &av.codes.codes),
+    };
+    let needs_points = av.addresses.location.iter().any(|l| matches!(l, Location::Point { .. }));
+    let index = if needs_points || job.boundaries.is_some() {
+        let b: Boundaries = match &job.boundaries {
+            Some(p) => boundaries::load(p, scheme)?,
+            None if scheme == AreaScheme::Gemeente => embedded::gemeenten_2023()?,
+            None => {
+                return Err(Error::argument(
+                    "boundaries",
+                    "(none)",
+                    "the records have coordinates but no area codes; give --boundaries FILE",
+                ))
+            }
+        };
+        warnings.extend(b.warnings.iter().cloned());
+        let unknown: Vec<&str> = b.areas.iter().filter(|a| set.find(&a.code).is_none()).map(|a| a.code.as_str()).collect();
+        if !unknown.is_empty() {
+            warnings.push(format!("{}: {} area(s) not in the area table were ignored: {}", b.source.path, unknown.len(), unknown.join(", ")));
+        }
+        sources.push(b.source.clone());
+        Some(AreaIndex::new(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape)))))
+    } else {
+        None
+    };
+
+    progress.stage("assign", Some(av.addresses.len() as u64));
+    let assigned = assign::assign(&av, &set, index.as_ref());
+    assign::reject_unassigned(&mut av, &assigned);
+    progress.advance(av.addresses.len() as u64);
+
+    progress.stage("measure", None);
+    let bits = covered_bits(av.addresses.len(), &av.records, &job.thresholds)?;
+    let unit = if av.weighted { Unit::Households } else { Unit::Addresses };
+    let coverage = measure(&set, &assigned, &av.addresses.weight, &bits, &job.thresholds, unit);
+
+    progress.stage("judge", None);
+    let (verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
+
+    let mut rows = vec![(job.input.records.display().to_string(), av.record_rows.clone())];
+    if let (Some(u), Some(c)) = (&job.input.universe, &av.universe_rows) {
+        rows.insert(0, (u.display().to_string(), c.clone()));
+    }
+    for (file, c) in &rows {
+        let share = c.rejected_total() as f64 / c.rows_in.max(1) as f64;
+        if share > REJECT_WARNING_SHARE {
+            warnings.push(format!("{file}: {:.1} % of rows rejected (see rejected.csv)", share * 100.0));
+        }
+    }
+    if av.location_conflicts > 0 {
+        warnings.push(format!(
+            "{}: {} address(es) have records with different locations; the first record's location was used",
+            job.input.records.display(),
+            av.location_conflicts
+        ));
+    }
+    let universe = if av.universe_given {
+        format!("the address universe file {} (addresses without records count as unserved)", job.input.universe.as_ref().map(|p| p.display().to_string()).unwrap_or_default())
+    } else {
+        format!("the distinct addresses of the records file {} (no universe file given: addresses absent from it are not counted)", job.input.records.display())
+    };
+    let provenance = Provenance {
+        tool: "dekking",
+        version: env!("CARGO_PKG_VERSION"),
+        run_date: job.run_date.clone(),
+        profile: job.input.profile.name.clone(),
+        inputs: sources,
+        rows,
+        unit: unit.name().into(),
+        universe,
+        method: format!(
+            "An address is covered at a threshold when at least one of its records has download >= DOWN and upload >= UP \
+             (and a listed technology); addresses with no record or only 0/0 records stay in the universe as not covered. \
+             Share = covered / universe in {unit}. Addresses are located by area code, else by point-in-polygon in RD New \
+             (half-open border rule; overlaps go to the lowest code). {by_code} addresses located by code, {by_point} by point.",
+            unit = unit.name(),
+            by_code = assigned.by_code,
+            by_point = assigned.by_point,
+        ),
+        warnings,
+    };
+    Ok(FixedReport { provenance, coverage, verdicts, summaries, rejects: std::mem::take(&mut av.rejects) })
+}

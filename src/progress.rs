@@ -1,0 +1,18 @@
+//! Progress reporting through a trait the caller supplies: the library never prints.
+
+/// Receives progress from long-running stages.
+pub trait Progress {
+    /// A new stage starts; `total` is the amount of work in its own unit, when known.
+    fn stage(&mut self, name: &str, total: Option<u64>);
+    /// `n` more units of the current stage are done.
+    fn advance(&mut self, n: u64);
+}
+
+/// A [`Progress`] that ignores everything: for tests and library users.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&mut self, _name: &str, _total: Option<u64>) {}
+    fn advance(&mut self, _n: u64) {}
+}

@@ -1,0 +1,63 @@
+//! Stage 5, report: one writer per format, all taking the same [`FixedReport`].
+//!
+//! Input: coverage, verdicts and provenance. Output: `coverage.csv`, `coverage.parquet`,
+//! `coverage.json`, `rejected.csv` and a compact text table. Writes are atomic; the same inputs
+//! give the same bytes.
+
+pub mod atomic;
+pub mod csv;
+pub mod format;
+pub mod json;
+pub mod parquet;
+pub mod provenance;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::io::reject::Reject;
+use crate::judge::targets::{TargetSummary, Verdict};
+use crate::measure::fixed::Coverage;
+use provenance::Provenance;
+
+/// Everything a fixed-coverage run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixedReport {
+    /// How the figures were made.
+    pub provenance: Provenance,
+    /// The figures.
+    pub coverage: Coverage,
+    /// One verdict per coverage row.
+    pub verdicts: Vec<Verdict>,
+    /// Per judged threshold, the headline.
+    pub summaries: Vec<TargetSummary>,
+    /// Rejected rows.
+    #[serde(skip)]
+    pub rejects: Vec<Reject>,
+}
+
+/// The files a fixed-coverage run writes into its output directory.
+pub const FIXED_FILES: [&str; 4] = ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv"];
+
+/// Writes all outputs of `report` into `dir` (created if needed) and returns their paths.
+///
+/// # Errors
+/// [`Error::Io`] when the directory cannot be created or written.
+pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let outputs: [(&str, Vec<u8>); 4] = [
+        (FIXED_FILES[0], csv::coverage(report)?),
+        (FIXED_FILES[1], parquet::coverage(report)?),
+        (FIXED_FILES[2], json::coverage(report)?),
+        (FIXED_FILES[3], csv::rejects(&report.rejects)?),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in outputs {
+        let path = dir.join(name);
+        atomic::write(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
