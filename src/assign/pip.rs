@@ -7,8 +7,9 @@
 //! two polygons that share an edge compute the same crossing and a point *on* the shared edge
 //! belongs to exactly one of them: the one to its right (+x) on a slanted or vertical edge, the
 //! one above (+y) on a horizontal edge. Where polygons overlap (e.g. simplified boundaries), the
-//! candidate with the lowest area index — areas are sorted by code — wins. Holes and multi-part
-//! polygons follow from the even-odd rule over all rings.
+//! candidate with the lowest area index — areas are sorted by code — wins. Within one shape, each
+//! part is tested by the even-odd rule over its exterior and holes, and the shape contains a point
+//! when any part does (so overlapping parts, common in simplified files, count once).
 
 use geo::{BoundingRect, MultiPolygon};
 use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree};
@@ -18,6 +19,8 @@ use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree};
 pub struct PreparedPolygon {
     /// Edges as (x_low, y_low, x_high, y_high), lower-y endpoint first; horizontal edges dropped.
     edges: Vec<[f64; 4]>,
+    /// The polygon (part) each edge belongs to; edges are stored part by part.
+    part: Vec<u32>,
     /// Edge indices per band, as ranges into `band_edges`.
     bands: Vec<(u32, u32)>,
     band_edges: Vec<u32>,
@@ -33,7 +36,8 @@ impl PreparedPolygon {
     pub fn new(shape: &MultiPolygon<f64>) -> Option<PreparedPolygon> {
         let rect = shape.bounding_rect()?;
         let mut edges = Vec::new();
-        for poly in shape {
+        let mut part = Vec::new();
+        for (k, poly) in shape.iter().enumerate() {
             for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                 for line in ring.lines() {
                     let (a, b) = (line.start, line.end);
@@ -42,6 +46,7 @@ impl PreparedPolygon {
                     }
                     let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
                     edges.push([lo.x, lo.y, hi.x, hi.y]);
+                    part.push(k as u32);
                 }
             }
         }
@@ -68,6 +73,7 @@ impl PreparedPolygon {
         }
         Some(PreparedPolygon {
             edges,
+            part,
             bands,
             band_edges,
             y_min,
@@ -94,12 +100,23 @@ impl PreparedPolygon {
         }
         let band = (((y - self.y_min) / self.band_height) as usize).min(self.bands.len() - 1);
         let (start, end) = self.bands[band];
+        // Even-odd per part (exterior and its holes); inside the shape = inside any part, so
+        // parts that overlap (as simplified files have) still count once. Band lists keep the
+        // edges in part order, so a change of part closes the previous part's count.
+        let mut current = u32::MAX;
         let mut inside = false;
         for &k in &self.band_edges[start as usize..end as usize] {
             let [x0, y0, x1, y1] = self.edges[k as usize];
             // Half-open in y: the lower endpoint is in, the upper one out.
             if y < y0 || y >= y1 {
                 continue;
+            }
+            let part = self.part[k as usize];
+            if part != current {
+                if inside {
+                    return true;
+                }
+                current = part;
             }
             let x_cross = x0 + (y - y0) * (x1 - x0) / (y1 - y0);
             if x < x_cross {
@@ -223,6 +240,16 @@ mod tests {
         assert!(p.contains(50.0, 50.0), "on the island in the hole");
         assert!(p.contains(1005.0, 5.0), "in the far part");
         assert!(!p.contains(500.0, 5.0), "between the parts");
+    }
+
+    #[test]
+    fn overlapping_parts_of_one_shape_are_a_union() {
+        // As in the simplified CBS file for Goeree-Overflakkee: a small part inside a big one.
+        let shape = MultiPolygon(vec![square(0.0, 0.0, 100.0), square(40.0, 40.0, 10.0)]);
+        let p = PreparedPolygon::new(&shape).unwrap();
+        assert!(p.contains(45.0, 45.0));
+        assert!(p.contains(10.0, 10.0));
+        assert!(!p.contains(150.0, 45.0));
     }
 
     #[test]

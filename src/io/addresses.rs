@@ -195,6 +195,9 @@ fn open_columns(
     let mut wanted: Vec<(Field, usize, Want)> = Vec::new();
     let id = *found.get(&Field::AddressId).ok_or_else(|| missing(Field::AddressId))?;
     wanted.push((Field::AddressId, id, Want::Text));
+    if let Some(&(field, _)) = extra.iter().find(|(f, required)| *required && !found.contains_key(f)) {
+        return Err(missing(field));
+    }
     let mut xy_crs = None;
     if with_location {
         if let Some(&a) = found.get(&Field::AreaCode) {
@@ -209,12 +212,14 @@ fn open_columns(
             xy_crs = Some(XyCrs::Wgs84);
         }
         if !found.contains_key(&Field::AreaCode) && xy_crs.is_none() {
-            return Err(Error::MissingColumn {
-                file: table.path.clone(),
-                field: "area_code or x/y".into(),
-                profile: profile.name.clone(),
-                looked_for: format!("{}; or {} with {}", profile.looked_for(Field::AreaCode), profile.looked_for(Field::X), profile.looked_for(Field::Y)),
-            });
+            return Err(Error::table(
+                &table.path,
+                format!(
+                    "no location column (profile `{}`; looked for {} and for x/y or lon/lat); map one with --column area_code=NAME, or --column x=NAME --column y=NAME",
+                    profile.name,
+                    profile.looked_for(Field::AreaCode)
+                ),
+            ));
         }
         if use_weights {
             if let Some(&w) = found.get(&Field::Weight) {

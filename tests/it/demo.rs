@@ -1,0 +1,43 @@
+use crate::util::{cov, csv_rows, Workdir};
+
+#[test]
+fn demo_runs_and_states_that_its_data_is_synthetic() {
+    let wd = Workdir::new();
+    let out = wd.ok(&["demo", "--scale", "0.02", "--out", "d", "--run-date", "2024-01-01"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("SYNTHETIC"), "{stdout}");
+    assert!(stdout.contains("of addresses have >= 100 Mbps down"), "{stdout}");
+    let rows = csv_rows(&wd.read("d/coverage.csv"));
+    let nl = cov(&rows, "NL", "100/0");
+    let share: f64 = nl["share"].parse().unwrap();
+    assert!((share - 0.997).abs() < 0.0005, "2023 vintage calibrated to 99.7 %: {share}");
+    let universe: u64 = nl["universe"].parse().unwrap();
+    assert!((165_000..166_000).contains(&universe), "2 % of 8,270,244 households: {universe}");
+    // No synthetic point falls outside the map, and the gemeente figures add up to the total.
+    assert_eq!(csv_rows(&wd.read("d/rejected.csv")).len(), 0);
+    let sum: u64 = rows.iter().filter(|r| r["level"] == "gemeente" && r["threshold"] == "100/0").map(|r| r["covered"].parse::<u64>().unwrap()).sum();
+    assert_eq!(sum.to_string(), nl["covered"]);
+}
+
+#[test]
+fn generated_parquet_and_csv_give_identical_figures() {
+    let wd = Workdir::new();
+    for ext in ["csv", "parquet"] {
+        wd.ok(&["demo", "generate", "--scale", "0.005", "--seed", "9", "--vintage", "2019", "--out", &format!("r.{ext}"), "--universe", &format!("u.{ext}")]);
+        wd.ok(&["fixed", "-i", &format!("r.{ext}"), "--universe", &format!("u.{ext}"), "--out", ext, "--run-date", "2024-01-01", "-q"]);
+    }
+    assert_eq!(wd.read("csv/coverage.csv"), wd.read("parquet/coverage.csv"));
+    let rows = csv_rows(&wd.read("csv/coverage.csv"));
+    let share: f64 = cov(&rows, "NL", "100/0")["share"].parse().unwrap();
+    assert!((share - 0.97).abs() < 0.001, "2019 vintage calibrated to 97 %: {share}");
+}
+
+#[test]
+fn synthetic_points_are_assigned_to_the_gemeente_they_were_drawn_in() {
+    let s = dekking::demo::synthesize(0.01, 3, 2023).unwrap();
+    let b = dekking::io::embedded::gemeenten_2023().unwrap();
+    let idx = dekking::assign::pip::AreaIndex::new(b.areas.iter().enumerate().map(|(k, a)| (k as u32, &a.shape)));
+    let same = s.addresses.iter().filter(|a| idx.locate(a.x, a.y) == Some(a.gemeente)).count();
+    // Simplified neighbours overlap slightly; overlaps go to the lower code.
+    assert!(same as f64 / s.addresses.len() as f64 > 0.995, "{same} of {}", s.addresses.len());
+}

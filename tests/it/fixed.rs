@@ -1,0 +1,229 @@
+use crate::util::{cov, csv_rows, fixture, shared, Workdir};
+
+fn run_fixture(wd: &Workdir, extra: &[&str]) -> Vec<std::collections::BTreeMap<String, String>> {
+    let u = fixture("fixed/universe.csv");
+    let r = fixture("fixed/records.csv");
+    let mut args = vec![
+        "fixed", "-i", r.to_str().unwrap(), "--universe", u.to_str().unwrap(),
+        "-t", "100", "-t", "100/20", "-t", "30", "--out", "out", "--run-date", "2024-01-01",
+    ];
+    args.extend_from_slice(extra);
+    wd.ok(&args);
+    csv_rows(&wd.read("out/coverage.csv"))
+}
+
+/// Expected figures, worked out by hand from tests/fixtures/fixed/:
+/// valid universe A1..A6 (A6 has no record), A1 = 200/10 + 50/50 (meets 100/0 but no single
+/// record meets 100/20), A2 = 0/0 only, A3 = 100/20, A4 = 1000/1000, A5 = 30/3.
+#[test]
+fn hand_computed_addresses() {
+    let wd = Workdir::new();
+    let rows = run_fixture(&wd, &["--unweighted"]);
+    let get = |code: &str, t: &str, col: &str| cov(&rows, code, t)[col].clone();
+    assert_eq!(get("GM0014", "100/0", "universe"), "3");
+    assert_eq!(get("GM0014", "100/0", "covered"), "2");
+    assert_eq!(get("GM0014", "100/20", "covered"), "1");
+    assert_eq!(get("GM0014", "30/0", "covered"), "2");
+    assert_eq!(get("GM0034", "100/0", "covered"), "1");
+    assert_eq!(get("GM0034", "30/0", "covered"), "2");
+    assert_eq!(get("GM0034", "30/0", "short"), "1");
+    assert_eq!(get("PV20", "100/20", "covered"), "1");
+    assert_eq!(get("NL", "100/0", "universe"), "6");
+    assert_eq!(get("NL", "100/0", "covered"), "3");
+    assert_eq!(get("NL", "100/0", "share"), "0.500000");
+    assert_eq!(get("NL", "100/0", "short"), "3");
+    assert_eq!(get("NL", "100/0", "meets_target"), "no");
+    assert_eq!(get("NL", "100/0", "target_id"), "adc-100mbps-2023");
+    assert_eq!(get("NL", "100/20", "covered"), "2");
+    assert_eq!(get("NL", "30/0", "covered"), "4");
+    assert_eq!(get("NL", "30/0", "meets_target"), "", "no target at 30 Mbps");
+    assert_eq!(get("NL", "100/0", "unit"), "addresses");
+    // A gemeente without addresses: universe 0, no share, no verdict.
+    assert_eq!(get("GM0363", "100/0", "universe"), "0");
+    assert_eq!(get("GM0363", "100/0", "share"), "");
+    assert_eq!(get("GM0363", "100/0", "meets_target"), "");
+    assert_eq!(rows.len(), (342 + 12 + 1) * 3);
+}
+
+/// The same fixture weighted by `huishoudens`: A1=1, A2=2, A3=1, A4=1, A5=3, A6=1.
+#[test]
+fn hand_computed_households() {
+    let wd = Workdir::new();
+    let rows = run_fixture(&wd, &[]);
+    let get = |code: &str, t: &str, col: &str| cov(&rows, code, t)[col].clone();
+    assert_eq!(get("GM0014", "100/0", "universe"), "4");
+    assert_eq!(get("GM0014", "100/0", "covered"), "2");
+    assert_eq!(get("GM0034", "100/0", "universe"), "5");
+    assert_eq!(get("GM0034", "30/0", "covered"), "4");
+    assert_eq!(get("NL", "100/0", "universe"), "9");
+    assert_eq!(get("NL", "100/0", "covered"), "3");
+    assert_eq!(get("NL", "100/0", "share"), "0.333333");
+    assert_eq!(get("NL", "30/0", "covered"), "6");
+    assert_eq!(get("NL", "100/0", "unit"), "households");
+    assert_eq!(get("NL", "100/0", "addresses"), "6");
+}
+
+#[test]
+fn every_rejected_row_is_listed_with_its_reason() {
+    let wd = Workdir::new();
+    run_fixture(&wd, &[]);
+    let rejects = csv_rows(&wd.read("out/rejected.csv"));
+    let got: Vec<(String, String, String)> = rejects
+        .iter()
+        .map(|r| (r["file"].rsplit('/').next().unwrap().to_string(), r["row"].clone(), r["reason"].clone()))
+        .collect();
+    let want: Vec<(String, String, String)> = [
+        ("records.csv", "7", "not_in_universe"),
+        ("records.csv", "8", "invalid_speed"),
+        ("records.csv", "9", "negative_speed"),
+        ("records.csv", "10", "implausible_speed"),
+        ("records.csv", "11", "missing_speed"),
+        ("records.csv", "12", "unknown_area"),
+        ("universe.csv", "7", "duplicate_in_universe"),
+        ("universe.csv", "8", "unknown_area"),
+        ("universe.csv", "9", "no_location"),
+        ("universe.csv", "10", "missing_address_id"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    // Rows in = used + rejected, per file, in the provenance block.
+    let json: serde_json::Value = serde_json::from_str(&wd.read("out/coverage.json")).unwrap();
+    let rows = json["provenance"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        let c = &r[1];
+        let rejected: u64 = c["rejected"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+        assert_eq!(c["rows_in"].as_u64().unwrap(), c["used"].as_u64().unwrap() + rejected);
+        assert_eq!(rejected, if r[0].as_str().unwrap().ends_with("universe.csv") { 4 } else { 6 });
+    }
+}
+
+#[test]
+fn outputs_are_byte_identical_across_runs_and_thread_counts() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "generate", "--scale", "0.01", "--seed", "5", "--out", "r.csv", "--universe", "u.csv"]);
+    let run = |out: &str, threads: &str| {
+        let o = wd
+            .command(&["fixed", "-i", "r.csv", "--universe", "u.csv", "--out", out, "--run-date", "2024-01-01", "-q"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run("a", "1");
+    run("b", "2");
+    run("c", "2");
+    for f in ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv"] {
+        let a = std::fs::read(wd.path(&format!("a/{f}"))).unwrap();
+        assert_eq!(a, std::fs::read(wd.path(&format!("b/{f}"))).unwrap(), "{f}: 1 vs 2 threads");
+        assert_eq!(a, std::fs::read(wd.path(&format!("c/{f}"))).unwrap(), "{f}: rerun");
+    }
+}
+
+#[test]
+fn encodings_and_delimiters_give_the_same_figures() {
+    let wd = Workdir::new();
+    let base = "adres_id;gemeentecode;download_mbps;gemeente_naam\nA;GM0014;100;Groningen\nB;GM0080;50;Leeuwarden\n";
+    wd.write("utf8.csv", base);
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(base.replace(';', ",").as_bytes());
+    wd.write("bom.csv", bom);
+    // Windows-1252: "Fryslân" as 0xE2, and a tab delimiter.
+    let mut cp = b"adres_id\tgemeentecode\tdownload_mbps\tprovincie\n".to_vec();
+    cp.extend_from_slice(b"A\tGM0014\t100\tGroningen\nB\t80\t50\tFrysl\xe2n\n");
+    wd.write("cp1252.csv", cp);
+    let mut results = Vec::new();
+    for f in ["utf8.csv", "bom.csv", "cp1252.csv"] {
+        let out = format!("out-{f}");
+        wd.ok(&["fixed", "-i", f, "-t", "100", "--out", &out, "--run-date", "2024-01-01", "-q"]);
+        let rows = csv_rows(&wd.read(&format!("{out}/coverage.csv")));
+        results.push((cov(&rows, "NL", "100/0")["covered"].clone(), cov(&rows, "PV21", "100/0")["universe"].clone()));
+    }
+    assert_eq!(results, vec![("1".to_string(), "1".to_string()); 3]);
+}
+
+#[test]
+fn clear_errors_and_exit_code_2() {
+    let wd = Workdir::new();
+    wd.write("r.csv", "id;snelheid\n1;100\n");
+    let out = wd.run(&["fixed", "-i", "r.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("r.csv: missing column for `down_mbps`") && err.contains("--column down_mbps=NAME"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("dekking: error")).count(), 1);
+
+    wd.write("r2.csv", "adres_id;gemeentecode;download_mbps\n1;GM0014;100\n");
+    let out = wd.run(&["fixed", "-i", "r2.csv", "-t", "100/20"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no upload-speed column"));
+
+    let out = wd.run(&["fixed", "-i", "r2.csv", "--profile", "xx"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid profile `xx`"));
+
+    let out = wd.run(&["fixed", "-i", "r2.csv", "-t", "fast"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid threshold `fast`"));
+
+    let out = wd.run(&["fixed", "-i", "missing.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.csv"));
+
+    wd.write("empty.csv", "");
+    let out = wd.run(&["fixed", "-i", "empty.csv"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty.csv: the file is empty"));
+
+    wd.write("header.csv", "adres_id;gemeentecode;download_mbps\n");
+    let out = wd.run(&["fixed", "-i", "header.csv"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("header.csv: no usable rows (the file has a header but no data rows)"));
+}
+
+#[test]
+fn column_mapping_flags() {
+    let wd = Workdir::new();
+    wd.write("r.csv", "ID,Gem,Down,Up\n1,GM0014,100,20\n2,GM0014,50,5\n");
+    wd.ok(&[
+        "fixed", "-i", "r.csv", "--column", "address_id=ID", "--column", "area_code=Gem", "--column", "down_mbps=Down",
+        "--column", "up_mbps=Up", "-t", "100/20", "--out", "o", "-q",
+    ]);
+    let rows = csv_rows(&wd.read("o/coverage.csv"));
+    assert_eq!(cov(&rows, "GM0014", "100/20")["covered"], "1");
+    assert_eq!(cov(&rows, "GM0014", "100/20")["universe"], "2");
+}
+
+/// The FCC BDC Maine FTTP file, by county and state, against an independent stdlib-Python
+/// computation (tests/scripts/fcc_bdc_check.py).
+#[test]
+fn fcc_bdc_maine_matches_independent_computation() {
+    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv") else {
+        return;
+    };
+    let thresholds = ["0.2/0.2", "25/3", "100/20", "250/25", "1000/100"];
+    let wd = Workdir::new();
+    let mut args = vec!["fixed", "--profile", "fcc-bdc", "-i", file.to_str().unwrap(), "--out", "fcc", "-q"];
+    for t in &thresholds {
+        args.extend(["-t", t]);
+    }
+    wd.ok(&args);
+    let ours = csv_rows(&wd.read("fcc/coverage.csv"));
+    assert_eq!(ours.len(), (16 + 1 + 1) * thresholds.len(), "16 Maine counties, the state and the total");
+    assert_eq!(cov(&ours, "23", "0.2/0.2")["area_name"], "ME");
+    assert_eq!(cov(&ours, "US", "0.2/0.2")["universe"], "209141");
+    let rejected = csv_rows(&wd.read("fcc/rejected.csv"));
+    assert!(rejected.is_empty(), "{rejected:?}");
+
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/fcc_bdc_check.py");
+    let py = match std::process::Command::new("python3").arg(&script).arg(&file).args(thresholds).output() {
+        Ok(o) if o.status.success() => o,
+        _ => {
+            eprintln!("skipped the Python cross-check: python3 is not available");
+            return;
+        }
+    };
+    let theirs = csv_rows(&String::from_utf8(py.stdout).unwrap());
+    assert_eq!(theirs.len(), ours.len());
+    for t in &theirs {
+        let o = cov(&ours, &t["area_code"], &t["threshold"]);
+        assert_eq!((&o["universe"], &o["covered"]), (&t["universe"], &t["covered"]), "{t:?}");
+    }
+}

@@ -1,0 +1,81 @@
+//! A scratch directory per test and a runner for the built binary (after xsv's `workdir.rs`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh temporary directory that runs `dekking` inside it.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).expect("write fixture");
+        p
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// Runs the binary with `args` in this directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run dekking")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dekking"));
+        c.args(args).current_dir(self.dir.path());
+        c
+    }
+
+    /// Runs and asserts success, printing stderr in full otherwise.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert!(out.status.success(), "dekking {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+}
+
+/// The repository's fixture folder.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A file in `../shared/data`, or `None` (with a printed reason) when it is absent.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} not found (real data lives in ../shared/data beside the repository)", p.display());
+        None
+    }
+}
+
+/// The rows of a CSV as maps from column name to value.
+pub fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    rd.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+/// The row of `coverage.csv` for an area code and threshold label.
+pub fn cov<'a>(
+    rows: &'a [std::collections::BTreeMap<String, String>],
+    code: &str,
+    threshold: &str,
+) -> &'a std::collections::BTreeMap<String, String> {
+    rows.iter()
+        .find(|r| r["area_code"] == code && r["threshold"] == threshold)
+        .unwrap_or_else(|| panic!("no row {code} {threshold}"))
+}
