@@ -31,6 +31,8 @@ pub struct FixedJob {
     pub areas: Option<PathBuf>,
     /// The thresholds, in output order.
     pub thresholds: Vec<Threshold>,
+    /// The levels to report (e.g. `gemeente`, `provincie`, `nl`); empty = all three.
+    pub levels: Vec<String>,
     /// The targets to judge against.
     pub targets: Targets,
     /// The run date written into provenance, `YYYY-MM-DD`.
@@ -99,13 +101,24 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     assign::reject_unassigned(&mut av, &assigned);
     progress.advance(av.addresses.len() as u64);
 
-    progress.stage("measure", None);
+    progress.stage("measure", Some(av.records.address.len() as u64));
     let bits = covered_bits(av.addresses.len(), &av.records, &job.thresholds)?;
     let unit = if av.weighted { Unit::Households } else { Unit::Addresses };
     let coverage = measure(&set, &assigned, &av.addresses.weight, &bits, &job.thresholds, unit);
 
     progress.stage("judge", None);
-    let (verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
+    let (mut verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
+    let mut coverage = coverage;
+    if !job.levels.is_empty() {
+        if let Some(bad) = job.levels.iter().find(|l| !set.levels.contains(&l.as_str())) {
+            return Err(Error::argument("--by", bad, format!("profile `{}` has the levels {}", job.input.profile.name, set.levels.join(", "))));
+        }
+        let keep: Vec<bool> = coverage.rows.iter().map(|r| job.levels.iter().any(|l| l == r.level)).collect();
+        let mut it = keep.iter();
+        coverage.rows.retain(|_| *it.next().unwrap_or(&false));
+        let mut it = keep.iter();
+        verdicts.retain(|_| *it.next().unwrap_or(&false));
+    }
 
     let mut rows = vec![(job.input.records.display().to_string(), av.record_rows.clone())];
     if let (Some(u), Some(c)) = (&job.input.universe, &av.universe_rows) {

@@ -106,10 +106,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         boundaries: None,
         areas: None,
         thresholds: default_thresholds(),
+        levels: Vec::new(),
         targets: Targets::load(None)?,
         run_date: args.run_date.unwrap_or_else(today),
     };
-    let report = run_fixed(&job, &mut StderrProgress { quiet: args.quiet })?;
+    let report = run_fixed(&job, &mut StderrProgress::new(args.quiet))?;
     report::write_fixed(&report, &args.out)?;
     print_summary(&report, args.quiet);
     println!("outputs in {}/ (coverage.csv, coverage.parquet, coverage.json, rejected.csv)", args.out.display());

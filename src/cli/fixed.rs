@@ -27,6 +27,9 @@ pub struct FixedArgs {
     /// Threshold DOWN[/UP][@TECH,...] in Mbps (repeatable); default 30, 100 and 1000 down.
     #[arg(long = "threshold", short = 't', value_name = "DOWN[/UP][@TECH]")]
     pub thresholds: Vec<String>,
+    /// Level to report (repeatable): gemeente, provincie, nl (profile nl); county, state, us (fcc-bdc); default all.
+    #[arg(long = "by", value_name = "LEVEL")]
+    pub by: Vec<String>,
     /// Targets file; default: the built-in seeds/targets.toml.
     #[arg(long, value_name = "FILE")]
     pub targets: Option<PathBuf>,
@@ -61,6 +64,7 @@ impl FixedArgs {
             boundaries: self.boundaries.clone(),
             areas: self.provincies.clone(),
             thresholds,
+            levels: self.by.clone(),
             targets: Targets::load(self.targets.as_deref())?,
             run_date,
         })
@@ -94,7 +98,7 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 /// Any input, computation or output error.
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
-    let mut progress = StderrProgress { quiet: args.quiet };
+    let mut progress = StderrProgress::new(args.quiet);
     let report = run_fixed(&job, &mut progress)?;
     let written = report::write_fixed(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
     print_summary(&report, args.quiet);

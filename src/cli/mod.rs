@@ -89,19 +89,28 @@ impl InputArgs {
     }
 }
 
-/// Progress on stderr, one line per stage, unless quiet.
-#[derive(Debug, Default)]
+/// Progress on stderr, one line per stage with the seconds since the start, unless quiet.
+#[derive(Debug)]
 pub struct StderrProgress {
     /// Print nothing.
     pub quiet: bool,
+    start: std::time::Instant,
+}
+
+impl StderrProgress {
+    /// Starts the clock.
+    pub fn new(quiet: bool) -> StderrProgress {
+        StderrProgress { quiet, start: std::time::Instant::now() }
+    }
 }
 
 impl Progress for StderrProgress {
     fn stage(&mut self, name: &str, total: Option<u64>) {
         if !self.quiet {
+            let t = self.start.elapsed().as_secs_f64();
             match total {
-                Some(n) => eprintln!("dekking: {name} ({n})"),
-                None => eprintln!("dekking: {name}"),
+                Some(n) => eprintln!("dekking: [{t:6.2} s] {name} ({n})"),
+                None => eprintln!("dekking: [{t:6.2} s] {name}"),
             }
         }
     }

@@ -179,6 +179,20 @@ fn clear_errors_and_exit_code_2() {
 }
 
 #[test]
+fn by_level_limits_the_rows() {
+    let wd = Workdir::new();
+    let (u, r) = (fixture("fixed/universe.csv"), fixture("fixed/records.csv"));
+    let args = ["fixed", "-i", r.to_str().unwrap(), "--universe", u.to_str().unwrap(), "-t", "100", "--out", "o", "-q"];
+    wd.ok(&[&args[..], &["--by", "provincie", "--by", "nl"]].concat());
+    let rows = csv_rows(&wd.read("o/coverage.csv"));
+    assert_eq!(rows.len(), 13);
+    assert!(rows.iter().all(|r| r["level"] != "gemeente"));
+    let out = wd.run(&[&args[..], &["--by", "county"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has the levels gemeente, provincie, nl"));
+}
+
+#[test]
 fn column_mapping_flags() {
     let wd = Workdir::new();
     wd.write("r.csv", "ID,Gem,Down,Up\n1,GM0014,100,20\n2,GM0014,50,5\n");
@@ -200,7 +214,7 @@ fn fcc_bdc_maine_matches_independent_computation() {
     };
     let thresholds = ["0.2/0.2", "25/3", "100/20", "250/25", "1000/100"];
     let wd = Workdir::new();
-    let mut args = vec!["fixed", "--profile", "fcc-bdc", "-i", file.to_str().unwrap(), "--out", "fcc", "-q"];
+    let mut args = vec!["fixed", "--profile", "fcc-bdc", "-i", file.to_str().unwrap(), "--out", "fcc", "-q", "--by", "county", "--by", "state", "--by", "us"];
     for t in &thresholds {
         args.extend(["-t", t]);
     }
