@@ -14,6 +14,7 @@
 
 pub mod assign;
 pub mod cli;
+pub mod date;
 pub mod demo;
 pub mod error;
 pub mod io;

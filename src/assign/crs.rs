@@ -5,6 +5,9 @@
 //! Accuracy: tested against the 10,000 NSGI RDNAPTRANS™2018 self-validation points; inside the RD
 //! validity box the error is below 1 m (about 0.3 m typical), ample for assigning addresses and
 //! for areas at 100 m resolution. It is not the certified RDNAPTRANS™2018 procedure.
+//!
+//! Also ETRS89-LAEA Europe (EPSG:3035), the equal-area grid of INSPIRE and RTR coverage maps, by
+//! the ellipsoidal formulas of IOGP Guidance Note 7-2 (§3.4.3 Lambert Azimuthal Equal Area).
 
 /// RD x of the reference point (Amersfoort), metres.
 const X0: f64 = 155_000.0;
@@ -78,6 +81,84 @@ pub fn in_rd_box(x: f64, y: f64) -> bool {
     (-7_000.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y)
 }
 
+/// GRS80 semi-major axis, metres.
+const GRS80_A: f64 = 6_378_137.0;
+/// GRS80 flattening.
+const GRS80_F: f64 = 1.0 / 298.257_222_101;
+/// EPSG:3035 natural origin latitude and longitude, degrees; false easting and northing, metres.
+const LAEA_PHI0: f64 = 52.0;
+const LAEA_LAM0: f64 = 10.0;
+const LAEA_FE: f64 = 4_321_000.0;
+const LAEA_FN: f64 = 3_210_000.0;
+
+struct Laea {
+    e: f64,
+    e2: f64,
+    qp: f64,
+    rq: f64,
+    d: f64,
+    sin_b0: f64,
+    cos_b0: f64,
+}
+
+fn laea() -> Laea {
+    let e2 = GRS80_F * (2.0 - GRS80_F);
+    let e = e2.sqrt();
+    let q = |phi: f64| {
+        let s = phi.sin();
+        (1.0 - e2) * (s / (1.0 - e2 * s * s) - (1.0 / (2.0 * e)) * ((1.0 - e * s) / (1.0 + e * s)).ln())
+    };
+    let qp = q(std::f64::consts::FRAC_PI_2);
+    let phi0 = LAEA_PHI0.to_radians();
+    let b0 = (q(phi0) / qp).asin();
+    let rq = GRS80_A * (qp / 2.0).sqrt();
+    let d = GRS80_A * (phi0.cos() / (1.0 - e2 * phi0.sin().powi(2)).sqrt()) / (rq * b0.cos());
+    Laea { e, e2, qp, rq, d, sin_b0: b0.sin(), cos_b0: b0.cos() }
+}
+
+/// Converts ETRS89 longitude/latitude (degrees) to EPSG:3035 easting/northing (metres).
+///
+/// ```
+/// use dekking::assign::crs::lonlat_to_laea;
+/// // IOGP Guidance Note 7-2 example: 50°N 5°E -> E 3 962 799.45, N 2 999 718.85.
+/// let (e, n) = lonlat_to_laea(5.0, 50.0);
+/// assert!((e - 3_962_799.45).abs() < 0.01 && (n - 2_999_718.85).abs() < 0.01);
+/// ```
+#[must_use]
+pub fn lonlat_to_laea(lon: f64, lat: f64) -> (f64, f64) {
+    let p = laea();
+    let phi = lat.to_radians();
+    let s = phi.sin();
+    let q = (1.0 - p.e2) * (s / (1.0 - p.e2 * s * s) - (1.0 / (2.0 * p.e)) * ((1.0 - p.e * s) / (1.0 + p.e * s)).ln());
+    let beta = (q / p.qp).clamp(-1.0, 1.0).asin();
+    let dl = (lon - LAEA_LAM0).to_radians();
+    let b = p.rq * (2.0 / (1.0 + p.sin_b0 * beta.sin() + p.cos_b0 * beta.cos() * dl.cos())).sqrt();
+    let e = LAEA_FE + b * p.d * beta.cos() * dl.sin();
+    let n = LAEA_FN + (b / p.d) * (p.cos_b0 * beta.sin() - p.sin_b0 * beta.cos() * dl.cos());
+    (e, n)
+}
+
+/// Converts EPSG:3035 easting/northing (metres) to ETRS89 longitude/latitude (degrees).
+#[must_use]
+pub fn laea_to_lonlat(e: f64, n: f64) -> (f64, f64) {
+    let p = laea();
+    let (x, y) = ((e - LAEA_FE) / p.d, p.d * (n - LAEA_FN));
+    let rho = x.hypot(y);
+    if rho == 0.0 {
+        return (LAEA_LAM0, LAEA_PHI0);
+    }
+    let c = 2.0 * (rho / (2.0 * p.rq)).asin();
+    let beta = (c.cos() * p.sin_b0 + (p.d * (n - LAEA_FN) * c.sin() * p.cos_b0) / rho).asin();
+    let lam = LAEA_LAM0.to_radians()
+        + ((e - LAEA_FE) * c.sin()).atan2(p.d * rho * p.cos_b0 * c.cos() - p.d * p.d * (n - LAEA_FN) * p.sin_b0 * c.sin());
+    let (e2, e4, e6) = (p.e2, p.e2 * p.e2, p.e2 * p.e2 * p.e2);
+    let phi = beta
+        + (e2 / 3.0 + 31.0 * e4 / 180.0 + 517.0 * e6 / 5040.0) * (2.0 * beta).sin()
+        + (23.0 * e4 / 360.0 + 251.0 * e6 / 3780.0) * (4.0 * beta).sin()
+        + (761.0 * e6 / 45_360.0) * (6.0 * beta).sin();
+    (lam.to_degrees(), phi.to_degrees())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +176,21 @@ mod tests {
             let (x2, y2) = wgs84_to_rd(lon, lat);
             assert!((x - x2).abs() < 0.5 && (y - y2).abs() < 0.5, "{x},{y} -> {x2},{y2}");
         }
+    }
+
+    #[test]
+    fn laea_round_trip_and_rtr_anchors() {
+        for &(lon, lat) in &[(5.0, 50.0), (15.4382, 47.0709), (4.9, 52.37), (-8.0, 40.0), (25.0, 65.0)] {
+            let (e, n) = lonlat_to_laea(lon, lat);
+            let (lo, la) = laea_to_lonlat(e, n);
+            assert!((lo - lon).abs() < 1e-8 && (la - lat).abs() < 1e-8, "{lon},{lat}: {lo} {la}");
+        }
+        // Graz Hauptplatz projects into cell 100mN26770E47339 (checked with PROJ, see the RTR provenance).
+        let (e, n) = lonlat_to_laea(15.4382, 47.0709);
+        assert_eq!(((e / 100.0).floor(), (n / 100.0).floor()), (47_339.0, 26_770.0));
+        // The south-west corner of cell 100mN26593E47365 is 46.9096 N, 15.4547 E.
+        let (lon, lat) = laea_to_lonlat(4_736_500.0, 2_659_300.0);
+        assert!((lat - 46.9096).abs() < 1e-4 && (lon - 15.4547).abs() < 1e-4, "{lat} {lon}");
     }
 
     #[test]

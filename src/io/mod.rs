@@ -11,6 +11,8 @@ pub mod areas;
 pub mod boundaries;
 pub mod columns;
 pub mod embedded;
+pub mod grids;
+pub mod licence;
 pub mod policy;
 pub mod profile;
 pub mod reject;

@@ -114,14 +114,9 @@ impl Targets {
     }
 }
 
-/// Whether `s` is a plausible `YYYY-MM-DD` date.
+/// Whether `s` is a valid `YYYY-MM-DD` date.
 pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+    crate::date::Date::parse(s).is_some()
 }
 
 #[cfg(test)]

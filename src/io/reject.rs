@@ -35,6 +35,12 @@ pub enum RejectReason {
     NotInUniverse,
     /// The address id occurs more than once in the universe file.
     DuplicateInUniverse,
+    /// A grid cell given twice.
+    DuplicateCell,
+    /// A drive-test attempt outside the licence period.
+    OutsideLicencePeriod,
+    /// A drive-test attempt for an operator the licence does not name.
+    UnknownOperator,
 }
 
 /// The largest speed accepted, in Mbps (100 Gbit/s); larger values are taken for unit errors.
@@ -57,6 +63,9 @@ impl RejectReason {
             RejectReason::OutsideAllAreas => "outside_all_areas",
             RejectReason::NotInUniverse => "not_in_universe",
             RejectReason::DuplicateInUniverse => "duplicate_in_universe",
+            RejectReason::DuplicateCell => "duplicate_cell",
+            RejectReason::OutsideLicencePeriod => "outside_licence_period",
+            RejectReason::UnknownOperator => "unknown_operator",
         }
     }
 }

@@ -3,5 +3,6 @@
 //! Input: assigned addresses and their records. Output: a [`fixed::Coverage`] table of plain
 //! counts; no judgement and no formatting happens here.
 
+pub mod cell_fraction;
 pub mod fixed;
 pub mod threshold;

@@ -1,0 +1,492 @@
+//! Coverage grids: predicted outdoor download speed per square cell, in Mbps.
+//!
+//! Formats:
+//! - GeoTIFF: one band, square cells, georeferenced by ModelPixelScale + ModelTiepoint; the CRS
+//!   from the GeoKeyDirectory (EPSG:28992 or EPSG:3035), else `--grid-crs`; GDAL_NODATA honoured.
+//! - CSV of cell centres: `x`, `y` (metres, in `--grid-crs`, default RD New) and `dl_mbps`; the cell
+//!   size is given or inferred from the spacing, and every cell must sit on one common lattice.
+//! - INSPIRE / RTR cell-code CSV: `raster` such as `100mN26593E47365` (EPSG:3035, the code gives
+//!   the south-west corner / 100 m) with speeds in bit/s (`dl_normal`, or `--rtr-speed dl_max`).
+//!
+//! Cells absent from a CSV and nodata cells are NaN: they count as not covered and are reported
+//! as "no data" area. Bad rows are rejected with their row number.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::io::addresses::SourceInfo;
+use crate::io::reject::{Reject, RejectReason, RowCounts};
+use crate::io::table::{NumberError, Table, Want};
+use crate::measure::cell_fraction::GridSpec;
+
+/// The CRS of a grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GridCrs {
+    /// RD New, EPSG:28992.
+    #[serde(rename = "EPSG:28992")]
+    RdNew,
+    /// ETRS89-LAEA Europe, EPSG:3035.
+    #[serde(rename = "EPSG:3035")]
+    Laea,
+}
+
+impl GridCrs {
+    /// Parses `28992`, `EPSG:28992`, `rd`, `3035`, `EPSG:3035`, `laea`.
+    pub fn parse(s: &str) -> Option<GridCrs> {
+        match s.trim().to_ascii_lowercase().trim_start_matches("epsg:") {
+            "28992" | "rd" | "rdnew" => Some(GridCrs::RdNew),
+            "3035" | "laea" => Some(GridCrs::Laea),
+            _ => None,
+        }
+    }
+
+    /// `EPSG:28992` or `EPSG:3035`.
+    pub fn name(self) -> &'static str {
+        match self {
+            GridCrs::RdNew => "EPSG:28992",
+            GridCrs::Laea => "EPSG:3035",
+        }
+    }
+}
+
+/// A loaded coverage grid.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// Geometry of the lattice.
+    pub spec: GridSpec,
+    /// Its CRS.
+    pub crs: GridCrs,
+    /// Speed per cell in Mbps, row-major from the southernmost row; NaN = no data.
+    pub mbps: Vec<f32>,
+    /// Provenance.
+    pub source: SourceInfo,
+    /// Row accounting (CSV inputs; for GeoTIFF rows = cells).
+    pub rows: RowCounts,
+    /// Rejected rows.
+    pub rejects: Vec<Reject>,
+}
+
+impl Grid {
+    /// The speed of cell (`row`, `col`), Mbps (NaN = no data).
+    #[inline]
+    pub fn get(&self, row: usize, col: usize) -> f32 {
+        self.mbps[row * self.spec.cols + col]
+    }
+}
+
+/// How to read a grid file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridOptions {
+    /// CRS of CSV x/y, and of GeoTIFFs without GeoKeys.
+    pub crs: GridCrs,
+    /// Cell size in metres for x/y CSVs; inferred when `None`.
+    pub cell_size: Option<f64>,
+    /// Use `dl_max` instead of `dl_normal` for RTR files.
+    pub rtr_max: bool,
+}
+
+impl Default for GridOptions {
+    fn default() -> GridOptions {
+        GridOptions { crs: GridCrs::RdNew, cell_size: None, rtr_max: false }
+    }
+}
+
+/// Reads a grid file in any supported format.
+///
+/// # Errors
+/// [`Error::Io`], or [`Error::Table`] for a file that is not a usable grid (no georeference,
+/// non-square or mixed cell sizes, missing columns, no usable cell).
+pub fn load(path: &Path, opts: &GridOptions) -> Result<Grid> {
+    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if raw.starts_with(b"II*\0") || raw.starts_with(b"MM\0*") || raw.starts_with(b"II+\0") || raw.starts_with(b"MM\0+") {
+        return geotiff(path, &raw, opts);
+    }
+    let table = Table::from_bytes(path, raw, None)?;
+    let has = |name: &str| table.header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    if let Some(raster) = has("raster") {
+        return rtr(&table, raster, opts);
+    }
+    xy_csv(&table, opts)
+}
+
+/// Parses an INSPIRE grid code `100mN26593E47365` (or `CRS3035RES100mN2659300E4736500`) into
+/// (cell size, south-west easting, south-west northing), metres.
+///
+/// ```
+/// use dekking::io::grids::parse_cell_code;
+/// assert_eq!(parse_cell_code("100mN26593E47365"), Some((100.0, 4_736_500.0, 2_659_300.0)));
+/// assert_eq!(parse_cell_code("CRS3035RES100mN2659300E4736500"), Some((100.0, 4_736_500.0, 2_659_300.0)));
+/// assert_eq!(parse_cell_code("1kmN2659E4736"), Some((1000.0, 4_736_000.0, 2_659_000.0)));
+/// assert_eq!(parse_cell_code("100mX1E2"), None);
+/// ```
+#[must_use]
+pub fn parse_cell_code(code: &str) -> Option<(f64, f64, f64)> {
+    let c = code.trim();
+    let (full, c) = match c.strip_prefix("CRS3035RES") {
+        Some(rest) => (true, rest),
+        None => (false, c),
+    };
+    let (size, rest) = if let Some(i) = c.find("km") {
+        (c[..i].parse::<f64>().ok()? * 1000.0, &c[i + 2..])
+    } else {
+        let i = c.find('m')?;
+        (c[..i].parse::<f64>().ok()?, &c[i + 1..])
+    };
+    let rest = rest.strip_prefix('N')?;
+    let e_at = rest.find('E')?;
+    let (n, e) = (rest[..e_at].parse::<f64>().ok()?, rest[e_at + 1..].parse::<f64>().ok()?);
+    if !(size > 0.0) {
+        return None;
+    }
+    let unit = if full { 1.0 } else { size };
+    Some((size, e * unit, n * unit))
+}
+
+/// Builds a grid from cells given by south-west corner, rejecting duplicates and misaligned ones.
+struct Lattice {
+    cells: Vec<(f64, f64, f32, u64)>,
+}
+
+impl Lattice {
+    fn build(self, table: &Table, cell: f64, crs: GridCrs, mut counts: RowCounts, mut rejects: Vec<Reject>, file: &str) -> Result<Grid> {
+        if self.cells.is_empty() {
+            return Err(Error::NoData { file: table.path.clone(), reason: "no usable grid cell".into() });
+        }
+        let x0 = self.cells.iter().map(|c| c.0).fold(f64::MAX, f64::min);
+        let y0 = self.cells.iter().map(|c| c.1).fold(f64::MAX, f64::min);
+        let x1 = self.cells.iter().map(|c| c.0).fold(f64::MIN, f64::max);
+        let y1 = self.cells.iter().map(|c| c.1).fold(f64::MIN, f64::max);
+        let cols = ((x1 - x0) / cell).round() as usize + 1;
+        let rows = ((y1 - y0) / cell).round() as usize + 1;
+        if cols.saturating_mul(rows) > 2_000_000_000 {
+            return Err(Error::table(&table.path, format!("grid of {cols} × {rows} cells is too large; check the cell size ({cell} m)")));
+        }
+        let mut mbps = vec![f32::NAN; cols * rows];
+        let mut filled = vec![0u64; cols * rows];
+        for &(x, y, v, row) in &self.cells {
+            let (fc, fr) = ((x - x0) / cell, (y - y0) / cell);
+            let (c, r) = (fc.round(), fr.round());
+            if (fc - c).abs() > 1e-6 || (fr - r).abs() > 1e-6 {
+                return Err(Error::table(
+                    &table.path,
+                    format!("row {row}: cell at ({x}, {y}) is off the {cell} m lattice (cells of mixed sizes or a wrong --cell-size)"),
+                ));
+            }
+            let k = r as usize * cols + c as usize;
+            if filled[k] != 0 {
+                counts.used -= 1;
+                *counts.rejected.entry(RejectReason::DuplicateCell).or_default() += 1;
+                rejects.push(Reject { file: file.into(), row, reason: RejectReason::DuplicateCell, detail: format!("same cell as row {}", filled[k]) });
+                continue;
+            }
+            filled[k] = row;
+            mbps[k] = v;
+        }
+        Ok(Grid {
+            spec: GridSpec { x0, y0, cell, cols, rows },
+            crs,
+            mbps,
+            source: SourceInfo {
+                role: "grid".into(),
+                path: file.into(),
+                sha256: table.sha256.clone(),
+                rows: counts.rows_in,
+                format: format!("csv cells, {cell} m, {}", crs.name()),
+                columns: Vec::new(),
+            },
+            rows: counts,
+            rejects,
+        })
+    }
+}
+
+fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u64, reason: RejectReason, detail: String) {
+    *counts.rejected.entry(reason).or_default() += 1;
+    rejects.push(Reject { file: file.into(), row, reason, detail });
+}
+
+fn speed_reject(e: NumberError, field: &str) -> (RejectReason, String) {
+    match e {
+        NumberError::Missing => (RejectReason::MissingSpeed, format!("{field} is empty")),
+        NumberError::Invalid(s) => (RejectReason::InvalidSpeed, format!("{field} = {s:?}")),
+    }
+}
+
+fn rtr(table: &Table, raster: usize, opts: &GridOptions) -> Result<Grid> {
+    let name = if opts.rtr_max { "dl_max" } else { "dl_normal" };
+    let speed = table
+        .header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case(name))
+        .ok_or_else(|| Error::table(&table.path, format!("RTR cell-code file without a `{name}` column (bit/s)")))?;
+    let v = table.read(&[(raster, Want::Text), (speed, Want::Number)])?;
+    let file = table.path.display().to_string();
+    let mut counts = RowCounts { rows_in: v[0].len() as u64, ..RowCounts::default() };
+    let mut rejects = Vec::new();
+    let mut cells = Vec::with_capacity(v[0].len());
+    let mut size = None;
+    for i in 0..v[0].len() {
+        let row = i as u64 + 1;
+        let Some(code) = v[0].text(i) else {
+            reject(&mut rejects, &mut counts, &file, row, RejectReason::InvalidCoordinate, "raster is empty".into());
+            continue;
+        };
+        let Some((s, e, n)) = parse_cell_code(&code) else {
+            reject(&mut rejects, &mut counts, &file, row, RejectReason::InvalidCoordinate, format!("raster = {code:?} is not a grid cell code"));
+            continue;
+        };
+        if *size.get_or_insert(s) != s {
+            return Err(Error::table(&table.path, format!("row {row}: cell {code} is {s} m but earlier cells are {} m (cells of mixed sizes)", size.unwrap_or(s))));
+        }
+        match v[1].number(i) {
+            Ok(bps) if bps >= 0.0 => {
+                counts.used += 1;
+                cells.push((e, n, (bps / 1e6) as f32, row));
+            }
+            Ok(bps) => reject(&mut rejects, &mut counts, &file, row, RejectReason::NegativeSpeed, format!("{name} = {bps}")),
+            Err(err) => {
+                let (reason, detail) = speed_reject(err, name);
+                reject(&mut rejects, &mut counts, &file, row, reason, detail);
+            }
+        }
+    }
+    let cell = size.unwrap_or(100.0);
+    let mut g = Lattice { cells }.build(table, cell, GridCrs::Laea, counts, rejects, &file)?;
+    g.source.format = format!("INSPIRE/RTR cell codes, {cell} m, EPSG:3035, {name} in bit/s");
+    Ok(g)
+}
+
+fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
+    let find = |names: &[&str]| names.iter().find_map(|n| table.header.iter().position(|h| h.eq_ignore_ascii_case(n)));
+    let missing = |what: &str| Error::table(&table.path, format!("grid CSV without a `{what}` column (expected x, y and dl_mbps, or an RTR `raster` column)"));
+    let x = find(&["x", "x_centre", "x_center"]).ok_or_else(|| missing("x"))?;
+    let y = find(&["y", "y_centre", "y_center"]).ok_or_else(|| missing("y"))?;
+    let s = find(&["dl_mbps", "download_mbps", "mbps", "speed_mbps"]).ok_or_else(|| missing("dl_mbps"))?;
+    let v = table.read(&[(x, Want::Number), (y, Want::Number), (s, Want::Number)])?;
+    let file = table.path.display().to_string();
+    let mut counts = RowCounts { rows_in: v[0].len() as u64, ..RowCounts::default() };
+    let mut rejects = Vec::new();
+    let mut centres = Vec::with_capacity(v[0].len());
+    for i in 0..v[0].len() {
+        let row = i as u64 + 1;
+        let (cx, cy) = match (v[0].number(i), v[1].number(i)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (a, b) => {
+                reject(&mut rejects, &mut counts, &file, row, RejectReason::InvalidCoordinate, format!("x/y = {a:?} / {b:?}"));
+                continue;
+            }
+        };
+        match v[2].number(i) {
+            Ok(m) if m >= 0.0 => {
+                counts.used += 1;
+                centres.push((cx, cy, m as f32, row));
+            }
+            Ok(m) => reject(&mut rejects, &mut counts, &file, row, RejectReason::NegativeSpeed, format!("dl_mbps = {m}")),
+            Err(err) => {
+                let (reason, detail) = speed_reject(err, "dl_mbps");
+                reject(&mut rejects, &mut counts, &file, row, reason, detail);
+            }
+        }
+    }
+    let cell = match opts.cell_size {
+        Some(c) if c > 0.0 => c,
+        Some(c) => return Err(Error::argument("cell-size", &c.to_string(), "must be > 0 metres")),
+        None => infer_cell(&centres).ok_or_else(|| {
+            Error::table(&table.path, "cannot infer the cell size from fewer than two distinct x or y values; give --cell-size")
+        })?,
+    };
+    let cells = centres.into_iter().map(|(cx, cy, m, row)| (cx - cell / 2.0, cy - cell / 2.0, m, row)).collect();
+    Lattice { cells }.build(table, cell, opts.crs, counts, rejects, &file)
+}
+
+/// The smallest positive spacing between distinct x or y centre values.
+fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
+    let spacing = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 1e-9).fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
+    };
+    let dx = spacing(centres.iter().map(|c| c.0).collect());
+    let dy = spacing(centres.iter().map(|c| c.1).collect());
+    match (dx, dy) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn geotiff(path: &Path, raw: &[u8], opts: &GridOptions) -> Result<Grid> {
+    use tiff::decoder::{Decoder, DecodingResult};
+    use tiff::tags::Tag;
+    let fail = |e: tiff::TiffError| Error::table(path, format!("cannot read the GeoTIFF: {e}"));
+    let mut dec = Decoder::new(std::io::Cursor::new(raw)).map_err(fail)?;
+    let (w, h) = dec.dimensions().map_err(fail)?;
+    let scale = dec.find_tag(Tag::ModelPixelScaleTag).map_err(fail)?;
+    let tie = dec.find_tag(Tag::ModelTiepointTag).map_err(fail)?;
+    let (Some(scale), Some(tie)) = (scale, tie) else {
+        return Err(Error::table(path, "GeoTIFF without georeference (no ModelPixelScale/ModelTiepoint tags); export it with its CRS and transform"));
+    };
+    let scale = scale.into_f64_vec().map_err(fail)?;
+    let tie = tie.into_f64_vec().map_err(fail)?;
+    if scale.len() < 2 || tie.len() < 6 {
+        return Err(Error::table(path, "malformed ModelPixelScale/ModelTiepoint tags"));
+    }
+    if (scale[0] - scale[1]).abs() > 1e-9 * scale[0].abs() || scale[0] <= 0.0 {
+        return Err(Error::table(path, format!("cells are not square ({} × {} m); resample to square cells", scale[0], scale[1])));
+    }
+    let cell = scale[0];
+    let crs = match dec.find_tag(Tag::GeoKeyDirectoryTag).map_err(fail)? {
+        Some(keys) => {
+            let keys = keys.into_u64_vec().map_err(fail)?;
+            // Header of 4 shorts, then (key, location, count, value) entries; 3072 = ProjectedCSTypeGeoKey.
+            let epsg = keys.get(4..).unwrap_or(&[]).chunks(4).find(|k| k.len() == 4 && k[0] == 3072).map(|k| k[3]);
+            match epsg {
+                Some(28992) => GridCrs::RdNew,
+                Some(3035) => GridCrs::Laea,
+                Some(other) => return Err(Error::table(path, format!("GeoTIFF in EPSG:{other}; reproject to EPSG:28992 or EPSG:3035"))),
+                None => opts.crs,
+            }
+        }
+        None => opts.crs,
+    };
+    let nodata: Option<f64> = match dec.find_tag(Tag::GdalNodata).map_err(fail)? {
+        Some(v) => v.into_string().ok().and_then(|s| s.trim_matches(char::from(0)).trim().parse().ok()),
+        None => None,
+    };
+    let values: Vec<f64> = match dec.read_image().map_err(fail)? {
+        DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::I16(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
+        DecodingResult::F64(v) => v,
+        _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
+    };
+    let (cols, rows) = (w as usize, h as usize);
+    if values.len() != cols * rows {
+        return Err(Error::table(path, "only single-band GeoTIFFs are supported"));
+    }
+    let x0 = tie[3] - tie[0] * cell;
+    let top = tie[4] + tie[1] * cell;
+    let y0 = top - rows as f64 * cell;
+    let mut mbps = vec![f32::NAN; cols * rows];
+    let mut nodata_cells = 0u64;
+    for r in 0..rows {
+        let src = (rows - 1 - r) * cols;
+        for c in 0..cols {
+            let v = values[src + c];
+            if nodata.is_some_and(|n| v == n) || !v.is_finite() || v < 0.0 {
+                nodata_cells += 1;
+            } else {
+                mbps[r * cols + c] = v as f32;
+            }
+        }
+    }
+    let n = (cols * rows) as u64;
+    let file = path.display().to_string();
+    Ok(Grid {
+        spec: GridSpec { x0, y0, cell, cols, rows },
+        crs,
+        mbps,
+        source: SourceInfo {
+            role: "grid".into(),
+            path: file,
+            sha256: crate::io::table::hex(&<sha2::Sha256 as sha2::Digest>::digest(raw)),
+            rows: n,
+            format: format!("GeoTIFF {cols} × {rows}, {cell} m, {}, {nodata_cells} nodata cells", crs.name()),
+            columns: Vec::new(),
+        },
+        rows: RowCounts { rows_in: n, used: n, ..RowCounts::default() },
+        rejects: Vec::new(),
+    })
+}
+
+/// Writes a single-band float32 GeoTIFF (for the demo and tests): `mbps` row-major from the south.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be written.
+pub fn write_geotiff(path: &Path, spec: &GridSpec, crs: GridCrs, mbps: &[f32], nodata: f32) -> Result<()> {
+    use tiff::encoder::{colortype::Gray32Float, TiffEncoder};
+    use tiff::tags::Tag;
+    let fail = |e: tiff::TiffError| Error::io(path, std::io::Error::other(e.to_string()));
+    let mut flipped = Vec::with_capacity(mbps.len());
+    for r in (0..spec.rows).rev() {
+        flipped.extend(mbps[r * spec.cols..(r + 1) * spec.cols].iter().map(|v| if v.is_nan() { nodata } else { *v }));
+    }
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut enc = TiffEncoder::new(&mut bytes).map_err(fail)?;
+        let mut img = enc.new_image::<Gray32Float>(spec.cols as u32, spec.rows as u32).map_err(fail)?;
+        let epsg: u16 = if crs == GridCrs::RdNew { 28992 } else { 3035 };
+        let top = spec.y0 + spec.rows as f64 * spec.cell;
+        img.encoder().write_tag(Tag::ModelPixelScaleTag, &[spec.cell, spec.cell, 0.0][..]).map_err(fail)?;
+        img.encoder().write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, spec.x0, top, 0.0][..]).map_err(fail)?;
+        // GeoKeyDirectory: version 1.1.0, 3 keys: model type projected, raster is area, projected CRS.
+        let keys: [u16; 16] = [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, epsg];
+        img.encoder().write_tag(Tag::GeoKeyDirectoryTag, &keys[..]).map_err(fail)?;
+        img.encoder().write_tag(Tag::GdalNodata, format!("{nodata}").as_str()).map_err(fail)?;
+        img.write_data(&flipped).map_err(fail)?;
+    }
+    crate::report::atomic::write(path, &bytes.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xy_csv_infers_the_cell_and_rejects_bad_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.csv");
+        std::fs::write(&p, "x,y,dl_mbps\n50,50,20\n150,50,5\n50,150,abc\n150,150,-1\n250,150,30\n250,150,31\n").unwrap();
+        let g = load(&p, &GridOptions::default()).unwrap();
+        assert_eq!((g.spec.x0, g.spec.y0, g.spec.cell, g.spec.cols, g.spec.rows), (0.0, 0.0, 100.0, 3, 2));
+        assert_eq!(g.get(0, 0), 20.0);
+        assert_eq!(g.get(1, 2), 30.0);
+        assert!(g.get(1, 0).is_nan());
+        assert_eq!(g.rows.rows_in, 6);
+        assert_eq!(g.rows.used, 3);
+        assert_eq!(g.rows.rejected_total(), 3);
+        assert!(g.rows.reconciles());
+    }
+
+    #[test]
+    fn mixed_cell_sizes_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.csv");
+        std::fs::write(&p, "x,y,dl_mbps\n50,50,20\n150,50,5\n175,50,5\n").unwrap();
+        let e = load(&p, &GridOptions { cell_size: Some(100.0), ..GridOptions::default() }).unwrap_err().to_string();
+        assert!(e.contains("row 3") && e.contains("off the 100 m lattice"), "{e}");
+        let p2 = dir.path().join("r.csv");
+        std::fs::write(&p2, "raster;dl_normal\n100mN1E1;1000000\n1kmN1E1;1000000\n").unwrap();
+        assert!(load(&p2, &GridOptions::default()).unwrap_err().to_string().contains("mixed sizes"));
+    }
+
+    #[test]
+    fn geotiff_round_trip_with_nodata() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.tif");
+        let spec = GridSpec { x0: 100_000.0, y0: 400_000.0, cell: 25.0, cols: 3, rows: 2 };
+        let v = [1.0, 2.0, f32::NAN, 4.0, 5.0, 6.0];
+        write_geotiff(&p, &spec, GridCrs::RdNew, &v, -9999.0).unwrap();
+        let g = load(&p, &GridOptions { crs: GridCrs::Laea, ..GridOptions::default() }).unwrap();
+        assert_eq!(g.spec, spec);
+        assert_eq!(g.crs, GridCrs::RdNew, "the GeoKey wins over the default");
+        assert_eq!((g.get(0, 0), g.get(1, 2)), (1.0, 6.0));
+        assert!(g.get(0, 2).is_nan());
+    }
+
+    #[test]
+    fn geotiff_without_georeference_is_refused() {
+        use tiff::encoder::{colortype::Gray32Float, TiffEncoder};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plain.tif");
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        TiffEncoder::new(&mut bytes).unwrap().write_image::<Gray32Float>(2, 2, &[1.0, 2.0, 3.0, 4.0]).unwrap();
+        std::fs::write(&p, bytes.into_inner()).unwrap();
+        let e = load(&p, &GridOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("without georeference"), "{e}");
+    }
+}
