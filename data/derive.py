@@ -48,3 +48,70 @@ with open(root / "gemeenten_provincie_2023.csv", "w", newline="", encoding="utf-
     for r in rows:
         w.writerow([r["GemeentecodeGM"], r["Gemeentenaam"], r["ProvinciecodePV"], r["Provincienaam"]])
 print(len(features), "gemeenten;", len(rows), "table rows")
+
+# Natura 2000 (INSPIRE 2013, ETRS89 lon/lat): Douglas-Peucker simplified at 10 m in RD New metres,
+# keeping the original lon/lat of the kept vertices; rings that collapse are dropped.
+
+
+def to_rd(lon, lat):
+    dp, dl = 0.36 * (lat - 52.15517440), 0.36 * (lon - 5.38720621)
+    x = (190094.945 * dl - 11832.228 * dp * dl - 114.221 * dp ** 2 * dl - 32.391 * dl ** 3 - 0.705 * dp
+         - 2.340 * dp ** 3 * dl - 0.608 * dp * dl ** 3 - 0.008 * dl ** 2 + 0.148 * dp ** 2 * dl ** 3)
+    y = (309056.544 * dp + 3638.893 * dl ** 2 + 73.077 * dp ** 2 - 157.984 * dp * dl ** 2 + 59.788 * dp ** 3
+         + 0.433 * dl - 6.439 * dp ** 2 * dl ** 2 - 0.032 * dp * dl + 0.092 * dl ** 4 - 0.054 * dp * dl ** 4)
+    return 155000 + x, 463000 + y
+
+
+def dp_keep(pts, tol):
+    keep = [False] * len(pts)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(pts) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (ax, ay), (bx, by) = pts[a], pts[b]
+        dx, dy = bx - ax, by - ay
+        norm = (dx * dx + dy * dy) ** 0.5
+        best, idx = -1.0, -1
+        for i in range(a + 1, b):
+            px, py = pts[i]
+            d = abs(dy * (px - ax) - dx * (py - ay)) / norm if norm > 0 else ((px - ax) ** 2 + (py - ay) ** 2) ** 0.5
+            if d > best:
+                best, idx = d, i
+        if idx >= 0 and best > tol:
+            keep[idx] = True
+            stack += [(a, idx), (idx, b)]
+    return keep
+
+
+def simplify_ring(ring, tol=10.0):
+    rd = [to_rd(x, y) for x, y in ring]
+    # Split the closed ring at its farthest point so both halves simplify well.
+    far = max(range(len(rd)), key=lambda i: (rd[i][0] - rd[0][0]) ** 2 + (rd[i][1] - rd[0][1]) ** 2)
+    k1 = dp_keep(rd[: far + 1], tol)
+    k2 = dp_keep(rd[far:], tol)
+    keep = k1[:-1] + k2
+    out = [[round(p[0], 6), round(p[1], 6)] for p, k in zip(ring, keep) if k]
+    return out if len(out) >= 4 else None
+
+
+nat = json.load(open(shared / "natura2000_inspire_2013" / "natura2000_nl_2013_etrs89.geojson"))
+feats, n_in, n_out = [], 0, 0
+for f in nat["features"]:
+    polys = []
+    for poly in f["geometry"]["coordinates"]:
+        n_in += sum(len(r) for r in poly)
+        rings = [simplify_ring(r) for r in poly]
+        if rings[0] is None:
+            continue
+        rings = [rings[0]] + [r for r in rings[1:] if r is not None]
+        n_out += sum(len(r) for r in rings)
+        polys.append(rings)
+    if polys:
+        p = f["properties"]
+        feats.append({"type": "Feature", "properties": {"naam": p["naam"], "sitecodes": p["sitecodes"]},
+                      "geometry": {"type": "MultiPolygon", "coordinates": polys}})
+with open(root / "natura2000_2013_simplified.geojson", "w") as out:
+    out.write('{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[\n')
+    out.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats))
+    out.write("\n]}\n")
+print(len(feats), "Natura 2000 sites;", n_in, "->", n_out, "vertices")

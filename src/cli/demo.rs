@@ -7,6 +7,14 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use crate::cli::fixed::print_summary;
+use crate::cli::mobile::print_summary as print_mobile;
+use crate::date::Date;
+use crate::demo::grids::{operator_grid, DEMO_GRID};
+use crate::io::embedded::gemeenten_2023;
+use crate::io::grids::{write_geotiff, GridCrs, GridOptions};
+use crate::io::licence::Licence;
+use crate::pipeline::mobile::{run_mobile, MobileJob};
+use crate::report::mobile;
 use crate::cli::StderrProgress;
 use crate::demo::synthesize;
 use crate::io::addresses::InputSpec;
@@ -38,6 +46,9 @@ pub struct DemoArgs {
     /// Run date written into provenance (YYYY-MM-DD); default today.
     #[arg(long)]
     pub run_date: Option<String>,
+    /// Judging date of the mobile part (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub date: Option<String>,
     /// Print only the headline.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -111,8 +122,41 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         run_date: args.run_date.unwrap_or_else(today),
     };
     let report = run_fixed(&job, &mut StderrProgress::new(args.quiet))?;
-    report::write_fixed(&report, &args.out)?;
+    let fixed_dir = args.out.join("fixed");
+    report::write_fixed(&report, &fixed_dir)?;
     print_summary(&report, args.quiet);
-    println!("outputs in {}/ (coverage.csv, coverage.parquet, coverage.json, rejected.csv)", args.out.display());
+    println!("fixed outputs in {}/", fixed_dir.display());
+
+    println!();
+    println!("dekking demo: SYNTHETIC 100 m coverage grids for the three 700 MHz licence holders (not real networks).");
+    let b = gemeenten_2023()?;
+    let licence = Licence::load(None)?;
+    let mut grids = Vec::new();
+    for (k, op) in licence.operators.iter().enumerate() {
+        let path = input_dir.join(format!("grid_{}.tif", op.id));
+        write_geotiff(&path, &DEMO_GRID, GridCrs::RdNew, &operator_grid(&b.areas, k, args.seed), -1.0)?;
+        grids.push((op.id.clone(), path));
+    }
+    let date = match &args.date {
+        Some(d) => Date::parse(d).ok_or_else(|| anyhow::anyhow!("invalid --date `{d}`: expected YYYY-MM-DD"))?,
+        None => Date::today(),
+    };
+    let mjob = MobileJob {
+        grids,
+        grid_options: GridOptions::default(),
+        licence,
+        boundaries: None,
+        areas: None,
+        exclusions: Vec::new(),
+        licence_exclusions: true,
+        date,
+        drive_tests: None,
+        run_date: job.run_date.clone(),
+    };
+    let mreport = run_mobile(&mjob, &mut StderrProgress::new(args.quiet))?;
+    let mobile_dir = args.out.join("mobile");
+    mobile::write(&mreport, &mobile_dir)?;
+    print_mobile(&mreport);
+    println!("mobile outputs in {}/", mobile_dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod fixed;
+pub mod mobile;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Fixed-broadband coverage per area from address-level availability records.
     Fixed(fixed::FixedArgs),
+    /// 700 MHz (or other) licence compliance per operator × gemeente from coverage grids.
+    Mobile(mobile::MobileArgs),
     /// Run everything on a synthetic Netherlands, or generate synthetic input files.
     Demo(demo::DemoArgs),
 }
@@ -124,6 +127,7 @@ impl Progress for StderrProgress {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Fixed(args) => fixed::run(args),
+        Command::Mobile(args) => mobile::run(args),
         Command::Demo(args) => demo::run(args),
     }
 }

@@ -4,6 +4,7 @@
 //! addresses. Their coverage is calibrated to published national figures.
 
 pub mod generate;
+pub mod grids;
 
 use std::path::Path;
 

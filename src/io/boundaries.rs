@@ -61,11 +61,15 @@ pub fn load(path: &Path, scheme: AreaScheme) -> Result<Boundaries> {
     parse(path, &text, scheme)
 }
 
-/// Parses boundaries from GeoJSON text (`path` names it in messages and provenance).
-///
-/// # Errors
-/// As [`load`].
-pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> {
+/// A parsed FeatureCollection with its CRS decided.
+struct Collection {
+    fc: FeatureCollection,
+    rd: bool,
+    warnings: Vec<String>,
+    sha256: String,
+}
+
+fn collection(path: &Path, text: &str) -> Result<Collection> {
     let geojson: GeoJson = text
         .parse()
         .map_err(|e| Error::geometry(path, format!("not valid GeoJSON ({e}); export the layer as GeoJSON")))?;
@@ -86,32 +90,46 @@ pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> 
             return Err(Error::geometry(path, format!("unsupported CRS `{n}`: reproject to WGS84 (EPSG:4326) or RD New (EPSG:28992)")))
         }
         None => {
-            let projected = fc.features.iter().filter_map(|f| f.geometry.as_ref()).any(|g| first_coord(&g.value).is_some_and(|c| c[0].abs() > 180.0 || c[1].abs() > 90.0));
+            let projected = fc
+                .features
+                .iter()
+                .filter_map(|f| f.geometry.as_ref())
+                .any(|g| first_coord(&g.value).is_some_and(|c| c[0].abs() > 180.0 || c[1].abs() > 90.0));
             if projected {
                 warnings.push(format!("{}: no `crs` member but coordinates in metres; assuming RD New (EPSG:28992)", path.display()));
             }
             projected
         }
     };
-    let mut merged: BTreeMap<String, Boundary> = BTreeMap::new();
-    for (k, feature) in fc.features.iter().enumerate() {
-        let prop = |keys: &[&str]| keys.iter().find_map(|key| feature.property(key)).cloned();
-        let raw_code = prop(&CODE_KEYS).and_then(|v| match v {
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
-        let Some(raw_code) = raw_code else {
-            return Err(Error::geometry(path, format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", "))));
+    Ok(Collection { fc, rd, warnings, sha256: hex(&Sha256::digest(text.as_bytes())) })
+}
+
+impl Collection {
+    fn crs(&self) -> &'static str {
+        if self.rd {
+            "EPSG:28992"
+        } else {
+            "EPSG:4326"
+        }
+    }
+
+    fn source(&self, path: &Path, role: &str) -> SourceInfo {
+        SourceInfo {
+            role: role.into(),
+            path: path.display().to_string(),
+            sha256: self.sha256.clone(),
+            rows: self.fc.features.len() as u64,
+            format: format!("geojson, {}", self.crs()),
+            columns: Vec::new(),
+        }
+    }
+
+    /// The polygons of feature `k` in RD New.
+    fn polygons(&self, path: &Path, k: usize, label: &str) -> Result<Vec<Polygon<f64>>> {
+        let Some(geometry) = &self.fc.features[k].geometry else {
+            return Err(Error::geometry(path, format!("feature {}{label}: no geometry", k + 1)));
         };
-        let code = scheme.normalise(&raw_code).ok_or_else(|| {
-            Error::geometry(path, format!("feature {}: malformed area code {raw_code:?}", k + 1))
-        })?;
-        let name = prop(&NAME_KEYS).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| code.clone());
-        let households = prop(&HOUSEHOLD_KEYS).and_then(|v| v.as_f64()).filter(|h| *h >= 0.0);
-        let Some(geometry) = &feature.geometry else {
-            return Err(Error::geometry(path, format!("feature {} ({code}): no geometry", k + 1)));
-        };
+        let rd = self.rd;
         let project = |c: &Vec<f64>| -> Coord<f64> {
             if rd {
                 Coord { x: c[0], y: c[1] }
@@ -125,36 +143,77 @@ pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> 
             let (outer, inner) = rings.split_first()?;
             Some(Polygon::new(ring(outer), inner.iter().map(ring).collect()))
         };
-        let parts: Vec<Polygon<f64>> = match &geometry.value {
-            Value::Polygon(rings) => polygon(rings).into_iter().collect(),
-            Value::MultiPolygon(polys) => polys.iter().filter_map(polygon).collect(),
-            other => {
-                return Err(Error::geometry(
-                    path,
-                    format!("feature {} ({code}): geometry is a {}, expected Polygon or MultiPolygon", k + 1, other.type_name()),
-                ))
-            }
-        };
-        let entry = merged.entry(code.clone()).or_insert_with(|| Boundary {
-            code,
-            name,
-            shape: MultiPolygon(Vec::new()),
-            households: None,
+        match &geometry.value {
+            Value::Polygon(rings) => Ok(polygon(rings).into_iter().collect()),
+            Value::MultiPolygon(polys) => Ok(polys.iter().filter_map(polygon).collect()),
+            other => Err(Error::geometry(
+                path,
+                format!("feature {}{label}: geometry is a {}, expected Polygon or MultiPolygon", k + 1, other.type_name()),
+            )),
+        }
+    }
+}
+
+/// Parses boundaries from GeoJSON text (`path` names it in messages and provenance).
+///
+/// # Errors
+/// As [`load`].
+pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> {
+    let c = collection(path, text)?;
+    let mut merged: BTreeMap<String, Boundary> = BTreeMap::new();
+    for (k, feature) in c.fc.features.iter().enumerate() {
+        let prop = |keys: &[&str]| keys.iter().find_map(|key| feature.property(key)).cloned();
+        let raw_code = prop(&CODE_KEYS).and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
         });
+        let Some(raw_code) = raw_code else {
+            return Err(Error::geometry(path, format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", "))));
+        };
+        let code = scheme
+            .normalise(&raw_code)
+            .ok_or_else(|| Error::geometry(path, format!("feature {}: malformed area code {raw_code:?}", k + 1)))?;
+        let name = prop(&NAME_KEYS).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| code.clone());
+        let households = prop(&HOUSEHOLD_KEYS).and_then(|v| v.as_f64()).filter(|h| *h >= 0.0);
+        let parts = c.polygons(path, k, &format!(" ({code})"))?;
+        let entry = merged.entry(code.clone()).or_insert_with(|| Boundary { code, name, shape: MultiPolygon(Vec::new()), households: None });
         entry.shape.0.extend(parts);
         if let Some(h) = households {
             entry.households = Some(entry.households.unwrap_or(0.0) + h);
         }
     }
-    let source = SourceInfo {
-        role: "boundaries".into(),
-        path: path.display().to_string(),
-        sha256: hex(&Sha256::digest(text.as_bytes())),
-        rows: fc.features.len() as u64,
-        format: format!("geojson, {}", if rd { "EPSG:28992" } else { "EPSG:4326" }),
-        columns: Vec::new(),
-    };
-    Ok(Boundaries { areas: merged.into_values().collect(), source, crs: if rd { "EPSG:28992" } else { "EPSG:4326" }, warnings })
+    Ok(Boundaries { areas: merged.into_values().collect(), source: c.source(path, "boundaries"), crs: c.crs(), warnings: c.warnings })
+}
+
+/// Polygons of any GeoJSON layer (e.g. exclusions), in RD New, one shape per feature.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// One shape per feature, RD New metres.
+    pub shapes: Vec<MultiPolygon<f64>>,
+    /// Provenance.
+    pub source: SourceInfo,
+    /// Things a user should know.
+    pub warnings: Vec<String>,
+}
+
+/// Parses a polygon layer from GeoJSON text; properties are ignored.
+///
+/// # Errors
+/// [`Error::Geometry`] for invalid GeoJSON, an unsupported CRS or a non-polygon feature.
+pub fn parse_layer(path: &Path, text: &str, role: &str) -> Result<Layer> {
+    let c = collection(path, text)?;
+    let shapes = (0..c.fc.features.len()).map(|k| c.polygons(path, k, "").map(MultiPolygon)).collect::<Result<_>>()?;
+    Ok(Layer { shapes, source: c.source(path, role), warnings: c.warnings })
+}
+
+/// Reads a polygon layer from a GeoJSON file.
+///
+/// # Errors
+/// As [`parse_layer`], plus [`Error::Io`].
+pub fn load_layer(path: &Path, role: &str) -> Result<Layer> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_layer(path, &text, role)
 }
 
 fn first_coord(v: &Value) -> Option<&Vec<f64>> {

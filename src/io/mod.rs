@@ -10,6 +10,7 @@ pub mod addresses;
 pub mod areas;
 pub mod boundaries;
 pub mod columns;
+pub mod drive_tests;
 pub mod embedded;
 pub mod grids;
 pub mod licence;

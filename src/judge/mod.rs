@@ -3,4 +3,5 @@
 //! Input: a [`crate::measure::fixed::Coverage`] and [`crate::io::policy::Targets`]. Output:
 //! one [`targets::Verdict`] per row plus summaries. No target value is written in code.
 
+pub mod licences;
 pub mod targets;

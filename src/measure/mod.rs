@@ -5,4 +5,6 @@
 
 pub mod cell_fraction;
 pub mod fixed;
+pub mod mobile;
 pub mod threshold;
+pub mod wilson;

@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod csv;
 pub mod format;
 pub mod json;
+pub mod mobile;
 pub mod parquet;
 pub mod provenance;
 pub mod text;

@@ -1,4 +1,4 @@
-//! The fixed-coverage pipeline end to end: io → assign → measure → judge → report data.
+//! The fixed-coverage pipeline: records → addresses → gemeente → counts → verdicts.
 
 use std::path::PathBuf;
 

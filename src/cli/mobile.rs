@@ -1,0 +1,121 @@
+//! `dekking mobile`: licence compliance per operator × gemeente from coverage grids.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::cli::StderrProgress;
+use crate::date::Date;
+use crate::io::grids::{GridCrs, GridOptions};
+use crate::io::licence::Licence;
+use crate::pipeline::mobile::{run_mobile, MobileJob, MobileReport};
+use crate::report::{mobile, provenance::today};
+
+/// Options of `dekking mobile`.
+#[derive(Debug, Clone, Args)]
+pub struct MobileArgs {
+    /// Coverage grid of one operator, OPERATOR=FILE (repeatable): GeoTIFF, x/y/dl_mbps CSV or RTR cell-code CSV.
+    #[arg(long = "grid", value_name = "OPERATOR=FILE", required = true)]
+    pub grids: Vec<String>,
+    /// CRS of x/y grid CSVs and of GeoTIFFs without GeoKeys: 28992 (RD New) or 3035 (ETRS89-LAEA).
+    #[arg(long, default_value = "28992")]
+    pub grid_crs: String,
+    /// Cell size of x/y grid CSVs, metres; inferred from the spacing when absent.
+    #[arg(long)]
+    pub cell_size: Option<f64>,
+    /// For RTR cell-code files, judge `dl_max` instead of `dl_normal`.
+    #[arg(long)]
+    pub rtr_max: bool,
+    /// Licence file (TOML); default: the built-in 700 MHz licence (seeds/licences/nl-700mhz-2020.toml).
+    #[arg(long, value_name = "FILE")]
+    pub licence: Option<PathBuf>,
+    /// Gemeente boundaries (GeoJSON); default: the built-in CBS 2023 map.
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
+    /// Gemeente table restricting and naming the gemeenten; default: built-in 2023 table.
+    #[arg(long, value_name = "FILE")]
+    pub provincies: Option<PathBuf>,
+    /// Extra exclusion layer (GeoJSON polygons), on top of the licence's (repeatable).
+    #[arg(long = "exclusions", value_name = "FILE")]
+    pub exclusions: Vec<PathBuf>,
+    /// Do not apply the exclusion layers named in the licence file.
+    #[arg(long)]
+    pub no_licence_exclusions: bool,
+    /// Judging date (YYYY-MM-DD): picks the speed and percentage in force; default today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Drive-test measurements (CSV: operator, x/y or lon/lat, time, dl_mbps and/or success).
+    #[arg(long, value_name = "FILE")]
+    pub drive_tests: Option<PathBuf>,
+    /// Output directory.
+    #[arg(long, short = 'o', default_value = "dekking-mobile")]
+    pub out: PathBuf,
+    /// Run date written into provenance (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub run_date: Option<String>,
+    /// Print only the summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl MobileArgs {
+    /// Builds the library job.
+    ///
+    /// # Errors
+    /// Malformed options or an invalid licence file.
+    pub fn job(&self) -> anyhow::Result<MobileJob> {
+        let grids = self
+            .grids
+            .iter()
+            .map(|g| {
+                let (op, file) = g.split_once('=').with_context(|| format!("invalid --grid `{g}`: expected OPERATOR=FILE"))?;
+                Ok((op.trim().to_string(), PathBuf::from(file.trim())))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let crs = GridCrs::parse(&self.grid_crs).with_context(|| format!("invalid --grid-crs `{}`: expected 28992 or 3035", self.grid_crs))?;
+        let date = match &self.date {
+            Some(d) => Date::parse(d).with_context(|| format!("invalid --date `{d}`: expected YYYY-MM-DD"))?,
+            None => Date::today(),
+        };
+        let run_date = self.run_date.clone().unwrap_or_else(today);
+        anyhow::ensure!(Date::parse(&run_date).is_some(), "invalid --run-date `{run_date}`: expected YYYY-MM-DD");
+        Ok(MobileJob {
+            grids,
+            grid_options: GridOptions { crs, cell_size: self.cell_size, rtr_max: self.rtr_max },
+            licence: Licence::load(self.licence.as_deref())?,
+            boundaries: self.boundaries.clone(),
+            areas: self.provincies.clone(),
+            exclusions: self.exclusions.clone(),
+            licence_exclusions: !self.no_licence_exclusions,
+            date,
+            drive_tests: self.drive_tests.clone(),
+            run_date,
+        })
+    }
+}
+
+/// Prints row accounting, warnings and the summary.
+pub fn print_summary(report: &MobileReport) {
+    for (file, c) in &report.provenance.rows {
+        eprintln!("{file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());
+    }
+    for w in &report.provenance.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", mobile::summary(report));
+}
+
+/// Runs `dekking mobile`.
+///
+/// # Errors
+/// Any input, computation or output error.
+pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
+    let job = args.job()?;
+    let report = run_mobile(&job, &mut StderrProgress::new(args.quiet))?;
+    let written = mobile::write(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    print_summary(&report);
+    println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    Ok(ExitCode::SUCCESS)
+}

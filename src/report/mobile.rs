@@ -1,0 +1,183 @@
+//! Writers for `dekking mobile`: `mobile.csv`, `mobile.parquet`, `mobile.json`, `drive_tests.csv`,
+//! `rejected.csv`, and the stdout summary (per operator: gemeenten compliant / total, worst five).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::judge::licences::Compliance;
+use crate::pipeline::mobile::MobileReport;
+use crate::report::{atomic, csv::rejects, format};
+
+/// The columns of `mobile.csv` and `mobile.parquet`.
+pub const MOBILE_COLUMNS: [&str; 16] = [
+    "operator", "area_code", "area_name", "date", "required_mbps", "required_pct", "ontheffing", "area_km2",
+    "excluded_km2", "eligible_km2", "covered_km2", "nodata_km2", "share", "compliant", "shortfall_km2", "shortfall_pp",
+];
+
+fn km2(v: f64) -> String {
+    format!("{v:.6}")
+}
+
+fn csv_err(e: impl std::fmt::Display) -> Error {
+    Error::table("<output>", format!("writing CSV: {e}"))
+}
+
+/// The bytes of `mobile.csv`.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn mobile_csv(report: &MobileReport) -> Result<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(MOBILE_COLUMNS).map_err(csv_err)?;
+    for r in &report.rows {
+        w.write_record([
+            r.operator.clone(),
+            r.area_code.clone(),
+            r.area_name.clone(),
+            r.date.to_string(),
+            r.required_mbps.to_string(),
+            r.required_pct.to_string(),
+            r.ontheffing.clone().unwrap_or_default(),
+            km2(r.area_km2),
+            km2(r.excluded_km2),
+            km2(r.eligible_km2),
+            km2(r.covered_km2),
+            km2(r.nodata_km2),
+            format::share(r.share),
+            format::yes_no(r.compliant).to_string(),
+            km2(r.shortfall_km2),
+            format!("{:.4}", r.shortfall_pp),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_err)
+}
+
+/// The bytes of `drive_tests.csv`.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn drive_tests_csv(report: &MobileReport) -> Result<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "operator", "area_code", "area_name", "attempts", "successes", "success_rate", "ci_low", "ci_high", "required_pct", "threshold", "pass",
+    ])
+    .map_err(csv_err)?;
+    for v in &report.drive_tests {
+        w.write_record([
+            v.operator.clone(),
+            v.area_code.clone(),
+            v.area_name.clone(),
+            v.attempts.to_string(),
+            v.successes.to_string(),
+            format!("{:.6}", v.success_rate),
+            format!("{:.6}", v.ci_low),
+            format!("{:.6}", v.ci_high),
+            v.required_pct.to_string(),
+            format!("{:.6}", v.threshold),
+            format::yes_no(Some(v.pass)).to_string(),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_err)
+}
+
+/// The bytes of `mobile.parquet`.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
+    let r = &report.rows;
+    let text = |name: &str, f: &dyn Fn(&Compliance) -> String| Column::new(name.into(), r.iter().map(f).collect::<Vec<String>>());
+    let num = |name: &str, f: &dyn Fn(&Compliance) -> f64| Column::new(name.into(), r.iter().map(f).collect::<Vec<f64>>());
+    let columns = vec![
+        text("operator", &|x| x.operator.clone()),
+        text("area_code", &|x| x.area_code.clone()),
+        text("area_name", &|x| x.area_name.clone()),
+        text("date", &|x| x.date.to_string()),
+        num("required_mbps", &|x| x.required_mbps),
+        num("required_pct", &|x| x.required_pct),
+        Column::new("ontheffing".into(), r.iter().map(|x| x.ontheffing.clone()).collect::<Vec<Option<String>>>()),
+        num("area_km2", &|x| x.area_km2),
+        num("excluded_km2", &|x| x.excluded_km2),
+        num("eligible_km2", &|x| x.eligible_km2),
+        num("covered_km2", &|x| x.covered_km2),
+        num("nodata_km2", &|x| x.nodata_km2),
+        Column::new("share".into(), r.iter().map(|x| x.share).collect::<Vec<Option<f64>>>()),
+        Column::new("compliant".into(), r.iter().map(|x| x.compliant).collect::<Vec<Option<bool>>>()),
+        num("shortfall_km2", &|x| x.shortfall_km2),
+        num("shortfall_pp", &|x| x.shortfall_pp),
+    ];
+    let fail = |e: PolarsError| Error::table("<output>", format!("writing Parquet: {e}"));
+    let mut df = DataFrame::new(r.len(), columns).map_err(fail)?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Zstd(None)).finish(&mut df).map_err(fail)?;
+    Ok(bytes)
+}
+
+/// Writes every mobile output into `dir`.
+///
+/// # Errors
+/// [`Error::Io`] when the directory cannot be written.
+pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut json = serde_json::to_vec_pretty(report).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
+    json.push(b'\n');
+    let mut outputs = vec![
+        ("mobile.csv", mobile_csv(report)?),
+        ("mobile.parquet", mobile_parquet(report)?),
+        ("mobile.json", json),
+        ("rejected.csv", rejects(&report.rejects)?),
+    ];
+    if !report.drive_tests.is_empty() {
+        outputs.push(("drive_tests.csv", drive_tests_csv(report)?));
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in outputs {
+        let p = dir.join(name);
+        atomic::write(&p, &bytes)?;
+        written.push(p);
+    }
+    Ok(written)
+}
+
+/// Per operator: gemeenten compliant of those with eligible area, and the five largest shortfalls.
+#[must_use]
+pub fn summary(report: &MobileReport) -> String {
+    let mut s = String::new();
+    let mut operators: Vec<&str> = report.rows.iter().map(|r| r.operator.as_str()).collect();
+    operators.dedup();
+    let first = report.rows.first();
+    if let Some(r) = first {
+        let _ = writeln!(s, "{} on {}: {} Mbps required", report.provenance.licence, r.date, r.required_mbps);
+    }
+    for op in operators {
+        let rows: Vec<&Compliance> = report.rows.iter().filter(|r| r.operator == op).collect();
+        let judged = rows.iter().filter(|r| r.compliant.is_some()).count();
+        let ok = rows.iter().filter(|r| r.compliant == Some(true)).count();
+        let _ = writeln!(s, "{op}: {ok} of {judged} gemeenten compliant");
+        let mut worst: Vec<&&Compliance> = rows.iter().filter(|r| r.compliant == Some(false)).collect();
+        worst.sort_by(|a, b| b.shortfall_pp.total_cmp(&a.shortfall_pp).then(a.area_code.cmp(&b.area_code)));
+        for r in worst.iter().take(5) {
+            let _ = writeln!(
+                s,
+                "  {:<8} {:<24} {:>8} covered of {:>5} % required, short {:.3} km² ({:.2} pp){}",
+                r.area_code,
+                r.area_name.chars().take(24).collect::<String>(),
+                format::pct(r.share),
+                r.required_pct,
+                r.shortfall_km2,
+                r.shortfall_pp,
+                if r.ontheffing.is_some() { ", ontheffing" } else { "" }
+            );
+        }
+    }
+    let failed = report.drive_tests.iter().filter(|v| !v.pass).count();
+    if !report.drive_tests.is_empty() {
+        let _ = writeln!(s, "drive tests: {} operator × gemeente results, {failed} below the pass threshold", report.drive_tests.len());
+    }
+    s
+}
