@@ -6,5 +6,7 @@ mod assign;
 mod demo;
 /// `dekking fixed`: hand-computed fixtures, real FCC data, errors, determinism.
 mod fixed;
+/// `dekking mobile`: hand-computed areas, ontheffingen, drive tests, RTR and Natura 2000.
+mod mobile;
 /// Scratch directories and helpers.
 mod util;

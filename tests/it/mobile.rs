@@ -1,0 +1,174 @@
+use std::collections::BTreeMap;
+
+use crate::util::{csv_rows, fixture, shared, Workdir};
+
+/// Runs `dekking mobile` on the hand-made fixture for VodafoneZiggo on `date`; returns rows by code.
+fn run_fixture(wd: &Workdir, date: &str, extra: &[&str]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
+    let out = format!("out-{date}");
+    let mut args = vec![
+        "mobile".to_string(), "--grid".into(), format!("Vodafone={}", f("grid.csv")), "--boundaries".into(), f("gemeenten_rd.geojson"),
+        "--exclusions".into(), f("exclusions_rd.geojson"), "--no-licence-exclusions".into(), "--date".into(), date.into(),
+        "--out".into(), out.clone(), "--run-date".into(), "2026-11-23".into(), "-q".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    wd.ok(&argv);
+    csv_rows(&wd.read(&format!("{out}/mobile.csv"))).into_iter().map(|r| (r["area_code"].clone(), r)).collect()
+}
+
+/// Expected values worked out by hand (tests/fixtures/mobile, RD metres, 100 m cells from
+/// (100000, 400000)):
+/// GM1942 = 400 × 214 m = 85,600 m²; exclusions A [300,500]×[0,100] and B [250,350]×[0,200]
+/// (relative) overlap on 5,000 m², so 10,000 + 20,000 − 5,000 = 25,000 m² excluded, 60,600 eligible.
+/// The top-row cells lie 14 m inside: cell (2,0) at 5 Mbps leaves 1,400 m² uncovered, cell (2,1)
+/// at 9 Mbps another 1,400 m² once 10 Mbps is required.
+/// GM0014 = 300 × 300 minus a 100 × 100 hole, plus a 100 × 100 part straddling four cells
+/// (2,500 m² each): 90,000 m²; one straddled cell has no data, another is at 5 Mbps.
+#[test]
+fn hand_computed_areas_speed_switch_and_ontheffing() {
+    let wd = Workdir::new();
+    let before = run_fixture(&wd, "2022-12-29", &[]);
+    let g = &before["GM1942"];
+    assert_eq!(g["area_name"], "Gooise Meren");
+    assert_eq!((g["area_km2"].as_str(), g["excluded_km2"].as_str(), g["eligible_km2"].as_str()), ("0.085600", "0.025000", "0.060600"));
+    assert_eq!(g["covered_km2"], "0.059200");
+    assert_eq!(g["share"], "0.976898");
+    assert_eq!((g["required_mbps"].as_str(), g["required_pct"].as_str()), ("8", "97.5"));
+    assert!(g["ontheffing"].starts_with("97.5% 2022-06-30 to 2022-12-29"));
+    assert_eq!(g["compliant"], "yes");
+    let m = &before["GM0014"];
+    assert_eq!((m["area_km2"].as_str(), m["excluded_km2"].as_str(), m["covered_km2"].as_str()), ("0.090000", "0.000000", "0.085000"));
+    assert_eq!(m["nodata_km2"], "0.002500");
+    assert_eq!((m["compliant"].as_str(), m["shortfall_km2"].as_str(), m["shortfall_pp"].as_str()), ("no", "0.003200", "3.5556"));
+
+    // The day after the ontheffing ends: 98 % applies.
+    let after = run_fixture(&wd, "2022-12-30", &[]);
+    let g = &after["GM1942"];
+    assert_eq!((g["required_pct"].as_str(), g["ontheffing"].as_str(), g["compliant"].as_str()), ("98", "", "no"));
+    assert_eq!((g["shortfall_km2"].as_str(), g["shortfall_pp"].as_str()), ("0.000188", "0.3102"));
+
+    // 8 Mbps up to 2026-07-27, 10 Mbps from 2026-07-28.
+    let eight = run_fixture(&wd, "2026-07-27", &[]);
+    let ten = run_fixture(&wd, "2026-07-28", &[]);
+    assert_eq!((eight["GM1942"]["required_mbps"].as_str(), eight["GM1942"]["covered_km2"].as_str()), ("8", "0.059200"));
+    assert_eq!((ten["GM1942"]["required_mbps"].as_str(), ten["GM1942"]["covered_km2"].as_str()), ("10", "0.057800"));
+}
+
+#[test]
+fn drive_tests_with_wilson_interval_and_rejects() {
+    let wd = Workdir::new();
+    let dt = fixture("mobile/drive_tests.csv");
+    run_fixture(&wd, "2026-11-23", &["--drive-tests", dt.to_str().unwrap()]);
+    let rows = csv_rows(&wd.read("out-2026-11-23/drive_tests.csv"));
+    let v = rows.iter().find(|r| r["operator"] == "VodafoneZiggo").unwrap();
+    assert_eq!((v["area_code"].as_str(), v["attempts"].as_str(), v["successes"].as_str()), ("GM1942", "100", "98"));
+    // Wilson 95 % for 98 of 100: [0.9300, 0.9945].
+    assert_eq!((v["ci_low"].as_str(), v["ci_high"].as_str()), ("0.929988", "0.994498"));
+    assert_eq!((v["threshold"].as_str(), v["pass"].as_str()), ("0.882000", "yes"));
+    let k = rows.iter().find(|r| r["operator"] == "KPN").unwrap();
+    assert_eq!((k["area_code"].as_str(), k["attempts"].as_str(), k["successes"].as_str(), k["pass"].as_str()), ("GM0014", "1", "0", "no"));
+    let rejects: Vec<String> = csv_rows(&wd.read("out-2026-11-23/rejected.csv"))
+        .into_iter()
+        .filter(|r| r["file"].ends_with("drive_tests.csv"))
+        .map(|r| format!("{} {}", r["row"], r["reason"]))
+        .collect();
+    assert_eq!(rejects, ["101 unknown_operator", "102 outside_licence_period", "103 outside_all_areas", "104 invalid_coordinate"]);
+}
+
+#[test]
+fn unknown_operator_and_early_date_are_errors() {
+    let wd = Workdir::new();
+    let grid = fixture("mobile/grid.csv");
+    let out = wd.run(&["mobile", "--grid", &format!("Ben={}", grid.display()), "--date", "2024-01-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`Ben` is not an operator of nl-700mhz-2020 (KPN, VodafoneZiggo, Odido)"));
+    let out = wd.run(&["mobile", "--grid", &format!("KPN={}", grid.display()), "--date", "2021-01-01"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in force before 2022-07-28"));
+}
+
+/// The RTR sample: every cell code parses, cells are 100 m EPSG:3035 squares, and all of them
+/// land in Styria (Austria) when converted back to longitude/latitude.
+#[test]
+fn rtr_sample_lands_in_austria() {
+    let Some(path) = shared("rtr_versorgungskarte_sample/GrazNewRadio_Versorgungskarte.csv") else { return };
+    let g = dekking::io::grids::load(&path, &dekking::io::grids::GridOptions::default()).unwrap();
+    assert_eq!(g.crs, dekking::io::grids::GridCrs::Laea);
+    assert_eq!(g.spec.cell, 100.0);
+    assert_eq!(g.rows.rows_in, 18_475);
+    assert!(g.rows.reconciles());
+    let mut cells = 0;
+    for r in 0..g.spec.rows {
+        for c in 0..g.spec.cols {
+            if g.get(r, c).is_nan() {
+                continue;
+            }
+            cells += 1;
+            let (e, n) = (g.spec.x0 + (c as f64 + 0.5) * 100.0, g.spec.y0 + (r as f64 + 0.5) * 100.0);
+            let (lon, lat) = dekking::assign::crs::laea_to_lonlat(e, n);
+            assert!((46.9..47.61).contains(&lat) && (14.1..15.76).contains(&lon), "({lon}, {lat})");
+        }
+    }
+    assert_eq!(cells as u64, g.rows.used - g.rows.rejected.get(&dekking::io::RejectReason::DuplicateCell).copied().unwrap_or(0));
+    // Graz Hauptplatz lies in cell 100mN26770E47339, which is in the file.
+    let (c, r) = (((4_733_900.0 - g.spec.x0) / 100.0) as usize, ((2_677_000.0 - g.spec.y0) / 100.0) as usize);
+    assert!(!g.get(r, c).is_nan());
+    // The first row of the file: 100mN26593E47365, 60,000,000 bit/s normal downlink = 60 Mbps.
+    let (c, r) = (((4_736_500.0 - g.spec.x0) / 100.0) as usize, ((2_659_300.0 - g.spec.y0) / 100.0) as usize);
+    assert_eq!(g.get(r, c), 60.0);
+}
+
+fn python_with_shapely() -> Option<std::path::PathBuf> {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    for py in [venv, "python3".into()] {
+        let ok = std::process::Command::new(&py).args(["-c", "import shapely"]).output().is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(py);
+        }
+    }
+    eprintln!("skipped the shapely cross-check: no python3 with shapely (.ci/run creates .venv with tests/requirements.txt)");
+    None
+}
+
+/// Real Natura 2000 (full resolution) on the real CBS 2023 gemeenten: the excluded area per
+/// gemeente and its national total against an independent shapely computation
+/// (tests/scripts/natura_excluded.py).
+#[test]
+fn natura2000_excluded_area_matches_shapely() {
+    let (Some(gem), Some(nat)) = (
+        shared("cbs_wijkenbuurten_gemeenten/gemeenten_2023_wgs84_simplified.geojson"),
+        shared("natura2000_inspire_2013/natura2000_nl_2013_etrs89.geojson"),
+    ) else {
+        return;
+    };
+    let Some(py) = python_with_shapely() else { return };
+    let wd = Workdir::new();
+    let grid = fixture("mobile/grid.csv");
+    wd.ok(&[
+        "mobile", "--grid", &format!("KPN={}", grid.display()), "--boundaries", gem.to_str().unwrap(), "--no-licence-exclusions",
+        "--exclusions", nat.to_str().unwrap(), "--date", "2026-11-23", "--out", "o", "-q",
+    ]);
+    let ours: BTreeMap<String, (f64, f64)> = csv_rows(&wd.read("o/mobile.csv"))
+        .into_iter()
+        .map(|r| (r["area_code"].clone(), (r["area_km2"].parse().unwrap(), r["excluded_km2"].parse().unwrap())))
+        .collect();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/natura_excluded.py");
+    let out = std::process::Command::new(py).arg(script).arg(&gem).arg(&nat).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs = csv_rows(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(theirs.len(), 342);
+    assert_eq!(ours.len(), 342);
+    let (mut total_ours, mut total_theirs) = (0.0, 0.0);
+    for t in &theirs {
+        let (area, excluded) = ours[&t["area_code"]];
+        let (t_area, t_excl) = (t["area_m2"].parse::<f64>().unwrap() / 1e6, t["excluded_m2"].parse::<f64>().unwrap() / 1e6);
+        // Sub-hectare differences come from self-intersecting rings that GEOS and i_overlay repair differently.
+        assert!((area - t_area).abs() < 0.005 + 1e-4 * t_area, "{}: area {area} vs {t_area}", t["area_code"]);
+        assert!((excluded - t_excl).abs() < 0.005 + 1e-4 * t_excl, "{}: excluded {excluded} vs {t_excl}", t["area_code"]);
+        total_ours += excluded;
+        total_theirs += t_excl;
+    }
+    eprintln!("Natura 2000 excluded land: dekking {total_ours:.4} km², shapely {total_theirs:.4} km²");
+    assert!((total_ours - total_theirs).abs() < 1e-4 * total_theirs);
+    assert!((3_500.0..3_700.0).contains(&total_theirs));
+}
