@@ -3,20 +3,31 @@ use crate::util::{cov, csv_rows, Workdir};
 #[test]
 fn demo_runs_and_states_that_its_data_is_synthetic() {
     let wd = Workdir::new();
-    let out = wd.ok(&["demo", "--scale", "0.02", "--out", "d", "--run-date", "2024-01-01"]);
+    let out = wd.ok(&["demo", "--scale", "0.02", "--out", "d", "--run-date", "2024-01-01", "--date", "2026-11-23"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("SYNTHETIC"), "{stdout}");
     assert!(stdout.contains("of addresses have >= 100 Mbps down"), "{stdout}");
-    let rows = csv_rows(&wd.read("d/coverage.csv"));
+    let rows = csv_rows(&wd.read("d/fixed/coverage.csv"));
     let nl = cov(&rows, "NL", "100/0");
     let share: f64 = nl["share"].parse().unwrap();
     assert!((share - 0.997).abs() < 0.0005, "2023 vintage calibrated to 99.7 %: {share}");
     let universe: u64 = nl["universe"].parse().unwrap();
     assert!((165_000..166_000).contains(&universe), "2 % of 8,270,244 households: {universe}");
     // No synthetic point falls outside the map, and the gemeente figures add up to the total.
-    assert_eq!(csv_rows(&wd.read("d/rejected.csv")).len(), 0);
+    assert_eq!(csv_rows(&wd.read("d/fixed/rejected.csv")).len(), 0);
     let sum: u64 = rows.iter().filter(|r| r["level"] == "gemeente" && r["threshold"] == "100/0").map(|r| r["covered"].parse::<u64>().unwrap()).sum();
     assert_eq!(sum.to_string(), nl["covered"]);
+
+    // The mobile part: three operators × 342 gemeenten on synthetic grids, three of them short per operator.
+    assert!(stdout.contains("SYNTHETIC 100 m coverage grids"), "{stdout}");
+    let mobile = csv_rows(&wd.read("d/mobile/mobile.csv"));
+    assert_eq!(mobile.len(), 3 * 342);
+    for op in ["KPN", "VodafoneZiggo", "Odido"] {
+        let short = mobile.iter().filter(|r| r["operator"] == op && r["compliant"] == "no").count();
+        assert_eq!(short, 3, "{op}");
+    }
+    let excluded: f64 = mobile.iter().filter(|r| r["operator"] == "KPN").map(|r| r["excluded_km2"].parse::<f64>().unwrap()).sum();
+    assert!((3_500.0..4_100.0).contains(&excluded), "Natura 2000 and Westerbork on land: {excluded} km²");
 }
 
 #[test]
