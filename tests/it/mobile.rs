@@ -172,3 +172,48 @@ fn natura2000_excluded_area_matches_shapely() {
     assert!((total_ours - total_theirs).abs() < 1e-4 * total_theirs);
     assert!((3_500.0..3_700.0).contains(&total_theirs));
 }
+
+/// A uniform 12 Mbps grid in EPSG:3035 over the fixture: the gemeenten are reprojected to LAEA,
+/// everything eligible is covered, and the areas agree with RD New to within the RD scale error.
+#[test]
+fn laea_geotiff_grid_over_rd_gemeenten() {
+    use dekking::assign::crs::{lonlat_to_laea, rd_to_wgs84};
+    use dekking::io::grids::{write_geotiff, GridCrs};
+    use dekking::measure::cell_fraction::GridSpec;
+    let wd = Workdir::new();
+    let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);
+    let (e, n) = lonlat_to_laea(lon, lat);
+    let spec = GridSpec { x0: (e / 25.0).floor() * 25.0 - 500.0, y0: (n / 25.0).floor() * 25.0 - 500.0, cell: 25.0, cols: 100, rows: 80 };
+    let tif = wd.path("laea.tif");
+    write_geotiff(&tif, &spec, GridCrs::Laea, &vec![12.0; spec.cols * spec.rows], -1.0).unwrap();
+    let rows = run_fixture(&wd, "2026-11-23", &[]);
+    let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
+    wd.ok(&[
+        "mobile", "--grid", &format!("KPN={}", tif.display()), "--boundaries", &f("gemeenten_rd.geojson"), "--exclusions",
+        &f("exclusions_rd.geojson"), "--no-licence-exclusions", "--date", "2026-11-23", "--out", "laea", "-q",
+    ]);
+    for r in csv_rows(&wd.read("laea/mobile.csv")) {
+        let rd: f64 = rows[&r["area_code"]]["eligible_km2"].parse().unwrap();
+        let (eligible, covered): (f64, f64) = (r["eligible_km2"].parse().unwrap(), r["covered_km2"].parse().unwrap());
+        assert!((eligible - rd).abs() < 1e-3 * rd, "{}: {eligible} vs {rd}", r["area_code"]);
+        assert!((covered - eligible).abs() < 1e-9 && r["nodata_km2"] == "0.000000" && r["compliant"] == "yes", "{r:?}");
+    }
+}
+
+#[test]
+fn mobile_outputs_are_identical_across_thread_counts() {
+    let wd = Workdir::new();
+    let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
+    let grid = format!("KPN={}", f("grid.csv"));
+    for (out, threads) in [("a", "1"), ("b", "2")] {
+        let o = wd
+            .command(&["mobile", "--grid", &grid, "--boundaries", &f("gemeenten_rd.geojson"), "--date", "2026-11-23", "--run-date", "2026-11-23", "--out", out, "-q"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for name in ["mobile.csv", "mobile.parquet", "mobile.json", "rejected.csv"] {
+        assert_eq!(std::fs::read(wd.path(&format!("a/{name}"))).unwrap(), std::fs::read(wd.path(&format!("b/{name}"))).unwrap(), "{name}");
+    }
+}
