@@ -10,13 +10,12 @@ use std::path::Path;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{FeatureCollection, GeoJson, Value};
-use sha2::{Digest, Sha256};
 
 use crate::assign::crs::wgs84_to_rd;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::profile::AreaScheme;
-use crate::io::table::hex;
+use crate::io::table::sha256_hex;
 
 /// Property names tried for the area code, in order.
 pub const CODE_KEYS: [&str; 6] = ["gemeentecode", "statcode", "GM_CODE", "code", "area_code", "GEOID"];
@@ -101,7 +100,7 @@ fn collection(path: &Path, text: &str) -> Result<Collection> {
             projected
         }
     };
-    Ok(Collection { fc, rd, warnings, sha256: hex(&Sha256::digest(text.as_bytes())) })
+    Ok(Collection { fc, rd, warnings, sha256: sha256_hex(text.as_bytes()) })
 }
 
 impl Collection {

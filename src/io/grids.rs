@@ -393,7 +393,7 @@ fn geotiff(path: &Path, raw: &[u8], opts: &GridOptions) -> Result<Grid> {
         source: SourceInfo {
             role: "grid".into(),
             path: file,
-            sha256: crate::io::table::hex(&<sha2::Sha256 as sha2::Digest>::digest(raw)),
+            sha256: crate::io::table::sha256_hex(raw),
             rows: n,
             format: format!("GeoTIFF {cols} × {rows}, {cell} m, {}, {nodata_cells} nodata cells", crs.name()),
             columns: Vec::new(),

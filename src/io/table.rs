@@ -141,7 +141,7 @@ impl Table {
     /// # Errors
     /// As [`Table::open`].
     pub fn from_bytes(path: &Path, raw: Vec<u8>, delimiter: Option<u8>) -> Result<Table> {
-        let sha256 = hex(&Sha256::digest(&raw));
+        let sha256 = sha256_hex(&raw);
         let is_parquet = raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
         if is_parquet {
@@ -324,6 +324,11 @@ fn sniff_delimiter(line: &str) -> u8 {
     } else {
         CANDIDATES[best]
     }
+}
+
+/// SHA-256 of `bytes` as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// Lower-case hex of a byte slice.

@@ -25,6 +25,22 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes each (file name, bytes) into `dir` (created if needed), atomically, and returns the paths.
+///
+/// # Errors
+/// [`Error::Io`] when the directory cannot be created or written.
+pub fn write_all(dir: &Path, outputs: Vec<(&str, Vec<u8>)>) -> Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    outputs
+        .into_iter()
+        .map(|(name, bytes)| {
+            let path = dir.join(name);
+            write(&path, &bytes)?;
+            Ok(path)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

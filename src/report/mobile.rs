@@ -123,7 +123,6 @@ pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Io`] when the directory cannot be written.
 pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut json = serde_json::to_vec_pretty(report).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
     json.push(b'\n');
     let mut outputs = vec![
@@ -135,13 +134,7 @@ pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
     if !report.drive_tests.is_empty() {
         outputs.push(("drive_tests.csv", drive_tests_csv(report)?));
     }
-    let mut written = Vec::new();
-    for (name, bytes) in outputs {
-        let p = dir.join(name);
-        atomic::write(&p, &bytes)?;
-        written.push(p);
-    }
-    Ok(written)
+    atomic::write_all(dir, outputs)
 }
 
 /// Per operator: gemeenten compliant of those with eligible area, and the five largest shortfalls.

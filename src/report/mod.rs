@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::reject::Reject;
 use crate::judge::targets::{TargetSummary, Verdict};
 use crate::measure::fixed::Coverage;
@@ -47,18 +47,13 @@ pub const FIXED_FILES: [&str; 4] = ["coverage.csv", "coverage.parquet", "coverag
 /// # Errors
 /// [`Error::Io`] when the directory cannot be created or written.
 pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let outputs: [(&str, Vec<u8>); 4] = [
-        (FIXED_FILES[0], csv::coverage(report)?),
-        (FIXED_FILES[1], parquet::coverage(report)?),
-        (FIXED_FILES[2], json::coverage(report)?),
-        (FIXED_FILES[3], csv::rejects(&report.rejects)?),
-    ];
-    let mut written = Vec::new();
-    for (name, bytes) in outputs {
-        let path = dir.join(name);
-        atomic::write(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    atomic::write_all(
+        dir,
+        vec![
+            (FIXED_FILES[0], csv::coverage(report)?),
+            (FIXED_FILES[1], parquet::coverage(report)?),
+            (FIXED_FILES[2], json::coverage(report)?),
+            (FIXED_FILES[3], csv::rejects(&report.rejects)?),
+        ],
+    )
 }
