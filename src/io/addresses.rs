@@ -21,6 +21,27 @@ use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::io::table::{NumberError, Table, Values, Want};
 
+/// Hashes an already uniform 128-bit key by taking its low 64 bits.
+#[derive(Debug, Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Address keys (xxh3-128 of the id) to address index.
+type KeyMap = std::collections::HashMap<u128, u32, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Where an address is, as given in its file.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Location {
@@ -75,10 +96,17 @@ pub struct Addresses {
     pub point_crs: Option<XyCrs>,
     /// The file the addresses come from (the universe, or the records).
     pub file: String,
-    keys: FxHashMap<u128, u32>,
+    keys: KeyMap,
 }
 
 impl Addresses {
+    fn reserve(&mut self, n: usize) {
+        self.keys.reserve(n);
+        self.first_row.reserve(n);
+        self.location.reserve(n);
+        self.weight.reserve(n);
+    }
+
     /// The number of distinct addresses.
     pub fn len(&self) -> usize {
         self.location.len()
@@ -107,6 +135,16 @@ pub struct Records {
     pub technologies: Vec<String>,
     /// Whether the input had an upload column.
     pub has_up: bool,
+}
+
+impl Records {
+    fn reserve(&mut self, n: usize) {
+        self.address.reserve(n);
+        self.row.reserve(n);
+        self.down_mbps.reserve(n);
+        self.up_mbps.reserve(n);
+        self.technology.reserve(n);
+    }
 }
 
 /// Facts about one input file, for provenance.
@@ -334,6 +372,7 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
         let (cols, _, info) = open_columns(&table, &spec.profile, "universe", &[], true, spec.use_weights)?;
         let file = file_label(upath);
         let mut counts = RowCounts { rows_in: cols.id.len() as u64, ..RowCounts::default() };
+        addresses.reserve(cols.id.len());
         addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
         addresses.file = file.clone();
         weighted = cols.weight.is_some();
@@ -383,6 +422,10 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     let n = cols.id.len();
     let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
     let mut records = Records { has_up: up.is_some(), ..Records::default() };
+    records.reserve(n);
+    if !universe_given {
+        addresses.reserve(n);
+    }
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut location_conflicts = 0u64;
     let mut conflicted: Vec<bool> = Vec::new();

@@ -74,10 +74,11 @@ pub enum NumberError {
 
 impl Values {
     /// The text in row `i`, trimmed; `None` when null or empty.
+    #[inline]
     pub fn text(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            Values::Text(c) => c.get(i).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
-            Values::Float(c) => c.get(i).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
+            Values::Text(c) => raw_text(c, i).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
+            Values::Float(c) => raw_float(c, i).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
         }
     }
 
@@ -87,18 +88,42 @@ impl Values {
     ///
     /// # Errors
     /// [`NumberError`] for an empty cell or text that is not a finite number (NaN and ±inf included).
+    #[inline]
     pub fn number(&self, i: usize) -> std::result::Result<f64, NumberError> {
         match self {
-            Values::Float(c) => match c.get(i) {
+            Values::Float(c) => match raw_float(c, i) {
                 None => Err(NumberError::Missing),
                 Some(v) if v.is_finite() => Ok(v),
                 Some(v) => Err(NumberError::Invalid(format!("{v}"))),
             },
-            Values::Text(c) => match c.get(i).map(str::trim) {
+            Values::Text(c) => match raw_text(c, i).map(str::trim) {
                 None | Some("") => Err(NumberError::Missing),
                 Some(s) => parse_number(s).ok_or_else(|| NumberError::Invalid(s.to_string())),
             },
         }
+    }
+}
+
+// Row access goes to the single arrow array (columns are rechunked on read): `ChunkedArray::get`
+// searches the chunks on every call, which dominated the row loops at national scale.
+#[inline]
+fn raw_text(c: &StringChunked, i: usize) -> Option<&str> {
+    if c.chunks().len() == 1 {
+        c.downcast_as_array().get(i)
+    } else {
+        c.get(i)
+    }
+}
+
+#[inline]
+fn raw_float(c: &Float64Chunked, i: usize) -> Option<f64> {
+    if c.chunks().len() != 1 {
+        return c.get(i);
+    }
+    let arr = c.downcast_as_array();
+    match arr.validity() {
+        Some(v) if !v.get_bit(i) => None,
+        _ => Some(arr.value(i)),
     }
 }
 
@@ -224,19 +249,19 @@ impl Table {
                 let mut unique = names.clone();
                 unique.sort();
                 unique.dedup();
-                CsvReadOptions::default()
-                    .with_has_header(true)
-                    .with_skip_lines(self.skipped_lines)
-                    .with_infer_schema_length(Some(0))
-                    .with_columns(Some(Arc::from(unique)))
-                    .with_parse_options(
-                        CsvParseOptions::default()
-                            .with_separator(self.delimiter.unwrap_or(b','))
-                            .with_missing_is_null(true),
-                    )
-                    .into_reader_with_file_handle(Cursor::new(&self.bytes))
-                    .finish()
-                    .map_err(fail)?
+                // Fast path: numbers parsed by polars. A cell it cannot parse (a decimal comma,
+                // stray text) fails the whole read; then everything is read as text and checked
+                // cell by cell, so the bad rows can be rejected with their row number.
+                let numbers: Schema = columns
+                    .iter()
+                    .zip(&names)
+                    .filter(|((_, want), _)| *want == Want::Number)
+                    .map(|(_, name)| Field::new(name.clone(), DataType::Float64))
+                    .collect();
+                match self.csv(&unique, Some(numbers)) {
+                    Ok(df) => df,
+                    Err(_) => self.csv(&unique, None).map_err(fail)?,
+                }
             }
             Format::Parquet => {
                 let mut unique: Vec<String> = names.iter().map(|s| s.to_string()).collect();
@@ -258,6 +283,20 @@ impl Table {
                 Ok(values)
             })
             .collect()
+    }
+
+    fn csv(&self, columns: &[PlSmallStr], numbers: Option<Schema>) -> PolarsResult<DataFrame> {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_skip_lines(self.skipped_lines)
+            .with_infer_schema_length(Some(0))
+            .with_schema_overwrite(numbers.map(Arc::new))
+            .with_columns(Some(Arc::from(columns.to_vec())))
+            .with_parse_options(
+                CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true),
+            )
+            .into_reader_with_file_handle(Cursor::new(&self.bytes))
+            .finish()
     }
 
     /// The number of data rows, by reading the narrowest column.
