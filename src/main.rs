@@ -1,6 +1,7 @@
 //! `dekking` command line: parse, run, print one error line and pick the exit code.
 //!
-//! Exit codes: 0 = ran; 2 = error (bad input, bad arguments, unwritable output).
+//! Exit codes: 0 = ran; 2 = error (bad input, bad arguments, unwritable output);
+//! 3 = `--strict` and the run raised warnings (nothing written).
 
 use std::io::Write;
 use std::process::ExitCode;

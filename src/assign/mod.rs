@@ -164,6 +164,45 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
     out
 }
 
+/// Warnings about coordinates that look like they are in the wrong CRS or have x and y swapped.
+#[must_use]
+pub fn coordinate_warnings(av: &Availability) -> Vec<String> {
+    let Some(crs) = av.addresses.point_crs else { return Vec::new() };
+    let (mut degrees, mut swapped, mut metres, mut n) = (0u64, 0u64, 0u64, 0u64);
+    for loc in &av.addresses.location {
+        let Location::Point { x, y } = *loc else { continue };
+        n += 1;
+        match crs {
+            XyCrs::RdNew => {
+                if x.abs() <= 180.0 && y.abs() <= 90.0 {
+                    degrees += 1;
+                } else if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) {
+                    swapped += 1;
+                }
+            }
+            XyCrs::Wgs84 => {
+                if x.abs() > 180.0 || y.abs() > 90.0 {
+                    metres += 1;
+                } else if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) {
+                    swapped += 1;
+                }
+            }
+        }
+    }
+    let file = &av.addresses.file;
+    let mut w = Vec::new();
+    if degrees > 0 {
+        w.push(format!("{file}: {degrees} of {n} points look like degrees where RD New metres are expected; map them with --column lon=NAME --column lat=NAME"));
+    }
+    if metres > 0 {
+        w.push(format!("{file}: {metres} of {n} points look like metres where longitude/latitude are expected; map them with --column x=NAME --column y=NAME"));
+    }
+    if swapped > 0 {
+        w.push(format!("{file}: {swapped} of {n} points look like x and y (or lon and lat) are swapped; swap the column mapping"));
+    }
+    w
+}
+
 /// Turns the rejected addresses of `assigned` into row rejects on `av`: the address's universe
 /// row (or first record row) and every record of it, so that rows in = used + rejected holds.
 pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {

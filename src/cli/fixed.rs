@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{InputArgs, StderrProgress};
+use crate::cli::{check_outputs, strict_check, InputArgs, StderrProgress};
 use crate::io::policy::{is_date, Targets};
 use crate::measure::threshold::{default_thresholds, Threshold};
 use crate::pipeline::{run_fixed, FixedJob};
@@ -42,6 +42,9 @@ pub struct FixedArgs {
     /// Print only the headline.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Treat warnings (many rejected rows, swapped coordinates, ...) as errors: exit 3, write nothing.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl FixedArgs {
@@ -99,7 +102,13 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
     let mut progress = StderrProgress::new(args.quiet);
+    let mut inputs: Vec<&std::path::Path> = vec![&job.input.records];
+    inputs.extend(job.input.universe.as_deref());
+    check_outputs(&args.out, &report::FIXED_FILES, &inputs)?;
     let report = run_fixed(&job, &mut progress)?;
+    if let Some(code) = strict_check(args.strict, &report.provenance.warnings) {
+        return Ok(code);
+    }
     let written = report::write_fixed(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
     print_summary(&report, args.quiet);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::StderrProgress;
+use crate::cli::{check_outputs, strict_check, StderrProgress};
 use crate::date::Date;
 use crate::io::grids::{GridCrs, GridOptions};
 use crate::io::licence::Licence;
@@ -58,6 +58,9 @@ pub struct MobileArgs {
     /// Print only the summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Treat warnings (grid gaps, assumed CRS, ...) as errors: exit 3, write nothing.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl MobileArgs {
@@ -113,7 +116,13 @@ pub fn print_summary(report: &MobileReport) {
 /// Any input, computation or output error.
 pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
+    let mut inputs: Vec<&std::path::Path> = job.grids.iter().map(|(_, p)| p.as_path()).collect();
+    inputs.extend(job.drive_tests.as_deref());
+    check_outputs(&args.out, &mobile::MOBILE_FILES, &inputs)?;
     let report = run_mobile(&job, &mut StderrProgress::new(args.quiet))?;
+    if let Some(code) = strict_check(args.strict, &report.provenance.warnings) {
+        return Ok(code);
+    }
     let written = mobile::write(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
     print_summary(&report);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));

@@ -92,6 +92,37 @@ impl InputArgs {
     }
 }
 
+/// Exit code of a run stopped by `--strict` because of warnings.
+pub const EXIT_STRICT: u8 = 3;
+
+/// Refuses an output file that is also an input (`--out` pointed at the input folder).
+///
+/// # Errors
+/// When one of `names` inside `out` is the same file as one of `inputs`.
+pub fn check_outputs(out: &std::path::Path, names: &[&str], inputs: &[&std::path::Path]) -> anyhow::Result<()> {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    for name in names {
+        let target = out.join(name);
+        if let Some(t) = canon(&target) {
+            if inputs.iter().any(|i| canon(i).as_ref() == Some(&t)) {
+                anyhow::bail!("output {} is also an input; choose another --out directory", target.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// With `--strict`, turns warnings into a failure (exit code 3) before anything is written.
+pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
+    if strict && !warnings.is_empty() {
+        for w in warnings {
+            eprintln!("dekking: error (--strict): {w}");
+        }
+        return Some(ExitCode::from(EXIT_STRICT));
+    }
+    None
+}
+
 /// Progress on stderr, one line per stage with the seconds since the start, unless quiet.
 #[derive(Debug)]
 pub struct StderrProgress {

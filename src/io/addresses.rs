@@ -224,11 +224,17 @@ fn open_columns(
     use_weights: bool,
 ) -> Result<(Columns, Vec<Option<Values>>, SourceInfo)> {
     let found = profile.resolve(&table.header);
-    let missing = |field: Field| Error::MissingColumn {
-        file: table.path.clone(),
-        field: field.name().into(),
-        profile: profile.name.clone(),
-        looked_for: profile.looked_for(field),
+    let missing = |field: Field| match (&table.header[..], table.delimiter) {
+        ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => Error::table(
+            &table.path,
+            format!("the header is one column `{only}` when split on {:?}; the file uses another delimiter: give the right --delimiter or none", d as char),
+        ),
+        _ => Error::MissingColumn {
+            file: table.path.clone(),
+            field: field.name().into(),
+            profile: profile.name.clone(),
+            looked_for: profile.looked_for(field),
+        },
     };
     let mut wanted: Vec<(Field, usize, Want)> = Vec::new();
     let id = *found.get(&Field::AddressId).ok_or_else(|| missing(Field::AddressId))?;

@@ -96,6 +96,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         None
     };
 
+    warnings.extend(assign::coordinate_warnings(&av));
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());
     assign::reject_unassigned(&mut av, &assigned);

@@ -11,6 +11,9 @@ use crate::judge::licences::Compliance;
 use crate::pipeline::mobile::MobileReport;
 use crate::report::{atomic, csv::rejects, format};
 
+/// The files `dekking mobile` may write.
+pub const MOBILE_FILES: [&str; 5] = ["mobile.csv", "mobile.parquet", "mobile.json", "rejected.csv", "drive_tests.csv"];
+
 /// The columns of `mobile.csv` and `mobile.parquet`.
 pub const MOBILE_COLUMNS: [&str; 16] = [
     "operator", "area_code", "area_name", "date", "required_mbps", "required_pct", "ontheffing", "area_km2",

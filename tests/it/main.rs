@@ -1,5 +1,7 @@
 //! Integration tests, built as one binary.
 
+/// The catalogue of bad-input classes and their exact behaviour.
+mod bad_input;
 /// Point-in-polygon on real CBS boundaries and known places.
 mod assign;
 /// `dekking demo` and `dekking demo generate`.
