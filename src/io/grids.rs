@@ -144,6 +144,11 @@ pub fn parse_cell_code(code: &str) -> Option<(f64, f64, f64)> {
     Some((size, e * unit, n * unit))
 }
 
+/// The largest lattice accepted, in cells (a 20 m grid over the whole of the Netherlands and more).
+const MAX_CELLS: f64 = 600_000_000.0;
+/// How much larger than the number of cells given a CSV's lattice may be.
+const MAX_SPARSENESS: f64 = 64.0;
+
 /// Builds a grid from cells given by south-west corner, rejecting duplicates and misaligned ones.
 struct Lattice {
     cells: Vec<(f64, f64, f32, u64)>,
@@ -158,13 +163,23 @@ impl Lattice {
         let y0 = self.cells.iter().map(|c| c.1).fold(f64::MAX, f64::min);
         let x1 = self.cells.iter().map(|c| c.0).fold(f64::MIN, f64::max);
         let y1 = self.cells.iter().map(|c| c.1).fold(f64::MIN, f64::max);
-        let cols = ((x1 - x0) / cell).round() as usize + 1;
-        let rows = ((y1 - y0) / cell).round() as usize + 1;
-        if cols.saturating_mul(rows) > 2_000_000_000 {
-            return Err(Error::table(&table.path, format!("grid of {cols} × {rows} cells is too large; check the cell size ({cell} m)")));
+        let cols = ((x1 - x0) / cell).round() + 1.0;
+        let rows = ((y1 - y0) / cell).round() + 1.0;
+        // A stray coordinate (a digit too many, metres in a degree column) blows the lattice up;
+        // refuse lattices far sparser than the cells given, naming the outermost cells.
+        let lattice = cols * rows;
+        if lattice > (MAX_SPARSENESS * self.cells.len() as f64).max(1e6) || lattice > MAX_CELLS {
+            let far = self.cells.iter().max_by(|a, b| (a.0 - x0 + a.1 - y0).total_cmp(&(b.0 - x0 + b.1 - y0))).map_or(0, |c| c.3);
+            return Err(Error::table(
+                &table.path,
+                format!(
+                    "{} cells spread over a {cols} × {rows} lattice of {cell} m: a stray or mistyped coordinate (e.g. row {far}) or the wrong --cell-size",
+                    self.cells.len()
+                ),
+            ));
         }
+        let (cols, rows) = (cols as usize, rows as usize);
         let mut mbps = vec![f32::NAN; cols * rows];
-        let mut filled = vec![0u64; cols * rows];
         for &(x, y, v, row) in &self.cells {
             let (fc, fr) = ((x - x0) / cell, (y - y0) / cell);
             let (c, r) = (fc.round(), fr.round());
@@ -175,13 +190,12 @@ impl Lattice {
                 ));
             }
             let k = r as usize * cols + c as usize;
-            if filled[k] != 0 {
+            if !mbps[k].is_nan() {
                 counts.used -= 1;
                 *counts.rejected.entry(RejectReason::DuplicateCell).or_default() += 1;
-                rejects.push(Reject { file: file.into(), row, reason: RejectReason::DuplicateCell, detail: format!("same cell as row {}", filled[k]) });
+                rejects.push(Reject { file: file.into(), row, reason: RejectReason::DuplicateCell, detail: "the same cell as an earlier row".into() });
                 continue;
             }
-            filled[k] = row;
             mbps[k] = v;
         }
         Ok(Grid {

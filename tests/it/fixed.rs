@@ -241,3 +241,34 @@ fn fcc_bdc_maine_matches_independent_computation() {
         assert_eq!((&o["universe"], &o["covered"]), (&t["universe"], &t["covered"]), "{t:?}");
     }
 }
+
+/// A run killed half-way leaves every output either as it was or complete, never truncated.
+#[test]
+fn killed_runs_leave_old_or_complete_outputs() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "generate", "--scale", "0.02", "--seed", "1", "--vintage", "2019", "--out", "a.csv", "--universe", "u.csv"]);
+    wd.ok(&["demo", "generate", "--scale", "0.02", "--seed", "1", "--vintage", "2023", "--out", "b.csv"]);
+    let run = |input: &str, out: &str| ["fixed", "-i", input, "--universe", "u.csv", "--out", out, "--run-date", "2024-01-01", "-q"].map(String::from);
+    fn argv(v: &[String; 10]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    wd.ok(&argv(&run("b.csv", "new")));
+    let files = ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv"];
+    let new: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(wd.path(&format!("new/{f}"))).unwrap()).collect();
+    let mut states = std::collections::BTreeSet::new();
+    for delay_ms in [20u64, 80, 150, 250, 350, 450, 600, 800] {
+        wd.ok(&argv(&run("a.csv", "out")));
+        let old: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(wd.path(&format!("out/{f}"))).unwrap()).collect();
+        let mut child = wd.command(&argv(&run("b.csv", "out"))).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        for (k, f) in files.iter().enumerate() {
+            let now = std::fs::read(wd.path(&format!("out/{f}"))).unwrap();
+            let state = if now == old[k] { "old" } else if now == new[k] { "new" } else { "torn" };
+            assert_ne!(state, "torn", "{f} after a kill at {delay_ms} ms is neither the old nor the new file");
+            states.insert(state);
+        }
+    }
+    eprintln!("after kills the outputs were: {states:?}");
+}

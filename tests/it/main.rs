@@ -10,5 +10,7 @@ mod demo;
 mod fixed;
 /// `dekking mobile`: hand-computed areas, ontheffingen, drive tests, RTR and Natura 2000.
 mod mobile;
+/// Property tests: no panics on any bytes; aggregation invariants.
+mod properties;
 /// Scratch directories and helpers.
 mod util;
