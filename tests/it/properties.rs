@@ -104,6 +104,24 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
+    /// Mutations of a valid GeoJSON, the licence TOML and a GeoTIFF: a result, never a panic.
+    #[test]
+    fn mutated_geometry_policy_and_geotiff_never_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..6)) {
+        let geojson = mutate(&std::fs::read(fixture("mobile/gemeenten_rd.geojson")).unwrap(), &edits);
+        let text = String::from_utf8_lossy(&geojson);
+        let _ = dekking::io::boundaries::parse(Path::new("g.geojson"), &text, dekking::io::profile::AreaScheme::Gemeente);
+        let _ = dekking::io::boundaries::parse_layer(Path::new("g.geojson"), &text, "exclusion");
+        let licence = mutate(dekking::io::licence::DEFAULT_LICENCE.as_bytes(), &edits);
+        let _ = dekking::io::licence::Licence::parse(Path::new("l.toml"), &String::from_utf8_lossy(&licence));
+        let dir = tempfile::tempdir().unwrap();
+        let tif = dir.path().join("g.tif");
+        let spec = dekking::measure::cell_fraction::GridSpec { x0: 100_000.0, y0: 400_000.0, cell: 100.0, cols: 4, rows: 3 };
+        dekking::io::grids::write_geotiff(&tif, &spec, dekking::io::grids::GridCrs::RdNew, &[12.0; 12], -1.0).unwrap();
+        let bytes = mutate(&std::fs::read(&tif).unwrap(), &edits);
+        std::fs::write(&tif, bytes).unwrap();
+        let _ = dekking::io::grids::load(&tif, &dekking::io::grids::GridOptions::default());
+    }
+
     /// Mutated grid and drive-test files: a result, never a panic. (This found a real bug: one
     /// stray coordinate used to make the dense lattice gigabytes large.)
     #[test]
