@@ -15,14 +15,14 @@ use crate::io::grids::{write_geotiff, GridCrs, GridOptions};
 use crate::io::licence::Licence;
 use crate::pipeline::mobile::{run_mobile, MobileJob};
 use crate::report::mobile;
-use crate::cli::StderrProgress;
+use crate::cli::{RunArgs, StderrProgress};
 use crate::demo::synthesize;
 use crate::io::addresses::InputSpec;
 use crate::io::policy::Targets;
 use crate::io::profile::Profile;
 use crate::measure::threshold::default_thresholds;
 use crate::pipeline::{run_fixed, FixedJob};
-use crate::report::{self, provenance::today};
+use crate::report;
 
 /// Options of `dekking demo`.
 #[derive(Debug, Clone, Args)]
@@ -43,15 +43,12 @@ pub struct DemoArgs {
     /// Vintage year (2017–2023).
     #[arg(long, default_value_t = 2023)]
     pub vintage: u16,
-    /// Run date written into provenance (YYYY-MM-DD); default today.
-    #[arg(long)]
-    pub run_date: Option<String>,
     /// Judging date of the mobile part (YYYY-MM-DD); default today.
     #[arg(long)]
     pub date: Option<String>,
-    /// Print only the headline.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Run date, verbosity.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Subcommands of `dekking demo`.
@@ -119,12 +116,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         thresholds: default_thresholds(),
         levels: Vec::new(),
         targets: Targets::load(None)?,
-        run_date: args.run_date.unwrap_or_else(today),
+        run_date: args.run.run_date()?,
     };
-    let report = run_fixed(&job, &mut StderrProgress::new(args.quiet))?;
+    let report = run_fixed(&job, &mut StderrProgress::new(args.run.quiet))?;
     let fixed_dir = args.out.join("fixed");
     report::write_fixed(&report, &fixed_dir)?;
-    print_summary(&report, args.quiet);
+    print_summary(&report, args.run.quiet);
     println!("fixed outputs in {}/", fixed_dir.display());
 
     println!();
@@ -153,7 +150,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         drive_tests: None,
         run_date: job.run_date.clone(),
     };
-    let mreport = run_mobile(&mjob, &mut StderrProgress::new(args.quiet))?;
+    let mreport = run_mobile(&mjob, &mut StderrProgress::new(args.run.quiet))?;
     let mobile_dir = args.out.join("mobile");
     mobile::write(&mreport, &mobile_dir)?;
     print_mobile(&mreport);

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{check_outputs, strict_check, InputArgs, StderrProgress};
-use crate::io::policy::{is_date, Targets};
+use crate::cli::{check_outputs, strict_check, InputArgs, RunArgs, StderrProgress};
+use crate::io::policy::Targets;
 use crate::measure::threshold::{default_thresholds, Threshold};
 use crate::pipeline::{run_fixed, FixedJob};
-use crate::report::{self, provenance::today, text, FixedReport};
+use crate::report::{self, text, FixedReport};
 
 /// Options of `dekking fixed`.
 #[derive(Debug, Clone, Args)]
@@ -36,15 +36,9 @@ pub struct FixedArgs {
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
-    /// Run date written into provenance (YYYY-MM-DD); default today. Fix it for byte-identical reruns.
-    #[arg(long)]
-    pub run_date: Option<String>,
-    /// Print only the headline.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Treat warnings (many rejected rows, swapped coordinates, ...) as errors: exit 3, write nothing.
-    #[arg(long)]
-    pub strict: bool,
+    /// Run date, verbosity, strictness.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 impl FixedArgs {
@@ -58,10 +52,6 @@ impl FixedArgs {
         } else {
             self.thresholds.iter().map(|t| Threshold::parse(t)).collect::<Result<_, _>>()?
         };
-        let run_date = self.run_date.clone().unwrap_or_else(today);
-        if !is_date(&run_date) {
-            anyhow::bail!("invalid --run-date `{run_date}`: expected YYYY-MM-DD");
-        }
         Ok(FixedJob {
             input: self.input.spec()?,
             boundaries: self.boundaries.clone(),
@@ -69,7 +59,7 @@ impl FixedArgs {
             thresholds,
             levels: self.by.clone(),
             targets: Targets::load(self.targets.as_deref())?,
-            run_date,
+            run_date: self.run.run_date()?,
         })
     }
 }
@@ -101,16 +91,16 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 /// Any input, computation or output error.
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
-    let mut progress = StderrProgress::new(args.quiet);
+    let mut progress = StderrProgress::new(args.run.quiet);
     let mut inputs: Vec<&std::path::Path> = vec![&job.input.records];
     inputs.extend(job.input.universe.as_deref());
     check_outputs(&args.out, &report::FIXED_FILES, &inputs)?;
     let report = run_fixed(&job, &mut progress)?;
-    if let Some(code) = strict_check(args.strict, &report.provenance.warnings) {
+    if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
         return Ok(code);
     }
     let written = report::write_fixed(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
-    print_summary(&report, args.quiet);
+    print_summary(&report, args.run.quiet);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)
 }

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{check_outputs, strict_check, StderrProgress};
+use crate::cli::{check_outputs, strict_check, RunArgs, StderrProgress};
 use crate::date::Date;
 use crate::io::grids::{GridCrs, GridOptions};
 use crate::io::licence::Licence;
 use crate::pipeline::mobile::{run_mobile, MobileJob, MobileReport};
-use crate::report::{mobile, provenance::today};
+use crate::report::mobile;
 
 /// Options of `dekking mobile`.
 #[derive(Debug, Clone, Args)]
@@ -52,15 +52,9 @@ pub struct MobileArgs {
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-mobile")]
     pub out: PathBuf,
-    /// Run date written into provenance (YYYY-MM-DD); default today.
-    #[arg(long)]
-    pub run_date: Option<String>,
-    /// Print only the summary.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Treat warnings (grid gaps, assumed CRS, ...) as errors: exit 3, write nothing.
-    #[arg(long)]
-    pub strict: bool,
+    /// Run date, verbosity, strictness.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 impl MobileArgs {
@@ -82,8 +76,6 @@ impl MobileArgs {
             Some(d) => Date::parse(d).with_context(|| format!("invalid --date `{d}`: expected YYYY-MM-DD"))?,
             None => Date::today(),
         };
-        let run_date = self.run_date.clone().unwrap_or_else(today);
-        anyhow::ensure!(Date::parse(&run_date).is_some(), "invalid --run-date `{run_date}`: expected YYYY-MM-DD");
         Ok(MobileJob {
             grids,
             grid_options: GridOptions { crs, cell_size: self.cell_size, rtr_max: self.rtr_max },
@@ -94,7 +86,7 @@ impl MobileArgs {
             licence_exclusions: !self.no_licence_exclusions,
             date,
             drive_tests: self.drive_tests.clone(),
-            run_date,
+            run_date: self.run.run_date()?,
         })
     }
 }
@@ -119,8 +111,8 @@ pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<&std::path::Path> = job.grids.iter().map(|(_, p)| p.as_path()).collect();
     inputs.extend(job.drive_tests.as_deref());
     check_outputs(&args.out, &mobile::MOBILE_FILES, &inputs)?;
-    let report = run_mobile(&job, &mut StderrProgress::new(args.quiet))?;
-    if let Some(code) = strict_check(args.strict, &report.provenance.warnings) {
+    let report = run_mobile(&job, &mut StderrProgress::new(args.run.quiet))?;
+    if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
         return Ok(code);
     }
     let written = mobile::write(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;

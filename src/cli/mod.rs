@@ -92,6 +92,34 @@ impl InputArgs {
     }
 }
 
+/// Options shared by every command that writes a run: provenance date and verbosity.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Run date written into provenance (YYYY-MM-DD); default today. Fix it for byte-identical reruns.
+    #[arg(long)]
+    pub run_date: Option<String>,
+    /// Print only the headline or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Treat warnings as errors: exit 3 and write nothing.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl RunArgs {
+    /// The run date: the one given (validated) or today.
+    ///
+    /// # Errors
+    /// A date that is not `YYYY-MM-DD`.
+    pub fn run_date(&self) -> Result<String, Error> {
+        match &self.run_date {
+            None => Ok(crate::date::Date::today().to_string()),
+            Some(d) if crate::date::Date::parse(d).is_some() => Ok(d.clone()),
+            Some(d) => Err(Error::argument("--run-date", d, "expected YYYY-MM-DD")),
+        }
+    }
+}
+
 /// Exit code of a run stopped by `--strict` because of warnings.
 pub const EXIT_STRICT: u8 = 3;
 

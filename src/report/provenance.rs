@@ -30,9 +30,3 @@ pub struct Provenance {
     /// Things a reader should know.
     pub warnings: Vec<String>,
 }
-
-/// Today's date (UTC) as `YYYY-MM-DD`.
-#[must_use]
-pub fn today() -> String {
-    crate::date::Date::today().to_string()
-}
