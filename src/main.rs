@@ -9,7 +9,21 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = dekking::cli::Cli::parse();
+    let cli = match dekking::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line, like every other error; the usage is one `--help` away.
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            let _ = writeln!(std::io::stderr(), "dekking: error: {first} (see --help)");
+            return ExitCode::from(2);
+        }
+    };
     match dekking::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {

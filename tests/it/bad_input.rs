@@ -83,6 +83,7 @@ const CASES: &[(&str, &str, Expect)] = &[
     // Options and outputs.
     ("output directory not writable", "fixed -i {B}/code_forms.csv --out {B}/code_forms.csv/sub", Fatal("writing outputs to")),
     ("output path is also an input", "fixed -i out/coverage.csv", Fatal("is also an input")),
+    ("output option given twice", "fixed -i {B}/code_forms.csv --out a --out b", Fatal("'--out <OUT>' cannot be used multiple times")),
     ("threshold needs an upload column", "fixed -i {B}/cp1252.csv -t 100/20", Fatal("no upload-speed column")),
     ("malformed threshold", "fixed -i {B}/code_forms.csv -t snel", Fatal("invalid threshold `snel`")),
     ("unknown profile", "fixed -i {B}/code_forms.csv --profile xx", Fatal("invalid profile `xx`")),
