@@ -36,17 +36,14 @@ impl GridSpec {
     }
 }
 
-/// Makes a shape fit for [`for_each_cell`]: overlapping parts merged, rings oriented.
+/// Makes a shape fit for [`for_each_cell`]: every part run through the polygon union, so
+/// self-intersecting rings are split into simple ones and overlapping parts merged; rings oriented.
 #[must_use]
 pub fn prepare(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    let merged = shape.iter().fold(MultiPolygon::new(Vec::new()), |acc, p| {
-        if acc.0.is_empty() {
-            MultiPolygon::new(vec![p.clone()])
-        } else {
-            acc.union(&MultiPolygon::new(vec![p.clone()]))
-        }
-    });
-    merged.orient(Direction::Default)
+    shape
+        .iter()
+        .fold(MultiPolygon::new(Vec::new()), |acc, p| acc.union(&MultiPolygon::new(vec![p.clone()])))
+        .orient(Direction::Default)
 }
 
 /// Calls `visit(row, col, area_m2)` for every cell of `grid` whose intersection with `shape`
@@ -267,6 +264,15 @@ mod tests {
         let got = cells(&MultiPolygon(vec![cw, inner]), &g);
         assert_eq!(got.len(), 1);
         assert!(close(got[0].2, 100.0));
+    }
+
+    #[test]
+    fn self_intersecting_ring_counts_both_lobes() {
+        // A bow-tie: two triangles of 25 m² each that a signed area would cancel out.
+        let bowtie = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 10., y: 10.), (x: 10., y: 0.), (x: 0., y: 10.)]]);
+        let g = GridSpec { x0: 0.0, y0: 0.0, cell: 10.0, cols: 1, rows: 1 };
+        let got = cells(&bowtie, &g);
+        assert!(close(got.iter().map(|c| c.2).sum::<f64>(), 50.0), "{got:?}");
     }
 
     #[test]
