@@ -14,6 +14,7 @@ pub mod drive_tests;
 pub mod embedded;
 pub mod grids;
 pub mod licence;
+pub mod mergers;
 pub mod policy;
 pub mod profile;
 pub mod reject;

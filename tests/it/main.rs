@@ -8,6 +8,8 @@ mod assign;
 mod demo;
 /// `dekking fixed`: hand-computed fixtures, real FCC data, errors, determinism.
 mod fixed;
+/// The gemeente merger table against the real 2021, 2022 and 2023 maps.
+mod mergers;
 /// `dekking mobile`: hand-computed areas, ontheffingen, drive tests, RTR and Natura 2000.
 mod mobile;
 /// Property tests: no panics on any bytes; aggregation invariants.
