@@ -115,3 +115,38 @@ with open(root / "natura2000_2013_simplified.geojson", "w") as out:
     out.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in feats))
     out.write("\n]}\n")
 print(len(feats), "Natura 2000 sites;", n_in, "->", n_out, "vertices")
+
+# Action-plan table (Bijlage 2 of the Nederlandse Digitaliseringsstrategie 2020, seed 002) → seeds/actieplan.toml.
+# Rows are tab-separated with thema/opgave carried down; header lines repeat at page breaks.
+import re
+
+seed = next((root.parent.parent / "shared" / "seeds").glob("002_*.txt"))
+lines = seed.read_text(encoding="utf-8").splitlines()
+start = next(i for i, l in enumerate(lines) if l.startswith("## Actieplan Digitale Connectiviteit"))
+clean = lambda s: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s)).strip()
+rows, thema, opgave = [], "", ""
+for l in lines[start + 1:]:
+    if l.startswith("#"):
+        break  # the next Bijlage
+    f = l.split("\t")
+    if len(f) < 3 or f[0] == "Thema":
+        continue  # blank lines, footnotes and repeated headers at page breaks
+    f += [""] * (6 - len(f))
+    thema = clean(f[0]) or thema
+    opgave = clean(f[1]) or opgave
+    rows.append({"thema": thema, "opgave": opgave, "actie": clean(f[2]), "stand": clean(f[3]), "plan": clean(f[4]), "wie": clean(f[5])})
+metrics = {"Veiling frequenties van de 700": "mobile_700mhz_compliance", "Publicatie van een breedbandkaart": "fixed_100mbps_share"}
+q = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+with open(root.parent / "seeds" / "actieplan.toml", "w", encoding="utf-8") as out:
+    out.write("# Actieplan Digitale Connectiviteit: the action rows of Bijlage 2 of the Nederlandse\n")
+    out.write("# Digitaliseringsstrategie 2020 (seeds/002), extracted by data/derive.py. `stand` is the status up to Q2 2020,\n")
+    out.write("# `plan` what was planned from Q2 2020; `metric` links a row to a figure dekking measures.\n\n")
+    out.write('source = "Nederlandse Digitaliseringsstrategie 2020, Bijlage 2 Stand van zaken acties Actieplan Digitale Connectiviteit"\n')
+    for r in rows:
+        out.write("\n[[row]]\n")
+        for k in ("thema", "opgave", "actie", "stand", "plan", "wie"):
+            out.write(f"{k} = {q(r[k])}\n")
+        m = next((v for key, v in metrics.items() if r["actie"].startswith(key)), None)
+        if m:
+            out.write(f'metric = "{m}"\n')
+print(len(rows), "action-plan rows")

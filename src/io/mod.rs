@@ -6,6 +6,7 @@
 //! id, a missing/invalid/negative/implausible speed, a bad weight, no location, a malformed area
 //! code, or an id absent from the universe; each becomes a [`reject::Reject`] with its row.
 
+pub mod actieplan;
 pub mod addresses;
 pub mod areas;
 pub mod boundaries;
