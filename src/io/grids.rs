@@ -137,7 +137,7 @@ pub fn parse_cell_code(code: &str) -> Option<(f64, f64, f64)> {
     let rest = rest.strip_prefix('N')?;
     let e_at = rest.find('E')?;
     let (n, e) = (rest[..e_at].parse::<f64>().ok()?, rest[e_at + 1..].parse::<f64>().ok()?);
-    if !(size > 0.0) {
+    if !size.is_finite() || size <= 0.0 || !n.is_finite() || !e.is_finite() {
         return None;
     }
     let unit = if full { 1.0 } else { size };

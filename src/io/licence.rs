@@ -241,8 +241,9 @@ impl Licence {
                 }
             }
         }
-        let f = l.drive_test.pass_factor;
-        if !(f > 0.0 && f <= 1.0) || !(l.drive_test.confidence > 0.5 && l.drive_test.confidence < 1.0) {
+        let (f, c) = (l.drive_test.pass_factor, l.drive_test.confidence);
+        // `contains` is false for NaN too.
+        if f == 0.0 || !(0.0..=1.0).contains(&f) || c == 0.5 || !(0.5..1.0).contains(&c) {
             return Err(bad("drive_test".into(), "pass_factor must be in (0, 1] and confidence in (0.5, 1)".into()));
         }
         l.base_dir = path.parent().map(Path::to_path_buf);
