@@ -230,7 +230,7 @@ fn fcc_bdc_maine_matches_independent_computation() {
     let py = match std::process::Command::new("python3").arg(&script).arg(&file).args(thresholds).output() {
         Ok(o) if o.status.success() => o,
         _ => {
-            eprintln!("skipped the Python cross-check: python3 is not available");
+            crate::util::skip("the Python cross-check: python3 is not available");
             return;
         }
     };

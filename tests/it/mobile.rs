@@ -126,7 +126,7 @@ fn python_with_shapely() -> Option<std::path::PathBuf> {
             return Some(py);
         }
     }
-    eprintln!("skipped the shapely cross-check: no python3 with shapely (.ci/run creates .venv with tests/requirements.txt)");
+    crate::util::skip("the shapely cross-check: no python3 with shapely (.ci/run creates .venv with tests/requirements.txt)");
     None
 }
 

@@ -51,13 +51,19 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
+/// Prints why a test is skipped, past the test harness's output capture, so a user sees it.
+pub fn skip(reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {reason}");
+}
+
 /// A file in `../shared/data`, or `None` (with a printed reason) when it is absent.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(rel);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("skipped: {} not found (real data lives in ../shared/data beside the repository)", p.display());
+        skip(&format!("{} not found (real data lives in ../shared/data beside the repository)", p.display()));
         None
     }
 }
