@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::io::addresses::{Availability, Location};
 use crate::io::areas::{us_state_name, AreaTable};
 use crate::io::profile::{AreaScheme, XyCrs};
-use crate::io::reject::{Reject, RejectReason};
+use crate::io::reject::RejectReason;
 
 /// No area: the address was rejected.
 pub const UNASSIGNED: u32 = u32::MAX;
@@ -216,14 +216,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut new_rejects = Vec::new();
     if let Some(counts) = av.universe_rows.as_mut() {
         for (a, reason, detail) in &assigned.rejected_addresses {
-            counts.used -= 1;
-            *counts.rejected.entry(*reason).or_default() += 1;
-            new_rejects.push(Reject {
-                file: av.addresses.file.clone(),
-                row: av.addresses.first_row[*a as usize],
-                reason: *reason,
-                detail: detail.clone(),
-            });
+            counts.unuse(&mut new_rejects, &av.addresses.file, av.addresses.first_row[*a as usize], *reason, detail.clone());
         }
     }
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
@@ -231,9 +224,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut keep = 0;
     for i in 0..r.address.len() {
         if let Some((reason, detail)) = why[r.address[i] as usize] {
-            av.record_rows.used -= 1;
-            *av.record_rows.rejected.entry(reason).or_default() += 1;
-            new_rejects.push(Reject { file: records_file.clone(), row: r.row[i], reason, detail: detail.to_string() });
+            av.record_rows.unuse(&mut new_rejects, &records_file, r.row[i], reason, detail.to_string());
             continue;
         }
         r.address[keep] = r.address[i];

@@ -8,14 +8,13 @@ use clap::{Args, Subcommand};
 
 use crate::cli::fixed::print_summary;
 use crate::cli::mobile::print_summary as print_mobile;
-use crate::date::Date;
 use crate::demo::grids::{operator_grid, DEMO_GRID};
 use crate::io::embedded::gemeenten_2023;
 use crate::io::grids::{write_geotiff, GridCrs, GridOptions};
 use crate::io::licence::Licence;
 use crate::pipeline::mobile::{run_mobile, MobileJob};
 use crate::report::mobile;
-use crate::cli::{RunArgs, StderrProgress};
+use crate::cli::{date_or_today, RunArgs, StderrProgress};
 use crate::demo::synthesize;
 use crate::io::addresses::InputSpec;
 use crate::io::policy::Targets;
@@ -134,10 +133,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         write_geotiff(&path, &DEMO_GRID, GridCrs::RdNew, &operator_grid(&b.areas, k, args.seed), -1.0)?;
         grids.push((op.id.clone(), path));
     }
-    let date = match &args.date {
-        Some(d) => Date::parse(d).ok_or_else(|| anyhow::anyhow!("invalid --date `{d}`: expected YYYY-MM-DD"))?,
-        None => Date::today(),
-    };
+    let date = date_or_today(args.date.as_deref(), "--date")?;
     let mjob = MobileJob {
         grids,
         grid_options: GridOptions::default(),

@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{check_outputs, strict_check, RunArgs, StderrProgress};
-use crate::date::Date;
+use crate::cli::{check_outputs, date_or_today, strict_check, RunArgs, StderrProgress};
 use crate::io::grids::{GridCrs, GridOptions};
 use crate::io::licence::Licence;
 use crate::pipeline::mobile::{run_mobile, MobileJob, MobileReport};
@@ -72,10 +71,7 @@ impl MobileArgs {
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let crs = GridCrs::parse(&self.grid_crs).with_context(|| format!("invalid --grid-crs `{}`: expected 28992 or 3035", self.grid_crs))?;
-        let date = match &self.date {
-            Some(d) => Date::parse(d).with_context(|| format!("invalid --date `{d}`: expected YYYY-MM-DD"))?,
-            None => Date::today(),
-        };
+        let date = date_or_today(self.date.as_deref(), "--date")?;
         Ok(MobileJob {
             grids,
             grid_options: GridOptions { crs, cell_size: self.cell_size, rtr_max: self.rtr_max },

@@ -112,11 +112,18 @@ impl RunArgs {
     /// # Errors
     /// A date that is not `YYYY-MM-DD`.
     pub fn run_date(&self) -> Result<String, Error> {
-        match &self.run_date {
-            None => Ok(crate::date::Date::today().to_string()),
-            Some(d) if crate::date::Date::parse(d).is_some() => Ok(d.clone()),
-            Some(d) => Err(Error::argument("--run-date", d, "expected YYYY-MM-DD")),
-        }
+        date_or_today(self.run_date.as_deref(), "--run-date").map(|d| d.to_string())
+    }
+}
+
+/// A `YYYY-MM-DD` option value, or today when absent.
+///
+/// # Errors
+/// [`Error::Argument`] naming `flag` for a value that is not a date.
+pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<crate::date::Date, Error> {
+    match value {
+        None => Ok(crate::date::Date::today()),
+        Some(d) => crate::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
     }
 }
 

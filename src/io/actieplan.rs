@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::io::policy::toml_error;
 
 /// The built-in action-plan table.
 pub const DEFAULT_ACTIEPLAN: &str = include_str!("../../seeds/actieplan.toml");
@@ -54,11 +55,7 @@ impl Actieplan {
     /// # Errors
     /// [`Error::Policy`] for invalid TOML, unknown keys, an empty action or an unknown metric.
     pub fn parse(path: &Path, text: &str) -> Result<Actieplan> {
-        let a: Actieplan = toml::from_str(text).map_err(|e| Error::Policy {
-            file: path.to_path_buf(),
-            key: e.span().map(|s| text[s].chars().take(40).collect::<String>()).unwrap_or_default(),
-            reason: e.message().trim().to_string(),
-        })?;
+        let a: Actieplan = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         for (k, r) in a.rows.iter().enumerate() {
             if r.thema.is_empty() || r.actie.is_empty() {
                 return Err(Error::Policy { file: path.to_path_buf(), key: format!("row[{k}]"), reason: "thema and actie are required".into() });

@@ -354,8 +354,7 @@ fn locate(
 }
 
 fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u64, (reason, detail): (RejectReason, String)) {
-    *counts.rejected.entry(reason).or_default() += 1;
-    rejects.push(Reject { file: file.to_string(), row, reason, detail });
+    counts.reject(rejects, file, row, reason, detail);
 }
 
 /// Loads records (and the universe, when given) as described by `spec`.

@@ -83,10 +83,7 @@ pub fn load(path: &Path) -> Result<DriveTests> {
     let mut attempts = Vec::new();
     for i in 0..v[0].len() {
         let row = i as u64 + 1;
-        let mut bad = |reason: RejectReason, detail: String| {
-            *rows.rejected.entry(reason).or_default() += 1;
-            rejects.push(Reject { file: file.clone(), row, reason, detail });
-        };
+        let mut bad = |reason: RejectReason, detail: String| rows.reject(&mut rejects, &file, row, reason, detail);
         let Some(operator) = v[0].text(i) else {
             bad(RejectReason::UnknownOperator, "operator is empty".into());
             continue;

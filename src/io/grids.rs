@@ -191,9 +191,7 @@ impl Lattice {
             }
             let k = r as usize * cols + c as usize;
             if !mbps[k].is_nan() {
-                counts.used -= 1;
-                *counts.rejected.entry(RejectReason::DuplicateCell).or_default() += 1;
-                rejects.push(Reject { file: file.into(), row, reason: RejectReason::DuplicateCell, detail: "the same cell as an earlier row".into() });
+                counts.unuse(&mut rejects, file, row, RejectReason::DuplicateCell, "the same cell as an earlier row".into());
                 continue;
             }
             mbps[k] = v;
@@ -214,11 +212,6 @@ impl Lattice {
             rejects,
         })
     }
-}
-
-fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u64, reason: RejectReason, detail: String) {
-    *counts.rejected.entry(reason).or_default() += 1;
-    rejects.push(Reject { file: file.into(), row, reason, detail });
 }
 
 fn speed_reject(e: NumberError, field: &str) -> (RejectReason, String) {
@@ -244,11 +237,11 @@ fn rtr(table: &Table, raster: usize, opts: &GridOptions) -> Result<Grid> {
     for i in 0..v[0].len() {
         let row = i as u64 + 1;
         let Some(code) = v[0].text(i) else {
-            reject(&mut rejects, &mut counts, &file, row, RejectReason::InvalidCoordinate, "raster is empty".into());
+            counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, "raster is empty".into());
             continue;
         };
         let Some((s, e, n)) = parse_cell_code(&code) else {
-            reject(&mut rejects, &mut counts, &file, row, RejectReason::InvalidCoordinate, format!("raster = {code:?} is not a grid cell code"));
+            counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, format!("raster = {code:?} is not a grid cell code"));
             continue;
         };
         if *size.get_or_insert(s) != s {
@@ -259,10 +252,10 @@ fn rtr(table: &Table, raster: usize, opts: &GridOptions) -> Result<Grid> {
                 counts.used += 1;
                 cells.push((e, n, (bps / 1e6) as f32, row));
             }
-            Ok(bps) => reject(&mut rejects, &mut counts, &file, row, RejectReason::NegativeSpeed, format!("{name} = {bps}")),
+            Ok(bps) => counts.reject(&mut rejects, &file, row, RejectReason::NegativeSpeed, format!("{name} = {bps}")),
             Err(err) => {
                 let (reason, detail) = speed_reject(err, name);
-                reject(&mut rejects, &mut counts, &file, row, reason, detail);
+                counts.reject(&mut rejects, &file, row, reason, detail);
             }
         }
     }
@@ -288,7 +281,7 @@ fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
         let (cx, cy) = match (v[0].number(i), v[1].number(i)) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
-                reject(&mut rejects, &mut counts, &file, row, RejectReason::InvalidCoordinate, format!("x/y = {a:?} / {b:?}"));
+                counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, format!("x/y = {a:?} / {b:?}"));
                 continue;
             }
         };
@@ -297,10 +290,10 @@ fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
                 counts.used += 1;
                 centres.push((cx, cy, m as f32, row));
             }
-            Ok(m) => reject(&mut rejects, &mut counts, &file, row, RejectReason::NegativeSpeed, format!("dl_mbps = {m}")),
+            Ok(m) => counts.reject(&mut rejects, &file, row, RejectReason::NegativeSpeed, format!("dl_mbps = {m}")),
             Err(err) => {
                 let (reason, detail) = speed_reject(err, "dl_mbps");
-                reject(&mut rejects, &mut counts, &file, row, reason, detail);
+                counts.reject(&mut rejects, &file, row, reason, detail);
             }
         }
     }

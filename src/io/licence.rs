@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::io::policy::toml_error;
 use crate::io::profile::AreaScheme;
 
 /// The built-in 700 MHz licence file.
@@ -180,11 +181,7 @@ impl Licence {
     /// # Errors
     /// [`Error::Policy`] for invalid TOML, unknown keys or inconsistent values.
     pub fn parse(path: &Path, text: &str) -> Result<Licence> {
-        let mut l: Licence = toml::from_str(text).map_err(|e| Error::Policy {
-            file: path.to_path_buf(),
-            key: e.span().map(|s| text[s].chars().take(40).collect::<String>()).unwrap_or_default(),
-            reason: e.message().trim().to_string(),
-        })?;
+        let mut l: Licence = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         let bad = |key: String, reason: String| Error::Policy { file: path.to_path_buf(), key, reason };
         let pct_ok = |p: f64| (0.0..=100.0).contains(&p);
         if l.operators.is_empty() {

@@ -72,11 +72,7 @@ impl Targets {
     /// [`Error::Policy`] for invalid TOML, unknown keys, a percentage outside 0–100, a negative
     /// speed, a malformed date or a duplicate id.
     pub fn parse(path: &Path, text: &str) -> Result<Targets> {
-        let t: Targets = toml::from_str(text).map_err(|e| Error::Policy {
-            file: path.to_path_buf(),
-            key: e.span().map(|s| text[s].chars().take(40).collect()).unwrap_or_default(),
-            reason: e.message().to_string(),
-        })?;
+        let t: Targets = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         let bad = |key: String, reason: String| Error::Policy { file: path.to_path_buf(), key, reason };
         let mut ids = std::collections::BTreeSet::new();
         for (k, f) in t.fixed.iter().enumerate() {
@@ -111,6 +107,15 @@ impl Targets {
             None => Targets::parse(Path::new("seeds/targets.toml"), DEFAULT_TARGETS),
             Some(p) => Targets::parse(p, &std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
         }
+    }
+}
+
+/// A TOML parse error as [`Error::Policy`]: the file, the text at the error (as the key), the reason.
+pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    Error::Policy {
+        file: path.to_path_buf(),
+        key: e.span().and_then(|s| text.get(s)).map(|t| t.chars().take(40).collect()).unwrap_or_default(),
+        reason: e.message().trim().to_string(),
     }
 }
 

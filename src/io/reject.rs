@@ -100,6 +100,18 @@ impl RowCounts {
         self.rejected.values().sum()
     }
 
+    /// Records a rejected row: counts it under its reason and adds it to `rejects`.
+    pub fn reject(&mut self, rejects: &mut Vec<Reject>, file: &str, row: u64, reason: RejectReason, detail: String) {
+        *self.rejected.entry(reason).or_default() += 1;
+        rejects.push(Reject { file: file.to_string(), row, reason, detail });
+    }
+
+    /// Moves a row that was counted as used to the rejects (a later stage found it unusable).
+    pub fn unuse(&mut self, rejects: &mut Vec<Reject>, file: &str, row: u64, reason: RejectReason, detail: String) {
+        self.used -= 1;
+        self.reject(rejects, file, row, reason, detail);
+    }
+
     /// Whether rows in = used + rejected.
     pub fn reconciles(&self) -> bool {
         self.rows_in == self.used + self.rejected_total()

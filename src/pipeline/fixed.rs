@@ -114,11 +114,11 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         if let Some(bad) = job.levels.iter().find(|l| !set.levels.contains(&l.as_str())) {
             return Err(Error::argument("--by", bad, format!("profile `{}` has the levels {}", job.input.profile.name, set.levels.join(", "))));
         }
-        let keep: Vec<bool> = coverage.rows.iter().map(|r| job.levels.iter().any(|l| l == r.level)).collect();
-        let mut it = keep.iter();
-        coverage.rows.retain(|_| *it.next().unwrap_or(&false));
-        let mut it = keep.iter();
-        verdicts.retain(|_| *it.next().unwrap_or(&false));
+        (coverage.rows, verdicts) = std::mem::take(&mut coverage.rows)
+            .into_iter()
+            .zip(verdicts)
+            .filter(|(r, _)| job.levels.iter().any(|l| l == r.level))
+            .unzip();
     }
 
     let mut rows = vec![(job.input.records.display().to_string(), av.record_rows.clone())];

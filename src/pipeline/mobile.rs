@@ -230,11 +230,7 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         let mut tally: BTreeMap<(String, u32), (u64, u64)> = BTreeMap::new();
         let file = p.display().to_string();
         for at in &dt.attempts {
-            let mut bad = |reason: RejectReason, detail: String| {
-                counts.used -= 1;
-                *counts.rejected.entry(reason).or_default() += 1;
-                rejects.push(Reject { file: file.clone(), row: at.row, reason, detail });
-            };
+            let mut bad = |reason: RejectReason, detail: String| counts.unuse(&mut rejects, &file, at.row, reason, detail);
             let Some(op) = licence.operator(&at.operator) else {
                 bad(RejectReason::UnknownOperator, format!("operator {:?} is not in {}", at.operator, licence.id));
                 continue;
