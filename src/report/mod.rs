@@ -5,6 +5,7 @@
 //! give the same bytes.
 
 pub mod atomic;
+pub mod charts;
 pub mod csv;
 pub mod format;
 pub mod json;
