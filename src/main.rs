@@ -30,7 +30,16 @@ fn main() -> ExitCode {
             if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
                 return ExitCode::SUCCESS;
             }
-            let msg = err.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ");
+            // Each cause once: an error that already names its source is not followed by it again.
+            let mut msg = String::new();
+            for cause in err.chain().map(ToString::to_string) {
+                if !msg.contains(&cause) {
+                    if !msg.is_empty() {
+                        msg.push_str(": ");
+                    }
+                    msg.push_str(&cause);
+                }
+            }
             let _ = writeln!(std::io::stderr(), "dekking: error: {msg}");
             ExitCode::from(2)
         }

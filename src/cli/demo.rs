@@ -21,7 +21,13 @@ use crate::io::policy::Targets;
 use crate::io::profile::Profile;
 use crate::measure::threshold::default_thresholds;
 use crate::pipeline::{run_fixed, FixedJob};
+use crate::io::actieplan::Actieplan;
+use crate::pipeline::report::{run_report, ReportJob, VintageInput};
 use crate::report;
+use crate::report::yearly::{self, tables::CsvStyle};
+
+/// The vintages of the demo's yearly report.
+pub const DEMO_YEARS: std::ops::RangeInclusive<u16> = 2017..=2023;
 
 /// Options of `dekking demo`.
 #[derive(Debug, Clone, Args)]
@@ -109,13 +115,15 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     s.write_universe(&universe)?;
     eprintln!("dekking: {} synthetic addresses, {} records (scale {}, seed {})", s.addresses.len(), s.records.len(), args.scale, args.seed);
     let job = FixedJob {
-        input: InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl")?, delimiter: None, use_weights: true },
+        input: InputSpec { records: records.clone(), universe: Some(universe.clone()), profile: Profile::built_in("nl")?, delimiter: None, use_weights: true },
         boundaries: None,
         areas: None,
         thresholds: default_thresholds(),
         levels: Vec::new(),
         targets: Targets::load(None)?,
         run_date: args.run.run_date()?,
+        mergers: None,
+        keep_addresses: false,
     };
     let report = run_fixed(&job, &mut StderrProgress::new(args.run.quiet))?;
     let fixed_dir = args.out.join("fixed");
@@ -151,5 +159,42 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     mobile::write(&mreport, &mobile_dir)?;
     print_mobile(&mreport);
     println!("mobile outputs in {}/", mobile_dir.display());
+
+    println!();
+    println!("dekking demo: the yearly report over the SYNTHETIC vintages {}–{} (older vintages carry the gemeentecodes of their year's map).", DEMO_YEARS.start(), DEMO_YEARS.end());
+    let mut vintages = Vec::new();
+    for year in DEMO_YEARS {
+        let (records, universe) = if year == args.vintage {
+            (records.clone(), universe.clone())
+        } else {
+            let v = s.for_year(year)?;
+            let (r, u) = (input_dir.join(format!("records_{year}.parquet")), input_dir.join(format!("universe_{year}.parquet")));
+            v.write_records(&r)?;
+            v.write_universe(&u)?;
+            (r, u)
+        };
+        vintages.push(VintageInput { year: i32::from(year), records, universe: Some(universe) });
+    }
+    let rjob = ReportJob {
+        vintages,
+        profile: Profile::built_in("nl")?,
+        delimiter: None,
+        use_weights: true,
+        boundaries: None,
+        areas: None,
+        mergers: None,
+        mobile: Some(mobile_dir.clone()),
+        provincie: None,
+        targets: job.targets.clone(),
+        actieplan: Actieplan::built_in()?,
+        run_date: job.run_date.clone(),
+    };
+    let y = run_report(&rjob, &mut StderrProgress::new(args.run.quiet))?;
+    let report_dir = args.out.join("report");
+    let (f, _) = yearly::write(&y, &report_dir, CsvStyle::default())?;
+    if let Some(s) = f.series.last() {
+        println!("{}: {} with >= {} in {}", f.title, s.share_pct.map(|v| format!("{v:.2} %")).unwrap_or_default(), f.threshold, s.year);
+    }
+    println!("report: {}", report_dir.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }

@@ -60,6 +60,8 @@ impl FixedArgs {
             levels: self.by.clone(),
             targets: Targets::load(self.targets.as_deref())?,
             run_date: self.run.run_date()?,
+            mergers: None,
+            keep_addresses: false,
         })
     }
 }

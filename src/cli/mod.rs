@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod fixed;
 pub mod mobile;
+pub mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ pub enum Command {
     Fixed(fixed::FixedArgs),
     /// 700 MHz (or other) licence compliance per operator × gemeente from coverage grids.
     Mobile(mobile::MobileArgs),
+    /// The yearly report (HTML, Markdown, charts, figures.json, CSV) from yearly vintages.
+    Report(report::ReportArgs),
     /// Run everything on a synthetic Netherlands, or generate synthetic input files.
     Demo(demo::DemoArgs),
 }
@@ -45,6 +48,14 @@ pub struct InputArgs {
     /// All addresses that count (served or not); default: the distinct addresses of --input.
     #[arg(long, value_name = "FILE")]
     pub universe: Option<PathBuf>,
+    /// Column mapping.
+    #[command(flatten)]
+    pub mapping: MappingArgs,
+}
+
+/// How input columns are found: the profile, overrides, delimiter and weighting.
+#[derive(Debug, Clone, Args)]
+pub struct MappingArgs {
     /// Column profile: nl, fcc-bdc or generic.
     #[arg(long, default_value = "nl")]
     pub profile: String,
@@ -59,12 +70,12 @@ pub struct InputArgs {
     pub unweighted: bool,
 }
 
-impl InputArgs {
-    /// Turns the options into a validated [`InputSpec`].
+impl MappingArgs {
+    /// The profile with `--column` overrides applied, the delimiter, and whether to weight.
     ///
     /// # Errors
-    /// [`Error::Argument`] for an unknown profile or field, or a bad delimiter.
-    pub fn spec(&self) -> Result<InputSpec, Error> {
+    /// An unknown profile or field, a malformed `--column`, or a bad delimiter.
+    pub fn resolve(&self) -> Result<(Profile, Option<u8>, bool), Error> {
         let mut profile = Profile::built_in(&self.profile)?;
         for c in &self.columns {
             let (field, name) = c
@@ -82,12 +93,23 @@ impl InputArgs {
             Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
             Some(d) => return Err(Error::argument("delimiter", d, "expected one character or `tab`")),
         };
+        Ok((profile, delimiter, !self.unweighted))
+    }
+}
+
+impl InputArgs {
+    /// Turns the options into a validated [`InputSpec`].
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for an unknown profile or field, or a bad delimiter.
+    pub fn spec(&self) -> Result<InputSpec, Error> {
+        let (profile, delimiter, use_weights) = self.mapping.resolve()?;
         Ok(InputSpec {
             records: self.input.clone(),
             universe: self.universe.clone(),
             profile,
             delimiter,
-            use_weights: !self.unweighted,
+            use_weights,
         })
     }
 }
@@ -194,6 +216,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Fixed(args) => fixed::run(args),
         Command::Mobile(args) => mobile::run(args),
+        Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
     }
 }

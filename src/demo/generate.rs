@@ -19,6 +19,7 @@ use crate::assign::pip::PreparedPolygon;
 use crate::error::{Error, Result};
 use crate::io::boundaries::Boundary;
 use crate::io::embedded::DEMO_TRAJECTORY;
+use crate::io::mergers::Mergers;
 use crate::io::table::parse_number;
 
 /// Coverage shares (0–1) of one vintage.
@@ -212,6 +213,51 @@ pub fn records(addresses: &[SynthAddress], v: &Vintage, seed: u64) -> Vec<SynthR
         }
     }
     out
+}
+
+/// The gemeentecode each address would have had at the end of `year`, for gemeenten formed by a
+/// merger after that: one of the merged gemeenten, drawn at random (synthetic — the drawn
+/// predecessor is not where the address really was). A code of the new series (`GM19xx`) did
+/// not exist before its merger; an older code that absorbed others (Amsterdam, Purmerend) did.
+#[must_use]
+pub fn codes_in_year(addresses: &[SynthAddress], codes: &[String], mergers: &Mergers, year: i32, seed: u64) -> Vec<String> {
+    let end = crate::date::Date { year, month: 12, day: 31 };
+    let mut before: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+    for m in mergers.iter().filter(|m| m.date > end) {
+        let now = codes.iter().find(|c| **c == mergers.current(&m.new_code, None));
+        if let Some(now) = now {
+            before.entry(now.as_str()).or_default().push(mergers.current(&m.old_code, Some(end)));
+        }
+    }
+    for (code, olds) in &mut before {
+        if code.as_bytes().get(2) != Some(&b'1') || code.as_bytes().get(3) != Some(&b'9') {
+            olds.push((*code).to_string());
+        }
+        olds.sort();
+        olds.dedup();
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6d65_7267_6572);
+    addresses
+        .iter()
+        .map(|a| {
+            let code = &codes[a.gemeente as usize];
+            match before.get(code.as_str()) {
+                Some(olds) => olds[rng.random_range(0..olds.len())].clone(),
+                None => code.clone(),
+            }
+        })
+        .collect()
+}
+
+/// A synthetic Dutch-looking postcode (`1234 AB`) for an address: the digits from its 4 km
+/// cell, the letters from its 200 m cell. Not a real postcode.
+#[must_use]
+pub fn postcode(a: &SynthAddress) -> String {
+    let (cx, cy) = ((a.x / 4_000.0) as i64, (a.y / 4_000.0) as i64);
+    let digits = 1_000 + (cx * 131 + cy * 7_919).rem_euclid(9_000);
+    let (fx, fy) = (((a.x / 200.0) as i64).rem_euclid(20), ((a.y / 200.0) as i64).rem_euclid(20));
+    let letter = |k: i64| char::from(b'A' + (k % 26) as u8);
+    format!("{digits} {}{}", letter(fx), letter(fy))
 }
 
 /// The address id of synthetic address `i` in gemeente `code` (16 characters, BAG-like).

@@ -26,6 +26,11 @@ pub struct Synthetic {
     pub records: Vec<SynthRecord>,
     /// The vintage year.
     pub year: u16,
+    /// The random seed.
+    pub seed: u64,
+    /// Per address, the gemeentecode of the vintage year's map, for vintages before 2023
+    /// (written as a `gemeentecode` column; `None` = coordinates only).
+    pub area_codes: Option<Vec<String>>,
 }
 
 /// CBS urbanity class per gemeente code, from the built-in boundaries.
@@ -49,16 +54,38 @@ pub fn synthesize(scale: f64, seed: u64, year: u16) -> Result<Synthetic> {
     if !(scale > 0.0 && scale <= 5.0) {
         return Err(Error::argument("scale", &scale.to_string(), "expected a number in (0, 5]"));
     }
-    let v = generate::vintage(year)?;
     let b = gemeenten_2023()?;
     let classes = urbanity();
     let urb: Vec<Option<u8>> = b.areas.iter().map(|a| classes.get(&a.code).copied()).collect();
     let addresses = generate::addresses(&b.areas, &urb, scale, seed);
-    let records = generate::records(&addresses, &v, seed);
-    Ok(Synthetic { codes: b.areas.iter().map(|a| a.code.clone()).collect(), addresses, records, year })
+    let base = Synthetic { codes: b.areas.iter().map(|a| a.code.clone()).collect(), addresses, records: Vec::new(), year, seed, area_codes: None };
+    base.for_year(year)
 }
 
 impl Synthetic {
+    /// The same addresses with the records of another vintage (and, before 2023, the
+    /// gemeentecodes of that year's map).
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for a year outside the calibrated trajectory.
+    pub fn for_year(&self, year: u16) -> Result<Synthetic> {
+        let v = generate::vintage(year)?;
+        let area_codes = if year < 2023 {
+            let mergers = crate::io::mergers::Mergers::built_in()?;
+            Some(generate::codes_in_year(&self.addresses, &self.codes, &mergers, i32::from(year), self.seed))
+        } else {
+            None
+        };
+        Ok(Synthetic {
+            codes: self.codes.clone(),
+            addresses: self.addresses.clone(),
+            records: generate::records(&self.addresses, &v, self.seed),
+            year,
+            seed: self.seed,
+            area_codes,
+        })
+    }
+
     fn ids(&self) -> Vec<String> {
         let mut counters = vec![0usize; self.codes.len()];
         self.addresses
@@ -89,44 +116,59 @@ impl Synthetic {
                 Column::new("upload_mbps".into(), rec.iter().map(|r| r.up_mbps).collect::<Vec<_>>()),
                 Column::new("technologie".into(), rec.iter().map(|r| r.technology.to_string()).collect::<Vec<_>>()),
             ];
+            let mut cols = cols;
+            if let Some(codes) = &self.area_codes {
+                cols.push(Column::new("gemeentecode".into(), rec.iter().map(|r| codes[r.address as usize].clone()).collect::<Vec<_>>()));
+            }
             return write_parquet(path, cols);
         }
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::with_capacity(rec.len() * 56));
         let fail = |e: csv::Error| Error::io(path, std::io::Error::other(e));
-        w.write_record(["adres_id", "x", "y", "download_mbps", "upload_mbps", "technologie"]).map_err(fail)?;
+        let mut header = vec!["adres_id", "x", "y", "download_mbps", "upload_mbps", "technologie"];
+        if self.area_codes.is_some() {
+            header.push("gemeentecode");
+        }
+        w.write_record(&header).map_err(fail)?;
         for r in rec {
             let a = at(r);
-            w.write_record([
-                ids[r.address as usize].as_str(),
-                &format!("{:.2}", a.x),
-                &format!("{:.2}", a.y),
-                &r.down_mbps.to_string(),
-                &r.up_mbps.to_string(),
-                r.technology,
-            ])
-            .map_err(fail)?;
+            let (x, y, down, up) = (format!("{:.2}", a.x), format!("{:.2}", a.y), r.down_mbps.to_string(), r.up_mbps.to_string());
+            let mut row = vec![ids[r.address as usize].as_str(), &x, &y, &down, &up, r.technology];
+            if let Some(codes) = &self.area_codes {
+                row.push(&codes[r.address as usize]);
+            }
+            w.write_record(&row).map_err(fail)?;
         }
         atomic::write(path, &w.into_inner().map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?)
     }
 
-    /// Writes the universe (`adres_id, x, y`): every address, served or not.
+    /// Writes the universe (`adres_id, postcode, x, y`, and `gemeentecode` before 2023): every
+    /// address, served or not. Postcodes are synthetic ([`generate::postcode`]).
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be written.
     pub fn write_universe(&self, path: &Path) -> Result<()> {
         let ids = self.ids();
         if is_parquet(path) {
-            let cols = vec![
+            let mut cols = vec![
                 Column::new("adres_id".into(), ids),
+                Column::new("postcode".into(), self.addresses.iter().map(generate::postcode).collect::<Vec<_>>()),
                 Column::new("x".into(), self.addresses.iter().map(|a| a.x).collect::<Vec<_>>()),
                 Column::new("y".into(), self.addresses.iter().map(|a| a.y).collect::<Vec<_>>()),
             ];
+            if let Some(codes) = &self.area_codes {
+                cols.push(Column::new("gemeentecode".into(), codes.clone()));
+            }
             return write_parquet(path, cols);
         }
         let mut text = String::with_capacity(self.addresses.len() * 36);
-        text.push_str("adres_id;x;y\n");
-        for (a, id) in self.addresses.iter().zip(&ids) {
-            text.push_str(&format!("{id};{:.2};{:.2}\n", a.x, a.y));
+        text.push_str(if self.area_codes.is_some() { "adres_id;postcode;x;y;gemeentecode\n" } else { "adres_id;postcode;x;y\n" });
+        for (k, (a, id)) in self.addresses.iter().zip(&ids).enumerate() {
+            text.push_str(&format!("{id};{};{:.2};{:.2}", generate::postcode(a), a.x, a.y));
+            if let Some(codes) = &self.area_codes {
+                text.push(';');
+                text.push_str(&codes[k]);
+            }
+            text.push('\n');
         }
         atomic::write(path, text.as_bytes())
     }

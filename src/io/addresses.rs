@@ -357,6 +357,37 @@ fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u6
     counts.reject(rejects, file, row, reason, detail);
 }
 
+/// Reads back the address id and postcode (empty when the file has none) of the given 1-based
+/// data `rows` of an address file, in the order asked.
+///
+/// # Errors
+/// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
+/// id column, and [`Error::Table`] for a row beyond the end of the file.
+pub fn identify(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u64]) -> Result<Vec<(String, String)>> {
+    let table = Table::open(path, delimiter)?;
+    let found = profile.resolve(&table.header);
+    let id = *found.get(&Field::AddressId).ok_or_else(|| Error::MissingColumn {
+        file: table.path.clone(),
+        field: Field::AddressId.name().into(),
+        profile: profile.name.clone(),
+        looked_for: profile.looked_for(Field::AddressId),
+    })?;
+    let mut asked = vec![(id, Want::Text)];
+    if let Some(&pc) = found.get(&Field::Postcode) {
+        asked.push((pc, Want::Text));
+    }
+    let values = table.read(&asked)?;
+    rows.iter()
+        .map(|&r| {
+            let i = usize::try_from(r).ok().filter(|&r| r >= 1 && r <= values[0].len()).ok_or_else(|| {
+                Error::table(path, format!("row {r} is past the end of the file; was it changed during the run?"))
+            })? - 1;
+            let text = |v: &Values| v.text(i).map(|t| t.into_owned()).unwrap_or_default();
+            Ok((text(&values[0]), values.get(1).map(text).unwrap_or_default()))
+        })
+        .collect()
+}
+
 /// Loads records (and the universe, when given) as described by `spec`.
 ///
 /// # Errors

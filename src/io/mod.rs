@@ -11,6 +11,7 @@ pub mod addresses;
 pub mod areas;
 pub mod boundaries;
 pub mod columns;
+pub mod compliance;
 pub mod drive_tests;
 pub mod embedded;
 pub mod grids;
@@ -19,6 +20,7 @@ pub mod mergers;
 pub mod policy;
 pub mod profile;
 pub mod reject;
+pub mod runfile;
 pub mod table;
 
 pub use reject::{Reject, RejectReason};

@@ -2,9 +2,13 @@
 
 use std::path::PathBuf;
 
-use crate::assign::{self, pip::AreaIndex, AreaSet};
+use serde::Serialize;
+
+use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, InputSpec, Location};
+use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Location};
+use crate::io::mergers::Mergers;
+use crate::io::profile::XyCrs;
 use crate::io::areas::{load_gemeente_table, AreaTable};
 use crate::io::boundaries::{self, Boundaries};
 use crate::io::embedded;
@@ -37,6 +41,59 @@ pub struct FixedJob {
     pub targets: Targets,
     /// The run date written into provenance, `YYYY-MM-DD`.
     pub run_date: String,
+    /// Gemeente mergers: codes of earlier maps are re-aggregated on the current map.
+    pub mergers: Option<Mergers>,
+    /// Keep the outcome per address (for gap lists).
+    pub keep_addresses: bool,
+}
+
+/// Addresses whose gemeentecode was mapped onto the current map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Remap {
+    /// The code as given.
+    pub old_code: String,
+    /// The current code it was counted under.
+    pub new_code: String,
+    /// Addresses with that code.
+    pub addresses: u64,
+}
+
+/// The outcome per address of a run, for gap lists.
+#[derive(Debug, Clone, Default)]
+pub struct AddressOutcome {
+    /// The file the addresses come from (the universe, or the records).
+    pub file: PathBuf,
+    /// The data row (1-based) where each address was first seen.
+    pub first_row: Vec<u64>,
+    /// Each address's location as given.
+    pub location: Vec<Location>,
+    /// The CRS of point locations.
+    pub point_crs: Option<XyCrs>,
+    /// Finest-area index per address (`UNASSIGNED` when rejected).
+    pub area: Vec<u32>,
+    /// Covered bit per threshold, per address.
+    pub bits: Vec<u64>,
+    /// The finest areas, by index.
+    pub areas: Vec<AreaInfo>,
+}
+
+/// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
+fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec<Remap> {
+    let mut count = vec![0u64; codes.codes.len()];
+    for l in &addresses.location {
+        if let Location::Area(c) = l {
+            count[*c as usize] += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (code, n) in codes.codes.iter_mut().zip(count) {
+        let current = mergers.current(code, None);
+        if current != *code {
+            out.push(Remap { old_code: std::mem::replace(code, current.clone()), new_code: current, addresses: n });
+        }
+    }
+    out.sort_by(|a, b| a.old_code.cmp(&b.old_code));
+    out
 }
 
 /// Runs the whole fixed-coverage pipeline.
@@ -59,6 +116,10 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     }
     let mut warnings = Vec::new();
     let mut sources = av.sources.clone();
+    let remapped = match (&job.mergers, scheme) {
+        (Some(m), AreaScheme::Gemeente) => remap(&mut av.codes, &av.addresses, m),
+        _ => Vec::new(),
+    };
 
     progress.stage("areas", None);
     let set = match scheme {
@@ -163,5 +224,14 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         ),
         warnings,
     };
-    Ok(FixedReport { provenance, coverage, verdicts, summaries, rejects: std::mem::take(&mut av.rejects) })
+    let addresses = job.keep_addresses.then(|| AddressOutcome {
+        file: job.input.universe.clone().unwrap_or_else(|| job.input.records.clone()),
+        first_row: std::mem::take(&mut av.addresses.first_row),
+        location: std::mem::take(&mut av.addresses.location),
+        point_crs: av.addresses.point_crs,
+        area: assigned.area,
+        bits,
+        areas: set.areas,
+    });
+    Ok(FixedReport { provenance, coverage, verdicts, summaries, rejects: std::mem::take(&mut av.rejects), remapped, addresses })
 }

@@ -25,7 +25,8 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes each (file name, bytes) into `dir` (created if needed), atomically, and returns the paths.
+/// Writes each (relative file name, bytes) into `dir` (created if needed, with any sub-folder
+/// a name has), atomically, and returns the paths.
 ///
 /// # Errors
 /// [`Error::Io`] when the directory cannot be created or written.
@@ -35,6 +36,9 @@ pub fn write_all(dir: &Path, outputs: Vec<(&str, Vec<u8>)>) -> Result<Vec<std::p
         .into_iter()
         .map(|(name, bytes)| {
             let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
             write(&path, &bytes)?;
             Ok(path)
         })

@@ -13,6 +13,7 @@ pub mod mobile;
 pub mod parquet;
 pub mod provenance;
 pub mod text;
+pub mod yearly;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ use crate::error::Result;
 use crate::io::reject::Reject;
 use crate::judge::targets::{TargetSummary, Verdict};
 use crate::measure::fixed::Coverage;
+use crate::pipeline::fixed::{AddressOutcome, Remap};
 use provenance::Provenance;
 
 /// Everything a fixed-coverage run reports.
@@ -38,6 +40,11 @@ pub struct FixedReport {
     /// Rejected rows.
     #[serde(skip)]
     pub rejects: Vec<Reject>,
+    /// Gemeentecodes of earlier maps counted under their current code.
+    pub remapped: Vec<Remap>,
+    /// The outcome per address, when the job asked to keep it.
+    #[serde(skip)]
+    pub addresses: Option<AddressOutcome>,
 }
 
 /// The files a fixed-coverage run writes into its output directory.

@@ -12,6 +12,8 @@ mod fixed;
 mod mergers;
 /// `dekking mobile`: hand-computed areas, ontheffingen, drive tests, RTR and Natura 2000.
 mod mobile;
+/// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.
+mod report;
 /// Property tests: no panics on any bytes; aggregation invariants.
 mod properties;
 /// Scratch directories and helpers.

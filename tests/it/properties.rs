@@ -91,6 +91,8 @@ proptest! {
             levels: vec![],
             targets: dekking::io::policy::Targets::load(None).unwrap(),
             run_date: "2026-11-23".into(),
+            mergers: None,
+            keep_addresses: false,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {

@@ -106,7 +106,13 @@ impl Panel {
             area.draw(&Rectangle::new([(px(lo), b0), (px(b.value), b1)], b.colour.filled()))?;
             let middle = Pos::new(HPos::Right, VPos::Center);
             area.draw_text(&clip(&b.label, 26), &text(12).pos(middle), (left - 6, (b0 + b1) / 2))?;
-            area.draw_text(&b.text, &text(12).pos(Pos::new(HPos::Left, VPos::Center)), (px(b.value) + 4, (b0 + b1) / 2))?;
+            // The value goes after the bar, or inside its end when the bar fills the panel.
+            let end = px(b.value);
+            if end > right - 70 {
+                area.draw_text(&b.text, &text(12).color(&WHITE).pos(Pos::new(HPos::Right, VPos::Center)), (end - 4, (b0 + b1) / 2))?;
+            } else {
+                area.draw_text(&b.text, &text(12).pos(Pos::new(HPos::Left, VPos::Center)), (end + 4, (b0 + b1) / 2))?;
+            }
         }
         area.draw(&PathElement::new([(left, top), (left, bottom)], MUTED))?;
         if let Some((v, label)) = &self.line {

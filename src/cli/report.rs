@@ -1,0 +1,173 @@
+//! `dekking report`: the yearly report from one or more vintages (and mobile results), from
+//! options or from a run file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::cli::{date_or_today, strict_check, MappingArgs, StderrProgress};
+use crate::error::Error;
+use crate::io::actieplan::Actieplan;
+use crate::io::policy::Targets;
+use crate::io::runfile::RunFile;
+use crate::pipeline::report::{run_report, ReportJob, VintageInput};
+use crate::report::format::thousands;
+use crate::report::yearly::{self, tables::CsvStyle};
+
+/// Options of `dekking report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// A vintage as YEAR=FILE (availability records; repeatable, one per year).
+    #[arg(long = "vintage", value_name = "YEAR=FILE")]
+    pub vintages: Vec<String>,
+    /// The address universe of a vintage as YEAR=FILE (repeatable).
+    #[arg(long = "universe", value_name = "YEAR=FILE")]
+    pub universes: Vec<String>,
+    /// A run file (TOML) listing the inputs; options given here override it.
+    #[arg(long = "run", value_name = "FILE", conflicts_with = "vintages")]
+    pub run_file: Option<PathBuf>,
+    /// Mobile compliance: the output folder (or mobile.csv) of `dekking mobile`.
+    #[arg(long, value_name = "DIR")]
+    pub mobile: Option<PathBuf>,
+    /// Limit the report to one provincie (code PVxx or name) and write its gap list.
+    #[arg(long, value_name = "NAME|PVxx")]
+    pub provincie: Option<String>,
+    /// Write CSV for Excel: `;`, decimal comma and a UTF-8 byte-order mark.
+    #[arg(long)]
+    pub csv_excel: bool,
+    /// Gemeente boundaries (GeoJSON); default: built-in CBS 2023.
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
+    /// Gemeente → provincie table; default: built-in 2023 table.
+    #[arg(long, value_name = "FILE")]
+    pub provincies: Option<PathBuf>,
+    /// Gemeente merger table (old_code,new_code,date); default: built-in seeds/gemeente_mergers.csv.
+    #[arg(long, value_name = "FILE")]
+    pub mergers: Option<PathBuf>,
+    /// Targets file; default: built-in seeds/targets.toml.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Action-plan file; default: built-in seeds/actieplan.toml.
+    #[arg(long, value_name = "FILE")]
+    pub actieplan: Option<PathBuf>,
+    /// Column mapping of the vintage files.
+    #[command(flatten)]
+    pub mapping: MappingArgs,
+    /// Output directory (default dekking-report).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Run date written into the report (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub run_date: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Treat warnings as errors (exit 3, nothing written).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+fn year_file(flag: &str, v: &str) -> Result<(i32, PathBuf), Error> {
+    let (y, f) = v.split_once('=').ok_or_else(|| Error::argument(flag, v, "expected YEAR=FILE, e.g. 2023=records_2023.csv"))?;
+    let year: i32 = y.trim().parse().ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| Error::argument(flag, v, "the year is not a year between 1990 and 2100"))?;
+    Ok((year, PathBuf::from(f)))
+}
+
+impl ReportArgs {
+    /// Builds the job and the output folder and CSV style from the options (and run file).
+    ///
+    /// # Errors
+    /// Invalid options, an unreadable or invalid run file, targets or action plan.
+    pub fn job(&self) -> anyhow::Result<(ReportJob, PathBuf, CsvStyle)> {
+        let run = self.run_file.as_deref().map(RunFile::load).transpose()?;
+        let mut mapping = self.mapping.clone();
+        let mut vintages: Vec<VintageInput> = Vec::new();
+        if let Some(r) = &run {
+            if mapping.profile == "nl" {
+                mapping.profile = r.profile.clone().unwrap_or_else(|| "nl".into());
+            }
+            mapping.columns.splice(0..0, r.columns.iter().cloned());
+            mapping.delimiter = mapping.delimiter.or_else(|| r.delimiter.clone());
+            mapping.unweighted |= r.unweighted;
+            vintages = r.vintages.iter().map(|v| VintageInput { year: v.year, records: v.records.clone(), universe: v.universe.clone() }).collect();
+        }
+        for v in &self.vintages {
+            let (year, records) = year_file("--vintage", v)?;
+            vintages.push(VintageInput { year, records, universe: None });
+        }
+        for u in &self.universes {
+            let (year, file) = year_file("--universe", u)?;
+            let v = vintages.iter_mut().find(|v| v.year == year).ok_or_else(|| Error::argument("--universe", u, "no --vintage has that year"))?;
+            v.universe = Some(file);
+        }
+        vintages.sort_by_key(|v| v.year);
+        let (profile, delimiter, use_weights) = mapping.resolve()?;
+        let pick = |cli: &Option<PathBuf>, file: Option<&Option<PathBuf>>| cli.clone().or_else(|| file.cloned().flatten());
+        let r = run.as_ref();
+        let targets = pick(&self.targets, r.map(|r| &r.targets));
+        let actieplan = match pick(&self.actieplan, r.map(|r| &r.actieplan)) {
+            Some(p) => Actieplan::parse(&p, &std::fs::read_to_string(&p).with_context(|| p.display().to_string())?)?,
+            None => Actieplan::built_in()?,
+        };
+        let run_date = self.run_date.clone().or_else(|| r.and_then(|r| r.run_date.clone()));
+        let job = ReportJob {
+            vintages,
+            profile,
+            delimiter,
+            use_weights,
+            boundaries: pick(&self.boundaries, r.map(|r| &r.boundaries)),
+            areas: pick(&self.provincies, r.map(|r| &r.provincies)),
+            mergers: pick(&self.mergers, r.map(|r| &r.mergers)),
+            mobile: pick(&self.mobile, r.map(|r| &r.mobile)),
+            provincie: self.provincie.clone().or_else(|| r.and_then(|r| r.provincie.clone())),
+            targets: Targets::load(targets.as_deref())?,
+            actieplan,
+            run_date: date_or_today(run_date.as_deref(), "--run-date")?.to_string(),
+        };
+        let out = pick(&self.out, r.map(|r| &r.out)).unwrap_or_else(|| PathBuf::from("dekking-report"));
+        let style = CsvStyle { excel: self.csv_excel || r.is_some_and(|r| r.csv_excel) };
+        Ok((job, out, style))
+    }
+}
+
+/// Runs `dekking report`.
+///
+/// # Errors
+/// Invalid options, unreadable inputs, unwritable outputs.
+pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let (job, out, style) = args.job()?;
+    let y = run_report(&job, &mut StderrProgress::new(args.quiet))?;
+    let warnings: Vec<String> = y.vintages.iter().flat_map(|(year, r)| r.provenance.warnings.iter().map(move |w| format!("vintage {year}: {w}"))).collect();
+    if let Some(code) = strict_check(args.strict, &warnings) {
+        return Ok(code);
+    }
+    for w in &warnings {
+        eprintln!("dekking: warning: {w}");
+    }
+    let (f, paths) = yearly::write(&y, &out, style).with_context(|| format!("writing the report to {}", out.display()))?;
+    if !args.quiet {
+        for (year, r) in &y.vintages {
+            for (file, c) in &r.provenance.rows {
+                eprintln!("{year} {file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());
+            }
+        }
+        if let Some(s) = f.series.last() {
+            println!(
+                "{}: {} of {} with >= {} in {} ({} without)",
+                f.title,
+                s.share_pct.map(|v| format!("{v:.2} %")).unwrap_or_else(|| "n/a".into()),
+                f.unit,
+                f.threshold,
+                s.year,
+                thousands(s.short.round() as u64)
+            );
+        }
+        if let Some(g) = &f.gaps {
+            println!("gap list: {} addresses in {}", thousands(g.addresses), out.join("gaps.geojson").display());
+        }
+        println!("report: {} ({} files)", out.join("report.html").display(), paths.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,269 @@
+//! The yearly-report pipeline: each vintage through the fixed pipeline on the current gemeente
+//! map (older codes re-aggregated through the merger table), mobile compliance read back, and
+//! for one provincie the list of addresses without the headline speed.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::io::actieplan::Actieplan;
+use crate::io::addresses::{self, InputSpec, Location, SourceInfo};
+use crate::io::areas::{load_gemeente_table, provincie_code, AreaTable};
+use crate::io::boundaries::{self, Boundaries};
+use crate::io::compliance;
+use crate::io::embedded;
+use crate::io::mergers::{Mergers, DEFAULT_MERGERS};
+use crate::io::policy::Targets;
+use crate::io::profile::{AreaScheme, Profile, XyCrs};
+use crate::io::table::sha256_hex;
+use crate::judge::licences::Compliance;
+use crate::measure::threshold::{default_thresholds, Threshold};
+use crate::pipeline::fixed::{run_fixed, FixedJob};
+use crate::progress::Progress;
+use crate::report::FixedReport;
+
+/// The speed of the headline figure, Mbps down.
+pub const HEADLINE_MBPS: f64 = 100.0;
+
+/// One vintage's input files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VintageInput {
+    /// The year the data describe (situation at the end of the year).
+    pub year: i32,
+    /// Availability records.
+    pub records: PathBuf,
+    /// Address universe, if any.
+    pub universe: Option<PathBuf>,
+}
+
+/// A yearly-report job: the validated form of `dekking report`'s options or run file.
+#[derive(Debug, Clone)]
+pub struct ReportJob {
+    /// The vintages, in year order, one per year.
+    pub vintages: Vec<VintageInput>,
+    /// Column mapping of the vintage files.
+    pub profile: Profile,
+    /// Forced delimiter, else sniffed.
+    pub delimiter: Option<u8>,
+    /// Whether to weight by a households column when one is found.
+    pub use_weights: bool,
+    /// Boundaries for point-in-polygon and maps; `None` = built-in CBS 2023.
+    pub boundaries: Option<PathBuf>,
+    /// Gemeente → provincie table; `None` = built-in 2023.
+    pub areas: Option<PathBuf>,
+    /// Merger table; `None` = built-in `seeds/gemeente_mergers.csv`.
+    pub mergers: Option<PathBuf>,
+    /// A `dekking mobile` result (`mobile.csv` or its folder).
+    pub mobile: Option<PathBuf>,
+    /// Limit to one provincie (`PV26`, `26` or a name).
+    pub provincie: Option<String>,
+    /// Targets and reference figures.
+    pub targets: Targets,
+    /// The action-plan table.
+    pub actieplan: Actieplan,
+    /// Run date, `YYYY-MM-DD`.
+    pub run_date: String,
+}
+
+/// The area a report covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// `nl` or `provincie`.
+    pub level: &'static str,
+    /// `NL` or `PVxx`.
+    pub code: String,
+    /// `Nederland` or the provincie's name.
+    pub name: String,
+}
+
+/// An address without the headline speed, for a provincie's gap list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// Address id as given.
+    pub id: String,
+    /// Postcode as given (empty when the file has none).
+    pub postcode: String,
+    /// Gemeentecode (current map).
+    pub gemeente_code: String,
+    /// Gemeente name.
+    pub gemeente_name: String,
+    /// WGS84 longitude and latitude, degrees, when the address has coordinates.
+    pub lonlat: Option<(f64, f64)>,
+    /// Source row in the address file.
+    pub row: u64,
+}
+
+/// Everything the yearly report is made of.
+#[derive(Debug, Clone)]
+pub struct Yearly {
+    /// Per vintage, in year order: the fixed run.
+    pub vintages: Vec<(i32, FixedReport)>,
+    /// Index of the headline threshold in each run's thresholds.
+    pub headline: usize,
+    /// The area covered.
+    pub scope: Scope,
+    /// Gemeente → provincie (current map).
+    pub table: AreaTable,
+    /// Boundaries for the maps (current map).
+    pub boundaries: Boundaries,
+    /// Mobile compliance rows (within the scope) and the file they came from.
+    pub mobile: Option<(Vec<Compliance>, SourceInfo)>,
+    /// The merger table used and its provenance.
+    pub mergers: (Mergers, SourceInfo),
+    /// The gap list (provincie scope only), by gemeente then row.
+    pub gaps: Option<Vec<Gap>>,
+    /// Targets and references.
+    pub targets: Targets,
+    /// The action-plan table.
+    pub actieplan: Actieplan,
+    /// Run date.
+    pub run_date: String,
+}
+
+/// Finds the provincie `wanted` (code or name, any case) in `table`.
+///
+/// # Errors
+/// [`Error::Argument`] listing the provincies when none matches.
+pub fn find_provincie(table: &AreaTable, wanted: &str) -> Result<Scope> {
+    let by_code = provincie_code(wanted).filter(|c| table.parents.contains_key(c));
+    let hit = by_code.or_else(|| table.parents.iter().find(|(_, n)| n.eq_ignore_ascii_case(wanted.trim())).map(|(c, _)| c.clone()));
+    match hit {
+        Some(code) => Ok(Scope { level: "provincie", name: table.parents[&code].clone(), code }),
+        None => Err(Error::argument(
+            "--provincie",
+            wanted,
+            format!("expected a code or name of {}", table.parents.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", ")),
+        )),
+    }
+}
+
+fn mergers(job: &ReportJob) -> Result<(Mergers, SourceInfo)> {
+    let (path, bytes) = match &job.mergers {
+        Some(p) => (p.clone(), std::fs::read(p).map_err(|e| Error::io(p, e))?),
+        None => (PathBuf::from("seeds/gemeente_mergers.csv"), DEFAULT_MERGERS.as_bytes().to_vec()),
+    };
+    let info = SourceInfo {
+        role: "mergers".into(),
+        path: path.display().to_string(),
+        sha256: sha256_hex(&bytes),
+        rows: 0,
+        format: "csv".into(),
+        columns: Vec::new(),
+    };
+    let m = Mergers::parse(&path, bytes)?;
+    let rows = m.iter().count() as u64;
+    Ok((m, SourceInfo { rows, ..info }))
+}
+
+/// Runs every vintage and gathers what the report needs.
+///
+/// # Errors
+/// [`Error::Argument`] for no vintage, a year given twice, a non-gemeente profile or an unknown
+/// provincie; any error of the fixed pipeline (naming the vintage's file) or of the mobile table.
+pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly> {
+    if job.vintages.is_empty() {
+        return Err(Error::argument("--vintage", "(none)", "give at least one vintage as YEAR=FILE"));
+    }
+    if let Some(w) = job.vintages.windows(2).find(|w| w[0].year >= w[1].year) {
+        return Err(Error::argument("--vintage", &w[1].year.to_string(), "each year once, in increasing order"));
+    }
+    if job.profile.area != AreaScheme::Gemeente {
+        return Err(Error::argument(
+            "--profile",
+            &job.profile.name,
+            "the yearly report covers Dutch gemeenten and provincies; use `dekking fixed` for other area schemes",
+        ));
+    }
+    let table = match &job.areas {
+        Some(p) => load_gemeente_table(p)?,
+        None => embedded::gemeente_provincie_2023()?,
+    };
+    let scope = match &job.provincie {
+        Some(p) => find_provincie(&table, p)?,
+        None => Scope { level: "nl", code: "NL".into(), name: "Nederland".into() },
+    };
+    let boundaries = match &job.boundaries {
+        Some(p) => boundaries::load(p, AreaScheme::Gemeente)?,
+        None => embedded::gemeenten_2023()?,
+    };
+    let (m, m_info) = mergers(job)?;
+    let thresholds: Vec<Threshold> = default_thresholds();
+    let headline = thresholds.iter().position(|t| t.down_mbps == HEADLINE_MBPS && t.up_mbps == 0.0 && t.technologies.is_none()).unwrap_or(0);
+    let last = job.vintages.len() - 1;
+    let mut vintages = Vec::with_capacity(job.vintages.len());
+    for (k, v) in job.vintages.iter().enumerate() {
+        progress.stage(&format!("vintage {}", v.year), None);
+        let fixed = FixedJob {
+            input: InputSpec {
+                records: v.records.clone(),
+                universe: v.universe.clone(),
+                profile: job.profile.clone(),
+                delimiter: job.delimiter,
+                use_weights: job.use_weights,
+            },
+            boundaries: job.boundaries.clone(),
+            areas: job.areas.clone(),
+            thresholds: thresholds.clone(),
+            levels: Vec::new(),
+            targets: job.targets.clone(),
+            run_date: job.run_date.clone(),
+            mergers: Some(m.clone()),
+            keep_addresses: k == last && scope.level == "provincie",
+        };
+        let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
+        report.provenance.inputs.push(m_info.clone());
+        vintages.push((v.year, report));
+    }
+    let gaps = match vintages.last_mut().and_then(|(_, r)| r.addresses.take()) {
+        Some(outcome) => Some(gap_list(&outcome, headline, &scope, &table, job)?),
+        None => None,
+    };
+    let mobile = match &job.mobile {
+        Some(p) => {
+            let (rows, info) = compliance::load(p)?;
+            let keep = |code: &str| scope.level == "nl" || table.areas.get(code).is_some_and(|a| a.parent == scope.code);
+            Some((rows.into_iter().filter(|r| keep(&r.area_code)).collect(), info))
+        }
+        None => None,
+    };
+    Ok(Yearly {
+        vintages,
+        headline,
+        scope,
+        table,
+        boundaries,
+        mobile,
+        mergers: (m, m_info),
+        gaps,
+        targets: job.targets.clone(),
+        actieplan: job.actieplan.clone(),
+        run_date: job.run_date.clone(),
+    })
+}
+
+/// The addresses of the scope's provincie not covered at the headline threshold, with their
+/// ids and postcodes read back from the address file.
+fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: &Scope, table: &AreaTable, job: &ReportJob) -> Result<Vec<Gap>> {
+    let in_scope: Vec<bool> = o.areas.iter().map(|a| table.areas.get(&a.code).is_some_and(|e| e.parent == scope.code)).collect();
+    let mut picked: Vec<usize> = (0..o.area.len())
+        .filter(|&a| {
+            let area = o.area[a] as usize;
+            area < in_scope.len() && in_scope[area] && o.bits[a] >> headline & 1 == 0
+        })
+        .collect();
+    picked.sort_by_key(|&a| (o.areas[o.area[a] as usize].code.as_str(), o.first_row[a]));
+    let rows: Vec<u64> = picked.iter().map(|&a| o.first_row[a]).collect();
+    let ids = addresses::identify(&o.file, &job.profile, job.delimiter, &rows)?;
+    Ok(picked
+        .iter()
+        .zip(ids)
+        .map(|(&a, (id, postcode))| {
+            let info = &o.areas[o.area[a] as usize];
+            let lonlat = match (o.location[a], o.point_crs) {
+                (Location::Point { x, y }, Some(XyCrs::Wgs84)) => Some((x, y)),
+                (Location::Point { x, y }, _) => Some(crate::assign::crs::rd_to_wgs84(x, y)),
+                (Location::Area(_), _) => None,
+            };
+            Gap { id, postcode, gemeente_code: info.code.clone(), gemeente_name: info.name.clone(), lonlat, row: o.first_row[a] }
+        })
+        .collect())
+}

@@ -1,0 +1,384 @@
+//! `dekking report`: every number checked against an independent recomputation from the input
+//! files (and against `dekking fixed`'s coverage tables), merger re-aggregation conserving
+//! addresses, the provincie gap list, the run file, byte-identical reruns, a headless-Chromium
+//! screenshot and the notebook.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::util::{csv_rows, skip, Workdir};
+
+const RUN_DATE: &str = "2026-11-23";
+
+/// Synthetic vintages 2021 (gemeentecodes of the 2021 map) and 2023 (coordinates only).
+fn vintages(wd: &Workdir) {
+    for year in ["2021", "2023"] {
+        wd.ok(&["demo", "generate", "--scale", "0.01", "--vintage", year, "-o", &format!("r{year}.csv"), "--universe", &format!("u{year}.csv")]);
+    }
+}
+
+fn report_args(extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = ["report", "--vintage", "2021=r2021.csv", "--universe", "2021=u2021.csv", "--vintage", "2023=r2023.csv", "--universe", "2023=u2023.csv", "--run-date", RUN_DATE, "-q"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+fn run(wd: &Workdir, args: &[String]) -> std::process::Output {
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    wd.ok(&a)
+}
+
+fn json(wd: &Workdir, path: &str) -> serde_json::Value {
+    serde_json::from_str(&wd.read(path)).unwrap()
+}
+
+/// `;`-separated file as rows of maps.
+fn semicolon_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut rd = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    rd.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+/// The merger table read independently: old code → current code (chains followed).
+fn mergers() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/gemeente_mergers.csv")).unwrap();
+    let direct: BTreeMap<String, String> = csv_rows(&text).into_iter().map(|r| (r["old_code"].clone(), r["new_code"].clone())).collect();
+    direct
+        .keys()
+        .map(|old| {
+            let mut c = old.clone();
+            while let Some(n) = direct.get(&c) {
+                c = n.clone();
+            }
+            (old.clone(), c)
+        })
+        .collect()
+}
+
+/// Addresses with a record of at least `mbps` down, from a records file.
+fn covered_ids(wd: &Workdir, records: &str, mbps: f64) -> std::collections::BTreeSet<String> {
+    semicolon_rows(&wd.read(records))
+        .into_iter()
+        .filter(|r| r["download_mbps"].parse::<f64>().unwrap() >= mbps)
+        .map(|r| r["adres_id"].clone())
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(1.0)
+}
+
+#[test]
+fn every_number_matches_an_independent_recomputation() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    run(&wd, &report_args(&["-o", "rep"]));
+    let f = json(&wd, "rep/figures.json");
+
+    // 2021: gemeente from the code column mapped by the merger table, coverage from the records.
+    let map = mergers();
+    let covered = covered_ids(&wd, "r2021.csv", 100.0);
+    let mut per: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut old_codes: BTreeMap<String, u64> = BTreeMap::new();
+    let universe = semicolon_rows(&wd.read("u2021.csv"));
+    for r in &universe {
+        let code = &r["gemeentecode"];
+        let now = map.get(code).cloned().unwrap_or_else(|| code.clone());
+        if now != *code {
+            *old_codes.entry(code.clone()).or_default() += 1;
+        }
+        let e = per.entry(now).or_default();
+        e.0 += 1;
+        e.1 += u64::from(covered.contains(&r["adres_id"]));
+    }
+    assert!(!old_codes.is_empty(), "the 2021 vintage should carry codes of the 2021 map");
+    let s2021 = &f["series"][0];
+    assert_eq!(s2021["year"], 2021);
+    let (n, c): (u64, u64) = per.values().fold((0, 0), |(n, c), v| (n + v.0, c + v.1));
+    assert_eq!(s2021["addresses"].as_u64().unwrap(), n, "every 2021 address counted once on the 2023 map");
+    assert_eq!(n, universe.len() as u64);
+    assert!(close(s2021["share_pct"].as_f64().unwrap(), c as f64 / n as f64 * 100.0));
+    for g in f["gemeenten"].as_array().unwrap() {
+        let (n, c) = per[g["code"].as_str().unwrap()];
+        assert!(close(g["previous_share_pct"].as_f64().unwrap(), c as f64 / n as f64 * 100.0), "{}", g["code"]);
+        assert!(close(g["change_pp"].as_f64().unwrap(), g["share_pct"].as_f64().unwrap() - g["previous_share_pct"].as_f64().unwrap()));
+    }
+    // The re-aggregated codes, with their address counts.
+    let remapped = csv_rows(&wd.read("rep/remapped.csv"));
+    let listed: BTreeMap<String, u64> = remapped.iter().filter(|r| r["year"] == "2021").map(|r| (r["old_code"].clone(), r["addresses"].parse().unwrap())).collect();
+    assert_eq!(listed, old_codes);
+
+    // 2023: against `dekking fixed` on the same files.
+    wd.ok(&["fixed", "-i", "r2023.csv", "--universe", "u2023.csv", "-o", "fx", "--run-date", RUN_DATE, "-q"]);
+    let cov: BTreeMap<(String, String), BTreeMap<String, String>> = csv_rows(&wd.read("fx/coverage.csv"))
+        .into_iter()
+        .filter(|r| r["threshold"] == "100/0")
+        .map(|r| ((r["level"].clone(), r["area_code"].clone()), r))
+        .collect();
+    let check = |level: &str, a: &serde_json::Value| {
+        let r = &cov[&(level.to_string(), a["code"].as_str().unwrap().to_string())];
+        assert_eq!(a["addresses"].as_u64().unwrap().to_string(), r["addresses"]);
+        assert_eq!(a["covered"].as_f64().unwrap(), r["covered"].parse::<f64>().unwrap());
+        let (u, c): (f64, f64) = (r["universe"].parse().unwrap(), r["covered"].parse().unwrap());
+        assert!(close(a["share_pct"].as_f64().unwrap(), c / u * 100.0));
+    };
+    check("nl", &f["series"][1]);
+    f["parts"].as_array().unwrap().iter().for_each(|p| check("provincie", p));
+    f["gemeenten"].as_array().unwrap().iter().for_each(|g| check("gemeente", g));
+    assert_eq!(f["gemeenten"].as_array().unwrap().len(), 342);
+
+    // The page shows the same numbers.
+    let html = wd.read("rep/report.html");
+    let headline = format!("{:.2} %", f["series"][1]["share_pct"].as_f64().unwrap());
+    assert!(html.contains(&format!("<strong id=\"headline-share\">{headline}</strong>")), "headline {headline}");
+    for p in f["parts"].as_array().unwrap() {
+        assert!(html.contains(&format!("{:.2} %", p["share_pct"].as_f64().unwrap())), "{}", p["name"]);
+    }
+    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
+    for chart in ["progress", "parts", "map", "change"] {
+        for ext in ["svg", "png"] {
+            assert!(wd.path(&format!("rep/charts/{chart}.{ext}")).exists(), "{chart}.{ext}");
+        }
+        assert!(html.contains(&format!("<figure id=\"{chart}\"><svg")), "{chart} inline");
+    }
+    let md = wd.read("rep/report.md");
+    assert!(md.contains(&format!("**{headline}**")));
+    // The CSV tables carry the same figures.
+    let series = csv_rows(&wd.read("rep/series.csv"));
+    assert_eq!(series[1]["share_pct"].parse::<f64>().unwrap(), f["series"][1]["share_pct"].as_f64().unwrap());
+}
+
+#[test]
+fn reports_are_byte_identical_across_runs_and_thread_counts() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    for (dir, threads) in [("a", "1"), ("b", "2")] {
+        let mut args = report_args(&["-o", dir, "--provincie", "PV26"]);
+        args.push("--csv-excel".into());
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = wd.command(&a).env("RAYON_NUM_THREADS", threads).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut files = Vec::new();
+    for e in walk(&wd.path("a")) {
+        let rel = e.strip_prefix(wd.path("a")).unwrap().to_path_buf();
+        let (x, y) = (std::fs::read(&e).unwrap(), std::fs::read(wd.path("b").join(&rel)).unwrap());
+        assert!(x == y, "{} differs between runs", rel.display());
+        files.push(rel);
+    }
+    assert!(files.len() >= 20, "{files:?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn provincie_report_with_gap_list_for_qgis_and_excel() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    let mut args = report_args(&["-o", "ut", "--provincie", "utrecht"]);
+    args.push("--csv-excel".into());
+    run(&wd, &args);
+    let f = json(&wd, "ut/figures.json");
+    assert_eq!(f["scope_code"], "PV26");
+    let table = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/gemeenten_provincie_2023.csv")).unwrap();
+    let utrecht = table.lines().filter(|l| l.contains("PV26")).count();
+    let gemeenten = f["gemeenten"].as_array().unwrap();
+    assert_eq!(gemeenten.len(), utrecht);
+    assert!(gemeenten.iter().all(|g| g["provincie_code"] == "PV26"));
+    let short: f64 = gemeenten.iter().map(|g| g["short"].as_f64().unwrap()).sum();
+    assert_eq!(f["series"][1]["short"].as_f64().unwrap(), short);
+
+    // gaps.csv: Excel style, one row per address short, none of them covered in the records.
+    let bytes = std::fs::read(wd.path("ut/gaps.csv")).unwrap();
+    assert!(bytes.starts_with("\u{feff}address_id;postcode;".as_bytes()));
+    let gaps = semicolon_rows(std::str::from_utf8(&bytes[3..]).unwrap());
+    assert_eq!(gaps.len() as f64, short);
+    assert_eq!(f["gaps"]["addresses"].as_u64().unwrap(), gaps.len() as u64);
+    let covered = covered_ids(&wd, "r2023.csv", 100.0);
+    assert!(gaps.iter().all(|g| !covered.contains(&g["address_id"])));
+    assert!(gaps.iter().all(|g| g["lon"].contains(',') && g["postcode"].len() == 7));
+    // GeoJSON points inside the provincie's bounding box.
+    let geo = json(&wd, "ut/gaps.geojson");
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), gaps.len());
+    for ft in features {
+        let c = &ft["geometry"]["coordinates"];
+        let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        assert!((4.7..5.7).contains(&lon) && (51.8..52.35).contains(&lat), "{lon} {lat}");
+    }
+    // Per postcode-4: sums to the list.
+    let pc4 = std::fs::read_to_string(wd.path("ut/gaps_postcode4.csv")).unwrap();
+    let total: u64 = semicolon_rows(pc4.trim_start_matches('\u{feff}')).iter().map(|r| r["addresses"].parse::<u64>().unwrap()).sum();
+    assert_eq!(total, gaps.len() as u64);
+    // The map shows only the provincie's gemeenten.
+    let svg = wd.read("ut/charts/map.svg");
+    assert!(svg.matches("<polygon").count() >= utrecht && svg.matches("<polygon").count() < 100);
+}
+
+#[test]
+fn run_file_gives_the_same_report_as_the_options() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    run(&wd, &report_args(&["-o", "cli"]));
+    wd.write(
+        "run.toml",
+        format!(
+            "out = \"fromfile\"\nrun_date = \"{RUN_DATE}\"\n\n[[vintage]]\nyear = 2023\nrecords = \"r2023.csv\"\nuniverse = \"u2023.csv\"\n\n[[vintage]]\nyear = 2021\nrecords = \"r2021.csv\"\nuniverse = \"u2021.csv\"\n"
+        ),
+    );
+    wd.ok(&["report", "--run", "run.toml", "-q"]);
+    assert_eq!(wd.read("cli/figures.json"), wd.read("fromfile/figures.json"));
+    assert_eq!(wd.read("cli/report.html"), wd.read("fromfile/report.html"));
+}
+
+#[test]
+fn mobile_results_hand_computed() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    let header = "operator,area_code,area_name,date,required_mbps,required_pct,ontheffing,area_km2,excluded_km2,eligible_km2,covered_km2,nodata_km2,share,compliant,shortfall_km2,shortfall_pp\n";
+    let rows = [
+        "KPN,GM0014,Groningen,2026-11-23,10,98,,100,0,100,99,0,0.990000,yes,0,0",
+        "KPN,GM0034,Almere,2026-11-23,10,98,,100,0,100,95,0,0.950000,no,3,3",
+        "KPN,GM0363,Amsterdam,2026-11-23,10,98,,100,0,100,97.5,0,0.975000,no,0.5,0.5",
+        "Odido,GM0014,Groningen,2026-11-23,10,98,,100,0,100,100,0,1.000000,yes,0,0",
+        "Odido,GM0034,Almere,2026-11-23,10,90,90% until 2027-01-01 (test),100,0,100,91,0,0.910000,yes,0,0",
+        "Odido,GM0363,Amsterdam,2026-11-23,10,98,,100,0,100,90,0,0.900000,no,8,8",
+    ];
+    std::fs::create_dir_all(wd.path("mob")).unwrap();
+    wd.write("mob/mobile.csv", format!("{header}{}\n", rows.join("\n")));
+    run(&wd, &report_args(&["-o", "rep", "--mobile", "mob"]));
+    let f = json(&wd, "rep/figures.json");
+    let m = &f["mobile"];
+    assert_eq!(m["operators"][0]["operator"], "KPN");
+    assert_eq!((m["operators"][0]["compliant"].as_u64(), m["operators"][0]["not_compliant"].as_u64()), (Some(1), Some(2)));
+    assert_eq!((m["operators"][1]["compliant"].as_u64(), m["operators"][1]["under_ontheffing"].as_u64()), (Some(2), Some(1)));
+    let order: Vec<(&str, f64)> = m["shortfalls"].as_array().unwrap().iter().map(|s| (s["code"].as_str().unwrap(), s["shortfall_pp"].as_f64().unwrap())).collect();
+    assert_eq!(order, [("GM0363", 8.0), ("GM0034", 3.0), ("GM0363", 0.5)]);
+    for chart in ["mobile_kpn", "mobile_odido", "mobile_shortfall"] {
+        assert!(wd.path(&format!("rep/charts/{chart}.png")).exists(), "{chart}");
+    }
+    let action = f["actieplan"].as_array().unwrap().iter().find(|a| a["metric"] == "mobile_700mhz_compliance").unwrap();
+    assert_eq!(action["status"], "3 operator × gemeente combination(s) short");
+    let bad = wd.write("bad.csv", "operator,area_code\nKPN,GM0014\n");
+    let out = wd.run(&["report", "--vintage", "2023=r2023.csv", "--mobile", bad.to_str().unwrap(), "-o", "x"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("bad.csv") && err.contains("missing column `area_name`"), "{err}");
+}
+
+#[test]
+fn report_arguments_are_checked() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    for (args, expect) in [
+        (vec!["report", "--vintage", "2023"], "expected YEAR=FILE"),
+        (vec!["report", "--vintage", "twenty=r2023.csv"], "not a year"),
+        (vec!["report", "--vintage", "2023=r2023.csv", "--vintage", "2023=r2021.csv"], "each year once"),
+        (vec!["report", "--vintage", "2023=r2023.csv", "--provincie", "Atlantis"], "PV26 Utrecht"),
+        (vec!["report", "--vintage", "2023=r2023.csv", "--universe", "2022=u2021.csv"], "no --vintage has that year"),
+        (vec!["report", "--vintage", "2023=missing.csv"], "missing.csv"),
+        (vec!["report"], "at least one vintage"),
+    ] {
+        let out = wd.run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("dekking: error:")).collect();
+        assert!(errors.len() == 1 && errors[0].contains(expect), "{args:?}: {err}");
+    }
+}
+
+/// Takes a screenshot of `report.html` with Debian's headless Chromium and checks it is not blank.
+#[test]
+fn headless_chromium_renders_the_report() {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists()) else {
+        skip("chromium not installed (apt-get install chromium; .ci/run installs it)");
+        return;
+    };
+    let wd = Workdir::new();
+    vintages(&wd);
+    run(&wd, &report_args(&["-o", "rep"]));
+    let shot = wd.path("shot.png");
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1200,2400",
+        ])
+        .arg(format!("--user-data-dir={}", wd.path("chromium-profile").display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", wd.path("rep/report.html").display()))
+        .output()
+        .unwrap();
+    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let px = info.color_type.samples();
+    let pixels = &buf[..info.buffer_size()];
+    let n = pixels.len() / px;
+    let dark = pixels.chunks(px).filter(|p| p[..3].iter().map(|&v| u32::from(v)).sum::<u32>() < 300).count();
+    let blue = pixels.chunks(px).filter(|p| p[2] > 100 && p[0] < 60 && p[1] < 120).count();
+    assert_eq!((info.width, info.height), (1200, 2400));
+    assert!(dark * 200 > n, "text: {dark} dark pixels of {n}");
+    assert!(blue * 100 > n, "charts: {blue} blue pixels of {n}");
+    let _ = std::fs::copy(&shot, Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png"));
+}
+
+/// Executes notebooks/report.ipynb with nbclient and checks its headline equals figures.json.
+#[test]
+fn notebook_reproduces_the_headline() {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    if !python.exists() {
+        skip(".venv/bin/python not found (.ci/run creates it with tests/requirements.txt)");
+        return;
+    }
+    let probe = std::process::Command::new(&python).args(["-c", "import nbclient, nbformat, ipykernel, polars, matplotlib"]).output().unwrap();
+    if !probe.status.success() {
+        skip("nbclient, ipykernel, polars or matplotlib missing in .venv (pip install -r tests/requirements.txt)");
+        return;
+    }
+    let wd = Workdir::new();
+    vintages(&wd);
+    run(&wd, &report_args(&["-o", "rep"]));
+    let script = "import sys, nbformat, nbclient\n\
+                  nb = nbformat.read(sys.argv[1], as_version=4)\n\
+                  nbclient.NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': sys.argv[2]}}).execute()\n\
+                  print(''.join(o.get('text', '') for c in nb.cells for o in c.get('outputs', []) if o.get('name') == 'stdout'))\n";
+    let out = std::process::Command::new(&python)
+        .args(["-c", script])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks/report.ipynb"))
+        .arg(wd.path(""))
+        .env("DEKKING_REPORT", wd.path("rep"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}\n{}", stdout, String::from_utf8_lossy(&out.stderr));
+    let f = json(&wd, "rep/figures.json");
+    let line = stdout.lines().find_map(|l| l.strip_prefix("headline_share_pct=")).expect("the notebook prints its headline");
+    let ours = f["series"][1]["share_pct"].as_f64().unwrap();
+    assert!((line.parse::<f64>().unwrap() - ours).abs() < 5e-9, "{line} vs {ours}");
+    assert!(wd.path("progress_notebook.png").exists());
+}
