@@ -382,3 +382,72 @@ fn notebook_reproduces_the_headline() {
     assert!((line.parse::<f64>().unwrap() - ours).abs() < 5e-9, "{line} vs {ours}");
     assert!(wd.path("progress_notebook.png").exists());
 }
+
+/// Households per gemeentecode from a CBS gemeenten GeoJSON (summed over its land and water parts).
+fn cbs_households(path: &Path) -> BTreeMap<String, f64> {
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut out = BTreeMap::new();
+    for f in doc["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let code = p["gemeentecode"].as_str().unwrap().to_string();
+        if code == "GM0998" {
+            continue; // Buitenland: no gemeente
+        }
+        *out.entry(code).or_insert(0.0) += p["aantalHuishoudens"].as_f64().filter(|h| *h >= 0.0).unwrap_or(0.0);
+    }
+    out
+}
+
+/// Real CBS households of 2022 (on the 2022 map, 345 gemeenten) and 2023 (342) as two vintages,
+/// one universe row per gemeente weighted by its households: the 2022 vintage is re-aggregated on
+/// the 2023 map with every household kept, and the codes re-aggregated are exactly those that
+/// disappeared between the two real maps.
+#[test]
+fn real_households_2022_reaggregated_on_the_2023_map() {
+    let (Some(p22), Some(p23)) = (
+        crate::util::shared("cbs_wijkenbuurten_gemeenten/gemeenten_2022_landwater_wgs84_simplified.geojson"),
+        crate::util::shared("cbs_wijkenbuurten_gemeenten/gemeenten_2023_wgs84_simplified.geojson"),
+    ) else {
+        return;
+    };
+    let wd = Workdir::new();
+    let (h22, h23) = (cbs_households(&p22), cbs_households(&p23));
+    assert_eq!((h22.len(), h23.len()), (345, 342));
+    // Covered: gemeenten with an even code number (an arbitrary but checkable pattern).
+    let covered = |code: &str| code[2..].parse::<u32>().unwrap() % 2 == 0;
+    for (year, h) in [("2022", &h22), ("2023", &h23)] {
+        let mut u = String::from("adres_id;gemeentecode;huishoudens\n");
+        let mut r = String::from("adres_id;gemeentecode;download_mbps\n");
+        for (code, n) in h {
+            u.push_str(&format!("{code};{code};{n}\n"));
+            r.push_str(&format!("{code};{code};{}\n", if covered(code) { 100 } else { 20 }));
+        }
+        wd.write(&format!("u{year}.csv"), u);
+        wd.write(&format!("r{year}.csv"), r);
+    }
+    wd.ok(&["report", "--vintage", "2022=r2022.csv", "--universe", "2022=u2022.csv", "--vintage", "2023=r2023.csv", "--universe", "2023=u2023.csv", "-o", "rep", "-q", "--run-date", RUN_DATE]);
+    let f = json(&wd, "rep/figures.json");
+    assert_eq!(f["unit"], "households");
+    let total22: f64 = h22.values().sum();
+    assert_eq!(total22, 8_138_591.0, "CBS 2022 households");
+    assert_eq!(f["series"][0]["universe"].as_f64().unwrap(), total22, "households conserved through the mergers");
+    assert_eq!(f["series"][0]["addresses"].as_u64().unwrap(), 345);
+    assert_eq!(f["series"][1]["universe"].as_f64().unwrap(), h23.values().sum::<f64>());
+    // The re-aggregated codes are exactly the 2022 codes absent from the 2023 map.
+    let gone: Vec<&String> = h22.keys().filter(|c| !h23.contains_key(*c)).collect();
+    let remapped: Vec<String> = csv_rows(&wd.read("rep/remapped.csv")).into_iter().map(|r| r["old_code"].clone()).collect();
+    assert_eq!(remapped.iter().collect::<Vec<_>>(), gone, "Weesp, Brielle, Hellevoetsluis and Westvoorne");
+    // Each 2023 gemeente's 2022 share is the household-weighted share of what became it.
+    let map = mergers();
+    let mut per: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for (code, n) in &h22 {
+        let e = per.entry(map.get(code).cloned().unwrap_or_else(|| code.clone())).or_default();
+        e.0 += n;
+        e.1 += if covered(code) { *n } else { 0.0 };
+    }
+    for g in f["gemeenten"].as_array().unwrap() {
+        let (n, c) = per[g["code"].as_str().unwrap()];
+        let expect = c / n * 100.0;
+        assert!(close(g["previous_share_pct"].as_f64().unwrap(), expect), "{}: {} vs {expect}", g["code"], g["previous_share_pct"]);
+    }
+}
