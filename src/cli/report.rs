@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{date_or_today, strict_check, MappingArgs, StderrProgress};
+use crate::cli::{date_or_today, strict_check, MappingArgs, RunArgs, StderrProgress};
 use crate::error::Error;
 use crate::io::actieplan::Actieplan;
 use crate::io::policy::Targets;
@@ -58,15 +58,9 @@ pub struct ReportArgs {
     /// Output directory (default dekking-report).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// Run date written into the report (YYYY-MM-DD); default today.
-    #[arg(long)]
-    pub run_date: Option<String>,
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Treat warnings as errors (exit 3, nothing written).
-    #[arg(long)]
-    pub strict: bool,
+    /// Run date (overrides the run file's), verbosity, strictness.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 fn year_file(flag: &str, v: &str) -> Result<(i32, PathBuf), Error> {
@@ -111,7 +105,7 @@ impl ReportArgs {
             Some(p) => Actieplan::parse(&p, &std::fs::read_to_string(&p).with_context(|| p.display().to_string())?)?,
             None => Actieplan::built_in()?,
         };
-        let run_date = self.run_date.clone().or_else(|| r.and_then(|r| r.run_date.clone()));
+        let run_date = self.run.run_date.clone().or_else(|| r.and_then(|r| r.run_date.clone()));
         let job = ReportJob {
             vintages,
             profile,
@@ -138,16 +132,16 @@ impl ReportArgs {
 /// Invalid options, unreadable inputs, unwritable outputs.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (job, out, style) = args.job()?;
-    let y = run_report(&job, &mut StderrProgress::new(args.quiet))?;
+    let y = run_report(&job, &mut StderrProgress::new(args.run.quiet))?;
     let warnings: Vec<String> = y.vintages.iter().flat_map(|(year, r)| r.provenance.warnings.iter().map(move |w| format!("vintage {year}: {w}"))).collect();
-    if let Some(code) = strict_check(args.strict, &warnings) {
+    if let Some(code) = strict_check(args.run.strict, &warnings) {
         return Ok(code);
     }
     for w in &warnings {
         eprintln!("dekking: warning: {w}");
     }
     let (f, paths) = yearly::write(&y, &out, style).with_context(|| format!("writing the report to {}", out.display()))?;
-    if !args.quiet {
+    if !args.run.quiet {
         for (year, r) in &y.vintages {
             for (file, c) in &r.provenance.rows {
                 eprintln!("{year} {file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());

@@ -207,7 +207,9 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
     Ok(out)
 }
 
-fn slug(s: &str) -> String {
+/// A file-name-safe lower-case form of an operator id (`VodafoneZiggo` → `vodafoneziggo`).
+#[must_use]
+pub fn slug(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
 }
 

@@ -63,9 +63,9 @@ code{font-size:.9em}
 
 fn figure(out: &mut String, chart: &Chart, number: usize) {
     let svg = chart.svg.trim_start_matches(|c| c != '<');
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<figure id=\"{}\">{svg}<figcaption>Figure {number}. {} (also as <a href=\"charts/{0}.svg\">SVG</a> and <a href=\"charts/{0}.png\">PNG</a>)</figcaption></figure>\n",
+        "<figure id=\"{}\">{svg}<figcaption>Figure {number}. {} (also as <a href=\"charts/{0}.svg\">SVG</a> and <a href=\"charts/{0}.png\">PNG</a>)</figcaption></figure>",
         chart.name,
         escape(&chart.title)
     );
@@ -77,9 +77,9 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
     let e = escape;
     let mut o = String::new();
     let _ = write!(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n", e(&f.title));
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<h1>{}</h1><p class=\"meta\">Vintages {} · unit: {} · run date {} · dekking {}</p>\n",
+        "<h1>{}</h1><p class=\"meta\">Vintages {} · unit: {} · run date {} · dekking {}</p>",
         e(&f.title),
         f.years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         e(&f.unit),
@@ -125,7 +125,7 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
         }
     };
 
-    let _ = write!(o, "<h2>Progress per year</h2>\n");
+    let _ = writeln!(o, "<h2>Progress per year</h2>");
     fig(&mut o, "progress");
     o.push_str("<table><tr><th>Year</th><th class=\"n\">Addresses</th><th class=\"n\">Universe</th><th class=\"n\">Covered</th><th class=\"n\">Without</th><th class=\"n\">Share</th></tr>\n");
     for s in &f.series {
@@ -158,7 +158,7 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
         o.push_str("</table>\n");
     }
 
-    let _ = write!(o, "<h2>Per {} ({})</h2>\n", e(&f.parts_level), f.latest);
+    let _ = writeln!(o, "<h2>Per {} ({})</h2>", e(&f.parts_level), f.latest);
     fig(&mut o, "parts");
     o.push_str("<h2>Per gemeente</h2>\n<div class=\"maps\">");
     fig(&mut o, "map");
@@ -169,7 +169,7 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
     }
 
     if let Some(m) = &f.mobile {
-        let _ = write!(o, "<h2>Mobile: 700 MHz coverage obligation on {}</h2>\n", e(&m.date));
+        let _ = writeln!(o, "<h2>Mobile: 700 MHz coverage obligation on {}</h2>", e(&m.date));
         o.push_str("<table><tr><th>Operator</th><th class=\"n\">Gemeenten</th><th class=\"n\">Compliant</th><th class=\"n\">Not compliant</th><th class=\"n\">Under an ontheffing</th><th class=\"n\">Shortfall (km²)</th></tr>\n");
         for p in &m.operators {
             let _ = writeln!(
@@ -185,18 +185,17 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
         }
         o.push_str("</table>\n<div class=\"maps\">");
         for p in &m.operators {
-            fig(&mut o, &format!("mobile_{}", p.operator.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>()));
+            fig(&mut o, &format!("mobile_{}", super::charts::slug(&p.operator)));
         }
         o.push_str("</div>\n");
         fig(&mut o, "mobile_shortfall");
     }
 
     if let Some(g) = &f.gaps {
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<h2>Gap list</h2><p>{} {} in {} without ≥ {} in {} ({} with coordinates): <a href=\"gaps.geojson\">gaps.geojson</a> (for QGIS), <a href=\"gaps.csv\">gaps.csv</a>, per postcode-4 <a href=\"gaps_postcode4.csv\">gaps_postcode4.csv</a>.</p>\n",
+            "<h2>Gap list</h2><p>{} addresses in {} without ≥ {} in {} ({} with coordinates): <a href=\"gaps.geojson\">gaps.geojson</a> (for QGIS), <a href=\"gaps.csv\">gaps.csv</a>, per postcode-4 <a href=\"gaps_postcode4.csv\">gaps_postcode4.csv</a>.</p>",
             thousands(g.addresses),
-            "addresses",
             e(&f.scope_name),
             e(&f.threshold),
             f.latest,

@@ -15,11 +15,14 @@ use crate::report::atomic;
 use figures::Figures;
 use tables::CsvStyle;
 
-/// Every file of the report as (path relative to the output folder, bytes), and the figures.
+/// A file of the report: its path relative to the output folder, and its bytes.
+pub type OutputFile = (String, Vec<u8>);
+
+/// Every file of the report, and the figures.
 ///
 /// # Errors
 /// A drawing or serialisation failure.
-pub fn outputs(y: &Yearly, style: CsvStyle) -> Result<(Figures, Vec<(String, Vec<u8>)>)> {
+pub fn outputs(y: &Yearly, style: CsvStyle) -> Result<(Figures, Vec<OutputFile>)> {
     let f = figures::figures(y);
     let charts = charts::charts(&f, &y.boundaries.areas)?;
     let mut files = vec![

@@ -58,7 +58,7 @@ impl CsvStyle {
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
-pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
     let n = |v: f64| style.num(v);
     let o = |v: Option<f64>| style.opt(v);
     let mut out = Vec::new();
@@ -205,7 +205,7 @@ pub fn gemeenten_parquet(f: &Figures) -> Result<Vec<u8>> {
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
-pub fn gap_tables(f: &Figures, gaps: &[Gap], style: CsvStyle) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn gap_tables(f: &Figures, gaps: &[Gap], style: CsvStyle) -> Result<Vec<super::OutputFile>> {
     let rows: Vec<Vec<String>> = gaps
         .iter()
         .map(|g| {
