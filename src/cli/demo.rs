@@ -81,6 +81,13 @@ pub struct GenerateArgs {
     /// Also write the address universe (every address, served or not) to this file.
     #[arg(long)]
     pub universe: Option<PathBuf>,
+    /// Write one row per address (its best record; 0/0 when it has none) instead of all records:
+    /// the point file of the benchmarks.
+    #[arg(long)]
+    pub points: bool,
+    /// Also write the gemeente boundaries dekking uses, in RD New (GeoJSON), for other tools.
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
 }
 
 /// Runs `dekking demo` or `dekking demo generate`.
@@ -89,8 +96,14 @@ pub struct GenerateArgs {
 /// Invalid options or unwritable outputs.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(DemoAction::Generate(g)) = args.action {
-        let s = synthesize(g.scale, g.seed, g.vintage)?;
+        let mut s = synthesize(g.scale, g.seed, g.vintage)?;
+        if g.points {
+            s = s.best_only();
+        }
         s.write_records(&g.out)?;
+        if let Some(b) = &g.boundaries {
+            crate::report::atomic::write(b, &crate::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
+        }
         if let Some(u) = &g.universe {
             s.write_universe(u)?;
         }

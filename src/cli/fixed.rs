@@ -101,7 +101,9 @@ pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
         return Ok(code);
     }
+    progress.stage("write", None);
     let written = report::write_fixed(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    drop(progress);
     print_summary(&report, args.run.quiet);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)

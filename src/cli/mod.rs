@@ -180,32 +180,57 @@ pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
     None
 }
 
-/// Progress on stderr, one line per stage with the seconds since the start, unless quiet.
+/// Progress bars on stderr (indicatif): a spinner or bar per stage with its elapsed time. Shown
+/// only on a terminal: silenced by `--quiet` and when stdout or stderr is not a terminal.
 #[derive(Debug)]
 pub struct StderrProgress {
-    /// Print nothing.
-    pub quiet: bool,
-    start: std::time::Instant,
+    shown: bool,
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl StderrProgress {
-    /// Starts the clock.
+    /// A reporter that shows bars unless `quiet` or not on a terminal.
     pub fn new(quiet: bool) -> StderrProgress {
-        StderrProgress { quiet, start: std::time::Instant::now() }
+        use std::io::IsTerminal;
+        StderrProgress { shown: !quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(), bar: None }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
     }
 }
 
 impl Progress for StderrProgress {
     fn stage(&mut self, name: &str, total: Option<u64>) {
-        if !self.quiet {
-            let t = self.start.elapsed().as_secs_f64();
-            match total {
-                Some(n) => eprintln!("dekking: [{t:6.2} s] {name} ({n})"),
-                None => eprintln!("dekking: [{t:6.2} s] {name}"),
-            }
+        self.finish();
+        if !self.shown {
+            return;
+        }
+        let (bar, template) = match total {
+            Some(n) => (indicatif::ProgressBar::new(n), "{spinner} {msg:<16} [{bar:30}] {human_pos}/{human_len} {elapsed_precise}"),
+            None => (indicatif::ProgressBar::new_spinner(), "{spinner} {msg:<16} {elapsed_precise}"),
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(name.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.bar = Some(bar);
+    }
+
+    fn advance(&mut self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
         }
     }
-    fn advance(&mut self, _n: u64) {}
+}
+
+impl Drop for StderrProgress {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 /// Runs the parsed command line.

@@ -63,6 +63,24 @@ pub fn synthesize(scale: f64, seed: u64, year: u16) -> Result<Synthetic> {
 }
 
 impl Synthetic {
+    /// One record per address: its fastest (0/0 for an address without records), in address order.
+    #[must_use]
+    pub fn best_only(mut self) -> Synthetic {
+        let mut best: Vec<Option<SynthRecord>> = vec![None; self.addresses.len()];
+        for r in &self.records {
+            let b = &mut best[r.address as usize];
+            if b.is_none_or(|b| (r.down_mbps, r.up_mbps) > (b.down_mbps, b.up_mbps)) {
+                *b = Some(*r);
+            }
+        }
+        self.records = best
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| b.unwrap_or(SynthRecord { address: i as u32, down_mbps: 0.0, up_mbps: 0.0, technology: "dsl" }))
+            .collect();
+        self
+    }
+
     /// The same addresses with the records of another vintage (and, before 2023, the
     /// gemeentecodes of that year's map).
     ///

@@ -215,6 +215,40 @@ pub fn load_layer(path: &Path, role: &str) -> Result<Layer> {
     parse_layer(path, &text, role)
 }
 
+/// Areas as a GeoJSON FeatureCollection in RD New (EPSG:28992, named in a `crs` member), with
+/// `gemeentecode` and `gemeentenaam`: exactly the polygons dekking locates points in, for other
+/// tools to use (coordinates in shortest round-trip form, so they read back bit-identical).
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn to_rd_geojson(areas: &[Boundary]) -> Result<Vec<u8>> {
+    let ring = |l: &LineString<f64>| l.0.iter().map(|c| serde_json::json!([c.x, c.y])).collect::<Vec<_>>();
+    let features: Vec<serde_json::Value> = areas
+        .iter()
+        .map(|a| {
+            let polys: Vec<serde_json::Value> = a
+                .shape
+                .0
+                .iter()
+                .map(|p| serde_json::Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(|r| serde_json::Value::Array(ring(r))).collect()))
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "properties": { "gemeentecode": a.code, "gemeentenaam": a.name },
+                "geometry": { "type": "MultiPolygon", "coordinates": polys },
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "type": "FeatureCollection",
+        "crs": { "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::28992" } },
+        "features": features,
+    });
+    let mut out = serde_json::to_vec(&doc).map_err(|e| Error::geometry("<output>", e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 fn first_coord(v: &Value) -> Option<&Vec<f64>> {
     match v {
         Value::Polygon(r) => r.first()?.first(),

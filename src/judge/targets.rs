@@ -62,6 +62,8 @@ pub struct TargetSummary {
     pub areas_meeting: u64,
     /// Finest-level areas with a non-empty universe.
     pub areas_with_data: u64,
+    /// The finest level's name (what `areas_meeting` counts).
+    pub finest: String,
 }
 
 /// Verdicts for every row of `coverage`, in the same order, and a summary per judged threshold.
@@ -84,6 +86,7 @@ pub fn judge(coverage: &Coverage, targets: &Targets, finest: &str, total: &str) 
         let Some((tot, tot_v)) = rows().find(|(r, _)| r.level == total) else { continue };
         let finest_rows = || rows().filter(|(r, _)| r.level == finest);
         summaries.push(TargetSummary {
+            finest: finest.to_string(),
             threshold: k,
             target: (*t).clone(),
             total_share: tot.share(),

@@ -19,7 +19,7 @@ pub fn headline(report: &FixedReport) -> String {
             Some(false) => "not met",
             None => "no data",
         };
-        let finest = format::plural(c.rows.first().map_or("area", |r| r.level));
+        let finest = format::plural(&sum.finest);
         let _ = writeln!(
             s,
             "{share} of {unit} have >= {down} Mbps down{up}: target {pct} % by {deadline} ({id}) {verdict}; \

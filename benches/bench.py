@@ -1,0 +1,139 @@
+"""The fixed-coverage benchmark: dekking against GeoPandas and DuckDB-spatial on the same files.
+
+    python3 benches/bench.py [--scale 1.2092] [--peers geopandas,duckdb] [--work DIR]
+
+1. builds dekking (release) unless --binary is given;
+2. writes, with the seeded generator, N synthetic NL addresses with x/y only (one row each:
+   `dekking demo generate --points`; scale 1.2092 ≈ 10 million) as CSV and Parquet, and the
+   342 gemeenten in RD New exactly as dekking uses them (`--boundaries`);
+3. creates benches/.venv from benches/requirements.txt (pinned peers) unless --python is given;
+4. runs each tool on each file (wall time and peak RSS of the process, and for the Python peers
+   also the job's own time without interpreter start and imports): the polars read alone (the
+   floor), dekking (3 thresholds, per gemeente/provincie/NL), GeoPandas (sjoin within + groupby)
+   and DuckDB 1.5.5 with its spatial extension loaded from the pip package's file;
+5. checks that every peer's per-gemeente counts (addresses, >= 100 Mbps) equal dekking's;
+6. prints a Markdown table. Exit status 1 when counts differ.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+THRESHOLD = 100
+
+
+def peak_rss(cmd):
+    """Runs cmd; returns (wall seconds, peak RSS of that process in MiB, stdout, stderr)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        p = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(p.pid, 0)  # this child's own rusage (ru_maxrss in KiB)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{stderr}")
+    return wall, usage.ru_maxrss / 1024, stdout, stderr
+
+
+def dekking_counts(coverage_csv):
+    with open(coverage_csv, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["level"] == "gemeente" and r["threshold"] == f"{THRESHOLD}/0"]
+    return {r["area_code"]: [int(r["addresses"]), int(float(r["covered"]))] for r in rows if int(r["addresses"]) > 0}
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=1.2092, help="1.2092 ≈ 10 million addresses")
+    ap.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
+    ap.add_argument("--binary", type=Path, help="a built dekking binary (default: cargo build --release)")
+    ap.add_argument("--python", type=Path, help="a python with the peers installed (default: benches/.venv)")
+    ap.add_argument("--peers", default="geopandas,duckdb", help="comma-separated; empty for none")
+    args = ap.parse_args()
+
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    binary = args.binary
+    if binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = ROOT / "target" / "release" / "dekking"
+    python = args.python
+    peers = [p for p in args.peers.split(",") if p]
+    if python is None:
+        venv = ROOT / "benches" / ".venv"
+        if not (venv / "bin" / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "-r", str(ROOT / "benches" / "requirements.txt")], check=True)
+        python = venv / "bin" / "python"
+
+    csv_file, parquet, gemeenten = work / "points.csv", work / "points.parquet", work / "gemeenten_rd.geojson"
+    gen = [str(binary), "demo", "generate", "--scale", str(args.scale), "--points"]
+    subprocess.run([*gen, "-o", str(csv_file), "--boundaries", str(gemeenten)], check=True, capture_output=True)
+    subprocess.run([*gen, "-o", str(parquet)], check=True, capture_output=True)
+    n = sum(1 for _ in open(csv_file, encoding="utf-8")) - 1
+    print(f"bench: {n:,} synthetic addresses (scale {args.scale}), {csv_file.stat().st_size / 1e6:.0f} MB CSV, {parquet.stat().st_size / 1e6:.0f} MB Parquet; 342 gemeenten", file=sys.stderr)
+
+    results = []  # (tool, input, wall, rss, job)
+    failures = []
+    for points in (csv_file, parquet):
+        kind = points.suffix[1:]
+        out_dir = work / f"dekking-{kind}"
+        wall, rss, _, _ = peak_rss([binary, "fixed", "-i", points, "-o", out_dir, "-q", "--run-date", "2026-01-01"])
+        ours = dekking_counts(out_dir / "coverage.csv")
+        results.append(("dekking (3 thresholds, gemeente/provincie/NL)", kind, wall, rss, None))
+        for tool in ["polars-read", *peers]:
+            wall, rss, out, err = peak_rss([python, ROOT / "benches" / "peers.py", tool, points, gemeenten, THRESHOLD])
+            job = next((float(l.split("=")[1]) for l in err.splitlines() if l.startswith("job_seconds=")), None)
+            results.append((tool, kind, wall, rss, job))
+            if tool == "polars-read":
+                continue
+            theirs = json.loads(out)
+            if theirs != ours:
+                diff = sorted(c for c in set(ours) | set(theirs) if ours.get(c) != theirs.get(c))
+                failures.append(f"{tool} on {kind}: counts differ in {len(diff)} gemeenten, e.g. " + ", ".join(f"{c}: dekking {ours.get(c)} vs {theirs.get(c)}" for c in diff[:3]))
+            else:
+                print(f"bench: {tool} on {kind}: counts equal dekking's in all {len(ours)} gemeenten", file=sys.stderr)
+
+    probe = "import importlib.metadata as m\nfor p in ['polars', 'geopandas', 'shapely', 'pandas', 'pyogrio', 'duckdb', 'duckdb-extension-spatial']:\n    try:\n        print(p, m.version(p))\n    except m.PackageNotFoundError:\n        pass\n"
+    versions = ", ".join(subprocess.run([str(python), "-c", probe], capture_output=True, text=True).stdout.strip().splitlines())
+    print(f"\nMachine: {machine()}\nPeers: {versions}\nAddresses: {n:,} (scale {args.scale}); threshold {THRESHOLD} Mbps\n")
+    print("| tool | input | wall (s) | job without start-up (s) | peak RSS (MiB) | wall / dekking |")
+    print("|---|---|---:|---:|---:|---:|")
+    base = {kind: wall for tool, kind, wall, _, _ in results if tool.startswith("dekking")}
+    for tool, kind, wall, rss, job in results:
+        job_s = f"{job:.2f}" if job is not None else ""
+        print(f"| {tool} | {kind} | {wall:.2f} | {job_s} | {rss:.0f} | {wall / base[kind]:.2f} |")
+    for f in failures:
+        print(f"bench: {f}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
