@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, strict_check, InputArgs, RunArgs, StderrProgress};
+use crate::progress::Progress;
 use crate::io::policy::Targets;
 use crate::measure::threshold::{default_thresholds, Threshold};
 use crate::pipeline::{run_fixed, FixedJob};
