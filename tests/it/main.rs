@@ -14,6 +14,8 @@ mod mergers;
 mod mobile;
 /// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.
 mod report;
+/// The benchmark harness, smoke-run at a tiny scale.
+mod bench;
 /// Property tests: no panics on any bytes; aggregation invariants.
 mod properties;
 /// Scratch directories and helpers.
