@@ -5,6 +5,7 @@
 //! per address. Rejected: unknown area codes and points outside every polygon; the rows of such
 //! addresses (universe row and all record rows) become rejects, so rows still reconcile.
 
+pub mod cellgrid;
 pub mod crs;
 pub mod pip;
 

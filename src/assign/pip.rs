@@ -1,6 +1,7 @@
-//! Point-in-polygon for many points against a few hundred polygons: an R*-tree of polygon
-//! bounding boxes picks candidates, and each polygon is *prepared* with its edges bucketed into
-//! horizontal bands so a test only looks at the edges crossing the point's band.
+//! Point-in-polygon for many points against a few hundred polygons: a uniform cell grid answers
+//! for points in cells that no edge touches (see [`super::cellgrid`]); for the others an R*-tree
+//! of polygon bounding boxes picks candidates, and each polygon is *prepared* with its edges
+//! bucketed into horizontal bands so a test only looks at the edges crossing the point's band.
 //!
 //! # Border rule
 //! Containment is the half-open crossing-number rule on edges stored lower endpoint first, so
@@ -13,6 +14,8 @@
 
 use geo::{BoundingRect, MultiPolygon};
 use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree};
+
+use super::cellgrid::CellGrid;
 
 /// A polygon with its edges bucketed by y for fast repeated containment tests.
 #[derive(Debug, Clone)]
@@ -127,13 +130,19 @@ impl PreparedPolygon {
     }
 }
 
-/// A set of prepared polygons with an R*-tree over their bounding boxes.
+/// Most cells per side of the [`CellGrid`] in front of the exact test (about 300 m for the
+/// Netherlands).
+pub const GRID_SIDE: usize = 1024;
+
+/// A set of prepared polygons with an R*-tree over their bounding boxes, and a [`CellGrid`]
+/// that answers for points in cells no edge touches (most of them) without either.
 #[derive(Debug)]
 pub struct AreaIndex {
     polygons: Vec<PreparedPolygon>,
     /// For each prepared polygon, the caller's area index.
     owner: Vec<u32>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    grid: Option<CellGrid>,
 }
 
 impl AreaIndex {
@@ -142,10 +151,13 @@ impl AreaIndex {
     pub fn new<'a>(shapes: impl IntoIterator<Item = (u32, &'a MultiPolygon<f64>)>) -> AreaIndex {
         let mut polygons = Vec::new();
         let mut owner = Vec::new();
+        let mut segments = Vec::new();
         for (area, shape) in shapes {
             if let Some(p) = PreparedPolygon::new(shape) {
                 polygons.push(p);
                 owner.push(area);
+                let rings = shape.iter().flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()));
+                segments.extend(rings.flat_map(|r| r.lines()).map(|l| [l.start.x, l.start.y, l.end.x, l.end.y]));
             }
         }
         let boxes = polygons
@@ -155,12 +167,27 @@ impl AreaIndex {
                 GeomWithData::new(Rectangle::from_corners([p.bbox[0], p.bbox[1]], [p.bbox[2], p.bbox[3]]), k as u32)
             })
             .collect();
-        AreaIndex { polygons, owner, tree: RTree::bulk_load(boxes) }
+        let mut index = AreaIndex { polygons, owner, tree: RTree::bulk_load(boxes), grid: None };
+        let bbox = index.polygons.iter().map(|p| p.bbox).reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]);
+        // Finer grids for more detailed boundaries: about 8 √edges cells a side, at most GRID_SIDE.
+        let side = ((segments.len() as f64).sqrt() * 8.0).clamp(16.0, GRID_SIDE as f64) as usize;
+        let grid = bbox.map(|b| CellGrid::new(b, segments, side, |x, y| index.locate_exact(x, y)));
+        index.grid = grid;
+        index
     }
 
     /// The area containing (x, y): the lowest area index among the polygons that contain it.
     #[must_use]
     pub fn locate(&self, x: f64, y: f64) -> Option<u32> {
+        match self.grid.as_ref().and_then(|g| g.lookup(x, y)) {
+            Some(answer) => answer,
+            None => self.locate_exact(x, y),
+        }
+    }
+
+    /// [`AreaIndex::locate`] without the grid: the R*-tree and the prepared polygons.
+    #[must_use]
+    pub fn locate_exact(&self, x: f64, y: f64) -> Option<u32> {
         let mut best: Option<u32> = None;
         for hit in self.tree.locate_all_at_point(&[x, y]) {
             let area = self.owner[hit.data as usize];
@@ -260,5 +287,29 @@ mod tests {
         assert_eq!(idx.locate(7.0, 7.0), Some(3));
         assert_eq!(idx.locate(12.0, 12.0), Some(7));
         assert_eq!(idx.locate(50.0, 50.0), None);
+    }
+
+    #[test]
+    fn the_grid_answers_exactly_like_the_exact_test_on_the_netherlands() {
+        use rand::{Rng, SeedableRng};
+        let b = crate::io::embedded::gemeenten_2023().unwrap();
+        let idx = AreaIndex::new(b.areas.iter().enumerate().map(|(k, a)| (k as u32, &a.shape)));
+        let grid = idx.grid.as_ref().unwrap();
+        assert!(grid.mixed_share() < 0.25, "{}", grid.mixed_share());
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut by_grid = 0;
+        let vertices: Vec<(f64, f64)> = b.areas.iter().flat_map(|a| a.shape.0.iter()).flat_map(|p| p.exterior().0.iter()).map(|c| (c.x, c.y)).collect();
+        for k in 0..200_000 {
+            // Random points over the country, and points within a metre of a boundary vertex.
+            let (x, y) = if k % 2 == 0 {
+                (rng.random_range(0.0..290_000.0), rng.random_range(290_000.0..630_000.0))
+            } else {
+                let v = vertices[rng.random_range(0..vertices.len())];
+                (v.0 + rng.random_range(-1.0..1.0), v.1 + rng.random_range(-1.0..1.0))
+            };
+            assert_eq!(idx.locate(x, y), idx.locate_exact(x, y), "({x}, {y})");
+            by_grid += usize::from(grid.lookup(x, y).is_some());
+        }
+        assert!(by_grid > 70_000, "{by_grid} of 200,000 answered by the grid");
     }
 }

@@ -1,0 +1,123 @@
+//! A uniform grid over a set of polygons that answers point-in-polygon for most points with one
+//! array lookup: a cell that no polygon edge touches lies wholly inside one answer (an area or
+//! none), so every point in it gets that answer; only cells an edge touches need the exact test.
+//!
+//! The uniform cells are labelled by flood fill: neighbouring untouched cells share their answer
+//! (no edge separates them), so only one exact test per connected region is needed.
+
+/// Cell value: no area.
+const NONE: u32 = u32::MAX;
+/// Cell value: an edge touches the cell; use the exact test.
+const MIXED: u32 = u32::MAX - 1;
+/// Cell value while building: not yet labelled.
+const UNSET: u32 = u32::MAX - 2;
+
+/// The grid: per cell an area index, `NONE`, or `MIXED`.
+#[derive(Debug, Clone)]
+pub struct CellGrid {
+    x0: f64,
+    y0: f64,
+    size: f64,
+    nx: usize,
+    ny: usize,
+    cells: Vec<u32>,
+}
+
+impl CellGrid {
+    /// Builds a grid of at most `max_side` × `max_side` cells over `bbox` (min x, min y, max x,
+    /// max y). `segments` are every edge of every polygon (horizontal ones too); `exact` is the
+    /// point-in-polygon answer the grid must reproduce.
+    #[must_use]
+    pub fn new(bbox: [f64; 4], segments: impl IntoIterator<Item = [f64; 4]>, max_side: usize, exact: impl Fn(f64, f64) -> Option<u32>) -> CellGrid {
+        let (dx, dy) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
+        let size = (dx.max(dy) / max_side as f64).max(f64::MIN_POSITIVE);
+        let (nx, ny) = ((dx / size).ceil() as usize + 1, (dy / size).ceil() as usize + 1);
+        let mut grid = CellGrid { x0: bbox[0], y0: bbox[1], size, nx, ny, cells: vec![UNSET; nx * ny] };
+        // A margin of a millionth of a cell, so rounding cannot leave an edge's cell unmarked.
+        let eps = size * 1e-6;
+        for [ax, ay, bx, by] in segments {
+            let (i0, i1) = (grid.col(ax.min(bx) - eps), grid.col(ax.max(bx) + eps));
+            let (j0, j1) = (grid.row(ay.min(by) - eps), grid.row(ay.max(by) + eps));
+            for j in j0..=j1 {
+                grid.cells[j * nx + i0..=j * nx + i1].fill(MIXED);
+            }
+        }
+        let mut stack = Vec::new();
+        for start in 0..grid.cells.len() {
+            if grid.cells[start] != UNSET {
+                continue;
+            }
+            let (i, j) = (start % nx, start / nx);
+            let answer = exact(grid.x0 + (i as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size).unwrap_or(NONE);
+            grid.cells[start] = answer;
+            stack.push(start);
+            while let Some(k) = stack.pop() {
+                let (i, j) = (k % nx, k / nx);
+                let neighbours = [(i > 0).then(|| k - 1), (i + 1 < nx).then(|| k + 1), (j > 0).then(|| k - nx), (j + 1 < ny).then(|| k + nx)];
+                for n in neighbours.into_iter().flatten() {
+                    if grid.cells[n] == UNSET {
+                        grid.cells[n] = answer;
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+        grid
+    }
+
+    fn col(&self, x: f64) -> usize {
+        (((x - self.x0) / self.size).floor().max(0.0) as usize).min(self.nx - 1)
+    }
+
+    fn row(&self, y: f64) -> usize {
+        (((y - self.y0) / self.size).floor().max(0.0) as usize).min(self.ny - 1)
+    }
+
+    /// The answer for (x, y) when its cell is uniform: `Some(Some(area))` or `Some(None)`;
+    /// `None` when an edge touches the cell or the point is off the grid (use the exact test).
+    #[must_use]
+    pub fn lookup(&self, x: f64, y: f64) -> Option<Option<u32>> {
+        let (fx, fy) = ((x - self.x0) / self.size, (y - self.y0) / self.size);
+        if !(fx >= 0.0 && fy >= 0.0 && fx < self.nx as f64 && fy < self.ny as f64) {
+            return None;
+        }
+        match self.cells[fy as usize * self.nx + fx as usize] {
+            MIXED => None,
+            NONE => Some(None),
+            area => Some(Some(area)),
+        }
+    }
+
+    /// The share of cells that need the exact test, 0–1.
+    #[must_use]
+    pub fn mixed_share(&self) -> f64 {
+        self.cells.iter().filter(|&&c| c == MIXED).count() as f64 / self.cells.len().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uniform_cells_answer_like_the_exact_test() {
+        // A diamond: |x| + |y| < 10, area 5; outside none.
+        let exact = |x: f64, y: f64| (x.abs() + y.abs() < 10.0).then_some(5);
+        let pts = [(10.0, 0.0), (0.0, 10.0), (-10.0, 0.0), (0.0, -10.0), (10.0, 0.0)];
+        let segs: Vec<[f64; 4]> = pts.windows(2).map(|w| [w[0].0, w[0].1, w[1].0, w[1].1]).collect();
+        let g = CellGrid::new([-10.0, -10.0, 10.0, 10.0], segs, 64, exact);
+        let mut uniform = 0;
+        for i in 0..400 {
+            for j in 0..400 {
+                let (x, y) = (-10.0 + i as f64 * 0.05, -10.0 + j as f64 * 0.05);
+                if let Some(a) = g.lookup(x, y) {
+                    assert_eq!(a, exact(x, y), "({x}, {y})");
+                    uniform += 1;
+                }
+            }
+        }
+        assert!(uniform > 100_000, "{uniform} of 160000 answered by the grid");
+        assert!(g.mixed_share() < 0.2);
+        assert_eq!(g.lookup(50.0, 0.0), None, "off the grid");
+    }
+}
