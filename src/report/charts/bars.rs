@@ -144,11 +144,11 @@ impl Plot for BarChart {
             panel.draw(&part.margin(0, 0, 0, 10))?;
         }
         if let Some(foot) = foot {
-            let mut x = LABEL_WIDTH;
+            let mut x = 8;
             for (label, colour) in &self.legend {
                 foot.draw(&Rectangle::new([(x, 8), (x + 16, 22)], colour.filled()))?;
                 foot.draw_text(label, &text(13), (x + 22, 8))?;
-                x += 40 + 8 * label.chars().count() as i32;
+                x += 40 + foot.estimate_text_size(label, &text(13)).map_or(8 * label.chars().count() as i32, |(w, _)| w as i32);
             }
         }
         Ok(())

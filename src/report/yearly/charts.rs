@@ -11,7 +11,7 @@ use crate::io::boundaries::Boundary;
 use crate::report::charts::bars::{Bar, BarChart, Panel};
 use crate::report::charts::line::{Marker, Progress};
 use crate::report::charts::map::{class_of, shapes, Choropleth, MapShape};
-use crate::report::charts::{render, Chart, ALERT, REFERENCE, SERIES};
+use crate::report::charts::{render, Chart, REFERENCE, SERIES};
 use crate::report::format::thousands;
 
 /// Upper bounds of the share classes of the map, percent.
@@ -38,9 +38,10 @@ const CHANGE_COLOURS: [RGBColor; 7] = [
     RGBColor(106, 81, 163),
     RGBColor(63, 0, 125),
 ];
-const COMPLIANT: RGBColor = RGBColor(26, 152, 80);
-const ONTHEFFING: RGBColor = RGBColor(145, 207, 96);
-const SHORT: RGBColor = RGBColor(215, 48, 39);
+// Teal and orange rather than green and red, which many readers cannot tell apart.
+const COMPLIANT: RGBColor = RGBColor(27, 158, 119);
+const ONTHEFFING: RGBColor = RGBColor(153, 216, 201);
+const SHORT: RGBColor = RGBColor(217, 95, 2);
 /// Shortfall bars drawn at most.
 pub const MAX_SHORTFALL_BARS: usize = 25;
 
@@ -50,8 +51,12 @@ fn source(f: &Figures) -> String {
     format!("Data: {name} and earlier vintages; computed with dekking {}, run date {}", env!("CARGO_PKG_VERSION"), f.run_date)
 }
 
+fn mobile_source(m: &super::figures::MobileFigures) -> String {
+    format!("Data: {} (dekking mobile); computed with dekking {}", m.file, env!("CARGO_PKG_VERSION"))
+}
+
 /// A choropleth of the scope's gemeenten: `class` gives the class index per gemeentecode.
-fn map(f: &Figures, outlines: &Arc<Vec<MapShape>>, title: &str, heading: &str, classes: Vec<(String, RGBColor)>, class: &BTreeMap<String, usize>) -> Choropleth {
+fn map(source: String, outlines: &Arc<Vec<MapShape>>, title: &str, heading: &str, classes: Vec<(String, RGBColor)>, class: &BTreeMap<String, usize>) -> Choropleth {
     let mut counts = vec![0u64; classes.len()];
     let fill = outlines
         .iter()
@@ -69,7 +74,7 @@ fn map(f: &Figures, outlines: &Arc<Vec<MapShape>>, title: &str, heading: &str, c
     }
     Choropleth {
         title: title.into(),
-        source: source(f),
+        source,
         shapes: Arc::clone(outlines),
         fill,
         heading: heading.into(),
@@ -149,13 +154,13 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
     out.push(render(
         "map",
         &map_title,
-        &map(f, &shapes, &map_title, &format!("Share of {}", f.unit), labelled(&SHARE_LABELS, &SHARE_COLOURS), &share_class),
+        &map(source(f), &shapes, &map_title, &format!("Share of {}", f.unit), labelled(&SHARE_LABELS, &SHARE_COLOURS), &share_class),
     )?);
 
     if let Some(prev) = f.previous {
         let change: BTreeMap<String, usize> = f.gemeenten.iter().filter_map(|g| Some((g.now.code.clone(), class_of(g.change_pp?, &CHANGE_BOUNDS)))).collect();
         let t = format!("Change in the share with ≥ {} per gemeente, {prev} → {}", f.threshold, f.latest);
-        out.push(render("change", &t, &map(f, &shapes, &t, "Change (percentage points)", labelled(&CHANGE_LABELS, &CHANGE_COLOURS), &change))?);
+        out.push(render("change", &t, &map(source(f), &shapes, &t, "Change (percentage points)", labelled(&CHANGE_LABELS, &CHANGE_COLOURS), &change))?);
     }
 
     if let Some(m) = &f.mobile {
@@ -176,7 +181,7 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
                 })
                 .collect();
             let t = format!("700 MHz coverage obligation, {}: gemeenten on {}", op.operator, m.date);
-            let mut chart = map(f, &shapes, &t, &format!("≥ {} Mbps on the eligible area", m.required_mbps), classes, &class);
+            let mut chart = map(mobile_source(m), &shapes, &t, &format!("≥ {} Mbps on the eligible area", m.required_mbps), classes, &class);
             chart.notes.insert(0, format!("{} of {} compliant", op.compliant, op.gemeenten));
             out.push(render(&format!("mobile_{}", slug(&op.operator)), &t, &chart)?);
         }
@@ -193,15 +198,15 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
                     label: format!("{} ({})", s.name, s.operator),
                     value: s.shortfall_pp,
                     text: format!("{:.2} pp, {:.2} km²", s.shortfall_pp, s.shortfall_km2),
-                    colour: if s.ontheffing.is_some() { ONTHEFFING } else { ALERT },
+                    colour: if s.ontheffing.is_some() { ONTHEFFING } else { SHORT },
                 })
                 .collect(),
         };
-        let legend = vec![("against the licence percentage".to_string(), ALERT), ("under an ontheffing".to_string(), ONTHEFFING)];
+        let legend = vec![("against the licence percentage".to_string(), SHORT), ("under an ontheffing".to_string(), ONTHEFFING)];
         out.push(render(
             "mobile_shortfall",
             &t,
-            &BarChart { title: t.clone(), source: format!("Data: {}; dekking {}", m.file, env!("CARGO_PKG_VERSION")), panels: vec![panel], legend, empty: "Every operator meets its requirement in every gemeente.".into() },
+            &BarChart { title: t.clone(), source: mobile_source(m), panels: vec![panel], legend, empty: "Every operator meets its requirement in every gemeente.".into() },
         )?);
     }
     Ok(out)
