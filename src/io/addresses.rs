@@ -13,34 +13,13 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_128;
 
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
+use crate::io::keys::{self, NONE, NO_KEY};
 use crate::io::table::{NumberError, Table, Values, Want};
-
-/// Hashes an already uniform 128-bit key by taking its low 64 bits.
-#[derive(Debug, Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u128(&mut self, v: u128) {
-        self.0 = v as u64;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Address keys (xxh3-128 of the id) to address index.
-type KeyMap = std::collections::HashMap<u128, u32, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Where an address is, as given in its file.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,12 +75,10 @@ pub struct Addresses {
     pub point_crs: Option<XyCrs>,
     /// The file the addresses come from (the universe, or the records).
     pub file: String,
-    keys: KeyMap,
 }
 
 impl Addresses {
     fn reserve(&mut self, n: usize) {
-        self.keys.reserve(n);
         self.first_row.reserve(n);
         self.location.reserve(n);
         self.weight.reserve(n);
@@ -402,6 +379,9 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     let mut addresses = Addresses::default();
     let mut universe_rows = None;
     let mut weighted = false;
+    // Universe keys per row, and the address each accepted universe row became.
+    let mut ukeys: Vec<u128> = Vec::new();
+    let mut uaddress: Vec<u32> = Vec::new();
 
     if let Some(upath) = &spec.universe {
         let table = Table::open(upath, spec.delimiter)?;
@@ -412,21 +392,28 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
         addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
         addresses.file = file.clone();
         weighted = cols.weight.is_some();
+        ukeys = keys::hash_column(&cols.id);
+        let leader = keys::first_rows(&ukeys);
+        uaddress = vec![NONE; ukeys.len()];
+        let mut at_leader = vec![NONE; ukeys.len()];
         for i in 0..cols.id.len() {
             let row = i as u64 + 1;
-            let Some(id) = cols.id.text(i) else {
+            if ukeys[i] == NO_KEY {
                 reject(&mut rejects, &mut counts, &file, row, (RejectReason::MissingAddressId, "address_id is empty".into()));
                 continue;
-            };
-            let key = xxh3_128(id.as_bytes());
-            if let Some(&first) = addresses.keys.get(&key) {
+            }
+            let first = at_leader[leader[i] as usize];
+            if first != NONE {
+                let id = cols.id.text(i).unwrap_or_default();
                 let detail = format!("address_id {id:?} first at row {}", addresses.first_row[first as usize]);
                 reject(&mut rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, detail));
                 continue;
             }
             match locate(&cols, i, scheme, &mut codes) {
                 Ok((loc, w)) => {
-                    addresses.keys.insert(key, addresses.location.len() as u32);
+                    let a = addresses.location.len() as u32;
+                    at_leader[leader[i] as usize] = a;
+                    uaddress[i] = a;
                     addresses.first_row.push(row);
                     addresses.location.push(loc);
                     addresses.weight.push(w);
@@ -465,12 +452,22 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut location_conflicts = 0u64;
     let mut conflicted: Vec<bool> = Vec::new();
+    let rkeys = keys::hash_column(&cols.id);
+    // With a universe: each record's address by a partitioned join; without: the first row of
+    // each record's key, and the address made at that row (the first *usable* row wins).
+    let (in_universe, leader) = if universe_given {
+        (keys::join(&ukeys, &uaddress, &rkeys), Vec::new())
+    } else {
+        (Vec::new(), keys::first_rows(&rkeys))
+    };
+    drop((ukeys, uaddress));
+    let mut at_leader = vec![NONE; if universe_given { 0 } else { n }];
     for i in 0..n {
         let row = i as u64 + 1;
-        let Some(id) = cols.id.text(i) else {
+        if rkeys[i] == NO_KEY {
             reject(&mut rejects, &mut counts, &file, row, (RejectReason::MissingAddressId, "address_id is empty".into()));
             continue;
-        };
+        }
         let d = match speed(&down, i, Field::DownMbps) {
             Ok(v) => v,
             Err(r) => {
@@ -486,18 +483,18 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
                 continue;
             }
         };
-        let key = xxh3_128(id.as_bytes());
         let addr = if universe_given {
-            match addresses.keys.get(&key) {
-                Some(&a) => a,
-                None => {
+            match in_universe[i] {
+                NONE => {
+                    let id = cols.id.text(i).unwrap_or_default();
                     let detail = format!("address_id {id:?} is not in the universe file");
                     reject(&mut rejects, &mut counts, &file, row, (RejectReason::NotInUniverse, detail));
                     continue;
                 }
+                a => a,
             }
         } else {
-            let known = addresses.keys.get(&key).copied();
+            let known = Some(at_leader[leader[i] as usize]).filter(|&a| a != NONE);
             let located = locate(&cols, i, scheme, &mut codes);
             match (known, located) {
                 (_, Err(r)) => {
@@ -513,7 +510,7 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
                 }
                 (None, Ok((loc, w))) => {
                     let a = addresses.location.len() as u32;
-                    addresses.keys.insert(key, a);
+                    at_leader[leader[i] as usize] = a;
                     addresses.first_row.push(row);
                     addresses.location.push(loc);
                     addresses.weight.push(w);

@@ -15,6 +15,7 @@ pub mod compliance;
 pub mod drive_tests;
 pub mod embedded;
 pub mod grids;
+pub mod keys;
 pub mod licence;
 pub mod mergers;
 pub mod policy;
