@@ -36,10 +36,18 @@ impl CellGrid {
         // A margin of a millionth of a cell, so rounding cannot leave an edge's cell unmarked.
         let eps = size * 1e-6;
         for [ax, ay, bx, by] in segments {
-            let (i0, i1) = (grid.col(ax.min(bx) - eps), grid.col(ax.max(bx) + eps));
-            let (j0, j1) = (grid.row(ay.min(by) - eps), grid.row(ay.max(by) + eps));
-            for j in j0..=j1 {
-                grid.cells[j * nx + i0..=j * nx + i1].fill(MIXED);
+            // Pieces of at most half a cell, each marking the cells of its own bounding box: every
+            // cell the segment passes through is marked, and a long diagonal edge marks a band
+            // along itself rather than its whole bounding box.
+            let pieces = ((bx - ax).abs().max((by - ay).abs()) / (size / 2.0)).ceil().max(1.0) as usize;
+            for p in 0..pieces {
+                let (t0, t1) = (p as f64 / pieces as f64, (p + 1) as f64 / pieces as f64);
+                let (x0, y0, x1, y1) = (ax + (bx - ax) * t0, ay + (by - ay) * t0, ax + (bx - ax) * t1, ay + (by - ay) * t1);
+                let (i0, i1) = (grid.col(x0.min(x1) - eps), grid.col(x0.max(x1) + eps));
+                let (j0, j1) = (grid.row(y0.min(y1) - eps), grid.row(y0.max(y1) + eps));
+                for j in j0..=j1 {
+                    grid.cells[j * nx + i0..=j * nx + i1].fill(MIXED);
+                }
             }
         }
         let mut stack = Vec::new();
