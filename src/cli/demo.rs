@@ -138,7 +138,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         mergers: None,
         keep_addresses: false,
     };
-    let report = run_fixed(&job, &mut StderrProgress::new(args.run.quiet))?;
+    let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");
     report::write_fixed(&report, &fixed_dir)?;
     print_summary(&report, args.run.quiet);
@@ -167,7 +167,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         drive_tests: None,
         run_date: job.run_date.clone(),
     };
-    let mreport = run_mobile(&mjob, &mut StderrProgress::new(args.run.quiet))?;
+    let mreport = run_mobile(&mjob, &mut StderrProgress::new(&args.run))?;
     let mobile_dir = args.out.join("mobile");
     mobile::write(&mreport, &mobile_dir)?;
     print_mobile(&mreport);
@@ -202,7 +202,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         actieplan: Actieplan::built_in()?,
         run_date: job.run_date.clone(),
     };
-    let y = run_report(&rjob, &mut StderrProgress::new(args.run.quiet))?;
+    let y = run_report(&rjob, &mut StderrProgress::new(&args.run))?;
     let report_dir = args.out.join("report");
     let (f, _) = yearly::write(&y, &report_dir, CsvStyle::default())?;
     if let Some(s) = f.series.last() {

@@ -94,7 +94,7 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 /// Any input, computation or output error.
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
-    let mut progress = StderrProgress::new(args.run.quiet);
+    let mut progress = StderrProgress::new(&args.run);
     let mut inputs: Vec<&std::path::Path> = vec![&job.input.records];
     inputs.extend(job.input.universe.as_deref());
     check_outputs(&args.out, &report::FIXED_FILES, &inputs)?;

@@ -107,7 +107,7 @@ pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<&std::path::Path> = job.grids.iter().map(|(_, p)| p.as_path()).collect();
     inputs.extend(job.drive_tests.as_deref());
     check_outputs(&args.out, &mobile::MOBILE_FILES, &inputs)?;
-    let report = run_mobile(&job, &mut StderrProgress::new(args.run.quiet))?;
+    let report = run_mobile(&job, &mut StderrProgress::new(&args.run))?;
     if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
         return Ok(code);
     }

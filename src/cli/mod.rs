@@ -126,6 +126,9 @@ pub struct RunArgs {
     /// Treat warnings as errors: exit 3 and write nothing.
     #[arg(long)]
     pub strict: bool,
+    /// Print the wall time of each stage to stderr (also with --quiet).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl RunArgs {
@@ -181,23 +184,34 @@ pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
 }
 
 /// Progress bars on stderr (indicatif): a spinner or bar per stage with its elapsed time. Shown
-/// only on a terminal: silenced by `--quiet` and when stdout or stderr is not a terminal.
+/// only on a terminal: silenced by `--quiet` and when stdout or stderr is not a terminal. With
+/// `--timings`, each stage's wall time is printed when it ends.
 #[derive(Debug)]
 pub struct StderrProgress {
     shown: bool,
     bar: Option<indicatif::ProgressBar>,
+    timings: bool,
+    current: Option<(String, std::time::Instant)>,
 }
 
 impl StderrProgress {
-    /// A reporter that shows bars unless `quiet` or not on a terminal.
-    pub fn new(quiet: bool) -> StderrProgress {
+    /// A reporter as `run` asks: bars unless `--quiet` or not on a terminal, stage times with `--timings`.
+    pub fn new(run: &RunArgs) -> StderrProgress {
         use std::io::IsTerminal;
-        StderrProgress { shown: !quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(), bar: None }
+        StderrProgress {
+            shown: !run.quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
+            bar: None,
+            timings: run.timings,
+            current: None,
+        }
     }
 
     fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
+        }
+        if let Some((name, start)) = self.current.take() {
+            eprintln!("dekking: timing: {name}: {:.3} s", start.elapsed().as_secs_f64());
         }
     }
 }
@@ -205,6 +219,9 @@ impl StderrProgress {
 impl Progress for StderrProgress {
     fn stage(&mut self, name: &str, total: Option<u64>) {
         self.finish();
+        if self.timings {
+            self.current = Some((name.to_string(), std::time::Instant::now()));
+        }
         if !self.shown {
             return;
         }

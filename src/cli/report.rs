@@ -132,7 +132,7 @@ impl ReportArgs {
 /// Invalid options, unreadable inputs, unwritable outputs.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (job, out, style) = args.job()?;
-    let y = run_report(&job, &mut StderrProgress::new(args.run.quiet))?;
+    let y = run_report(&job, &mut StderrProgress::new(&args.run))?;
     let warnings: Vec<String> = y.vintages.iter().flat_map(|(year, r)| r.provenance.warnings.iter().map(move |w| format!("vintage {year}: {w}"))).collect();
     if let Some(code) = strict_check(args.run.strict, &warnings) {
         return Ok(code);

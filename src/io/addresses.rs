@@ -20,6 +20,7 @@ use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::io::keys::{self, NONE, NO_KEY};
 use crate::io::table::{NumberError, Table, Values, Want};
+use crate::progress::Progress;
 
 /// Where an address is, as given in its file.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -371,7 +372,7 @@ pub fn identify(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u
 /// [`Error::Io`] or [`Error::Table`] for unreadable files, [`Error::MissingColumn`] when the id,
 /// the download speed or every location column is missing, and [`Error::NoData`] when no row is
 /// usable.
-pub fn load(spec: &InputSpec) -> Result<Availability> {
+pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availability> {
     let scheme = spec.profile.area;
     let mut codes = AreaCodes::default();
     let mut rejects = Vec::new();
@@ -384,6 +385,7 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     let mut uaddress: Vec<u32> = Vec::new();
 
     if let Some(upath) = &spec.universe {
+        progress.stage("read universe", None);
         let table = Table::open(upath, spec.delimiter)?;
         let (cols, _, info) = open_columns(&table, &spec.profile, "universe", &[], true, spec.use_weights)?;
         let file = file_label(upath);
@@ -430,6 +432,7 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     }
 
     let universe_given = spec.universe.is_some();
+    progress.stage("read records", None);
     let table = Table::open(&spec.records, spec.delimiter)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
     let (cols, mut ex, info) = open_columns(&table, &spec.profile, "records", &extra, !universe_given, spec.use_weights)?;
@@ -452,6 +455,7 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut location_conflicts = 0u64;
     let mut conflicted: Vec<bool> = Vec::new();
+    progress.stage("address keys", None);
     let rkeys = keys::hash_column(&cols.id);
     // With a universe: each record's address by a partitioned join; without: the first row of
     // each record's key, and the address made at that row (the first *usable* row wins).
@@ -462,6 +466,7 @@ pub fn load(spec: &InputSpec) -> Result<Availability> {
     };
     drop((ukeys, uaddress));
     let mut at_leader = vec![NONE; if universe_given { 0 } else { n }];
+    progress.stage("check records", Some(n as u64));
     for i in 0..n {
         let row = i as u64 + 1;
         if rkeys[i] == NO_KEY {

@@ -103,8 +103,7 @@ fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec
 /// upload speed that the records do not have.
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
     let scheme = job.input.profile.area;
-    progress.stage("read records", None);
-    let mut av = addresses::load(&job.input)?;
+    let mut av = addresses::load(&job.input, progress)?;
     if !av.records.has_up {
         if let Some(t) = job.thresholds.iter().find(|t| t.up_mbps > 0.0) {
             return Err(Error::argument(
