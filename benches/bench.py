@@ -69,6 +69,21 @@ def machine():
     return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}"
 
 
+def setup(binary, python):
+    """The dekking binary (built in release when not given) and a python with the peers
+    (benches/.venv from benches/requirements.txt when not given)."""
+    if binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = ROOT / "target" / "release" / "dekking"
+    if python is None:
+        venv = ROOT / "benches" / ".venv"
+        if not (venv / "bin" / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "-r", str(ROOT / "benches" / "requirements.txt")], check=True)
+        python = venv / "bin" / "python"
+    return binary, python
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.2092, help="1.2092 ≈ 10 million addresses")
@@ -80,18 +95,8 @@ def main():
 
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    binary = args.binary
-    if binary is None:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        binary = ROOT / "target" / "release" / "dekking"
-    python = args.python
+    binary, python = setup(args.binary, args.python)
     peers = [p for p in args.peers.split(",") if p]
-    if python is None:
-        venv = ROOT / "benches" / ".venv"
-        if not (venv / "bin" / "python").exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "-r", str(ROOT / "benches" / "requirements.txt")], check=True)
-        python = venv / "bin" / "python"
 
     csv_file, parquet, gemeenten = work / "points.csv", work / "points.parquet", work / "gemeenten_rd.geojson"
     gen = [str(binary), "demo", "generate", "--scale", str(args.scale), "--points"]

@@ -8,9 +8,10 @@ use clap::{Args, Subcommand};
 
 use crate::cli::fixed::print_summary;
 use crate::cli::mobile::print_summary as print_mobile;
-use crate::demo::grids::{operator_grid, DEMO_GRID};
+use crate::demo::grids::{national_grid, write_grids, DEMO_GRID};
+use crate::io::boundaries::{to_rd_geojson, Boundary};
 use crate::io::embedded::gemeenten_2023;
-use crate::io::grids::{write_geotiff, GridCrs, GridOptions};
+use crate::io::grids::GridOptions;
 use crate::io::licence::Licence;
 use crate::pipeline::mobile::{run_mobile, MobileJob};
 use crate::report::mobile;
@@ -61,6 +62,54 @@ pub struct DemoArgs {
 pub enum DemoAction {
     /// Write synthetic national address files (CSV with `;`, or Parquet by extension).
     Generate(GenerateArgs),
+    /// Write synthetic national coverage grids (one GeoTIFF per 700 MHz licence holder), the
+    /// gemeenten and the licence's exclusion layers in RD New: the inputs of the mobile benchmark.
+    Grids(GridsArgs),
+}
+
+/// Options of `dekking demo grids`.
+#[derive(Debug, Clone, Args)]
+pub struct GridsArgs {
+    /// Output directory: grid_<operator>.tif, gemeenten_rd.geojson, exclusions_rd.geojson.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Cell size in metres (a divisor of 5000: 25 gives the 25 m national grid).
+    #[arg(long, default_value_t = 100.0)]
+    pub cell_size: f64,
+    /// Random seed.
+    #[arg(long, default_value_t = 2023)]
+    pub seed: u64,
+}
+
+/// Writes the grids, the gemeenten and the exclusion layers of `dekking demo grids`.
+fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
+    if !(g.cell_size >= 5.0 && (5000.0 / g.cell_size).fract() == 0.0) {
+        anyhow::bail!("--cell-size {}: expected a divisor of 5000 m of at least 5 m (e.g. 100, 50, 25)", g.cell_size);
+    }
+    let spec = national_grid(g.cell_size);
+    let licence = Licence::load(None)?;
+    let written = write_grids(&g.out, &licence, &spec, g.seed)?;
+    crate::report::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten_2023()?.areas)?)?;
+    let layers = crate::pipeline::mobile::licence_layers(&licence)?;
+    let exclusions: Vec<Boundary> = layers
+        .shapes
+        .into_iter()
+        .enumerate()
+        .map(|(k, shape)| Boundary { code: format!("X{k:05}"), name: "exclusion".into(), shape, households: None })
+        .collect();
+    crate::report::atomic::write(&g.out.join("exclusions_rd.geojson"), &to_rd_geojson(&exclusions)?)?;
+    eprintln!(
+        "dekking: wrote {} synthetic {} m grids of {} × {} cells (seed {}), the gemeenten and {} exclusion polygons ({}) to {}",
+        written.len(),
+        g.cell_size,
+        spec.cols,
+        spec.rows,
+        g.seed,
+        exclusions.len(),
+        layers.applied.join("; "),
+        g.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Options of `dekking demo generate`.
@@ -95,6 +144,9 @@ pub struct GenerateArgs {
 /// # Errors
 /// Invalid options or unwritable outputs.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    if let Some(DemoAction::Grids(g)) = &args.action {
+        return grids(g);
+    }
     if let Some(DemoAction::Generate(g)) = args.action {
         let mut s = synthesize(g.scale, g.seed, g.vintage)?;
         if g.points {
@@ -146,14 +198,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 
     println!();
     println!("dekking demo: SYNTHETIC 100 m coverage grids for the three 700 MHz licence holders (not real networks).");
-    let b = gemeenten_2023()?;
     let licence = Licence::load(None)?;
-    let mut grids = Vec::new();
-    for (k, op) in licence.operators.iter().enumerate() {
-        let path = input_dir.join(format!("grid_{}.tif", op.id));
-        write_geotiff(&path, &DEMO_GRID, GridCrs::RdNew, &operator_grid(&b.areas, k, args.seed), -1.0)?;
-        grids.push((op.id.clone(), path));
-    }
+    let grids = write_grids(&input_dir, &licence, &DEMO_GRID, args.seed)?;
     let date = date_or_today(args.date.as_deref(), "--date")?;
     let mjob = MobileJob {
         grids,

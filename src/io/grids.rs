@@ -99,10 +99,12 @@ impl Default for GridOptions {
 /// [`Error::Io`], or [`Error::Table`] for a file that is not a usable grid (no georeference,
 /// non-square or mixed cell sizes, missing columns, no usable cell).
 pub fn load(path: &Path, opts: &GridOptions) -> Result<Grid> {
-    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    if raw.starts_with(b"II*\0") || raw.starts_with(b"MM\0*") || raw.starts_with(b"II+\0") || raw.starts_with(b"MM\0+") {
-        return geotiff(path, &raw, opts);
+    let mut magic = [0u8; 4];
+    let n = std::io::Read::read(&mut std::fs::File::open(path).map_err(|e| Error::io(path, e))?, &mut magic).map_err(|e| Error::io(path, e))?;
+    if n == 4 && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic) {
+        return geotiff(path, opts);
     }
+    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let table = Table::from_bytes(path, raw, None)?;
     let has = |name: &str| table.header.iter().position(|h| h.eq_ignore_ascii_case(name));
     if let Some(raster) = has("raster") {
@@ -323,12 +325,31 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
     }
 }
 
-fn geotiff(path: &Path, raw: &[u8], opts: &GridOptions) -> Result<Grid> {
-    use tiff::decoder::{Decoder, DecodingResult};
+/// Reads a GeoTIFF chunk by chunk (strips or tiles) straight into the grid, so memory holds the
+/// grid (4 bytes a cell) and one chunk; the file's SHA-256 is computed on another thread meanwhile.
+fn geotiff(path: &Path, opts: &GridOptions) -> Result<Grid> {
+    std::thread::scope(|scope| {
+        let sha = scope.spawn(|| crate::io::table::sha256_file(path));
+        let grid = geotiff_cells(path, opts);
+        let sha256 = sha.join().unwrap_or_else(|_| Err(Error::io(path, std::io::Error::other("hashing failed"))))?;
+        grid.map(|mut g| {
+            g.source.sha256 = sha256;
+            g
+        })
+    })
+}
+
+fn geotiff_cells(path: &Path, opts: &GridOptions) -> Result<Grid> {
+    use tiff::decoder::{ChunkType, Decoder, DecodingResult, Limits};
     use tiff::tags::Tag;
+    use tiff::ColorType;
     let fail = |e: tiff::TiffError| Error::table(path, format!("cannot read the GeoTIFF: {e}"));
-    let mut dec = Decoder::new(std::io::Cursor::new(raw)).map_err(fail)?;
+    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).map_err(|e| Error::io(path, e))?);
+    let mut dec = Decoder::new(file).map_err(fail)?.with_limits(Limits::unlimited());
     let (w, h) = dec.dimensions().map_err(fail)?;
+    if !matches!(dec.colortype().map_err(fail)?, ColorType::Gray(_)) {
+        return Err(Error::table(path, "only single-band GeoTIFFs are supported"));
+    }
     let scale = dec.find_tag(Tag::ModelPixelScaleTag).map_err(fail)?;
     let tie = dec.find_tag(Tag::ModelTiepointTag).map_err(fail)?;
     let (Some(scale), Some(tie)) = (scale, tie) else {
@@ -361,46 +382,59 @@ fn geotiff(path: &Path, raw: &[u8], opts: &GridOptions) -> Result<Grid> {
         Some(v) => v.into_string().ok().and_then(|s| s.trim_matches(char::from(0)).trim().parse().ok()),
         None => None,
     };
-    let values: Vec<f64> = match dec.read_image().map_err(fail)? {
-        DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::I16(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
-        DecodingResult::F64(v) => v,
-        _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
-    };
     let (cols, rows) = (w as usize, h as usize);
-    if values.len() != cols * rows {
-        return Err(Error::table(path, "only single-band GeoTIFFs are supported"));
+    if (cols * rows) as f64 > MAX_CELLS {
+        return Err(Error::table(path, format!("{cols} × {rows} cells is more than the {MAX_CELLS} accepted; cut the grid into parts")));
+    }
+    let chunks = match dec.get_chunk_type() {
+        ChunkType::Strip => dec.strip_count().map_err(fail)?,
+        ChunkType::Tile => dec.tile_count().map_err(fail)?,
+    };
+    let (chunk_w, chunk_h) = dec.chunk_dimensions();
+    let across = cols.div_ceil((chunk_w as usize).max(1));
+    let mut mbps = vec![f32::NAN; cols * rows];
+    let mut nodata_cells = 0u64;
+    for k in 0..chunks {
+        let (c0, top0) = ((k as usize % across) * chunk_w as usize, (k as usize / across) * chunk_h as usize);
+        let (cw, ch) = dec.chunk_data_dimensions(k);
+        let values: Vec<f64> = match dec.read_chunk(k).map_err(fail)? {
+            DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::I16(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::F64(v) => v,
+            _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
+        };
+        let (cw, ch) = (cw as usize, ch as usize);
+        if values.len() < cw * ch || c0 + cw > cols || top0 + ch > rows {
+            return Err(Error::table(path, format!("chunk {k} does not fit the {cols} × {rows} image; the file is damaged")));
+        }
+        for dr in 0..ch {
+            // TIFF rows run from the north; grid rows from the south.
+            let out = (rows - 1 - (top0 + dr)) * cols + c0;
+            for (dc, &v) in values[dr * cw..(dr + 1) * cw].iter().enumerate() {
+                if nodata.is_some_and(|n| v == n) || !v.is_finite() || v < 0.0 {
+                    nodata_cells += 1;
+                } else {
+                    mbps[out + dc] = v as f32;
+                }
+            }
+        }
     }
     let x0 = tie[3] - tie[0] * cell;
     let top = tie[4] + tie[1] * cell;
     let y0 = top - rows as f64 * cell;
-    let mut mbps = vec![f32::NAN; cols * rows];
-    let mut nodata_cells = 0u64;
-    for r in 0..rows {
-        let src = (rows - 1 - r) * cols;
-        for c in 0..cols {
-            let v = values[src + c];
-            if nodata.is_some_and(|n| v == n) || !v.is_finite() || v < 0.0 {
-                nodata_cells += 1;
-            } else {
-                mbps[r * cols + c] = v as f32;
-            }
-        }
-    }
     let n = (cols * rows) as u64;
-    let file = path.display().to_string();
     Ok(Grid {
         spec: GridSpec { x0, y0, cell, cols, rows },
         crs,
         mbps,
         source: SourceInfo {
             role: "grid".into(),
-            path: file,
-            sha256: crate::io::table::sha256_hex(raw),
+            path: path.display().to_string(),
+            sha256: String::new(),
             rows: n,
             format: format!("GeoTIFF {cols} × {rows}, {cell} m, {}, {nodata_cells} nodata cells", crs.name()),
             columns: Vec::new(),
@@ -418,14 +452,12 @@ pub fn write_geotiff(path: &Path, spec: &GridSpec, crs: GridCrs, mbps: &[f32], n
     use tiff::encoder::{colortype::Gray32Float, TiffEncoder};
     use tiff::tags::Tag;
     let fail = |e: tiff::TiffError| Error::io(path, std::io::Error::other(e.to_string()));
-    let mut flipped = Vec::with_capacity(mbps.len());
-    for r in (0..spec.rows).rev() {
-        flipped.extend(mbps[r * spec.cols..(r + 1) * spec.cols].iter().map(|v| if v.is_nan() { nodata } else { *v }));
-    }
-    let mut bytes = std::io::Cursor::new(Vec::new());
+    const ROWS_PER_STRIP: usize = 16;
+    let mut bytes = std::io::Cursor::new(Vec::with_capacity(mbps.len() * 4 + 4096));
     {
         let mut enc = TiffEncoder::new(&mut bytes).map_err(fail)?;
         let mut img = enc.new_image::<Gray32Float>(spec.cols as u32, spec.rows as u32).map_err(fail)?;
+        img.rows_per_strip(ROWS_PER_STRIP as u32).map_err(fail)?;
         let epsg: u16 = if crs == GridCrs::RdNew { 28992 } else { 3035 };
         let top = spec.y0 + spec.rows as f64 * spec.cell;
         img.encoder().write_tag(Tag::ModelPixelScaleTag, &[spec.cell, spec.cell, 0.0][..]).map_err(fail)?;
@@ -434,7 +466,17 @@ pub fn write_geotiff(path: &Path, spec: &GridSpec, crs: GridCrs, mbps: &[f32], n
         let keys: [u16; 16] = [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, epsg];
         img.encoder().write_tag(Tag::GeoKeyDirectoryTag, &keys[..]).map_err(fail)?;
         img.encoder().write_tag(Tag::GdalNodata, format!("{nodata}").as_str()).map_err(fail)?;
-        img.write_data(&flipped).map_err(fail)?;
+        // Strips from the north, each row flipped into place (rows are stored from the south).
+        let mut strip = Vec::with_capacity(ROWS_PER_STRIP * spec.cols);
+        for top_row in (0..spec.rows).step_by(ROWS_PER_STRIP) {
+            strip.clear();
+            for r in top_row..(top_row + ROWS_PER_STRIP).min(spec.rows) {
+                let south = spec.rows - 1 - r;
+                strip.extend(mbps[south * spec.cols..(south + 1) * spec.cols].iter().map(|v| if v.is_nan() { nodata } else { *v }));
+            }
+            img.write_strip(&strip).map_err(fail)?;
+        }
+        img.finish().map_err(fail)?;
     }
     crate::report::atomic::write(path, &bytes.into_inner())
 }
@@ -483,6 +525,23 @@ mod tests {
         assert_eq!(g.crs, GridCrs::RdNew, "the GeoKey wins over the default");
         assert_eq!((g.get(0, 0), g.get(1, 2)), (1.0, 6.0));
         assert!(g.get(0, 2).is_nan());
+    }
+
+    /// Several strips (16 rows each): every cell comes back where it was written.
+    #[test]
+    fn geotiff_in_strips_round_trips_every_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.tif");
+        let spec = GridSpec { x0: 0.0, y0: 0.0, cell: 100.0, cols: 7, rows: 37 };
+        let v: Vec<f32> = (0..spec.cols * spec.rows).map(|i| if i % 11 == 3 { f32::NAN } else { i as f32 }).collect();
+        write_geotiff(&p, &spec, GridCrs::RdNew, &v, -1.0).unwrap();
+        let g = load(&p, &GridOptions::default()).unwrap();
+        assert_eq!(g.spec, spec);
+        for (i, (a, b)) in v.iter().zip(&g.mbps).enumerate() {
+            assert!(a == b || (a.is_nan() && b.is_nan()), "cell {i}: {a} vs {b}");
+        }
+        assert!(g.source.format.contains(&format!("{} nodata cells", v.iter().filter(|x| x.is_nan()).count())));
+        assert_eq!(g.source.sha256, crate::io::table::sha256_hex(&std::fs::read(&p).unwrap()));
     }
 
     #[test]

@@ -113,6 +113,49 @@ fn to_grid_crs(shape: &MultiPolygon<f64>, crs: GridCrs) -> MultiPolygon<f64> {
     }
 }
 
+/// The exclusion layers a licence names, in RD New.
+#[derive(Debug, Clone, Default)]
+pub struct LicenceLayers {
+    /// Every exclusion polygon of every layer, RD New.
+    pub shapes: Vec<MultiPolygon<f64>>,
+    /// One line per layer, for provenance.
+    pub applied: Vec<String>,
+    /// The files read.
+    pub inputs: Vec<SourceInfo>,
+    /// Warnings from reading them.
+    pub warnings: Vec<String>,
+}
+
+/// Loads the exclusion layers of `licence` (built-in or files beside it, and circles).
+///
+/// # Errors
+/// An unreadable or invalid layer file, or an unknown built-in layer.
+pub fn licence_layers(licence: &Licence) -> Result<LicenceLayers> {
+    let mut out = LicenceLayers::default();
+    for x in &licence.exclusions {
+        match x {
+            Exclusion::File { id, path, .. } => {
+                let layer = match path.strip_prefix("builtin:") {
+                    Some(name) => embedded::layer(name)?,
+                    None => {
+                        let p = licence.base_dir.as_ref().map_or_else(|| PathBuf::from(path), |d| d.join(path));
+                        load_layer(&p, &format!("exclusion {id}"))?
+                    }
+                };
+                out.applied.push(format!("{id} ({} polygons, {})", layer.shapes.len(), layer.source.path));
+                out.inputs.push(layer.source);
+                out.warnings.extend(layer.warnings);
+                out.shapes.extend(layer.shapes);
+            }
+            Exclusion::Circle { id, lat, lon, radius_m, .. } => {
+                out.applied.push(format!("{id} (circle, radius {radius_m} m around {lat} N {lon} E)"));
+                out.shapes.push(circle(*lat, *lon, *radius_m));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Runs the mobile pipeline.
 ///
 /// # Errors
@@ -146,27 +189,11 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
     let mut layers: Vec<MultiPolygon<f64>> = Vec::new();
     let mut applied = Vec::new();
     if job.licence_exclusions {
-        for x in &licence.exclusions {
-            match x {
-                Exclusion::File { id, path, .. } => {
-                    let layer = match path.strip_prefix("builtin:") {
-                        Some(name) => embedded::layer(name)?,
-                        None => {
-                            let p = licence.base_dir.as_ref().map_or_else(|| PathBuf::from(path), |d| d.join(path));
-                            load_layer(&p, &format!("exclusion {id}"))?
-                        }
-                    };
-                    applied.push(format!("{id} ({} polygons, {})", layer.shapes.len(), layer.source.path));
-                    inputs.push(layer.source);
-                    warnings.extend(layer.warnings);
-                    layers.extend(layer.shapes);
-                }
-                Exclusion::Circle { id, lat, lon, radius_m, .. } => {
-                    applied.push(format!("{id} (circle, radius {radius_m} m around {lat} N {lon} E)"));
-                    layers.push(circle(*lat, *lon, *radius_m));
-                }
-            }
-        }
+        let l = licence_layers(licence)?;
+        layers = l.shapes;
+        applied = l.applied;
+        inputs.extend(l.inputs);
+        warnings.extend(l.warnings);
     }
     for p in &job.exclusions {
         let layer = load_layer(p, "exclusion")?;

@@ -1,39 +1,60 @@
-//! A smoke run of the benchmark harness at a tiny scale: it generates the inputs, runs dekking and
-//! the peers, and fails when any peer's per-gemeente counts differ from dekking's.
+//! Smoke runs of the benchmark harnesses at a tiny scale: they generate the inputs, run dekking
+//! and the peers, and fail when any peer's per-gemeente figures differ from dekking's.
 
 use std::path::Path;
 
 use crate::util::skip;
 
-#[test]
-fn benchmark_harness_smoke_run() {
+/// Runs `benches/<script>` with `args` in the project's `.venv`; `None` (with a printed reason)
+/// when that venv or one of `modules` is missing. Returns stdout and stderr of a successful run.
+fn harness(script: &str, modules: &str, args: &[&str]) -> Option<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = root.join(".venv/bin/python");
     if !python.exists() {
         skip(".venv/bin/python not found (.ci/run creates it with benches/requirements.txt)");
-        return;
+        return None;
     }
-    let probe = std::process::Command::new(&python).args(["-c", "import geopandas, duckdb, duckdb_extension_spatial, polars"]).output().unwrap();
+    let probe = std::process::Command::new(&python).args(["-c", &format!("import {modules}")]).output().unwrap();
     if !probe.status.success() {
-        skip("geopandas, duckdb or polars missing in .venv (pip install -r benches/requirements.txt)");
-        return;
+        skip(&format!("one of {modules} is missing in .venv (pip install -r benches/requirements.txt)"));
+        return None;
     }
     let work = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(&python)
-        .arg(root.join("benches/bench.py"))
-        .args(["--scale", "0.002", "--binary", env!("CARGO_BIN_EXE_dekking")])
+        .arg(root.join("benches").join(script))
+        .args(args)
+        .args(["--binary", env!("CARGO_BIN_EXE_dekking")])
         .arg("--python")
         .arg(&python)
         .arg("--work")
         .arg(work.path())
         .output()
         .unwrap();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
     assert!(out.status.success(), "{stdout}\n{stderr}");
+    Some((stdout, stderr))
+}
+
+#[test]
+fn benchmark_harness_smoke_run() {
+    let Some((stdout, stderr)) = harness("bench.py", "geopandas, duckdb, duckdb_extension_spatial, polars", &["--scale", "0.002"]) else {
+        return;
+    };
     for tool in ["geopandas", "duckdb"] {
         for kind in ["csv", "parquet"] {
             assert!(stderr.contains(&format!("{tool} on {kind}: counts equal dekking's")), "{stderr}");
         }
     }
     assert!(stdout.contains("| dekking (3 thresholds, gemeente/provincie/NL) | parquet |"), "{stdout}");
+}
+
+/// The mobile benchmark on 1 km grids: dekking's eligible and covered km² must equal
+/// exactextract's in every gemeente for all three operators.
+#[test]
+fn mobile_benchmark_smoke_run() {
+    let Some((stdout, stderr)) = harness("mobile.py", "exactextract, rasterio, shapely, numpy", &["--cell-size", "1000"]) else {
+        return;
+    };
+    assert!(stderr.contains("exactextract on 3 operator(s): eligible and covered km² equal dekking's in all 342 gemeenten"), "{stderr}");
+    assert!(stdout.contains("| dekking mobile | 3 |"), "{stdout}");
 }
