@@ -8,9 +8,15 @@
 //! Addresses are keyed by a 128-bit xxh3 hash of the trimmed id (no per-row allocation; a
 //! collision among 10⁷ ids has a probability near 10⁻²⁵). The first usable row of an address
 //! gives its location and weight; later rows with another location are counted as conflicts.
+//!
+//! Rows are checked in parallel chunks into row-sized columns; technologies and area codes are
+//! interned per chunk and merged in chunk order, rejects kept in row order, and unusable rows
+//! squeezed out afterwards, so every output is the same as a row-by-row reading, whatever the
+//! number of threads.
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -60,6 +66,22 @@ impl AreaCodes {
         });
         self.raw.insert(raw.to_string(), idx);
         idx
+    }
+
+    /// Adds the codes of `other` (interned separately) after this table's; returns the index
+    /// here of each of `other`'s codes.
+    fn absorb(&mut self, other: AreaCodes) -> Vec<u32> {
+        other
+            .codes
+            .into_iter()
+            .map(|code| {
+                let next = self.codes.len() as u32;
+                *self.normal.entry(code.clone()).or_insert_with(|| {
+                    self.codes.push(code);
+                    next
+                })
+            })
+            .collect()
     }
 }
 
@@ -115,15 +137,6 @@ pub struct Records {
     pub has_up: bool,
 }
 
-impl Records {
-    fn reserve(&mut self, n: usize) {
-        self.address.reserve(n);
-        self.row.reserve(n);
-        self.down_mbps.reserve(n);
-        self.up_mbps.reserve(n);
-        self.technology.reserve(n);
-    }
-}
 
 /// Facts about one input file, for provenance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -335,6 +348,96 @@ fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u6
     counts.reject(rejects, file, row, reason, detail);
 }
 
+/// Keeps the entries of `v` whose `keep` flag is set, in order, in place.
+fn squeeze<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut k = keep.iter();
+    v.retain(|_| k.next().copied().unwrap_or(false));
+}
+
+/// Rows per chunk of the parallel record checks (a handful in unit tests, so they cross chunks).
+const CHECK_CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
+
+/// What one chunk of records found: rejected rows (0-based, in order), the technologies and the
+/// area codes it saw, indexed as in its part of the technology and location columns.
+#[derive(Default)]
+struct ChunkChecks {
+    rejected: Vec<(usize, RejectReason, String)>,
+    technologies: Vec<String>,
+    codes: AreaCodes,
+}
+
+/// One chunk's part of the row-sized output columns (location and weight empty with a universe).
+struct Slices<'a> {
+    down: &'a mut [f64],
+    up: &'a mut [f64],
+    tech: &'a mut [u32],
+    loc: &'a mut [Location],
+    weight: &'a mut [f64],
+}
+
+/// The columns the record checks read.
+struct CheckContext<'a> {
+    cols: &'a Columns,
+    down: &'a Values,
+    up: Option<&'a Values>,
+    tech: Option<&'a Values>,
+    scheme: AreaScheme,
+    in_universe: &'a [u32],
+}
+
+impl CheckContext<'_> {
+    /// Checks the rows from `base` on, in the order of the sequential rules: id, speeds, then
+    /// membership of the universe or (without one) the location; records the technology.
+    fn check(&self, base: usize, out_cols: Slices<'_>, keys: &[u128]) -> ChunkChecks {
+        let Slices { down, up, tech, loc, weight } = out_cols;
+        let mut out = ChunkChecks::default();
+        let mut seen: FxHashMap<String, u32> = FxHashMap::default();
+        for k in 0..down.len() {
+            let i = base + k;
+            if keys[k] == NO_KEY {
+                out.rejected.push((i, RejectReason::MissingAddressId, "address_id is empty".into()));
+                continue;
+            }
+            let speeds = speed(self.down, i, Field::DownMbps).and_then(|d| match self.up.map(|u| speed(u, i, Field::UpMbps)) {
+                None => Ok((d, 0.0)),
+                Some(u) => u.map(|u| (d, u)),
+            });
+            match speeds {
+                Ok((d, u)) => (down[k], up[k]) = (d, u),
+                Err((reason, detail)) => {
+                    out.rejected.push((i, reason, detail));
+                    continue;
+                }
+            }
+            if self.in_universe.get(i) == Some(&NONE) {
+                let id = self.cols.id.text(i).unwrap_or_default();
+                out.rejected.push((i, RejectReason::NotInUniverse, format!("address_id {id:?} is not in the universe file")));
+                continue;
+            }
+            if !loc.is_empty() {
+                match locate(self.cols, i, self.scheme, &mut out.codes) {
+                    Ok((l, w)) => (loc[k], weight[k]) = (l, w),
+                    Err((reason, detail)) => {
+                        out.rejected.push((i, reason, detail));
+                        continue;
+                    }
+                }
+            }
+            if let Some(s) = self.tech.and_then(|t| t.text(i)) {
+                tech[k] = match seen.get(s.as_ref()) {
+                    Some(&t) => t,
+                    None => {
+                        out.technologies.push(s.to_string());
+                        seen.insert(s.to_string(), out.technologies.len() as u32 - 1);
+                        out.technologies.len() as u32 - 1
+                    }
+                };
+            }
+        }
+        out
+    }
+}
+
 /// Reads back the address id and postcode (empty when the file has none) of the given 1-based
 /// data `rows` of an address file, in the order asked.
 ///
@@ -388,6 +491,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         progress.stage("read universe", None);
         let table = Table::open(upath, spec.delimiter)?;
         let (cols, _, info) = open_columns(&table, &spec.profile, "universe", &[], true, spec.use_weights)?;
+        drop(table);
         let file = file_label(upath);
         let mut counts = RowCounts { rows_in: cols.id.len() as u64, ..RowCounts::default() };
         addresses.reserve(cols.id.len());
@@ -436,6 +540,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let table = Table::open(&spec.records, spec.delimiter)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
     let (cols, mut ex, info) = open_columns(&table, &spec.profile, "records", &extra, !universe_given, spec.use_weights)?;
+    drop(table); // the file's bytes; the columns are held apart
     let down = ex[0].take().expect("required column");
     let up = ex[1].take();
     let tech = ex[2].take();
@@ -447,102 +552,119 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     }
     let n = cols.id.len();
     let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
-    let mut records = Records { has_up: up.is_some(), ..Records::default() };
-    records.reserve(n);
-    if !universe_given {
-        addresses.reserve(n);
-    }
-    let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
-    let mut location_conflicts = 0u64;
-    let mut conflicted: Vec<bool> = Vec::new();
     progress.stage("address keys", None);
-    let rkeys = keys::hash_column(&cols.id);
-    // With a universe: each record's address by a partitioned join; without: the first row of
-    // each record's key, and the address made at that row (the first *usable* row wins).
-    let (in_universe, leader) = if universe_given {
-        (keys::join(&ukeys, &uaddress, &rkeys), Vec::new())
-    } else {
-        (Vec::new(), keys::first_rows(&rkeys))
-    };
+    let mut rkeys = keys::hash_column(&cols.id);
+    let in_universe = if universe_given { keys::join(&ukeys, &uaddress, &rkeys) } else { Vec::new() };
     drop((ukeys, uaddress));
-    let mut at_leader = vec![NONE; if universe_given { 0 } else { n }];
+
+    // Every row is checked in parallel chunks into row-sized columns; rejected rows are then
+    // dropped in row order, so the result does not depend on the number of threads.
     progress.stage("check records", Some(n as u64));
-    for i in 0..n {
-        let row = i as u64 + 1;
-        if rkeys[i] == NO_KEY {
-            reject(&mut rejects, &mut counts, &file, row, (RejectReason::MissingAddressId, "address_id is empty".into()));
-            continue;
+    let mut down_v = vec![0.0f64; n];
+    let mut up_v = vec![0.0f64; n];
+    let mut tech_v = vec![u32::MAX; n];
+    let mut loc_v = vec![Location::Area(0); if universe_given { 0 } else { n }];
+    let mut weight_v = vec![1.0f64; if universe_given { 0 } else { n }];
+    let ctx = CheckContext { cols: &cols, down: &down, up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
+    let chunks = n.div_ceil(CHECK_CHUNK);
+    let located: Vec<(&mut [Location], &mut [f64])> = if universe_given {
+        (0..chunks).map(|_| (<&mut [Location]>::default(), <&mut [f64]>::default())).collect()
+    } else {
+        loc_v.chunks_mut(CHECK_CHUNK).zip(weight_v.chunks_mut(CHECK_CHUNK)).collect()
+    };
+    let jobs: Vec<_> = down_v.chunks_mut(CHECK_CHUNK).zip(up_v.chunks_mut(CHECK_CHUNK)).zip(tech_v.chunks_mut(CHECK_CHUNK)).zip(located).collect();
+    let mut locals: Vec<ChunkChecks> = jobs
+        .into_par_iter()
+        .enumerate()
+        .map(|(c, (((d, u), t), (l, w)))| ctx.check(c * CHECK_CHUNK, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &rkeys[c * CHECK_CHUNK..]))
+        .collect();
+    // With a universe, each record's address is the join's answer (rejected rows drop out below).
+    let mut addr_v = in_universe;
+
+    // Merge the chunks in row order: dictionaries (technologies, area codes) in order of first
+    // appearance, rejects in row order.
+    let mut records = Records { has_up: up.is_some(), ..Records::default() };
+    let mut usable = vec![true; n];
+    let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
+    for (c, local) in locals.drain(..).enumerate() {
+        let base = c * CHECK_CHUNK;
+        let remap: Vec<u32> = local
+            .technologies
+            .into_iter()
+            .map(|name| {
+                *tech_index.entry(name.clone()).or_insert_with(|| {
+                    records.technologies.push(name);
+                    records.technologies.len() as u32 - 1
+                })
+            })
+            .collect();
+        let end = (base + CHECK_CHUNK).min(n);
+        for t in &mut tech_v[base..end] {
+            if *t != u32::MAX {
+                *t = remap[*t as usize];
+            }
         }
-        let d = match speed(&down, i, Field::DownMbps) {
-            Ok(v) => v,
-            Err(r) => {
-                reject(&mut rejects, &mut counts, &file, row, r);
-                continue;
-            }
-        };
-        let u = match up.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
-            None => 0.0,
-            Some(Ok(v)) => v,
-            Some(Err(r)) => {
-                reject(&mut rejects, &mut counts, &file, row, r);
-                continue;
-            }
-        };
-        let addr = if universe_given {
-            match in_universe[i] {
-                NONE => {
-                    let id = cols.id.text(i).unwrap_or_default();
-                    let detail = format!("address_id {id:?} is not in the universe file");
-                    reject(&mut rejects, &mut counts, &file, row, (RejectReason::NotInUniverse, detail));
-                    continue;
-                }
-                a => a,
-            }
-        } else {
-            let known = Some(at_leader[leader[i] as usize]).filter(|&a| a != NONE);
-            let located = locate(&cols, i, scheme, &mut codes);
-            match (known, located) {
-                (_, Err(r)) => {
-                    reject(&mut rejects, &mut counts, &file, row, r);
-                    continue;
-                }
-                (Some(a), Ok((loc, _))) => {
-                    if addresses.location[a as usize] != loc && !conflicted[a as usize] {
-                        conflicted[a as usize] = true;
-                        location_conflicts += 1;
-                    }
-                    a
-                }
-                (None, Ok((loc, w))) => {
-                    let a = addresses.location.len() as u32;
-                    at_leader[leader[i] as usize] = a;
-                    addresses.first_row.push(row);
-                    addresses.location.push(loc);
-                    addresses.weight.push(w);
-                    conflicted.push(false);
-                    a
+        if !universe_given {
+            let remap = codes.absorb(local.codes);
+            for l in &mut loc_v[base..end] {
+                if let Location::Area(k) = l {
+                    *k = remap[*k as usize];
                 }
             }
-        };
-        let t = match tech.as_ref().and_then(|t| t.text(i)) {
-            None => u32::MAX,
-            Some(s) => match tech_index.get(s.as_ref()) {
-                Some(&k) => k,
-                None => {
-                    let k = records.technologies.len() as u32;
-                    records.technologies.push(s.to_string());
-                    tech_index.insert(s.to_string(), k);
-                    k
-                }
-            },
-        };
-        records.address.push(addr);
-        records.row.push(row);
-        records.down_mbps.push(d);
-        records.up_mbps.push(u);
-        records.technology.push(t);
-        counts.used += 1;
+        }
+        for (row, reason, detail) in local.rejected {
+            usable[row] = false;
+            reject(&mut rejects, &mut counts, &file, row as u64 + 1, (reason, detail));
+        }
     }
+
+    // Addresses without a universe: the first usable row of each key makes the address. The
+    // row-sized columns become the outputs in place: rows that make no address (or no record)
+    // are squeezed out, which moves nothing when every row is used.
+    let mut location_conflicts = 0u64;
+    if !universe_given {
+        for (k, ok) in rkeys.iter_mut().zip(&usable) {
+            if !ok {
+                *k = NO_KEY;
+            }
+        }
+        let leader = keys::first_rows(&rkeys);
+        drop(rkeys);
+        let is_leader: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
+        let mut address_of = vec![NONE; n];
+        let mut next = 0u32;
+        for (i, a) in address_of.iter_mut().enumerate() {
+            if is_leader[i] {
+                *a = next;
+                next += 1;
+            }
+        }
+        addr_v = leader.par_iter().map(|&l| if l == NONE { NONE } else { address_of[l as usize] }).collect();
+        drop(address_of);
+        let mut conflicted = vec![false; next as usize];
+        for i in 0..n {
+            let a = addr_v[i];
+            if a != NONE && !is_leader[i] && loc_v[leader[i] as usize] != loc_v[i] && !conflicted[a as usize] {
+                conflicted[a as usize] = true;
+                location_conflicts += 1;
+            }
+        }
+        squeeze(&mut loc_v, &is_leader);
+        squeeze(&mut weight_v, &is_leader);
+        addresses.location = loc_v;
+        addresses.weight = weight_v;
+        addresses.first_row = (0..n).filter(|&i| is_leader[i]).map(|i| i as u64 + 1).collect();
+    }
+    counts.used = usable.iter().filter(|&&u| u).count() as u64;
+    squeeze(&mut addr_v, &usable);
+    squeeze(&mut down_v, &usable);
+    squeeze(&mut up_v, &usable);
+    squeeze(&mut tech_v, &usable);
+    records.address = addr_v;
+    records.down_mbps = down_v;
+    records.up_mbps = up_v;
+    records.technology = tech_v;
+    records.row = (0..n).filter(|&i| usable[i]).map(|i| i as u64 + 1).collect();
     sources.push(info);
     if !universe_given && addresses.is_empty() {
         return Err(Error::NoData {
@@ -562,4 +684,58 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         location_conflicts,
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+
+    /// Fifteen rows in chunks of four: dictionaries, first usable rows, conflicts and rejects
+    /// that cross chunk boundaries come out as a row-by-row reading gives them.
+    #[test]
+    fn chunked_checks_equal_a_row_by_row_reading() {
+        let rows = [
+            "a;GM0363;100;glas",   // 1: address 0
+            ";GM0363;100;glas",    // 2: no id
+            "c;GM0014;50;dsl",     // 3: address 1
+            "d;GM0363;-5;dsl",     // 4: negative speed, d not made here
+            "e;GM9999X;10;dsl",    // 5: bad code
+            "a;GM0363;30;dsl",     // 6: record of a
+            "f;14;20;coax",        // 7: address 2, code 14 = GM0014
+            "c;GM0363;1000;glas",  // 8: c elsewhere: a conflict
+            "d;0363;200;coax",     // 9: address 3 (first usable row of d)
+            "g;GM0518;abc;glas",   // 10: bad speed
+            "h;GM0518;5;vdsl",     // 11: address 4, new code and technology in chunk 3
+            "d;GM0363;5;vdsl",     // 12: record of d, same place
+            "i;;5;vdsl",           // 13: no location
+            "c;GM0014;1;glas",     // 14: c again, its first place
+            "j;GM0014;0;glas",     // 15: address 5
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n"))).unwrap();
+        let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let av = load(&spec, &mut Silent).unwrap();
+        assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
+        assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
+        let code = |a: usize| match av.addresses.location[a] {
+            Location::Area(k) => av.codes.codes[k as usize].as_str(),
+            Location::Point { .. } => "point",
+        };
+        assert_eq!((0..6).map(code).collect::<Vec<_>>(), ["GM0363", "GM0014", "GM0014", "GM0363", "GM0518", "GM0014"]);
+        assert_eq!(av.records.technologies, vec!["glas", "dsl", "coax", "vdsl"]);
+        assert_eq!(av.records.row, vec![1, 3, 6, 7, 8, 9, 11, 12, 14, 15]);
+        assert_eq!(av.records.address, vec![0, 1, 0, 2, 1, 3, 4, 3, 1, 5]);
+        assert_eq!(av.records.technology, vec![0, 1, 1, 2, 0, 2, 3, 3, 0, 0]);
+        assert_eq!(av.records.down_mbps, vec![100.0, 50.0, 30.0, 20.0, 1000.0, 200.0, 5.0, 5.0, 1.0, 0.0]);
+        assert_eq!(av.location_conflicts, 1);
+        let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
+        assert_eq!(
+            rejected,
+            [(2, RejectReason::MissingAddressId), (4, RejectReason::NegativeSpeed), (5, RejectReason::BadAreaCode), (10, RejectReason::InvalidSpeed), (13, RejectReason::NoLocation)]
+        );
+        assert_eq!((av.record_rows.rows_in, av.record_rows.used), (15, 10));
+        assert!(av.record_rows.reconciles());
+    }
 }

@@ -3,6 +3,8 @@
 //! shard's hash table to stay in cache, and the shards are processed in parallel. Results are
 //! by row and do not depend on the number of threads.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
@@ -13,7 +15,7 @@ use crate::io::table::Values;
 pub const NO_KEY: u128 = 0;
 /// Marks "no row" in the results.
 pub const NONE: u32 = u32::MAX;
-const BITS: u32 = 8;
+const BITS: u32 = 10;
 const CHUNK: usize = 1 << 16;
 
 /// The key of an id (never [`NO_KEY`]).
@@ -45,27 +47,58 @@ fn shard(key: u128) -> usize {
     (key >> (128 - BITS)) as usize
 }
 
-/// Row indices grouped by shard, ascending within each shard, and the shard boundaries.
-fn partition(keys: &[u128]) -> (Vec<u32>, Vec<usize>) {
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for &k in keys {
-        if k != NO_KEY {
-            starts[shard(k) + 1] += 1;
+/// Keys grouped by shard, with their rows (ascending within each shard), and the shard
+/// boundaries. The keys are copied along so that each shard is then read sequentially.
+struct Partitioned {
+    keys: Vec<u128>,
+    rows: Vec<u32>,
+    starts: Vec<usize>,
+}
+
+impl Partitioned {
+    fn new(keys: &[u128]) -> Partitioned {
+        let mut starts = vec![0usize; (1 << BITS) + 1];
+        for &k in keys {
+            if k != NO_KEY {
+                starts[shard(k) + 1] += 1;
+            }
         }
-    }
-    for s in 1..starts.len() {
-        starts[s] += starts[s - 1];
-    }
-    let mut fill = starts.clone();
-    let mut order = vec![0u32; starts[1 << BITS]];
-    for (row, &k) in keys.iter().enumerate() {
-        if k != NO_KEY {
-            let s = shard(k);
-            order[fill[s]] = row as u32;
-            fill[s] += 1;
+        for s in 1..starts.len() {
+            starts[s] += starts[s - 1];
         }
+        let mut fill = starts.clone();
+        let total = starts[1 << BITS];
+        let (mut sorted, mut rows) = (vec![NO_KEY; total], vec![0u32; total]);
+        for (row, &k) in keys.iter().enumerate() {
+            if k != NO_KEY {
+                let s = shard(k);
+                sorted[fill[s]] = k;
+                rows[fill[s]] = row as u32;
+                fill[s] += 1;
+            }
+        }
+        Partitioned { keys: sorted, rows, starts }
     }
-    (order, starts)
+
+    /// The keys and rows of shard `s`.
+    fn shard(&self, s: usize) -> (&[u128], &[u32]) {
+        let r = self.starts[s]..self.starts[s + 1];
+        (&self.keys[r.clone()], &self.rows[r])
+    }
+
+    /// The most rows in one shard.
+    fn largest(&self) -> usize {
+        self.starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+    }
+}
+
+/// A row-indexed result that the shards fill in parallel (each row is written by one shard).
+fn by_row(n: usize) -> Vec<AtomicU32> {
+    (0..n).map(|_| AtomicU32::new(NONE)).collect()
+}
+
+fn into_plain(v: Vec<AtomicU32>) -> Vec<u32> {
+    v.into_iter().map(AtomicU32::into_inner).collect()
 }
 
 /// For every row, the first row with the same key ([`NONE`] for rows without a key).
@@ -77,22 +110,20 @@ fn partition(keys: &[u128]) -> (Vec<u32>, Vec<usize>) {
 /// ```
 #[must_use]
 pub fn first_rows(keys: &[u128]) -> Vec<u32> {
-    let (order, starts) = partition(keys);
-    let shards: Vec<&[u32]> = starts.windows(2).map(|w| &order[w[0]..w[1]]).collect();
-    let firsts: Vec<Vec<u32>> = shards
-        .par_iter()
-        .map(|rows| {
-            let mut seen: FxHashMap<u128, u32> = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
-            rows.iter().map(|&r| *seen.entry(keys[r as usize]).or_insert(r)).collect()
-        })
-        .collect();
-    let mut out = vec![NONE; keys.len()];
-    for (rows, first) in shards.iter().zip(&firsts) {
-        for (&r, &f) in rows.iter().zip(first) {
-            out[r as usize] = f;
-        }
-    }
-    out
+    let parts = Partitioned::new(keys);
+    let out = by_row(keys.len());
+    // One table per worker thread, cleared between shards: no fresh memory (page faults) per shard.
+    (0..1usize << BITS).into_par_iter().for_each_init(
+        || FxHashMap::<u128, u32>::with_capacity_and_hasher(parts.largest(), Default::default()),
+        |seen, s| {
+            seen.clear();
+            let (keys, rows) = parts.shard(s);
+            for (&k, &r) in keys.iter().zip(rows) {
+                out[r as usize].store(*seen.entry(k).or_insert(r), Ordering::Relaxed);
+            }
+        },
+    );
+    into_plain(out)
 }
 
 /// For every probe key, the value of the build row with the same key ([`NONE`] when there is
@@ -101,23 +132,22 @@ pub fn first_rows(keys: &[u128]) -> Vec<u32> {
 #[must_use]
 pub fn join(build: &[u128], values: &[u32], probe: &[u128]) -> Vec<u32> {
     let kept: Vec<u128> = build.iter().zip(values).map(|(&k, &v)| if v == NONE { NO_KEY } else { k }).collect();
-    let (border, bstarts) = partition(&kept);
-    let (porder, pstarts) = partition(probe);
-    let found: Vec<Vec<u32>> = (0..1usize << BITS)
-        .into_par_iter()
-        .map(|s| {
-            let rows = &border[bstarts[s]..bstarts[s + 1]];
-            let map: FxHashMap<u128, u32> = rows.iter().map(|&r| (kept[r as usize], values[r as usize])).collect();
-            porder[pstarts[s]..pstarts[s + 1]].iter().map(|&r| map.get(&probe[r as usize]).copied().unwrap_or(NONE)).collect()
-        })
-        .collect();
-    let mut out = vec![NONE; probe.len()];
-    for (s, vals) in found.iter().enumerate() {
-        for (&r, &v) in porder[pstarts[s]..pstarts[s + 1]].iter().zip(vals) {
-            out[r as usize] = v;
-        }
-    }
-    out
+    let (b, p) = (Partitioned::new(&kept), Partitioned::new(probe));
+    drop(kept);
+    let out = by_row(probe.len());
+    (0..1usize << BITS).into_par_iter().for_each_init(
+        || FxHashMap::<u128, u32>::with_capacity_and_hasher(b.largest(), Default::default()),
+        |map, s| {
+            map.clear();
+            let (bkeys, brows) = b.shard(s);
+            map.extend(bkeys.iter().zip(brows).map(|(&k, &r)| (k, values[r as usize])));
+            let (pkeys, prows) = p.shard(s);
+            for (k, &r) in pkeys.iter().zip(prows) {
+                out[r as usize].store(map.get(k).copied().unwrap_or(NONE), Ordering::Relaxed);
+            }
+        },
+    );
+    into_plain(out)
 }
 
 #[cfg(test)]
