@@ -120,48 +120,50 @@ pub struct Assigned {
 /// Runs in parallel; the result does not depend on the number of threads.
 #[must_use]
 pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) -> Assigned {
-    let code_to_area: Vec<Option<u32>> = av.codes.codes.iter().map(|c| set.find(c)).collect();
+    // Why an address has no area, as the values just below UNASSIGNED (compact: 4 bytes an address).
+    const UNKNOWN_CODE: u32 = UNASSIGNED - 1;
+    const NO_INDEX: u32 = UNASSIGNED - 2;
+    const OUTSIDE: u32 = UNASSIGNED - 3;
+    let code_to_area: Vec<u32> = av.codes.codes.iter().map(|c| set.find(c).unwrap_or(UNKNOWN_CODE)).collect();
     let crs = av.addresses.point_crs;
-    let result: Vec<Result<(u32, bool), (RejectReason, String)>> = av
+    let to_rd = |x: f64, y: f64| match crs {
+        Some(XyCrs::Wgs84) => crs::wgs84_to_rd(x, y),
+        _ => (x, y),
+    };
+    let mut area: Vec<u32> = av
         .addresses
         .location
         .par_iter()
         .map(|loc| match *loc {
-            Location::Area(c) => code_to_area[c as usize]
-                .map(|a| (a, false))
-                .ok_or_else(|| (RejectReason::UnknownArea, format!("area code {} is not in the area table", av.codes.codes[c as usize]))),
-            Location::Point { x, y } => {
-                let (rx, ry) = match crs {
-                    Some(XyCrs::Wgs84) => crs::wgs84_to_rd(x, y),
-                    _ => (x, y),
-                };
-                match index {
-                    None => Err((RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into())),
-                    Some(idx) => idx
-                        .locate(rx, ry)
-                        .map(|a| (a, true))
-                        .ok_or_else(|| (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon"))),
+            Location::Area(c) => code_to_area[c as usize],
+            Location::Point { x, y } => match index {
+                None => NO_INDEX,
+                Some(idx) => {
+                    let (rx, ry) = to_rd(x, y);
+                    idx.locate(rx, ry).unwrap_or(OUTSIDE)
                 }
-            }
+            },
         })
         .collect();
-    let mut out = Assigned { area: Vec::with_capacity(result.len()), ..Assigned::default() };
-    for (k, r) in result.into_iter().enumerate() {
-        match r {
-            Ok((a, by_point)) => {
-                out.area.push(a);
-                if by_point {
-                    out.by_point += 1;
-                } else {
-                    out.by_code += 1;
-                }
+    let mut out = Assigned::default();
+    for (k, (a, loc)) in area.iter_mut().zip(&av.addresses.location).enumerate() {
+        let rejected = match (*a, *loc) {
+            (UNKNOWN_CODE, Location::Area(c)) => (RejectReason::UnknownArea, format!("area code {} is not in the area table", av.codes.codes[c as usize])),
+            (NO_INDEX, _) => (RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into()),
+            (OUTSIDE, Location::Point { x, y }) => (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon")),
+            (_, Location::Point { .. }) => {
+                out.by_point += 1;
+                continue;
             }
-            Err((reason, detail)) => {
-                out.area.push(UNASSIGNED);
-                out.rejected_addresses.push((k as u32, reason, detail));
+            (_, Location::Area(_)) => {
+                out.by_code += 1;
+                continue;
             }
-        }
+        };
+        *a = UNASSIGNED;
+        out.rejected_addresses.push((k as u32, rejected.0, rejected.1));
     }
+    out.area = area;
     out
 }
 
