@@ -134,6 +134,9 @@ pub struct GenerateArgs {
     /// the point file of the benchmarks.
     #[arg(long)]
     pub points: bool,
+    /// Also write each address's gemeentecode (as of the vintage's map) beside its coordinates.
+    #[arg(long)]
+    pub codes: bool,
     /// Also write the gemeente boundaries dekking uses, in RD New (GeoJSON), for other tools.
     #[arg(long, value_name = "FILE")]
     pub boundaries: Option<PathBuf>,
@@ -151,6 +154,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let mut s = synthesize(g.scale, g.seed, g.vintage)?;
         if g.points {
             s = s.best_only();
+        }
+        if g.codes && s.area_codes.is_none() {
+            s = s.with_codes();
         }
         s.write_records(&g.out)?;
         if let Some(b) = &g.boundaries {

@@ -81,6 +81,14 @@ impl Synthetic {
         self
     }
 
+    /// The same data with each address's current gemeentecode written beside its coordinates
+    /// (so no point-in-polygon is needed to read it).
+    #[must_use]
+    pub fn with_codes(mut self) -> Synthetic {
+        self.area_codes = Some(self.addresses.iter().map(|a| self.codes[a.gemeente as usize].clone()).collect());
+        self
+    }
+
     /// The same addresses with the records of another vintage (and, before 2023, the
     /// gemeentecodes of that year's map).
     ///
