@@ -28,10 +28,7 @@ pub fn key_of(id: &str) -> u128 {
 /// The key of every row of an id column, [`NO_KEY`] where the id is empty.
 #[must_use]
 pub fn hash_column(ids: &Values) -> Vec<u128> {
-    let n = match ids {
-        Values::Text(c) => c.len(),
-        Values::Float(c) => c.len(),
-    };
+    let n = ids.len();
     let mut keys = vec![NO_KEY; n];
     keys.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
         for (k, slot) in out.iter_mut().enumerate() {

@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use polars::prelude::*;
+
+// The arrow arrays of a text and a float column (polars does not re-export the arrow types).
+type TextArray = <StringType as PolarsDataType>::Array;
+type FloatArray = <Float64Type as PolarsDataType>::Array;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -54,31 +58,94 @@ pub enum Want {
     Number,
 }
 
-/// The values of one column, one entry per data row.
+/// The values of one column, one entry per data row, in the chunks (row groups) they were read
+/// in: no copy into one array.
 #[derive(Debug, Clone)]
-pub enum Values {
-    /// Text values (CSV columns are always text).
-    Text(StringChunked),
-    /// Numeric values from a typed (Parquet) column.
-    Float(Float64Chunked),
+pub struct Values {
+    data: Data,
+    /// First row of each chunk, and the number of rows at the end.
+    starts: Vec<usize>,
+    /// For each block of 2^BLOCK_BITS rows, the chunk holding its first row.
+    blocks: Vec<u32>,
 }
 
-/// Why a cell could not be read as a number.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NumberError {
-    /// The cell is empty or null.
-    Missing,
-    /// The cell holds text that is not a finite number.
-    Invalid(String),
+/// Rows per block of the row → chunk table.
+const BLOCK_BITS: u32 = 12;
+
+#[derive(Debug, Clone)]
+enum Data {
+    /// Text values (CSV columns are always text).
+    Text(Vec<TextArray>),
+    /// Numeric values from a typed column.
+    Float(Vec<FloatArray>),
+}
+
+/// The chunk starts and the block table for chunks of the given lengths.
+fn index_of(lens: impl Iterator<Item = usize>) -> (Vec<usize>, Vec<u32>) {
+    let mut starts = vec![0];
+    for n in lens {
+        starts.push(starts[starts.len() - 1] + n);
+    }
+    let total = starts[starts.len() - 1];
+    let mut blocks = Vec::with_capacity((total >> BLOCK_BITS) + 1);
+    let mut k = 0;
+    for b in 0..=(total >> BLOCK_BITS) {
+        while k + 2 < starts.len() && starts[k + 1] <= b << BLOCK_BITS {
+            k += 1;
+        }
+        blocks.push(k as u32);
+    }
+    (starts, blocks)
 }
 
 impl Values {
+    fn text_column(c: &StringChunked) -> Values {
+        let arrays: Vec<TextArray> = c.downcast_iter().cloned().collect();
+        let (starts, blocks) = index_of(arrays.iter().map(|a| a.len()));
+        Values { starts, blocks, data: Data::Text(arrays) }
+    }
+
+    fn float_column(c: &Float64Chunked) -> Values {
+        let arrays: Vec<FloatArray> = c.downcast_iter().cloned().collect();
+        let (starts, blocks) = index_of(arrays.iter().map(|a| a.len()));
+        Values { starts, blocks, data: Data::Float(arrays) }
+    }
+
+    /// (chunk, row within it) of row `i` (< len): the block table gives the chunk of the
+    /// block's first row, and a chunk boundary inside the block is stepped over.
+    #[inline]
+    fn at(&self, i: usize) -> (usize, usize) {
+        let mut k = self.blocks.get(i >> BLOCK_BITS).map_or(0, |&k| k as usize);
+        while k + 2 < self.starts.len() && self.starts[k + 1] <= i {
+            k += 1;
+        }
+        (k, i - self.starts[k])
+    }
+
+    #[inline]
+    fn raw_text(&self, i: usize) -> Option<&str> {
+        let Data::Text(arrays) = &self.data else { return None };
+        let (k, j) = self.at(i);
+        arrays.get(k)?.get(j)
+    }
+
+    #[inline]
+    fn raw_float(&self, i: usize) -> Option<f64> {
+        let Data::Float(arrays) = &self.data else { return None };
+        let (k, j) = self.at(i);
+        let arr = arrays.get(k)?;
+        match arr.validity() {
+            Some(v) if !v.get_bit(j) => None,
+            _ => Some(arr.value(j)),
+        }
+    }
+
     /// The text in row `i`, trimmed; `None` when null or empty.
     #[inline]
     pub fn text(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
-        match self {
-            Values::Text(c) => raw_text(c, i).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
-            Values::Float(c) => raw_float(c, i).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
+        match self.data {
+            Data::Text(_) => self.raw_text(i).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
+            Data::Float(_) => self.raw_float(i).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
         }
     }
 
@@ -90,41 +157,37 @@ impl Values {
     /// [`NumberError`] for an empty cell or text that is not a finite number (NaN and ±inf included).
     #[inline]
     pub fn number(&self, i: usize) -> std::result::Result<f64, NumberError> {
-        match self {
-            Values::Float(c) => match raw_float(c, i) {
+        match self.data {
+            Data::Float(_) => match self.raw_float(i) {
                 None => Err(NumberError::Missing),
                 Some(v) if v.is_finite() => Ok(v),
                 Some(v) => Err(NumberError::Invalid(format!("{v}"))),
             },
-            Values::Text(c) => match raw_text(c, i).map(str::trim) {
+            Data::Text(_) => match self.raw_text(i).map(str::trim) {
                 None | Some("") => Err(NumberError::Missing),
                 Some(s) => parse_number(s).ok_or_else(|| NumberError::Invalid(s.to_string())),
             },
         }
     }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.starts[self.starts.len() - 1]
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
-// Row access goes to the single arrow array (columns are rechunked on read): `ChunkedArray::get`
-// searches the chunks on every call, which dominated the row loops at national scale.
-#[inline]
-fn raw_text(c: &StringChunked, i: usize) -> Option<&str> {
-    if c.chunks().len() == 1 {
-        c.downcast_as_array().get(i)
-    } else {
-        c.get(i)
-    }
-}
-
-#[inline]
-fn raw_float(c: &Float64Chunked, i: usize) -> Option<f64> {
-    if c.chunks().len() != 1 {
-        return c.get(i);
-    }
-    let arr = c.downcast_as_array();
-    match arr.validity() {
-        Some(v) if !v.get_bit(i) => None,
-        _ => Some(arr.value(i)),
-    }
+/// Why a cell could not be read as a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumberError {
+    /// The cell is empty or null.
+    Missing,
+    /// The cell holds text that is not a finite number.
+    Invalid(String),
 }
 
 /// Parses a finite decimal number, accepting one decimal comma in place of a dot.
@@ -274,11 +337,11 @@ impl Table {
             .iter()
             .zip(&names)
             .map(|((_, want), name)| {
-                let col = df.column(name).map_err(fail)?.rechunk();
+                let col = df.column(name).map_err(fail)?;
                 let numeric = col.dtype().is_primitive_numeric();
                 let values = match (want, numeric) {
-                    (Want::Number, true) => Values::Float(col.cast(&DataType::Float64).map_err(fail)?.f64().map_err(fail)?.clone()),
-                    _ => Values::Text(col.cast(&DataType::String).map_err(fail)?.str().map_err(fail)?.clone()),
+                    (Want::Number, true) => Values::float_column(col.cast(&DataType::Float64).map_err(fail)?.f64().map_err(fail)?),
+                    _ => Values::text_column(col.cast(&DataType::String).map_err(fail)?.str().map_err(fail)?),
                 };
                 Ok(values)
             })
@@ -307,25 +370,7 @@ impl Table {
         if self.header.is_empty() {
             return Ok(0);
         }
-        Ok(self.read(&[(0, Want::Text)])?.first().map_or(0, |v| match v {
-            Values::Text(c) => c.len(),
-            Values::Float(c) => c.len(),
-        }))
-    }
-}
-
-impl Values {
-    /// The number of rows.
-    pub fn len(&self) -> usize {
-        match self {
-            Values::Text(c) => c.len(),
-            Values::Float(c) => c.len(),
-        }
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        Ok(self.read(&[(0, Want::Text)])?.first().map_or(0, Values::len))
     }
 }
 
@@ -444,6 +489,21 @@ mod tests {
         assert_eq!(v[0].number(1), Err(NumberError::Missing));
         assert_eq!(v[0].number(2), Err(NumberError::Invalid("abc".into())));
         assert!(matches!(v[0].number(3), Err(NumberError::Invalid(_))));
+    }
+
+    #[test]
+    fn rows_are_found_in_uneven_chunks() {
+        let mut c = StringChunked::from_slice("a".into(), &["0", "1", "2"]);
+        for (k, n) in [1usize, 5000, 0, 9000, 3].into_iter().enumerate() {
+            let part: Vec<String> = (0..n).map(|j| format!("{k}:{j}")).collect();
+            c.append(&StringChunked::from_iter_values("a".into(), part.iter().map(String::as_str))).unwrap();
+        }
+        let v = Values::text_column(&c);
+        assert_eq!(v.len(), 3 + 1 + 5000 + 9000 + 3);
+        let expect: Vec<String> = c.iter().map(|s| s.unwrap().to_string()).collect();
+        for (i, e) in expect.iter().enumerate() {
+            assert_eq!(v.text(i).as_deref(), Some(e.as_str()), "row {i}");
+        }
     }
 
     #[test]
