@@ -99,10 +99,20 @@ impl Default for GridOptions {
 /// [`Error::Io`], or [`Error::Table`] for a file that is not a usable grid (no georeference,
 /// non-square or mixed cell sizes, missing columns, no usable cell).
 pub fn load(path: &Path, opts: &GridOptions) -> Result<Grid> {
+    load_reusing(path, opts, Vec::new())
+}
+
+/// [`load`], filling `buffer` (e.g. the cells of the previous grid, no longer needed) for a
+/// GeoTIFF instead of fresh memory: a national grid is hundreds of MB that the system would
+/// otherwise have to map and zero again.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_reusing(path: &Path, opts: &GridOptions, buffer: Vec<f32>) -> Result<Grid> {
     let mut magic = [0u8; 4];
     let n = std::io::Read::read(&mut std::fs::File::open(path).map_err(|e| Error::io(path, e))?, &mut magic).map_err(|e| Error::io(path, e))?;
     if n == 4 && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic) {
-        return geotiff(path, opts);
+        return geotiff(path, opts, buffer);
     }
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let table = Table::from_bytes(path, raw, None)?;
@@ -327,10 +337,10 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
 
 /// Reads a GeoTIFF chunk by chunk (strips or tiles) straight into the grid, so memory holds the
 /// grid (4 bytes a cell) and one chunk; the file's SHA-256 is computed on another thread meanwhile.
-fn geotiff(path: &Path, opts: &GridOptions) -> Result<Grid> {
+fn geotiff(path: &Path, opts: &GridOptions, buffer: Vec<f32>) -> Result<Grid> {
     std::thread::scope(|scope| {
         let sha = scope.spawn(|| crate::io::table::sha256_file(path));
-        let grid = geotiff_cells(path, opts);
+        let grid = geotiff_cells(path, opts, buffer);
         let sha256 = sha.join().unwrap_or_else(|_| Err(Error::io(path, std::io::Error::other("hashing failed"))))?;
         grid.map(|mut g| {
             g.source.sha256 = sha256;
@@ -339,7 +349,7 @@ fn geotiff(path: &Path, opts: &GridOptions) -> Result<Grid> {
     })
 }
 
-fn geotiff_cells(path: &Path, opts: &GridOptions) -> Result<Grid> {
+fn geotiff_cells(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> {
     use tiff::decoder::{ChunkType, Decoder, DecodingResult, Limits};
     use tiff::tags::Tag;
     use tiff::ColorType;
@@ -392,35 +402,46 @@ fn geotiff_cells(path: &Path, opts: &GridOptions) -> Result<Grid> {
     };
     let (chunk_w, chunk_h) = dec.chunk_dimensions();
     let across = cols.div_ceil((chunk_w as usize).max(1));
-    let mut mbps = vec![f32::NAN; cols * rows];
+    mbps.clear();
+    mbps.resize(cols * rows, f32::NAN);
     let mut nodata_cells = 0u64;
     for k in 0..chunks {
         let (c0, top0) = ((k as usize % across) * chunk_w as usize, (k as usize / across) * chunk_h as usize);
         let (cw, ch) = dec.chunk_data_dimensions(k);
-        let values: Vec<f64> = match dec.read_chunk(k).map_err(fail)? {
-            DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
-            DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
-            DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
-            DecodingResult::I16(v) => v.into_iter().map(f64::from).collect(),
-            DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
-            DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
-            DecodingResult::F64(v) => v,
-            _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
-        };
         let (cw, ch) = (cw as usize, ch as usize);
-        if values.len() < cw * ch || c0 + cw > cols || top0 + ch > rows {
+        if c0 + cw > cols || top0 + ch > rows {
             return Err(Error::table(path, format!("chunk {k} does not fit the {cols} × {rows} image; the file is damaged")));
         }
-        for dr in 0..ch {
-            // TIFF rows run from the north; grid rows from the south.
-            let out = (rows - 1 - (top0 + dr)) * cols + c0;
-            for (dc, &v) in values[dr * cw..(dr + 1) * cw].iter().enumerate() {
-                if nodata.is_some_and(|n| v == n) || !v.is_finite() || v < 0.0 {
-                    nodata_cells += 1;
-                } else {
-                    mbps[out + dc] = v as f32;
+        // Each sample type converted in place, row by row (TIFF rows run from the north, grid
+        // rows from the south).
+        macro_rules! put {
+            ($v:expr) => {{
+                let v = $v;
+                if v.len() < cw * ch {
+                    return Err(Error::table(path, format!("chunk {k} is shorter than its {cw} × {ch} cells; the file is damaged")));
                 }
-            }
+                for dr in 0..ch {
+                    let out = &mut mbps[(rows - 1 - (top0 + dr)) * cols + c0..][..cw];
+                    for (o, &x) in out.iter_mut().zip(&v[dr * cw..(dr + 1) * cw]) {
+                        let x = x as f64;
+                        if nodata.is_some_and(|n| x == n) || !x.is_finite() || x < 0.0 {
+                            nodata_cells += 1;
+                        } else {
+                            *o = x as f32;
+                        }
+                    }
+                }
+            }};
+        }
+        match dec.read_chunk(k).map_err(fail)? {
+            DecodingResult::U8(v) => put!(v),
+            DecodingResult::U16(v) => put!(v),
+            DecodingResult::U32(v) => put!(v),
+            DecodingResult::I16(v) => put!(v),
+            DecodingResult::I32(v) => put!(v),
+            DecodingResult::F32(v) => put!(v),
+            DecodingResult::F64(v) => put!(v),
+            _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
         }
     }
     let x0 = tie[3] - tie[0] * cell;

@@ -217,9 +217,10 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let mut row_counts = Vec::new();
+    let mut cells = Vec::new();
     for (operator, path) in &operators {
         progress.stage(&format!("grid {operator}"), None);
-        let grid = grids::load(path, &job.grid_options)?;
+        let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut cells))?;
         inputs.push(grid.source.clone());
         row_counts.push((path.display().to_string(), grid.rows.clone()));
         rejects.extend(grid.rejects.iter().cloned());
@@ -232,6 +233,7 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         });
         progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
         let covered_all: Vec<_> = eligible.par_iter().map(|e| covered(e, &grid, required_mbps)).collect();
+        cells = grid.mbps;
         for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
             let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
             rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
