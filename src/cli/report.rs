@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use crate::progress::Progress;
 use crate::cli::{date_or_today, strict_check, MappingArgs, RunArgs, StderrProgress};
 use crate::error::Error;
 use crate::io::actieplan::Actieplan;
@@ -132,7 +133,8 @@ impl ReportArgs {
 /// Invalid options, unreadable inputs, unwritable outputs.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (job, out, style) = args.job()?;
-    let y = run_report(&job, &mut StderrProgress::new(&args.run))?;
+    let mut progress = StderrProgress::new(&args.run);
+    let y = run_report(&job, &mut progress)?;
     let warnings: Vec<String> = y.vintages.iter().flat_map(|(year, r)| r.provenance.warnings.iter().map(move |w| format!("vintage {year}: {w}"))).collect();
     if let Some(code) = strict_check(args.run.strict, &warnings) {
         return Ok(code);
@@ -140,7 +142,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     for w in &warnings {
         eprintln!("dekking: warning: {w}");
     }
+    progress.stage("charts, tables and report files", None);
     let (f, paths) = yearly::write(&y, &out, style).with_context(|| format!("writing the report to {}", out.display()))?;
+    drop(progress);
     if !args.run.quiet {
         for (year, r) in &y.vintages {
             for (file, c) in &r.provenance.rows {
