@@ -88,8 +88,9 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
     }
     let spec = national_grid(g.cell_size);
     let licence = Licence::load(None)?;
-    let written = write_grids(&g.out, &licence, &spec, g.seed)?;
-    crate::report::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten_2023()?.areas)?)?;
+    let gemeenten = gemeenten_2023()?;
+    let written = write_grids(&g.out, &gemeenten.areas, &licence, &spec, g.seed)?;
+    crate::report::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten.areas)?)?;
     let layers = crate::pipeline::mobile::licence_layers(&licence)?;
     let exclusions: Vec<Boundary> = layers
         .shapes
@@ -205,7 +206,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!();
     println!("dekking demo: SYNTHETIC 100 m coverage grids for the three 700 MHz licence holders (not real networks).");
     let licence = Licence::load(None)?;
-    let grids = write_grids(&input_dir, &licence, &DEMO_GRID, args.seed)?;
+    let grids = write_grids(&input_dir, &gemeenten_2023()?.areas, &licence, &DEMO_GRID, args.seed)?;
     let date = date_or_today(args.date.as_deref(), "--date")?;
     let mjob = MobileJob {
         grids,

@@ -75,18 +75,17 @@ pub fn operator_grid(areas: &[Boundary], k: usize, seed: u64, g: &GridSpec) -> V
 }
 
 /// Writes one synthetic GeoTIFF per operator of `licence` (`grid_<operator>.tif`, RD New) on `g`
-/// into `dir`; returns (operator, path) in licence order.
+/// over the gemeenten `areas` into `dir`; returns (operator, path) in licence order.
 ///
 /// # Errors
 /// Unwritable files.
-pub fn write_grids(dir: &std::path::Path, licence: &crate::io::licence::Licence, g: &GridSpec, seed: u64) -> crate::error::Result<Vec<(String, std::path::PathBuf)>> {
+pub fn write_grids(dir: &std::path::Path, areas: &[Boundary], licence: &crate::io::licence::Licence, g: &GridSpec, seed: u64) -> crate::error::Result<Vec<(String, std::path::PathBuf)>> {
     use crate::io::grids::{write_geotiff, GridCrs};
-    let b = crate::io::embedded::gemeenten_2023()?;
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
     let mut out = Vec::new();
     for (k, op) in licence.operators.iter().enumerate() {
         let path = dir.join(format!("grid_{}.tif", op.id));
-        write_geotiff(&path, g, GridCrs::RdNew, &operator_grid(&b.areas, k, seed, g), -1.0)?;
+        write_geotiff(&path, g, GridCrs::RdNew, &operator_grid(areas, k, seed, g), -1.0)?;
         out.push((op.id.clone(), path));
     }
     Ok(out)

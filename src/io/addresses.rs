@@ -42,6 +42,15 @@ pub enum Location {
     },
 }
 
+/// The index of `name` in `names`, appending it when new (`index` maps names to positions).
+fn add_name(names: &mut Vec<String>, index: &mut FxHashMap<String, u32>, name: String) -> u32 {
+    let next = names.len() as u32;
+    *index.entry(name.clone()).or_insert_with(|| {
+        names.push(name);
+        next
+    })
+}
+
 /// Normalised area codes seen in the input, interned to small integers.
 #[derive(Debug, Clone, Default)]
 pub struct AreaCodes {
@@ -57,13 +66,7 @@ impl AreaCodes {
         if let Some(hit) = self.raw.get(raw) {
             return *hit;
         }
-        let idx = scheme.normalise(raw).map(|code| {
-            let next = self.codes.len() as u32;
-            *self.normal.entry(code.clone()).or_insert_with(|| {
-                self.codes.push(code);
-                next
-            })
-        });
+        let idx = scheme.normalise(raw).map(|code| add_name(&mut self.codes, &mut self.normal, code));
         self.raw.insert(raw.to_string(), idx);
         idx
     }
@@ -71,17 +74,7 @@ impl AreaCodes {
     /// Adds the codes of `other` (interned separately) after this table's; returns the index
     /// here of each of `other`'s codes.
     fn absorb(&mut self, other: AreaCodes) -> Vec<u32> {
-        other
-            .codes
-            .into_iter()
-            .map(|code| {
-                let next = self.codes.len() as u32;
-                *self.normal.entry(code.clone()).or_insert_with(|| {
-                    self.codes.push(code);
-                    next
-                })
-            })
-            .collect()
+        other.codes.into_iter().map(|code| add_name(&mut self.codes, &mut self.normal, code)).collect()
     }
 }
 
@@ -426,11 +419,7 @@ impl CheckContext<'_> {
             if let Some(s) = self.tech.and_then(|t| t.text(i)) {
                 tech[k] = match seen.get(s.as_ref()) {
                     Some(&t) => t,
-                    None => {
-                        out.technologies.push(s.to_string());
-                        seen.insert(s.to_string(), out.technologies.len() as u32 - 1);
-                        out.technologies.len() as u32 - 1
-                    }
+                    None => add_name(&mut out.technologies, &mut seen, s.into_owned()),
                 };
             }
         }
@@ -588,16 +577,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
     for (c, local) in locals.drain(..).enumerate() {
         let base = c * CHECK_CHUNK;
-        let remap: Vec<u32> = local
-            .technologies
-            .into_iter()
-            .map(|name| {
-                *tech_index.entry(name.clone()).or_insert_with(|| {
-                    records.technologies.push(name);
-                    records.technologies.len() as u32 - 1
-                })
-            })
-            .collect();
+        let remap: Vec<u32> = local.technologies.into_iter().map(|name| add_name(&mut records.technologies, &mut tech_index, name)).collect();
         let end = (base + CHECK_CHUNK).min(n);
         for t in &mut tech_v[base..end] {
             if *t != u32::MAX {

@@ -89,13 +89,19 @@ impl Partitioned {
     }
 }
 
-/// A row-indexed result that the shards fill in parallel (each row is written by one shard).
-fn by_row(n: usize) -> Vec<AtomicU32> {
-    (0..n).map(|_| AtomicU32::new(NONE)).collect()
-}
-
-fn into_plain(v: Vec<AtomicU32>) -> Vec<u32> {
-    v.into_iter().map(AtomicU32::into_inner).collect()
+/// Runs `f` on every shard in parallel with one table per worker thread, cleared before each
+/// shard (no fresh memory, and so no page faults, per shard), and a row-indexed result of `n`
+/// entries that `f` fills (each row is written by one shard only); returns that result.
+fn per_shard(n: usize, largest: usize, f: impl Fn(&mut FxHashMap<u128, u32>, usize, &[AtomicU32]) + Sync) -> Vec<u32> {
+    let out: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(NONE)).collect();
+    (0..1usize << BITS).into_par_iter().for_each_init(
+        || FxHashMap::with_capacity_and_hasher(largest, Default::default()),
+        |table, s| {
+            table.clear();
+            f(table, s, &out);
+        },
+    );
+    out.into_iter().map(AtomicU32::into_inner).collect()
 }
 
 /// For every row, the first row with the same key ([`NONE`] for rows without a key).
@@ -108,19 +114,12 @@ fn into_plain(v: Vec<AtomicU32>) -> Vec<u32> {
 #[must_use]
 pub fn first_rows(keys: &[u128]) -> Vec<u32> {
     let parts = Partitioned::new(keys);
-    let out = by_row(keys.len());
-    // One table per worker thread, cleared between shards: no fresh memory (page faults) per shard.
-    (0..1usize << BITS).into_par_iter().for_each_init(
-        || FxHashMap::<u128, u32>::with_capacity_and_hasher(parts.largest(), Default::default()),
-        |seen, s| {
-            seen.clear();
-            let (keys, rows) = parts.shard(s);
-            for (&k, &r) in keys.iter().zip(rows) {
-                out[r as usize].store(*seen.entry(k).or_insert(r), Ordering::Relaxed);
-            }
-        },
-    );
-    into_plain(out)
+    per_shard(keys.len(), parts.largest(), |seen, s, out| {
+        let (keys, rows) = parts.shard(s);
+        for (&k, &r) in keys.iter().zip(rows) {
+            out[r as usize].store(*seen.entry(k).or_insert(r), Ordering::Relaxed);
+        }
+    })
 }
 
 /// For every probe key, the value of the build row with the same key ([`NONE`] when there is
@@ -131,20 +130,14 @@ pub fn join(build: &[u128], values: &[u32], probe: &[u128]) -> Vec<u32> {
     let kept: Vec<u128> = build.iter().zip(values).map(|(&k, &v)| if v == NONE { NO_KEY } else { k }).collect();
     let (b, p) = (Partitioned::new(&kept), Partitioned::new(probe));
     drop(kept);
-    let out = by_row(probe.len());
-    (0..1usize << BITS).into_par_iter().for_each_init(
-        || FxHashMap::<u128, u32>::with_capacity_and_hasher(b.largest(), Default::default()),
-        |map, s| {
-            map.clear();
-            let (bkeys, brows) = b.shard(s);
-            map.extend(bkeys.iter().zip(brows).map(|(&k, &r)| (k, values[r as usize])));
-            let (pkeys, prows) = p.shard(s);
-            for (k, &r) in pkeys.iter().zip(prows) {
-                out[r as usize].store(map.get(k).copied().unwrap_or(NONE), Ordering::Relaxed);
-            }
-        },
-    );
-    into_plain(out)
+    per_shard(probe.len(), b.largest(), |map, s, out| {
+        let (bkeys, brows) = b.shard(s);
+        map.extend(bkeys.iter().zip(brows).map(|(&k, &r)| (k, values[r as usize])));
+        let (pkeys, prows) = p.shard(s);
+        for (k, &r) in pkeys.iter().zip(prows) {
+            out[r as usize].store(map.get(k).copied().unwrap_or(NONE), Ordering::Relaxed);
+        }
+    })
 }
 
 #[cfg(test)]
