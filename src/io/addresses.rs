@@ -341,8 +341,37 @@ fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u6
     counts.reject(rejects, file, row, reason, detail);
 }
 
+/// `n` copies of `value`, written in parallel (the first touch of fresh pages is the cost).
+fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
+    (0..n).into_par_iter().map(|_| value).collect()
+}
+
+/// The 1-based rows whose flag is set, in order; filled in parallel chunks.
+fn rows_where(flags: &[bool]) -> Vec<u64> {
+    let counts: Vec<usize> = flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect();
+    let mut rows = vec![0u64; counts.iter().sum()];
+    let mut parts = Vec::with_capacity(counts.len());
+    let mut rest = &mut rows[..];
+    for &c in &counts {
+        let (part, r) = rest.split_at_mut(c);
+        parts.push(part);
+        rest = r;
+    }
+    parts.into_par_iter().enumerate().for_each(|(c, part)| {
+        let base = c * CHECK_CHUNK;
+        let set = flags[base..(base + CHECK_CHUNK).min(flags.len())].iter().enumerate().filter(|(_, &f)| f);
+        for (slot, (i, _)) in part.iter_mut().zip(set) {
+            *slot = (base + i) as u64 + 1;
+        }
+    });
+    rows
+}
+
 /// Keeps the entries of `v` whose `keep` flag is set, in order, in place.
 fn squeeze<T>(v: &mut Vec<T>, keep: &[bool]) {
+    if keep.par_iter().all(|&k| k) {
+        return;
+    }
     let mut k = keep.iter();
     v.retain(|_| k.next().copied().unwrap_or(false));
 }
@@ -551,9 +580,9 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     progress.stage("check records", Some(n as u64));
     let mut down_v = vec![0.0f64; n];
     let mut up_v = vec![0.0f64; n];
-    let mut tech_v = vec![u32::MAX; n];
-    let mut loc_v = vec![Location::Area(0); if universe_given { 0 } else { n }];
-    let mut weight_v = vec![1.0f64; if universe_given { 0 } else { n }];
+    let mut tech_v = filled(n, u32::MAX);
+    let mut loc_v = filled(if universe_given { 0 } else { n }, Location::Area(0));
+    let mut weight_v = filled(if universe_given { 0 } else { n }, 1.0f64);
     let ctx = CheckContext { cols: &cols, down: &down, up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
     let chunks = n.div_ceil(CHECK_CHUNK);
     let located: Vec<(&mut [Location], &mut [f64])> = if universe_given {
@@ -573,7 +602,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     // Merge the chunks in row order: dictionaries (technologies, area codes) in order of first
     // appearance, rejects in row order.
     let mut records = Records { has_up: up.is_some(), ..Records::default() };
-    let mut usable = vec![true; n];
+    let mut usable = filled(n, true);
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
     for (c, local) in locals.drain(..).enumerate() {
         let base = c * CHECK_CHUNK;
@@ -611,7 +640,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         let leader = keys::first_rows(&rkeys);
         drop(rkeys);
         let is_leader: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
-        let mut address_of = vec![NONE; n];
+        let mut address_of = filled(n, NONE);
         let mut next = 0u32;
         for (i, a) in address_of.iter_mut().enumerate() {
             if is_leader[i] {
@@ -633,7 +662,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         squeeze(&mut weight_v, &is_leader);
         addresses.location = loc_v;
         addresses.weight = weight_v;
-        addresses.first_row = (0..n).filter(|&i| is_leader[i]).map(|i| i as u64 + 1).collect();
+        addresses.first_row = rows_where(&is_leader);
     }
     counts.used = usable.iter().filter(|&&u| u).count() as u64;
     squeeze(&mut addr_v, &usable);
@@ -644,7 +673,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     records.down_mbps = down_v;
     records.up_mbps = up_v;
     records.technology = tech_v;
-    records.row = (0..n).filter(|&i| usable[i]).map(|i| i as u64 + 1).collect();
+    records.row = rows_where(&usable);
     sources.push(info);
     if !universe_given && addresses.is_empty() {
         return Err(Error::NoData {

@@ -16,7 +16,7 @@ pub const NO_KEY: u128 = 0;
 /// Marks "no row" in the results.
 pub const NONE: u32 = u32::MAX;
 const BITS: u32 = 10;
-const CHUNK: usize = 1 << 16;
+const CHUNK: usize = if cfg!(test) { 1 << 10 } else { 1 << 16 };
 
 /// The key of an id (never [`NO_KEY`]).
 #[inline]
@@ -53,27 +53,50 @@ struct Partitioned {
 }
 
 impl Partitioned {
+    /// Partitions in parallel: each piece of the input counts its keys per shard, and then
+    /// scatters them into its own part of every shard, so rows stay ascending within a shard.
     fn new(keys: &[u128]) -> Partitioned {
-        let mut starts = vec![0usize; (1 << BITS) + 1];
-        for &k in keys {
-            if k != NO_KEY {
-                starts[shard(k) + 1] += 1;
-            }
+        let shards = 1usize << BITS;
+        let counts: Vec<Vec<usize>> = keys
+            .par_chunks(CHUNK)
+            .map(|piece| {
+                let mut c = vec![0usize; shards];
+                for &k in piece.iter().filter(|&&k| k != NO_KEY) {
+                    c[shard(k)] += 1;
+                }
+                c
+            })
+            .collect();
+        let mut starts = vec![0usize; shards + 1];
+        for s in 0..shards {
+            starts[s + 1] = starts[s] + counts.iter().map(|c| c[s]).sum::<usize>();
         }
-        for s in 1..starts.len() {
-            starts[s] += starts[s - 1];
-        }
-        let mut fill = starts.clone();
-        let total = starts[1 << BITS];
+        let total = starts[shards];
+        // Zeroed memory is mapped lazily: its pages are first touched by the parallel scatter.
         let (mut sorted, mut rows) = (vec![NO_KEY; total], vec![0u32; total]);
-        for (row, &k) in keys.iter().enumerate() {
-            if k != NO_KEY {
-                let s = shard(k);
-                sorted[fill[s]] = k;
-                rows[fill[s]] = row as u32;
-                fill[s] += 1;
+        let mut parts: Vec<Vec<(&mut [u128], &mut [u32])>> = counts.iter().map(|_| Vec::with_capacity(shards)).collect();
+        let (mut key_rest, mut row_rest) = (&mut sorted[..], &mut rows[..]);
+        for s in 0..shards {
+            for (p, c) in counts.iter().enumerate() {
+                let (k, kr) = std::mem::take(&mut key_rest).split_at_mut(c[s]);
+                let (r, rr) = std::mem::take(&mut row_rest).split_at_mut(c[s]);
+                (key_rest, row_rest) = (kr, rr);
+                parts[p].push((k, r));
             }
         }
+        parts.into_par_iter().enumerate().for_each(|(p, mut outs)| {
+            let mut fill = vec![0usize; shards];
+            let base = p * CHUNK;
+            for (j, &k) in keys[base..(base + CHUNK).min(keys.len())].iter().enumerate() {
+                if k != NO_KEY {
+                    let s = shard(k);
+                    let (ks, rs) = &mut outs[s];
+                    ks[fill[s]] = k;
+                    rs[fill[s]] = (base + j) as u32;
+                    fill[s] += 1;
+                }
+            }
+        });
         Partitioned { keys: sorted, rows, starts }
     }
 
@@ -93,7 +116,7 @@ impl Partitioned {
 /// shard (no fresh memory, and so no page faults, per shard), and a row-indexed result of `n`
 /// entries that `f` fills (each row is written by one shard only); returns that result.
 fn per_shard(n: usize, largest: usize, f: impl Fn(&mut FxHashMap<u128, u32>, usize, &[AtomicU32]) + Sync) -> Vec<u32> {
-    let out: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(NONE)).collect();
+    let out: Vec<AtomicU32> = (0..n).into_par_iter().map(|_| AtomicU32::new(NONE)).collect();
     (0..1usize << BITS).into_par_iter().for_each_init(
         || FxHashMap::with_capacity_and_hasher(largest, Default::default()),
         |table, s| {
