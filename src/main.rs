@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// Keeps freed memory in the process for reuse. A national run allocates and frees columns of
-/// hundreds of megabytes; by default glibc maps each anew and returns it on free, and the first
-/// touch of fresh pages (zeroing, faults) then costs as much as the work done on them.
+/// hundreds of megabytes; by default glibc maps each anew and returns it on free, and keeps
+/// what one thread frees for that thread, so the first touch of fresh pages (zeroing, faults)
+/// costs as much as the work done on them.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn keep_freed_memory() {
     // SAFETY: mallopt only changes allocator parameters; it is called before any other thread
@@ -18,6 +19,8 @@ fn keep_freed_memory() {
     unsafe {
         libc::mallopt(libc::M_MMAP_MAX, 0);
         libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+        // One arena: memory freed by the reading threads is reused by the next stage's.
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

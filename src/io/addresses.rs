@@ -282,7 +282,7 @@ fn open_columns(
     let info = SourceInfo {
         role: role.into(),
         path: file_label(&table.path),
-        sha256: table.sha256.clone(),
+        sha256: table.sha256().to_string(),
         rows,
         format: match table.delimiter {
             Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
@@ -557,7 +557,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     progress.stage("read records", None);
     let table = Table::open(&spec.records, spec.delimiter)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
-    let (cols, mut ex, info) = open_columns(&table, &spec.profile, "records", &extra, !universe_given, spec.use_weights)?;
+    let (mut cols, mut ex, info) = open_columns(&table, &spec.profile, "records", &extra, !universe_given, spec.use_weights)?;
     drop(table); // the file's bytes; the columns are held apart
     let down = ex[0].take().expect("required column");
     let up = ex[1].take();
@@ -572,6 +572,10 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
     progress.stage("address keys", None);
     let mut rkeys = keys::hash_column(&cols.id);
+    if !universe_given {
+        // The ids are only needed for their keys now: freed, their memory takes the checks' output.
+        cols.id = Values::empty();
+    }
     let in_universe = if universe_given { keys::join(&ukeys, &uaddress, &rkeys) } else { Vec::new() };
     drop((ukeys, uaddress));
 
@@ -626,6 +630,8 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
             reject(&mut rejects, &mut counts, &file, row as u64 + 1, (reason, detail));
         }
     }
+
+    drop((cols, down, up, tech));
 
     // Addresses without a universe: the first usable row of each key makes the address. The
     // row-sized columns become the outputs in place: rows that make no address (or no record)

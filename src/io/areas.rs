@@ -78,7 +78,7 @@ pub fn parse_gemeente_table(path: &Path, bytes: Vec<u8>) -> Result<AreaTable> {
     out.source = Some(SourceInfo {
         role: "areas".into(),
         path: path.display().to_string(),
-        sha256: table.sha256.clone(),
+        sha256: table.sha256().to_string(),
         rows: out.areas.len() as u64,
         format: "csv".into(),
         columns: Vec::new(),

@@ -112,7 +112,7 @@ pub fn load(path: &Path) -> Result<DriveTests> {
     let source = SourceInfo {
         role: "drive_tests".into(),
         path: file,
-        sha256: t.sha256.clone(),
+        sha256: t.sha256().to_string(),
         rows: rows.rows_in,
         format: if rd { "drive tests, RD New".into() } else { "drive tests, WGS84".into() },
         columns: Vec::new(),

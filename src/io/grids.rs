@@ -215,7 +215,7 @@ impl Lattice {
             source: SourceInfo {
                 role: "grid".into(),
                 path: file.into(),
-                sha256: table.sha256.clone(),
+                sha256: table.sha256().to_string(),
                 rows: counts.rows_in,
                 format: format!("csv cells, {cell} m, {}", crs.name()),
                 columns: Vec::new(),

@@ -9,7 +9,7 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
 
@@ -29,6 +29,23 @@ pub enum Format {
     Parquet,
 }
 
+/// A file's bytes: mapped from the page cache (no copy) or held in memory.
+#[derive(Debug)]
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
 /// An opened input table: its bytes, header and how it was decoded.
 #[derive(Debug)]
 pub struct Table {
@@ -36,8 +53,8 @@ pub struct Table {
     pub path: PathBuf,
     /// CSV or Parquet.
     pub format: Format,
-    /// SHA-256 of the file bytes as stored, lower-case hex.
-    pub sha256: String,
+    /// SHA-256 of the stored bytes, once computed (see [`Table::sha256`]).
+    sha256: OnceLock<String>,
     /// Column names in file order.
     pub header: Vec<String>,
     /// The text encoding found (`utf-8`, `utf-8 with BOM`, `windows-1252`), or `binary`.
@@ -46,7 +63,12 @@ pub struct Table {
     pub delimiter: Option<u8>,
     /// Banner lines skipped before the header (CSV only).
     pub skipped_lines: usize,
-    bytes: Vec<u8>,
+    /// The file as stored.
+    raw: Bytes,
+    /// The text as UTF-8 when it had to be transcoded.
+    transcoded: Option<Vec<u8>>,
+    /// Where the data starts in `raw` (after a byte-order mark).
+    start: usize,
 }
 
 /// What a column is wanted as.
@@ -109,6 +131,12 @@ impl Values {
         let arrays: Vec<FloatArray> = c.downcast_iter().cloned().collect();
         let (starts, blocks) = index_of(arrays.iter().map(|a| a.len()));
         Values { starts, blocks, data: Data::Float(arrays) }
+    }
+
+    /// A column without rows.
+    #[must_use]
+    pub fn empty() -> Values {
+        Values { data: Data::Text(Vec::new()), starts: vec![0], blocks: vec![0] }
     }
 
     /// (chunk, row within it) of row `i` (< len): the block table gives the chunk of the
@@ -220,8 +248,14 @@ impl Table {
     /// [`Error::Io`] when the file cannot be read; [`Error::Table`] for an empty file, a file
     /// without a header, or an unreadable Parquet footer.
     pub fn open(path: &Path, delimiter: Option<u8>) -> Result<Table> {
-        let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Table::from_bytes(path, raw, delimiter)
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // SAFETY: the map is only read. A file changed by another process while it is mapped
+        // can give torn values, as a plain read of a changing file can; it is never written here.
+        let raw = match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(map) => Bytes::Mapped(map),
+            Err(_) => Bytes::Owned(std::fs::read(path).map_err(|e| Error::io(path, e))?),
+        };
+        Table::from_raw(path, raw, delimiter)
     }
 
     /// Like [`Table::open`], for bytes already in memory (`path` is used in messages only).
@@ -229,14 +263,42 @@ impl Table {
     /// # Errors
     /// As [`Table::open`].
     pub fn from_bytes(path: &Path, raw: Vec<u8>, delimiter: Option<u8>) -> Result<Table> {
-        let sha256 = sha256_hex(&raw);
-        let is_parquet = raw.starts_with(b"PAR1")
+        Table::from_raw(path, Bytes::Owned(raw), delimiter)
+    }
+
+    fn from_raw(path: &Path, raw: Bytes, delimiter: Option<u8>) -> Result<Table> {
+        let mut table = Table {
+            path: path.to_path_buf(),
+            format: Format::Parquet,
+            sha256: OnceLock::new(),
+            header: Vec::new(),
+            encoding: "binary",
+            delimiter: None,
+            skipped_lines: 0,
+            raw,
+            transcoded: None,
+            start: 0,
+        };
+        let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
         if is_parquet {
-            return Table::parquet(path, raw, sha256);
+            let schema = ParquetReader::new(Cursor::new(table.data())).schema().map_err(|e| {
+                Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"))
+            })?;
+            table.header = schema.iter_names().map(|n| n.to_string()).collect();
+            return Ok(table);
         }
-        let (bytes, encoding) = decode(raw);
-        let text = std::str::from_utf8(&bytes).expect("decode() always returns UTF-8");
+        table.format = Format::Csv;
+        let bom = table.raw.starts_with(&[0xEF, 0xBB, 0xBF]);
+        table.start = if bom { 3 } else { 0 };
+        table.encoding = if bom { "utf-8 with BOM" } else { "utf-8" };
+        if std::str::from_utf8(table.data()).is_err() {
+            table.start = 0;
+            table.encoding = "windows-1252";
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&table.raw);
+            table.transcoded = Some(text.into_owned().into_bytes());
+        }
+        let text = std::str::from_utf8(table.data()).expect("checked or transcoded to UTF-8");
         let mut skipped_lines = 0;
         let mut header_line = None;
         for line in text.split('\n') {
@@ -252,7 +314,7 @@ impl Table {
             return Err(Error::table(path, "the file is empty: expected a header line and data rows"));
         };
         let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(header_line));
-        let header = csv::ReaderBuilder::new()
+        table.header = csv::ReaderBuilder::new()
             .has_headers(false)
             .delimiter(delimiter)
             .from_reader(header_line.as_bytes())
@@ -261,34 +323,20 @@ impl Table {
             .and_then(|r| r.ok())
             .map(|r| r.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>())
             .unwrap_or_default();
-        Ok(Table {
-            path: path.to_path_buf(),
-            format: Format::Csv,
-            sha256,
-            header,
-            encoding,
-            delimiter: Some(delimiter),
-            skipped_lines,
-            bytes,
-        })
+        table.delimiter = Some(delimiter);
+        table.skipped_lines = skipped_lines;
+        Ok(table)
     }
 
-    fn parquet(path: &Path, raw: Vec<u8>, sha256: String) -> Result<Table> {
-        let mut reader = ParquetReader::new(Cursor::new(&raw));
-        let schema = reader.schema().map_err(|e| {
-            Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"))
-        })?;
-        let header = schema.iter_names().map(|n| n.to_string()).collect();
-        Ok(Table {
-            path: path.to_path_buf(),
-            format: Format::Parquet,
-            sha256,
-            header,
-            encoding: "binary",
-            delimiter: None,
-            skipped_lines: 0,
-            bytes: raw,
-        })
+    /// The bytes to parse: UTF-8 text without a byte-order mark, or the Parquet file.
+    fn data(&self) -> &[u8] {
+        self.transcoded.as_deref().unwrap_or(&self.raw[self.start..])
+    }
+
+    /// SHA-256 of the file bytes as stored, lower-case hex (computed once; [`Table::read`]
+    /// computes it beside the parsing).
+    pub fn sha256(&self) -> &str {
+        self.sha256.get_or_init(|| sha256_hex(&self.raw))
     }
 
     /// Reads the columns at the given header positions, in the order asked.
@@ -307,32 +355,16 @@ impl Table {
             }
         }
         let fail = |e: PolarsError| Error::table(&self.path, format!("cannot parse the table: {e}"));
-        let df = match self.format {
-            Format::Csv => {
-                let mut unique = names.clone();
-                unique.sort();
-                unique.dedup();
-                // Fast path: numbers parsed by polars. A cell it cannot parse (a decimal comma,
-                // stray text) fails the whole read; then everything is read as text and checked
-                // cell by cell, so the bad rows can be rejected with their row number.
-                let numbers: Schema = columns
-                    .iter()
-                    .zip(&names)
-                    .filter(|((_, want), _)| *want == Want::Number)
-                    .map(|(_, name)| Field::new(name.clone(), DataType::Float64))
-                    .collect();
-                match self.csv(&unique, Some(numbers)) {
-                    Ok(df) => df,
-                    Err(_) => self.csv(&unique, None).map_err(fail)?,
-                }
+        // The checksum is computed on its own thread while the table is parsed.
+        let df = std::thread::scope(|scope| {
+            let sha = self.sha256.get().is_none().then(|| scope.spawn(|| sha256_hex(&self.raw)));
+            let df = self.parse(columns, &names);
+            if let Some(sha) = sha {
+                let _ = self.sha256.set(sha.join().expect("hashing does not panic"));
             }
-            Format::Parquet => {
-                let mut unique: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-                unique.sort();
-                unique.dedup();
-                ParquetReader::new(Cursor::new(&self.bytes)).with_columns(Some(unique)).finish().map_err(fail)?
-            }
-        };
+            df
+        })
+        .map_err(fail)?;
         columns
             .iter()
             .zip(&names)
@@ -348,6 +380,36 @@ impl Table {
             .collect()
     }
 
+    /// Parses the named columns into a data frame.
+    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr]) -> PolarsResult<DataFrame> {
+        Ok(match self.format {
+            Format::Csv => {
+                let mut unique = names.to_vec();
+                unique.sort();
+                unique.dedup();
+                // Fast path: numbers parsed by polars. A cell it cannot parse (a decimal comma,
+                // stray text) fails the whole read; then everything is read as text and checked
+                // cell by cell, so the bad rows can be rejected with their row number.
+                let numbers: Schema = columns
+                    .iter()
+                    .zip(names)
+                    .filter(|((_, want), _)| *want == Want::Number)
+                    .map(|(_, name)| Field::new(name.clone(), DataType::Float64))
+                    .collect();
+                match self.csv(&unique, Some(numbers)) {
+                    Ok(df) => df,
+                    Err(_) => self.csv(&unique, None)?,
+                }
+            }
+            Format::Parquet => {
+                let mut unique: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+                unique.sort();
+                unique.dedup();
+                ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique)).finish()?
+            }
+        })
+    }
+
     fn csv(&self, columns: &[PlSmallStr], numbers: Option<Schema>) -> PolarsResult<DataFrame> {
         CsvReadOptions::default()
             .with_has_header(true)
@@ -358,7 +420,7 @@ impl Table {
             .with_parse_options(
                 CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true),
             )
-            .into_reader_with_file_handle(Cursor::new(&self.bytes))
+            .into_reader_with_file_handle(Cursor::new(self.data()))
             .finish()
     }
 
@@ -372,20 +434,6 @@ impl Table {
         }
         Ok(self.read(&[(0, Want::Text)])?.first().map_or(0, Values::len))
     }
-}
-
-/// Strips a UTF-8 BOM, or transcodes Windows-1252 to UTF-8 when the bytes are not UTF-8.
-fn decode(mut raw: Vec<u8>) -> (Vec<u8>, &'static str) {
-    if raw.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        raw.drain(..3);
-        if std::str::from_utf8(&raw).is_ok() {
-            return (raw, "utf-8 with BOM");
-        }
-    } else if std::str::from_utf8(&raw).is_ok() {
-        return (raw, "utf-8");
-    }
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&raw);
-    (text.into_owned().into_bytes(), "windows-1252")
 }
 
 /// Picks the candidate delimiter that occurs most often outside quotes in the header line.
