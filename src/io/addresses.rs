@@ -516,8 +516,9 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
         addresses.file = file.clone();
         weighted = cols.weight.is_some();
-        ukeys = keys::hash_column(&cols.id);
-        let leader = keys::first_rows(&ukeys);
+        let sorted;
+        (ukeys, sorted) = keys::hash_column(&cols.id);
+        let leader = keys::first_rows(&ukeys, sorted);
         uaddress = vec![NONE; ukeys.len()];
         let mut at_leader = vec![NONE; ukeys.len()];
         for i in 0..cols.id.len() {
@@ -571,7 +572,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let n = cols.id.len();
     let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
     progress.stage("address keys", None);
-    let mut rkeys = keys::hash_column(&cols.id);
+    let (mut rkeys, sorted) = keys::hash_column(&cols.id);
     if !universe_given {
         // The ids are only needed for their keys now: freed, their memory takes the checks' output.
         cols.id = Values::empty();
@@ -643,7 +644,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 *k = NO_KEY;
             }
         }
-        let leader = keys::first_rows(&rkeys);
+        let leader = keys::first_rows(&rkeys, sorted);
         drop(rkeys);
         let is_leader: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
         let mut address_of = filled(n, NONE);

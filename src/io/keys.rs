@@ -25,19 +25,41 @@ pub fn key_of(id: &str) -> u128 {
     xxh3_128(id.as_bytes()).max(1)
 }
 
-/// The key of every row of an id column, [`NO_KEY`] where the id is empty.
+/// The key of every row of an id column ([`NO_KEY`] where the id is empty), and whether the ids
+/// are in ascending text order (empty ones aside), so that equal ids are adjacent.
 #[must_use]
-pub fn hash_column(ids: &Values) -> Vec<u128> {
+pub fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
     let n = ids.len();
     let mut keys = vec![NO_KEY; n];
-    keys.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-        for (k, slot) in out.iter_mut().enumerate() {
-            if let Some(id) = ids.text(c * CHUNK + k) {
-                *slot = key_of(&id);
+    let chunks: Vec<(bool, Option<std::borrow::Cow<'_, str>>, Option<std::borrow::Cow<'_, str>>)> = keys
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, out)| {
+            let (mut sorted, mut first, mut last) = (true, None, None);
+            for (k, slot) in out.iter_mut().enumerate() {
+                if let Some(id) = ids.text(c * CHUNK + k) {
+                    *slot = key_of(&id);
+                    sorted &= last.as_ref().is_none_or(|l| *l <= id);
+                    if first.is_none() {
+                        first = Some(id.clone());
+                    }
+                    last = Some(id);
+                }
             }
+            (sorted, first, last)
+        })
+        .collect();
+    let mut sorted = chunks.iter().all(|c| c.0);
+    let mut last = None;
+    for (_, first, end) in &chunks {
+        if let (Some(l), Some(f)) = (&last, first) {
+            sorted &= l <= f;
         }
-    });
-    keys
+        if end.is_some() {
+            last = end.clone();
+        }
+    }
+    (keys, sorted)
 }
 
 fn shard(key: u128) -> usize {
@@ -128,14 +150,34 @@ fn per_shard(n: usize, largest: usize, f: impl Fn(&mut FxHashMap<u128, u32>, usi
 }
 
 /// For every row, the first row with the same key ([`NONE`] for rows without a key).
+/// `grouped` says that equal keys are known to be adjacent among the rows with a key (the ids
+/// are sorted): then one pass over the runs gives the answer, without a hash table.
 ///
 /// ```
 /// use dekking::io::keys::{first_rows, key_of, NONE, NO_KEY};
 /// let keys = [key_of("a"), key_of("b"), NO_KEY, key_of("a"), key_of("b")];
-/// assert_eq!(first_rows(&keys), vec![0, 1, NONE, 0, 1]);
+/// assert_eq!(first_rows(&keys, false), vec![0, 1, NONE, 0, 1]);
+/// let sorted = [key_of("a"), NO_KEY, key_of("a"), key_of("b")];
+/// assert_eq!(first_rows(&sorted, true), vec![0, NONE, 0, 3]);
 /// ```
 #[must_use]
-pub fn first_rows(keys: &[u128]) -> Vec<u32> {
+pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
+    if grouped {
+        let (mut run, mut leader) = (NO_KEY, NONE);
+        return keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| {
+                if k == NO_KEY {
+                    return NONE;
+                }
+                if k != run {
+                    (run, leader) = (k, i as u32);
+                }
+                leader
+            })
+            .collect();
+    }
     let parts = Partitioned::new(keys);
     per_shard(keys.len(), parts.largest(), |seen, s, out| {
         let (keys, rows) = parts.shard(s);
@@ -171,7 +213,7 @@ mod tests {
     fn first_rows_and_join_match_a_plain_hash_map() {
         let ids: Vec<String> = (0..50_000).map(|i| format!("id{}", (i * 7919) % 20_011)).collect();
         let keys: Vec<u128> = ids.iter().enumerate().map(|(i, s)| if i % 97 == 0 { NO_KEY } else { key_of(s) }).collect();
-        let first = first_rows(&keys);
+        let first = first_rows(&keys, false);
         let mut seen = std::collections::HashMap::new();
         for (i, &k) in keys.iter().enumerate() {
             let expect = if k == NO_KEY { NONE } else { *seen.entry(k).or_insert(i as u32) };
@@ -189,11 +231,33 @@ mod tests {
                 }
             })
             .collect();
+        // Sorted ids with some rows masked: one pass over the runs gives the same.
+        let mut sorted: Vec<&String> = ids.iter().collect();
+        sorted.sort();
+        let skeys: Vec<u128> = sorted.iter().enumerate().map(|(i, s)| if i % 89 == 0 { NO_KEY } else { key_of(s) }).collect();
+        assert_eq!(first_rows(&skeys, true), first_rows(&skeys, false));
         let probe: Vec<u128> = keys.iter().rev().copied().chain([key_of("absent")]).collect();
         let got = join(&keys, &values, &probe);
         for (p, &g) in probe.iter().zip(&got) {
             let expect = keys.iter().position(|k| k == p && *p != NO_KEY).map_or(NONE, |i| values[first[i] as usize]);
             assert_eq!(g, expect);
         }
+    }
+
+    #[test]
+    fn sorted_ids_are_recognised_across_chunks() {
+        use crate::io::table::{Table, Want};
+        let column = |ids: &[String]| {
+            let text = format!("id\n{}\n", ids.join("\n"));
+            Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None).unwrap().read(&[(0, Want::Text)]).unwrap().remove(0)
+        };
+        let mut ids: Vec<String> = (0..3 * CHUNK).map(|i| format!("{:06}", i / 3)).collect();
+        ids[CHUNK + 7] = String::new();
+        assert!(hash_column(&column(&ids)).1, "sorted, with repeats and an empty id");
+        ids.swap(CHUNK - 1, CHUNK);
+        ids[CHUNK - 1] = "999999".into();
+        assert!(!hash_column(&column(&ids)).1, "one step down at a chunk boundary");
+        let (keys, _) = hash_column(&column(&ids));
+        assert_eq!(keys[CHUNK + 7], NO_KEY);
     }
 }
