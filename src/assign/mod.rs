@@ -111,7 +111,7 @@ pub struct Assigned {
     pub by_point: u64,
     /// Addresses located by their area code.
     pub by_code: u64,
-    /// Addresses rejected, by reason.
+    /// Addresses rejected (index, reason, detail), in address order.
     pub rejected_addresses: Vec<(u32, RejectReason, String)>,
 }
 
@@ -212,10 +212,15 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     if assigned.rejected_addresses.is_empty() {
         return;
     }
-    let mut why: Vec<Option<(RejectReason, &str)>> = vec![None; av.addresses.len()];
-    for (a, reason, detail) in &assigned.rejected_addresses {
-        why[*a as usize] = Some((*reason, detail.as_str()));
-    }
+    // The rejected addresses are in address order and marked UNASSIGNED in `area`.
+    let why = |a: u32| {
+        if assigned.area[a as usize] != UNASSIGNED {
+            return None;
+        }
+        let k = assigned.rejected_addresses.binary_search_by_key(&a, |r| r.0).ok()?;
+        let (_, reason, detail) = &assigned.rejected_addresses[k];
+        Some((*reason, detail.as_str()))
+    };
     let mut new_rejects = Vec::new();
     if let Some(counts) = av.universe_rows.as_mut() {
         for (a, reason, detail) in &assigned.rejected_addresses {
@@ -226,7 +231,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let r = &mut av.records;
     let mut keep = 0;
     for i in 0..r.address.len() {
-        if let Some((reason, detail)) = why[r.address[i] as usize] {
+        if let Some((reason, detail)) = why(r.address[i]) {
             av.record_rows.unuse(&mut new_rejects, &records_file, r.row[i], reason, detail.to_string());
             continue;
         }
