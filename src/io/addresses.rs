@@ -25,7 +25,7 @@ use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::io::keys::{self, NONE, NO_KEY};
-use crate::io::table::{NumberError, Table, Values, Want};
+use crate::io::table::{NumberError, Rows, Table, Values, Want};
 use crate::progress::Progress;
 
 /// Where an address is, as given in its file.
@@ -195,6 +195,23 @@ struct Columns {
     weight: Option<Values>,
 }
 
+/// Row access to the location and weight columns for a range of rows.
+struct Place<'a> {
+    area: Option<Rows<'a>>,
+    xy: Option<(Rows<'a>, Rows<'a>)>,
+    weight: Option<Rows<'a>>,
+}
+
+impl Columns {
+    fn place(&self, range: std::ops::Range<usize>) -> Place<'_> {
+        Place {
+            area: self.area.as_ref().map(|v| v.rows(range.clone())),
+            xy: self.xy.as_ref().map(|(x, y, _)| (x.rows(range.clone()), y.rows(range.clone()))),
+            weight: self.weight.as_ref().map(|v| v.rows(range.clone())),
+        }
+    }
+}
+
 fn file_label(path: &Path) -> String {
     path.display().to_string()
 }
@@ -293,7 +310,7 @@ fn open_columns(
     Ok((cols, extras, info))
 }
 
-fn speed(values: &Values, row: usize, field: Field) -> std::result::Result<f64, (RejectReason, String)> {
+fn speed(values: &Rows<'_>, row: usize, field: Field) -> std::result::Result<f64, (RejectReason, String)> {
     match values.number(row) {
         Ok(v) if v < 0.0 => Err((RejectReason::NegativeSpeed, format!("{field} = {v}"))),
         Ok(v) if v > MAX_PLAUSIBLE_MBPS => Err((RejectReason::ImplausibleSpeed, format!("{field} = {v} Mbps > {MAX_PLAUSIBLE_MBPS}"))),
@@ -305,7 +322,7 @@ fn speed(values: &Values, row: usize, field: Field) -> std::result::Result<f64, 
 
 /// Reads the location and weight of row `i`.
 fn locate(
-    cols: &Columns,
+    cols: &Place<'_>,
     i: usize,
     scheme: AreaScheme,
     codes: &mut AreaCodes,
@@ -325,7 +342,7 @@ fn locate(
             None => Err((RejectReason::BadAreaCode, format!("area_code = {raw:?}"))),
         };
     }
-    let Some((xs, ys, _)) = &cols.xy else {
+    let Some((xs, ys)) = &cols.xy else {
         return Err((RejectReason::NoLocation, "area_code is empty and there are no coordinates".into()));
     };
     match (xs.number(i), ys.number(i)) {
@@ -339,6 +356,19 @@ fn locate(
 
 fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u64, (reason, detail): (RejectReason, String)) {
     counts.reject(rejects, file, row, reason, detail);
+}
+
+/// `v` cut into the given consecutive pieces (all empty when `v` is).
+fn split<'a, T>(mut v: &'a mut [T], pieces: &[std::ops::Range<usize>]) -> Vec<&'a mut [T]> {
+    pieces
+        .iter()
+        .map(|r| {
+            let len = if v.is_empty() { 0 } else { r.len() };
+            let (piece, rest) = std::mem::take(&mut v).split_at_mut(len);
+            v = rest;
+            piece
+        })
+        .collect()
 }
 
 /// `n` copies of `value`, written in parallel (the first touch of fresh pages is the cost).
@@ -412,15 +442,22 @@ impl CheckContext<'_> {
     /// membership of the universe or (without one) the location; records the technology.
     fn check(&self, base: usize, out_cols: Slices<'_>, keys: &[u128]) -> ChunkChecks {
         let Slices { down, up, tech, loc, weight } = out_cols;
+        let rows = base..base + down.len();
+        let place = self.cols.place(rows.clone());
+        let down_rows = self.down.rows(rows.clone());
+        let up_rows = self.up.map(|u| u.rows(rows.clone()));
+        let tech_rows = self.tech.map(|t| t.rows(rows));
         let mut out = ChunkChecks::default();
         let mut seen: FxHashMap<String, u32> = FxHashMap::default();
+        // Technologies come in runs: the last one is compared before the table is asked.
+        let mut last: Option<(std::borrow::Cow<'_, str>, u32)> = None;
         for k in 0..down.len() {
             let i = base + k;
             if keys[k] == NO_KEY {
                 out.rejected.push((i, RejectReason::MissingAddressId, "address_id is empty".into()));
                 continue;
             }
-            let speeds = speed(self.down, i, Field::DownMbps).and_then(|d| match self.up.map(|u| speed(u, i, Field::UpMbps)) {
+            let speeds = speed(&down_rows, i, Field::DownMbps).and_then(|d| match up_rows.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
                 None => Ok((d, 0.0)),
                 Some(u) => u.map(|u| (d, u)),
             });
@@ -437,7 +474,7 @@ impl CheckContext<'_> {
                 continue;
             }
             if !loc.is_empty() {
-                match locate(self.cols, i, self.scheme, &mut out.codes) {
+                match locate(&place, i, self.scheme, &mut out.codes) {
                     Ok((l, w)) => (loc[k], weight[k]) = (l, w),
                     Err((reason, detail)) => {
                         out.rejected.push((i, reason, detail));
@@ -445,11 +482,13 @@ impl CheckContext<'_> {
                     }
                 }
             }
-            if let Some(s) = self.tech.and_then(|t| t.text(i)) {
-                tech[k] = match seen.get(s.as_ref()) {
-                    Some(&t) => t,
-                    None => add_name(&mut out.technologies, &mut seen, s.into_owned()),
+            if let Some(s) = tech_rows.as_ref().and_then(|t| t.text(i)) {
+                tech[k] = match (&last, seen.get(s.as_ref())) {
+                    (Some((l, t)), _) if *l == s => *t,
+                    (_, Some(&t)) => t,
+                    (_, None) => add_name(&mut out.technologies, &mut seen, s.to_string()),
                 };
+                last = Some((s, tech[k]));
             }
         }
         out
@@ -521,6 +560,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         let leader = keys::first_rows(&ukeys, sorted);
         uaddress = vec![NONE; ukeys.len()];
         let mut at_leader = vec![NONE; ukeys.len()];
+        let place = cols.place(0..cols.id.len());
         for i in 0..cols.id.len() {
             let row = i as u64 + 1;
             if ukeys[i] == NO_KEY {
@@ -534,7 +574,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 reject(&mut rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, detail));
                 continue;
             }
-            match locate(&cols, i, scheme, &mut codes) {
+            match locate(&place, i, scheme, &mut codes) {
                 Ok((loc, w)) => {
                     let a = addresses.location.len() as u32;
                     at_leader[leader[i] as usize] = a;
@@ -589,17 +629,18 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut loc_v = filled(if universe_given { 0 } else { n }, Location::Area(0));
     let mut weight_v = filled(if universe_given { 0 } else { n }, 1.0f64);
     let ctx = CheckContext { cols: &cols, down: &down, up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
-    let chunks = n.div_ceil(CHECK_CHUNK);
-    let located: Vec<(&mut [Location], &mut [f64])> = if universe_given {
-        (0..chunks).map(|_| (<&mut [Location]>::default(), <&mut [f64]>::default())).collect()
-    } else {
-        loc_v.chunks_mut(CHECK_CHUNK).zip(weight_v.chunks_mut(CHECK_CHUNK)).collect()
-    };
-    let jobs: Vec<_> = down_v.chunks_mut(CHECK_CHUNK).zip(up_v.chunks_mut(CHECK_CHUNK)).zip(tech_v.chunks_mut(CHECK_CHUNK)).zip(located).collect();
+    // Pieces within the input's chunks, so that each column is read straight from its arrays.
+    let pieces = down.pieces(CHECK_CHUNK);
+    let jobs: Vec<_> = split(&mut down_v, &pieces)
+        .into_iter()
+        .zip(split(&mut up_v, &pieces))
+        .zip(split(&mut tech_v, &pieces))
+        .zip(split(&mut loc_v, &pieces).into_iter().zip(split(&mut weight_v, &pieces)))
+        .zip(&pieces)
+        .collect();
     let mut locals: Vec<ChunkChecks> = jobs
         .into_par_iter()
-        .enumerate()
-        .map(|(c, (((d, u), t), (l, w)))| ctx.check(c * CHECK_CHUNK, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &rkeys[c * CHECK_CHUNK..]))
+        .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &rkeys[r.clone()]))
         .collect();
     // With a universe, each record's address is the join's answer (rejected rows drop out below).
     let mut addr_v = in_universe;
@@ -609,18 +650,16 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut records = Records { has_up: up.is_some(), ..Records::default() };
     let mut usable = filled(n, true);
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
-    for (c, local) in locals.drain(..).enumerate() {
-        let base = c * CHECK_CHUNK;
+    for (local, r) in locals.drain(..).zip(&pieces) {
         let remap: Vec<u32> = local.technologies.into_iter().map(|name| add_name(&mut records.technologies, &mut tech_index, name)).collect();
-        let end = (base + CHECK_CHUNK).min(n);
-        for t in &mut tech_v[base..end] {
+        for t in &mut tech_v[r.clone()] {
             if *t != u32::MAX {
                 *t = remap[*t as usize];
             }
         }
         if !universe_given {
             let remap = codes.absorb(local.codes);
-            for l in &mut loc_v[base..end] {
+            for l in &mut loc_v[r.clone()] {
                 if let Location::Area(k) = l {
                     *k = remap[*k as usize];
                 }

@@ -3,6 +3,7 @@
 //! shard's hash table to stay in cache, and the shards are processed in parallel. Results are
 //! by row and do not depend on the number of threads.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
@@ -29,35 +30,35 @@ pub fn key_of(id: &str) -> u128 {
 /// are in ascending text order (empty ones aside), so that equal ids are adjacent.
 #[must_use]
 pub fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
-    let n = ids.len();
-    let mut keys = vec![NO_KEY; n];
-    let chunks: Vec<(bool, Option<std::borrow::Cow<'_, str>>, Option<std::borrow::Cow<'_, str>>)> = keys
+    /// Whether one chunk's ids ascend, and its first and last id.
+    struct Order<'a> {
+        sorted: bool,
+        first: Option<Cow<'a, str>>,
+        last: Option<Cow<'a, str>>,
+    }
+    let mut keys = vec![NO_KEY; ids.len()];
+    let orders: Vec<Order<'_>> = keys
         .par_chunks_mut(CHUNK)
         .enumerate()
         .map(|(c, out)| {
-            let (mut sorted, mut first, mut last) = (true, None, None);
+            let rows = ids.rows(c * CHUNK..c * CHUNK + out.len());
+            let mut order = Order { sorted: true, first: None, last: None };
             for (k, slot) in out.iter_mut().enumerate() {
-                if let Some(id) = ids.text(c * CHUNK + k) {
+                if let Some(id) = rows.text(c * CHUNK + k) {
                     *slot = key_of(&id);
-                    sorted &= last.as_ref().is_none_or(|l| *l <= id);
-                    if first.is_none() {
-                        first = Some(id.clone());
-                    }
-                    last = Some(id);
+                    order.sorted &= order.last.as_ref().is_none_or(|l| *l <= id);
+                    order.first.get_or_insert_with(|| id.clone());
+                    order.last = Some(id);
                 }
             }
-            (sorted, first, last)
+            order
         })
         .collect();
-    let mut sorted = chunks.iter().all(|c| c.0);
-    let mut last = None;
-    for (_, first, end) in &chunks {
-        if let (Some(l), Some(f)) = (&last, first) {
-            sorted &= l <= f;
-        }
-        if end.is_some() {
-            last = end.clone();
-        }
+    let mut sorted = true;
+    let mut last: Option<&Cow<'_, str>> = None;
+    for order in &orders {
+        sorted &= order.sorted && last.zip(order.first.as_ref()).is_none_or(|(l, f)| l <= f);
+        last = order.last.as_ref().or(last);
     }
     (keys, sorted)
 }

@@ -150,31 +150,20 @@ impl Values {
         (k, i - self.starts[k])
     }
 
+    /// The arrays of chunk `k`.
     #[inline]
-    fn raw_text(&self, i: usize) -> Option<&str> {
-        let Data::Text(arrays) = &self.data else { return None };
-        let (k, j) = self.at(i);
-        arrays.get(k)?.get(j)
-    }
-
-    #[inline]
-    fn raw_float(&self, i: usize) -> Option<f64> {
-        let Data::Float(arrays) = &self.data else { return None };
-        let (k, j) = self.at(i);
-        let arr = arrays.get(k)?;
-        match arr.validity() {
-            Some(v) if !v.get_bit(j) => None,
-            _ => Some(arr.value(j)),
+    fn chunk(&self, k: usize) -> Option<Chunk<'_>> {
+        match &self.data {
+            Data::Text(arrays) => arrays.get(k).map(Chunk::Text),
+            Data::Float(arrays) => arrays.get(k).map(Chunk::Float),
         }
     }
 
     /// The text in row `i`, trimmed; `None` when null or empty.
     #[inline]
     pub fn text(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
-        match self.data {
-            Data::Text(_) => self.raw_text(i).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
-            Data::Float(_) => self.raw_float(i).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
-        }
+        let (k, j) = self.at(i);
+        self.chunk(k)?.text(j)
     }
 
     /// The number in row `i`.
@@ -185,17 +174,28 @@ impl Values {
     /// [`NumberError`] for an empty cell or text that is not a finite number (NaN and ±inf included).
     #[inline]
     pub fn number(&self, i: usize) -> std::result::Result<f64, NumberError> {
-        match self.data {
-            Data::Float(_) => match self.raw_float(i) {
-                None => Err(NumberError::Missing),
-                Some(v) if v.is_finite() => Ok(v),
-                Some(v) => Err(NumberError::Invalid(format!("{v}"))),
-            },
-            Data::Text(_) => match self.raw_text(i).map(str::trim) {
-                None | Some("") => Err(NumberError::Missing),
-                Some(s) => parse_number(s).ok_or_else(|| NumberError::Invalid(s.to_string())),
-            },
-        }
+        let (k, j) = self.at(i);
+        self.chunk(k).map_or(Err(NumberError::Missing), |c| c.number(j))
+    }
+
+    /// The row ranges of the chunks, each cut into pieces of at most `max` rows: ranges whose
+    /// rows [`Values::rows`] reads directly from one chunk.
+    #[must_use]
+    pub fn pieces(&self, max: usize) -> Vec<std::ops::Range<usize>> {
+        self.starts
+            .windows(2)
+            .flat_map(|w| (w[0]..w[1]).step_by(max.max(1)).map(move |s| s..(s + max).min(w[1])))
+            .collect()
+    }
+
+    /// Access to the rows of `range`, straight from one chunk's arrays when they lie in one.
+    #[must_use]
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Rows<'_> {
+        let direct = (!range.is_empty() && range.end <= self.len())
+            .then(|| self.at(range.start))
+            .filter(|&(k, j)| range.end - range.start <= self.starts[k + 1] - self.starts[k] - j)
+            .and_then(|(k, _)| Some((self.chunk(k)?, self.starts[k])));
+        Rows { values: self, direct }
     }
 
     /// The number of rows.
@@ -206,6 +206,79 @@ impl Values {
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// One chunk's arrays of a column.
+#[derive(Debug, Clone, Copy)]
+enum Chunk<'a> {
+    Text(&'a TextArray),
+    Float(&'a FloatArray),
+}
+
+impl<'a> Chunk<'a> {
+    #[inline]
+    fn float(self, j: usize) -> Option<f64> {
+        let Chunk::Float(arr) = self else { return None };
+        match arr.validity() {
+            Some(v) if !v.get_bit(j) => None,
+            _ => Some(arr.value(j)),
+        }
+    }
+
+    #[inline]
+    fn text(self, j: usize) -> Option<std::borrow::Cow<'a, str>> {
+        match self {
+            Chunk::Text(arr) => arr.get(j).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
+            Chunk::Float(_) => self.float(j).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
+        }
+    }
+
+    #[inline]
+    fn number(self, j: usize) -> std::result::Result<f64, NumberError> {
+        match self {
+            Chunk::Float(_) => match self.float(j) {
+                None => Err(NumberError::Missing),
+                Some(v) if v.is_finite() => Ok(v),
+                Some(v) => Err(NumberError::Invalid(format!("{v}"))),
+            },
+            Chunk::Text(arr) => match arr.get(j).map(str::trim) {
+                None | Some("") => Err(NumberError::Missing),
+                Some(s) => parse_number(s).ok_or_else(|| NumberError::Invalid(s.to_string())),
+            },
+        }
+    }
+}
+
+/// Row access to a range of a column (see [`Values::rows`]); rows are numbered as in the column.
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    values: &'a Values,
+    /// The chunk holding the whole range, and its first row.
+    direct: Option<(Chunk<'a>, usize)>,
+}
+
+impl<'a> Rows<'a> {
+    /// As [`Values::text`].
+    #[inline]
+    #[must_use]
+    pub fn text(&self, i: usize) -> Option<std::borrow::Cow<'a, str>> {
+        match self.direct {
+            Some((chunk, start)) => chunk.text(i - start),
+            None => self.values.text(i),
+        }
+    }
+
+    /// As [`Values::number`].
+    ///
+    /// # Errors
+    /// As [`Values::number`].
+    #[inline]
+    pub fn number(&self, i: usize) -> std::result::Result<f64, NumberError> {
+        match self.direct {
+            Some((chunk, start)) => chunk.number(i - start),
+            None => self.values.number(i),
+        }
     }
 }
 
@@ -551,6 +624,14 @@ mod tests {
         let expect: Vec<String> = c.iter().map(|s| s.unwrap().to_string()).collect();
         for (i, e) in expect.iter().enumerate() {
             assert_eq!(v.text(i).as_deref(), Some(e.as_str()), "row {i}");
+        }
+        // Pieces stay within chunks and cover every row once; direct and indexed reads agree.
+        let pieces = v.pieces(1000);
+        assert_eq!(pieces.iter().map(|r| r.len()).sum::<usize>(), v.len());
+        assert!(pieces.windows(2).all(|w| w[0].end == w[1].start) && pieces.iter().all(|r| r.len() <= 1000));
+        for r in pieces.into_iter().chain([0..v.len(), 2..6, 5000..6000]) {
+            let rows = v.rows(r.clone());
+            assert!(r.clone().all(|i| rows.text(i).as_deref() == Some(expect[i].as_str())), "rows {r:?}");
         }
     }
 
