@@ -58,16 +58,27 @@ pub struct AreaCodes {
     pub codes: Vec<String>,
     raw: FxHashMap<String, Option<u32>>,
     normal: FxHashMap<String, u32>,
+    /// The raw code last interned and its answer: codes come in runs.
+    last: (String, Option<u32>),
 }
 
 impl AreaCodes {
     /// Interns a raw code: `None` when it is malformed for the scheme.
     fn intern(&mut self, scheme: AreaScheme, raw: &str) -> Option<u32> {
-        if let Some(hit) = self.raw.get(raw) {
-            return *hit;
+        if self.last.0 == raw && !raw.is_empty() {
+            return self.last.1;
         }
-        let idx = scheme.normalise(raw).map(|code| add_name(&mut self.codes, &mut self.normal, code));
-        self.raw.insert(raw.to_string(), idx);
+        let idx = match self.raw.get(raw) {
+            Some(hit) => *hit,
+            None => {
+                let idx = scheme.normalise(raw).map(|code| add_name(&mut self.codes, &mut self.normal, code));
+                self.raw.insert(raw.to_string(), idx);
+                idx
+            }
+        };
+        self.last.0.clear();
+        self.last.0.push_str(raw);
+        self.last.1 = idx;
         idx
     }
 
