@@ -11,7 +11,10 @@
    also the job's own time without interpreter start and imports): the polars read alone (the
    floor), dekking (3 thresholds, per gemeente/provincie/NL), GeoPandas (sjoin within + groupby)
    and DuckDB 1.5.5 with its spatial extension loaded from the pip package's file;
-5. checks that every peer's per-gemeente counts (addresses, >= 100 Mbps) equal dekking's;
+   then dekking alone on the Parquet rows shuffled (the generated ids ascend, which dekking
+   exploits; shuffled they take the hash-table path) and on a Parquet with gemeentecodes given;
+5. checks that every peer's per-gemeente counts (addresses, >= 100 Mbps) equal dekking's, and
+   the shuffled run's equal the sorted run's;
 6. prints a Markdown table. Exit status 1 when counts differ.
 """
 
@@ -127,6 +130,17 @@ def main():
                 failures.append(f"{tool} on {kind}: counts differ in {len(diff)} gemeenten, e.g. " + ", ".join(f"{c}: dekking {ours.get(c)} vs {theirs.get(c)}" for c in diff[:3]))
             else:
                 print(f"bench: {tool} on {kind}: counts equal dekking's in all {len(ours)} gemeenten", file=sys.stderr)
+
+    # The generated ids ascend, which lets dekking find each address's first row in one pass;
+    # the same rows shuffled take the hash-table path. Counts must not change.
+    shuffled = work / "points_shuffled.parquet"
+    shuffle = "import sys, polars as pl\npl.read_parquet(sys.argv[1]).sample(fraction=1.0, shuffle=True, seed=7).write_parquet(sys.argv[2])"
+    subprocess.run([str(python), "-c", shuffle, str(parquet), str(shuffled)], check=True)
+    out_dir = work / "dekking-shuffled"
+    wall, rss, _, _ = peak_rss([binary, "fixed", "-i", shuffled, "-o", out_dir, "-q", "--run-date", "2026-01-01"])
+    results.append(("dekking, rows shuffled (ids unsorted)", "parquet", wall, rss, None))
+    if dekking_counts(out_dir / "coverage.csv") != dekking_counts(work / "dekking-parquet" / "coverage.csv"):
+        failures.append("dekking on the shuffled rows: counts differ from the sorted file's")
 
     # The same job with each address's gemeentecode given: no point-in-polygon at all.
     wall, rss, _, _ = peak_rss([binary, "fixed", "-i", coded, "-o", work / "dekking-codes", "-q", "--run-date", "2026-01-01"])
