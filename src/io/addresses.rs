@@ -389,20 +389,17 @@ fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
 
 /// The 1-based rows whose flag is set, in order; filled in parallel chunks.
 fn rows_where(flags: &[bool]) -> Vec<u64> {
-    let counts: Vec<usize> = flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect();
-    let mut rows = vec![0u64; counts.iter().sum()];
-    let mut parts = Vec::with_capacity(counts.len());
-    let mut rest = &mut rows[..];
-    for &c in &counts {
-        let (part, r) = rest.split_at_mut(c);
-        parts.push(part);
-        rest = r;
+    let mut ranges = Vec::new();
+    let mut total = 0;
+    for count in flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect::<Vec<_>>() {
+        ranges.push(total..total + count);
+        total += count;
     }
-    parts.into_par_iter().enumerate().for_each(|(c, part)| {
-        let base = c * CHECK_CHUNK;
-        let set = flags[base..(base + CHECK_CHUNK).min(flags.len())].iter().enumerate().filter(|(_, &f)| f);
-        for (slot, (i, _)) in part.iter_mut().zip(set) {
-            *slot = (base + i) as u64 + 1;
+    let mut rows = vec![0u64; total];
+    split(&mut rows, &ranges).into_par_iter().zip(flags.par_chunks(CHECK_CHUNK)).enumerate().for_each(|(c, (part, chunk))| {
+        let set = chunk.iter().enumerate().filter(|(_, &f)| f).map(|(i, _)| (c * CHECK_CHUNK + i) as u64 + 1);
+        for (slot, row) in part.iter_mut().zip(set) {
+            *slot = row;
         }
     });
     rows

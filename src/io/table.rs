@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 // The arrow arrays of a text and a float column (polars does not re-export the arrow types).
 type TextArray = <StringType as PolarsDataType>::Array;
@@ -365,17 +366,15 @@ impl Table {
         let bom = table.raw.starts_with(&[0xEF, 0xBB, 0xBF]);
         table.start = if bom { 3 } else { 0 };
         table.encoding = if bom { "utf-8 with BOM" } else { "utf-8" };
-        if std::str::from_utf8(table.data()).is_err() {
-            table.start = 0;
+        if !is_utf8(table.data()) {
             table.encoding = "windows-1252";
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&table.raw);
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(table.data());
             table.transcoded = Some(text.into_owned().into_bytes());
         }
-        let text = std::str::from_utf8(table.data()).expect("checked or transcoded to UTF-8");
         let mut skipped_lines = 0;
         let mut header_line = None;
-        for line in text.split('\n') {
-            let l = line.trim_end_matches('\r');
+        for line in table.data().split(|&b| b == b'\n') {
+            let l = std::str::from_utf8(line).expect("checked or transcoded to UTF-8").trim_end_matches('\r');
             if l.trim_start().starts_with('#') || l.trim().is_empty() {
                 skipped_lines += 1;
                 continue;
@@ -509,6 +508,21 @@ impl Table {
     }
 }
 
+/// Whether `bytes` are UTF-8, checked in parallel parts cut before ASCII bytes (which never
+/// fall inside a character).
+fn is_utf8(bytes: &[u8]) -> bool {
+    const PART: usize = 1 << 24;
+    let mut cuts = vec![0];
+    let mut at = PART;
+    while at < bytes.len() {
+        at += bytes[at..].iter().position(|&b| b < 0x80).unwrap_or(bytes.len() - at);
+        cuts.push(at);
+        at += PART;
+    }
+    cuts.push(bytes.len());
+    cuts.par_windows(2).all(|w| std::str::from_utf8(&bytes[w[0]..w[1]]).is_ok())
+}
+
 /// Picks the candidate delimiter that occurs most often outside quotes in the header line.
 fn sniff_delimiter(line: &str) -> u8 {
     let mut counts = [0usize; 4];
@@ -590,6 +604,19 @@ mod tests {
         assert_eq!(t.encoding, "windows-1252");
         let v = t.read(&[(1, Want::Text)]).unwrap();
         assert_eq!(v[0].text(0).as_deref(), Some("Fryslbân"));
+    }
+
+    #[test]
+    fn utf8_is_checked_in_parts_without_splitting_characters() {
+        let mut bytes = vec![b'a'; (1 << 24) - 1];
+        bytes.extend("é;b\n".as_bytes());
+        assert!(is_utf8(&bytes), "a character across the first cut");
+        let n = bytes.len();
+        bytes[n - 4] = b'x';
+        assert!(!is_utf8(&bytes), "a lone lead byte before the cut");
+        // A byte-order mark before Windows-1252 text is dropped, not transcoded into the header.
+        let t = table(b"\xEF\xBB\xBFid,naam\n1,Fryslb\xe2n\n");
+        assert_eq!((t.encoding, t.header[0].as_str()), ("windows-1252", "id"));
     }
 
     #[test]
