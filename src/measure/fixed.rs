@@ -5,6 +5,8 @@
 //! Weights are summed as integer micro-units (weight × 10⁶, rounded), so totals are exact and
 //! the same whatever the order or number of threads.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -51,8 +53,10 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
             t.technologies.as_ref().map(|set| records.technologies.iter().map(|name| set.iter().any(|s| s == name)).collect())
         })
         .collect();
-    let mut bits = vec![0u64; n_addresses];
-    for i in 0..records.address.len() {
+    // Records are visited in parallel; OR-ing into an address's flags commutes, so the result
+    // does not depend on the order.
+    let bits: Vec<AtomicU64> = (0..n_addresses).into_par_iter().map(|_| AtomicU64::new(0)).collect();
+    (0..records.address.len()).into_par_iter().with_min_len(1 << 14).for_each(|i| {
         let (d, u, tech) = (records.down_mbps[i], records.up_mbps[i], records.technology[i]);
         let mut mask = 0u64;
         for (k, t) in thresholds.iter().enumerate() {
@@ -64,8 +68,11 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
                 mask |= 1 << k;
             }
         }
-        bits[records.address[i] as usize] |= mask;
-    }
+        if mask != 0 {
+            bits[records.address[i] as usize].fetch_or(mask, Ordering::Relaxed);
+        }
+    });
+    let bits = bits.into_iter().map(AtomicU64::into_inner).collect();
     Ok(bits)
 }
 
