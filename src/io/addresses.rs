@@ -457,8 +457,8 @@ impl CheckContext<'_> {
         let tech_rows = self.tech.map(|t| t.rows(rows));
         let mut out = ChunkChecks::default();
         let mut seen: FxHashMap<String, u32> = FxHashMap::default();
-        // Technologies come in runs: the last one is compared before the table is asked.
-        let mut last: Option<(std::borrow::Cow<'_, str>, u32)> = None;
+        // Technologies come in runs: a row with the same raw text as the last takes its answer.
+        let mut last: (Option<u128>, u32) = (None, u32::MAX);
         for k in 0..down.len() {
             let i = base + k;
             if keys[k] == NO_KEY {
@@ -490,13 +490,19 @@ impl CheckContext<'_> {
                     }
                 }
             }
-            if let Some(s) = tech_rows.as_ref().and_then(|t| t.text(i)) {
-                tech[k] = match (&last, seen.get(s.as_ref())) {
-                    (Some((l, t)), _) if *l == s => *t,
-                    (_, Some(&t)) => t,
-                    (_, None) => add_name(&mut out.technologies, &mut seen, s.to_string()),
-                };
-                last = Some((s, tech[k]));
+            if let Some(t) = &tech_rows {
+                let raw = t.fingerprint(i);
+                if raw.is_some() && raw == last.0 {
+                    tech[k] = last.1;
+                    continue;
+                }
+                if let Some(s) = t.text(i) {
+                    tech[k] = match seen.get(s.as_ref()) {
+                        Some(&t) => t,
+                        None => add_name(&mut out.technologies, &mut seen, s.into_owned()),
+                    };
+                }
+                last = (raw, tech[k]);
             }
         }
         out

@@ -227,6 +227,14 @@ impl<'a> Chunk<'a> {
         }
     }
 
+    /// The 16-byte view of text row `j` (its length and either the bytes or where they are in
+    /// this chunk's buffers): equal views hold equal text. `None` when null or not text.
+    #[inline]
+    fn view(self, j: usize) -> Option<u128> {
+        let Chunk::Text(arr) = self else { return None };
+        arr.get(j).map(|_| arr.views()[j].as_u128())
+    }
+
     #[inline]
     fn text(self, j: usize) -> Option<std::borrow::Cow<'a, str>> {
         match self {
@@ -268,6 +276,15 @@ impl<'a> Rows<'a> {
             Some((chunk, start)) => chunk.text(i - start),
             None => self.values.text(i),
         }
+    }
+
+    /// A fingerprint of row `i`'s raw text: rows of this range with equal fingerprints hold the
+    /// same text. `None` when the cell is null, not text, or the range spans chunks.
+    #[inline]
+    #[must_use]
+    pub fn fingerprint(&self, i: usize) -> Option<u128> {
+        let (chunk, start) = self.direct?;
+        chunk.view(i - start)
     }
 
     /// As [`Values::number`].
