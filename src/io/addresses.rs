@@ -807,4 +807,41 @@ mod tests {
         assert_eq!((av.record_rows.rows_in, av.record_rows.used), (15, 10));
         assert!(av.record_rows.reconciles());
     }
+
+    /// A universe with missing ids, a first row that cannot be located (the id's next row makes
+    /// the address), duplicates, and a code seen only in duplicate rows (it does not enter the
+    /// code table: only rows that make an address add codes).
+    #[test]
+    fn universe_rows_make_addresses_in_row_order() {
+        let rows = ["a;GM0200", ";GM0014", "b;GM9999X", "b;GM0014", "a;GM0363", "c;", "d;0518", "b;GM0363", "e;14"];
+        let dir = tempfile::tempdir().unwrap();
+        let universe = dir.path().join("u.csv");
+        std::fs::write(&universe, format!("adres_id;gemeentecode\n{}\n", rows.join("\n"))).unwrap();
+        let records = dir.path().join("r.csv");
+        std::fs::write(&records, "adres_id;download_mbps\na;100\nd;50\nx;5\n").unwrap();
+        let spec = InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let av = load(&spec, &mut Silent).unwrap();
+        assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
+        assert_eq!(av.codes.codes, vec!["GM0200", "GM0014", "GM0518"], "GM0363 is only in duplicate rows");
+        let code = |a: usize| match av.addresses.location[a] {
+            Location::Area(k) => av.codes.codes[k as usize].as_str(),
+            Location::Point { .. } => "point",
+        };
+        assert_eq!((0..4).map(code).collect::<Vec<_>>(), ["GM0200", "GM0014", "GM0518", "GM0014"]);
+        let rejected: Vec<(u64, RejectReason, &str)> = av.rejects.iter().map(|r| (r.row, r.reason, r.detail.as_str())).collect();
+        assert_eq!(
+            rejected[..5],
+            [
+                (2, RejectReason::MissingAddressId, "address_id is empty"),
+                (3, RejectReason::BadAreaCode, "area_code = \"GM9999X\""),
+                (5, RejectReason::DuplicateInUniverse, "address_id \"a\" first at row 1"),
+                (6, RejectReason::NoLocation, "area_code is empty and there are no coordinates"),
+                (8, RejectReason::DuplicateInUniverse, "address_id \"b\" first at row 4"),
+            ]
+        );
+        let u = av.universe_rows.unwrap();
+        assert_eq!((u.rows_in, u.used), (9, 4));
+        assert_eq!(av.records.address, vec![0, 2]);
+        assert_eq!((av.record_rows.rows_in, av.record_rows.used), (3, 2));
+    }
 }
