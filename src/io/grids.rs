@@ -114,8 +114,7 @@ pub fn load_reusing(path: &Path, opts: &GridOptions, buffer: Vec<f32>) -> Result
     if n == 4 && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic) {
         return geotiff(path, opts, buffer);
     }
-    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let table = Table::from_bytes(path, raw, None)?;
+    let table = Table::open(path, None)?;
     let has = |name: &str| table.header.iter().position(|h| h.eq_ignore_ascii_case(name));
     if let Some(raster) = has("raster") {
         return rtr(&table, raster, opts);

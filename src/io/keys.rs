@@ -1,4 +1,5 @@
-//! Address keys: the ids hashed (xxh3-128) in parallel, then deduplicated and joined in
+//! Address keys: the ids hashed (xxh3-128) in parallel, noting whether they ascend. Ascending
+//! ids are deduplicated in one pass over their runs; otherwise ids are deduplicated and joined in
 //! radix partitions — the keys are split by their top bits into shards small enough for each
 //! shard's hash table to stay in cache, and the shards are processed in parallel. Results are
 //! by row and do not depend on the number of threads.

@@ -13,13 +13,13 @@ use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
 
 // The arrow arrays of a text and a float column (polars does not re-export the arrow types).
 type TextArray = <StringType as PolarsDataType>::Array;
 type FloatArray = <Float64Type as PolarsDataType>::Array;
-use sha2::{Digest, Sha256};
-
-use crate::error::{Error, Result};
 
 /// The file format of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
