@@ -9,10 +9,10 @@
 //! collision among 10⁷ ids has a probability near 10⁻²⁵). The first usable row of an address
 //! gives its location and weight; later rows with another location are counted as conflicts.
 //!
-//! Rows are checked in parallel chunks into row-sized columns; technologies and area codes are
-//! interned per chunk and merged in chunk order, rejects kept in row order, and unusable rows
-//! squeezed out afterwards, so every output is the same as a row-by-row reading, whatever the
-//! number of threads.
+//! Rows are checked in parallel pieces (within the input's chunks) into row-sized columns;
+//! technologies and area codes are interned per piece and merged in piece order, rejects kept
+//! in row order, and unusable rows squeezed out afterwards, so every output is the same as a
+//! row-by-row reading, whatever the number of threads.
 
 use std::path::{Path, PathBuf};
 
@@ -140,7 +140,6 @@ pub struct Records {
     /// Whether the input had an upload column.
     pub has_up: bool,
 }
-
 
 /// Facts about one input file, for provenance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -671,17 +670,18 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 *t = remap[*t as usize];
             }
         }
+        for (row, reason, detail) in local.rejected {
+            usable[row] = false;
+            reject(&mut rejects, &mut counts, &file, row as u64 + 1, (reason, detail));
+        }
         if !universe_given {
+            // Only usable rows hold a location; rejected rows keep the placeholder.
             let remap = codes.absorb(local.codes);
-            for l in &mut loc_v[r.clone()] {
+            for (l, _) in loc_v[r.clone()].iter_mut().zip(&usable[r.clone()]).filter(|(_, &ok)| ok) {
                 if let Location::Area(k) = l {
                     *k = remap[*k as usize];
                 }
             }
-        }
-        for (row, reason, detail) in local.rejected {
-            usable[row] = false;
-            reject(&mut rejects, &mut counts, &file, row as u64 + 1, (reason, detail));
         }
     }
 
@@ -805,6 +805,22 @@ mod tests {
             [(2, RejectReason::MissingAddressId), (4, RejectReason::NegativeSpeed), (5, RejectReason::BadAreaCode), (10, RejectReason::InvalidSpeed), (13, RejectReason::NoLocation)]
         );
         assert_eq!((av.record_rows.rows_in, av.record_rows.used), (15, 10));
+        assert!(av.record_rows.reconciles());
+    }
+
+    /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected
+    /// rows' placeholders are not looked up in the (empty) code table.
+    #[test]
+    fn rejected_rows_beside_coordinates_are_rejects() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.csv");
+        std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n2;122000;487500;abc\n;1;2;3\n3;4,9;52,3;50\n").unwrap();
+        let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let av = load(&spec, &mut Silent).unwrap();
+        assert_eq!(av.addresses.first_row, vec![1, 4]);
+        assert_eq!(av.addresses.location[1], Location::Point { x: 4.9, y: 52.3 });
+        let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
+        assert_eq!(rejected, [(2, RejectReason::InvalidSpeed), (3, RejectReason::MissingAddressId)]);
         assert!(av.record_rows.reconciles());
     }
 
