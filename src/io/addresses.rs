@@ -9,10 +9,12 @@
 //! collision among 10⁷ ids has a probability near 10⁻²⁵). The first usable row of an address
 //! gives its location and weight; later rows with another location are counted as conflicts.
 //!
-//! Rows are checked in parallel pieces (within the input's chunks) into row-sized columns;
-//! technologies and area codes are interned per piece and merged in piece order, rejects kept
-//! in row order, and unusable rows squeezed out afterwards, so every output is the same as a
-//! row-by-row reading, whatever the number of threads.
+//! The records file is read in batches (a few Parquet row groups; a CSV file is one batch), each
+//! parsed while the one before is checked and freed once checked. Rows are checked in parallel
+//! pieces (within the input's chunks) into row-sized columns; technologies and area codes are
+//! interned per piece and merged in piece order, rejects kept in row order, and unusable rows
+//! squeezed out afterwards, so every output is the same as a row-by-row reading, whatever the
+//! number of threads and batches.
 
 use std::path::{Path, PathBuf};
 
@@ -226,98 +228,117 @@ fn file_label(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn open_columns(
-    table: &Table,
-    profile: &Profile,
-    role: &str,
-    extra: &[(Field, bool)],
-    with_location: bool,
-    use_weights: bool,
-) -> Result<(Columns, Vec<Option<Values>>, SourceInfo)> {
-    let found = profile.resolve(&table.header);
-    let missing = |field: Field| match (&table.header[..], table.delimiter) {
-        ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => Error::table(
-            &table.path,
-            format!("the header is one column `{only}` when split on {:?}; the file uses another delimiter: give the right --delimiter or none", d as char),
-        ),
-        _ => Error::MissingColumn {
-            file: table.path.clone(),
-            field: field.name().into(),
-            profile: profile.name.clone(),
-            looked_for: profile.looked_for(field),
-        },
-    };
-    let mut wanted: Vec<(Field, usize, Want)> = Vec::new();
-    let id = *found.get(&Field::AddressId).ok_or_else(|| missing(Field::AddressId))?;
-    wanted.push((Field::AddressId, id, Want::Text));
-    if let Some(&(field, _)) = extra.iter().find(|(f, required)| *required && !found.contains_key(f)) {
-        return Err(missing(field));
-    }
-    let mut xy_crs = None;
-    if with_location {
-        if let Some(&a) = found.get(&Field::AreaCode) {
-            wanted.push((Field::AreaCode, a, Want::Text));
-        }
-        let pair = |fx, fy| Some((*found.get(&fx)?, *found.get(&fy)?));
-        if let Some((x, y)) = pair(Field::X, Field::Y) {
-            wanted.extend([(Field::X, x, Want::Number), (Field::Y, y, Want::Number)]);
-            xy_crs = Some(profile.xy_crs);
-        } else if let Some((x, y)) = pair(Field::Lon, Field::Lat) {
-            wanted.extend([(Field::Lon, x, Want::Number), (Field::Lat, y, Want::Number)]);
-            xy_crs = Some(XyCrs::Wgs84);
-        }
-        if !found.contains_key(&Field::AreaCode) && xy_crs.is_none() {
-            return Err(Error::table(
+/// Which columns of a table are read, and as what: the profile resolved against its header.
+struct Layout {
+    wanted: Vec<(Field, usize, Want)>,
+    xy_crs: Option<XyCrs>,
+    extra: Vec<Field>,
+}
+
+impl Layout {
+    /// Resolves the id, the location and weight (when `with_location`) and the `extra` fields
+    /// (`true` = required) against `table`'s header.
+    fn resolve(table: &Table, profile: &Profile, extra: &[(Field, bool)], with_location: bool, use_weights: bool) -> Result<Layout> {
+        let found = profile.resolve(&table.header);
+        let missing = |field: Field| match (&table.header[..], table.delimiter) {
+            ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => Error::table(
                 &table.path,
-                format!(
-                    "no location column (profile `{}`; looked for {} and for x/y or lon/lat); map one with --column area_code=NAME, or --column x=NAME --column y=NAME",
-                    profile.name,
-                    profile.looked_for(Field::AreaCode)
-                ),
-            ));
+                format!("the header is one column `{only}` when split on {:?}; the file uses another delimiter: give the right --delimiter or none", d as char),
+            ),
+            _ => Error::MissingColumn {
+                file: table.path.clone(),
+                field: field.name().into(),
+                profile: profile.name.clone(),
+                looked_for: profile.looked_for(field),
+            },
+        };
+        let mut wanted: Vec<(Field, usize, Want)> = Vec::new();
+        let id = *found.get(&Field::AddressId).ok_or_else(|| missing(Field::AddressId))?;
+        wanted.push((Field::AddressId, id, Want::Text));
+        if let Some(&(field, _)) = extra.iter().find(|(f, required)| *required && !found.contains_key(f)) {
+            return Err(missing(field));
         }
-        if use_weights {
-            if let Some(&w) = found.get(&Field::Weight) {
-                wanted.push((Field::Weight, w, Want::Number));
+        let mut xy_crs = None;
+        if with_location {
+            if let Some(&a) = found.get(&Field::AreaCode) {
+                wanted.push((Field::AreaCode, a, Want::Text));
+            }
+            let pair = |fx, fy| Some((*found.get(&fx)?, *found.get(&fy)?));
+            if let Some((x, y)) = pair(Field::X, Field::Y) {
+                wanted.extend([(Field::X, x, Want::Number), (Field::Y, y, Want::Number)]);
+                xy_crs = Some(profile.xy_crs);
+            } else if let Some((x, y)) = pair(Field::Lon, Field::Lat) {
+                wanted.extend([(Field::Lon, x, Want::Number), (Field::Lat, y, Want::Number)]);
+                xy_crs = Some(XyCrs::Wgs84);
+            }
+            if !found.contains_key(&Field::AreaCode) && xy_crs.is_none() {
+                return Err(Error::table(
+                    &table.path,
+                    format!(
+                        "no location column (profile `{}`; looked for {} and for x/y or lon/lat); map one with --column area_code=NAME, or --column x=NAME --column y=NAME",
+                        profile.name,
+                        profile.looked_for(Field::AreaCode)
+                    ),
+                ));
+            }
+            if use_weights {
+                if let Some(&w) = found.get(&Field::Weight) {
+                    wanted.push((Field::Weight, w, Want::Number));
+                }
             }
         }
+        for &(field, _) in extra {
+            if let Some(&i) = found.get(&field) {
+                wanted.push((field, i, if field == Field::Technology { Want::Text } else { Want::Number }));
+            }
+        }
+        Ok(Layout { wanted, xy_crs, extra: extra.iter().map(|(f, _)| *f).collect() })
     }
-    for &(field, required) in extra {
-        match found.get(&field) {
-            Some(&i) => wanted.push((field, i, if field == Field::Technology { Want::Text } else { Want::Number })),
-            None if required => return Err(missing(field)),
-            None => {}
+
+    /// The header positions to read, and as what.
+    fn asked(&self) -> Vec<(usize, Want)> {
+        self.wanted.iter().map(|(_, i, w)| (*i, *w)).collect()
+    }
+
+    /// Whether `field` is read.
+    fn has(&self, field: Field) -> bool {
+        self.wanted.iter().any(|(f, _, _)| *f == field)
+    }
+
+    /// The columns read (in the order of [`Layout::asked`]) by role; the extra fields in the
+    /// order given to [`Layout::resolve`], `None` when absent.
+    fn columns(&self, values: Vec<Values>) -> (Columns, Vec<Option<Values>>) {
+        let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
+        let mut take = |field: Field| self.wanted.iter().position(|(f, _, _)| *f == field).and_then(|k| values[k].take());
+        let id = take(Field::AddressId).expect("the id column is always read");
+        let area = take(Field::AreaCode);
+        let xy = match self.xy_crs {
+            Some(crs) => {
+                let x = take(Field::X).or_else(|| take(Field::Lon)).expect("x or lon was read");
+                let y = take(Field::Y).or_else(|| take(Field::Lat)).expect("y or lat was read");
+                Some((x, y, crs))
+            }
+            None => None,
+        };
+        let weight = take(Field::Weight);
+        let extras = self.extra.iter().map(|f| take(*f)).collect();
+        (Columns { id, area, xy, weight }, extras)
+    }
+
+    /// Provenance of `table` read with this layout, with its number of data rows.
+    fn source(&self, table: &Table, role: &str, rows: usize) -> SourceInfo {
+        SourceInfo {
+            role: role.into(),
+            path: file_label(&table.path),
+            sha256: table.sha256().to_string(),
+            rows: rows as u64,
+            format: match table.delimiter {
+                Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
+                None => "parquet".into(),
+            },
+            columns: self.wanted.iter().map(|(f, i, _)| (f.name().to_string(), table.header[*i].clone())).collect(),
         }
     }
-    let asked: Vec<(usize, Want)> = wanted.iter().map(|(_, i, w)| (*i, *w)).collect();
-    let mut values: Vec<Option<Values>> = table.read(&asked)?.into_iter().map(Some).collect();
-    let mut take = |field: Field| wanted.iter().position(|(f, _, _)| *f == field).and_then(|k| values[k].take());
-    let id = take(Field::AddressId).expect("the id column is always read");
-    let area = take(Field::AreaCode);
-    let xy = match xy_crs {
-        Some(crs) => {
-            let x = take(Field::X).or_else(|| take(Field::Lon)).expect("x or lon was read");
-            let y = take(Field::Y).or_else(|| take(Field::Lat)).expect("y or lat was read");
-            Some((x, y, crs))
-        }
-        None => None,
-    };
-    let weight = take(Field::Weight);
-    let cols = Columns { id, area, xy, weight };
-    let extras = extra.iter().map(|(f, _)| take(*f)).collect();
-    let rows = cols.id.len() as u64;
-    let info = SourceInfo {
-        role: role.into(),
-        path: file_label(&table.path),
-        sha256: table.sha256().to_string(),
-        rows,
-        format: match table.delimiter {
-            Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
-            None => "parquet".into(),
-        },
-        columns: wanted.iter().map(|(f, i, _)| (f.name().to_string(), table.header[*i].clone())).collect(),
-    };
-    Ok((cols, extras, info))
 }
 
 fn speed(values: &Rows<'_>, row: usize, field: Field) -> std::result::Result<f64, (RejectReason, String)> {
@@ -415,6 +436,9 @@ fn squeeze<T>(v: &mut Vec<T>, keep: &[bool]) {
 
 /// Rows per chunk of the parallel record checks (a handful in unit tests, so they cross chunks).
 const CHECK_CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
+
+/// Rows per batch of a records file read in parts (whole row groups; a few in unit tests).
+const BATCH_ROWS: usize = if cfg!(test) { 6 } else { 1 << 20 };
 
 /// What one chunk of records found: rejected rows (0-based, in order), the technologies and the
 /// area codes it saw, indexed as in its part of the technology and location columns.
@@ -553,14 +577,15 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut addresses = Addresses::default();
     let mut universe_rows = None;
     let mut weighted = false;
-    // Universe keys per row, and the address each accepted universe row became.
-    let mut ukeys: Vec<u128> = Vec::new();
-    let mut uaddress: Vec<u32> = Vec::new();
+    // The universe's keys, each with the address its accepted row became.
+    let mut universe: Option<keys::KeyIndex> = None;
 
     if let Some(upath) = &spec.universe {
         progress.stage("read universe", None);
         let table = Table::open(upath, spec.delimiter)?;
-        let (cols, _, info) = open_columns(&table, &spec.profile, "universe", &[], true, spec.use_weights)?;
+        let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
+        let (cols, _) = layout.columns(table.read(&layout.asked())?);
+        let info = layout.source(&table, "universe", cols.id.len());
         drop(table);
         let file = file_label(upath);
         let mut counts = RowCounts { rows_in: cols.id.len() as u64, ..RowCounts::default() };
@@ -568,10 +593,9 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
         addresses.file = file.clone();
         weighted = cols.weight.is_some();
-        let sorted;
-        (ukeys, sorted) = keys::hash_column(&cols.id);
+        let (ukeys, sorted) = keys::hash_column(&cols.id);
         let leader = keys::first_rows(&ukeys, sorted);
-        uaddress = vec![NONE; ukeys.len()];
+        let mut uaddress = vec![NONE; ukeys.len()];
         let mut at_leader = vec![NONE; ukeys.len()];
         let place = cols.place(0..cols.id.len());
         for i in 0..cols.id.len() {
@@ -604,88 +628,127 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         if addresses.is_empty() {
             return Err(Error::NoData { file: upath.clone(), reason: "every universe row was rejected".into() });
         }
+        drop((cols, leader, at_leader));
+        universe = Some(keys::KeyIndex::new(&ukeys, &uaddress));
         universe_rows = Some(counts);
     }
 
     let universe_given = spec.universe.is_some();
-    progress.stage("read records", None);
     let table = Table::open(&spec.records, spec.delimiter)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
-    let (mut cols, mut ex, info) = open_columns(&table, &spec.profile, "records", &extra, !universe_given, spec.use_weights)?;
-    drop(table); // the file's bytes; the columns are held apart
-    let down = ex[0].take().expect("required column");
-    let up = ex[1].take();
-    let tech = ex[2].take();
+    let layout = Layout::resolve(&table, &spec.profile, &extra, !universe_given, spec.use_weights)?;
     let file = file_label(&spec.records);
     if !universe_given {
-        addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
+        addresses.point_crs = layout.xy_crs;
         addresses.file = file.clone();
-        weighted = cols.weight.is_some();
+        weighted = layout.has(Field::Weight);
     }
-    let n = cols.id.len();
-    let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
-    progress.stage("address keys", None);
-    let (mut rkeys, sorted) = keys::hash_column(&cols.id);
-    if !universe_given {
-        // The ids are only needed for their keys now: freed, their memory takes the checks' output.
-        cols.id = Values::empty();
-    }
-    let in_universe = if universe_given { keys::join(&ukeys, &uaddress, &rkeys) } else { Vec::new() };
-    drop((ukeys, uaddress));
+    progress.stage("read and check records", table.rows_known().map(|n| n as u64));
 
-    // Every row is checked in parallel chunks into row-sized columns; rejected rows are then
-    // dropped in row order, so the result does not depend on the number of threads.
-    progress.stage("check records", Some(n as u64));
-    let mut down_v = vec![0.0f64; n];
-    let mut up_v = vec![0.0f64; n];
-    let mut tech_v = filled(n, u32::MAX);
-    let mut loc_v = filled(if universe_given { 0 } else { n }, Location::Area(0));
-    let mut weight_v = filled(if universe_given { 0 } else { n }, 1.0f64);
-    let ctx = CheckContext { cols: &cols, down: &down, up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
-    // Pieces within the input's chunks, so that each column is read straight from its arrays.
-    let pieces = down.pieces(CHECK_CHUNK);
-    let jobs: Vec<_> = split(&mut down_v, &pieces)
-        .into_iter()
-        .zip(split(&mut up_v, &pieces))
-        .zip(split(&mut tech_v, &pieces))
-        .zip(split(&mut loc_v, &pieces).into_iter().zip(split(&mut weight_v, &pieces)))
-        .zip(&pieces)
-        .collect();
-    let mut locals: Vec<ChunkChecks> = jobs
-        .into_par_iter()
-        .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &rkeys[r.clone()]))
-        .collect();
-    // With a universe, each record's address is the join's answer (rejected rows drop out below).
-    let mut addr_v = in_universe;
-
-    // Merge the chunks in row order: dictionaries (technologies, area codes) in order of first
-    // appearance, rejects in row order.
-    let mut records = Records { has_up: up.is_some(), ..Records::default() };
-    let mut usable = filled(n, true);
+    // Every row is checked in parallel pieces into row-sized columns; rejected rows are then
+    // dropped in row order, so the result does not depend on the number of threads. A Parquet
+    // file is read a few row groups at a time, each batch's columns freed before the next is
+    // read (and parsed while the one before is checked).
+    let mut n = 0;
+    let mut rkeys: Vec<u128> = Vec::new();
+    let mut order = keys::IdOrder::default();
+    let (mut down_v, mut up_v, mut tech_v, mut loc_v, mut weight_v) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut addr_v: Vec<u32> = Vec::new();
+    let mut usable: Vec<bool> = Vec::new();
+    let mut records = Records::default();
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
-    for (local, r) in locals.drain(..).zip(&pieces) {
-        let remap: Vec<u32> = local.technologies.into_iter().map(|name| add_name(&mut records.technologies, &mut tech_index, name)).collect();
-        for t in &mut tech_v[r.clone()] {
-            if *t != u32::MAX {
-                *t = remap[*t as usize];
+    let mut counts = RowCounts::default();
+    let mut batch_keys: Vec<u128> = Vec::new();
+    table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
+        let (mut cols, mut ex) = layout.columns(values);
+        let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex[2].take());
+        let len = cols.id.len();
+        if row0 == 0 {
+            n = table.rows_known().unwrap_or(len);
+            records.has_up = up.is_some();
+            // With a universe the keys are only needed per batch, for the join.
+            rkeys = vec![NO_KEY; if universe_given { 0 } else { n }];
+            (down_v, up_v) = (vec![0.0f64; n], vec![0.0f64; n]);
+            tech_v = filled(n, u32::MAX);
+            loc_v = filled(if universe_given { 0 } else { n }, Location::Area(0));
+            weight_v = filled(if universe_given { 0 } else { n }, 1.0f64);
+            usable = filled(n, true);
+        }
+        if row0 + len > n {
+            return Err(Error::table(&spec.records, format!("more rows than the {n} the file declares; was it changed during the run?")));
+        }
+        let at = row0..row0 + len;
+        let keys_here = match &universe {
+            Some(_) => {
+                batch_keys.clear();
+                batch_keys.resize(len, NO_KEY);
+                &mut batch_keys[..]
             }
+            None => &mut rkeys[at.clone()],
+        };
+        order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, keys_here));
+        let keys_here = &*keys_here;
+        let in_universe = match &universe {
+            Some(index) => index.lookup(keys_here),
+            None => {
+                // The ids are only needed for their keys now: freed, their memory takes the checks' output.
+                cols.id = Values::empty();
+                Vec::new()
+            }
+        };
+        let ctx = CheckContext { cols: &cols, down: &down, up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
+        // Pieces within the input's chunks, so that each column is read straight from its arrays.
+        let pieces = down.pieces(CHECK_CHUNK);
+        let located = if universe_given { 0..0 } else { at.clone() };
+        let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
+            .into_iter()
+            .zip(split(&mut up_v[at.clone()], &pieces))
+            .zip(split(&mut tech_v[at.clone()], &pieces))
+            .zip(split(&mut loc_v[located.clone()], &pieces).into_iter().zip(split(&mut weight_v[located], &pieces)))
+            .zip(&pieces)
+            .collect();
+        let mut locals: Vec<ChunkChecks> = jobs
+            .into_par_iter()
+            .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &keys_here[r.clone()]))
+            .collect();
+        // With a universe, each record's address is the join's answer (rejected rows drop out below).
+        if addr_v.is_empty() {
+            addr_v = in_universe;
+        } else {
+            addr_v.extend(in_universe);
         }
-        for (row, reason, detail) in local.rejected {
-            usable[row] = false;
-            reject(&mut rejects, &mut counts, &file, row as u64 + 1, (reason, detail));
-        }
-        if !universe_given {
-            // Only usable rows hold a location; rejected rows keep the placeholder.
-            let remap = codes.absorb(local.codes);
-            for (l, _) in loc_v[r.clone()].iter_mut().zip(&usable[r.clone()]).filter(|(_, &ok)| ok) {
-                if let Location::Area(k) = l {
-                    *k = remap[*k as usize];
+
+        // Merge the pieces in row order: dictionaries (technologies, area codes) in order of
+        // first appearance, rejects in row order.
+        for (local, r) in locals.drain(..).zip(&pieces) {
+            let r = row0 + r.start..row0 + r.end;
+            let remap: Vec<u32> = local.technologies.into_iter().map(|name| add_name(&mut records.technologies, &mut tech_index, name)).collect();
+            for t in &mut tech_v[r.clone()] {
+                if *t != u32::MAX {
+                    *t = remap[*t as usize];
+                }
+            }
+            for (row, reason, detail) in local.rejected {
+                usable[row0 + row] = false;
+                reject(&mut rejects, &mut counts, &file, (row0 + row) as u64 + 1, (reason, detail));
+            }
+            if !universe_given {
+                // Only usable rows hold a location; rejected rows keep the placeholder.
+                let remap = codes.absorb(local.codes);
+                for (l, _) in loc_v[r.clone()].iter_mut().zip(&usable[r.clone()]).filter(|(_, &ok)| ok) {
+                    if let Location::Area(k) = l {
+                        *k = remap[*k as usize];
+                    }
                 }
             }
         }
-    }
-
-    drop((cols, down, up, tech));
+        progress.advance(len as u64);
+        Ok(())
+    })?;
+    counts.rows_in = n as u64;
+    let sorted = order.sorted;
+    let info = layout.source(&table, "records", n);
+    drop(table);
 
     // Addresses without a universe: the first usable row of each key makes the address. The
     // row-sized columns become the outputs in place: rows that make no address (or no record)
@@ -806,6 +869,70 @@ mod tests {
         );
         assert_eq!((av.record_rows.rows_in, av.record_rows.used), (15, 10));
         assert!(av.record_rows.reconciles());
+    }
+
+    /// The rows of the test above as Parquet in row groups of three, read in batches of two
+    /// groups: everything equals the CSV read as one batch (rows, dictionaries, rejects).
+    #[test]
+    fn parquet_batches_equal_one_csv_batch() {
+        use polars::prelude::*;
+        let rows = [
+            ("a", "GM0363", "100", "glas"),
+            ("", "GM0363", "100", "glas"),
+            ("c", "GM0014", "50", "dsl"),
+            ("d", "GM0363", "-5", "dsl"),
+            ("e", "GM9999X", "10", "dsl"),
+            ("a", "GM0363", "30", "dsl"),
+            ("f", "14", "20", "coax"),
+            ("c", "GM0363", "1000", "glas"),
+            ("d", "0363", "200", "coax"),
+            ("g", "GM0518", "abc", "glas"),
+            ("h", "GM0518", "5", "vdsl"),
+            ("d", "GM0363", "5", "vdsl"),
+            ("i", "", "5", "vdsl"),
+            ("c", "GM0014", "1", "glas"),
+            ("j", "GM0014", "0", "glas"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("r.csv");
+        let lines: Vec<String> = rows.iter().map(|(a, b, c, d)| format!("{a};{b};{c};{d}")).collect();
+        std::fs::write(&csv, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", lines.join("\n"))).unwrap();
+        let column = |name: &str, k: usize| {
+            let cells: Vec<Option<&str>> = rows.iter().map(|r| [r.0, r.1, r.2, r.3][k]).map(|c| (!c.is_empty()).then_some(c)).collect();
+            Column::new(name.into(), cells)
+        };
+        let mut df = DataFrame::new_infer_height(vec![column("adres_id", 0), column("gemeentecode", 1), column("download_mbps", 2), column("technologie", 3)]).unwrap();
+        let parquet = dir.path().join("r.parquet");
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(3)).finish(&mut df).unwrap();
+        let table = Table::open(&parquet, None).unwrap();
+        assert_eq!(table.batches(BATCH_ROWS), Some(vec![0..6, 6..12, 12..15]));
+        let load_from = |records: &Path, universe: Option<PathBuf>| {
+            let spec = InputSpec { records: records.into(), universe, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            load(&spec, &mut Silent).unwrap()
+        };
+        let records = |av: &Availability| {
+            let r = &av.records;
+            (r.address.clone(), r.row.clone(), r.down_mbps.clone(), r.technology.clone(), r.technologies.clone())
+        };
+        let rejects = |av: &Availability| av.rejects.iter().map(|r| (r.row, r.reason, r.detail.clone())).collect::<Vec<_>>();
+        let (one, batched) = (load_from(&csv, None), load_from(&parquet, None));
+        assert_eq!(batched.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
+        assert_eq!((&batched.addresses.first_row, &batched.addresses.location), (&one.addresses.first_row, &one.addresses.location));
+        assert_eq!(batched.codes.codes, one.codes.codes);
+        assert_eq!(records(&batched), records(&one));
+        assert_eq!(rejects(&batched), rejects(&one));
+        assert_eq!((batched.record_rows.rows_in, batched.record_rows.used, batched.location_conflicts), (15, 10, 1));
+
+        // With a universe that lacks c and h: each batch is joined to it on its own.
+        let universe = dir.path().join("u.csv");
+        std::fs::write(&universe, "adres_id;gemeentecode\nj;GM0014\na;GM0363\nd;GM0363\nf;GM0014\ni;GM0518\ng;GM0518\ne;GM0014\n").unwrap();
+        let (one, batched) = (load_from(&csv, Some(universe.clone())), load_from(&parquet, Some(universe)));
+        assert_eq!(records(&batched), records(&one));
+        assert_eq!(batched.records.address, vec![1, 6, 1, 3, 2, 2, 4, 0]);
+        assert_eq!(rejects(&batched), rejects(&one));
+        let not_in: Vec<u64> = batched.rejects.iter().filter(|r| r.reason == RejectReason::NotInUniverse).map(|r| r.row).collect();
+        assert_eq!(not_in, [3, 8, 11, 14], "c and h, in three batches");
+        assert!(batched.record_rows.reconciles());
     }
 
     /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected

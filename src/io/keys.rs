@@ -1,8 +1,8 @@
 //! Address keys: the ids hashed (xxh3-128) in parallel, noting whether they ascend. Ascending
 //! ids are deduplicated in one pass over their runs; otherwise ids are deduplicated and joined in
 //! radix partitions — the keys are split by their top bits into shards small enough for each
-//! shard's hash table to stay in cache, and the shards are processed in parallel. Results are
-//! by row and do not depend on the number of threads.
+//! shard's hash table (or, for a join, sorted keys) to stay in cache, and the shards are
+//! processed in parallel. Results are by row and do not depend on the number of threads.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -27,41 +27,61 @@ pub fn key_of(id: &str) -> u128 {
     xxh3_128(id.as_bytes()).max(1)
 }
 
+/// Whether a column's ids ascend in text order (empty ones aside), with its first and last id,
+/// so that the order of consecutive parts can be joined.
+#[derive(Debug, Clone)]
+pub struct IdOrder {
+    /// Whether the ids seen so far ascend.
+    pub sorted: bool,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+impl Default for IdOrder {
+    fn default() -> IdOrder {
+        IdOrder { sorted: true, first: None, last: None }
+    }
+}
+
+impl IdOrder {
+    /// The order of these ids followed by `next`'s.
+    #[must_use]
+    pub fn then(self, next: IdOrder) -> IdOrder {
+        let joined = self.last.as_ref().zip(next.first.as_ref()).is_none_or(|(l, f)| l <= f);
+        IdOrder { sorted: self.sorted && next.sorted && joined, first: self.first.or(next.first), last: next.last.or(self.last) }
+    }
+}
+
 /// The key of every row of an id column ([`NO_KEY`] where the id is empty), and whether the ids
 /// are in ascending text order (empty ones aside), so that equal ids are adjacent.
 #[must_use]
 pub fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
-    /// Whether one chunk's ids ascend, and its first and last id.
-    struct Order<'a> {
-        sorted: bool,
-        first: Option<Cow<'a, str>>,
-        last: Option<Cow<'a, str>>,
-    }
     let mut keys = vec![NO_KEY; ids.len()];
-    let orders: Vec<Order<'_>> = keys
-        .par_chunks_mut(CHUNK)
+    let order = hash_into(ids, &mut keys);
+    (keys, order.sorted)
+}
+
+/// Writes the key of every row of `ids` into `keys` (as long as the column), in parallel.
+#[must_use]
+pub fn hash_into(ids: &Values, keys: &mut [u128]) -> IdOrder {
+    keys.par_chunks_mut(CHUNK)
         .enumerate()
         .map(|(c, out)| {
             let rows = ids.rows(c * CHUNK..c * CHUNK + out.len());
-            let mut order = Order { sorted: true, first: None, last: None };
+            let (mut sorted, mut first, mut last) = (true, None, None::<Cow<'_, str>>);
             for (k, slot) in out.iter_mut().enumerate() {
                 if let Some(id) = rows.text(c * CHUNK + k) {
                     *slot = key_of(&id);
-                    order.sorted &= order.last.as_ref().is_none_or(|l| *l <= id);
-                    order.first.get_or_insert_with(|| id.clone());
-                    order.last = Some(id);
+                    sorted &= last.as_ref().is_none_or(|l| *l <= id);
+                    first.get_or_insert_with(|| id.to_string());
+                    last = Some(id);
                 }
             }
-            order
+            IdOrder { sorted, first, last: last.map(Cow::into_owned) }
         })
-        .collect();
-    let mut sorted = true;
-    let mut last: Option<&Cow<'_, str>> = None;
-    for order in &orders {
-        sorted &= order.sorted && last.zip(order.first.as_ref()).is_none_or(|(l, f)| l <= f);
-        last = order.last.as_ref().or(last);
-    }
-    (keys, sorted)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(IdOrder::default(), IdOrder::then)
 }
 
 fn shard(key: u128) -> usize {
@@ -194,17 +214,60 @@ pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
 /// ignored.
 #[must_use]
 pub fn join(build: &[u128], values: &[u32], probe: &[u128]) -> Vec<u32> {
-    let kept: Vec<u128> = build.iter().zip(values).map(|(&k, &v)| if v == NONE { NO_KEY } else { k }).collect();
-    let (b, p) = (Partitioned::new(&kept), Partitioned::new(probe));
-    drop(kept);
-    per_shard(probe.len(), b.largest(), |map, s, out| {
-        let (bkeys, brows) = b.shard(s);
-        map.extend(bkeys.iter().zip(brows).map(|(&k, &r)| (k, values[r as usize])));
-        let (pkeys, prows) = p.shard(s);
-        for (k, &r) in pkeys.iter().zip(prows) {
-            out[r as usize].store(map.get(k).copied().unwrap_or(NONE), Ordering::Relaxed);
+    KeyIndex::new(build, values).lookup(probe)
+}
+
+/// Keys with a value each, sorted within their radix shards: built once, then looked up batch
+/// by batch (a shard is about 1/1024 of the keys, so its binary searches stay in cache).
+#[derive(Debug)]
+pub struct KeyIndex {
+    keys: Vec<u128>,
+    values: Vec<u32>,
+    starts: Vec<usize>,
+}
+
+impl KeyIndex {
+    /// Indexes the keys whose value is not [`NONE`]; they must be unique.
+    #[must_use]
+    pub fn new(build: &[u128], values: &[u32]) -> KeyIndex {
+        let kept: Vec<u128> = build.par_iter().zip(values).map(|(&k, &v)| if v == NONE { NO_KEY } else { k }).collect();
+        let Partitioned { mut keys, rows, starts } = Partitioned::new(&kept);
+        drop(kept);
+        let mut values: Vec<u32> = rows.par_iter().map(|&r| values[r as usize]).collect();
+        drop(rows);
+        let mut shards = Vec::with_capacity(starts.len());
+        let (mut key_rest, mut value_rest) = (&mut keys[..], &mut values[..]);
+        for w in starts.windows(2) {
+            let (k, kr) = std::mem::take(&mut key_rest).split_at_mut(w[1] - w[0]);
+            let (v, vr) = std::mem::take(&mut value_rest).split_at_mut(w[1] - w[0]);
+            (key_rest, value_rest) = (kr, vr);
+            shards.push((k, v));
         }
-    })
+        shards.into_par_iter().for_each(|(k, v)| {
+            let mut pairs: Vec<(u128, u32)> = k.iter().copied().zip(v.iter().copied()).collect();
+            pairs.sort_unstable_by_key(|p| p.0);
+            for ((key, value), (pk, pv)) in k.iter_mut().zip(v.iter_mut()).zip(pairs) {
+                (*key, *value) = (pk, pv);
+            }
+        });
+        KeyIndex { keys, values, starts }
+    }
+
+    /// For every probe key, the value of the indexed key equal to it ([`NONE`] when there is none).
+    #[must_use]
+    pub fn lookup(&self, probe: &[u128]) -> Vec<u32> {
+        let p = Partitioned::new(probe);
+        per_shard(probe.len(), 0, |_, s, out| {
+            let r = self.starts[s]..self.starts[s + 1];
+            let (keys, values) = (&self.keys[r.clone()], &self.values[r]);
+            let (pkeys, prows) = p.shard(s);
+            for (k, &row) in pkeys.iter().zip(prows) {
+                if let Ok(i) = keys.binary_search(k) {
+                    out[row as usize].store(values[i], Ordering::Relaxed);
+                }
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! CSV handling: UTF-8 with or without BOM, falling back to Windows-1252 when the bytes are not
 //! UTF-8; the delimiter is sniffed from the header line (`,` `;` tab `|`) unless given; banner
 //! lines starting with `#` before the header are skipped; quoted fields may hold delimiters and
-//! newlines. Parquet is recognised by extension or by its `PAR1` magic. Parsing of the rows
-//! themselves is done by polars; values are returned as text or `f64` columns and validated
-//! by the caller, row by row.
+//! newlines. Parquet is recognised by extension or by its `PAR1` magic, and can be read in
+//! batches of whole row groups. Parsing of the rows themselves is done by polars; values are
+//! returned as text or `f64` columns and validated by the caller, row by row.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,19 @@ pub enum Format {
 enum Bytes {
     Mapped(memmap2::Mmap),
     Owned(Vec<u8>),
+}
+
+impl Bytes {
+    /// Lets the kernel drop the mapped pages from this process (they are read back from the
+    /// file if touched again); nothing for bytes held in memory.
+    fn release(&self) {
+        #[cfg(unix)]
+        if let Bytes::Mapped(map) = self {
+            // SAFETY: the map is a read-only view of a file: dropped pages are read back from
+            // the file unchanged when touched again, so no reader sees different bytes.
+            let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
 }
 
 impl std::ops::Deref for Bytes {
@@ -70,6 +83,8 @@ pub struct Table {
     transcoded: Option<Vec<u8>>,
     /// Where the data starts in `raw` (after a byte-order mark).
     start: usize,
+    /// The Parquet footer, read once.
+    parquet: Option<FileMetadataRef>,
 }
 
 /// What a column is wanted as.
@@ -369,13 +384,15 @@ impl Table {
             raw,
             transcoded: None,
             start: 0,
+            parquet: None,
         };
         let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
         if is_parquet {
-            let schema = ParquetReader::new(Cursor::new(table.data())).schema().map_err(|e| {
-                Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"))
-            })?;
+            let unreadable = |e| Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"));
+            let mut reader = ParquetReader::new(Cursor::new(table.data()));
+            let schema = reader.schema().map_err(unreadable)?;
+            table.parquet = Some(reader.get_metadata().map_err(unreadable)?.clone());
             table.header = schema.iter_names().map(|n| n.to_string()).collect();
             return Ok(table);
         }
@@ -434,6 +451,44 @@ impl Table {
     /// [`Error::Table`] when the rows cannot be parsed (e.g. a row with more fields than the
     /// header) or a column name is duplicated.
     pub fn read(&self, columns: &[(usize, Want)]) -> Result<Vec<Values>> {
+        let mut all = Vec::new();
+        self.read_batches(columns, usize::MAX, |_, values| {
+            all = values;
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    /// The row ranges [`Table::read_batches`] reads one at a time: whole Parquet row groups,
+    /// gathered up to about `rows` rows per batch; the whole table for CSV (`None`).
+    #[must_use]
+    pub fn batches(&self, rows: usize) -> Option<Vec<std::ops::Range<usize>>> {
+        let groups = self.parquet.as_ref()?.row_groups.iter().map(|g| g.num_rows());
+        let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
+        for n in groups {
+            match batches.last_mut() {
+                Some(last) if last.len() + n <= rows || last.start == last.end => last.end += n,
+                _ => {
+                    let at = batches.last().map_or(0, |b| b.end);
+                    batches.push(at..at + n);
+                }
+            }
+        }
+        Some(batches)
+    }
+
+    /// Reads the columns as [`Table::read`] does, in batches of [`Table::batches`]`(rows)`:
+    /// `each(first_row, columns)` is called in row order, with rows numbered from 0 in each
+    /// batch, so that one batch's memory is reused by the next.
+    ///
+    /// # Errors
+    /// As [`Table::read`], and whatever `each` returns.
+    pub fn read_batches(
+        &self,
+        columns: &[(usize, Want)],
+        rows: usize,
+        mut each: impl FnMut(usize, Vec<Values>) -> Result<()>,
+    ) -> Result<()> {
         let names: Vec<PlSmallStr> = columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect();
         for (k, (i, _)) in columns.iter().enumerate() {
             if let Some(j) = self.header.iter().position(|h| h == &self.header[*i]).filter(|j| j != i) {
@@ -444,33 +499,60 @@ impl Table {
             }
         }
         let fail = |e: PolarsError| Error::table(&self.path, format!("cannot parse the table: {e}"));
-        // The checksum is computed on its own thread while the table is parsed.
-        let df = std::thread::scope(|scope| {
+        let batches = match self.batches(rows) {
+            None => std::iter::once(0..usize::MAX).collect(),
+            Some(b) if b.is_empty() => std::iter::once(0..0).collect(),
+            Some(b) => b,
+        };
+        // The checksum is computed on its own thread while the table is parsed, and each batch
+        // is parsed on another while the one before is handed to `each`.
+        std::thread::scope(|scope| {
             let sha = self.sha256.get().is_none().then(|| scope.spawn(|| sha256_hex(&self.raw)));
-            let df = self.parse(columns, &names);
-            if let Some(sha) = sha {
-                let _ = self.sha256.set(sha.join().expect("hashing does not panic"));
+            let (send, parsed) = std::sync::mpsc::sync_channel(0);
+            scope.spawn(move || {
+                for batch in batches {
+                    let df = self.parse(columns, &names, batch.clone());
+                    let failed = df.is_err();
+                    if send.send((batch.start, df)).is_err() || failed {
+                        break;
+                    }
+                }
+                if let Some(sha) = sha {
+                    let _ = self.sha256.set(sha.join().expect("hashing does not panic"));
+                }
+                // Parsed and hashed: the file's pages are no longer needed in memory.
+                self.raw.release();
+            });
+            let mut done = Ok(());
+            for (start, df) in parsed.iter() {
+                let values = df.map_err(fail).and_then(|df| self.values(&df, columns));
+                if let Err(e) = values.and_then(|v| each(start, v)) {
+                    done = Err(e);
+                    break;
+                }
             }
-            df
+            done
         })
-        .map_err(fail)?;
+    }
+
+    /// The asked columns of a parsed batch as [`Values`].
+    fn values(&self, df: &DataFrame, columns: &[(usize, Want)]) -> Result<Vec<Values>> {
+        let fail = |e: PolarsError| Error::table(&self.path, format!("cannot parse the table: {e}"));
         columns
             .iter()
-            .zip(&names)
-            .map(|((_, want), name)| {
-                let col = df.column(name).map_err(fail)?;
+            .map(|&(i, want)| {
+                let col = df.column(self.header[i].as_str()).map_err(fail)?;
                 let numeric = col.dtype().is_primitive_numeric();
-                let values = match (want, numeric) {
+                Ok(match (want, numeric) {
                     (Want::Number, true) => Values::float_column(col.cast(&DataType::Float64).map_err(fail)?.f64().map_err(fail)?),
                     _ => Values::text_column(col.cast(&DataType::String).map_err(fail)?.str().map_err(fail)?),
-                };
-                Ok(values)
+                })
             })
             .collect()
     }
 
-    /// Parses the named columns into a data frame.
-    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr]) -> PolarsResult<DataFrame> {
+    /// Parses the named columns of the rows in `range` (all rows for CSV) into a data frame.
+    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr], range: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
         Ok(match self.format {
             Format::Csv => {
                 let mut unique = names.to_vec();
@@ -494,7 +576,11 @@ impl Table {
                 let mut unique: Vec<String> = names.iter().map(|s| s.to_string()).collect();
                 unique.sort();
                 unique.dedup();
-                ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique)).finish()?
+                let mut reader = ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique));
+                if let Some(footer) = &self.parquet {
+                    reader.set_metadata(footer.clone());
+                }
+                reader.with_slice(Some((range.start, range.len()))).finish()?
             }
         })
     }
@@ -513,13 +599,22 @@ impl Table {
             .finish()
     }
 
-    /// The number of data rows, by reading the narrowest column.
+    /// The number of data rows when known without parsing (Parquet: from the footer).
+    #[must_use]
+    pub fn rows_known(&self) -> Option<usize> {
+        self.parquet.as_ref().map(|footer| footer.num_rows)
+    }
+
+    /// The number of data rows (for CSV, by reading the first column).
     ///
     /// # Errors
     /// As [`Table::read`].
     pub fn count_rows(&self) -> Result<usize> {
         if self.header.is_empty() {
             return Ok(0);
+        }
+        if let Some(n) = self.rows_known() {
+            return Ok(n);
         }
         Ok(self.read(&[(0, Want::Text)])?.first().map_or(0, Values::len))
     }
