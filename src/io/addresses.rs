@@ -60,28 +60,33 @@ pub struct AreaCodes {
     pub codes: Vec<String>,
     raw: FxHashMap<String, Option<u32>>,
     normal: FxHashMap<String, u32>,
-    /// The raw code last interned and its answer: codes come in runs.
-    last: (String, Option<u32>),
+    /// The fingerprint of the raw code last interned and its answer: codes come in runs.
+    last: Option<(u128, Option<u32>)>,
 }
 
 impl AreaCodes {
     /// Interns a raw code: `None` when it is malformed for the scheme.
     fn intern(&mut self, scheme: AreaScheme, raw: &str) -> Option<u32> {
-        if self.last.0 == raw && !raw.is_empty() {
-            return self.last.1;
-        }
-        let idx = match self.raw.get(raw) {
+        match self.raw.get(raw) {
             Some(hit) => *hit,
             None => {
                 let idx = scheme.normalise(raw).map(|code| add_name(&mut self.codes, &mut self.normal, code));
                 self.raw.insert(raw.to_string(), idx);
                 idx
             }
-        };
-        self.last.0.clear();
-        self.last.0.push_str(raw);
-        self.last.1 = idx;
-        idx
+        }
+    }
+
+    /// Interns row `i`'s code: `None` when the cell is empty, else the answer of
+    /// [`AreaCodes::intern`]; a row with the same raw text as the last takes its answer.
+    fn intern_row(&mut self, scheme: AreaScheme, area: &Rows<'_>, i: usize) -> Option<Option<u32>> {
+        let view = area.fingerprint(i);
+        if let Some((_, answer)) = self.last.filter(|(last, _)| view == Some(*last)) {
+            return Some(answer);
+        }
+        let answer = self.intern(scheme, &area.text(i)?);
+        self.last = view.map(|v| (v, answer));
+        Some(answer)
     }
 
     /// Adds the codes of `other` (interned separately) after this table's; returns the index
@@ -367,11 +372,12 @@ fn locate(
             Err(NumberError::Invalid(s)) => return Err((RejectReason::InvalidWeight, format!("weight = {s:?}"))),
         },
     };
-    if let Some(raw) = cols.area.as_ref().and_then(|a| a.text(i)) {
-        return match codes.intern(scheme, &raw) {
-            Some(c) => Ok((Location::Area(c), weight)),
-            None => Err((RejectReason::BadAreaCode, format!("area_code = {raw:?}"))),
-        };
+    if let Some(area) = &cols.area {
+        match codes.intern_row(scheme, area, i) {
+            Some(Some(c)) => return Ok((Location::Area(c), weight)),
+            Some(None) => return Err((RejectReason::BadAreaCode, format!("area_code = {:?}", area.text(i).unwrap_or_default()))),
+            None => {}
+        }
     }
     let Some((xs, ys)) = &cols.xy else {
         return Err((RejectReason::NoLocation, "area_code is empty and there are no coordinates".into()));

@@ -107,6 +107,9 @@ pub struct Values {
     blocks: Vec<u32>,
 }
 
+/// The longest text (bytes) an arrow view holds itself: such views are equal in any chunk.
+const INLINE: u32 = 12;
+
 /// Rows per block of the row → chunk table.
 const BLOCK_BITS: u32 = 12;
 
@@ -242,8 +245,9 @@ impl<'a> Chunk<'a> {
         }
     }
 
-    /// The 16-byte view of text row `j` (its length and either the bytes or where they are in
-    /// this chunk's buffers): equal views hold equal text. `None` when null or not text.
+    /// The 16-byte view of text row `j` (its length in the low 32 bits, then the text itself
+    /// when it is at most [`INLINE`] bytes, else where it is in this chunk's buffers): equal
+    /// views hold equal text. `None` when null or not text.
     #[inline]
     fn view(self, j: usize) -> Option<u128> {
         let Chunk::Text(arr) = self else { return None };
@@ -253,7 +257,7 @@ impl<'a> Chunk<'a> {
     #[inline]
     fn text(self, j: usize) -> Option<std::borrow::Cow<'a, str>> {
         match self {
-            Chunk::Text(arr) => arr.get(j).map(str::trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
+            Chunk::Text(arr) => arr.get(j).map(trim).filter(|s| !s.is_empty()).map(std::borrow::Cow::Borrowed),
             Chunk::Float(_) => self.float(j).map(|v| std::borrow::Cow::Owned(format!("{v}"))),
         }
     }
@@ -266,11 +270,24 @@ impl<'a> Chunk<'a> {
                 Some(v) if v.is_finite() => Ok(v),
                 Some(v) => Err(NumberError::Invalid(format!("{v}"))),
             },
-            Chunk::Text(arr) => match arr.get(j).map(str::trim) {
+            Chunk::Text(arr) => match arr.get(j).map(trim) {
                 None | Some("") => Err(NumberError::Missing),
                 Some(s) => parse_number(s).ok_or_else(|| NumberError::Invalid(s.to_string())),
             },
         }
+    }
+}
+
+/// `s` without leading and trailing whitespace; at once when it starts and ends with a visible
+/// ASCII character, as ids and codes do (no whitespace is one, and a byte below 0x80 is a whole
+/// character).
+#[inline]
+fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -294,12 +311,18 @@ impl<'a> Rows<'a> {
     }
 
     /// A fingerprint of row `i`'s raw text: rows of this range with equal fingerprints hold the
-    /// same text. `None` when the cell is null, not text, or the range spans chunks.
+    /// same text. `None` when the cell is null, not text, or longer than 12 bytes in a range
+    /// that spans chunks.
     #[inline]
     #[must_use]
     pub fn fingerprint(&self, i: usize) -> Option<u128> {
-        let (chunk, start) = self.direct?;
-        chunk.view(i - start)
+        match self.direct {
+            Some((chunk, start)) => chunk.view(i - start),
+            None => {
+                let (k, j) = self.values.at(i);
+                self.values.chunk(k)?.view(j).filter(|v| (*v as u32) <= INLINE)
+            }
+        }
     }
 
     /// As [`Values::number`].
@@ -772,6 +795,27 @@ mod tests {
             let rows = v.rows(r.clone());
             assert!(r.clone().all(|i| rows.text(i).as_deref() == Some(expect[i].as_str())), "rows {r:?}");
         }
+    }
+
+    #[test]
+    fn trims_unicode_whitespace_and_skips_visible_ends() {
+        for (raw, want) in [("GM0363", "GM0363"), (" a ", "a"), ("\u{a0}x", "x"), ("x\u{2003}", "x"), ("é ", "é"), ("\t", ""), ("", "")] {
+            assert_eq!(trim(raw), want, "{raw:?}");
+        }
+    }
+
+    /// Across chunks, texts of at most 12 bytes keep a fingerprint (equal iff the texts are);
+    /// longer ones have none, as their views point into each chunk's own buffers.
+    #[test]
+    fn short_texts_have_fingerprints_across_chunks() {
+        let mut c = StringChunked::from_slice("a".into(), &["GM0363", "GM0014", "a code longer than twelve"]);
+        c.append(&StringChunked::from_slice("a".into(), &["GM0363", "a code longer than twelve"])).unwrap();
+        let v = Values::text_column(&c);
+        let rows = v.rows(0..5);
+        let f: Vec<Option<u128>> = (0..5).map(|i| rows.fingerprint(i)).collect();
+        assert!(f[0].is_some() && f[0] == f[3] && f[0] != f[1]);
+        assert_eq!((f[2], f[4]), (None, None));
+        assert!(v.rows(2..3).fingerprint(2).is_some(), "within one chunk every text has one");
     }
 
     #[test]
