@@ -12,7 +12,8 @@
    floor), dekking (3 thresholds, per gemeente/provincie/NL), GeoPandas (sjoin within + groupby)
    and DuckDB 1.5.5 with its spatial extension loaded from the pip package's file;
    then dekking alone on the Parquet rows shuffled (the generated ids ascend, which dekking
-   exploits; shuffled they take the hash-table path) and on a Parquet with gemeentecodes given;
+   exploits; shuffled they take the hash-table path), on a Parquet with gemeentecodes given,
+   and on every provider's records (about 1.5 per address) joined to a universe file;
 5. checks that every peer's per-gemeente counts (addresses, >= 100 Mbps) equal dekking's, and
    the shuffled run's equal the sorted run's;
 6. prints a Markdown table. Exit status 1 when counts differ.
@@ -146,6 +147,13 @@ def main():
     wall, rss, _, _ = peak_rss([binary, "fixed", "-i", coded, "-o", work / "dekking-codes", "-q", "--run-date", "2026-01-01"])
     results.append(("dekking, gemeentecode given (no point-in-polygon)", "parquet+code", wall, rss, None))
     coded_rate = n / wall / 1e6
+
+    # The job as the yearly figures run it: every provider's records (about 1.5 per address)
+    # joined to a separate address universe.
+    records, universe = work / "records.parquet", work / "universe.parquet"
+    subprocess.run([str(binary), "demo", "generate", "--scale", str(args.scale), "-o", str(records), "--universe", str(universe)], check=True, capture_output=True)
+    wall, rss, _, _ = peak_rss([binary, "fixed", "-i", records, "--universe", universe, "-o", work / "dekking-universe", "-q", "--run-date", "2026-01-01"])
+    results.append(("dekking, all records joined to a universe file", "parquet+universe", wall, rss, None))
 
     probe = "import importlib.metadata as m\nfor p in ['polars', 'geopandas', 'shapely', 'pandas', 'pyogrio', 'duckdb', 'duckdb-extension-spatial']:\n    try:\n        print(p, m.version(p))\n    except m.PackageNotFoundError:\n        pass\n"
     versions = ", ".join(subprocess.run([str(python), "-c", probe], capture_output=True, text=True).stdout.strip().splitlines())

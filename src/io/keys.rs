@@ -209,14 +209,6 @@ pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
     })
 }
 
-/// For every probe key, the value of the build row with the same key ([`NONE`] when there is
-/// none). Build keys must be unique among the rows whose value is not [`NONE`]; the others are
-/// ignored.
-#[must_use]
-pub fn join(build: &[u128], values: &[u32], probe: &[u128]) -> Vec<u32> {
-    KeyIndex::new(build, values).lookup(probe)
-}
-
 /// Keys with a value each, sorted within their radix shards: built once, then looked up batch
 /// by batch (a shard is about 1/1024 of the keys, so its binary searches stay in cache).
 #[derive(Debug)]
@@ -227,7 +219,8 @@ pub struct KeyIndex {
 }
 
 impl KeyIndex {
-    /// Indexes the keys whose value is not [`NONE`]; they must be unique.
+    /// Indexes the keys whose value is not [`NONE`] (those must be unique); the others are
+    /// ignored.
     #[must_use]
     pub fn new(build: &[u128], values: &[u32]) -> KeyIndex {
         let kept: Vec<u128> = build.par_iter().zip(values).map(|(&k, &v)| if v == NONE { NO_KEY } else { k }).collect();
@@ -302,11 +295,15 @@ mod tests {
         let skeys: Vec<u128> = sorted.iter().enumerate().map(|(i, s)| if i % 89 == 0 { NO_KEY } else { key_of(s) }).collect();
         assert_eq!(first_rows(&skeys, true), first_rows(&skeys, false));
         let probe: Vec<u128> = keys.iter().rev().copied().chain([key_of("absent")]).collect();
-        let got = join(&keys, &values, &probe);
+        let index = KeyIndex::new(&keys, &values);
+        let got = index.lookup(&probe);
         for (p, &g) in probe.iter().zip(&got) {
             let expect = keys.iter().position(|k| k == p && *p != NO_KEY).map_or(NONE, |i| values[first[i] as usize]);
             assert_eq!(g, expect);
         }
+        // Looked up in batches, as records files are read: the same answers.
+        let batched: Vec<u32> = probe.chunks(7_000).flat_map(|b| index.lookup(b)).collect();
+        assert_eq!(batched, got);
     }
 
     #[test]

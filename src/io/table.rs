@@ -546,15 +546,11 @@ impl Table {
                 // Parsed and hashed: the file's pages are no longer needed in memory.
                 self.raw.release();
             });
-            let mut done = Ok(());
+            // An early return drops the receiver, which stops the parsing thread.
             for (start, df) in parsed.iter() {
-                let values = df.map_err(fail).and_then(|df| self.values(&df, columns));
-                if let Err(e) = values.and_then(|v| each(start, v)) {
-                    done = Err(e);
-                    break;
-                }
+                each(start, self.values(&df.map_err(fail)?, columns)?)?;
             }
-            done
+            Ok(())
         })
     }
 
