@@ -65,7 +65,7 @@ pub enum Error {
         reason: String,
     },
     /// Every row of an input was rejected or the input has no rows.
-    #[error("{file}: no usable rows ({reason}); see the rejected rows file")]
+    #[error("{file}: no usable rows ({reason})")]
     NoData {
         /// The file.
         file: PathBuf,

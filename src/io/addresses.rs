@@ -632,7 +632,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         }
         sources.push(info);
         if addresses.is_empty() {
-            return Err(Error::NoData { file: upath.clone(), reason: "every universe row was rejected".into() });
+            return Err(Error::NoData { file: upath.clone(), reason: counts.none_used(rejects.first()) });
         }
         drop((cols, leader, at_leader));
         universe = Some(keys::KeyIndex::new(&ukeys, &uaddress));
@@ -805,10 +805,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     records.row = rows_where(&usable);
     sources.push(info);
     if !universe_given && addresses.is_empty() {
-        return Err(Error::NoData {
-            file: spec.records.clone(),
-            reason: if n == 0 { "the file has a header but no data rows".into() } else { "every row was rejected".into() },
-        });
+        return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
     }
     Ok(Availability {
         addresses,

@@ -112,6 +112,21 @@ impl RowCounts {
         self.reject(rejects, file, row, reason, detail);
     }
 
+    /// Why no row was used, for an error message: no data rows, or the rejections by reason and
+    /// the first rejected row (`first`).
+    #[must_use]
+    pub fn none_used(&self, first: Option<&Reject>) -> String {
+        if self.rows_in == 0 {
+            return "the file has a header but no data rows".into();
+        }
+        let reasons: Vec<String> = self.rejected.iter().map(|(r, n)| format!("{} {n}", r.code())).collect();
+        let mut why = format!("every row was rejected: {}", reasons.join(", "));
+        if let Some(f) = first {
+            why.push_str(&format!("; the first, row {}: {}", f.row, f.detail));
+        }
+        why
+    }
+
     /// Whether rows in = used + rejected.
     pub fn reconciles(&self) -> bool {
         self.rows_in == self.used + self.rejected_total()

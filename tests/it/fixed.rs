@@ -176,6 +176,16 @@ fn clear_errors_and_exit_code_2() {
     wd.write("header.csv", "adres_id;gemeentecode;download_mbps\n");
     let out = wd.run(&["fixed", "-i", "header.csv"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("header.csv: no usable rows (the file has a header but no data rows)"));
+
+    // Nothing is written then, so the error itself says why: the reasons and the first row.
+    wd.write("allbad.csv", "adres_id;gemeentecode;download_mbps\na;GM0363;abc\n;GM0014;5\nc;GM0014;-1\n");
+    let out = wd.run(&["fixed", "-i", "allbad.csv", "-o", "allbad"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("allbad.csv: no usable rows (every row was rejected: missing_address_id 1, invalid_speed 1, negative_speed 1; the first, row 1: down_mbps = \"abc\")"),
+        "{err}"
+    );
 }
 
 #[test]
