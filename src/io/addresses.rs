@@ -603,31 +603,34 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         let leader = keys::first_rows(&ukeys, sorted);
         let mut uaddress = vec![NONE; ukeys.len()];
         let mut at_leader = vec![NONE; ukeys.len()];
-        let place = cols.place(0..cols.id.len());
-        for i in 0..cols.id.len() {
-            let row = i as u64 + 1;
-            if ukeys[i] == NO_KEY {
-                reject(&mut rejects, &mut counts, &file, row, (RejectReason::MissingAddressId, "address_id is empty".into()));
-                continue;
-            }
-            let first = at_leader[leader[i] as usize];
-            if first != NONE {
-                let id = cols.id.text(i).unwrap_or_default();
-                let detail = format!("address_id {id:?} first at row {}", addresses.first_row[first as usize]);
-                reject(&mut rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, detail));
-                continue;
-            }
-            match locate(&place, i, scheme, &mut codes) {
-                Ok((loc, w)) => {
-                    let a = addresses.location.len() as u32;
-                    at_leader[leader[i] as usize] = a;
-                    uaddress[i] = a;
-                    addresses.first_row.push(row);
-                    addresses.location.push(loc);
-                    addresses.weight.push(w);
-                    counts.used += 1;
+        // Chunk by chunk, so that each column is read straight from its arrays.
+        for piece in cols.id.pieces(usize::MAX) {
+            let place = cols.place(piece.clone());
+            for i in piece {
+                let row = i as u64 + 1;
+                if ukeys[i] == NO_KEY {
+                    reject(&mut rejects, &mut counts, &file, row, (RejectReason::MissingAddressId, "address_id is empty".into()));
+                    continue;
                 }
-                Err(r) => reject(&mut rejects, &mut counts, &file, row, r),
+                let first = at_leader[leader[i] as usize];
+                if first != NONE {
+                    let id = cols.id.text(i).unwrap_or_default();
+                    let detail = format!("address_id {id:?} first at row {}", addresses.first_row[first as usize]);
+                    reject(&mut rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, detail));
+                    continue;
+                }
+                match locate(&place, i, scheme, &mut codes) {
+                    Ok((loc, w)) => {
+                        let a = addresses.location.len() as u32;
+                        at_leader[leader[i] as usize] = a;
+                        uaddress[i] = a;
+                        addresses.first_row.push(row);
+                        addresses.location.push(loc);
+                        addresses.weight.push(w);
+                        counts.used += 1;
+                    }
+                    Err(r) => reject(&mut rejects, &mut counts, &file, row, r),
+                }
             }
         }
         sources.push(info);

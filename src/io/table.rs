@@ -203,7 +203,7 @@ impl Values {
     pub fn pieces(&self, max: usize) -> Vec<std::ops::Range<usize>> {
         self.starts
             .windows(2)
-            .flat_map(|w| (w[0]..w[1]).step_by(max.max(1)).map(move |s| s..(s + max).min(w[1])))
+            .flat_map(|w| (w[0]..w[1]).step_by(max.max(1)).map(move |s| s..s.saturating_add(max).min(w[1])))
             .collect()
     }
 
@@ -784,6 +784,8 @@ mod tests {
             assert_eq!(v.text(i).as_deref(), Some(e.as_str()), "row {i}");
         }
         // Pieces stay within chunks and cover every row once; direct and indexed reads agree.
+        let whole = v.pieces(usize::MAX);
+        assert!(whole.iter().map(|r| r.len()).sum::<usize>() == v.len() && whole.iter().all(|r| !r.is_empty()), "one piece a chunk: {whole:?}");
         let pieces = v.pieces(1000);
         assert_eq!(pieces.iter().map(|r| r.len()).sum::<usize>(), v.len());
         assert!(pieces.windows(2).all(|w| w[0].end == w[1].start) && pieces.iter().all(|r| r.len() <= 1000));
