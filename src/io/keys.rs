@@ -61,7 +61,8 @@ pub fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
     (keys, order.sorted)
 }
 
-/// Writes the key of every row of `ids` into `keys` (as long as the column), in parallel.
+/// Writes the key of every row of `ids` into `keys` (as long as the column), in parallel, and
+/// returns the order of the ids.
 #[must_use]
 pub fn hash_into(ids: &Values, keys: &mut [u128]) -> IdOrder {
     keys.par_chunks_mut(CHUNK)
