@@ -60,8 +60,33 @@ pub struct AreaCodes {
     pub codes: Vec<String>,
     raw: FxHashMap<String, Option<u32>>,
     normal: FxHashMap<String, u32>,
-    /// The fingerprint of the raw code last interned and its answer: codes come in runs.
-    last: Option<(u128, Option<u32>)>,
+    /// The answer for the last raw code: codes come in runs.
+    last: LastRun<Option<u32>>,
+}
+
+/// The answer given for the last raw text of a column, keyed by the text's fingerprint: values
+/// come in runs, and a row with the same raw text as the last takes its answer unread.
+#[derive(Debug, Clone, Copy)]
+struct LastRun<T>(Option<(u128, T)>);
+
+impl<T> Default for LastRun<T> {
+    fn default() -> LastRun<T> {
+        LastRun(None)
+    }
+}
+
+impl<T: Copy> LastRun<T> {
+    /// The answer for row `i`: the last one when its raw text is the same, else `answer` of its
+    /// (trimmed) text; `None` when the cell is empty.
+    fn answer(&mut self, rows: &Rows<'_>, i: usize, answer: impl FnOnce(&str) -> T) -> Option<T> {
+        let view = rows.fingerprint(i);
+        if let Some((_, a)) = self.0.filter(|(last, _)| view == Some(*last)) {
+            return Some(a);
+        }
+        let a = answer(&rows.text(i)?);
+        self.0 = view.map(|v| (v, a));
+        Some(a)
+    }
 }
 
 impl AreaCodes {
@@ -80,13 +105,10 @@ impl AreaCodes {
     /// Interns row `i`'s code: `None` when the cell is empty, else the answer of
     /// [`AreaCodes::intern`]; a row with the same raw text as the last takes its answer.
     fn intern_row(&mut self, scheme: AreaScheme, area: &Rows<'_>, i: usize) -> Option<Option<u32>> {
-        let view = area.fingerprint(i);
-        if let Some((_, answer)) = self.last.filter(|(last, _)| view == Some(*last)) {
-            return Some(answer);
-        }
-        let answer = self.intern(scheme, &area.text(i)?);
-        self.last = view.map(|v| (v, answer));
-        Some(answer)
+        let mut last = self.last;
+        let answer = last.answer(area, i, |raw| self.intern(scheme, raw));
+        self.last = last;
+        answer
     }
 
     /// Adds the codes of `other` (interned separately) after this table's; returns the index
@@ -486,8 +508,7 @@ impl CheckContext<'_> {
         let tech_rows = self.tech.map(|t| t.rows(rows));
         let mut out = ChunkChecks::default();
         let mut seen: FxHashMap<String, u32> = FxHashMap::default();
-        // Technologies come in runs: a row with the same raw text as the last takes its answer.
-        let mut last: (Option<u128>, u32) = (None, u32::MAX);
+        let mut last = LastRun::default();
         for k in 0..down.len() {
             let i = base + k;
             if keys[k] == NO_KEY {
@@ -519,19 +540,11 @@ impl CheckContext<'_> {
                     }
                 }
             }
-            if let Some(t) = &tech_rows {
-                let raw = t.fingerprint(i);
-                if raw.is_some() && raw == last.0 {
-                    tech[k] = last.1;
-                    continue;
-                }
-                if let Some(s) = t.text(i) {
-                    tech[k] = match seen.get(s.as_ref()) {
-                        Some(&t) => t,
-                        None => add_name(&mut out.technologies, &mut seen, s.into_owned()),
-                    };
-                }
-                last = (raw, tech[k]);
+            let technology = tech_rows.as_ref().and_then(|t| {
+                last.answer(t, i, |s| seen.get(s).copied().unwrap_or_else(|| add_name(&mut out.technologies, &mut seen, s.to_string())))
+            });
+            if let Some(t) = technology {
+                tech[k] = t;
             }
         }
         out

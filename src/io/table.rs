@@ -521,7 +521,6 @@ impl Table {
                 ));
             }
         }
-        let fail = |e: PolarsError| Error::table(&self.path, format!("cannot parse the table: {e}"));
         let batches = match self.batches(rows) {
             None => std::iter::once(0..usize::MAX).collect(),
             Some(b) if b.is_empty() => std::iter::once(0..0).collect(),
@@ -548,15 +547,20 @@ impl Table {
             });
             // An early return drops the receiver, which stops the parsing thread.
             for (start, df) in parsed.iter() {
-                each(start, self.values(&df.map_err(fail)?, columns)?)?;
+                each(start, self.values(&df.map_err(|e| self.unparsable(e))?, columns)?)?;
             }
             Ok(())
         })
     }
 
+    /// The error for rows polars cannot parse.
+    fn unparsable(&self, e: PolarsError) -> Error {
+        Error::table(&self.path, format!("cannot parse the table: {e}"))
+    }
+
     /// The asked columns of a parsed batch as [`Values`].
     fn values(&self, df: &DataFrame, columns: &[(usize, Want)]) -> Result<Vec<Values>> {
-        let fail = |e: PolarsError| Error::table(&self.path, format!("cannot parse the table: {e}"));
+        let fail = |e| self.unparsable(e);
         columns
             .iter()
             .map(|&(i, want)| {
