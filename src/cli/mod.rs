@@ -126,7 +126,7 @@ pub struct RunArgs {
     /// Treat warnings as errors: exit 3 and write nothing.
     #[arg(long)]
     pub strict: bool,
-    /// Print the wall time of each stage to stderr (also with --quiet).
+    /// Print the wall time and memory of each stage to stderr (also with --quiet).
     #[arg(long)]
     pub timings: bool,
 }
@@ -185,7 +185,7 @@ pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
 
 /// Progress bars on stderr (indicatif): a spinner or bar per stage with its elapsed time. Shown
 /// only on a terminal: silenced by `--quiet` and when stdout or stderr is not a terminal. With
-/// `--timings`, each stage's wall time is printed when it ends.
+/// `--timings`, each stage's wall time and the memory in use (Linux) are printed when it ends.
 #[derive(Debug)]
 pub struct StderrProgress {
     shown: bool,
@@ -211,9 +211,21 @@ impl StderrProgress {
             bar.finish_and_clear();
         }
         if let Some((name, start)) = self.current.take() {
-            eprintln!("dekking: timing: {name}: {:.3} s", start.elapsed().as_secs_f64());
+            let memory = memory_mib().map(|(now, peak)| format!(" (memory {now} MiB, peak {peak} MiB)")).unwrap_or_default();
+            eprintln!("dekking: timing: {name}: {:.3} s{memory}", start.elapsed().as_secs_f64());
         }
     }
+}
+
+/// The resident memory of this process now and at its peak so far, MiB (Linux only: read from
+/// `/proc/self/status`).
+fn memory_mib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    };
+    Some((kib("VmRSS:")? / 1024, kib("VmHWM:")? / 1024))
 }
 
 impl Progress for StderrProgress {

@@ -125,7 +125,8 @@ pub struct Addresses {
     pub first_row: Vec<u64>,
     /// The location of each address.
     pub location: Vec<Location>,
-    /// The weight of each address in the run's unit (1 when unweighted).
+    /// The weight of each address in the run's unit; empty when the run is unweighted (every
+    /// address weighs 1).
     pub weight: Vec<f64>,
     /// The CRS of [`Location::Point`] coordinates.
     pub point_crs: Option<XyCrs>,
@@ -134,10 +135,10 @@ pub struct Addresses {
 }
 
 impl Addresses {
-    fn reserve(&mut self, n: usize) {
+    fn reserve(&mut self, n: usize, weighted: bool) {
         self.first_row.reserve(n);
         self.location.reserve(n);
-        self.weight.reserve(n);
+        self.weight.reserve(if weighted { n } else { 0 });
     }
 
     /// The number of distinct addresses.
@@ -413,6 +414,14 @@ fn locate(
     }
 }
 
+/// Rows and addresses are numbered in 32 bits: a file of more rows is refused, not wrapped.
+fn within_row_limit(path: &Path, rows: usize) -> Result<()> {
+    if rows >= NONE as usize {
+        return Err(Error::table(path, format!("{rows} rows: more than the {} a file can have; split it into smaller files", NONE - 1)));
+    }
+    Ok(())
+}
+
 fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u64, (reason, detail): (RejectReason, String)) {
     counts.reject(rejects, file, row, reason, detail);
 }
@@ -477,7 +486,8 @@ struct ChunkChecks {
     codes: AreaCodes,
 }
 
-/// One chunk's part of the row-sized output columns (location and weight empty with a universe).
+/// One chunk's part of the row-sized output columns (location and weight empty with a universe,
+/// weight empty when unweighted).
 struct Slices<'a> {
     down: &'a mut [f64],
     up: &'a mut [f64],
@@ -533,7 +543,12 @@ impl CheckContext<'_> {
             }
             if !loc.is_empty() {
                 match locate(&place, i, self.scheme, &mut out.codes) {
-                    Ok((l, w)) => (loc[k], weight[k]) = (l, w),
+                    Ok((l, w)) => {
+                        loc[k] = l;
+                        if let Some(slot) = weight.get_mut(k) {
+                            *slot = w;
+                        }
+                    }
                     Err((reason, detail)) => {
                         out.rejected.push((i, reason, detail));
                         continue;
@@ -604,14 +619,15 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         let table = Table::open(upath, spec.delimiter)?;
         let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
         let (cols, _) = layout.columns(table.read(&layout.asked())?);
+        within_row_limit(upath, cols.id.len())?;
         let info = layout.source(&table, "universe", cols.id.len());
         drop(table);
         let file = file_label(upath);
         let mut counts = RowCounts { rows_in: cols.id.len() as u64, ..RowCounts::default() };
-        addresses.reserve(cols.id.len());
+        weighted = cols.weight.is_some();
+        addresses.reserve(cols.id.len(), weighted);
         addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
         addresses.file = file.clone();
-        weighted = cols.weight.is_some();
         let (ukeys, sorted) = keys::hash_column(&cols.id);
         let leader = keys::first_rows(&ukeys, sorted);
         let mut uaddress = vec![NONE; ukeys.len()];
@@ -639,7 +655,9 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                         uaddress[i] = a;
                         addresses.first_row.push(row);
                         addresses.location.push(loc);
-                        addresses.weight.push(w);
+                        if weighted {
+                            addresses.weight.push(w);
+                        }
                         counts.used += 1;
                     }
                     Err(r) => reject(&mut rejects, &mut counts, &file, row, r),
@@ -687,13 +705,14 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         let len = cols.id.len();
         if row0 == 0 {
             n = table.rows_known().unwrap_or(len);
+            within_row_limit(&spec.records, n)?;
             records.has_up = up.is_some();
             // With a universe the keys are only needed per batch, for the join.
             rkeys = vec![NO_KEY; if universe_given { 0 } else { n }];
             (down_v, up_v) = (vec![0.0f64; n], vec![0.0f64; n]);
             tech_v = filled(n, u32::MAX);
             loc_v = filled(if universe_given { 0 } else { n }, Location::Area(0));
-            weight_v = filled(if universe_given { 0 } else { n }, 1.0f64);
+            weight_v = filled(if universe_given || !weighted { 0 } else { n }, 1.0f64);
             usable = filled(n, true);
         }
         if row0 + len > n {
@@ -722,11 +741,12 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         // Pieces within the input's chunks, so that each column is read straight from its arrays.
         let pieces = down.pieces(CHECK_CHUNK);
         let located = if universe_given { 0..0 } else { at.clone() };
+        let weighed = if weighted { located.clone() } else { 0..0 };
         let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
             .into_iter()
             .zip(split(&mut up_v[at.clone()], &pieces))
             .zip(split(&mut tech_v[at.clone()], &pieces))
-            .zip(split(&mut loc_v[located.clone()], &pieces).into_iter().zip(split(&mut weight_v[located], &pieces)))
+            .zip(split(&mut loc_v[located.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed], &pieces)))
             .zip(&pieces)
             .collect();
         let mut locals: Vec<ChunkChecks> = jobs
@@ -1005,5 +1025,28 @@ mod tests {
         assert_eq!((u.rows_in, u.used), (9, 4));
         assert_eq!(av.records.address, vec![0, 2]);
         assert_eq!((av.record_rows.rows_in, av.record_rows.used), (3, 2));
+    }
+
+    #[test]
+    fn files_past_the_32_bit_row_numbers_are_refused() {
+        let path = Path::new("big.parquet");
+        assert!(within_row_limit(path, NONE as usize - 1).is_ok());
+        let err = within_row_limit(path, NONE as usize).unwrap_err().to_string();
+        assert!(err.contains("big.parquet") && err.contains("4294967295 rows") && err.contains("split it"), "{err}");
+    }
+
+    #[test]
+    fn weights_are_kept_only_when_weighted() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = dir.path().join("r.csv");
+        std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n").unwrap();
+        let spec = |use_weights| InputSpec { records: records.clone(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights };
+        let weighted = load(&spec(true), &mut Silent).unwrap();
+        assert!(weighted.weighted);
+        assert_eq!(weighted.addresses.weight, vec![2.0, 0.5]);
+        let counted = load(&spec(false), &mut Silent).unwrap();
+        assert!(!counted.weighted);
+        assert!(counted.addresses.weight.is_empty());
+        assert_eq!(counted.addresses.len(), 2);
     }
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
@@ -132,8 +133,8 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         }
         _ => AreaSet::from_codes(scheme, &av.codes.codes),
     };
-    let needs_points = av.addresses.location.iter().any(|l| matches!(l, Location::Point { .. }));
-    let index = if needs_points || job.boundaries.is_some() {
+    let points = av.addresses.location.par_iter().filter(|l| matches!(l, Location::Point { .. })).count();
+    let index = if points > 0 || job.boundaries.is_some() {
         let b: Boundaries = match &job.boundaries {
             Some(p) => boundaries::load(p, scheme)?,
             None if scheme == AreaScheme::Gemeente => embedded::gemeenten_2023()?,
@@ -151,7 +152,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             warnings.push(format!("{}: {} area(s) not in the area table were ignored: {}", b.source.path, unknown.len(), unknown.join(", ")));
         }
         sources.push(b.source.clone());
-        Some(AreaIndex::new(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape)))))
+        Some(AreaIndex::for_points(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape))), points))
     } else {
         None
     };
