@@ -111,6 +111,25 @@ impl AreaCodes {
         answer
     }
 
+    /// Keeps only the codes `locations` use, numbered in order of first use (`locations` renumbered).
+    fn keep_used(&mut self, locations: &mut [Location]) {
+        let mut new = vec![NONE; self.codes.len()];
+        let mut kept = Vec::new();
+        for l in locations.iter_mut() {
+            if let Location::Area(k) = l {
+                if new[*k as usize] == NONE {
+                    new[*k as usize] = kept.len() as u32;
+                    kept.push(std::mem::take(&mut self.codes[*k as usize]));
+                }
+                *k = new[*k as usize];
+            }
+        }
+        *self = AreaCodes::default();
+        for code in kept {
+            add_name(&mut self.codes, &mut self.normal, code);
+        }
+    }
+
     /// Adds the codes of `other` (interned separately) after this table's; returns the index
     /// here of each of `other`'s codes.
     fn absorb(&mut self, other: AreaCodes) -> Vec<u32> {
@@ -135,12 +154,6 @@ pub struct Addresses {
 }
 
 impl Addresses {
-    fn reserve(&mut self, n: usize, weighted: bool) {
-        self.first_row.reserve(n);
-        self.location.reserve(n);
-        self.weight.reserve(if weighted { n } else { 0 });
-    }
-
     /// The number of distinct addresses.
     pub fn len(&self) -> usize {
         self.location.len()
@@ -414,6 +427,17 @@ fn locate(
     }
 }
 
+/// Adds a piece's area codes (interned on their own) to `codes`, and renumbers the codes of the
+/// piece's usable rows (rejected rows hold a placeholder).
+fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, loc: &mut [Location], usable: &[bool]) {
+    let remap = codes.absorb(piece);
+    for (l, _) in loc.iter_mut().zip(usable).filter(|(_, &ok)| ok) {
+        if let Location::Area(k) = l {
+            *k = remap[*k as usize];
+        }
+    }
+}
+
 /// Rows and addresses are numbered in 32 bits: a file of more rows is refused, not wrapped.
 fn within_row_limit(path: &Path, rows: usize) -> Result<()> {
     if rows >= NONE as usize {
@@ -499,7 +523,8 @@ struct Slices<'a> {
 /// The columns the record checks read.
 struct CheckContext<'a> {
     cols: &'a Columns,
-    down: &'a Values,
+    /// The download speeds; `None` for a universe, whose rows have none.
+    down: Option<&'a Values>,
     up: Option<&'a Values>,
     tech: Option<&'a Values>,
     scheme: AreaScheme,
@@ -507,33 +532,36 @@ struct CheckContext<'a> {
 }
 
 impl CheckContext<'_> {
-    /// Checks the rows from `base` on, in the order of the sequential rules: id, speeds, then
-    /// membership of the universe or (without one) the location; records the technology.
+    /// Checks the rows from `base` on (one per key), in the order of the sequential rules: id,
+    /// speeds (records only), then membership of the universe or (without one) the location;
+    /// records the technology.
     fn check(&self, base: usize, out_cols: Slices<'_>, keys: &[u128]) -> ChunkChecks {
         let Slices { down, up, tech, loc, weight } = out_cols;
-        let rows = base..base + down.len();
+        let rows = base..base + keys.len();
         let place = self.cols.place(rows.clone());
-        let down_rows = self.down.rows(rows.clone());
+        let down_rows = self.down.map(|d| d.rows(rows.clone()));
         let up_rows = self.up.map(|u| u.rows(rows.clone()));
         let tech_rows = self.tech.map(|t| t.rows(rows));
         let mut out = ChunkChecks::default();
         let mut seen: FxHashMap<String, u32> = FxHashMap::default();
         let mut last = LastRun::default();
-        for k in 0..down.len() {
+        for k in 0..keys.len() {
             let i = base + k;
             if keys[k] == NO_KEY {
                 out.rejected.push((i, RejectReason::MissingAddressId, "address_id is empty".into()));
                 continue;
             }
-            let speeds = speed(&down_rows, i, Field::DownMbps).and_then(|d| match up_rows.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
-                None => Ok((d, 0.0)),
-                Some(u) => u.map(|u| (d, u)),
-            });
-            match speeds {
-                Ok((d, u)) => (down[k], up[k]) = (d, u),
-                Err((reason, detail)) => {
-                    out.rejected.push((i, reason, detail));
-                    continue;
+            if let Some(down_rows) = &down_rows {
+                let speeds = speed(down_rows, i, Field::DownMbps).and_then(|d| match up_rows.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
+                    None => Ok((d, 0.0)),
+                    Some(u) => u.map(|u| (d, u)),
+                });
+                match speeds {
+                    Ok((d, u)) => (down[k], up[k]) = (d, u),
+                    Err((reason, detail)) => {
+                        out.rejected.push((i, reason, detail));
+                        continue;
+                    }
                 }
             }
             if self.in_universe.get(i) == Some(&NONE) {
@@ -597,6 +625,120 @@ pub fn identify(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u
         .collect()
 }
 
+/// What a universe file gives: its addresses, its keys with the address of each, how its rows
+/// were used, and its provenance.
+struct Universe {
+    addresses: Addresses,
+    index: keys::KeyIndex,
+    counts: RowCounts,
+    source: SourceInfo,
+    weighted: bool,
+}
+
+/// Reads a universe file: each usable row with a new id makes an address; a later row with the
+/// id of an accepted one is a [`RejectReason::DuplicateInUniverse`].
+///
+/// The rows are read in batches and checked in parallel pieces (id, location, weight); which
+/// rows are duplicates is decided afterwards in row order, so the result does not depend on the
+/// number of threads or batches.
+fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, codes: &mut AreaCodes, rejects: &mut Vec<Reject>) -> Result<Universe> {
+    let table = Table::open(upath, spec.delimiter)?;
+    let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
+    progress.stage("read universe", table.rows_known().map(|n| n as u64));
+    let weighted = layout.has(Field::Weight);
+    let scheme = spec.profile.area;
+    let mut n = 0;
+    let mut ukeys: Vec<u128> = Vec::new();
+    let mut order = keys::IdOrder::default();
+    let (mut loc_v, mut weight_v, mut usable) = (Vec::new(), Vec::new(), Vec::new());
+    // The rows the checks rejected (0-based, ascending), with why.
+    let mut failed: Vec<(usize, RejectReason, String)> = Vec::new();
+    table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
+        let (cols, _) = layout.columns(values);
+        let len = cols.id.len();
+        if row0 == 0 {
+            n = table.rows_known().unwrap_or(len);
+            within_row_limit(upath, n)?;
+            ukeys = vec![NO_KEY; n];
+            loc_v = filled(n, Location::Area(0));
+            weight_v = filled(if weighted { n } else { 0 }, 1.0f64);
+            usable = filled(n, true);
+        }
+        if row0 + len > n {
+            return Err(Error::table(upath, format!("more rows than the {n} the file declares; was it changed during the run?")));
+        }
+        let at = row0..row0 + len;
+        order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
+        let keys_here = &ukeys[at.clone()];
+        let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
+        let pieces = cols.id.pieces(CHECK_CHUNK);
+        let weighed = if weighted { at.clone() } else { 0..0 };
+        let jobs: Vec<_> = split(&mut loc_v[at.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed], &pieces)).zip(&pieces).collect();
+        let locals: Vec<ChunkChecks> = jobs
+            .into_par_iter()
+            .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, &keys_here[r.clone()]))
+            .collect();
+        for (local, r) in locals.into_iter().zip(&pieces) {
+            let r = row0 + r.start..row0 + r.end;
+            for (row, reason, detail) in local.rejected {
+                usable[row0 + row] = false;
+                failed.push((row0 + row, reason, detail));
+            }
+            absorb_codes(codes, local.codes, &mut loc_v[r.clone()], &usable[r]);
+        }
+        progress.advance(len as u64);
+        Ok(())
+    })?;
+    let source = layout.source(&table, "universe", n);
+    drop(table);
+
+    // In row order: a row with the id of an accepted row is a duplicate (whatever else is wrong
+    // with it), else it is rejected for what its checks found, else it makes an address.
+    let file = file_label(upath);
+    let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
+    let leader = keys::first_rows(&ukeys, order.sorted);
+    let mut at_leader = vec![NONE; n];
+    let mut uaddress = vec![NONE; n];
+    let mut first_row: Vec<u64> = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut failed = failed.into_iter().peekable();
+    for i in 0..n {
+        let fault = failed.next_if(|f| f.0 == i);
+        let row = i as u64 + 1;
+        let first = if ukeys[i] == NO_KEY { NONE } else { at_leader[leader[i] as usize] };
+        if first != NONE {
+            duplicates.push((rejects.len(), i as u64 + 1, first_row[first as usize]));
+            reject(rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, String::new()));
+        } else if let Some((_, reason, detail)) = fault {
+            reject(rejects, &mut counts, &file, row, (reason, detail));
+        } else {
+            let a = first_row.len() as u32;
+            at_leader[leader[i] as usize] = a;
+            uaddress[i] = a;
+            first_row.push(row);
+            counts.used += 1;
+        }
+    }
+    drop((leader, at_leader));
+    if first_row.is_empty() {
+        return Err(Error::NoData { file: upath.to_path_buf(), reason: counts.none_used(rejects.first()) });
+    }
+    // The ids of duplicates, read back for their messages (they are rare: most files have none).
+    if !duplicates.is_empty() {
+        let rows: Vec<u64> = duplicates.iter().map(|d| d.1).collect();
+        for ((at, _, first), (id, _)) in duplicates.iter().zip(identify(upath, &spec.profile, spec.delimiter, &rows)?) {
+            rejects[*at].detail = format!("address_id {id:?} first at row {first}");
+        }
+    }
+    let accepted: Vec<bool> = uaddress.par_iter().map(|&a| a != NONE).collect();
+    squeeze(&mut loc_v, &accepted);
+    squeeze(&mut weight_v, &accepted);
+    codes.keep_used(&mut loc_v);
+    let addresses = Addresses { first_row, location: loc_v, weight: weight_v, point_crs: layout.xy_crs, file };
+    let index = keys::KeyIndex::new(ukeys, &uaddress);
+    Ok(Universe { addresses, index, counts, source, weighted })
+}
+
 /// Loads records (and the universe, when given) as described by `spec`.
 ///
 /// # Errors
@@ -615,62 +757,11 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut universe: Option<keys::KeyIndex> = None;
 
     if let Some(upath) = &spec.universe {
-        progress.stage("read universe", None);
-        let table = Table::open(upath, spec.delimiter)?;
-        let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
-        let (cols, _) = layout.columns(table.read(&layout.asked())?);
-        within_row_limit(upath, cols.id.len())?;
-        let info = layout.source(&table, "universe", cols.id.len());
-        drop(table);
-        let file = file_label(upath);
-        let mut counts = RowCounts { rows_in: cols.id.len() as u64, ..RowCounts::default() };
-        weighted = cols.weight.is_some();
-        addresses.reserve(cols.id.len(), weighted);
-        addresses.point_crs = cols.xy.as_ref().map(|c| c.2);
-        addresses.file = file.clone();
-        let (ukeys, sorted) = keys::hash_column(&cols.id);
-        let leader = keys::first_rows(&ukeys, sorted);
-        let mut uaddress = vec![NONE; ukeys.len()];
-        let mut at_leader = vec![NONE; ukeys.len()];
-        // Chunk by chunk, so that each column is read straight from its arrays.
-        for piece in cols.id.pieces(usize::MAX) {
-            let place = cols.place(piece.clone());
-            for i in piece {
-                let row = i as u64 + 1;
-                if ukeys[i] == NO_KEY {
-                    reject(&mut rejects, &mut counts, &file, row, (RejectReason::MissingAddressId, "address_id is empty".into()));
-                    continue;
-                }
-                let first = at_leader[leader[i] as usize];
-                if first != NONE {
-                    let id = cols.id.text(i).unwrap_or_default();
-                    let detail = format!("address_id {id:?} first at row {}", addresses.first_row[first as usize]);
-                    reject(&mut rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, detail));
-                    continue;
-                }
-                match locate(&place, i, scheme, &mut codes) {
-                    Ok((loc, w)) => {
-                        let a = addresses.location.len() as u32;
-                        at_leader[leader[i] as usize] = a;
-                        uaddress[i] = a;
-                        addresses.first_row.push(row);
-                        addresses.location.push(loc);
-                        if weighted {
-                            addresses.weight.push(w);
-                        }
-                        counts.used += 1;
-                    }
-                    Err(r) => reject(&mut rejects, &mut counts, &file, row, r),
-                }
-            }
-        }
-        sources.push(info);
-        if addresses.is_empty() {
-            return Err(Error::NoData { file: upath.clone(), reason: counts.none_used(rejects.first()) });
-        }
-        drop((cols, leader, at_leader));
-        universe = Some(keys::KeyIndex::new(&ukeys, &uaddress));
-        universe_rows = Some(counts);
+        let u = load_universe(upath, spec, progress, &mut codes, &mut rejects)?;
+        (addresses, weighted) = (u.addresses, u.weighted);
+        sources.push(u.source);
+        universe = Some(u.index);
+        universe_rows = Some(u.counts);
     }
 
     let universe_given = spec.universe.is_some();
@@ -737,7 +828,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 Vec::new()
             }
         };
-        let ctx = CheckContext { cols: &cols, down: &down, up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
+        let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
         // Pieces within the input's chunks, so that each column is read straight from its arrays.
         let pieces = down.pieces(CHECK_CHUNK);
         let located = if universe_given { 0..0 } else { at.clone() };
@@ -775,13 +866,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 reject(&mut rejects, &mut counts, &file, (row0 + row) as u64 + 1, (reason, detail));
             }
             if !universe_given {
-                // Only usable rows hold a location; rejected rows keep the placeholder.
-                let remap = codes.absorb(local.codes);
-                for (l, _) in loc_v[r.clone()].iter_mut().zip(&usable[r.clone()]).filter(|(_, &ok)| ok) {
-                    if let Location::Area(k) = l {
-                        *k = remap[*k as usize];
-                    }
-                }
+                absorb_codes(&mut codes, local.codes, &mut loc_v[r.clone()], &usable[r.clone()]);
             }
         }
         progress.advance(len as u64);
@@ -1025,6 +1110,64 @@ mod tests {
         assert_eq!((u.rows_in, u.used), (9, 4));
         assert_eq!(av.records.address, vec![0, 2]);
         assert_eq!((av.record_rows.rows_in, av.record_rows.used), (3, 2));
+    }
+
+    /// A universe read in batches (Parquet, row groups of three) and in one (CSV) gives the
+    /// same addresses, codes and rejects, worked out by hand: a duplicate is judged against the
+    /// accepted rows before anything else, and a code seen only in duplicates is not kept.
+    #[test]
+    fn universe_in_batches_equals_one_batch() {
+        use polars::prelude::*;
+        let rows = [
+            ("a", "GM0363"),  // 1: address 0
+            ("b", "GM9999X"), // 2: bad code
+            ("", "GM0014"),   // 3: no id
+            ("b", "GM0014"),  // 4: address 1 (the first b was rejected)
+            ("a", "GM0014"),  // 5: duplicate of row 1
+            ("a", "GM9999X"), // 6: duplicate of row 1, whatever its code
+            ("d", "GM0518"),  // 7: address 2 (second batch)
+            ("e", ""),        // 8: no location
+            ("b", "GM0363"),  // 9: duplicate of row 4
+            ("f", "0014"),    // 10: address 3, GM0014
+            ("d", "GM0200"),  // 11: duplicate of row 7; GM0200 appears nowhere else
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("u.csv");
+        let lines: Vec<String> = rows.iter().map(|(a, b)| format!("{a};{b}")).collect();
+        std::fs::write(&csv, format!("adres_id;gemeentecode\n{}\n", lines.join("\n"))).unwrap();
+        let cells = |k: usize| -> Vec<Option<&str>> { rows.iter().map(|r| [r.0, r.1][k]).map(|c| (!c.is_empty()).then_some(c)).collect() };
+        let mut df = DataFrame::new_infer_height(vec![Column::new("adres_id".into(), cells(0)), Column::new("gemeentecode".into(), cells(1))]).unwrap();
+        let parquet = dir.path().join("u.parquet");
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(3)).finish(&mut df).unwrap();
+        assert_eq!(Table::open(&parquet, None).unwrap().batches(BATCH_ROWS), Some(vec![0..6, 6..11]));
+        let records = dir.path().join("r.csv");
+        std::fs::write(&records, "adres_id;download_mbps\nf;5\nb;50\nz;5\na;100\n").unwrap();
+        let load_with = |universe: &Path| {
+            let spec = InputSpec { records: records.clone(), universe: Some(universe.into()), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            load(&spec, &mut Silent).unwrap()
+        };
+        for av in [load_with(&csv), load_with(&parquet)] {
+            assert_eq!(av.addresses.first_row, vec![1, 4, 7, 10]);
+            assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
+            assert_eq!(av.addresses.location, vec![Location::Area(0), Location::Area(1), Location::Area(2), Location::Area(1)]);
+            let rejected: Vec<(u64, RejectReason, &str)> = av.rejects.iter().filter(|r| !r.file.ends_with("r.csv")).map(|r| (r.row, r.reason, r.detail.as_str())).collect();
+            assert_eq!(
+                rejected,
+                [
+                    (2, RejectReason::BadAreaCode, "area_code = \"GM9999X\""),
+                    (3, RejectReason::MissingAddressId, "address_id is empty"),
+                    (5, RejectReason::DuplicateInUniverse, "address_id \"a\" first at row 1"),
+                    (6, RejectReason::DuplicateInUniverse, "address_id \"a\" first at row 1"),
+                    (8, RejectReason::NoLocation, "area_code is empty and there are no coordinates"),
+                    (9, RejectReason::DuplicateInUniverse, "address_id \"b\" first at row 4"),
+                    (11, RejectReason::DuplicateInUniverse, "address_id \"d\" first at row 7"),
+                ]
+            );
+            let u = av.universe_rows.as_ref().unwrap();
+            assert_eq!((u.rows_in, u.used), (11, 4));
+            assert!(u.reconciles());
+            assert_eq!(av.records.address, vec![3, 1, 0], "z is not in the universe");
+        }
     }
 
     #[test]

@@ -223,10 +223,11 @@ impl KeyIndex {
     /// Indexes the keys whose value is not [`NONE`] (those must be unique); the others are
     /// ignored.
     #[must_use]
-    pub fn new(build: &[u128], values: &[u32]) -> KeyIndex {
-        let kept: Vec<u128> = build.par_iter().zip(values).map(|(&k, &v)| if v == NONE { NO_KEY } else { k }).collect();
-        let Partitioned { mut keys, rows, starts } = Partitioned::new(&kept);
-        drop(kept);
+    pub fn new(mut build: Vec<u128>, values: &[u32]) -> KeyIndex {
+        // Masked in place: the keys are the largest thing in memory while the index is built.
+        build.par_iter_mut().zip(values).filter(|(_, &v)| v == NONE).for_each(|(k, _)| *k = NO_KEY);
+        let Partitioned { mut keys, rows, starts } = Partitioned::new(&build);
+        drop(build);
         let mut values: Vec<u32> = rows.par_iter().map(|&r| values[r as usize]).collect();
         drop(rows);
         let mut shards = Vec::with_capacity(starts.len());
@@ -296,7 +297,7 @@ mod tests {
         let skeys: Vec<u128> = sorted.iter().enumerate().map(|(i, s)| if i % 89 == 0 { NO_KEY } else { key_of(s) }).collect();
         assert_eq!(first_rows(&skeys, true), first_rows(&skeys, false));
         let probe: Vec<u128> = keys.iter().rev().copied().chain([key_of("absent")]).collect();
-        let index = KeyIndex::new(&keys, &values);
+        let index = KeyIndex::new(keys.clone(), &values);
         let got = index.lookup(&probe);
         for (p, &g) in probe.iter().zip(&got) {
             let expect = keys.iter().position(|k| k == p && *p != NO_KEY).map_or(NONE, |i| values[first[i] as usize]);
