@@ -707,7 +707,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let row = i as u64 + 1;
         let first = if ukeys[i] == NO_KEY { NONE } else { at_leader[leader[i] as usize] };
         if first != NONE {
-            duplicates.push((rejects.len(), i as u64 + 1, first_row[first as usize]));
+            duplicates.push((rejects.len(), row, first_row[first as usize]));
             reject(rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, String::new()));
         } else if let Some((_, reason, detail)) = fault {
             reject(rejects, &mut counts, &file, row, (reason, detail));

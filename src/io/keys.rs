@@ -52,15 +52,6 @@ impl IdOrder {
     }
 }
 
-/// The key of every row of an id column ([`NO_KEY`] where the id is empty), and whether the ids
-/// are in ascending text order (empty ones aside), so that equal ids are adjacent.
-#[must_use]
-pub fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
-    let mut keys = vec![NO_KEY; ids.len()];
-    let order = hash_into(ids, &mut keys);
-    (keys, order.sorted)
-}
-
 /// Writes the key of every row of `ids` into `keys` (as long as the column), in parallel, and
 /// returns the order of the ids.
 #[must_use]
@@ -268,6 +259,13 @@ impl KeyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The key of every row of an id column, and whether the ids ascend.
+    fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
+        let mut keys = vec![NO_KEY; ids.len()];
+        let order = hash_into(ids, &mut keys);
+        (keys, order.sorted)
+    }
 
     #[test]
     fn first_rows_and_join_match_a_plain_hash_map() {
