@@ -134,7 +134,7 @@ impl PreparedPolygon {
 /// boundaries alone (about 300 m for the Netherlands).
 pub const GRID_SIDE: usize = 1024;
 
-/// Most cells per side of the [`CellGrid`] when many points are to be located (about 70 m for
+/// Most cells per side of the [`CellGrid`] when many points are to be located (about 80 m for
 /// the Netherlands; 64 MiB of cells at most).
 pub const GRID_SIDE_MAX: usize = 4096;
 
