@@ -201,13 +201,18 @@ pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
     })
 }
 
-/// Keys with a value each, sorted within their radix shards: built once, then looked up batch
-/// by batch (a shard is about 1/1024 of the keys, so its binary searches stay in cache).
+/// Keys with a value each, sorted, with a directory of where each run of keys sharing their top
+/// bits starts (about eight keys a run): built once, then looked up batch by batch, the probes
+/// partitioned by shard so that each shard's part of the keys and the directory stays in cache,
+/// and each probe compares with the few keys of its run.
 #[derive(Debug)]
 pub struct KeyIndex {
     keys: Vec<u128>,
     values: Vec<u32>,
-    starts: Vec<usize>,
+    /// Top bits of a key that pick its run in [`KeyIndex::runs`].
+    run_bits: u32,
+    /// Where the keys of each run start, and the end of the last.
+    runs: Vec<u32>,
 }
 
 impl KeyIndex {
@@ -236,7 +241,16 @@ impl KeyIndex {
                 (*key, *value) = (pk, pv);
             }
         });
-        KeyIndex { keys, values, starts }
+        // Sorted within shards that follow the top bits: the keys are sorted as a whole.
+        let run_bits = ((keys.len() / 8).max(1).ilog2() + 1).clamp(BITS, 24);
+        let mut runs = vec![0u32; (1 << run_bits) + 1];
+        for &k in &keys {
+            runs[(k >> (128 - run_bits)) as usize + 1] += 1;
+        }
+        for b in 1..runs.len() {
+            runs[b] += runs[b - 1];
+        }
+        KeyIndex { keys, values, run_bits, runs }
     }
 
     /// For every probe key, the value of the indexed key equal to it ([`NONE`] when there is none).
@@ -244,12 +258,12 @@ impl KeyIndex {
     pub fn lookup(&self, probe: &[u128]) -> Vec<u32> {
         let p = Partitioned::new(probe);
         per_shard(probe.len(), 0, |_, s, out| {
-            let r = self.starts[s]..self.starts[s + 1];
-            let (keys, values) = (&self.keys[r.clone()], &self.values[r]);
             let (pkeys, prows) = p.shard(s);
             for (k, &row) in pkeys.iter().zip(prows) {
-                if let Ok(i) = keys.binary_search(k) {
-                    out[row as usize].store(values[i], Ordering::Relaxed);
+                let run = (k >> (128 - self.run_bits)) as usize;
+                let start = self.runs[run] as usize;
+                if let Some(i) = self.keys[start..self.runs[run + 1] as usize].iter().position(|x| x == k) {
+                    out[row as usize].store(self.values[start + i], Ordering::Relaxed);
                 }
             }
         })
@@ -321,5 +335,19 @@ mod tests {
         assert!(!hash_column(&column(&ids)).1, "one step down at a chunk boundary");
         let (keys, _) = hash_column(&column(&ids));
         assert_eq!(keys[CHUNK + 7], NO_KEY);
+    }
+
+    /// Keys that share their top bits fall in one run of the directory: still each found, with
+    /// its own value, and keys between them not.
+    #[test]
+    fn keys_crowded_in_one_run_are_found() {
+        let crowded: Vec<u128> = (1..=300u128).map(|i| (7 << 104) | (i * 2)).chain([1, u128::MAX, 1 << 127]).collect();
+        let values: Vec<u32> = (0..crowded.len() as u32).map(|v| if v == 5 { NONE } else { v * 3 }).collect();
+        let index = KeyIndex::new(crowded.clone(), &values);
+        let got = index.lookup(&crowded);
+        let expect: Vec<u32> = values.clone();
+        assert_eq!(got, expect, "the key with value NONE is not indexed");
+        let between: Vec<u128> = (1..=300u128).map(|i| (7 << 104) | (i * 2 + 1)).chain([NO_KEY, 2]).collect();
+        assert!(index.lookup(&between).iter().all(|&v| v == NONE));
     }
 }
