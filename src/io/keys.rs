@@ -202,7 +202,7 @@ pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
 }
 
 /// Keys with a value each, sorted, with a directory of where each run of keys sharing their top
-/// bits starts (about eight keys a run): built once, then looked up batch by batch, the probes
+/// bits starts (four to eight keys a run): built once, then looked up batch by batch, the probes
 /// partitioned by shard so that each shard's part of the keys and the directory stays in cache,
 /// and each probe compares with the few keys of its run.
 #[derive(Debug)]
