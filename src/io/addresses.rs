@@ -438,6 +438,22 @@ fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, loc: &mut [Location], u
     }
 }
 
+/// The rows (0-based) of the batch of `len` rows from `row0`. The first batch sets `n`, the
+/// file's rows: as `declared` (a Parquet footer), else the batch itself (a CSV file is one).
+///
+/// # Errors
+/// [`Error::Table`] for a file past the 32-bit row numbers, or a batch past the declared rows.
+fn batch_rows(path: &Path, declared: Option<usize>, row0: usize, len: usize, n: &mut usize) -> Result<std::ops::Range<usize>> {
+    if row0 == 0 {
+        *n = declared.unwrap_or(len);
+        within_row_limit(path, *n)?;
+    }
+    if row0 + len > *n {
+        return Err(Error::table(path, format!("more rows than the {n} the file declares; was it changed during the run?")));
+    }
+    Ok(row0..row0 + len)
+}
+
 /// Rows and addresses are numbered in 32 bits: a file of more rows is refused, not wrapped.
 fn within_row_limit(path: &Path, rows: usize) -> Result<()> {
     if rows >= NONE as usize {
@@ -656,18 +672,13 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
         let (cols, _) = layout.columns(values);
         let len = cols.id.len();
+        let at = batch_rows(upath, table.rows_known(), row0, len, &mut n)?;
         if row0 == 0 {
-            n = table.rows_known().unwrap_or(len);
-            within_row_limit(upath, n)?;
             ukeys = vec![NO_KEY; n];
             loc_v = filled(n, Location::Area(0));
             weight_v = filled(if weighted { n } else { 0 }, 1.0f64);
             usable = filled(n, true);
         }
-        if row0 + len > n {
-            return Err(Error::table(upath, format!("more rows than the {n} the file declares; was it changed during the run?")));
-        }
-        let at = row0..row0 + len;
         order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
         let keys_here = &ukeys[at.clone()];
         let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
@@ -794,9 +805,8 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         let (mut cols, mut ex) = layout.columns(values);
         let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex[2].take());
         let len = cols.id.len();
+        let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
         if row0 == 0 {
-            n = table.rows_known().unwrap_or(len);
-            within_row_limit(&spec.records, n)?;
             records.has_up = up.is_some();
             // With a universe the keys are only needed per batch, for the join.
             rkeys = vec![NO_KEY; if universe_given { 0 } else { n }];
@@ -806,10 +816,6 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
             weight_v = filled(if universe_given || !weighted { 0 } else { n }, 1.0f64);
             usable = filled(n, true);
         }
-        if row0 + len > n {
-            return Err(Error::table(&spec.records, format!("more rows than the {n} the file declares; was it changed during the run?")));
-        }
-        let at = row0..row0 + len;
         let keys_here = match &universe {
             Some(_) => {
                 batch_keys.clear();
