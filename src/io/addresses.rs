@@ -438,16 +438,14 @@ fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, loc: &mut [Location], u
     }
 }
 
-/// The rows (0-based) of the batch of `len` rows from `row0`. The first batch sets `n`, the
-/// file's rows: as `declared` (a Parquet footer), else the batch itself (a CSV file is one).
+/// The rows (0-based) of the batch of `len` rows from `row0`; `n` becomes the rows read so far,
+/// or the rows the file declares (a Parquet footer), which the batches must not pass.
 ///
 /// # Errors
 /// [`Error::Table`] for a file past the 32-bit row numbers, or a batch past the declared rows.
 fn batch_rows(path: &Path, declared: Option<usize>, row0: usize, len: usize, n: &mut usize) -> Result<std::ops::Range<usize>> {
-    if row0 == 0 {
-        *n = declared.unwrap_or(len);
-        within_row_limit(path, *n)?;
-    }
+    *n = declared.unwrap_or(row0 + len);
+    within_row_limit(path, *n)?;
     if row0 + len > *n {
         return Err(Error::table(path, format!("more rows than the {n} the file declares; was it changed during the run?")));
     }
@@ -482,6 +480,19 @@ fn split<'a, T>(mut v: &'a mut [T], pieces: &[std::ops::Range<usize>]) -> Vec<&'
 /// `n` copies of `value`, written in parallel (the first touch of fresh pages is the cost).
 fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
     (0..n).into_par_iter().map(|_| value).collect()
+}
+
+/// Lengthens `v` to `len` with copies of `value`, written in parallel; room for `bound` entries
+/// is reserved at once (untouched room costs no memory), so that growing batch by batch does
+/// not move the column.
+fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: usize) {
+    if len > v.len() {
+        if len > v.capacity() {
+            v.reserve_exact(bound.max(len) - v.len());
+        }
+        let more = len - v.len();
+        v.par_extend(rayon::iter::repeat_n(value, more));
+    }
 }
 
 /// The 1-based rows whose flag is set, in order; filled in parallel chunks.
@@ -669,16 +680,16 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     let (mut loc_v, mut weight_v, mut usable) = (Vec::new(), Vec::new(), Vec::new());
     // The rows the checks rejected (0-based, ascending), with why.
     let mut failed: Vec<(usize, RejectReason, String)> = Vec::new();
+    let bound = table.rows_at_most();
     table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
         let (cols, _) = layout.columns(values);
         let len = cols.id.len();
         let at = batch_rows(upath, table.rows_known(), row0, len, &mut n)?;
-        if row0 == 0 {
-            ukeys = vec![NO_KEY; n];
-            loc_v = filled(n, Location::Area(0));
-            weight_v = filled(if weighted { n } else { 0 }, 1.0f64);
-            usable = filled(n, true);
-        }
+        // Row-sized columns: of the declared rows at once, else grown batch by batch.
+        fill_to(&mut ukeys, n, NO_KEY, bound);
+        fill_to(&mut loc_v, n, Location::Area(0), bound);
+        fill_to(&mut weight_v, if weighted { n } else { 0 }, 1.0f64, bound);
+        fill_to(&mut usable, n, true, bound);
         order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
         let keys_here = &ukeys[at.clone()];
         let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
@@ -788,9 +799,9 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     progress.stage("read and check records", table.rows_known().map(|n| n as u64));
 
     // Every row is checked in parallel pieces into row-sized columns; rejected rows are then
-    // dropped in row order, so the result does not depend on the number of threads. A Parquet
-    // file is read a few row groups at a time, each batch's columns freed before the next is
-    // read (and parsed while the one before is checked).
+    // dropped in row order, so the result does not depend on the number of threads. The file is
+    // read in batches (a few Parquet row groups, or runs of CSV lines), each batch's columns
+    // freed before the next is read (and parsed while the one before is checked).
     let mut n = 0;
     let mut rkeys: Vec<u128> = Vec::new();
     let mut order = keys::IdOrder::default();
@@ -801,21 +812,22 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut counts = RowCounts::default();
     let mut batch_keys: Vec<u128> = Vec::new();
+    let bound = table.rows_at_most();
     table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
         let (mut cols, mut ex) = layout.columns(values);
         let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex[2].take());
         let len = cols.id.len();
         let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
-        if row0 == 0 {
-            records.has_up = up.is_some();
-            // With a universe the keys are only needed per batch, for the join.
-            rkeys = vec![NO_KEY; if universe_given { 0 } else { n }];
-            (down_v, up_v) = (vec![0.0f64; n], vec![0.0f64; n]);
-            tech_v = filled(n, u32::MAX);
-            loc_v = filled(if universe_given { 0 } else { n }, Location::Area(0));
-            weight_v = filled(if universe_given || !weighted { 0 } else { n }, 1.0f64);
-            usable = filled(n, true);
-        }
+        records.has_up = up.is_some();
+        // Row-sized columns: of the declared rows at once, else grown batch by batch. With a
+        // universe the keys are only needed per batch, for the join.
+        fill_to(&mut rkeys, if universe_given { 0 } else { n }, NO_KEY, bound);
+        fill_to(&mut down_v, n, 0.0f64, bound);
+        fill_to(&mut up_v, n, 0.0f64, bound);
+        fill_to(&mut tech_v, n, u32::MAX, bound);
+        fill_to(&mut loc_v, if universe_given { 0 } else { n }, Location::Area(0), bound);
+        fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { n }, 1.0f64, bound);
+        fill_to(&mut usable, n, true, bound);
         let keys_here = match &universe {
             Some(_) => {
                 batch_keys.clear();

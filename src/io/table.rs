@@ -3,9 +3,11 @@
 //! CSV handling: UTF-8 with or without BOM, falling back to Windows-1252 when the bytes are not
 //! UTF-8; the delimiter is sniffed from the header line (`,` `;` tab `|`) unless given; banner
 //! lines starting with `#` before the header are skipped; quoted fields may hold delimiters and
-//! newlines. Parquet is recognised by extension or by its `PAR1` magic, and can be read in
-//! batches of whole row groups. Parsing of the rows themselves is done by polars; values are
-//! returned as text or `f64` columns and validated by the caller, row by row.
+//! newlines. Parquet is recognised by extension or by its `PAR1` magic. A table can be read in
+//! batches: whole Parquet row groups, or runs of CSV lines when no field is quoted (a quoted
+//! field may hold a line end, so such a file is parsed at once). Parsing of the rows themselves
+//! is done by polars; values are returned as text or `f64` columns and validated by the caller,
+//! row by row. A row polars cannot split into the header's fields is named by its line.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -38,6 +41,19 @@ enum Bytes {
 }
 
 impl Bytes {
+    /// Lets the kernel drop the mapped pages wholly within `range` (see [`Bytes::release`]).
+    fn release_range(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        if let Bytes::Mapped(map) = self {
+            const PAGE: usize = 4096;
+            let (start, end) = (range.start.div_ceil(PAGE) * PAGE, range.end / PAGE * PAGE);
+            if start < end {
+                // SAFETY: as for `release`.
+                let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start) };
+            }
+        }
+    }
+
     /// Lets the kernel drop the mapped pages from this process (they are read back from the
     /// file if touched again); nothing for bytes held in memory.
     fn release(&self) {
@@ -83,6 +99,8 @@ pub struct Table {
     transcoded: Option<Vec<u8>>,
     /// Where the data starts in `raw` (after a byte-order mark).
     start: usize,
+    /// Where the data rows start in the text (after banner lines and the header; CSV only).
+    body: usize,
     /// The Parquet footer, read once.
     parquet: Option<FileMetadataRef>,
 }
@@ -94,6 +112,17 @@ pub enum Want {
     Text,
     /// A number, parsed per row so that bad values can be rejected with their row.
     Number,
+}
+
+/// One part of a table that is parsed at once.
+#[derive(Debug, Clone)]
+enum Part {
+    /// The whole file.
+    Whole,
+    /// Rows of a Parquet file (0-based).
+    Rows(std::ops::Range<usize>),
+    /// Whole data lines of a CSV file: a byte range of its text.
+    Text(std::ops::Range<usize>),
 }
 
 /// The values of one column, one entry per data row, in the chunks (row groups) they were read
@@ -407,6 +436,7 @@ impl Table {
             raw,
             transcoded: None,
             start: 0,
+            body: 0,
             parquet: None,
         };
         let is_parquet = table.raw.starts_with(b"PAR1")
@@ -430,7 +460,9 @@ impl Table {
         }
         let mut skipped_lines = 0;
         let mut header_line = None;
+        let mut line_start = 0;
         for line in table.data().split(|&b| b == b'\n') {
+            line_start += line.len() + 1;
             let l = std::str::from_utf8(line).expect("checked or transcoded to UTF-8").trim_end_matches('\r');
             if l.trim_start().starts_with('#') || l.trim().is_empty() {
                 skipped_lines += 1;
@@ -439,6 +471,7 @@ impl Table {
             header_line = Some(l);
             break;
         }
+        let body = line_start.min(table.data().len());
         let Some(header_line) = header_line else {
             return Err(Error::table(path, "the file is empty: expected a header line and data rows"));
         };
@@ -454,6 +487,7 @@ impl Table {
             .unwrap_or_default();
         table.delimiter = Some(delimiter);
         table.skipped_lines = skipped_lines;
+        table.body = body;
         Ok(table)
     }
 
@@ -482,8 +516,8 @@ impl Table {
         Ok(all)
     }
 
-    /// The row ranges [`Table::read_batches`] reads one at a time: whole Parquet row groups,
-    /// gathered up to about `rows` rows per batch; the whole table for CSV (`None`).
+    /// The row ranges [`Table::read_batches`] reads one at a time from a Parquet file: whole
+    /// row groups, gathered up to about `rows` rows per batch; `None` for CSV.
     #[must_use]
     pub fn batches(&self, rows: usize) -> Option<Vec<std::ops::Range<usize>>> {
         let groups = self.parquet.as_ref()?.row_groups.iter().map(|g| g.num_rows());
@@ -500,7 +534,36 @@ impl Table {
         Some(batches)
     }
 
-    /// Reads the columns as [`Table::read`] does, in batches of [`Table::batches`]`(rows)`:
+    /// The byte ranges of the text that [`Table::read_batches`] parses one at a time from a CSV
+    /// file: cut at line ends, about `rows` rows each (from the mean line length of the first
+    /// lines). `None` (one parse of the whole file) when a field is quoted anywhere, as a quoted
+    /// field may hold a line end, or when the column names are not distinct.
+    fn csv_pieces(&self, rows: usize) -> Option<Vec<std::ops::Range<usize>>> {
+        let text = self.data();
+        let body = &text[self.body..];
+        let names: FxHashSet<&str> = self.header.iter().map(String::as_str).collect();
+        if self.format != Format::Csv || rows == usize::MAX || names.len() < self.header.len() {
+            return None;
+        }
+        let sample = &body[..body.len().min(1 << 16)];
+        let line = sample.len() / memchr::memchr_iter(b'\n', sample).count().max(1);
+        let bytes = rows.saturating_mul(line.max(1));
+        if body.len() <= bytes || body.par_chunks(1 << 22).any(|part| memchr::memchr(b'"', part).is_some()) {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        let mut at = self.body;
+        while at < text.len() {
+            let cut = at + bytes;
+            let end = if cut >= text.len() { text.len() } else { memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1) };
+            pieces.push(at..end);
+            at = end;
+        }
+        Some(pieces)
+    }
+
+    /// Reads the columns as [`Table::read`] does, in batches of about `rows` rows (Parquet: whole
+    /// row groups, see [`Table::batches`]; CSV: runs of lines, when no field is quoted):
     /// `each(first_row, columns)` is called in row order, with rows numbered from 0 in each
     /// batch, so that one batch's memory is reused by the next.
     ///
@@ -521,10 +584,12 @@ impl Table {
                 ));
             }
         }
-        let batches = match self.batches(rows) {
-            None => std::iter::once(0..usize::MAX).collect(),
-            Some(b) if b.is_empty() => std::iter::once(0..0).collect(),
-            Some(b) => b,
+        // Parquet batches are row ranges, CSV pieces byte ranges of the text.
+        let batches: Vec<Part> = match (self.batches(rows), self.csv_pieces(rows)) {
+            (Some(b), _) if b.is_empty() => vec![Part::Rows(0..0)],
+            (Some(b), _) => b.into_iter().map(Part::Rows).collect(),
+            (None, Some(pieces)) => pieces.into_iter().map(Part::Text).collect(),
+            (None, None) => vec![Part::Whole],
         };
         // The checksum is computed on its own thread while the table is parsed, and each batch
         // is parsed on another while the one before is handed to `each`.
@@ -532,10 +597,16 @@ impl Table {
             let sha = self.sha256.get().is_none().then(|| scope.spawn(|| sha256_hex(&self.raw)));
             let (send, parsed) = std::sync::mpsc::sync_channel(0);
             scope.spawn(move || {
+                let mut row0 = 0;
                 for batch in batches {
                     let df = self.parse(columns, &names, batch.clone());
-                    let failed = df.is_err();
-                    if send.send((batch.start, df)).is_err() || failed {
+                    // The lines are parsed: their pages are not needed again (hashing reads them back).
+                    if let (Part::Text(bytes), None) = (&batch, &self.transcoded) {
+                        self.raw.release_range(self.start + bytes.start..self.start + bytes.end);
+                    }
+                    let (start, failed) = (row0, df.is_err());
+                    row0 += df.as_ref().map_or(0, DataFrame::height);
+                    if send.send((start, batch, df)).is_err() || failed {
                         break;
                     }
                 }
@@ -546,21 +617,41 @@ impl Table {
                 self.raw.release();
             });
             // An early return drops the receiver, which stops the parsing thread.
-            for (start, df) in parsed.iter() {
-                each(start, self.values(&df.map_err(|e| self.unparsable(e))?, columns)?)?;
+            for (start, part, df) in parsed.iter() {
+                let df = df.map_err(|e| self.unparsable(&e, &part))?;
+                each(start, self.values(&df, columns)?)?;
             }
             Ok(())
         })
     }
 
     /// The error for rows polars cannot parse.
-    fn unparsable(&self, e: PolarsError) -> Error {
-        Error::table(&self.path, format!("cannot parse the table: {e}"))
+    /// The error for a part of the table polars cannot parse: for CSV, the first line whose
+    /// number of fields differs from the header's, when there is one.
+    fn unparsable(&self, e: &PolarsError, part: &Part) -> Error {
+        let text = match part {
+            Part::Rows(_) => None,
+            Part::Whole => Some(self.body..self.data().len()),
+            Part::Text(bytes) => Some(bytes.clone()),
+        };
+        let ragged = text.and_then(|bytes| {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(self.delimiter.unwrap_or(b','))
+                .from_reader(&self.data()[bytes.clone()]);
+            let (line, fields) = reader.records().flatten().find(|r| r.len() != self.header.len()).map(|r| (r.position().map_or(0, |p| p.line()), r.len()))?;
+            let before = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() as u64;
+            Some(format!("line {} has {fields} fields where the header has {}; fix or remove that line", before + line, self.header.len()))
+        });
+        let first = e.to_string();
+        let detail = ragged.unwrap_or_else(|| format!("cannot parse the table: {}", first.lines().next().unwrap_or_default()));
+        Error::table(&self.path, detail)
     }
 
     /// The asked columns of a parsed batch as [`Values`].
     fn values(&self, df: &DataFrame, columns: &[(usize, Want)]) -> Result<Vec<Values>> {
-        let fail = |e| self.unparsable(e);
+        let fail = |e| self.unparsable(&e, &Part::Rows(0..0));
         columns
             .iter()
             .map(|&(i, want)| {
@@ -574,58 +665,60 @@ impl Table {
             .collect()
     }
 
-    /// Parses the named columns of the rows in `range` (all rows for CSV) into a data frame.
-    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr], range: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
-        Ok(match self.format {
-            Format::Csv => {
-                let mut unique = names.to_vec();
-                unique.sort();
-                unique.dedup();
-                // Fast path: numbers parsed by polars. A cell it cannot parse (a decimal comma,
-                // stray text) fails the whole read; then everything is read as text and checked
-                // cell by cell, so the bad rows can be rejected with their row number.
-                let numbers: Schema = columns
-                    .iter()
-                    .zip(names)
-                    .filter(|((_, want), _)| *want == Want::Number)
-                    .map(|(_, name)| Field::new(name.clone(), DataType::Float64))
-                    .collect();
-                match self.csv(&unique, Some(numbers)) {
-                    Ok(df) => df,
-                    Err(_) => self.csv(&unique, None)?,
-                }
+    /// Parses the named columns of one part of the table into a data frame.
+    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr], part: Part) -> PolarsResult<DataFrame> {
+        let mut unique = names.to_vec();
+        unique.sort();
+        unique.dedup();
+        if let Part::Rows(range) = part {
+            let mut reader = ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique.iter().map(|n| n.to_string()).collect()));
+            if let Some(footer) = &self.parquet {
+                reader.set_metadata(footer.clone());
             }
-            Format::Parquet => {
-                let mut unique: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-                unique.sort();
-                unique.dedup();
-                let mut reader = ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique));
-                if let Some(footer) = &self.parquet {
-                    reader.set_metadata(footer.clone());
-                }
-                reader.with_slice(Some((range.start, range.len()))).finish()?
-            }
-        })
+            return reader.with_slice(Some((range.start, range.len()))).finish();
+        }
+        // Fast path: numbers parsed by polars. A cell it cannot parse (a decimal comma, stray
+        // text) fails the whole part; then it is all read as text and checked cell by cell, so
+        // that the bad rows can be rejected with their row number.
+        let numbers: Vec<&PlSmallStr> = columns.iter().zip(names).filter(|((_, want), _)| *want == Want::Number).map(|(_, name)| name).collect();
+        self.csv(&unique, &part, &numbers).or_else(|_| self.csv(&unique, &part, &[]))
     }
 
-    fn csv(&self, columns: &[PlSmallStr], numbers: Option<Schema>) -> PolarsResult<DataFrame> {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_skip_lines(self.skipped_lines)
+    /// Reads the named columns of a CSV part, the `numbers` among them as `f64`: the whole file
+    /// with its header, or a run of data lines under the header's column names.
+    fn csv(&self, columns: &[PlSmallStr], part: &Part, numbers: &[&PlSmallStr]) -> PolarsResult<DataFrame> {
+        let dtype = |name: &PlSmallStr| if numbers.contains(&name) { DataType::Float64 } else { DataType::String };
+        let options = CsvReadOptions::default()
             .with_infer_schema_length(Some(0))
-            .with_schema_overwrite(numbers.map(Arc::new))
             .with_columns(Some(Arc::from(columns.to_vec())))
-            .with_parse_options(
-                CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true),
-            )
-            .into_reader_with_file_handle(Cursor::new(self.data()))
-            .finish()
+            .with_parse_options(CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true));
+        let (options, text) = match part {
+            Part::Text(bytes) => {
+                let schema: Schema = self.header.iter().map(|h| PlSmallStr::from(h.as_str())).map(|h| Field::new(h.clone(), dtype(&h))).collect();
+                (options.with_has_header(false).with_schema(Some(Arc::new(schema))), &self.data()[bytes.clone()])
+            }
+            _ => {
+                let overwrite: Schema = numbers.iter().map(|&name| Field::new(name.clone(), DataType::Float64)).collect();
+                (options.with_has_header(true).with_skip_lines(self.skipped_lines).with_schema_overwrite(Some(Arc::new(overwrite))), self.data())
+            }
+        };
+        options.into_reader_with_file_handle(Cursor::new(text)).finish()
     }
 
     /// The number of data rows when known without parsing (Parquet: from the footer).
     #[must_use]
     pub fn rows_known(&self) -> Option<usize> {
         self.parquet.as_ref().map(|footer| footer.num_rows)
+    }
+
+    /// An upper bound of the data rows, without parsing: the declared rows of a Parquet file,
+    /// the lines after the header of a CSV file (a row takes one line or more).
+    #[must_use]
+    pub fn rows_at_most(&self) -> usize {
+        self.rows_known().unwrap_or_else(|| {
+            let body = &self.data()[self.body..];
+            body.par_chunks(1 << 22).map(|part| memchr::memchr_iter(b'\n', part).count()).sum::<usize>() + 1
+        })
     }
 
     /// The number of data rows (for CSV, by reading the first column).
@@ -762,6 +855,70 @@ mod tests {
         assert_eq!(v[0].text(0).as_deref(), Some("Redzone Wireless, LLC"));
         assert_eq!(v[1].number(1), Ok(5.0));
         assert_eq!(v[1].len(), 2);
+    }
+
+    /// One row of a two-column read: the text of the first, the number of the second.
+    type Cells = (Option<String>, std::result::Result<f64, NumberError>);
+
+    /// Every row of every batch, with the batches' first rows.
+    fn batched(t: &Table, rows: usize) -> (Vec<usize>, Vec<Cells>) {
+        let (mut starts, mut cells) = (Vec::new(), Vec::new());
+        t.read_batches(&[(0, Want::Text), (1, Want::Number)], rows, |row0, v| {
+            assert_eq!(row0, cells.len());
+            starts.push(row0);
+            cells.extend((0..v[0].len()).map(|i| (v[0].text(i).map(|s| s.into_owned()), v[1].number(i))));
+            Ok(())
+        })
+        .unwrap();
+        (starts, cells)
+    }
+
+    #[test]
+    fn csv_batches_equal_one_read() {
+        let mut text = String::from("# banner\nid;down;naam\r\n");
+        for i in 1..=40 {
+            let down = match i {
+                17 => "12,5".to_string(),
+                23 => String::new(),
+                _ => format!("{}.5", i * 10),
+            };
+            text += &format!("{i};{down};n{i}\r\n");
+            if i == 30 || i == 40 {
+                // A blank line is a row (of missing values), in one read or in batches.
+                text += "\r\n";
+            }
+        }
+        text += "41;7;last line without an end";
+        let t = table(text.as_bytes());
+        assert!(t.rows_at_most() >= 43);
+        let (one, whole) = batched(&t, usize::MAX);
+        assert_eq!((one, whole.len()), (vec![0], 43));
+        assert_eq!(whole[16], (Some("17".into()), Ok(12.5)), "decimal comma");
+        assert_eq!(whole[22].1, Err(NumberError::Missing));
+        assert_eq!(whole[30], (None, Err(NumberError::Missing)));
+        assert_eq!(whole[42], (Some("41".into()), Ok(7.0)));
+        let (starts, cells) = batched(&t, 3);
+        assert!(starts.len() >= 10, "read in batches: {starts:?}");
+        assert_eq!(cells, whole);
+
+        // A quote anywhere (a field may hold a line end), or a repeated column name: one read.
+        let quoted = table(text.replacen("n40", "\"n\n40\"", 1).as_bytes());
+        assert_eq!(batched(&quoted, 3).0, vec![0]);
+        let twice = table(text.replacen("naam", "down", 1).as_bytes());
+        assert_eq!(batched(&twice, 3).0, vec![0]);
+    }
+
+    #[test]
+    fn a_row_with_too_many_fields_is_named_by_its_line() {
+        let mut text = String::from("# banner\nid,down\n");
+        for i in 1..=12 {
+            text += &format!("{i},{}{}\n", i * 10, if i == 9 { ",extra" } else { "" });
+        }
+        let t = table(text.as_bytes());
+        for rows in [usize::MAX, 2] {
+            let err = t.read_batches(&[(0, Want::Text), (1, Want::Number)], rows, |_, _| Ok(())).unwrap_err().to_string();
+            assert_eq!(err, "t.csv: line 11 has 3 fields where the header has 2; fix or remove that line", "batches of {rows}");
+        }
     }
 
     #[test]

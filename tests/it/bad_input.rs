@@ -51,7 +51,7 @@ const CASES: &[(&str, &str, Expect)] = &[
     ("record not in the universe", "fixed -i {B}/not_in_universe.csv --universe {B}/universe_dup.csv", Reject("not_in_universe")),
     ("invalid weight", "fixed -i {B}/bad_weight.csv", Reject("invalid_weight")),
     ("truncated Parquet", "fixed -i {B}/truncated.parquet", Fatal("truncated.parquet: not a readable Parquet file")),
-    ("row with more fields than the header", "fixed -i {B}/ragged.csv", Fatal("ragged.csv: cannot parse the table")),
+    ("row with more fields than the header", "fixed -i {B}/ragged.csv", Fatal("ragged.csv: line 4 has 6 fields where the header has 4; fix or remove that line")),
     ("many rows rejected", "fixed -i {B}/many_rejected.csv", Warn("% of rows rejected")),
     // Boundaries and area tables.
     ("boundaries: invalid GeoJSON", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_invalid.geojson", Fatal("bnd_invalid.geojson: not valid GeoJSON")),
