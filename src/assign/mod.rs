@@ -224,7 +224,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut new_rejects = Vec::new();
     if let Some(counts) = av.universe_rows.as_mut() {
         for (a, reason, detail) in &assigned.rejected_addresses {
-            counts.unuse(&mut new_rejects, &av.addresses.file, av.addresses.first_row[*a as usize], *reason, detail.clone());
+            counts.unuse(&mut new_rejects, &av.addresses.file, av.addresses.first_row[*a as usize].into(), *reason, detail.clone());
         }
     }
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
@@ -232,7 +232,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut keep = 0;
     for i in 0..r.address.len() {
         if let Some((reason, detail)) = why(r.address[i]) {
-            av.record_rows.unuse(&mut new_rejects, &records_file, r.row[i], reason, detail.to_string());
+            av.record_rows.unuse(&mut new_rejects, &records_file, r.row[i].into(), reason, detail.to_string());
             continue;
         }
         r.address[keep] = r.address[i];

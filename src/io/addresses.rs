@@ -141,7 +141,7 @@ impl AreaCodes {
 #[derive(Debug, Clone, Default)]
 pub struct Addresses {
     /// The data row (1-based) where each address was first seen.
-    pub first_row: Vec<u64>,
+    pub first_row: Vec<u32>,
     /// The location of each address.
     pub location: Vec<Location>,
     /// The weight of each address in the run's unit; empty when the run is unweighted (every
@@ -171,7 +171,7 @@ pub struct Records {
     /// Address index of each record.
     pub address: Vec<u32>,
     /// Source data row (1-based) of each record.
-    pub row: Vec<u64>,
+    pub row: Vec<u32>,
     /// Maximum download speed, Mbps.
     pub down_mbps: Vec<f64>,
     /// Maximum upload speed, Mbps (0 when the input has no upload column).
@@ -477,12 +477,8 @@ fn split<'a, T>(mut v: &'a mut [T], pieces: &[std::ops::Range<usize>]) -> Vec<&'
         .collect()
 }
 
-/// `n` copies of `value`, written in parallel (the first touch of fresh pages is the cost).
-fn filled<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
-    (0..n).into_par_iter().map(|_| value).collect()
-}
-
-/// Lengthens `v` to `len` with copies of `value`, written in parallel; room for `bound` entries
+/// Lengthens `v` to `len` with copies of `value`, written in parallel (the first touch of fresh
+/// pages is the cost); room for `bound` entries
 /// is reserved at once (untouched room costs no memory), so that growing batch by batch does
 /// not move the column.
 fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: usize) {
@@ -496,16 +492,16 @@ fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: u
 }
 
 /// The 1-based rows whose flag is set, in order; filled in parallel chunks.
-fn rows_where(flags: &[bool]) -> Vec<u64> {
+fn rows_where(flags: &[bool]) -> Vec<u32> {
     let mut ranges = Vec::new();
     let mut total = 0;
     for count in flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect::<Vec<_>>() {
         ranges.push(total..total + count);
         total += count;
     }
-    let mut rows = vec![0u64; total];
+    let mut rows = vec![0u32; total];
     split(&mut rows, &ranges).into_par_iter().zip(flags.par_chunks(CHECK_CHUNK)).enumerate().for_each(|(c, (part, chunk))| {
-        let set = chunk.iter().enumerate().filter(|(_, &f)| f).map(|(i, _)| (c * CHECK_CHUNK + i) as u64 + 1);
+        let set = chunk.iter().enumerate().filter(|(_, &f)| f).map(|(i, _)| (c * CHECK_CHUNK + i) as u32 + 1);
         for (slot, row) in part.iter_mut().zip(set) {
             *slot = row;
         }
@@ -721,7 +717,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     let leader = keys::first_rows(&ukeys, order.sorted);
     let mut at_leader = vec![NONE; n];
     let mut uaddress = vec![NONE; n];
-    let mut first_row: Vec<u64> = Vec::new();
+    let mut first_row: Vec<u32> = Vec::new();
     let mut duplicates = Vec::new();
     let mut failed = failed.into_iter().peekable();
     for i in 0..n {
@@ -737,7 +733,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
             let a = first_row.len() as u32;
             at_leader[leader[i] as usize] = a;
             uaddress[i] = a;
-            first_row.push(row);
+            first_row.push(row as u32);
             counts.used += 1;
         }
     }
@@ -905,27 +901,28 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 *k = NO_KEY;
             }
         }
-        let leader = keys::first_rows(&rkeys, sorted);
+        // The first usable row of each row's key, turned in place into the row's address: in
+        // row order, a first row takes the next address, a later row its first row's.
+        let mut leader = keys::first_rows(&rkeys, sorted);
         drop(rkeys);
         let is_leader: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
-        let mut address_of = filled(n, NONE);
+        let mut conflicted = vec![false; is_leader.par_iter().filter(|&&l| l).count()];
         let mut next = 0u32;
-        for (i, a) in address_of.iter_mut().enumerate() {
-            if is_leader[i] {
-                *a = next;
-                next += 1;
-            }
-        }
-        addr_v = leader.par_iter().map(|&l| if l == NONE { NONE } else { address_of[l as usize] }).collect();
-        drop(address_of);
-        let mut conflicted = vec![false; next as usize];
         for i in 0..n {
-            let a = addr_v[i];
-            if a != NONE && !is_leader[i] && loc_v[leader[i] as usize] != loc_v[i] && !conflicted[a as usize] {
-                conflicted[a as usize] = true;
-                location_conflicts += 1;
+            let first = leader[i] as usize;
+            if first == i {
+                leader[i] = next;
+                next += 1;
+            } else if leader[i] != NONE {
+                let a = leader[first];
+                leader[i] = a;
+                if loc_v[first] != loc_v[i] && !conflicted[a as usize] {
+                    conflicted[a as usize] = true;
+                    location_conflicts += 1;
+                }
             }
         }
+        addr_v = leader;
         squeeze(&mut loc_v, &is_leader);
         squeeze(&mut weight_v, &is_leader);
         addresses.location = loc_v;

@@ -65,7 +65,7 @@ pub struct AddressOutcome {
     /// The file the addresses come from (the universe, or the records).
     pub file: PathBuf,
     /// The data row (1-based) where each address was first seen.
-    pub first_row: Vec<u64>,
+    pub first_row: Vec<u32>,
     /// Each address's location as given.
     pub location: Vec<Location>,
     /// The CRS of point locations.
