@@ -27,7 +27,7 @@ use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::io::keys::{self, NONE, NO_KEY};
-use crate::io::table::{NumberError, Rows, Table, Values, Want};
+use crate::io::table::{Format, NumberError, Rows, Table, Values, Want};
 use crate::progress::Progress;
 
 /// Where an address is, as given in its file.
@@ -265,6 +265,17 @@ impl Columns {
     }
 }
 
+/// Whether a batch checked without its lazy coordinates has rows that need them (rows without
+/// an area code): then it is checked again with them.
+fn needs_coordinates(layout: &Layout, cols: &Columns, checked: &[ChunkChecks]) -> bool {
+    layout.lazy_xy && cols.xy.is_none() && checked.iter().flat_map(|c| &c.rejected).any(|r| r.1 == RejectReason::NoLocation)
+}
+
+/// Whether `field` is a coordinate.
+fn is_xy(field: Field) -> bool {
+    matches!(field, Field::X | Field::Y | Field::Lon | Field::Lat)
+}
+
 fn file_label(path: &Path) -> String {
     path.display().to_string()
 }
@@ -274,6 +285,9 @@ struct Layout {
     wanted: Vec<(Field, usize, Want)>,
     xy_crs: Option<XyCrs>,
     extra: Vec<Field>,
+    /// Whether the coordinates are read only for the batches that need them: a Parquet file
+    /// with area codes, whose coordinates serve the rows without one.
+    lazy_xy: bool,
 }
 
 impl Layout {
@@ -333,12 +347,26 @@ impl Layout {
                 wanted.push((field, i, if field == Field::Technology { Want::Text } else { Want::Number }));
             }
         }
-        Ok(Layout { wanted, xy_crs, extra: extra.iter().map(|(f, _)| *f).collect() })
+        let lazy_xy = table.format == Format::Parquet && found.contains_key(&Field::AreaCode) && xy_crs.is_some();
+        Ok(Layout { wanted, xy_crs, extra: extra.iter().map(|(f, _)| *f).collect(), lazy_xy })
     }
 
-    /// The header positions to read, and as what.
+    /// The header positions to read with every batch, and as what (all but lazy coordinates).
     fn asked(&self) -> Vec<(usize, Want)> {
-        self.wanted.iter().map(|(_, i, w)| (*i, *w)).collect()
+        self.wanted.iter().filter(|(f, _, _)| !(self.lazy_xy && is_xy(*f))).map(|(_, i, w)| (*i, *w)).collect()
+    }
+
+    /// Reads the lazy coordinates of `rows` (0-based), for a batch with rows that need them.
+    ///
+    /// # Errors
+    /// As [`Table::read_rows`].
+    fn coordinates(&self, table: &Table, rows: std::ops::Range<usize>) -> Result<(Values, Values, XyCrs)> {
+        let asked: Vec<(usize, Want)> = self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
+        let mut xy = table.read_rows(&asked, rows)?.into_iter();
+        match (xy.next(), xy.next(), self.xy_crs) {
+            (Some(x), Some(y), Some(crs)) => Ok((x, y, crs)),
+            _ => unreachable!("lazy coordinates are two columns with a CRS"),
+        }
     }
 
     /// Whether `field` is read.
@@ -350,10 +378,12 @@ impl Layout {
     /// order given to [`Layout::resolve`], `None` when absent.
     fn columns(&self, values: Vec<Values>) -> (Columns, Vec<Option<Values>>) {
         let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
-        let mut take = |field: Field| self.wanted.iter().position(|(f, _, _)| *f == field).and_then(|k| values[k].take());
+        let read: Vec<Field> = self.wanted.iter().map(|(f, _, _)| *f).filter(|f| !(self.lazy_xy && is_xy(*f))).collect();
+        let mut take = |field: Field| read.iter().position(|f| *f == field).and_then(|k| values[k].take());
         let id = take(Field::AddressId).expect("the id column is always read");
         let area = take(Field::AreaCode);
         let xy = match self.xy_crs {
+            Some(_) if self.lazy_xy => None,
             Some(crs) => {
                 let x = take(Field::X).or_else(|| take(Field::Lon)).expect("x or lon was read");
                 let y = take(Field::Y).or_else(|| take(Field::Lat)).expect("y or lat was read");
@@ -678,7 +708,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     let mut failed: Vec<(usize, RejectReason, String)> = Vec::new();
     let bound = table.rows_at_most();
     table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
-        let (cols, _) = layout.columns(values);
+        let (mut cols, _) = layout.columns(values);
         let len = cols.id.len();
         let at = batch_rows(upath, table.rows_known(), row0, len, &mut n)?;
         // Row-sized columns: of the declared rows at once, else grown batch by batch.
@@ -688,14 +718,20 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         fill_to(&mut usable, n, true, bound);
         order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
         let keys_here = &ukeys[at.clone()];
-        let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
         let pieces = cols.id.pieces(CHECK_CHUNK);
         let weighed = if weighted { at.clone() } else { 0..0 };
-        let jobs: Vec<_> = split(&mut loc_v[at.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed], &pieces)).zip(&pieces).collect();
-        let locals: Vec<ChunkChecks> = jobs
-            .into_par_iter()
-            .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, &keys_here[r.clone()]))
-            .collect();
+        let locals = loop {
+            let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
+            let jobs: Vec<_> = split(&mut loc_v[at.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
+            let locals: Vec<ChunkChecks> = jobs
+                .into_par_iter()
+                .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, &keys_here[r.clone()]))
+                .collect();
+            if !needs_coordinates(&layout, &cols, &locals) {
+                break locals;
+            }
+            cols.xy = Some(layout.coordinates(&table, at.clone())?);
+        };
         for (local, r) in locals.into_iter().zip(&pieces) {
             let r = row0 + r.start..row0 + r.end;
             for (row, reason, detail) in local.rejected {
@@ -842,22 +878,28 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 Vec::new()
             }
         };
-        let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
         // Pieces within the input's chunks, so that each column is read straight from its arrays.
         let pieces = down.pieces(CHECK_CHUNK);
         let located = if universe_given { 0..0 } else { at.clone() };
         let weighed = if weighted { located.clone() } else { 0..0 };
-        let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
-            .into_iter()
-            .zip(split(&mut up_v[at.clone()], &pieces))
-            .zip(split(&mut tech_v[at.clone()], &pieces))
-            .zip(split(&mut loc_v[located.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed], &pieces)))
-            .zip(&pieces)
-            .collect();
-        let mut locals: Vec<ChunkChecks> = jobs
-            .into_par_iter()
-            .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &keys_here[r.clone()]))
-            .collect();
+        let mut locals = loop {
+            let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
+            let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
+                .into_iter()
+                .zip(split(&mut up_v[at.clone()], &pieces))
+                .zip(split(&mut tech_v[at.clone()], &pieces))
+                .zip(split(&mut loc_v[located.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
+                .zip(&pieces)
+                .collect();
+            let locals: Vec<ChunkChecks> = jobs
+                .into_par_iter()
+                .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &keys_here[r.clone()]))
+                .collect();
+            if !needs_coordinates(&layout, &cols, &locals) {
+                break locals;
+            }
+            cols.xy = Some(layout.coordinates(&table, at.clone())?);
+        };
         // With a universe, each record's address is the join's answer (rejected rows drop out below).
         if addr_v.is_empty() {
             addr_v = in_universe;
@@ -1182,6 +1224,60 @@ mod tests {
             assert_eq!((u.rows_in, u.used), (11, 4));
             assert!(u.reconciles());
             assert_eq!(av.records.address, vec![3, 1, 0], "z is not in the universe");
+        }
+    }
+
+    /// With area codes in a Parquet file, coordinates are read only for the batches with a row
+    /// without a code; the result equals the CSV reading, which reads them with every row.
+    #[test]
+    fn lazy_coordinates_serve_the_rows_without_a_code() {
+        use polars::prelude::*;
+        type Xy = (Option<f64>, Option<f64>);
+        let p = |x: f64, y: f64| (Some(x), Some(y));
+        let rows: [(&'static str, &'static str, Xy); 12] = [
+            ("a", "GM0363", p(121000.0, 487000.0)),
+            ("b", "GM0014", p(1.0, 2.0)),
+            ("c", "GM0014", (None, None)),
+            ("d", "GM0518", p(3.0, 4.0)),
+            ("e", "GM0363", (None, None)),
+            ("f", "GM0014", p(5.0, 6.0)), // first batch: every row has a code
+            ("g", "GM0518", p(7.0, 8.0)),
+            ("h", "", p(150000.5, 450000.25)), // 8: a point
+            ("i", "GM0363", (None, None)),
+            ("j", "", (None, None)),          // 10: no location
+            ("k", "", (Some(9.0), None)),     // 11: half a coordinate
+            ("a", "", p(10.0, 11.0)),         // 12: a's second record (its location differs)
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("r.csv");
+        let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+        let lines: Vec<String> = rows.iter().map(|(id, code, (x, y))| format!("{id};{code};{};{};100", num(*x), num(*y))).collect();
+        std::fs::write(&csv, format!("adres_id;gemeentecode;x;y;download_mbps\n{}\n", lines.join("\n"))).unwrap();
+        let text = |cells: Vec<&'static str>| -> Vec<Option<&str>> { cells.into_iter().map(|c| (!c.is_empty()).then_some(c)).collect() };
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("adres_id".into(), text(rows.iter().map(|r| r.0).collect())),
+            Column::new("gemeentecode".into(), text(rows.iter().map(|r| r.1).collect())),
+            Column::new("x".into(), rows.iter().map(|r| r.2 .0).collect::<Vec<_>>()),
+            Column::new("y".into(), rows.iter().map(|r| r.2 .1).collect::<Vec<_>>()),
+            Column::new("download_mbps".into(), vec![100.0; rows.len()]),
+        ])
+        .unwrap();
+        let parquet = dir.path().join("r.parquet");
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(3)).finish(&mut df).unwrap();
+        let profile = Profile::built_in("nl").unwrap();
+        let layout = |path: &Path| Layout::resolve(&Table::open(path, None).unwrap(), &profile, &[], true, false).unwrap();
+        assert!(layout(&parquet).lazy_xy && layout(&parquet).asked().len() == 2, "id and code with every batch");
+        assert!(!layout(&csv).lazy_xy && layout(&csv).asked().len() == 4);
+        let load_from = |records: &Path| {
+            load(&InputSpec { records: records.into(), universe: None, profile: profile.clone(), delimiter: None, use_weights: false }, &mut Silent).unwrap()
+        };
+        for av in [load_from(&csv), load_from(&parquet)] {
+            let point = Location::Point { x: 150000.5, y: 450000.25 };
+            let (gm0363, gm0014, gm0518) = (Location::Area(0), Location::Area(1), Location::Area(2));
+            assert_eq!(av.addresses.location, vec![gm0363, gm0014, gm0014, gm0518, gm0363, gm0014, gm0518, point, gm0363]);
+            let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
+            assert_eq!(rejected, [(10, RejectReason::NoLocation), (11, RejectReason::InvalidCoordinate)]);
+            assert_eq!(av.location_conflicts, 1, "a at a code and at a point");
         }
     }
 

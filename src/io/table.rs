@@ -626,6 +626,20 @@ impl Table {
     }
 
     /// The error for rows polars cannot parse.
+    /// Reads the columns of the given rows (0-based) of a Parquet file.
+    ///
+    /// # Errors
+    /// As [`Table::read`]; [`Error::Table`] for a CSV file, which is read in order only.
+    pub fn read_rows(&self, columns: &[(usize, Want)], rows: std::ops::Range<usize>) -> Result<Vec<Values>> {
+        if self.format != Format::Parquet {
+            return Err(Error::table(&self.path, "rows can be read out of order from Parquet files only"));
+        }
+        let names: Vec<PlSmallStr> = columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect();
+        let part = Part::Rows(rows);
+        let df = self.parse(columns, &names, part.clone()).map_err(|e| self.unparsable(&e, &part))?;
+        self.values(&df, columns)
+    }
+
     /// The error for a part of the table polars cannot parse: for CSV, the first line whose
     /// number of fields differs from the header's, when there is one.
     fn unparsable(&self, e: &PolarsError, part: &Part) -> Error {
