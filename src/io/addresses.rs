@@ -508,9 +508,8 @@ fn split<'a, T>(mut v: &'a mut [T], pieces: &[std::ops::Range<usize>]) -> Vec<&'
 }
 
 /// Lengthens `v` to `len` with copies of `value`, written in parallel (the first touch of fresh
-/// pages is the cost); room for `bound` entries
-/// is reserved at once (untouched room costs no memory), so that growing batch by batch does
-/// not move the column.
+/// pages is the cost). Room for `bound` entries is reserved at once (untouched room costs no
+/// memory), so that growing batch by batch does not move the column.
 fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: usize) {
     if len > v.len() {
         if len > v.capacity() {
