@@ -351,9 +351,14 @@ impl Layout {
         Ok(Layout { wanted, xy_crs, extra: extra.iter().map(|(f, _)| *f).collect(), lazy_xy })
     }
 
-    /// The header positions to read with every batch, and as what (all but lazy coordinates).
+    /// Whether `field` is read with every batch (all but lazy coordinates).
+    fn every_batch(&self, field: Field) -> bool {
+        !(self.lazy_xy && is_xy(field))
+    }
+
+    /// The header positions to read with every batch, and as what.
     fn asked(&self) -> Vec<(usize, Want)> {
-        self.wanted.iter().filter(|(f, _, _)| !(self.lazy_xy && is_xy(*f))).map(|(_, i, w)| (*i, *w)).collect()
+        self.wanted.iter().filter(|(f, _, _)| self.every_batch(*f)).map(|(_, i, w)| (*i, *w)).collect()
     }
 
     /// Reads the lazy coordinates of `rows` (0-based), for a batch with rows that need them.
@@ -378,7 +383,7 @@ impl Layout {
     /// order given to [`Layout::resolve`], `None` when absent.
     fn columns(&self, values: Vec<Values>) -> (Columns, Vec<Option<Values>>) {
         let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
-        let read: Vec<Field> = self.wanted.iter().map(|(f, _, _)| *f).filter(|f| !(self.lazy_xy && is_xy(*f))).collect();
+        let read: Vec<Field> = self.wanted.iter().map(|(f, _, _)| *f).filter(|f| self.every_batch(*f)).collect();
         let mut take = |field: Field| read.iter().position(|f| *f == field).and_then(|k| values[k].take());
         let id = take(Field::AddressId).expect("the id column is always read");
         let area = take(Field::AreaCode);

@@ -539,12 +539,12 @@ impl Table {
     /// lines). `None` (one parse of the whole file) when a field is quoted anywhere, as a quoted
     /// field may hold a line end, or when the column names are not distinct.
     fn csv_pieces(&self, rows: usize) -> Option<Vec<std::ops::Range<usize>>> {
-        let text = self.data();
-        let body = &text[self.body..];
         let names: FxHashSet<&str> = self.header.iter().map(String::as_str).collect();
         if self.format != Format::Csv || rows == usize::MAX || names.len() < self.header.len() {
             return None;
         }
+        let text = self.data();
+        let body = &text[self.body..];
         let sample = &body[..body.len().min(1 << 16)];
         let line = sample.len() / memchr::memchr_iter(b'\n', sample).count().max(1);
         let bytes = rows.saturating_mul(line.max(1));
@@ -575,7 +575,7 @@ impl Table {
         rows: usize,
         mut each: impl FnMut(usize, Vec<Values>) -> Result<()>,
     ) -> Result<()> {
-        let names: Vec<PlSmallStr> = columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect();
+        let names = self.names(columns);
         for (k, (i, _)) in columns.iter().enumerate() {
             if let Some(j) = self.header.iter().position(|h| h == &self.header[*i]).filter(|j| j != i) {
                 return Err(Error::table(
@@ -585,11 +585,10 @@ impl Table {
             }
         }
         // Parquet batches are row ranges, CSV pieces byte ranges of the text.
-        let batches: Vec<Part> = match (self.batches(rows), self.csv_pieces(rows)) {
-            (Some(b), _) if b.is_empty() => vec![Part::Rows(0..0)],
-            (Some(b), _) => b.into_iter().map(Part::Rows).collect(),
-            (None, Some(pieces)) => pieces.into_iter().map(Part::Text).collect(),
-            (None, None) => vec![Part::Whole],
+        let batches: Vec<Part> = match self.batches(rows) {
+            Some(b) if b.is_empty() => vec![Part::Rows(0..0)],
+            Some(b) => b.into_iter().map(Part::Rows).collect(),
+            None => self.csv_pieces(rows).map_or(vec![Part::Whole], |pieces| pieces.into_iter().map(Part::Text).collect()),
         };
         // The checksum is computed on its own thread while the table is parsed, and each batch
         // is parsed on another while the one before is handed to `each`.
@@ -625,7 +624,6 @@ impl Table {
         })
     }
 
-    /// The error for rows polars cannot parse.
     /// Reads the columns of the given rows (0-based) of a Parquet file.
     ///
     /// # Errors
@@ -634,10 +632,15 @@ impl Table {
         if self.format != Format::Parquet {
             return Err(Error::table(&self.path, "rows can be read out of order from Parquet files only"));
         }
-        let names: Vec<PlSmallStr> = columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect();
+        let names = self.names(columns);
         let part = Part::Rows(rows);
         let df = self.parse(columns, &names, part.clone()).map_err(|e| self.unparsable(&e, &part))?;
         self.values(&df, columns)
+    }
+
+    /// The header names of the columns at the given positions.
+    fn names(&self, columns: &[(usize, Want)]) -> Vec<PlSmallStr> {
+        columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect()
     }
 
     /// The error for a part of the table polars cannot parse: for CSV, the first line whose
