@@ -427,6 +427,11 @@ fn speed(values: &Rows<'_>, row: usize, field: Field) -> std::result::Result<f64
     }
 }
 
+/// `speeds` when every one would pass [`speed`] (finite, 0 up to the plausible maximum).
+fn plausible(speeds: Option<&[f64]>) -> Option<&[f64]> {
+    speeds.filter(|v| v.iter().all(|s| (0.0..=MAX_PLAUSIBLE_MBPS).contains(s)))
+}
+
 /// Reads the location and weight of row `i`.
 fn locate(
     cols: &Place<'_>,
@@ -598,17 +603,29 @@ impl CheckContext<'_> {
         let place = self.cols.place(rows.clone());
         let down_rows = self.down.map(|d| d.rows(rows.clone()));
         let up_rows = self.up.map(|u| u.rows(rows.clone()));
-        let tech_rows = self.tech.map(|t| t.rows(rows));
+        let tech_rows = self.tech.map(|t| t.rows(rows.clone()));
         let mut out = ChunkChecks::default();
         let mut seen: FxHashMap<String, u32> = FxHashMap::default();
         let mut last = LastRun::default();
+        // Typed speeds without nulls, all in the plausible range, are copied whole; any other
+        // piece is checked row by row.
+        let whole = down_rows.as_ref().and_then(|d| plausible(d.floats(rows.clone()))).and_then(|d| match &up_rows {
+            None => Some((d, None)),
+            Some(u) => plausible(u.floats(rows.clone())).map(|u| (d, Some(u))),
+        });
+        if let Some((d, u)) = whole {
+            down.copy_from_slice(d);
+            if let Some(u) = u {
+                up.copy_from_slice(u);
+            }
+        }
         for k in 0..keys.len() {
             let i = base + k;
             if keys[k] == NO_KEY {
                 out.rejected.push((i, RejectReason::MissingAddressId, "address_id is empty".into()));
                 continue;
             }
-            if let Some(down_rows) = &down_rows {
+            if let (Some(down_rows), None) = (&down_rows, whole) {
                 let speeds = speed(down_rows, i, Field::DownMbps).and_then(|d| match up_rows.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
                     None => Ok((d, 0.0)),
                     Some(u) => u.map(|u| (d, u)),
@@ -1122,6 +1139,44 @@ mod tests {
 
     /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected
     /// rows' placeholders are not looked up in the (empty) code table.
+    #[test]
+    fn typed_speeds_copied_whole_equal_their_text() {
+        use polars::prelude::*;
+        // Pieces of four rows (CHECK_CHUNK in tests): the first and third all plausible (copied
+        // whole), the others each with a value the row-by-row check rejects.
+        let down = [Some(100.0), Some(0.0), Some(-0.0), Some(1e5), Some(50.0), None, Some(f64::NAN), Some(8.0)];
+        let down: Vec<Option<f64>> = down.into_iter().chain([Some(30.0), Some(1.5), Some(2.0), Some(3.0)]).chain([Some(-1.0), Some(1e6), Some(f64::INFINITY), Some(4.0)]).collect();
+        let up: Vec<Option<f64>> = (0..down.len()).map(|i| Some(if i == 9 { 0.25 } else { 10.0 })).collect();
+        let ids: Vec<String> = (0..down.len()).map(|i| format!("a{i:02}")).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let cell = |v: &Option<f64>| v.map_or(String::new(), |v| v.to_string());
+        let lines: Vec<String> = (0..down.len()).map(|i| format!("{};GM0363;{};{}", ids[i], cell(&down[i]), cell(&up[i]))).collect();
+        let csv = dir.path().join("r.csv");
+        std::fs::write(&csv, format!("adres_id;gemeentecode;download_mbps;upload_mbps\n{}\n", lines.join("\n"))).unwrap();
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("adres_id".into(), ids),
+            Column::new("gemeentecode".into(), vec!["GM0363"; down.len()]),
+            Column::new("download_mbps".into(), down),
+            Column::new("upload_mbps".into(), up),
+        ])
+        .unwrap();
+        let parquet = dir.path().join("r.parquet");
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(4)).finish(&mut df).unwrap();
+        let load_from = |records: &Path| {
+            let spec = InputSpec { records: records.into(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            load(&spec, &mut Silent).unwrap()
+        };
+        let (text, typed) = (load_from(&csv), load_from(&parquet));
+        let seen = |av: &Availability| {
+            let r = &av.records;
+            let rejects: Vec<_> = av.rejects.iter().map(|r| (r.row, r.reason, r.detail.clone())).collect();
+            (r.row.clone(), r.down_mbps.clone(), r.up_mbps.clone(), rejects)
+        };
+        assert_eq!(seen(&typed), seen(&text));
+        assert_eq!(typed.records.row, [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 16]);
+        assert_eq!(typed.records.up_mbps[7], 0.25);
+    }
+
     #[test]
     fn rejected_rows_beside_coordinates_are_rejects() {
         let dir = tempfile::tempdir().unwrap();

@@ -354,6 +354,16 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// The numbers of rows `range` as one slice, when they lie in one typed chunk without
+    /// nulls (else `None`: read them with [`Rows::number`]).
+    #[must_use]
+    pub fn floats(&self, range: std::ops::Range<usize>) -> Option<&'a [f64]> {
+        match self.direct? {
+            (Chunk::Float(arr), start) if arr.validity().is_none_or(|v| v.unset_bits() == 0) => arr.values().get(range.start - start..range.end - start),
+            _ => None,
+        }
+    }
+
     /// As [`Values::number`].
     ///
     /// # Errors
