@@ -15,6 +15,9 @@ use crate::error::{Error, Result};
 use crate::io::addresses::Records;
 use crate::measure::threshold::Threshold;
 
+/// Addresses (or records) per parallel chunk.
+const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
+
 /// Micro-units per unit of weight.
 pub const MICRO: f64 = 1e6;
 
@@ -53,10 +56,7 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
             t.technologies.as_ref().map(|set| records.technologies.iter().map(|name| set.iter().any(|s| s == name)).collect())
         })
         .collect();
-    // Records are visited in parallel; OR-ing into an address's flags commutes, so the result
-    // does not depend on the order.
-    let bits: Vec<AtomicU64> = (0..n_addresses).into_par_iter().map(|_| AtomicU64::new(0)).collect();
-    (0..records.address.len()).into_par_iter().with_min_len(1 << 14).for_each(|i| {
+    let mask = |i: usize| {
         let (d, u, tech) = (records.down_mbps[i], records.up_mbps[i], records.technology[i]);
         let mut mask = 0u64;
         for (k, t) in thresholds.iter().enumerate() {
@@ -68,12 +68,55 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
                 mask |= 1 << k;
             }
         }
+        mask
+    };
+    let address = &records.address;
+    if address.par_windows(2).all(|w| w[0] <= w[1]) {
+        return Ok(ascending_bits(n_addresses, address, mask));
+    }
+    // Records are visited in parallel; OR-ing into an address's flags commutes, so the result
+    // does not depend on the order.
+    let bits: Vec<AtomicU64> = (0..n_addresses).into_par_iter().map(|_| AtomicU64::new(0)).collect();
+    (0..address.len()).into_par_iter().with_min_len(1 << 14).for_each(|i| {
+        let mask = mask(i);
         if mask != 0 {
-            bits[records.address[i] as usize].fetch_or(mask, Ordering::Relaxed);
+            bits[address[i] as usize].fetch_or(mask, Ordering::Relaxed);
         }
     });
-    let bits = bits.into_iter().map(AtomicU64::into_inner).collect();
-    Ok(bits)
+    Ok(bits.into_iter().map(AtomicU64::into_inner).collect())
+}
+
+/// The flags per address of records whose addresses ascend: the records are cut into pieces
+/// where the address changes, and each piece ORs `mask` into its own addresses' flags.
+fn ascending_bits(n_addresses: usize, address: &[u32], mask: impl Fn(usize) -> u64 + Sync) -> Vec<u64> {
+    let mut cuts = vec![0];
+    let mut at = CHUNK;
+    while at < address.len() {
+        if address[at] == address[at - 1] {
+            at += 1;
+        } else {
+            cuts.push(at);
+            at += CHUNK;
+        }
+    }
+    cuts.push(address.len());
+    let mut bits = vec![0u64; n_addresses];
+    let mut rest = &mut bits[..];
+    let mut pieces = Vec::new();
+    for w in cuts.windows(2) {
+        // This piece's addresses run up to the next piece's first one (or the last address).
+        let (first, next) = (address.get(w[0]).map_or(0, |&a| a as usize), address.get(w[1]).map_or(n_addresses, |&a| a as usize));
+        let lo = if pieces.is_empty() { 0 } else { first };
+        let (own, more) = std::mem::take(&mut rest).split_at_mut(next - lo);
+        rest = more;
+        pieces.push((lo, own, w[0]..w[1]));
+    }
+    pieces.into_par_iter().for_each(|(lo, own, records)| {
+        for i in records {
+            own[address[i] as usize - lo] |= mask(i);
+        }
+    });
+    bits
 }
 
 /// Counts for one area: universe and covered per threshold, in micro-units of the unit.
@@ -156,38 +199,41 @@ pub fn measure(
     unit: Unit,
 ) -> Coverage {
     let n = thresholds.len();
-    let per_area = (0..assigned.area.len())
-        .into_par_iter()
-        .fold(
-            || vec![Counts::new(n); set.areas.len()],
-            |mut acc, a| {
-                let area = assigned.area[a];
-                if area != UNASSIGNED {
-                    let c = &mut acc[area as usize];
-                    let w = match unit {
-                        Unit::Addresses => MICRO as u64,
-                        Unit::Households => (weights[a] * MICRO).round() as u64,
-                    };
-                    c.addresses += 1;
-                    c.universe += w;
-                    for (k, cov) in c.covered.iter_mut().enumerate() {
-                        if bits[a] >> k & 1 == 1 {
-                            *cov += w;
-                        }
-                    }
+    // Per area a row of sums: addresses, universe, covered per threshold. Each fixed chunk of
+    // addresses sums into its own rows, then the chunks' rows are added: integer sums, so the
+    // result does not depend on the order.
+    let width = 2 + n;
+    let sums = assigned
+        .area
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, areas)| {
+            let mut acc = vec![0u64; set.areas.len() * width];
+            for (a, &area) in (c * CHUNK..).zip(areas) {
+                if area == UNASSIGNED {
+                    continue;
                 }
-                acc
-            },
-        )
+                let w = match unit {
+                    Unit::Addresses => MICRO as u64,
+                    Unit::Households => (weights[a] * MICRO).round() as u64,
+                };
+                let row = &mut acc[area as usize * width..][..width];
+                row[0] += 1;
+                row[1] += w;
+                for (k, cov) in row[2..].iter_mut().enumerate() {
+                    *cov += w * (bits[a] >> k & 1);
+                }
+            }
+            acc
+        })
         .reduce(
-            || vec![Counts::new(n); set.areas.len()],
+            || vec![0u64; set.areas.len() * width],
             |mut x, y| {
-                for (a, b) in x.iter_mut().zip(&y) {
-                    a.add(b);
-                }
+                x.iter_mut().zip(&y).for_each(|(a, b)| *a += b);
                 x
             },
         );
+    let per_area: Vec<Counts> = sums.chunks(width).map(|r| Counts { addresses: r[0], universe: r[1], covered: r[2..].to_vec() }).collect();
     let mut parents = vec![Counts::new(n); set.parents.len()];
     let mut total = Counts::new(n);
     for (info, c) in set.areas.iter().zip(&per_area) {
@@ -245,6 +291,33 @@ mod tests {
         let t = [Threshold::down(100.0), Threshold::parse("100/20").unwrap(), Threshold::parse("0.2/0.2").unwrap()];
         let bits = covered_bits(4, &r, &t).unwrap();
         assert_eq!(bits, vec![0b101, 0b000, 0b000, 0b111]);
+    }
+
+    #[test]
+    fn records_in_any_order_give_the_flags_of_a_plain_loop() {
+        use rand::{seq::SliceRandom, Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let t = [Threshold::down(30.0), Threshold::down(100.0), Threshold::parse("100/50").unwrap()];
+        for n in [0usize, 1, 5, 40, 333] {
+            // Ascending addresses with runs of records, and addresses without any (gaps).
+            let mut rows = Vec::new();
+            for a in 0..n as u32 {
+                for _ in 0..rng.random_range(0..4) {
+                    rows.push((a, [0.0, 50.0, 100.0, 500.0][rng.random_range(0..4)], [0.0, 50.0][rng.random_range(0..2)]));
+                }
+            }
+            let mut plain = vec![0u64; n];
+            for &(a, d, u) in &rows {
+                for (k, t) in t.iter().enumerate() {
+                    if d >= t.down_mbps && u >= t.up_mbps {
+                        plain[a as usize] |= 1 << k;
+                    }
+                }
+            }
+            assert_eq!(covered_bits(n, &records(&rows), &t).unwrap(), plain, "{n} addresses, ascending");
+            rows.shuffle(&mut rng);
+            assert_eq!(covered_bits(n, &records(&rows), &t).unwrap(), plain, "{n} addresses, shuffled");
+        }
     }
 
     #[test]
