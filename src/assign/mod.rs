@@ -130,11 +130,10 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
         Some(XyCrs::Wgs84) => crs::wgs84_to_rd(x, y),
         _ => (x, y),
     };
-    let mut area: Vec<u32> = av
-        .addresses
-        .location
-        .par_iter()
-        .map(|loc| match *loc {
+    let locations = &av.addresses.location;
+    let mut area: Vec<u32> = (0..locations.len())
+        .into_par_iter()
+        .map(|i| match locations.get(i) {
             Location::Area(c) => code_to_area[c as usize],
             Location::Point { x, y } => match index {
                 None => NO_INDEX,
@@ -146,8 +145,8 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
         })
         .collect();
     let mut out = Assigned::default();
-    for (k, (a, loc)) in area.iter_mut().zip(&av.addresses.location).enumerate() {
-        let rejected = match (*a, *loc) {
+    for (k, (a, loc)) in area.iter_mut().zip(locations.iter()).enumerate() {
+        let rejected = match (*a, loc) {
             (UNKNOWN_CODE, Location::Area(c)) => (RejectReason::UnknownArea, format!("area code {} is not in the area table", av.codes.codes[c as usize])),
             (NO_INDEX, _) => (RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into()),
             (OUTSIDE, Location::Point { x, y }) => (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon")),
@@ -172,8 +171,8 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
 pub fn coordinate_warnings(av: &Availability) -> Vec<String> {
     let Some(crs) = av.addresses.point_crs else { return Vec::new() };
     let (mut degrees, mut swapped, mut metres, mut n) = (0u64, 0u64, 0u64, 0u64);
-    for loc in &av.addresses.location {
-        let Location::Point { x, y } = *loc else { continue };
+    for loc in av.addresses.location.iter() {
+        let Location::Point { x, y } = loc else { continue };
         n += 1;
         match crs {
             XyCrs::RdNew => {

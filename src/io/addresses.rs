@@ -44,6 +44,108 @@ pub enum Location {
     },
 }
 
+/// The area column's value of an address located by its coordinates.
+pub const BY_POINT: u32 = u32::MAX;
+
+/// Where each address is, columnar: 4 bytes an address located by area code, 20 by coordinates
+/// (the coordinate column is empty when no address has coordinates).
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    /// Per address: the index of its area code in [`AreaCodes`], or [`BY_POINT`].
+    pub area: Vec<u32>,
+    /// Per address, its coordinates `[x, y]` (meaningful where `area` is [`BY_POINT`]); empty
+    /// when no address is located by coordinates.
+    pub xy: Vec<[f64; 2]>,
+}
+
+impl Locations {
+    /// The location of address `i` (< len).
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> Location {
+        match self.area[i] {
+            BY_POINT => {
+                let [x, y] = self.xy[i];
+                Location::Point { x, y }
+            }
+            c => Location::Area(c),
+        }
+    }
+
+    /// The locations in order.
+    pub fn iter(&self) -> impl Iterator<Item = Location> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The number of addresses.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.area.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.area.is_empty()
+    }
+
+    /// The number of addresses located by coordinates.
+    #[must_use]
+    pub fn points(&self) -> usize {
+        self.area.par_iter().filter(|&&c| c == BY_POINT).count()
+    }
+
+    /// Keeps the addresses whose flag is set.
+    fn squeeze(&mut self, keep: &[bool]) {
+        squeeze(&mut self.area, keep);
+        squeeze(&mut self.xy, keep);
+    }
+}
+
+impl PartialEq for Locations {
+    fn eq(&self, other: &Locations) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl FromIterator<Location> for Locations {
+    fn from_iter<I: IntoIterator<Item = Location>>(iter: I) -> Locations {
+        let all: Vec<Location> = iter.into_iter().collect();
+        let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
+        let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
+        let xy = if has_points { all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect() } else { Vec::new() };
+        Locations { area, xy }
+    }
+}
+
+/// The location columns of one batch's rows, for the checks to write into: empty when the
+/// batch's locations are not kept (records joined to a universe), `xy` empty when the batch has
+/// no coordinates.
+struct LocationSlices<'a> {
+    area: &'a mut [u32],
+    xy: &'a mut [[f64; 2]],
+}
+
+impl Locations {
+    /// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
+    /// already), and returns the parts of `range` cut at `pieces` (relative to `range.start`).
+    fn pieces(&mut self, rows: usize, with_xy: bool, bound: usize, range: std::ops::Range<usize>, pieces: &[std::ops::Range<usize>]) -> Vec<LocationSlices<'_>> {
+        fill_to(&mut self.area, rows, 0, bound);
+        if with_xy || !self.xy.is_empty() {
+            fill_to(&mut self.xy, rows, [f64::NAN; 2], bound);
+        }
+        let xy = if self.xy.is_empty() { &mut [][..] } else { &mut self.xy[range.clone()] };
+        split(&mut self.area[range], pieces).into_iter().zip(split(xy, pieces)).map(|(area, xy)| LocationSlices { area, xy }).collect()
+    }
+
+    /// Both columns at the same length (coordinates only when some are kept).
+    fn finish(&mut self, bound: usize) {
+        if !self.xy.is_empty() {
+            fill_to(&mut self.xy, self.area.len(), [f64::NAN; 2], bound);
+        }
+    }
+}
+
 /// The index of `name` in `names`, appending it when new (`index` maps names to positions).
 fn add_name(names: &mut Vec<String>, index: &mut FxHashMap<String, u32>, name: String) -> u32 {
     let next = names.len() as u32;
@@ -111,12 +213,13 @@ impl AreaCodes {
         answer
     }
 
-    /// Keeps only the codes `locations` use, numbered in order of first use (`locations` renumbered).
-    fn keep_used(&mut self, locations: &mut [Location]) {
+    /// Keeps only the codes an area column uses, numbered in order of first use (the column
+    /// renumbered).
+    fn keep_used(&mut self, area: &mut [u32]) {
         let mut new = vec![NONE; self.codes.len()];
         let mut kept = Vec::new();
-        for l in locations.iter_mut() {
-            if let Location::Area(k) = l {
+        for k in area.iter_mut() {
+            if *k != BY_POINT {
                 if new[*k as usize] == NONE {
                     new[*k as usize] = kept.len() as u32;
                     kept.push(std::mem::take(&mut self.codes[*k as usize]));
@@ -143,7 +246,7 @@ pub struct Addresses {
     /// The data row (1-based) where each address was first seen.
     pub first_row: Vec<u32>,
     /// The location of each address.
-    pub location: Vec<Location>,
+    pub location: Locations,
     /// The weight of each address in the run's unit; empty when the run is unweighted (every
     /// address weighs 1).
     pub weight: Vec<f64>,
@@ -469,10 +572,10 @@ fn locate(
 
 /// Adds a piece's area codes (interned on their own) to `codes`, and renumbers the codes of the
 /// piece's usable rows (rejected rows hold a placeholder).
-fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, loc: &mut [Location], usable: &[bool]) {
+fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, area: &mut [u32], usable: &[bool]) {
     let remap = codes.absorb(piece);
-    for (l, _) in loc.iter_mut().zip(usable).filter(|(_, &ok)| ok) {
-        if let Location::Area(k) = l {
+    for (k, _) in area.iter_mut().zip(usable).filter(|(_, &ok)| ok) {
+        if *k != BY_POINT {
             *k = remap[*k as usize];
         }
     }
@@ -578,7 +681,7 @@ struct Slices<'a> {
     down: &'a mut [f64],
     up: &'a mut [f64],
     tech: &'a mut [u32],
-    loc: &'a mut [Location],
+    loc: LocationSlices<'a>,
     weight: &'a mut [f64],
 }
 
@@ -643,10 +746,13 @@ impl CheckContext<'_> {
                 out.rejected.push((i, RejectReason::NotInUniverse, format!("address_id {id:?} is not in the universe file")));
                 continue;
             }
-            if !loc.is_empty() {
+            if !loc.area.is_empty() {
                 match locate(&place, i, self.scheme, &mut out.codes) {
                     Ok((l, w)) => {
-                        loc[k] = l;
+                        match l {
+                            Location::Area(c) => loc.area[k] = c,
+                            Location::Point { x, y } => (loc.area[k], loc.xy[k]) = (BY_POINT, [x, y]),
+                        }
                         if let Some(slot) = weight.get_mut(k) {
                             *slot = w;
                         }
@@ -724,7 +830,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     let mut n = 0;
     let mut ukeys: Vec<u128> = Vec::new();
     let mut order = keys::IdOrder::default();
-    let (mut loc_v, mut weight_v, mut usable) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut locations, mut weight_v, mut usable) = (Locations::default(), Vec::new(), Vec::new());
     // The rows the checks rejected (0-based, ascending), with why.
     let mut failed: Vec<(usize, RejectReason, String)> = Vec::new();
     let bound = table.rows_at_most();
@@ -734,7 +840,6 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let at = batch_rows(upath, table.rows_known(), row0, len, &mut n)?;
         // Row-sized columns: of the declared rows at once, else grown batch by batch.
         fill_to(&mut ukeys, n, NO_KEY, bound);
-        fill_to(&mut loc_v, n, Location::Area(0), bound);
         fill_to(&mut weight_v, if weighted { n } else { 0 }, 1.0f64, bound);
         fill_to(&mut usable, n, true, bound);
         order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
@@ -743,7 +848,8 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let weighed = if weighted { at.clone() } else { 0..0 };
         let locals = loop {
             let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
-            let jobs: Vec<_> = split(&mut loc_v[at.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
+            let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
+            let jobs: Vec<_> = places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
             let locals: Vec<ChunkChecks> = jobs
                 .into_par_iter()
                 .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, &keys_here[r.clone()]))
@@ -759,13 +865,14 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
                 usable[row0 + row] = false;
                 failed.push((row0 + row, reason, detail));
             }
-            absorb_codes(codes, local.codes, &mut loc_v[r.clone()], &usable[r]);
+            absorb_codes(codes, local.codes, &mut locations.area[r.clone()], &usable[r]);
         }
         progress.advance(len as u64);
         Ok(())
     })?;
     let source = layout.source(&table, "universe", n);
     drop(table);
+    locations.finish(bound);
 
     // In row order: a row with the id of an accepted row is a duplicate (whatever else is wrong
     // with it), else it is rejected for what its checks found, else it makes an address.
@@ -806,10 +913,10 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         }
     }
     let accepted: Vec<bool> = uaddress.par_iter().map(|&a| a != NONE).collect();
-    squeeze(&mut loc_v, &accepted);
+    locations.squeeze(&accepted);
     squeeze(&mut weight_v, &accepted);
-    codes.keep_used(&mut loc_v);
-    let addresses = Addresses { first_row, location: loc_v, weight: weight_v, point_crs: layout.xy_crs, file };
+    codes.keep_used(&mut locations.area);
+    let addresses = Addresses { first_row, location: locations, weight: weight_v, point_crs: layout.xy_crs, file };
     let index = keys::KeyIndex::new(ukeys, &uaddress);
     Ok(Universe { addresses, index, counts, source, weighted })
 }
@@ -858,7 +965,8 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let mut n = 0;
     let mut rkeys: Vec<u128> = Vec::new();
     let mut order = keys::IdOrder::default();
-    let (mut down_v, mut up_v, mut tech_v, mut loc_v, mut weight_v) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut down_v, mut up_v, mut tech_v, mut weight_v) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut locations = Locations::default();
     let mut addr_v: Vec<u32> = Vec::new();
     let mut usable: Vec<bool> = Vec::new();
     let mut records = Records::default();
@@ -878,7 +986,6 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         fill_to(&mut down_v, n, 0.0f64, bound);
         fill_to(&mut up_v, n, 0.0f64, bound);
         fill_to(&mut tech_v, n, u32::MAX, bound);
-        fill_to(&mut loc_v, if universe_given { 0 } else { n }, Location::Area(0), bound);
         fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { n }, 1.0f64, bound);
         fill_to(&mut usable, n, true, bound);
         let keys_here = match &universe {
@@ -909,7 +1016,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 .into_iter()
                 .zip(split(&mut up_v[at.clone()], &pieces))
                 .zip(split(&mut tech_v[at.clone()], &pieces))
-                .zip(split(&mut loc_v[located.clone()], &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
+                .zip(locations.pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
                 .zip(&pieces)
                 .collect();
             let locals: Vec<ChunkChecks> = jobs
@@ -943,7 +1050,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
                 reject(&mut rejects, &mut counts, &file, (row0 + row) as u64 + 1, (reason, detail));
             }
             if !universe_given {
-                absorb_codes(&mut codes, local.codes, &mut loc_v[r.clone()], &usable[r.clone()]);
+                absorb_codes(&mut codes, local.codes, &mut locations.area[r.clone()], &usable[r.clone()]);
             }
         }
         progress.advance(len as u64);
@@ -953,6 +1060,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let sorted = order.sorted;
     let info = layout.source(&table, "records", n);
     drop(table);
+    locations.finish(bound);
 
     // Addresses without a universe: the first usable row of each key makes the address. The
     // row-sized columns become the outputs in place: rows that make no address (or no record)
@@ -979,16 +1087,16 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
             } else if leader[i] != NONE {
                 let a = leader[first];
                 leader[i] = a;
-                if loc_v[first] != loc_v[i] && !conflicted[a as usize] {
+                if locations.get(first) != locations.get(i) && !conflicted[a as usize] {
                     conflicted[a as usize] = true;
                     location_conflicts += 1;
                 }
             }
         }
         addr_v = leader;
-        squeeze(&mut loc_v, &is_leader);
+        locations.squeeze(&is_leader);
         squeeze(&mut weight_v, &is_leader);
-        addresses.location = loc_v;
+        addresses.location = locations;
         addresses.weight = weight_v;
         addresses.first_row = rows_where(&is_leader);
     }
@@ -1053,7 +1161,7 @@ mod tests {
         let av = load(&spec, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
         assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
-        let code = |a: usize| match av.addresses.location[a] {
+        let code = |a: usize| match av.addresses.location.get(a) {
             Location::Area(k) => av.codes.codes[k as usize].as_str(),
             Location::Point { .. } => "point",
         };
@@ -1140,6 +1248,25 @@ mod tests {
     /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected
     /// rows' placeholders are not looked up in the (empty) code table.
     #[test]
+    fn locations_keep_coordinates_only_when_some_are_given() {
+        let codes: Locations = [Location::Area(3), Location::Area(0)].into_iter().collect();
+        assert!(codes.xy.is_empty());
+        assert_eq!((codes.get(0), codes.points()), (Location::Area(3), 0));
+        let mixed: Locations = [Location::Area(3), Location::Point { x: 1.5, y: -2.0 }].into_iter().collect();
+        assert_eq!((mixed.area.as_slice(), mixed.points()), ([3, BY_POINT].as_slice(), 1));
+        assert_eq!(mixed.iter().collect::<Vec<_>>(), [Location::Area(3), Location::Point { x: 1.5, y: -2.0 }]);
+        // Equal by their locations: the unused coordinates (NaN) of area rows do not count.
+        assert_eq!(mixed, mixed.clone());
+        assert_ne!(mixed, codes);
+        let mut grown = Locations::default();
+        let pieces = grown.pieces(5, false, 5, 0..5, &[0..2, 2..5]);
+        assert!(pieces.iter().all(|p| p.xy.is_empty()));
+        let pieces = grown.pieces(8, true, 8, 5..8, &[0..1, 1..3]);
+        assert_eq!((pieces[1].area.len(), pieces[1].xy.len()), (2, 2));
+        assert_eq!((grown.area.len(), grown.xy.len()), (8, 8));
+    }
+
+    #[test]
     fn typed_speeds_copied_whole_equal_their_text() {
         use polars::prelude::*;
         // Pieces of four rows (CHECK_CHUNK in tests): the first and third all plausible (copied
@@ -1185,7 +1312,7 @@ mod tests {
         let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
         let av = load(&spec, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4]);
-        assert_eq!(av.addresses.location[1], Location::Point { x: 4.9, y: 52.3 });
+        assert_eq!(av.addresses.location.get(1), Location::Point { x: 4.9, y: 52.3 });
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
         assert_eq!(rejected, [(2, RejectReason::InvalidSpeed), (3, RejectReason::MissingAddressId)]);
         assert!(av.record_rows.reconciles());
@@ -1206,7 +1333,7 @@ mod tests {
         let av = load(&spec, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
         assert_eq!(av.codes.codes, vec!["GM0200", "GM0014", "GM0518"], "GM0363 is only in duplicate rows");
-        let code = |a: usize| match av.addresses.location[a] {
+        let code = |a: usize| match av.addresses.location.get(a) {
             Location::Area(k) => av.codes.codes[k as usize].as_str(),
             Location::Point { .. } => "point",
         };
@@ -1265,7 +1392,7 @@ mod tests {
         for av in [load_with(&csv), load_with(&parquet)] {
             assert_eq!(av.addresses.first_row, vec![1, 4, 7, 10]);
             assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
-            assert_eq!(av.addresses.location, vec![Location::Area(0), Location::Area(1), Location::Area(2), Location::Area(1)]);
+            assert_eq!(av.addresses.location.iter().collect::<Vec<_>>(), vec![Location::Area(0), Location::Area(1), Location::Area(2), Location::Area(1)]);
             let rejected: Vec<(u64, RejectReason, &str)> = av.rejects.iter().filter(|r| !r.file.ends_with("r.csv")).map(|r| (r.row, r.reason, r.detail.as_str())).collect();
             assert_eq!(
                 rejected,
@@ -1333,7 +1460,7 @@ mod tests {
         for av in [load_from(&csv), load_from(&parquet)] {
             let point = Location::Point { x: 150000.5, y: 450000.25 };
             let (gm0363, gm0014, gm0518) = (Location::Area(0), Location::Area(1), Location::Area(2));
-            assert_eq!(av.addresses.location, vec![gm0363, gm0014, gm0014, gm0518, gm0363, gm0014, gm0518, point, gm0363]);
+            assert_eq!(av.addresses.location.iter().collect::<Vec<_>>(), vec![gm0363, gm0014, gm0014, gm0518, gm0363, gm0014, gm0518, point, gm0363]);
             let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
             assert_eq!(rejected, [(10, RejectReason::NoLocation), (11, RejectReason::InvalidCoordinate)]);
             assert_eq!(av.location_conflicts, 1, "a at a code and at a point");

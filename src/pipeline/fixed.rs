@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Location};
+use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, BY_POINT};
 use crate::io::mergers::Mergers;
 use crate::io::profile::XyCrs;
 use crate::io::areas::{load_gemeente_table, AreaTable};
@@ -67,7 +66,7 @@ pub struct AddressOutcome {
     /// The data row (1-based) where each address was first seen.
     pub first_row: Vec<u32>,
     /// Each address's location as given.
-    pub location: Vec<Location>,
+    pub location: Locations,
     /// The CRS of point locations.
     pub point_crs: Option<XyCrs>,
     /// Finest-area index per address (`UNASSIGNED` when rejected).
@@ -81,9 +80,9 @@ pub struct AddressOutcome {
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
 fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec<Remap> {
     let mut count = vec![0u64; codes.codes.len()];
-    for l in &addresses.location {
-        if let Location::Area(c) = l {
-            count[*c as usize] += 1;
+    for &c in &addresses.location.area {
+        if c != BY_POINT {
+            count[c as usize] += 1;
         }
     }
     let mut out = Vec::new();
@@ -133,7 +132,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         }
         _ => AreaSet::from_codes(scheme, &av.codes.codes),
     };
-    let points = av.addresses.location.par_iter().filter(|l| matches!(l, Location::Point { .. })).count();
+    let points = av.addresses.location.points();
     let index = if points > 0 || job.boundaries.is_some() {
         let b: Boundaries = match &job.boundaries {
             Some(p) => boundaries::load(p, scheme)?,

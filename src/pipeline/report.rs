@@ -258,7 +258,7 @@ fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: 
         .zip(ids)
         .map(|(&a, (id, postcode))| {
             let info = &o.areas[o.area[a] as usize];
-            let lonlat = match (o.location[a], o.point_crs) {
+            let lonlat = match (o.location.get(a), o.point_crs) {
                 (Location::Point { x, y }, Some(XyCrs::Wgs84)) => Some((x, y)),
                 (Location::Point { x, y }, _) => Some(crate::assign::crs::rd_to_wgs84(x, y)),
                 (Location::Area(_), _) => None,
