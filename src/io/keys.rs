@@ -64,7 +64,7 @@ pub fn hash_into(ids: &Values, keys: &mut [u128]) -> IdOrder {
             for (k, slot) in out.iter_mut().enumerate() {
                 if let Some(id) = rows.text(c * CHUNK + k) {
                     *slot = key_of(&id);
-                    sorted &= last.as_ref().is_none_or(|l| *l <= id);
+                    sorted = sorted && last.as_ref().is_none_or(|l| *l <= id);
                     first.get_or_insert_with(|| id.to_string());
                     last = Some(id);
                 }
