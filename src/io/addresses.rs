@@ -27,7 +27,7 @@ use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::io::keys::{self, NONE, NO_KEY};
-use crate::io::table::{Format, NumberError, Rows, Table, Values, Want};
+use crate::io::table::{shown, Format, NumberError, Rows, Table, Values, Want};
 use crate::progress::Progress;
 
 /// Where an address is, as given in its file.
@@ -566,7 +566,7 @@ fn locate(
         (Err(NumberError::Missing), Err(NumberError::Missing)) => {
             Err((RejectReason::NoLocation, "no area code and no coordinates".into()))
         }
-        (x, y) => Err((RejectReason::InvalidCoordinate, format!("x/y = {x:?} / {y:?}"))),
+        (x, y) => Err((RejectReason::InvalidCoordinate, format!("x = {}, y = {}", shown(&x), shown(&y)))),
     }
 }
 

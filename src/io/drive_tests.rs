@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::{Table, Want};
+use crate::io::table::{shown, Table, Want};
 
 /// One usable attempt.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +96,7 @@ pub fn load(path: &Path) -> Result<DriveTests> {
             (Ok(a), Ok(b)) if rd => (a, b),
             (Ok(lon), Ok(lat)) => crate::assign::crs::wgs84_to_rd(lon, lat),
             (a, b) => {
-                bad(RejectReason::InvalidCoordinate, format!("position = {a:?} / {b:?}"));
+                bad(RejectReason::InvalidCoordinate, format!("position = {}, {}", shown(&a), shown(&b)));
                 continue;
             }
         };

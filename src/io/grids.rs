@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::{NumberError, Table, Want};
+use crate::io::table::{shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
 
 /// The CRS of a grid.
@@ -292,7 +292,7 @@ fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
         let (cx, cy) = match (v[0].number(i), v[1].number(i)) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
-                counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, format!("x/y = {a:?} / {b:?}"));
+                counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, format!("x = {}, y = {}", shown(&a), shown(&b)));
                 continue;
             }
         };

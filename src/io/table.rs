@@ -386,6 +386,24 @@ pub enum NumberError {
     Invalid(String),
 }
 
+/// A cell read as a number, as a reject's detail shows it: the number, `empty`, or the text
+/// in quotes.
+///
+/// ```
+/// use dekking::io::table::{shown, NumberError};
+/// assert_eq!(shown(&Ok(480000.5)), "480000.5");
+/// assert_eq!(shown(&Err(NumberError::Missing)), "empty");
+/// assert_eq!(shown(&Err(NumberError::Invalid("NaN".into()))), "\"NaN\"");
+/// ```
+#[must_use]
+pub fn shown(cell: &std::result::Result<f64, NumberError>) -> String {
+    match cell {
+        Ok(v) => v.to_string(),
+        Err(NumberError::Missing) => "empty".into(),
+        Err(NumberError::Invalid(s)) => format!("{s:?}"),
+    }
+}
+
 /// Parses a finite decimal number, accepting one decimal comma in place of a dot.
 ///
 /// ```
