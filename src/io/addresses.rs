@@ -47,8 +47,8 @@ pub enum Location {
 /// The area column's value of an address located by its coordinates.
 pub const BY_POINT: u32 = u32::MAX;
 
-/// Where each address is, columnar: 4 bytes an address located by area code, 20 by coordinates
-/// (the coordinate column is empty when no address has coordinates).
+/// Where each address is, columnar: an area-code column (4 bytes an address), and a coordinate
+/// column (16 more) only once some address has coordinates.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
     /// Per address: the index of its area code in [`AreaCodes`], or [`BY_POINT`].
@@ -56,6 +56,14 @@ pub struct Locations {
     /// Per address, its coordinates `[x, y]` (meaningful where `area` is [`BY_POINT`]); empty
     /// when no address is located by coordinates.
     pub xy: Vec<[f64; 2]>,
+}
+
+/// The location columns of one batch's rows, for the checks to write into: empty when the
+/// batch's locations are not kept (records joined to a universe), `xy` empty when the batch has
+/// no coordinates.
+struct LocationSlices<'a> {
+    area: &'a mut [u32],
+    xy: &'a mut [[f64; 2]],
 }
 
 impl Locations {
@@ -100,33 +108,7 @@ impl Locations {
         squeeze(&mut self.area, keep);
         squeeze(&mut self.xy, keep);
     }
-}
 
-impl PartialEq for Locations {
-    fn eq(&self, other: &Locations) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
-    }
-}
-
-impl FromIterator<Location> for Locations {
-    fn from_iter<I: IntoIterator<Item = Location>>(iter: I) -> Locations {
-        let all: Vec<Location> = iter.into_iter().collect();
-        let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
-        let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
-        let xy = if has_points { all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect() } else { Vec::new() };
-        Locations { area, xy }
-    }
-}
-
-/// The location columns of one batch's rows, for the checks to write into: empty when the
-/// batch's locations are not kept (records joined to a universe), `xy` empty when the batch has
-/// no coordinates.
-struct LocationSlices<'a> {
-    area: &'a mut [u32],
-    xy: &'a mut [[f64; 2]],
-}
-
-impl Locations {
     /// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
     /// already), and returns the parts of `range` cut at `pieces` (relative to `range.start`).
     fn pieces(&mut self, rows: usize, with_xy: bool, bound: usize, range: std::ops::Range<usize>, pieces: &[std::ops::Range<usize>]) -> Vec<LocationSlices<'_>> {
@@ -143,6 +125,22 @@ impl Locations {
         if !self.xy.is_empty() {
             fill_to(&mut self.xy, self.area.len(), [f64::NAN; 2], bound);
         }
+    }
+}
+
+impl PartialEq for Locations {
+    fn eq(&self, other: &Locations) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl FromIterator<Location> for Locations {
+    fn from_iter<I: IntoIterator<Item = Location>>(iter: I) -> Locations {
+        let all: Vec<Location> = iter.into_iter().collect();
+        let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
+        let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
+        let xy = if has_points { all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect() } else { Vec::new() };
+        Locations { area, xy }
     }
 }
 

@@ -101,15 +101,15 @@ fn ascending_bits(n_addresses: usize, address: &[u32], mask: impl Fn(usize) -> u
     }
     cuts.push(address.len());
     let mut bits = vec![0u64; n_addresses];
-    let mut rest = &mut bits[..];
+    let (mut rest, mut lo) = (&mut bits[..], 0);
     let mut pieces = Vec::new();
     for w in cuts.windows(2) {
         // This piece's addresses run up to the next piece's first one (or the last address).
-        let (first, next) = (address.get(w[0]).map_or(0, |&a| a as usize), address.get(w[1]).map_or(n_addresses, |&a| a as usize));
-        let lo = if pieces.is_empty() { 0 } else { first };
+        let next = address.get(w[1]).map_or(n_addresses, |&a| a as usize);
         let (own, more) = std::mem::take(&mut rest).split_at_mut(next - lo);
         rest = more;
         pieces.push((lo, own, w[0]..w[1]));
+        lo = next;
     }
     pieces.into_par_iter().for_each(|(lo, own, records)| {
         for i in records {
