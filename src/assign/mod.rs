@@ -237,7 +237,10 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
         r.address[keep] = r.address[i];
         r.down_mbps[keep] = r.down_mbps[i];
         r.up_mbps[keep] = r.up_mbps[i];
-        r.technology[keep] = r.technology[i];
+        // (Empty when no technology column was read.)
+        if !r.technology.is_empty() {
+            r.technology[keep] = r.technology[i];
+        }
         r.row[keep] = r.row[i];
         keep += 1;
     }

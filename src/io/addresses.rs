@@ -277,12 +277,15 @@ pub struct Records {
     pub down_mbps: Vec<f64>,
     /// Maximum upload speed, Mbps (0 when the input has no upload column).
     pub up_mbps: Vec<f64>,
-    /// Technology of each record, as an index into [`Records::technologies`] (`u32::MAX` = none).
+    /// Technology of each record, as an index into [`Records::technologies`] (`u32::MAX` = none);
+    /// empty when no technology column was read.
     pub technology: Vec<u32>,
     /// The distinct technology values.
     pub technologies: Vec<String>,
     /// Whether the input had an upload column.
     pub has_up: bool,
+    /// Whether a technology column was read.
+    pub has_technology: bool,
 }
 
 /// Facts about one input file, for provenance.
@@ -919,13 +922,15 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     Ok(Universe { addresses, index, counts, source, weighted })
 }
 
-/// Loads records (and the universe, when given) as described by `spec`.
+/// Loads records (and the universe, when given) as described by `spec`; the technology column
+/// only when `technology` (a threshold filters on it: nothing else uses it, and it is never a
+/// reason to reject a row).
 ///
 /// # Errors
 /// [`Error::Io`] or [`Error::Table`] for unreadable files, [`Error::MissingColumn`] when the id,
 /// the download speed or every location column is missing, and [`Error::NoData`] when no row is
 /// usable.
-pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availability> {
+pub fn load(spec: &InputSpec, technology: bool, progress: &mut dyn Progress) -> Result<Availability> {
     let scheme = spec.profile.area;
     let mut codes = AreaCodes::default();
     let mut rejects = Vec::new();
@@ -947,7 +952,8 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let universe_given = spec.universe.is_some();
     let table = Table::open(&spec.records, spec.delimiter)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
-    let layout = Layout::resolve(&table, &spec.profile, &extra, !universe_given, spec.use_weights)?;
+    let extra = &extra[..if technology { 3 } else { 2 }];
+    let layout = Layout::resolve(&table, &spec.profile, extra, !universe_given, spec.use_weights)?;
     let file = file_label(&spec.records);
     if !universe_given {
         addresses.point_crs = layout.xy_crs;
@@ -974,16 +980,16 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
     let bound = table.rows_at_most();
     table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
         let (mut cols, mut ex) = layout.columns(values);
-        let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex[2].take());
+        let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex.get_mut(2).and_then(Option::take));
         let len = cols.id.len();
         let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
-        records.has_up = up.is_some();
+        (records.has_up, records.has_technology) = (up.is_some(), tech.is_some());
         // Row-sized columns: of the declared rows at once, else grown batch by batch. With a
         // universe the keys are only needed per batch, for the join.
         fill_to(&mut rkeys, if universe_given { 0 } else { n }, NO_KEY, bound);
         fill_to(&mut down_v, n, 0.0f64, bound);
         fill_to(&mut up_v, n, 0.0f64, bound);
-        fill_to(&mut tech_v, n, u32::MAX, bound);
+        fill_to(&mut tech_v, if tech.is_some() { n } else { 0 }, u32::MAX, bound);
         fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { n }, 1.0f64, bound);
         fill_to(&mut usable, n, true, bound);
         let keys_here = match &universe {
@@ -1013,7 +1019,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
             let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
                 .into_iter()
                 .zip(split(&mut up_v[at.clone()], &pieces))
-                .zip(split(&mut tech_v[at.clone()], &pieces))
+                .zip(split(&mut tech_v[if tech.is_some() { at.clone() } else { 0..0 }], &pieces))
                 .zip(locations.pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
                 .zip(&pieces)
                 .collect();
@@ -1038,7 +1044,7 @@ pub fn load(spec: &InputSpec, progress: &mut dyn Progress) -> Result<Availabilit
         for (local, r) in locals.drain(..).zip(&pieces) {
             let r = row0 + r.start..row0 + r.end;
             let remap: Vec<u32> = local.technologies.into_iter().map(|name| add_name(&mut records.technologies, &mut tech_index, name)).collect();
-            for t in &mut tech_v[r.clone()] {
+            for t in tech_v.get_mut(r.clone()).unwrap_or_default() {
                 if *t != u32::MAX {
                     *t = remap[*t as usize];
                 }
@@ -1156,7 +1162,7 @@ mod tests {
         let path = dir.path().join("r.csv");
         std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n"))).unwrap();
         let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let av = load(&spec, &mut Silent).unwrap();
+        let av = load(&spec, true, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
         assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
         let code = |a: usize| match av.addresses.location.get(a) {
@@ -1216,7 +1222,7 @@ mod tests {
         assert_eq!(table.batches(BATCH_ROWS), Some(vec![0..6, 6..12, 12..15]));
         let load_from = |records: &Path, universe: Option<PathBuf>| {
             let spec = InputSpec { records: records.into(), universe, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, &mut Silent).unwrap()
+            load(&spec, true, &mut Silent).unwrap()
         };
         let records = |av: &Availability| {
             let r = &av.records;
@@ -1289,7 +1295,7 @@ mod tests {
         ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(4)).finish(&mut df).unwrap();
         let load_from = |records: &Path| {
             let spec = InputSpec { records: records.into(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, &mut Silent).unwrap()
+            load(&spec, true, &mut Silent).unwrap()
         };
         let (text, typed) = (load_from(&csv), load_from(&parquet));
         let seen = |av: &Availability| {
@@ -1308,7 +1314,7 @@ mod tests {
         let path = dir.path().join("p.csv");
         std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n2;122000;487500;abc\n;1;2;3\n3;4,9;52,3;50\n").unwrap();
         let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let av = load(&spec, &mut Silent).unwrap();
+        let av = load(&spec, true, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4]);
         assert_eq!(av.addresses.location.get(1), Location::Point { x: 4.9, y: 52.3 });
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
@@ -1328,7 +1334,7 @@ mod tests {
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;download_mbps\na;100\nd;50\nx;5\n").unwrap();
         let spec = InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let av = load(&spec, &mut Silent).unwrap();
+        let av = load(&spec, true, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
         assert_eq!(av.codes.codes, vec!["GM0200", "GM0014", "GM0518"], "GM0363 is only in duplicate rows");
         let code = |a: usize| match av.addresses.location.get(a) {
@@ -1385,7 +1391,7 @@ mod tests {
         std::fs::write(&records, "adres_id;download_mbps\nf;5\nb;50\nz;5\na;100\n").unwrap();
         let load_with = |universe: &Path| {
             let spec = InputSpec { records: records.clone(), universe: Some(universe.into()), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, &mut Silent).unwrap()
+            load(&spec, true, &mut Silent).unwrap()
         };
         for av in [load_with(&csv), load_with(&parquet)] {
             assert_eq!(av.addresses.first_row, vec![1, 4, 7, 10]);
@@ -1453,7 +1459,7 @@ mod tests {
         assert!(layout(&parquet).lazy_xy && layout(&parquet).asked().len() == 2, "id and code with every batch");
         assert!(!layout(&csv).lazy_xy && layout(&csv).asked().len() == 4);
         let load_from = |records: &Path| {
-            load(&InputSpec { records: records.into(), universe: None, profile: profile.clone(), delimiter: None, use_weights: false }, &mut Silent).unwrap()
+            load(&InputSpec { records: records.into(), universe: None, profile: profile.clone(), delimiter: None, use_weights: false }, true, &mut Silent).unwrap()
         };
         for av in [load_from(&csv), load_from(&parquet)] {
             let point = Location::Point { x: 150000.5, y: 450000.25 };
@@ -1474,15 +1480,32 @@ mod tests {
     }
 
     #[test]
+    fn the_technology_column_is_read_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = dir.path().join("r.csv");
+        std::fs::write(&records, "adres_id;gemeentecode;download_mbps;technologie\na;GM0363;100;glas\nb;GM0014;-1;coax\nc;GM0014;50;\n").unwrap();
+        let spec = InputSpec { records, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let (with, without) = (load(&spec, true, &mut Silent).unwrap(), load(&spec, false, &mut Silent).unwrap());
+        assert_eq!((with.records.technology.as_slice(), with.records.has_technology), ([0, u32::MAX].as_slice(), true));
+        assert_eq!((without.records.technology.len(), without.records.has_technology), (0, false));
+        // The same rows used and rejected, the same addresses and speeds.
+        let seen = |av: &Availability| (av.records.row.clone(), av.records.down_mbps.clone(), av.addresses.first_row.clone(), av.rejects.len(), av.record_rows.used);
+        assert_eq!(seen(&with), seen(&without));
+        let columns = |av: &Availability| av.sources[0].columns.iter().map(|c| c.0.clone()).collect::<Vec<_>>();
+        assert!(columns(&with).contains(&"technology".to_string()));
+        assert!(!columns(&without).contains(&"technology".to_string()));
+    }
+
+    #[test]
     fn weights_are_kept_only_when_weighted() {
         let dir = tempfile::tempdir().unwrap();
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n").unwrap();
         let spec = |use_weights| InputSpec { records: records.clone(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights };
-        let weighted = load(&spec(true), &mut Silent).unwrap();
+        let weighted = load(&spec(true), true, &mut Silent).unwrap();
         assert!(weighted.weighted);
         assert_eq!(weighted.addresses.weight, vec![2.0, 0.5]);
-        let counted = load(&spec(false), &mut Silent).unwrap();
+        let counted = load(&spec(false), true, &mut Silent).unwrap();
         assert!(!counted.weighted);
         assert!(counted.addresses.weight.is_empty());
         assert_eq!(counted.addresses.len(), 2);

@@ -57,7 +57,8 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
         })
         .collect();
     let mask = |i: usize| {
-        let (d, u, tech) = (records.down_mbps[i], records.up_mbps[i], records.technology[i]);
+        let tech = records.technology.get(i).copied().unwrap_or(u32::MAX);
+        let (d, u) = (records.down_mbps[i], records.up_mbps[i]);
         let mut mask = 0u64;
         for (k, t) in thresholds.iter().enumerate() {
             let tech_ok = match &allowed[k] {
@@ -280,6 +281,7 @@ mod tests {
             technology: vec![u32::MAX; rows.len()],
             technologies: vec![],
             has_up: true,
+            has_technology: true,
         }
     }
 

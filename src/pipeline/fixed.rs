@@ -103,7 +103,15 @@ fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec
 /// upload speed that the records do not have.
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
     let scheme = job.input.profile.area;
-    let mut av = addresses::load(&job.input, progress)?;
+    let filtered = job.thresholds.iter().find(|t| t.technologies.is_some());
+    let mut av = addresses::load(&job.input, filtered.is_some(), progress)?;
+    if let (Some(t), false) = (filtered, av.records.has_technology) {
+        return Err(Error::argument(
+            "threshold",
+            &t.to_string(),
+            format!("{} has no technology column; map one with --column technology=NAME or use a threshold without @TECHNOLOGIES", job.input.records.display()),
+        ));
+    }
     if !av.records.has_up {
         if let Some(t) = job.thresholds.iter().find(|t| t.up_mbps > 0.0) {
             return Err(Error::argument(

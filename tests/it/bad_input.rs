@@ -36,6 +36,7 @@ const CASES: &[(&str, &str, Expect)] = &[
     ("negative speed", "fixed -i {B}/negative.csv", Reject("negative_speed")),
     ("NaN speed", "fixed -i {B}/nan.csv", Reject("invalid_speed")),
     ("absurd speed (10^9 Mbps)", "fixed -i {B}/absurd.csv", Reject("implausible_speed")),
+    ("technology threshold without a technology column", "fixed -i {B}/code_forms.csv -t 100@glas", Fatal("code_forms.csv has no technology column; map one with --column technology=NAME")),
     ("0/0 speeds stay in the universe", "fixed -i {B}/zero_zero.csv -t 0.2/0.2", Ok("coverage.csv", "nl,NL,Nederland,0.2/0.2,0.2,0.2,,addresses,3,3,2")),
     ("duplicate rows", "fixed -i {B}/duplicate_rows.csv", Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,2,2,1")),
     ("x/y swapped", "fixed -i {B}/xy_swapped.csv", Warn("look like x and y (or lon and lat) are swapped")),

@@ -45,6 +45,23 @@ fn hand_computed_addresses() {
     assert_eq!(rows.len(), (342 + 12 + 1) * 3);
 }
 
+/// Thresholds that filter on technology, worked out by hand from the same fixture: glasvezel
+/// serves A3 (100) and A4 (1000); dsl or kabel at 30 Mbps serve A1 (kabel 200, dsl 50) and A5
+/// (dsl 30), not A2 (dsl 0/0). The technology column is read (and listed in provenance) only for
+/// such thresholds.
+#[test]
+fn technology_thresholds_hand_computed() {
+    let wd = Workdir::new();
+    let rows = run_fixture(&wd, &["--unweighted", "-t", "30@glasvezel", "-t", "30@dsl,kabel"]);
+    let get = |code: &str, t: &str| cov(&rows, code, t)["covered"].clone();
+    assert_eq!((get("GM0014", "30/0@glasvezel"), get("GM0034", "30/0@glasvezel"), get("NL", "30/0@glasvezel")), ("1".into(), "1".into(), "2".into()));
+    assert_eq!((get("GM0014", "30/0@dsl,kabel"), get("GM0034", "30/0@dsl,kabel"), get("NL", "30/0@dsl,kabel")), ("1".into(), "1".into(), "2".into()));
+    assert!(wd.read("out/coverage.json").contains("\"technologie\""));
+    let plain = Workdir::new();
+    run_fixture(&plain, &["--unweighted"]);
+    assert!(!plain.read("out/coverage.json").contains("\"technologie\""), "no threshold filters on technology");
+}
+
 /// The same fixture weighted by `huishoudens`: A1=1, A2=2, A3=1, A4=1, A5=3, A6=1.
 #[test]
 fn hand_computed_households() {

@@ -157,6 +157,7 @@ fn records(rows: &[(u32, u16, u16)]) -> Records {
         technology: vec![u32::MAX; rows.len()],
         technologies: vec![],
         has_up: true,
+        has_technology: true,
     }
 }
 
