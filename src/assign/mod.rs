@@ -236,10 +236,12 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
         }
         r.address[keep] = r.address[i];
         r.down_mbps[keep] = r.down_mbps[i];
-        r.up_mbps[keep] = r.up_mbps[i];
-        // (Empty when no technology column was read.)
+        // (Technologies and upload speeds are empty when not kept.)
         if !r.technology.is_empty() {
             r.technology[keep] = r.technology[i];
+        }
+        if !r.up_mbps.is_empty() {
+            r.up_mbps[keep] = r.up_mbps[i];
         }
         r.row[keep] = r.row[i];
         keep += 1;

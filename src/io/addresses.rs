@@ -275,7 +275,8 @@ pub struct Records {
     pub row: Vec<u32>,
     /// Maximum download speed, Mbps.
     pub down_mbps: Vec<f64>,
-    /// Maximum upload speed, Mbps (0 when the input has no upload column).
+    /// Maximum upload speed, Mbps; empty when not kept (no threshold needs it, or the input has
+    /// no upload column).
     pub up_mbps: Vec<f64>,
     /// Technology of each record, as an index into [`Records::technologies`] (`u32::MAX` = none);
     /// empty when no technology column was read.
@@ -719,7 +720,7 @@ impl CheckContext<'_> {
         });
         if let Some((d, u)) = whole {
             down.copy_from_slice(d);
-            if let Some(u) = u {
+            if let (Some(u), false) = (u, up.is_empty()) {
                 up.copy_from_slice(u);
             }
         }
@@ -735,7 +736,12 @@ impl CheckContext<'_> {
                     Some(u) => u.map(|u| (d, u)),
                 });
                 match speeds {
-                    Ok((d, u)) => (down[k], up[k]) = (d, u),
+                    Ok((d, u)) => {
+                        down[k] = d;
+                        if let Some(slot) = up.get_mut(k) {
+                            *slot = u;
+                        }
+                    }
                     Err((reason, detail)) => {
                         out.rejected.push((i, reason, detail));
                         continue;
@@ -922,15 +928,28 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     Ok(Universe { addresses, index, counts, source, weighted })
 }
 
-/// Loads records (and the universe, when given) as described by `spec`; the technology column
-/// only when `technology` (a threshold filters on it: nothing else uses it, and it is never a
-/// reason to reject a row).
+/// What a job uses of the records beyond ids, download speeds and locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// Keep the technology of each record (read the column at all: it never rejects a row).
+    pub technology: bool,
+    /// Keep the upload speed of each record (it is checked, and can reject a row, either way).
+    pub upload: bool,
+}
+
+impl Needs {
+    /// Everything kept.
+    pub const ALL: Needs = Needs { technology: true, upload: true };
+}
+
+/// Loads records (and the universe, when given) as described by `spec`, keeping what `needs`
+/// asks for.
 ///
 /// # Errors
 /// [`Error::Io`] or [`Error::Table`] for unreadable files, [`Error::MissingColumn`] when the id,
 /// the download speed or every location column is missing, and [`Error::NoData`] when no row is
 /// usable.
-pub fn load(spec: &InputSpec, technology: bool, progress: &mut dyn Progress) -> Result<Availability> {
+pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Result<Availability> {
     let scheme = spec.profile.area;
     let mut codes = AreaCodes::default();
     let mut rejects = Vec::new();
@@ -952,7 +971,7 @@ pub fn load(spec: &InputSpec, technology: bool, progress: &mut dyn Progress) -> 
     let universe_given = spec.universe.is_some();
     let table = Table::open(&spec.records, spec.delimiter)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
-    let extra = &extra[..if technology { 3 } else { 2 }];
+    let extra = &extra[..if needs.technology { 3 } else { 2 }];
     let layout = Layout::resolve(&table, &spec.profile, extra, !universe_given, spec.use_weights)?;
     let file = file_label(&spec.records);
     if !universe_given {
@@ -988,7 +1007,8 @@ pub fn load(spec: &InputSpec, technology: bool, progress: &mut dyn Progress) -> 
         // universe the keys are only needed per batch, for the join.
         fill_to(&mut rkeys, if universe_given { 0 } else { n }, NO_KEY, bound);
         fill_to(&mut down_v, n, 0.0f64, bound);
-        fill_to(&mut up_v, n, 0.0f64, bound);
+        let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
+        fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
         fill_to(&mut tech_v, if tech.is_some() { n } else { 0 }, u32::MAX, bound);
         fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { n }, 1.0f64, bound);
         fill_to(&mut usable, n, true, bound);
@@ -1018,7 +1038,7 @@ pub fn load(spec: &InputSpec, technology: bool, progress: &mut dyn Progress) -> 
             let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
             let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
                 .into_iter()
-                .zip(split(&mut up_v[at.clone()], &pieces))
+                .zip(split(&mut up_v[kept_up.clone()], &pieces))
                 .zip(split(&mut tech_v[if tech.is_some() { at.clone() } else { 0..0 }], &pieces))
                 .zip(locations.pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
                 .zip(&pieces)
@@ -1162,7 +1182,7 @@ mod tests {
         let path = dir.path().join("r.csv");
         std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n"))).unwrap();
         let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let av = load(&spec, true, &mut Silent).unwrap();
+        let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
         assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
         let code = |a: usize| match av.addresses.location.get(a) {
@@ -1222,7 +1242,7 @@ mod tests {
         assert_eq!(table.batches(BATCH_ROWS), Some(vec![0..6, 6..12, 12..15]));
         let load_from = |records: &Path, universe: Option<PathBuf>| {
             let spec = InputSpec { records: records.into(), universe, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, true, &mut Silent).unwrap()
+            load(&spec, Needs::ALL, &mut Silent).unwrap()
         };
         let records = |av: &Availability| {
             let r = &av.records;
@@ -1295,7 +1315,7 @@ mod tests {
         ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(4)).finish(&mut df).unwrap();
         let load_from = |records: &Path| {
             let spec = InputSpec { records: records.into(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, true, &mut Silent).unwrap()
+            load(&spec, Needs::ALL, &mut Silent).unwrap()
         };
         let (text, typed) = (load_from(&csv), load_from(&parquet));
         let seen = |av: &Availability| {
@@ -1314,7 +1334,7 @@ mod tests {
         let path = dir.path().join("p.csv");
         std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n2;122000;487500;abc\n;1;2;3\n3;4,9;52,3;50\n").unwrap();
         let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let av = load(&spec, true, &mut Silent).unwrap();
+        let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4]);
         assert_eq!(av.addresses.location.get(1), Location::Point { x: 4.9, y: 52.3 });
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
@@ -1334,7 +1354,7 @@ mod tests {
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;download_mbps\na;100\nd;50\nx;5\n").unwrap();
         let spec = InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let av = load(&spec, true, &mut Silent).unwrap();
+        let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
         assert_eq!(av.codes.codes, vec!["GM0200", "GM0014", "GM0518"], "GM0363 is only in duplicate rows");
         let code = |a: usize| match av.addresses.location.get(a) {
@@ -1391,7 +1411,7 @@ mod tests {
         std::fs::write(&records, "adres_id;download_mbps\nf;5\nb;50\nz;5\na;100\n").unwrap();
         let load_with = |universe: &Path| {
             let spec = InputSpec { records: records.clone(), universe: Some(universe.into()), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, true, &mut Silent).unwrap()
+            load(&spec, Needs::ALL, &mut Silent).unwrap()
         };
         for av in [load_with(&csv), load_with(&parquet)] {
             assert_eq!(av.addresses.first_row, vec![1, 4, 7, 10]);
@@ -1459,7 +1479,7 @@ mod tests {
         assert!(layout(&parquet).lazy_xy && layout(&parquet).asked().len() == 2, "id and code with every batch");
         assert!(!layout(&csv).lazy_xy && layout(&csv).asked().len() == 4);
         let load_from = |records: &Path| {
-            load(&InputSpec { records: records.into(), universe: None, profile: profile.clone(), delimiter: None, use_weights: false }, true, &mut Silent).unwrap()
+            load(&InputSpec { records: records.into(), universe: None, profile: profile.clone(), delimiter: None, use_weights: false }, Needs::ALL, &mut Silent).unwrap()
         };
         for av in [load_from(&csv), load_from(&parquet)] {
             let point = Location::Point { x: 150000.5, y: 450000.25 };
@@ -1480,20 +1500,26 @@ mod tests {
     }
 
     #[test]
-    fn the_technology_column_is_read_only_when_asked() {
+    fn technologies_and_upload_speeds_are_kept_only_when_needed() {
         let dir = tempfile::tempdir().unwrap();
         let records = dir.path().join("r.csv");
-        std::fs::write(&records, "adres_id;gemeentecode;download_mbps;technologie\na;GM0363;100;glas\nb;GM0014;-1;coax\nc;GM0014;50;\n").unwrap();
+        std::fs::write(&records, "adres_id;gemeentecode;download_mbps;upload_mbps;technologie\na;GM0363;100;10;glas\nb;GM0014;-1;1;coax\nc;GM0014;50;-2;\nd;GM0014;50;5;\n").unwrap();
         let spec = InputSpec { records, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-        let (with, without) = (load(&spec, true, &mut Silent).unwrap(), load(&spec, false, &mut Silent).unwrap());
-        assert_eq!((with.records.technology.as_slice(), with.records.has_technology), ([0, u32::MAX].as_slice(), true));
-        assert_eq!((without.records.technology.len(), without.records.has_technology), (0, false));
-        // The same rows used and rejected, the same addresses and speeds.
-        let seen = |av: &Availability| (av.records.row.clone(), av.records.down_mbps.clone(), av.addresses.first_row.clone(), av.rejects.len(), av.record_rows.used);
-        assert_eq!(seen(&with), seen(&without));
+        let all = load(&spec, Needs::ALL, &mut Silent).unwrap();
+        let least = load(&spec, Needs { technology: false, upload: false }, &mut Silent).unwrap();
+        assert_eq!((all.records.technology.as_slice(), all.records.has_technology), ([0, u32::MAX].as_slice(), true));
+        assert_eq!(all.records.up_mbps, [10.0, 5.0]);
+        assert_eq!((least.records.technology.len(), least.records.has_technology, least.records.up_mbps.len()), (0, false, 0));
+        // The same rows used and rejected (a negative upload speed rejects its row either way).
+        let seen = |av: &Availability| {
+            let rejects: Vec<_> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
+            (av.records.row.clone(), av.records.down_mbps.clone(), av.addresses.first_row.clone(), rejects, av.record_rows.used)
+        };
+        assert_eq!(seen(&all), seen(&least));
+        assert_eq!(all.rejects.iter().map(|r| r.reason).collect::<Vec<_>>(), [RejectReason::NegativeSpeed, RejectReason::NegativeSpeed]);
         let columns = |av: &Availability| av.sources[0].columns.iter().map(|c| c.0.clone()).collect::<Vec<_>>();
-        assert!(columns(&with).contains(&"technology".to_string()));
-        assert!(!columns(&without).contains(&"technology".to_string()));
+        assert!(columns(&all).contains(&"technology".to_string()));
+        assert!(!columns(&least).contains(&"technology".to_string()));
     }
 
     #[test]
@@ -1502,10 +1528,10 @@ mod tests {
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n").unwrap();
         let spec = |use_weights| InputSpec { records: records.clone(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights };
-        let weighted = load(&spec(true), true, &mut Silent).unwrap();
+        let weighted = load(&spec(true), Needs::ALL, &mut Silent).unwrap();
         assert!(weighted.weighted);
         assert_eq!(weighted.addresses.weight, vec![2.0, 0.5]);
-        let counted = load(&spec(false), true, &mut Silent).unwrap();
+        let counted = load(&spec(false), Needs::ALL, &mut Silent).unwrap();
         assert!(!counted.weighted);
         assert!(counted.addresses.weight.is_empty());
         assert_eq!(counted.addresses.len(), 2);

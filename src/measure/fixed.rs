@@ -58,7 +58,7 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
         .collect();
     let mask = |i: usize| {
         let tech = records.technology.get(i).copied().unwrap_or(u32::MAX);
-        let (d, u) = (records.down_mbps[i], records.up_mbps[i]);
+        let (d, u) = (records.down_mbps[i], records.up_mbps.get(i).copied().unwrap_or(0.0));
         let mut mask = 0u64;
         for (k, t) in thresholds.iter().enumerate() {
             let tech_ok = match &allowed[k] {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, BY_POINT};
+use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, Needs, BY_POINT};
 use crate::io::mergers::Mergers;
 use crate::io::profile::XyCrs;
 use crate::io::areas::{load_gemeente_table, AreaTable};
@@ -104,7 +104,8 @@ fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
     let scheme = job.input.profile.area;
     let filtered = job.thresholds.iter().find(|t| t.technologies.is_some());
-    let mut av = addresses::load(&job.input, filtered.is_some(), progress)?;
+    let needs = Needs { technology: filtered.is_some(), upload: job.thresholds.iter().any(|t| t.up_mbps > 0.0) };
+    let mut av = addresses::load(&job.input, needs, progress)?;
     if let (Some(t), false) = (filtered, av.records.has_technology) {
         return Err(Error::argument(
             "threshold",
