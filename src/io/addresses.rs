@@ -1003,15 +1003,16 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         let len = cols.id.len();
         let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
         (records.has_up, records.has_technology) = (up.is_some(), tech.is_some());
-        // Row-sized columns: of the declared rows at once, else grown batch by batch. With a
+        // Row-sized columns, grown batch by batch (room for all rows reserved at once), so that
+        // their pages are first touched while the parser works on the next batch. With a
         // universe the keys are only needed per batch, for the join.
-        fill_to(&mut rkeys, if universe_given { 0 } else { n }, NO_KEY, bound);
-        fill_to(&mut down_v, n, 0.0f64, bound);
+        fill_to(&mut rkeys, if universe_given { 0 } else { at.end }, NO_KEY, bound);
+        fill_to(&mut down_v, at.end, 0.0f64, bound);
         let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
         fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
-        fill_to(&mut tech_v, if tech.is_some() { n } else { 0 }, u32::MAX, bound);
-        fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { n }, 1.0f64, bound);
-        fill_to(&mut usable, n, true, bound);
+        fill_to(&mut tech_v, if tech.is_some() { at.end } else { 0 }, u32::MAX, bound);
+        fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { at.end }, 1.0f64, bound);
+        fill_to(&mut usable, at.end, true, bound);
         let keys_here = match &universe {
             Some(_) => {
                 batch_keys.clear();
@@ -1080,6 +1081,9 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         progress.advance(len as u64);
         Ok(())
     })?;
+    if usable.len() != n {
+        return Err(Error::table(&spec.records, format!("{} rows where the file declares {n}; was it changed during the run?", usable.len())));
+    }
     counts.rows_in = n as u64;
     let sorted = order.sorted;
     let info = layout.source(&table, "records", n);
