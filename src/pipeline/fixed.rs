@@ -100,27 +100,19 @@ fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec
 ///
 /// # Errors
 /// Any [`Error`] from reading the inputs, or [`Error::Argument`] when a threshold needs an
-/// upload speed that the records do not have.
+/// upload speed or a technology that the records do not have.
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
     let scheme = job.input.profile.area;
-    let filtered = job.thresholds.iter().find(|t| t.technologies.is_some());
-    let needs = Needs { technology: filtered.is_some(), upload: job.thresholds.iter().any(|t| t.up_mbps > 0.0) };
+    let with_upload = job.thresholds.iter().find(|t| t.up_mbps > 0.0);
+    let with_technology = job.thresholds.iter().find(|t| t.technologies.is_some());
+    let needs = Needs { technology: with_technology.is_some(), upload: with_upload.is_some() };
     let mut av = addresses::load(&job.input, needs, progress)?;
-    if let (Some(t), false) = (filtered, av.records.has_technology) {
-        return Err(Error::argument(
-            "threshold",
-            &t.to_string(),
-            format!("{} has no technology column; map one with --column technology=NAME or use a threshold without @TECHNOLOGIES", job.input.records.display()),
-        ));
-    }
-    if !av.records.has_up {
-        if let Some(t) = job.thresholds.iter().find(|t| t.up_mbps > 0.0) {
-            return Err(Error::argument(
-                "threshold",
-                &t.to_string(),
-                format!("{} has no upload-speed column; map one with --column up_mbps=NAME or use a download-only threshold", job.input.records.display()),
-            ));
-        }
+    let missing = [
+        (with_upload, av.records.has_up, "no upload-speed column; map one with --column up_mbps=NAME or use a download-only threshold"),
+        (with_technology, av.records.has_technology, "no technology column; map one with --column technology=NAME or use a threshold without @TECHNOLOGIES"),
+    ];
+    if let Some((Some(t), _, what)) = missing.into_iter().find(|(t, has, _)| t.is_some() && !has) {
+        return Err(Error::argument("threshold", &t.to_string(), format!("{} has {what}", job.input.records.display())));
     }
     let mut warnings = Vec::new();
     let mut sources = av.sources.clone();
