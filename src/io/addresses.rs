@@ -119,13 +119,6 @@ impl Locations {
         let xy = if self.xy.is_empty() { &mut [][..] } else { &mut self.xy[range.clone()] };
         split(&mut self.area[range], pieces).into_iter().zip(split(xy, pieces)).map(|(area, xy)| LocationSlices { area, xy }).collect()
     }
-
-    /// Both columns at the same length (coordinates only when some are kept).
-    fn finish(&mut self, bound: usize) {
-        if !self.xy.is_empty() {
-            fill_to(&mut self.xy, self.area.len(), [f64::NAN; 2], bound);
-        }
-    }
 }
 
 impl PartialEq for Locations {
@@ -879,7 +872,6 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     })?;
     let source = layout.source(&table, "universe", n);
     drop(table);
-    locations.finish(bound);
 
     // In row order: a row with the id of an accepted row is a duplicate (whatever else is wrong
     // with it), else it is rejected for what its checks found, else it makes an address.
@@ -1010,7 +1002,8 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         fill_to(&mut down_v, at.end, 0.0f64, bound);
         let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
         fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
-        fill_to(&mut tech_v, if tech.is_some() { at.end } else { 0 }, u32::MAX, bound);
+        let kept_tech = if tech.is_some() { at.clone() } else { 0..0 };
+        fill_to(&mut tech_v, kept_tech.end, u32::MAX, bound);
         fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { at.end }, 1.0f64, bound);
         fill_to(&mut usable, at.end, true, bound);
         let keys_here = match &universe {
@@ -1040,7 +1033,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
             let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
                 .into_iter()
                 .zip(split(&mut up_v[kept_up.clone()], &pieces))
-                .zip(split(&mut tech_v[if tech.is_some() { at.clone() } else { 0..0 }], &pieces))
+                .zip(split(&mut tech_v[kept_tech.clone()], &pieces))
                 .zip(locations.pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
                 .zip(&pieces)
                 .collect();
@@ -1088,7 +1081,6 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
     let sorted = order.sorted;
     let info = layout.source(&table, "records", n);
     drop(table);
-    locations.finish(bound);
 
     // Addresses without a universe: the first usable row of each key makes the address. The
     // row-sized columns become the outputs in place: rows that make no address (or no record)
@@ -1273,8 +1265,6 @@ mod tests {
         assert!(batched.record_rows.reconciles());
     }
 
-    /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected
-    /// rows' placeholders are not looked up in the (empty) code table.
     #[test]
     fn locations_keep_coordinates_only_when_some_are_given() {
         let codes: Locations = [Location::Area(3), Location::Area(0)].into_iter().collect();
@@ -1332,6 +1322,8 @@ mod tests {
         assert_eq!(typed.records.up_mbps[7], 0.25);
     }
 
+    /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected
+    /// rows' placeholders are not looked up in the (empty) code table.
     #[test]
     fn rejected_rows_beside_coordinates_are_rejects() {
         let dir = tempfile::tempdir().unwrap();
