@@ -23,5 +23,6 @@ pub mod profile;
 pub mod reject;
 pub mod runfile;
 pub mod table;
+pub mod unquoted;
 
 pub use reject::{Reject, RejectReason};

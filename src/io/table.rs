@@ -4,10 +4,11 @@
 //! UTF-8; the delimiter is sniffed from the header line (`,` `;` tab `|`) unless given; banner
 //! lines starting with `#` before the header are skipped; quoted fields may hold delimiters and
 //! newlines. Parquet is recognised by extension or by its `PAR1` magic. A table can be read in
-//! batches: whole Parquet row groups, or runs of CSV lines when no field is quoted (a quoted
-//! field may hold a line end, so such a file is parsed at once). Parsing of the rows themselves
-//! is done by polars; values are returned as text or `f64` columns and validated by the caller,
-//! row by row. A row polars cannot split into the header's fields is named by its line.
+//! batches: whole Parquet row groups, or runs of CSV lines when no field is quoted. Lines without
+//! quotes are parsed by [`super::unquoted`]; a file with a quote anywhere (a quoted field may
+//! hold a line end) is parsed at once by polars' general CSV reader, as is Parquet. Values are
+//! returned as text or `f64` columns and validated by the caller, row by row. A row with more
+//! fields than the header is named by its line.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -15,9 +16,9 @@ use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 use sha2::{Digest, Sha256};
 
+use super::unquoted::{self, Cells, Kind};
 use crate::error::{Error, Result};
 
 // The arrow arrays of a text and a float column (polars does not re-export the arrow types).
@@ -129,7 +130,7 @@ enum Part {
 /// in: no copy into one array.
 #[derive(Debug, Clone)]
 pub struct Values {
-    data: Data,
+    chunks: Vec<Array>,
     /// First row of each chunk, and the number of rows at the end.
     starts: Vec<usize>,
     /// For each block of 2^BLOCK_BITS rows, the chunk holding its first row.
@@ -142,12 +143,13 @@ const INLINE: u32 = 12;
 /// Rows per block of the row → chunk table.
 const BLOCK_BITS: u32 = 12;
 
+/// One chunk of a column.
 #[derive(Debug, Clone)]
-enum Data {
-    /// Text values (CSV columns are always text).
-    Text(Vec<TextArray>),
-    /// Numeric values from a typed column.
-    Float(Vec<FloatArray>),
+enum Array {
+    /// Text values.
+    Text(TextArray),
+    /// Numbers.
+    Float(FloatArray),
 }
 
 /// The chunk starts and the block table for chunks of the given lengths.
@@ -169,22 +171,39 @@ fn index_of(lens: impl Iterator<Item = usize>) -> (Vec<usize>, Vec<u32>) {
 }
 
 impl Values {
+    fn new(chunks: Vec<Array>) -> Values {
+        let (starts, blocks) = index_of(chunks.iter().map(|a| match a {
+            Array::Text(t) => t.len(),
+            Array::Float(f) => f.len(),
+        }));
+        Values { chunks, starts, blocks }
+    }
+
     fn text_column(c: &StringChunked) -> Values {
-        let arrays: Vec<TextArray> = c.downcast_iter().cloned().collect();
-        let (starts, blocks) = index_of(arrays.iter().map(|a| a.len()));
-        Values { starts, blocks, data: Data::Text(arrays) }
+        Values::new(c.downcast_iter().cloned().map(Array::Text).collect())
     }
 
     fn float_column(c: &Float64Chunked) -> Values {
-        let arrays: Vec<FloatArray> = c.downcast_iter().cloned().collect();
-        let (starts, blocks) = index_of(arrays.iter().map(|a| a.len()));
-        Values { starts, blocks, data: Data::Float(arrays) }
+        Values::new(c.downcast_iter().cloned().map(Array::Float).collect())
+    }
+
+    /// A column of blocks parsed by [`unquoted::parse`].
+    fn from_cells(cells: Vec<Cells>) -> Values {
+        Values::new(
+            cells
+                .iter()
+                .flat_map(|c| match c {
+                    Cells::Text(t) => t.downcast_iter().cloned().map(Array::Text).collect::<Vec<_>>(),
+                    Cells::Float(f) => f.downcast_iter().cloned().map(Array::Float).collect(),
+                })
+                .collect(),
+        )
     }
 
     /// A column without rows.
     #[must_use]
     pub fn empty() -> Values {
-        Values { data: Data::Text(Vec::new()), starts: vec![0], blocks: vec![0] }
+        Values::new(Vec::new())
     }
 
     /// (chunk, row within it) of row `i` (< len): the block table gives the chunk of the
@@ -201,10 +220,10 @@ impl Values {
     /// The arrays of chunk `k`.
     #[inline]
     fn chunk(&self, k: usize) -> Option<Chunk<'_>> {
-        match &self.data {
-            Data::Text(arrays) => arrays.get(k).map(Chunk::Text),
-            Data::Float(arrays) => arrays.get(k).map(Chunk::Float),
-        }
+        self.chunks.get(k).map(|a| match a {
+            Array::Text(t) => Chunk::Text(t),
+            Array::Float(f) => Chunk::Float(f),
+        })
     }
 
     /// The text in row `i`, trimmed; `None` when null or empty.
@@ -564,28 +583,30 @@ impl Table {
 
     /// The byte ranges of the text that [`Table::read_batches`] parses one at a time from a CSV
     /// file: cut at line ends, about `rows` rows each (from the mean line length of the first
-    /// lines). `None` (one parse of the whole file) when a field is quoted anywhere, as a quoted
-    /// field may hold a line end, or when the column names are not distinct.
+    /// lines). `None` (one parse of the whole file by the general parser) when a field is quoted
+    /// anywhere, as a quoted field may hold a delimiter or a line end.
     fn csv_pieces(&self, rows: usize) -> Option<Vec<std::ops::Range<usize>>> {
-        let names: FxHashSet<&str> = self.header.iter().map(String::as_str).collect();
-        if self.format != Format::Csv || rows == usize::MAX || names.len() < self.header.len() {
+        if self.format != Format::Csv {
             return None;
         }
         let text = self.data();
         let body = &text[self.body..];
+        if body.par_chunks(1 << 22).any(|part| memchr::memchr(b'"', part).is_some()) {
+            return None;
+        }
         let sample = &body[..body.len().min(1 << 16)];
         let line = sample.len() / memchr::memchr_iter(b'\n', sample).count().max(1);
         let bytes = rows.saturating_mul(line.max(1));
-        if body.len() <= bytes || body.par_chunks(1 << 22).any(|part| memchr::memchr(b'"', part).is_some()) {
-            return None;
-        }
         let mut pieces = Vec::new();
         let mut at = self.body;
         while at < text.len() {
-            let cut = at + bytes;
+            let cut = at.saturating_add(bytes);
             let end = if cut >= text.len() { text.len() } else { memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1) };
             pieces.push(at..end);
             at = end;
+        }
+        if pieces.is_empty() {
+            pieces.push(self.body..self.body);
         }
         Some(pieces)
     }
@@ -626,14 +647,14 @@ impl Table {
             scope.spawn(move || {
                 let mut row0 = 0;
                 for batch in batches {
-                    let df = self.parse(columns, &names, batch.clone());
+                    let values = self.parse(columns, &names, &batch);
                     // The lines are parsed: their pages are not needed again (hashing reads them back).
                     if let (Part::Text(bytes), None) = (&batch, &self.transcoded) {
                         self.raw.release_range(self.start + bytes.start..self.start + bytes.end);
                     }
-                    let (start, failed) = (row0, df.is_err());
-                    row0 += df.as_ref().map_or(0, DataFrame::height);
-                    if send.send((start, batch, df)).is_err() || failed {
+                    let (start, failed) = (row0, values.is_err());
+                    row0 += values.as_ref().map_or(0, |(rows, _)| *rows);
+                    if send.send((start, values)).is_err() || failed {
                         break;
                     }
                 }
@@ -644,9 +665,8 @@ impl Table {
                 self.raw.release();
             });
             // An early return drops the receiver, which stops the parsing thread.
-            for (start, part, df) in parsed.iter() {
-                let df = df.map_err(|e| self.unparsable(&e, &part))?;
-                each(start, self.values(&df, columns)?)?;
+            for (start, values) in parsed.iter() {
+                each(start, values?.1)?;
             }
             Ok(())
         })
@@ -660,10 +680,7 @@ impl Table {
         if self.format != Format::Parquet {
             return Err(Error::table(&self.path, "rows can be read out of order from Parquet files only"));
         }
-        let names = self.names(columns);
-        let part = Part::Rows(rows);
-        let df = self.parse(columns, &names, part.clone()).map_err(|e| self.unparsable(&e, &part))?;
-        self.values(&df, columns)
+        Ok(self.parse(columns, &self.names(columns), &Part::Rows(rows))?.1)
     }
 
     /// The header names of the columns at the given positions.
@@ -671,13 +688,12 @@ impl Table {
         columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect()
     }
 
-    /// The error for a part of the table polars cannot parse: for CSV, the first line whose
-    /// number of fields differs from the header's, when there is one.
+    /// The error for a part of the table polars cannot parse: for a whole CSV file, the first
+    /// line whose number of fields differs from the header's, when there is one.
     fn unparsable(&self, e: &PolarsError, part: &Part) -> Error {
         let text = match part {
-            Part::Rows(_) => None,
             Part::Whole => Some(self.body..self.data().len()),
-            Part::Text(bytes) => Some(bytes.clone()),
+            Part::Rows(_) | Part::Text(_) => None,
         };
         let ragged = text.and_then(|bytes| {
             let mut reader = csv::ReaderBuilder::new()
@@ -710,44 +726,57 @@ impl Table {
             .collect()
     }
 
-    /// Parses the named columns of one part of the table into a data frame.
-    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr], part: Part) -> PolarsResult<DataFrame> {
+    /// Parses the asked columns of one part of the table: its number of rows and the columns.
+    fn parse(&self, columns: &[(usize, Want)], names: &[PlSmallStr], part: &Part) -> Result<(usize, Vec<Values>)> {
         let mut unique = names.to_vec();
         unique.sort();
         unique.dedup();
-        if let Part::Rows(range) = part {
-            let mut reader = ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique.iter().map(|n| n.to_string()).collect()));
-            if let Some(footer) = &self.parquet {
-                reader.set_metadata(footer.clone());
+        let df = match part {
+            Part::Text(bytes) => return self.unquoted(columns, bytes.clone()),
+            Part::Rows(range) => {
+                let mut reader = ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique.iter().map(|n| n.to_string()).collect()));
+                if let Some(footer) = &self.parquet {
+                    reader.set_metadata(footer.clone());
+                }
+                reader.with_slice(Some((range.start, range.len()))).finish()
             }
-            return reader.with_slice(Some((range.start, range.len()))).finish();
-        }
-        // Fast path: numbers parsed by polars. A cell it cannot parse (a decimal comma, stray
-        // text) fails the whole part; then it is all read as text and checked cell by cell, so
-        // that the bad rows can be rejected with their row number.
-        let numbers: Vec<&PlSmallStr> = columns.iter().zip(names).filter(|((_, want), _)| *want == Want::Number).map(|(_, name)| name).collect();
-        self.csv(&unique, &part, &numbers).or_else(|_| self.csv(&unique, &part, &[]))
-    }
-
-    /// Reads the named columns of a CSV part, the `numbers` among them as `f64`: the whole file
-    /// with its header, or a run of data lines under the header's column names.
-    fn csv(&self, columns: &[PlSmallStr], part: &Part, numbers: &[&PlSmallStr]) -> PolarsResult<DataFrame> {
-        let dtype = |name: &PlSmallStr| if numbers.contains(&name) { DataType::Float64 } else { DataType::String };
-        let options = CsvReadOptions::default()
-            .with_infer_schema_length(Some(0))
-            .with_columns(Some(Arc::from(columns.to_vec())))
-            .with_parse_options(CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true));
-        let (options, text) = match part {
-            Part::Text(bytes) => {
-                let schema: Schema = self.header.iter().map(|h| PlSmallStr::from(h.as_str())).map(|h| Field::new(h.clone(), dtype(&h))).collect();
-                (options.with_has_header(false).with_schema(Some(Arc::new(schema))), &self.data()[bytes.clone()])
-            }
-            _ => {
-                let overwrite: Schema = numbers.iter().map(|&name| Field::new(name.clone(), DataType::Float64)).collect();
-                (options.with_has_header(true).with_skip_lines(self.skipped_lines).with_schema_overwrite(Some(Arc::new(overwrite))), self.data())
+            // Numbers parsed by polars first. A cell it cannot parse (a decimal comma, stray
+            // text) fails the whole file; then it is all read as text and checked cell by cell,
+            // so that the bad rows can be rejected with their row number.
+            Part::Whole => {
+                let numbers: Vec<&PlSmallStr> = columns.iter().zip(names).filter(|((_, want), _)| *want == Want::Number).map(|(_, name)| name).collect();
+                self.csv(&unique, &numbers).or_else(|_| self.csv(&unique, &[]))
             }
         };
-        options.into_reader_with_file_handle(Cursor::new(text)).finish()
+        let df = df.map_err(|e| self.unparsable(&e, part))?;
+        Ok((df.height(), self.values(&df, columns)?))
+    }
+
+    /// Parses the asked columns of lines without quotes (a byte range of the text, whole lines).
+    fn unquoted(&self, columns: &[(usize, Want)], bytes: std::ops::Range<usize>) -> Result<(usize, Vec<Values>)> {
+        let kinds: Vec<(usize, Kind)> = columns.iter().map(|&(i, want)| (i, if want == Want::Number { Kind::Number } else { Kind::Text })).collect();
+        let parsed = unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.header.len(), &kinds).map_err(|e| {
+            let line = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() + e.line + 1;
+            Error::table(&self.path, format!("line {line} has {} fields where the header has {}; fix or remove that line", e.fields, self.header.len()))
+        })?;
+        let values: Vec<Values> = parsed.into_iter().map(Values::from_cells).collect();
+        let rows = values.first().map_or_else(|| memchr::memchr_iter(b'\n', &self.data()[bytes]).count(), Values::len);
+        Ok((rows, values))
+    }
+
+    /// Reads the named columns of the whole CSV file with polars' general parser, the
+    /// `numbers` among them as `f64`.
+    fn csv(&self, columns: &[PlSmallStr], numbers: &[&PlSmallStr]) -> PolarsResult<DataFrame> {
+        let overwrite: Schema = numbers.iter().map(|&name| Field::new(name.clone(), DataType::Float64)).collect();
+        CsvReadOptions::default()
+            .with_infer_schema_length(Some(0))
+            .with_columns(Some(Arc::from(columns.to_vec())))
+            .with_parse_options(CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true))
+            .with_has_header(true)
+            .with_skip_lines(self.skipped_lines)
+            .with_schema_overwrite(Some(Arc::new(overwrite)))
+            .into_reader_with_file_handle(Cursor::new(self.data()))
+            .finish()
     }
 
     /// The number of data rows when known without parsing (Parquet: from the footer).
@@ -946,11 +975,85 @@ mod tests {
         assert!(starts.len() >= 10, "read in batches: {starts:?}");
         assert_eq!(cells, whole);
 
-        // A quote anywhere (a field may hold a line end), or a repeated column name: one read.
+        // A quote anywhere (a field may hold a line end): one read by the general parser.
         let quoted = table(text.replacen("n40", "\"n\n40\"", 1).as_bytes());
         assert_eq!(batched(&quoted, 3).0, vec![0]);
-        let twice = table(text.replacen("naam", "down", 1).as_bytes());
-        assert_eq!(batched(&twice, 3).0, vec![0]);
+        // A repeated name of a column not read does not matter; of one read, it is an error.
+        let twice = table(text.replacen("naam", "id", 1).as_bytes());
+        assert_eq!(batched(&twice, 3).1, whole);
+        assert!(twice.read(&[(2, Want::Text)]).unwrap_err().to_string().contains("appears twice"));
+    }
+
+    /// Every cell of `columns` as it is wanted (text or a number), with the row count: from
+    /// polars' general parser (the whole file) and from the parser of unquoted lines.
+    #[allow(clippy::type_complexity)]
+    fn both_parsers(text: &str, columns: &[(usize, Want)]) -> [std::result::Result<(usize, Vec<Vec<std::result::Result<Option<String>, NumberError>>>), String>; 2] {
+        let t = table(text.as_bytes());
+        let cells = |(rows, values): (usize, Vec<Values>)| {
+            let cell = |v: &Values, want, i| match want {
+                Want::Text => Ok(v.text(i).map(|s| s.into_owned())),
+                Want::Number => v.number(i).map(|n| Some(n.to_string())),
+            };
+            let cells = values.iter().zip(columns).map(|(v, &(_, want))| (0..v.len()).map(|i| cell(v, want, i)).collect()).collect();
+            (rows, cells)
+        };
+        let general = t.parse(columns, &t.names(columns), &Part::Whole).map(cells).map_err(|e| e.to_string());
+        let unquoted = t.unquoted(columns, t.body..t.data().len()).map(cells).map_err(|e| e.to_string());
+        [general, unquoted]
+    }
+
+    #[test]
+    fn unquoted_lines_with_too_many_fields_are_named() {
+        // Counted in the file, blank lines included; the general parser misses the second
+        // (its projection does not reach the extra field) and counts the third without the
+        // blank line.
+        for (body, line) in [("1;2;3\n4;5;6;7\n", 3), ("1;2;3\n4;5\n6;7;8;\n", 4), ("\n;;;\n", 3)] {
+            for columns in [&[(0, Want::Text), (1, Want::Number), (2, Want::Number)][..], &[(2, Want::Text), (0, Want::Number)]] {
+                let [_, unquoted] = both_parsers(&format!("id;a;b\n{body}"), columns);
+                assert_eq!(unquoted.unwrap_err(), format!("t.csv: line {line} has 4 fields where the header has 3; fix or remove that line"));
+            }
+        }
+    }
+
+    #[test]
+    fn unquoted_lines_parse_as_the_general_parser() {
+        let columns = [(0, Want::Text), (1, Want::Number), (2, Want::Number)];
+        for body in [
+            "1;2;3\n",
+            "1;2;3",
+            "1;2;3\r\n4;5;6\r\n",
+            "1;2;3\n\n4;5;6\n",
+            "1;2;3\n\r\n4;5;6\n",
+            "1;2\n4\n\n",
+            ";;\n;;3\n",
+            " 1 ; 2;3 \n",
+            "a;1,5;-0\n",
+            "b;1e5;+3\n",
+            "c;.5;5.\n",
+            "d;NaN;inf\n",
+            "e;12345678901234567890.5;0.30000000000000004\n",
+            "é;ü;ß\n",
+            "x;\t2;3\t\n",
+        ] {
+            for columns in [&columns[..], &[(2, Want::Text), (0, Want::Number)]] {
+                let [general, unquoted] = both_parsers(&format!("id;a;b\n{body}"), columns);
+                assert_eq!(general, unquoted, "{body:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_unquoted_lines_parse_as_the_general_parser(lines in proptest::collection::vec(proptest::collection::vec("[0-9.,+ea -]{0,6}", 0..5), 1..30)) {
+            let body: String = lines.iter().map(|fields| fields.join(";") + "\n").collect();
+            let [general, unquoted] = both_parsers(&format!("id;a;b\n{body}"), &[(0, Want::Text), (1, Want::Number), (2, Want::Number)]);
+            // The first line with too many fields, counted from the header (line 1).
+            let ragged = lines.iter().position(|f| f.len() > 3).map(|n| format!("line {} has {} fields where the header has 3", n + 2, lines[n].len()));
+            match (ragged, unquoted) {
+                (Some(ragged), unquoted) => proptest::prop_assert!(unquoted.as_ref().is_err_and(|e| e.contains(&ragged)), "{:?}: {:?}", body, unquoted),
+                (None, unquoted) => proptest::prop_assert_eq!(general, unquoted, "{:?}", body),
+            }
+        }
     }
 
     #[test]
