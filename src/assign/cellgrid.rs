@@ -2,8 +2,9 @@
 //! array lookup: a cell that no polygon edge touches lies wholly inside one answer (an area or
 //! none), so every point in it gets that answer; only cells an edge touches need the exact test.
 //!
-//! The uniform cells are labelled by flood fill: neighbouring untouched cells share their answer
-//! (no edge separates them), so only one exact test per connected region is needed.
+//! The uniform cells are labelled row by row: neighbouring untouched cells share their answer (no
+//! edge separates them), so a run of them in a row takes the answer of a labelled cell above it,
+//! and only a run with none above needs one exact test.
 
 /// Cell value: no area.
 const NONE: u32 = u32::MAX;
@@ -50,24 +51,23 @@ impl CellGrid {
                 }
             }
         }
-        let mut stack = Vec::new();
-        for start in 0..grid.cells.len() {
-            if grid.cells[start] != UNSET {
-                continue;
-            }
-            let (i, j) = (start % nx, start / nx);
-            let answer = exact(grid.x0 + (i as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size).unwrap_or(NONE);
-            grid.cells[start] = answer;
-            stack.push(start);
-            while let Some(k) = stack.pop() {
-                let (i, j) = (k % nx, k / nx);
-                let neighbours = [(i > 0).then(|| k - 1), (i + 1 < nx).then(|| k + 1), (j > 0).then(|| k - nx), (j + 1 < ny).then(|| k + nx)];
-                for n in neighbours.into_iter().flatten() {
-                    if grid.cells[n] == UNSET {
-                        grid.cells[n] = answer;
-                        stack.push(n);
-                    }
+        // Row by row, each run of unmarked cells is one answer: that of a labelled cell above
+        // it (no edge separates them), else the exact answer at the run's first cell.
+        for j in 0..ny {
+            let row = j * nx;
+            let mut i = 0;
+            while i < nx {
+                if grid.cells[row + i] != UNSET {
+                    i += 1;
+                    continue;
                 }
+                let start = i;
+                while i < nx && grid.cells[row + i] == UNSET {
+                    i += 1;
+                }
+                let above = if j > 0 { grid.cells[row - nx + start..row - nx + i].iter().copied().find(|&c| c != MIXED) } else { None };
+                let answer = above.unwrap_or_else(|| exact(grid.x0 + (start as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size).unwrap_or(NONE));
+                grid.cells[row + start..row + i].fill(answer);
             }
         }
         grid

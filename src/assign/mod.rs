@@ -144,22 +144,23 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
             },
         })
         .collect();
-    let mut out = Assigned::default();
-    for (k, (a, loc)) in area.iter_mut().zip(locations.iter()).enumerate() {
-        let rejected = match (*a, loc) {
+    // The few addresses without an area are found in parallel, then named in address order.
+    let unassigned: Vec<usize> = area.par_iter().enumerate().filter(|(_, &a)| a >= OUTSIDE).map(|(k, _)| k).collect();
+    let points = locations.points();
+    let mut out = Assigned { by_point: points as u64, by_code: (locations.len() - points) as u64, ..Assigned::default() };
+    for k in unassigned {
+        let loc = locations.get(k);
+        let rejected = match (area[k], loc) {
             (UNKNOWN_CODE, Location::Area(c)) => (RejectReason::UnknownArea, format!("area code {} is not in the area table", av.codes.codes[c as usize])),
             (NO_INDEX, _) => (RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into()),
             (OUTSIDE, Location::Point { x, y }) => (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon")),
-            (_, Location::Point { .. }) => {
-                out.by_point += 1;
-                continue;
-            }
-            (_, Location::Area(_)) => {
-                out.by_code += 1;
-                continue;
-            }
+            _ => continue,
         };
-        *a = UNASSIGNED;
+        match loc {
+            Location::Point { .. } => out.by_point -= 1,
+            Location::Area(_) => out.by_code -= 1,
+        }
+        area[k] = UNASSIGNED;
         out.rejected_addresses.push((k as u32, rejected.0, rejected.1));
     }
     out.area = area;
@@ -170,27 +171,22 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
 #[must_use]
 pub fn coordinate_warnings(av: &Availability) -> Vec<String> {
     let Some(crs) = av.addresses.point_crs else { return Vec::new() };
-    let (mut degrees, mut swapped, mut metres, mut n) = (0u64, 0u64, 0u64, 0u64);
-    for loc in av.addresses.location.iter() {
-        let Location::Point { x, y } = loc else { continue };
-        n += 1;
-        match crs {
-            XyCrs::RdNew => {
-                if x.abs() <= 180.0 && y.abs() <= 90.0 {
-                    degrees += 1;
-                } else if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) {
-                    swapped += 1;
-                }
-            }
-            XyCrs::Wgs84 => {
-                if x.abs() > 180.0 || y.abs() > 90.0 {
-                    metres += 1;
-                } else if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) {
-                    swapped += 1;
-                }
-            }
-        }
-    }
+    // Per point: [points, degrees, metres, swapped], summed.
+    let [n, degrees, metres, swapped] = av
+        .addresses
+        .location
+        .par_iter()
+        .filter_map(|loc| match loc {
+            Location::Point { x, y } => Some(match crs {
+                XyCrs::RdNew if x.abs() <= 180.0 && y.abs() <= 90.0 => [1, 1, 0, 0],
+                XyCrs::RdNew if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) => [1, 0, 0, 1],
+                XyCrs::Wgs84 if x.abs() > 180.0 || y.abs() > 90.0 => [1, 0, 1, 0],
+                XyCrs::Wgs84 if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => [1, 0, 0, 1],
+                _ => [1, 0, 0, 0],
+            }),
+            Location::Area(_) => None,
+        })
+        .reduce(|| [0u64; 4], |a, b| std::array::from_fn(|i| a[i] + b[i]));
     let file = &av.addresses.file;
     let mut w = Vec::new();
     if degrees > 0 {
@@ -228,29 +224,52 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     }
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
     let r = &mut av.records;
-    let mut keep = 0;
-    for i in 0..r.address.len() {
+    // The records of rejected addresses are dropped; the rest close up around them.
+    let dropped: Vec<usize> = r.address.iter().enumerate().filter(|(_, &a)| why(a).is_some()).map(|(i, _)| i).collect();
+    for &i in &dropped {
         if let Some((reason, detail)) = why(r.address[i]) {
             av.record_rows.unuse(&mut new_rejects, &records_file, r.row[i].into(), reason, detail.to_string());
-            continue;
         }
-        r.address[keep] = r.address[i];
-        r.down_mbps[keep] = r.down_mbps[i];
-        // (Technologies and upload speeds are empty when not kept.)
-        if !r.technology.is_empty() {
-            r.technology[keep] = r.technology[i];
-        }
-        if !r.up_mbps.is_empty() {
-            r.up_mbps[keep] = r.up_mbps[i];
-        }
-        r.row[keep] = r.row[i];
-        keep += 1;
     }
-    r.address.truncate(keep);
-    r.down_mbps.truncate(keep);
-    r.up_mbps.truncate(keep);
-    r.technology.truncate(keep);
-    r.row.truncate(keep);
+    // (Technologies and upload speeds are empty when not kept.)
+    remove_sorted(&mut r.address, &dropped);
+    remove_sorted(&mut r.down_mbps, &dropped);
+    remove_sorted(&mut r.up_mbps, &dropped);
+    remove_sorted(&mut r.technology, &dropped);
+    remove_sorted(&mut r.row, &dropped);
     av.rejects.extend(new_rejects);
     av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+}
+
+/// Removes the elements at `dropped` (ascending positions) from `v`, moving each run between
+/// them at once; an empty `v` (a column not kept) stays empty.
+fn remove_sorted<T: Copy>(v: &mut Vec<T>, dropped: &[usize]) {
+    if v.is_empty() || dropped.is_empty() {
+        return;
+    }
+    let mut keep = dropped[0];
+    for (k, &i) in dropped.iter().enumerate() {
+        let end = dropped.get(k + 1).copied().unwrap_or(v.len());
+        v.copy_within(i + 1..end, keep);
+        keep += end - i - 1;
+    }
+    v.truncate(keep);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_positions_are_removed_in_runs() {
+        for dropped in [vec![], vec![0], vec![9], vec![0, 1, 2], vec![3, 4, 8], (0..10).collect()] {
+            let mut v: Vec<u32> = (0..10).collect();
+            remove_sorted(&mut v, &dropped);
+            let expected: Vec<u32> = (0..10).filter(|i| !dropped.contains(&(*i as usize))).collect();
+            assert_eq!(v, expected, "{dropped:?}");
+        }
+        let mut empty: Vec<f64> = Vec::new();
+        remove_sorted(&mut empty, &[3]);
+        assert!(empty.is_empty());
+    }
 }

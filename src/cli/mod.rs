@@ -185,13 +185,14 @@ pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
 
 /// Progress bars on stderr (indicatif): a spinner or bar per stage with its elapsed time. Shown
 /// only on a terminal: silenced by `--quiet` and when stdout or stderr is not a terminal. With
-/// `--timings`, each stage's wall time and the memory in use (Linux) are printed when it ends.
+/// `--timings`, each stage's wall time, CPU time and the memory in use (Linux) are printed when
+/// it ends.
 #[derive(Debug)]
 pub struct StderrProgress {
     shown: bool,
     bar: Option<indicatif::ProgressBar>,
     timings: bool,
-    current: Option<(String, std::time::Instant)>,
+    current: Option<(String, std::time::Instant, Option<f64>)>,
 }
 
 impl StderrProgress {
@@ -210,11 +211,26 @@ impl StderrProgress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-        if let Some((name, start)) = self.current.take() {
+        if let Some((name, start, cpu)) = self.current.take() {
+            let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| format!(", cpu {:.3} s", b - a)).unwrap_or_default();
             let memory = memory_mib().map(|(now, peak)| format!(" (memory {now} MiB, peak {peak} MiB)")).unwrap_or_default();
-            eprintln!("dekking: timing: {name}: {:.3} s{memory}", start.elapsed().as_secs_f64());
+            eprintln!("dekking: timing: {name}: {:.3} s{cpu}{memory}", start.elapsed().as_secs_f64());
         }
     }
+}
+
+/// The CPU time (user and system, all threads) of this process so far, s (Linux with glibc).
+fn cpu_seconds() -> Option<f64> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0 {
+            let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+            return Some(s(usage.ru_utime) + s(usage.ru_stime));
+        }
+    }
+    None
 }
 
 /// The resident memory of this process now and at its peak so far, MiB (Linux only: read from
@@ -232,7 +248,7 @@ impl Progress for StderrProgress {
     fn stage(&mut self, name: &str, total: Option<u64>) {
         self.finish();
         if self.timings {
-            self.current = Some((name.to_string(), std::time::Instant::now()));
+            self.current = Some((name.to_string(), std::time::Instant::now(), cpu_seconds()));
         }
         if !self.shown {
             return;
