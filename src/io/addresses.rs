@@ -685,6 +685,36 @@ struct Slices<'a> {
     weight: &'a mut [f64],
 }
 
+/// What tells, per row of a piece, whether it has an id: its key, or its run flag.
+#[derive(Clone, Copy)]
+enum Ids<'a> {
+    Keys(&'a [u128]),
+    Runs(&'a [u8]),
+}
+
+impl<'a> Ids<'a> {
+    fn len(self) -> usize {
+        match self {
+            Ids::Keys(k) => k.len(),
+            Ids::Runs(f) => f.len(),
+        }
+    }
+
+    fn missing(self, k: usize) -> bool {
+        match self {
+            Ids::Keys(keys) => keys[k] == NO_KEY,
+            Ids::Runs(flags) => flags[k] == keys::NO_ID,
+        }
+    }
+
+    fn get(self, r: std::ops::Range<usize>) -> Ids<'a> {
+        match self {
+            Ids::Keys(keys) => Ids::Keys(&keys[r]),
+            Ids::Runs(flags) => Ids::Runs(&flags[r]),
+        }
+    }
+}
+
 /// The columns the record checks read.
 struct CheckContext<'a> {
     cols: &'a Columns,
@@ -700,9 +730,9 @@ impl CheckContext<'_> {
     /// Checks the rows from `base` on (one per key), in the order of the sequential rules: id,
     /// speeds (records only), then membership of the universe or (without one) the location;
     /// records the technology.
-    fn check(&self, base: usize, out_cols: Slices<'_>, keys: &[u128]) -> ChunkChecks {
+    fn check(&self, base: usize, out_cols: Slices<'_>, ids: Ids<'_>) -> ChunkChecks {
         let Slices { down, up, tech, loc, weight } = out_cols;
-        let rows = base..base + keys.len();
+        let rows = base..base + ids.len();
         let place = self.cols.place(rows.clone());
         let down_rows = self.down.map(|d| d.rows(rows.clone()));
         let up_rows = self.up.map(|u| u.rows(rows.clone()));
@@ -722,9 +752,9 @@ impl CheckContext<'_> {
                 up.copy_from_slice(u);
             }
         }
-        for k in 0..keys.len() {
+        for k in 0..ids.len() {
             let i = base + k;
-            if keys[k] == NO_KEY {
+            if ids.missing(k) {
                 out.rejected.push((i, RejectReason::MissingAddressId, "address_id is empty".into()));
                 continue;
             }
@@ -857,7 +887,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
             let jobs: Vec<_> = places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
             let locals: Vec<ChunkChecks> = jobs
                 .into_par_iter()
-                .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, &keys_here[r.clone()]))
+                .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, Ids::Keys(&keys_here[r.clone()])))
                 .collect();
             if !needs_coordinates(&layout, &cols, &locals) {
                 break locals;
@@ -947,6 +977,16 @@ impl Needs {
 /// the download speed or every location column is missing, and [`Error::NoData`] when no row is
 /// usable.
 pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Result<Availability> {
+    match load_as(spec, needs, progress, true)? {
+        Some(av) => Ok(av),
+        None => load_as(spec, needs, progress, false)?.ok_or_else(|| Error::table(&spec.records, "the ids could not be deduplicated")),
+    }
+}
+
+/// [`load`], deduplicating ascending ids by their run flags when `by_runs` (and no universe is
+/// given): a first batch out of order switches to keys at once; `None` when a later one is,
+/// to be read again with keys.
+fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs: bool) -> Result<Option<Availability>> {
     let scheme = spec.profile.area;
     let mut codes = AreaCodes::default();
     let mut rejects = Vec::new();
@@ -982,6 +1022,11 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
     // dropped in row order, so the result does not depend on the number of threads. The file is
     // read in batches (a few Parquet row groups, or runs of CSV lines), each batch's columns
     // freed before the next is read (and parsed while the one before is checked).
+    // Ascending ids need no keys to be deduplicated: a one-byte run flag per row (no id, same id
+    // as the row before, new id) stands in for a 16-byte key.
+    let mut by_runs = by_runs && !universe_given;
+    let mut out_of_order = false;
+    let mut flags: Vec<u8> = Vec::new();
     let mut n = 0;
     let mut rkeys: Vec<u128> = Vec::new();
     let mut order = keys::IdOrder::default();
@@ -994,7 +1039,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
     let mut counts = RowCounts::default();
     let mut batch_keys: Vec<u128> = Vec::new();
     let bound = table.rows_at_most();
-    table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
+    let read = table.read_batches(&layout.asked(), BATCH_ROWS, |row0, values| {
         let (mut cols, mut ex) = layout.columns(values);
         let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex.get_mut(2).and_then(Option::take));
         let len = cols.id.len();
@@ -1003,7 +1048,19 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         // Row-sized columns, grown batch by batch (room for all rows reserved at once), so that
         // their pages are first touched while the parser works on the next batch. With a
         // universe the keys are only needed per batch, for the join.
-        fill_to(&mut rkeys, if universe_given { 0 } else { at.end }, NO_KEY, bound);
+        if by_runs {
+            fill_to(&mut flags, at.end, keys::NO_ID, bound);
+            let runs = keys::runs_into(&cols.id, &mut flags[at.clone()], order.last());
+            match (runs.sorted, row0) {
+                (true, _) => order = std::mem::take(&mut order).then(runs),
+                (false, 0) => (by_runs, flags) = (false, Vec::new()),
+                (false, _) => {
+                    out_of_order = true;
+                    return Err(Error::table(&spec.records, "ids out of order after the first batch"));
+                }
+            }
+        }
+        fill_to(&mut rkeys, if universe_given || by_runs { 0 } else { at.end }, NO_KEY, bound);
         fill_to(&mut down_v, at.end, 0.0f64, bound);
         let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
         fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
@@ -1011,19 +1068,23 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         fill_to(&mut tech_v, kept_tech.end, u32::MAX, bound);
         fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { at.end }, 1.0f64, bound);
         fill_to(&mut usable, at.end, true, bound);
-        let keys_here = match &universe {
-            Some(_) => {
-                batch_keys.clear();
-                batch_keys.resize(len, NO_KEY);
-                &mut batch_keys[..]
-            }
-            None => &mut rkeys[at.clone()],
+        let ids_here = if by_runs {
+            Ids::Runs(&flags[at.clone()])
+        } else {
+            let keys_here = match &universe {
+                Some(_) => {
+                    batch_keys.clear();
+                    batch_keys.resize(len, NO_KEY);
+                    &mut batch_keys[..]
+                }
+                None => &mut rkeys[at.clone()],
+            };
+            order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, keys_here));
+            Ids::Keys(keys_here)
         };
-        order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, keys_here));
-        let keys_here = &*keys_here;
-        let in_universe = match &universe {
-            Some(index) => index.lookup(keys_here),
-            None => {
+        let in_universe = match (&universe, ids_here) {
+            (Some(index), Ids::Keys(keys_here)) => index.lookup(keys_here),
+            _ => {
                 // The ids are only needed for their keys now: freed, their memory takes the checks' output.
                 cols.id = Values::empty();
                 Vec::new()
@@ -1044,7 +1105,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
                 .collect();
             let locals: Vec<ChunkChecks> = jobs
                 .into_par_iter()
-                .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, &keys_here[r.clone()]))
+                .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, ids_here.get(r.clone())))
                 .collect();
             if !needs_coordinates(&layout, &cols, &locals) {
                 break locals;
@@ -1078,7 +1139,11 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         }
         progress.advance(len as u64);
         Ok(())
-    })?;
+    });
+    match read {
+        Err(_) if out_of_order => return Ok(None),
+        r => r?,
+    }
     if usable.len() != n {
         return Err(Error::table(&spec.records, format!("{} rows where the file declares {n}; was it changed during the run?", usable.len())));
     }
@@ -1092,15 +1157,19 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
     // are squeezed out, which moves nothing when every row is used.
     let mut location_conflicts = 0u64;
     if !universe_given {
-        for (k, ok) in rkeys.iter_mut().zip(&usable) {
-            if !ok {
-                *k = NO_KEY;
-            }
-        }
-        // The first usable row of each row's key, turned in place into the row's address: in
+        // The first usable row of each row's id, turned in place into the row's address: in
         // row order, a first row takes the next address, a later row its first row's.
-        let mut leader = keys::first_rows(&rkeys, sorted);
-        drop(rkeys);
+        let mut leader = if by_runs {
+            keys::first_rows_of_runs(&flags, &usable)
+        } else {
+            for (k, ok) in rkeys.iter_mut().zip(&usable) {
+                if !ok {
+                    *k = NO_KEY;
+                }
+            }
+            keys::first_rows(&rkeys, sorted)
+        };
+        drop((rkeys, flags));
         let is_leader: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
         let mut conflicted = vec![false; is_leader.par_iter().filter(|&&l| l).count()];
         let mut next = 0u32;
@@ -1139,7 +1208,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
     if !universe_given && addresses.is_empty() {
         return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
     }
-    Ok(Availability {
+    Ok(Some(Availability {
         addresses,
         records,
         codes,
@@ -1150,7 +1219,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
         weighted,
         location_conflicts,
         sources,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -1160,6 +1229,40 @@ mod tests {
 
     /// Fifteen rows in chunks of four: dictionaries, first usable rows, conflicts and rejects
     /// that cross chunk boundaries come out as a row-by-row reading gives them.
+    #[test]
+    fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
+        // (id, download): rows 3 (no id) and 4 (negative speed) are rejected. Batches of 6 rows.
+        let sorted = ["a;100", "a;50", ";10", "b;-5", "b;20", "c;30", "c;40", "d;5", "d;7", "e;1", "e;2", "f;3", "f;4"];
+        let mut late = sorted;
+        late[10] = "a;2"; // out of order in the second batch: read again with keys
+        let mut early = sorted;
+        early[1] = "z;50"; // out of order in the first batch: keys at once
+        for rows in [sorted, late, early] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("r.csv");
+            let text: String = rows.iter().map(|r| format!("{r};GM0363\n")).collect();
+            std::fs::write(&path, format!("adres_id;download_mbps;gemeentecode\n{text}")).unwrap();
+            let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
+            // Expected: each usable row's address is the first usable row with its id.
+            let usable: Vec<usize> = (0..rows.len()).filter(|&i| i != 2 && i != 3).collect();
+            let mut first: Vec<(&str, u32)> = Vec::new();
+            let mut address = Vec::new();
+            for &i in &usable {
+                let id = rows[i].split(';').next().unwrap();
+                let a = first.iter().position(|(f, _)| *f == id).unwrap_or_else(|| {
+                    first.push((id, i as u32 + 1));
+                    first.len() - 1
+                });
+                address.push(a as u32);
+            }
+            assert_eq!(av.addresses.first_row, first.iter().map(|f| f.1).collect::<Vec<_>>(), "{rows:?}");
+            assert_eq!(av.records.address, address, "{rows:?}");
+            assert_eq!(av.records.row, usable.iter().map(|&i| i as u32 + 1).collect::<Vec<_>>());
+            assert_eq!((av.record_rows.rows_in, av.record_rows.used, av.rejects.len()), (13, 11, 2));
+        }
+    }
+
     #[test]
     fn chunked_checks_equal_a_row_by_row_reading() {
         let rows = [

@@ -44,6 +44,12 @@ impl Default for IdOrder {
 }
 
 impl IdOrder {
+    /// The last id seen.
+    #[must_use]
+    pub fn last(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+
     /// The order of these ids followed by `next`'s.
     #[must_use]
     pub fn then(self, next: IdOrder) -> IdOrder {
@@ -74,6 +80,82 @@ pub fn hash_into(ids: &Values, keys: &mut [u128]) -> IdOrder {
         .collect::<Vec<_>>()
         .into_iter()
         .fold(IdOrder::default(), IdOrder::then)
+}
+
+/// Run flag: the row has no id.
+pub const NO_ID: u8 = 0;
+/// Run flag: the row's id equals the id of the row with an id before it.
+pub const SAME_ID: u8 = 1;
+/// Run flag: the row's id differs from the one before it (or is the first).
+pub const NEW_ID: u8 = 2;
+
+/// Writes the run flag of every row of `ids` into `flags` ([`NO_ID`], [`SAME_ID`] or
+/// [`NEW_ID`], comparing each id with the one before it, `before` for the first), in parallel,
+/// and returns the order of the ids. For ascending ids the flags stand in for keys: equal ids
+/// are neighbours, so a run of [`SAME_ID`] rows repeats the id that starts it.
+#[must_use]
+pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrder {
+    let parts: Vec<(IdOrder, Option<usize>)> = flags
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, out)| {
+            let rows = ids.rows(c * CHUNK..c * CHUNK + out.len());
+            let (mut sorted, mut first, mut last) = (true, None, None::<Cow<'_, str>>);
+            let mut first_row = None;
+            for (k, slot) in out.iter_mut().enumerate() {
+                *slot = match rows.text(c * CHUNK + k) {
+                    None => NO_ID,
+                    Some(id) => {
+                        let flag = if last.as_ref().is_some_and(|l| *l == id) { SAME_ID } else { NEW_ID };
+                        sorted = sorted && last.as_ref().is_none_or(|l| *l <= id);
+                        if first.is_none() {
+                            first = Some(id.to_string());
+                            first_row = Some(k);
+                        }
+                        last = Some(id);
+                        flag
+                    }
+                };
+            }
+            (IdOrder { sorted, first, last: last.map(Cow::into_owned) }, first_row.map(|k| c * CHUNK + k))
+        })
+        .collect();
+    // A piece's first id continues the run before it when it equals the last id before it.
+    let mut order = IdOrder { sorted: true, first: None, last: before.map(str::to_string) };
+    for (part, first_row) in parts {
+        if let (Some(row), Some(last), Some(first)) = (first_row, order.last.as_deref(), part.first.as_deref()) {
+            if last == first {
+                flags[row] = SAME_ID;
+            }
+        }
+        order = order.then(part);
+    }
+    order
+}
+
+/// For every row, the first row of its run of equal ids among the `usable` rows ([`NONE`] for
+/// rows that are not usable or have no id), from the run flags of [`runs_into`]: what
+/// [`first_rows`] answers for ascending ids with the unusable rows' keys removed.
+#[must_use]
+pub fn first_rows_of_runs(flags: &[u8], usable: &[bool]) -> Vec<u32> {
+    let mut leader = NONE;
+    flags
+        .iter()
+        .zip(usable)
+        .enumerate()
+        .map(|(i, (&flag, &ok))| {
+            if flag == NEW_ID {
+                leader = NONE;
+            }
+            if flag == NO_ID || !ok {
+                return NONE;
+            }
+            if leader == NONE {
+                leader = i as u32;
+            }
+            leader
+        })
+        .collect()
 }
 
 fn shard(key: u128) -> usize {
@@ -335,6 +417,47 @@ mod tests {
         assert!(!hash_column(&column(&ids)).1, "one step down at a chunk boundary");
         let (keys, _) = hash_column(&column(&ids));
         assert_eq!(keys[CHUNK + 7], NO_KEY);
+    }
+
+    #[test]
+    fn run_flags_give_the_first_rows_of_keys() {
+        use crate::io::table::{Table, Want};
+        let column = |ids: &[String]| {
+            let text = format!("id\n{}\n", ids.join("\n"));
+            Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None).unwrap().read(&[(0, Want::Text)]).unwrap().remove(0)
+        };
+        // Runs of 1 to 4 equal ids, crossing chunk boundaries, with empty ids among them.
+        let mut ids: Vec<String> = (0..3 * CHUNK).map(|i| format!("{:06}", (i * i) % 4093 / 4 + i)).collect();
+        ids.sort();
+        for i in [0, 5, CHUNK - 1, CHUNK, 2 * CHUNK + 3] {
+            ids[i] = String::new();
+        }
+        let values = column(&ids);
+        let usable: Vec<bool> = (0..ids.len()).map(|i| i % 7 != 3).collect();
+        let (mut keys, sorted) = hash_column(&values);
+        assert!(sorted);
+        for (k, ok) in keys.iter_mut().zip(&usable) {
+            if !ok {
+                *k = NO_KEY;
+            }
+        }
+        let expected = first_rows(&keys, false);
+        // In one part, and in two parts cut inside a run (the second told the first's last id).
+        let mut flags = vec![NO_ID; ids.len()];
+        assert!(runs_into(&values, &mut flags, None).sorted);
+        assert_eq!(first_rows_of_runs(&flags, &usable), expected);
+        let cut = (CHUNK + 1..ids.len()).find(|&i| !ids[i].is_empty() && ids[i] == ids[i - 1]).unwrap();
+        let (head, tail) = (column(&ids[..cut]), column(&ids[cut..]));
+        let mut parts = vec![NO_ID; ids.len()];
+        let order = runs_into(&head, &mut parts[..cut], None);
+        let next = runs_into(&tail, &mut parts[cut..], order.last());
+        assert!(order.then(next).sorted);
+        assert_eq!(parts[cut], SAME_ID);
+        assert_eq!(parts, flags);
+        // Out of order: noticed, as by the keys.
+        ids.swap(10, 2 * CHUNK);
+        let mut flags = vec![NO_ID; ids.len()];
+        assert!(!runs_into(&column(&ids), &mut flags, None).sorted);
     }
 
     /// Keys that share their top bits fall in one run of the directory: still each found, with
