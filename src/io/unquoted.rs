@@ -246,7 +246,7 @@ fn plain_number(field: &[u8]) -> Option<f64> {
     if count > 15 || decimals >= POW10.len() {
         return std::str::from_utf8(field).ok()?.parse().ok();
     }
-    let value = mantissa as f64 / POW10[decimals];
+    let value = if decimals == 0 { mantissa as f64 } else { mantissa as f64 / POW10[decimals] };
     Some(if negative { -value } else { value })
 }
 
