@@ -597,14 +597,7 @@ impl Table {
         let sample = &body[..body.len().min(1 << 16)];
         let line = sample.len() / memchr::memchr_iter(b'\n', sample).count().max(1);
         let bytes = rows.saturating_mul(line.max(1));
-        let mut pieces = Vec::new();
-        let mut at = self.body;
-        while at < text.len() {
-            let cut = at.saturating_add(bytes);
-            let end = if cut >= text.len() { text.len() } else { memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1) };
-            pieces.push(at..end);
-            at = end;
-        }
+        let mut pieces = unquoted::line_blocks(text, self.body, bytes);
         if pieces.is_empty() {
             pieces.push(self.body..self.body);
         }

@@ -42,14 +42,7 @@ pub enum Kind {
 /// # Errors
 /// [`TooManyFields`] for the first line with more than `width` fields.
 pub fn parse(text: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<Vec<Vec<Cells>>, TooManyFields> {
-    let mut blocks = Vec::new();
-    let mut at = 0;
-    while at < text.len() {
-        let cut = (at + BLOCK).min(text.len());
-        let end = memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1);
-        blocks.push(at..end);
-        at = end;
-    }
+    let blocks = line_blocks(text, 0, BLOCK);
     let parsed: Vec<Result<Vec<Cells>, TooManyFields>> = blocks.par_iter().map(|b| parse_block(&text[b.clone()], delimiter, width, columns)).collect();
     let mut out: Vec<Vec<Cells>> = columns.iter().map(|_| Vec::with_capacity(parsed.len())).collect();
     for (block, cells) in blocks.iter().zip(parsed) {
@@ -59,6 +52,21 @@ pub fn parse(text: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]
         }
     }
     Ok(out)
+}
+
+/// `text[from..]` cut into ranges of whole lines, each ending at the first line end at least
+/// `bytes` after its start (or at the end of the text).
+#[must_use]
+pub fn line_blocks(text: &[u8], from: usize, bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut blocks = Vec::new();
+    let mut at = from;
+    while at < text.len() {
+        let cut = at.saturating_add(bytes).min(text.len());
+        let end = memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1);
+        blocks.push(at..end);
+        at = end;
+    }
+    blocks
 }
 
 /// A line with more fields than the header.
