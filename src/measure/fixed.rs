@@ -5,7 +5,7 @@
 //! Weights are summed as integer micro-units (weight × 10⁶, rounded), so totals are exact and
 //! the same whatever the order or number of threads.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,11 +41,64 @@ impl Unit {
     }
 }
 
+/// The covered flags of every address: bit `t` set when a record of the address meets threshold
+/// `t`, stored in as few bytes per address as the thresholds need (one for up to eight).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Covered {
+    /// Bytes per address.
+    width: usize,
+    /// The flags, `width` bytes per address, lowest thresholds first.
+    bytes: Vec<u8>,
+}
+
+impl Covered {
+    /// No flags set, for `n` addresses and `thresholds` thresholds.
+    fn zeroed(n: usize, thresholds: usize) -> Covered {
+        let width = thresholds.div_ceil(8).max(1);
+        Covered { width, bytes: vec![0; n * width] }
+    }
+
+    /// The given flags (one `u64` per address) for `thresholds` thresholds.
+    #[must_use]
+    pub fn from_flags(flags: &[u64], thresholds: usize) -> Covered {
+        let mut c = Covered::zeroed(flags.len(), thresholds);
+        for (slot, f) in c.bytes.chunks_mut(c.width).zip(flags) {
+            slot.copy_from_slice(&f.to_le_bytes()[..slot.len()]);
+        }
+        c
+    }
+
+    /// The flags of address `a`: bit `t` for threshold `t`.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, a: usize) -> u64 {
+        self.bytes[a * self.width..][..self.width].iter().rev().fold(0, |v, &b| v << 8 | u64::from(b))
+    }
+
+    /// The number of addresses.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.bytes.len() / self.width.max(1)
+    }
+
+    /// Whether there are no addresses.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Every address's flags, in order.
+    #[must_use]
+    pub fn to_flags(&self) -> Vec<u64> {
+        (0..self.len()).map(|a| self.get(a)).collect()
+    }
+}
+
 /// The covered flags of each address: bit `t` set when a record of the address meets threshold `t`.
 ///
 /// # Errors
 /// [`Error::Argument`] for more than 64 thresholds.
-pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Threshold]) -> Result<Vec<u64>> {
+pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Threshold]) -> Result<Covered> {
     if thresholds.len() > 64 {
         return Err(Error::argument("threshold", &thresholds.len().to_string(), "at most 64 thresholds per run"));
     }
@@ -72,24 +125,31 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
         mask
     };
     let address = &records.address;
+    let mut covered = Covered::zeroed(n_addresses, thresholds.len());
+    let width = covered.width;
     if address.par_windows(2).all(|w| w[0] <= w[1]) {
-        return Ok(ascending_bits(n_addresses, address, mask));
+        ascending_bits(&mut covered, address, mask);
+        return Ok(covered);
     }
     // Records are visited in parallel; OR-ing into an address's flags commutes, so the result
     // does not depend on the order.
-    let bits: Vec<AtomicU64> = (0..n_addresses).into_par_iter().map(|_| AtomicU64::new(0)).collect();
+    let bytes: Vec<AtomicU8> = std::mem::take(&mut covered.bytes).into_iter().map(AtomicU8::new).collect();
     (0..address.len()).into_par_iter().with_min_len(1 << 14).for_each(|i| {
-        let mask = mask(i);
-        if mask != 0 {
-            bits[address[i] as usize].fetch_or(mask, Ordering::Relaxed);
+        let mask = mask(i).to_le_bytes();
+        for (slot, &m) in bytes[address[i] as usize * width..][..width].iter().zip(&mask) {
+            if m != 0 {
+                slot.fetch_or(m, Ordering::Relaxed);
+            }
         }
     });
-    Ok(bits.into_iter().map(AtomicU64::into_inner).collect())
+    covered.bytes = bytes.into_iter().map(AtomicU8::into_inner).collect();
+    Ok(covered)
 }
 
 /// The flags per address of records whose addresses ascend: the records are cut into pieces
 /// where the address changes, and each piece ORs `mask` into its own addresses' flags.
-fn ascending_bits(n_addresses: usize, address: &[u32], mask: impl Fn(usize) -> u64 + Sync) -> Vec<u64> {
+fn ascending_bits(covered: &mut Covered, address: &[u32], mask: impl Fn(usize) -> u64 + Sync) {
+    let (n_addresses, width) = (covered.len(), covered.width);
     let mut cuts = vec![0];
     let mut at = CHUNK;
     while at < address.len() {
@@ -101,23 +161,24 @@ fn ascending_bits(n_addresses: usize, address: &[u32], mask: impl Fn(usize) -> u
         }
     }
     cuts.push(address.len());
-    let mut bits = vec![0u64; n_addresses];
-    let (mut rest, mut lo) = (&mut bits[..], 0);
+    let (mut rest, mut lo) = (&mut covered.bytes[..], 0);
     let mut pieces = Vec::new();
     for w in cuts.windows(2) {
         // This piece's addresses run up to the next piece's first one (or the last address).
         let next = address.get(w[1]).map_or(n_addresses, |&a| a as usize);
-        let (own, more) = std::mem::take(&mut rest).split_at_mut(next - lo);
+        let (own, more) = std::mem::take(&mut rest).split_at_mut((next - lo) * width);
         rest = more;
         pieces.push((lo, own, w[0]..w[1]));
         lo = next;
     }
     pieces.into_par_iter().for_each(|(lo, own, records)| {
         for i in records {
-            own[address[i] as usize - lo] |= mask(i);
+            let mask = mask(i).to_le_bytes();
+            for (slot, m) in own[(address[i] as usize - lo) * width..][..width].iter_mut().zip(mask) {
+                *slot |= m;
+            }
         }
     });
-    bits
 }
 
 /// Counts for one area: universe and covered per threshold, in micro-units of the unit.
@@ -195,7 +256,7 @@ pub fn measure(
     set: &AreaSet,
     assigned: &Assigned,
     weights: &[f64],
-    bits: &[u64],
+    bits: &Covered,
     thresholds: &[Threshold],
     unit: Unit,
 ) -> Coverage {
@@ -221,8 +282,9 @@ pub fn measure(
                 let row = &mut acc[area as usize * width..][..width];
                 row[0] += 1;
                 row[1] += w;
+                let flags = bits.get(a);
                 for (k, cov) in row[2..].iter_mut().enumerate() {
-                    *cov += w * (bits[a] >> k & 1);
+                    *cov += w * (flags >> k & 1);
                 }
             }
             acc
@@ -292,15 +354,17 @@ mod tests {
         let r = records(&[(0, 200.0, 10.0), (0, 50.0, 50.0), (1, 0.0, 0.0), (3, 100.0, 20.0)]);
         let t = [Threshold::down(100.0), Threshold::parse("100/20").unwrap(), Threshold::parse("0.2/0.2").unwrap()];
         let bits = covered_bits(4, &r, &t).unwrap();
-        assert_eq!(bits, vec![0b101, 0b000, 0b000, 0b111]);
+        assert_eq!(bits.to_flags(), vec![0b101, 0b000, 0b000, 0b111]);
     }
 
     #[test]
     fn records_in_any_order_give_the_flags_of_a_plain_loop() {
         use rand::{seq::SliceRandom, Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let t = [Threshold::down(30.0), Threshold::down(100.0), Threshold::parse("100/50").unwrap()];
-        for n in [0usize, 1, 5, 40, 333] {
+        // Three thresholds (one byte of flags an address) and eleven (two bytes).
+        let few = vec![Threshold::down(30.0), Threshold::down(100.0), Threshold::parse("100/50").unwrap()];
+        let many: Vec<Threshold> = (0..11).map(|k| Threshold::parse(&format!("{}/{}", k * 50, k % 2 * 50)).unwrap()).collect();
+        for (t, n) in [&few, &many].into_iter().flat_map(|t| [0usize, 1, 5, 40, 333].map(|n| (t, n))) {
             // Ascending addresses with runs of records, and addresses without any (gaps).
             let mut rows = Vec::new();
             for a in 0..n as u32 {
@@ -316,9 +380,9 @@ mod tests {
                     }
                 }
             }
-            assert_eq!(covered_bits(n, &records(&rows), &t).unwrap(), plain, "{n} addresses, ascending");
+            assert_eq!(covered_bits(n, &records(&rows), t).unwrap().to_flags(), plain, "{n} addresses, ascending");
             rows.shuffle(&mut rng);
-            assert_eq!(covered_bits(n, &records(&rows), &t).unwrap(), plain, "{n} addresses, shuffled");
+            assert_eq!(covered_bits(n, &records(&rows), t).unwrap().to_flags(), plain, "{n} addresses, shuffled");
         }
     }
 
@@ -328,7 +392,7 @@ mod tests {
         r.technologies = vec!["50".into(), "40".into()];
         r.technology = vec![0, 1];
         let t = [Threshold::parse("1000@50").unwrap(), Threshold::parse("1000@40,50").unwrap()];
-        assert_eq!(covered_bits(2, &r, &t).unwrap(), vec![0b11, 0b10]);
+        assert_eq!(covered_bits(2, &r, &t).unwrap().to_flags(), vec![0b11, 0b10]);
     }
 
     #[test]
@@ -344,7 +408,7 @@ mod tests {
             total: ("NL".into(), "Nederland".into()),
         };
         let assigned = Assigned { area: vec![0, 0, 1, UNASSIGNED], ..Assigned::default() };
-        let bits = vec![1, 0, 1, 1];
+        let bits = Covered::from_flags(&[1, 0, 1, 1], 1);
         let t = [Threshold::down(100.0)];
         let c = measure(&set, &assigned, &[2.5, 1.0, 3.0, 9.0], &bits, &t, Unit::Households);
         let by_code = |code: &str| c.rows.iter().find(|r| r.area_code == code).unwrap().clone();

@@ -15,7 +15,7 @@ use crate::io::embedded;
 use crate::io::policy::Targets;
 use crate::io::profile::AreaScheme;
 use crate::judge::targets::judge;
-use crate::measure::fixed::{covered_bits, measure, Unit};
+use crate::measure::fixed::{covered_bits, measure, Covered, Unit};
 use crate::measure::threshold::Threshold;
 use crate::progress::Progress;
 use crate::report::provenance::Provenance;
@@ -72,7 +72,7 @@ pub struct AddressOutcome {
     /// Finest-area index per address (`UNASSIGNED` when rejected).
     pub area: Vec<u32>,
     /// Covered bit per threshold, per address.
-    pub bits: Vec<u64>,
+    pub bits: Covered,
     /// The finest areas, by index.
     pub areas: Vec<AreaInfo>,
 }

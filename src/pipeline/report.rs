@@ -247,7 +247,7 @@ fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: 
     let mut picked: Vec<usize> = (0..o.area.len())
         .filter(|&a| {
             let area = o.area[a] as usize;
-            area < in_scope.len() && in_scope[area] && o.bits[a] >> headline & 1 == 0
+            area < in_scope.len() && in_scope[area] && o.bits.get(a) >> headline & 1 == 0
         })
         .collect();
     picked.sort_by_key(|&a| (o.areas[o.area[a] as usize].code.as_str(), o.first_row[a]));
