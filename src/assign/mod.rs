@@ -219,7 +219,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut new_rejects = Vec::new();
     if let Some(counts) = av.universe_rows.as_mut() {
         for (a, reason, detail) in &assigned.rejected_addresses {
-            counts.unuse(&mut new_rejects, &av.addresses.file, av.addresses.first_row[*a as usize].into(), *reason, detail.clone());
+            counts.unuse(&mut new_rejects, &av.addresses.file, av.addresses.first_row.get(*a as usize).into(), *reason, detail.clone());
         }
     }
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
@@ -228,7 +228,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let dropped: Vec<usize> = r.address.iter().enumerate().filter(|(_, &a)| why(a).is_some()).map(|(i, _)| i).collect();
     for &i in &dropped {
         if let Some((reason, detail)) = why(r.address[i]) {
-            av.record_rows.unuse(&mut new_rejects, &records_file, r.row[i].into(), reason, detail.to_string());
+            av.record_rows.unuse(&mut new_rejects, &records_file, r.row.get(i).into(), reason, detail.to_string());
         }
     }
     // (Technologies and upload speeds are empty when not kept.)
@@ -236,7 +236,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     remove_sorted(&mut r.down_mbps, &dropped);
     remove_sorted(&mut r.up_mbps, &dropped);
     remove_sorted(&mut r.technology, &dropped);
-    remove_sorted(&mut r.row, &dropped);
+    r.row.remove(&dropped);
     av.rejects.extend(new_rejects);
     av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
 }

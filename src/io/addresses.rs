@@ -236,11 +236,119 @@ impl AreaCodes {
     }
 }
 
+/// 1-based data row numbers, one per address or record; held only when they are not simply
+/// 1, 2, 3, … (every row of the file kept), which they are for clean national files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowNumbers {
+    /// The rows, or `None` for 1 to `len`.
+    listed: Option<Vec<u32>>,
+    len: usize,
+}
+
+impl RowNumbers {
+    /// The rows 1 to `len`.
+    #[must_use]
+    pub fn all(len: usize) -> RowNumbers {
+        RowNumbers { listed: None, len }
+    }
+
+    /// The row of entry `i` (< len).
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> u32 {
+        self.listed.as_ref().map_or(i as u32 + 1, |rows| rows[i])
+    }
+
+    /// The number of entries.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends row `row`.
+    pub fn push(&mut self, row: u32) {
+        if self.listed.is_none() && row as usize == self.len + 1 {
+            self.len += 1;
+            return;
+        }
+        self.listed.get_or_insert_with(|| (1..=self.len as u32).collect()).push(row);
+        self.len += 1;
+    }
+
+    /// The rows, in order.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<u32> {
+        (0..self.len).map(|i| self.get(i)).collect()
+    }
+
+    /// Removes the entries at `dropped` (ascending positions).
+    pub fn remove(&mut self, dropped: &[usize]) {
+        if dropped.is_empty() {
+            return;
+        }
+        let mut rows = self.listed.take().unwrap_or_else(|| self.to_vec());
+        let mut next = dropped.iter().peekable();
+        let mut i = 0;
+        rows.retain(|_| {
+            let keep = next.next_if_eq(&&i).is_none();
+            i += 1;
+            keep
+        });
+        self.len = rows.len();
+        self.listed = Some(rows);
+    }
+
+    /// The 1-based rows whose flag is set, in order (found in parallel chunks).
+    fn where_set(flags: &[bool]) -> RowNumbers {
+        if flags.par_iter().all(|&f| f) {
+            return RowNumbers::all(flags.len());
+        }
+        let mut ranges = Vec::new();
+        let mut total = 0;
+        for count in flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect::<Vec<_>>() {
+            ranges.push(total..total + count);
+            total += count;
+        }
+        let mut rows = vec![0u32; total];
+        split(&mut rows, &ranges).into_par_iter().zip(flags.par_chunks(CHECK_CHUNK)).enumerate().for_each(|(c, (part, chunk))| {
+            let set = chunk.iter().enumerate().filter(|(_, &f)| f).map(|(i, _)| (c * CHECK_CHUNK + i) as u32 + 1);
+            for (slot, row) in part.iter_mut().zip(set) {
+                *slot = row;
+            }
+        });
+        RowNumbers { listed: Some(rows), len: total }
+    }
+}
+
+impl PartialEq<[u32]> for RowNumbers {
+    fn eq(&self, other: &[u32]) -> bool {
+        self.len == other.len() && other.iter().enumerate().all(|(i, &r)| self.get(i) == r)
+    }
+}
+
+impl PartialEq<Vec<u32>> for RowNumbers {
+    fn eq(&self, other: &Vec<u32>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<const N: usize> PartialEq<[u32; N]> for RowNumbers {
+    fn eq(&self, other: &[u32; N]) -> bool {
+        *self == other[..]
+    }
+}
+
 /// The distinct addresses of a run, in order of first appearance.
 #[derive(Debug, Clone, Default)]
 pub struct Addresses {
     /// The data row (1-based) where each address was first seen.
-    pub first_row: Vec<u32>,
+    pub first_row: RowNumbers,
     /// The location of each address.
     pub location: Locations,
     /// The weight of each address in the run's unit; empty when the run is unweighted (every
@@ -270,7 +378,7 @@ pub struct Records {
     /// Address index of each record.
     pub address: Vec<u32>,
     /// Source data row (1-based) of each record.
-    pub row: Vec<u32>,
+    pub row: RowNumbers,
     /// Maximum download speed, Mbps.
     pub down_mbps: Vec<f64>,
     /// Maximum upload speed, Mbps; empty when not kept (no threshold needs it, or the input has
@@ -633,24 +741,6 @@ fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: u
     }
 }
 
-/// The 1-based rows whose flag is set, in order; filled in parallel chunks.
-fn rows_where(flags: &[bool]) -> Vec<u32> {
-    let mut ranges = Vec::new();
-    let mut total = 0;
-    for count in flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect::<Vec<_>>() {
-        ranges.push(total..total + count);
-        total += count;
-    }
-    let mut rows = vec![0u32; total];
-    split(&mut rows, &ranges).into_par_iter().zip(flags.par_chunks(CHECK_CHUNK)).enumerate().for_each(|(c, (part, chunk))| {
-        let set = chunk.iter().enumerate().filter(|(_, &f)| f).map(|(i, _)| (c * CHECK_CHUNK + i) as u32 + 1);
-        for (slot, row) in part.iter_mut().zip(set) {
-            *slot = row;
-        }
-    });
-    rows
-}
-
 /// Keeps the entries of `v` whose `keep` flag is set, in order, in place.
 fn squeeze<T>(v: &mut Vec<T>, keep: &[bool]) {
     if keep.par_iter().all(|&k| k) {
@@ -915,7 +1005,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     let leader = keys::first_rows(&ukeys, order.sorted);
     let mut at_leader = vec![NONE; n];
     let mut uaddress = vec![NONE; n];
-    let mut first_row: Vec<u32> = Vec::new();
+    let mut first_row = RowNumbers::default();
     let mut duplicates = Vec::new();
     let mut failed = failed.into_iter().peekable();
     for i in 0..n {
@@ -923,7 +1013,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let row = i as u64 + 1;
         let first = if ukeys[i] == NO_KEY { NONE } else { at_leader[leader[i] as usize] };
         if first != NONE {
-            duplicates.push((rejects.len(), row, first_row[first as usize]));
+            duplicates.push((rejects.len(), row, first_row.get(first as usize)));
             reject(rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, String::new()));
         } else if let Some((_, reason, detail)) = fault {
             reject(rejects, &mut counts, &file, row, (reason, detail));
@@ -1192,7 +1282,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         squeeze(&mut weight_v, &is_leader);
         addresses.location = locations;
         addresses.weight = weight_v;
-        addresses.first_row = rows_where(&is_leader);
+        addresses.first_row = RowNumbers::where_set(&is_leader);
     }
     counts.used = usable.iter().filter(|&&u| u).count() as u64;
     squeeze(&mut addr_v, &usable);
@@ -1203,7 +1293,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     records.down_mbps = down_v;
     records.up_mbps = up_v;
     records.technology = tech_v;
-    records.row = rows_where(&usable);
+    records.row = RowNumbers::where_set(&usable);
     sources.push(info);
     if !universe_given && addresses.is_empty() {
         return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
@@ -1229,6 +1319,21 @@ mod tests {
 
     /// Fifteen rows in chunks of four: dictionaries, first usable rows, conflicts and rejects
     /// that cross chunk boundaries come out as a row-by-row reading gives them.
+    #[test]
+    fn row_numbers_are_held_only_when_not_one_to_n() {
+        let mut rows = RowNumbers::default();
+        (1..=4).for_each(|r| rows.push(r));
+        assert_eq!((rows.listed.is_none(), rows.to_vec()), (true, vec![1, 2, 3, 4]));
+        rows.push(7);
+        assert_eq!(rows, [1, 2, 3, 4, 7]);
+        rows.remove(&[0, 3]);
+        assert_eq!(rows, [2, 3, 7]);
+        assert_eq!(RowNumbers::where_set(&[true; 5]), RowNumbers::all(5));
+        let some = RowNumbers::where_set(&[true, false, true, true, false]);
+        assert_eq!((some.len(), some.get(2)), (3, 4));
+        assert_eq!(some, [1, 3, 4]);
+    }
+
     #[test]
     fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
         // (id, download): rows 3 (no id) and 4 (negative speed) are rejected. Batches of 6 rows.

@@ -337,7 +337,7 @@ mod tests {
     fn records(rows: &[(u32, f64, f64)]) -> Records {
         Records {
             address: rows.iter().map(|r| r.0).collect(),
-            row: (1..=rows.len() as u32).collect(),
+            row: crate::io::addresses::RowNumbers::all(rows.len()),
             down_mbps: rows.iter().map(|r| r.1).collect(),
             up_mbps: rows.iter().map(|r| r.2).collect(),
             technology: vec![u32::MAX; rows.len()],

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, Needs, BY_POINT};
+use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, Needs, RowNumbers, BY_POINT};
 use crate::io::mergers::Mergers;
 use crate::io::profile::XyCrs;
 use crate::io::areas::{load_gemeente_table, AreaTable};
@@ -64,7 +64,7 @@ pub struct AddressOutcome {
     /// The file the addresses come from (the universe, or the records).
     pub file: PathBuf,
     /// The data row (1-based) where each address was first seen.
-    pub first_row: Vec<u32>,
+    pub first_row: RowNumbers,
     /// Each address's location as given.
     pub location: Locations,
     /// The CRS of point locations.

@@ -250,8 +250,8 @@ fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: 
             area < in_scope.len() && in_scope[area] && o.bits.get(a) >> headline & 1 == 0
         })
         .collect();
-    picked.sort_by_key(|&a| (o.areas[o.area[a] as usize].code.as_str(), o.first_row[a]));
-    let rows: Vec<u64> = picked.iter().map(|&a| o.first_row[a].into()).collect();
+    picked.sort_by_key(|&a| (o.areas[o.area[a] as usize].code.as_str(), o.first_row.get(a)));
+    let rows: Vec<u64> = picked.iter().map(|&a| o.first_row.get(a).into()).collect();
     let ids = addresses::identify(&o.file, &job.profile, job.delimiter, &rows)?;
     Ok(picked
         .iter()
@@ -263,7 +263,7 @@ fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: 
                 (Location::Point { x, y }, _) => Some(crate::assign::crs::rd_to_wgs84(x, y)),
                 (Location::Area(_), _) => None,
             };
-            Gap { id, postcode, gemeente_code: info.code.clone(), gemeente_name: info.name.clone(), lonlat, row: o.first_row[a].into() }
+            Gap { id, postcode, gemeente_code: info.code.clone(), gemeente_name: info.name.clone(), lonlat, row: o.first_row.get(a).into() }
         })
         .collect())
 }

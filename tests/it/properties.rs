@@ -151,7 +151,7 @@ fn set() -> AreaSet {
 fn records(rows: &[(u32, u16, u16)]) -> Records {
     Records {
         address: rows.iter().map(|r| r.0).collect(),
-        row: (1..=rows.len() as u32).collect(),
+        row: dekking::io::addresses::RowNumbers::all(rows.len()),
         down_mbps: rows.iter().map(|r| f64::from(r.1)).collect(),
         up_mbps: rows.iter().map(|r| f64::from(r.2)).collect(),
         technology: vec![u32::MAX; rows.len()],
