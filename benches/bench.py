@@ -1,14 +1,15 @@
 """The fixed-coverage benchmark: dekking against GeoPandas and DuckDB-spatial on the same files.
 
-    python3 benches/bench.py [--scale 1.2092] [--peers geopandas,duckdb] [--work DIR]
+    python3 benches/bench.py [--scale 1.2092] [--peers geopandas,duckdb] [--repeat 3] [--work DIR]
 
 1. builds dekking (release) unless --binary is given;
 2. writes, with the seeded generator, N synthetic NL addresses with x/y only (one row each:
    `dekking demo generate --points`; scale 1.2092 ≈ 10 million) as CSV and Parquet, and the
    342 gemeenten in RD New exactly as dekking uses them (`--boundaries`);
 3. creates benches/.venv from benches/requirements.txt (pinned peers) unless --python is given;
-4. runs each tool on each file (wall time and peak RSS of the process, and for the Python peers
-   also the job's own time without interpreter start and imports): the polars read alone (the
+4. runs each tool on each file, --repeat times, one after the other (the median wall time and the
+   largest peak RSS of the process, and for the Python peers also the median of the job's own
+   time without interpreter start and imports): the polars read alone (the
    floor), dekking (3 thresholds, per gemeente/provincie/NL), GeoPandas (sjoin within + groupby)
    and DuckDB 1.5.5 with its spatial extension loaded from the pip package's file;
    then dekking alone on the Parquet rows shuffled (the generated ids ascend, which dekking
@@ -24,6 +25,7 @@ import csv
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,14 @@ def peak_rss(cmd):
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{stderr}")
     return wall, usage.ru_maxrss / 1024, stdout, stderr
+
+
+def timed(cmd, repeat):
+    """Runs cmd `repeat` times; returns (median wall, largest peak RSS, median job seconds as the
+    peers report them or None, the last run's stdout)."""
+    runs = [peak_rss(cmd) for _ in range(repeat)]
+    jobs = [float(l.split("=")[1]) for r in runs for l in r[3].splitlines() if l.startswith("job_seconds=")]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), statistics.median(jobs) if jobs else None, runs[-1][2]
 
 
 def dekking_counts(coverage_csv):
@@ -95,6 +105,7 @@ def main():
     ap.add_argument("--binary", type=Path, help="a built dekking binary (default: cargo build --release)")
     ap.add_argument("--python", type=Path, help="a python with the peers installed (default: benches/.venv)")
     ap.add_argument("--peers", default="geopandas,duckdb", help="comma-separated; empty for none")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of every tool on every input; the table shows medians")
     args = ap.parse_args()
 
     work = args.work
@@ -116,12 +127,11 @@ def main():
     for points in (csv_file, parquet):
         kind = points.suffix[1:]
         out_dir = work / f"dekking-{kind}"
-        wall, rss, _, _ = peak_rss([binary, "fixed", "-i", points, "-o", out_dir, "-q", "--run-date", "2026-01-01"])
+        wall, rss, _, _ = timed([binary, "fixed", "-i", points, "-o", out_dir, "-q", "--run-date", "2026-01-01"], args.repeat)
         ours = dekking_counts(out_dir / "coverage.csv")
         results.append(("dekking (3 thresholds, gemeente/provincie/NL)", kind, wall, rss, None))
         for tool in ["polars-read", *peers]:
-            wall, rss, out, err = peak_rss([python, ROOT / "benches" / "peers.py", tool, points, gemeenten, THRESHOLD])
-            job = next((float(l.split("=")[1]) for l in err.splitlines() if l.startswith("job_seconds=")), None)
+            wall, rss, job, out = timed([python, ROOT / "benches" / "peers.py", tool, points, gemeenten, THRESHOLD], args.repeat)
             results.append((tool, kind, wall, rss, job))
             if tool == "polars-read":
                 continue
@@ -138,13 +148,13 @@ def main():
     shuffle = "import sys, polars as pl\npl.read_parquet(sys.argv[1]).sample(fraction=1.0, shuffle=True, seed=7).write_parquet(sys.argv[2])"
     subprocess.run([str(python), "-c", shuffle, str(parquet), str(shuffled)], check=True)
     out_dir = work / "dekking-shuffled"
-    wall, rss, _, _ = peak_rss([binary, "fixed", "-i", shuffled, "-o", out_dir, "-q", "--run-date", "2026-01-01"])
+    wall, rss, _, _ = timed([binary, "fixed", "-i", shuffled, "-o", out_dir, "-q", "--run-date", "2026-01-01"], args.repeat)
     results.append(("dekking, rows shuffled (ids unsorted)", "parquet", wall, rss, None))
     if dekking_counts(out_dir / "coverage.csv") != dekking_counts(work / "dekking-parquet" / "coverage.csv"):
         failures.append("dekking on the shuffled rows: counts differ from the sorted file's")
 
     # The same job with each address's gemeentecode given: no point-in-polygon at all.
-    wall, rss, _, _ = peak_rss([binary, "fixed", "-i", coded, "-o", work / "dekking-codes", "-q", "--run-date", "2026-01-01"])
+    wall, rss, _, _ = timed([binary, "fixed", "-i", coded, "-o", work / "dekking-codes", "-q", "--run-date", "2026-01-01"], args.repeat)
     results.append(("dekking, gemeentecode given (no point-in-polygon)", "parquet+code", wall, rss, None))
     coded_rate = n / wall / 1e6
 
@@ -152,12 +162,12 @@ def main():
     # joined to a separate address universe.
     records, universe = work / "records.parquet", work / "universe.parquet"
     subprocess.run([str(binary), "demo", "generate", "--scale", str(args.scale), "-o", str(records), "--universe", str(universe)], check=True, capture_output=True)
-    wall, rss, _, _ = peak_rss([binary, "fixed", "-i", records, "--universe", universe, "-o", work / "dekking-universe", "-q", "--run-date", "2026-01-01"])
+    wall, rss, _, _ = timed([binary, "fixed", "-i", records, "--universe", universe, "-o", work / "dekking-universe", "-q", "--run-date", "2026-01-01"], args.repeat)
     results.append(("dekking, all records joined to a universe file", "parquet+universe", wall, rss, None))
 
     probe = "import importlib.metadata as m\nfor p in ['polars', 'geopandas', 'shapely', 'pandas', 'pyogrio', 'duckdb', 'duckdb-extension-spatial']:\n    try:\n        print(p, m.version(p))\n    except m.PackageNotFoundError:\n        pass\n"
     versions = ", ".join(subprocess.run([str(python), "-c", probe], capture_output=True, text=True).stdout.strip().splitlines())
-    print(f"\nMachine: {machine()}\nPeers: {versions}\nAddresses: {n:,} (scale {args.scale}); threshold {THRESHOLD} Mbps\n")
+    print(f"\nMachine: {machine()}\nPeers: {versions}\nAddresses: {n:,} (scale {args.scale}); threshold {THRESHOLD} Mbps; medians of {args.repeat} run(s) each\n")
     print("| tool | input | wall (s) | job without start-up (s) | peak RSS (MiB) | wall / dekking |")
     print("|---|---|---:|---:|---:|---:|")
     base = {kind: wall for tool, kind, wall, _, _ in results if tool.startswith("dekking (")}

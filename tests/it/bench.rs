@@ -37,7 +37,7 @@ fn harness(script: &str, modules: &str, args: &[&str]) -> Option<(String, String
 
 #[test]
 fn benchmark_harness_smoke_run() {
-    let Some((stdout, stderr)) = harness("bench.py", "geopandas, duckdb, duckdb_extension_spatial, polars", &["--scale", "0.002"]) else {
+    let Some((stdout, stderr)) = harness("bench.py", "geopandas, duckdb, duckdb_extension_spatial, polars", &["--scale", "0.002", "--repeat", "1"]) else {
         return;
     };
     for tool in ["geopandas", "duckdb"] {
