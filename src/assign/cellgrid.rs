@@ -18,7 +18,10 @@ const UNSET: u32 = u32::MAX - 2;
 pub struct CellGrid {
     x0: f64,
     y0: f64,
-    size: f64,
+    /// Cells per unit of length (1 / size): a point's cell by multiplication. A point within a
+    /// rounding error of a cell's border may land in the neighbour, whose answer is then still
+    /// its own: cells within [`CellGrid::new`]'s margin of an edge are never uniform.
+    scale: f64,
     nx: usize,
     ny: usize,
     cells: Vec<u32>,
@@ -33,7 +36,7 @@ impl CellGrid {
         let (dx, dy) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
         let size = (dx.max(dy) / max_side as f64).max(f64::MIN_POSITIVE);
         let (nx, ny) = ((dx / size).ceil() as usize + 1, (dy / size).ceil() as usize + 1);
-        let mut grid = CellGrid { x0: bbox[0], y0: bbox[1], size, nx, ny, cells: vec![UNSET; nx * ny] };
+        let mut grid = CellGrid { x0: bbox[0], y0: bbox[1], scale: 1.0 / size, nx, ny, cells: vec![UNSET; nx * ny] };
         // A margin of a millionth of a cell, so rounding cannot leave an edge's cell unmarked.
         let eps = size * 1e-6;
         for [ax, ay, bx, by] in segments {
@@ -74,18 +77,18 @@ impl CellGrid {
     }
 
     fn col(&self, x: f64) -> usize {
-        (((x - self.x0) / self.size).floor().max(0.0) as usize).min(self.nx - 1)
+        (((x - self.x0) * self.scale).floor().max(0.0) as usize).min(self.nx - 1)
     }
 
     fn row(&self, y: f64) -> usize {
-        (((y - self.y0) / self.size).floor().max(0.0) as usize).min(self.ny - 1)
+        (((y - self.y0) * self.scale).floor().max(0.0) as usize).min(self.ny - 1)
     }
 
     /// The answer for (x, y) when its cell is uniform: `Some(Some(area))` or `Some(None)`;
     /// `None` when an edge touches the cell or the point is off the grid (use the exact test).
     #[must_use]
     pub fn lookup(&self, x: f64, y: f64) -> Option<Option<u32>> {
-        let (fx, fy) = ((x - self.x0) / self.size, (y - self.y0) / self.size);
+        let (fx, fy) = ((x - self.x0) * self.scale, (y - self.y0) * self.scale);
         if !(fx >= 0.0 && fy >= 0.0 && fx < self.nx as f64 && fy < self.ny as f64) {
             return None;
         }
