@@ -113,7 +113,61 @@ pub struct Assigned {
     pub by_code: u64,
     /// Addresses rejected (index, reason, detail), in address order.
     pub rejected_addresses: Vec<(u32, RejectReason, String)>,
+    /// Points whose coordinates look wrong for their CRS.
+    pub suspicious: Suspicious,
 }
+
+/// Counts of points whose coordinates look like another CRS than the declared one, or like x
+/// and y swapped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Suspicious {
+    /// Points seen.
+    pub points: u64,
+    /// RD New points that look like degrees.
+    pub degrees: u64,
+    /// Longitude/latitude points that look like metres.
+    pub metres: u64,
+    /// Points that look like x and y (or lon and lat) swapped.
+    pub swapped: u64,
+}
+
+impl Suspicious {
+    /// The counts of one point in `crs`.
+    fn of(crs: XyCrs, x: f64, y: f64) -> Suspicious {
+        let (degrees, metres, swapped) = match crs {
+            XyCrs::RdNew if x.abs() <= 180.0 && y.abs() <= 90.0 => (1, 0, 0),
+            XyCrs::RdNew if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) => (0, 0, 1),
+            XyCrs::Wgs84 if x.abs() > 180.0 || y.abs() > 90.0 => (0, 1, 0),
+            XyCrs::Wgs84 if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => (0, 0, 1),
+            _ => (0, 0, 0),
+        };
+        Suspicious { points: 1, degrees, metres, swapped }
+    }
+
+    fn add(self, o: Suspicious) -> Suspicious {
+        Suspicious { points: self.points + o.points, degrees: self.degrees + o.degrees, metres: self.metres + o.metres, swapped: self.swapped + o.swapped }
+    }
+
+    /// The warnings these counts give for the points of `file`.
+    #[must_use]
+    pub fn warnings(&self, file: &str) -> Vec<String> {
+        let Suspicious { points: n, degrees, metres, swapped } = *self;
+        let mut w = Vec::new();
+        if degrees > 0 {
+            w.push(format!("{file}: {degrees} of {n} points look like degrees where RD New metres are expected; map them with --column lon=NAME --column lat=NAME"));
+        }
+        if metres > 0 {
+            w.push(format!("{file}: {metres} of {n} points look like metres where longitude/latitude are expected; map them with --column x=NAME --column y=NAME"));
+        }
+        if swapped > 0 {
+            w.push(format!("{file}: {swapped} of {n} points look like x and y (or lon and lat) are swapped; swap the column mapping"));
+        }
+        w
+    }
+}
+
+/// Addresses per parallel chunk of the assignment.
+const CHUNK: usize = 1 << 16;
 
 /// Assigns each address of `av` to an area of `set`; points are located with `index`.
 ///
@@ -131,23 +185,35 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
         _ => (x, y),
     };
     let locations = &av.addresses.location;
-    let mut area: Vec<u32> = (0..locations.len())
-        .into_par_iter()
-        .map(|i| match locations.get(i) {
-            Location::Area(c) => code_to_area[c as usize],
-            Location::Point { x, y } => match index {
-                None => NO_INDEX,
-                Some(idx) => {
-                    let (rx, ry) = to_rd(x, y);
-                    idx.locate(rx, ry).unwrap_or(OUTSIDE)
-                }
-            },
+    // Each chunk of addresses fills its part of the areas and counts its suspicious points.
+    let mut area = vec![0u32; locations.len()];
+    let suspicious = area
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, out)| {
+            let mut seen = Suspicious::default();
+            for (k, slot) in out.iter_mut().enumerate() {
+                *slot = match locations.get(c * CHUNK + k) {
+                    Location::Area(c) => code_to_area[c as usize],
+                    Location::Point { x, y } => {
+                        seen = seen.add(crs.map_or(Suspicious { points: 1, ..Suspicious::default() }, |crs| Suspicious::of(crs, x, y)));
+                        match index {
+                            None => NO_INDEX,
+                            Some(idx) => {
+                                let (rx, ry) = to_rd(x, y);
+                                idx.locate(rx, ry).unwrap_or(OUTSIDE)
+                            }
+                        }
+                    }
+                };
+            }
+            seen
         })
-        .collect();
+        .reduce(Suspicious::default, Suspicious::add);
     // The few addresses without an area are found in parallel, then named in address order.
     let unassigned: Vec<usize> = area.par_iter().enumerate().filter(|(_, &a)| a >= OUTSIDE).map(|(k, _)| k).collect();
-    let points = locations.points();
-    let mut out = Assigned { by_point: points as u64, by_code: (locations.len() - points) as u64, ..Assigned::default() };
+    let points = suspicious.points;
+    let mut out = Assigned { by_point: points, by_code: locations.len() as u64 - points, suspicious, ..Assigned::default() };
     for k in unassigned {
         let loc = locations.get(k);
         let rejected = match (area[k], loc) {
@@ -165,40 +231,6 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
     }
     out.area = area;
     out
-}
-
-/// Warnings about coordinates that look like they are in the wrong CRS or have x and y swapped.
-#[must_use]
-pub fn coordinate_warnings(av: &Availability) -> Vec<String> {
-    let Some(crs) = av.addresses.point_crs else { return Vec::new() };
-    // Per point: [points, degrees, metres, swapped], summed.
-    let [n, degrees, metres, swapped] = av
-        .addresses
-        .location
-        .par_iter()
-        .filter_map(|loc| match loc {
-            Location::Point { x, y } => Some(match crs {
-                XyCrs::RdNew if x.abs() <= 180.0 && y.abs() <= 90.0 => [1, 1, 0, 0],
-                XyCrs::RdNew if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) => [1, 0, 0, 1],
-                XyCrs::Wgs84 if x.abs() > 180.0 || y.abs() > 90.0 => [1, 0, 1, 0],
-                XyCrs::Wgs84 if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => [1, 0, 0, 1],
-                _ => [1, 0, 0, 0],
-            }),
-            Location::Area(_) => None,
-        })
-        .reduce(|| [0u64; 4], |a, b| std::array::from_fn(|i| a[i] + b[i]));
-    let file = &av.addresses.file;
-    let mut w = Vec::new();
-    if degrees > 0 {
-        w.push(format!("{file}: {degrees} of {n} points look like degrees where RD New metres are expected; map them with --column lon=NAME --column lat=NAME"));
-    }
-    if metres > 0 {
-        w.push(format!("{file}: {metres} of {n} points look like metres where longitude/latitude are expected; map them with --column x=NAME --column y=NAME"));
-    }
-    if swapped > 0 {
-        w.push(format!("{file}: {swapped} of {n} points look like x and y (or lon and lat) are swapped; swap the column mapping"));
-    }
-    w
 }
 
 /// Turns the rejected addresses of `assigned` into row rejects on `av`: the address's universe

@@ -85,11 +85,6 @@ impl Locations {
         (0..self.len()).map(|i| self.get(i))
     }
 
-    /// The locations in address order, in parallel.
-    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = Location> + '_ {
-        (0..self.len()).into_par_iter().map(|i| self.get(i))
-    }
-
     /// The number of addresses.
     #[must_use]
     pub fn len(&self) -> usize {

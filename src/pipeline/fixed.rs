@@ -157,9 +157,9 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         None
     };
 
-    warnings.extend(assign::coordinate_warnings(&av));
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());
+    warnings.extend(assigned.suspicious.warnings(&av.addresses.file));
     assign::reject_unassigned(&mut av, &assigned);
     progress.advance(av.addresses.len() as u64);
 
