@@ -11,7 +11,7 @@ pub mod pip;
 
 use rayon::prelude::*;
 
-use crate::io::addresses::{Availability, Location};
+use crate::io::addresses::{self, Availability, Location};
 use crate::io::areas::{us_state_name, AreaTable};
 use crate::io::profile::{AreaScheme, XyCrs};
 use crate::io::reject::RejectReason;
@@ -264,44 +264,11 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
         }
     }
     // (Technologies and upload speeds are empty when not kept.)
-    remove_sorted(&mut r.address, &dropped);
-    remove_sorted(&mut r.down_mbps, &dropped);
-    remove_sorted(&mut r.up_mbps, &dropped);
-    remove_sorted(&mut r.technology, &dropped);
+    addresses::remove_sorted(&mut r.address, &dropped);
+    addresses::remove_sorted(&mut r.down_mbps, &dropped);
+    addresses::remove_sorted(&mut r.up_mbps, &dropped);
+    addresses::remove_sorted(&mut r.technology, &dropped);
     r.row.remove(&dropped);
     av.rejects.extend(new_rejects);
     av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
-}
-
-/// Removes the elements at `dropped` (ascending positions) from `v`, moving each run between
-/// them at once; an empty `v` (a column not kept) stays empty.
-fn remove_sorted<T: Copy>(v: &mut Vec<T>, dropped: &[usize]) {
-    if v.is_empty() || dropped.is_empty() {
-        return;
-    }
-    let mut keep = dropped[0];
-    for (k, &i) in dropped.iter().enumerate() {
-        let end = dropped.get(k + 1).copied().unwrap_or(v.len());
-        v.copy_within(i + 1..end, keep);
-        keep += end - i - 1;
-    }
-    v.truncate(keep);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sorted_positions_are_removed_in_runs() {
-        for dropped in [vec![], vec![0], vec![9], vec![0, 1, 2], vec![3, 4, 8], (0..10).collect()] {
-            let mut v: Vec<u32> = (0..10).collect();
-            remove_sorted(&mut v, &dropped);
-            let expected: Vec<u32> = (0..10).filter(|i| !dropped.contains(&(*i as usize))).collect();
-            assert_eq!(v, expected, "{dropped:?}");
-        }
-        let mut empty: Vec<f64> = Vec::new();
-        remove_sorted(&mut empty, &[3]);
-        assert!(empty.is_empty());
-    }
 }

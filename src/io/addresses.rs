@@ -288,13 +288,7 @@ impl RowNumbers {
             return;
         }
         let mut rows = self.listed.take().unwrap_or_else(|| self.to_vec());
-        let mut next = dropped.iter().peekable();
-        let mut i = 0;
-        rows.retain(|_| {
-            let keep = next.next_if_eq(&&i).is_none();
-            i += 1;
-            keep
-        });
+        remove_sorted(&mut rows, dropped);
         self.len = rows.len();
         self.listed = Some(rows);
     }
@@ -337,6 +331,21 @@ impl<const N: usize> PartialEq<[u32; N]> for RowNumbers {
     fn eq(&self, other: &[u32; N]) -> bool {
         *self == other[..]
     }
+}
+
+/// Removes the elements at `dropped` (ascending positions) from `v`, moving each run between
+/// them at once; an empty `v` (a column not kept) stays empty.
+pub fn remove_sorted<T: Copy>(v: &mut Vec<T>, dropped: &[usize]) {
+    if v.is_empty() || dropped.is_empty() {
+        return;
+    }
+    let mut keep = dropped[0];
+    for (k, &i) in dropped.iter().enumerate() {
+        let end = dropped.get(k + 1).copied().unwrap_or(v.len());
+        v.copy_within(i + 1..end, keep);
+        keep += end - i - 1;
+    }
+    v.truncate(keep);
 }
 
 /// The distinct addresses of a run, in order of first appearance.
@@ -1314,6 +1323,19 @@ mod tests {
 
     /// Fifteen rows in chunks of four: dictionaries, first usable rows, conflicts and rejects
     /// that cross chunk boundaries come out as a row-by-row reading gives them.
+    #[test]
+    fn sorted_positions_are_removed_in_runs() {
+        for dropped in [vec![], vec![0], vec![9], vec![0, 1, 2], vec![3, 4, 8], (0..10).collect()] {
+            let mut v: Vec<u32> = (0..10).collect();
+            remove_sorted(&mut v, &dropped);
+            let expected: Vec<u32> = (0..10).filter(|i| !dropped.contains(&(*i as usize))).collect();
+            assert_eq!(v, expected, "{dropped:?}");
+        }
+        let mut empty: Vec<f64> = Vec::new();
+        remove_sorted(&mut empty, &[3]);
+        assert!(empty.is_empty());
+    }
+
     #[test]
     fn row_numbers_are_held_only_when_not_one_to_n() {
         let mut rows = RowNumbers::default();

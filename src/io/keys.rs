@@ -106,8 +106,9 @@ pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrde
                 *slot = match rows.text(c * CHUNK + k) {
                     None => NO_ID,
                     Some(id) => {
-                        let flag = if last.as_ref().is_some_and(|l| *l == id) { SAME_ID } else { NEW_ID };
-                        sorted = sorted && last.as_ref().is_none_or(|l| *l <= id);
+                        let order = last.as_ref().map(|l| l.as_ref().cmp(id.as_ref()));
+                        let flag = if order == Some(std::cmp::Ordering::Equal) { SAME_ID } else { NEW_ID };
+                        sorted = sorted && order != Some(std::cmp::Ordering::Greater);
                         if first.is_none() {
                             first = Some(id.to_string());
                             first_row = Some(k);
