@@ -124,12 +124,25 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
         }
         mask
     };
-    let address = &records.address;
+    // Thresholds on download speed alone (the usual case): the mask from the speed only.
+    let downs: Vec<f64> = thresholds.iter().map(|t| t.down_mbps).collect();
+    let plain = thresholds.iter().all(|t| t.technologies.is_none() && t.up_mbps <= 0.0);
+    let down = |i: usize| downs.iter().enumerate().fold(0u64, |m, (k, &t)| m | u64::from(records.down_mbps[i] >= t) << k);
     let mut covered = Covered::zeroed(n_addresses, thresholds.len());
+    if plain {
+        or_masks(&mut covered, &records.address, down);
+    } else {
+        or_masks(&mut covered, &records.address, mask);
+    }
+    Ok(covered)
+}
+
+/// ORs each record's `mask` into the flags of its address.
+fn or_masks(covered: &mut Covered, address: &[u32], mask: impl Fn(usize) -> u64 + Sync) {
     let width = covered.width;
     if address.par_windows(2).all(|w| w[0] <= w[1]) {
-        ascending_bits(&mut covered, address, mask);
-        return Ok(covered);
+        ascending_bits(covered, address, mask);
+        return;
     }
     // Records are visited in parallel; OR-ing into an address's flags commutes, so the result
     // does not depend on the order.
@@ -143,7 +156,6 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
         }
     });
     covered.bytes = bytes.into_iter().map(AtomicU8::into_inner).collect();
-    Ok(covered)
 }
 
 /// The flags per address of records whose addresses ascend: the records are cut into pieces
@@ -361,10 +373,11 @@ mod tests {
     fn records_in_any_order_give_the_flags_of_a_plain_loop() {
         use rand::{seq::SliceRandom, Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        // Three thresholds (one byte of flags an address) and eleven (two bytes).
+        // Download speeds alone, three thresholds (one byte of flags an address) and eleven (two bytes).
+        let down = vec![Threshold::down(30.0), Threshold::down(100.0)];
         let few = vec![Threshold::down(30.0), Threshold::down(100.0), Threshold::parse("100/50").unwrap()];
         let many: Vec<Threshold> = (0..11).map(|k| Threshold::parse(&format!("{}/{}", k * 50, k % 2 * 50)).unwrap()).collect();
-        for (t, n) in [&few, &many].into_iter().flat_map(|t| [0usize, 1, 5, 40, 333].map(|n| (t, n))) {
+        for (t, n) in [&down, &few, &many].into_iter().flat_map(|t| [0usize, 1, 5, 40, 333].map(|n| (t, n))) {
             // Ascending addresses with runs of records, and addresses without any (gaps).
             let mut rows = Vec::new();
             for a in 0..n as u32 {
