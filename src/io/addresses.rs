@@ -1321,8 +1321,6 @@ mod tests {
     use super::*;
     use crate::progress::Silent;
 
-    /// Fifteen rows in chunks of four: dictionaries, first usable rows, conflicts and rejects
-    /// that cross chunk boundaries come out as a row-by-row reading gives them.
     #[test]
     fn sorted_positions_are_removed_in_runs() {
         for dropped in [vec![], vec![0], vec![9], vec![0, 1, 2], vec![3, 4, 8], (0..10).collect()] {
@@ -1385,6 +1383,8 @@ mod tests {
         }
     }
 
+    /// Fifteen rows in chunks of four: dictionaries, first usable rows, conflicts and rejects
+    /// that cross chunk boundaries come out as a row-by-row reading gives them.
     #[test]
     fn chunked_checks_equal_a_row_by_row_reading() {
         let rows = [
