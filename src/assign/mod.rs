@@ -132,13 +132,13 @@ pub struct Suspicious {
 }
 
 impl Suspicious {
-    /// The counts of one point in `crs`.
-    fn of(crs: XyCrs, x: f64, y: f64) -> Suspicious {
+    /// The counts of one point in `crs` (none suspicious without a CRS).
+    fn of(crs: Option<XyCrs>, x: f64, y: f64) -> Suspicious {
         let (degrees, metres, swapped) = match crs {
-            XyCrs::RdNew if x.abs() <= 180.0 && y.abs() <= 90.0 => (1, 0, 0),
-            XyCrs::RdNew if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) => (0, 0, 1),
-            XyCrs::Wgs84 if x.abs() > 180.0 || y.abs() > 90.0 => (0, 1, 0),
-            XyCrs::Wgs84 if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => (0, 0, 1),
+            Some(XyCrs::RdNew) if x.abs() <= 180.0 && y.abs() <= 90.0 => (1, 0, 0),
+            Some(XyCrs::RdNew) if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) => (0, 0, 1),
+            Some(XyCrs::Wgs84) if x.abs() > 180.0 || y.abs() > 90.0 => (0, 1, 0),
+            Some(XyCrs::Wgs84) if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => (0, 0, 1),
             _ => (0, 0, 0),
         };
         Suspicious { points: 1, degrees, metres, swapped }
@@ -196,7 +196,7 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
                 *slot = match locations.get(c * CHUNK + k) {
                     Location::Area(c) => code_to_area[c as usize],
                     Location::Point { x, y } => {
-                        seen = seen.add(crs.map_or(Suspicious { points: 1, ..Suspicious::default() }, |crs| Suspicious::of(crs, x, y)));
+                        seen = seen.add(Suspicious::of(crs, x, y));
                         match index {
                             None => NO_INDEX,
                             Some(idx) => {

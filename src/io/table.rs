@@ -696,7 +696,7 @@ impl Table {
                 .from_reader(&self.data()[bytes.clone()]);
             let (line, fields) = reader.records().flatten().find(|r| r.len() != self.header.len()).map(|r| (r.position().map_or(0, |p| p.line()), r.len()))?;
             let before = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() as u64;
-            Some(format!("line {} has {fields} fields where the header has {}; fix or remove that line", before + line, self.header.len()))
+            Some(self.ragged(before + line, fields))
         });
         let first = e.to_string();
         let detail = ragged.unwrap_or_else(|| format!("cannot parse the table: {}", first.lines().next().unwrap_or_default()));
@@ -748,13 +748,17 @@ impl Table {
     /// Parses the asked columns of lines without quotes (a byte range of the text, whole lines).
     fn unquoted(&self, columns: &[(usize, Want)], bytes: std::ops::Range<usize>) -> Result<(usize, Vec<Values>)> {
         let kinds: Vec<(usize, Kind)> = columns.iter().map(|&(i, want)| (i, if want == Want::Number { Kind::Number } else { Kind::Text })).collect();
-        let parsed = unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.header.len(), &kinds).map_err(|e| {
+        let (rows, parsed) = unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.header.len(), &kinds).map_err(|e| {
             let line = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() + e.line + 1;
-            Error::table(&self.path, format!("line {line} has {} fields where the header has {}; fix or remove that line", e.fields, self.header.len()))
+            Error::table(&self.path, self.ragged(line as u64, e.fields))
         })?;
-        let values: Vec<Values> = parsed.into_iter().map(Values::from_cells).collect();
-        let rows = values.first().map_or_else(|| memchr::memchr_iter(b'\n', &self.data()[bytes]).count(), Values::len);
-        Ok((rows, values))
+        Ok((rows, parsed.into_iter().map(Values::from_cells).collect()))
+    }
+
+    /// The error detail for line `line` (1-based in the file), which has `fields` fields where
+    /// the header has another number.
+    fn ragged(&self, line: u64, fields: usize) -> String {
+        format!("line {line} has {fields} fields where the header has {}; fix or remove that line", self.header.len())
     }
 
     /// Reads the named columns of the whole CSV file with polars' general parser, the

@@ -37,21 +37,25 @@ pub enum Kind {
 /// Parses the fields at the given positions (0-based, in the order given) of every line of
 /// `text`, which holds whole lines of `width` fields without a quote character.
 ///
-/// Returns each column as its blocks' chunks, in line order.
+/// Returns the number of lines (rows) and each column as its blocks' chunks, in line order.
 ///
 /// # Errors
 /// [`TooManyFields`] for the first line with more than `width` fields.
-pub fn parse(text: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<Vec<Vec<Cells>>, TooManyFields> {
+pub fn parse(text: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<(usize, Vec<Vec<Cells>>), TooManyFields> {
     let blocks = line_blocks(text, 0, BLOCK);
-    let parsed: Vec<Result<Vec<Cells>, TooManyFields>> = blocks.par_iter().map(|b| parse_block(&text[b.clone()], delimiter, width, columns)).collect();
+    let parsed: Vec<Result<(usize, Vec<Cells>), TooManyFields>> = blocks.par_iter().map(|b| parse_block(&text[b.clone()], delimiter, width, columns)).collect();
     let mut out: Vec<Vec<Cells>> = columns.iter().map(|_| Vec::with_capacity(parsed.len())).collect();
+    let mut rows = 0;
     for (block, cells) in blocks.iter().zip(parsed) {
         match cells {
-            Ok(cells) => out.iter_mut().zip(cells).for_each(|(col, c)| col.push(c)),
+            Ok((lines, cells)) => {
+                rows += lines;
+                out.iter_mut().zip(cells).for_each(|(col, c)| col.push(c));
+            }
             Err(e) => return Err(TooManyFields { line: memchr::memchr_iter(b'\n', &text[..block.start]).count() + e.line, ..e }),
         }
     }
-    Ok(out)
+    Ok((rows, out))
 }
 
 /// `text[from..]` cut into ranges of whole lines, each ending at the first line end at least
@@ -88,11 +92,11 @@ enum Failure {
 
 /// Parses one block, turning a number column to text when one of its fields is not a plain
 /// number.
-fn parse_block(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<Vec<Cells>, TooManyFields> {
+fn parse_block(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<(usize, Vec<Cells>), TooManyFields> {
     let mut kinds: Vec<Kind> = columns.iter().map(|&(_, kind)| kind).collect();
     loop {
         match parse_as(block, delimiter, width, columns, &kinds) {
-            Ok(cells) => return Ok(cells),
+            Ok(parsed) => return Ok(parsed),
             Err(Failure::Number(k)) => kinds[k] = Kind::Text,
             Err(Failure::Fields(e)) => return Err(e),
         }
@@ -154,7 +158,8 @@ fn mask16(chunk: &[u8; 16], a: u8, b: u8) -> u64 {
     chunk.iter().enumerate().fold(0, |m, (i, &c)| m | (u64::from((c == a) | (c == b)) << i))
 }
 
-fn parse_as(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)], kinds: &[Kind]) -> Result<Vec<Cells>, Failure> {
+/// The block's number of lines and its columns, parsed as `kinds`.
+fn parse_as(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)], kinds: &[Kind]) -> Result<(usize, Vec<Cells>), Failure> {
     // Rows estimated from the first line, for the columns' first allocation.
     let rows = block.len() / memchr::memchr(b'\n', block).map_or(block.len(), |i| i + 1).max(1) + 1;
     let mut builders: Vec<Builder> = kinds
@@ -207,13 +212,14 @@ fn parse_as(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]
     if start < block.len() {
         close(start, block.len(), true)?;
     }
-    Ok(builders
+    let cells = builders
         .into_iter()
         .map(|b| match b {
             Builder::Text(b) => Cells::Text(b.finish()),
             Builder::Float(v) => Cells::Float(Float64Chunked::from_vec(PlSmallStr::EMPTY, v)),
         })
-        .collect())
+        .collect();
+    Ok((line, cells))
 }
 
 /// Powers of ten exact in an `f64`.
@@ -270,6 +276,15 @@ mod tests {
         }
         for s in ["", "-", ".", "1e5", "1,5", "NaN", "inf", " 1", "1 ", "1.2.3", "0x10"] {
             assert_eq!(plain_number(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_with_or_without_columns_and_a_last_line_end() {
+        for text in [&b"a;b\nc;d"[..], b"a;b\nc;d\n", b"a;b\n\nc;d\n"] {
+            let lines = text.split(|&b| b == b'\n').count() - usize::from(text.ends_with(b"\n"));
+            assert_eq!(parse(text, b';', 2, &[]).unwrap().0, lines, "{text:?}");
+            assert_eq!(parse(text, b';', 2, &[(1, Kind::Text)]).unwrap().0, lines, "{text:?}");
         }
     }
 
