@@ -104,9 +104,9 @@ impl Locations {
     }
 
     /// Keeps the addresses whose flag is set.
-    fn squeeze(&mut self, keep: &[bool]) {
-        squeeze(&mut self.area, keep);
-        squeeze(&mut self.xy, keep);
+    fn squeeze(&mut self, keep: &[bool], kept: usize) {
+        squeeze(&mut self.area, keep, kept);
+        squeeze(&mut self.xy, keep, kept);
     }
 
     /// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
@@ -293,9 +293,9 @@ impl RowNumbers {
         self.listed = Some(rows);
     }
 
-    /// The 1-based rows whose flag is set, in order (found in parallel chunks).
-    fn where_set(flags: &[bool]) -> RowNumbers {
-        if flags.par_iter().all(|&f| f) {
+    /// The 1-based rows whose flag is set (`set` of them), in order (found in parallel chunks).
+    fn where_set(flags: &[bool], set: usize) -> RowNumbers {
+        if set == flags.len() {
             return RowNumbers::all(flags.len());
         }
         let mut ranges = Vec::new();
@@ -745,9 +745,9 @@ fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: u
     }
 }
 
-/// Keeps the entries of `v` whose `keep` flag is set, in order, in place.
-fn squeeze<T>(v: &mut Vec<T>, keep: &[bool]) {
-    if keep.par_iter().all(|&k| k) {
+/// Keeps the entries of `v` whose `keep` flag is set (`kept` of them), in order, in place.
+fn squeeze<T>(v: &mut Vec<T>, keep: &[bool], kept: usize) {
+    if kept == keep.len() {
         return;
     }
     let mut k = keep.iter();
@@ -1041,8 +1041,8 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         }
     }
     let accepted: Vec<bool> = uaddress.par_iter().map(|&a| a != NONE).collect();
-    locations.squeeze(&accepted);
-    squeeze(&mut weight_v, &accepted);
+    locations.squeeze(&accepted, first_row.len());
+    squeeze(&mut weight_v, &accepted, first_row.len());
     codes.keep_used(&mut locations.area);
     let addresses = Addresses { first_row, location: locations, weight: weight_v, point_crs: layout.xy_crs, file };
     let index = keys::KeyIndex::new(ukeys, &uaddress);
@@ -1155,6 +1155,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
             }
         }
         fill_to(&mut rkeys, if universe_given || by_runs { 0 } else { at.end }, NO_KEY, bound);
+        fill_to(&mut addr_v, if by_runs { at.end } else { 0 }, NONE, bound);
         fill_to(&mut down_v, at.end, 0.0f64, bound);
         let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
         fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
@@ -1250,54 +1251,38 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     // row-sized columns become the outputs in place: rows that make no address (or no record)
     // are squeezed out, which moves nothing when every row is used.
     let mut location_conflicts = 0u64;
+    let used = usable.par_iter().filter(|&&u| u).count();
     if !universe_given {
-        // The first usable row of each row's id, turned in place into the row's address: in
-        // row order, a first row takes the next address, a later row its first row's.
-        let mut leader = if by_runs {
-            keys::first_rows_of_runs(&flags, &usable)
+        let differs = |first: usize, row: usize| locations.get(first) != locations.get(row);
+        let rows = if by_runs {
+            keys::number_runs(&flags, &usable, std::mem::take(&mut addr_v), differs)
         } else {
             for (k, ok) in rkeys.iter_mut().zip(&usable) {
                 if !ok {
                     *k = NO_KEY;
                 }
             }
-            keys::first_rows(&rkeys, sorted)
+            keys::number_first_rows(keys::first_rows(&rkeys, sorted), differs)
         };
         drop((rkeys, flags));
-        let is_leader: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
-        let mut conflicted = vec![false; is_leader.par_iter().filter(|&&l| l).count()];
-        let mut next = 0u32;
-        for i in 0..n {
-            let first = leader[i] as usize;
-            if first == i {
-                leader[i] = next;
-                next += 1;
-            } else if leader[i] != NONE {
-                let a = leader[first];
-                leader[i] = a;
-                if locations.get(first) != locations.get(i) && !conflicted[a as usize] {
-                    conflicted[a as usize] = true;
-                    location_conflicts += 1;
-                }
-            }
-        }
-        addr_v = leader;
-        locations.squeeze(&is_leader);
-        squeeze(&mut weight_v, &is_leader);
+        location_conflicts = rows.conflicts;
+        addr_v = rows.address;
+        locations.squeeze(&rows.first, rows.count);
+        squeeze(&mut weight_v, &rows.first, rows.count);
         addresses.location = locations;
         addresses.weight = weight_v;
-        addresses.first_row = RowNumbers::where_set(&is_leader);
+        addresses.first_row = RowNumbers::where_set(&rows.first, rows.count);
     }
-    counts.used = usable.iter().filter(|&&u| u).count() as u64;
-    squeeze(&mut addr_v, &usable);
-    squeeze(&mut down_v, &usable);
-    squeeze(&mut up_v, &usable);
-    squeeze(&mut tech_v, &usable);
+    counts.used = used as u64;
+    squeeze(&mut addr_v, &usable, used);
+    squeeze(&mut down_v, &usable, used);
+    squeeze(&mut up_v, &usable, used);
+    squeeze(&mut tech_v, &usable, used);
     records.address = addr_v;
     records.down_mbps = down_v;
     records.up_mbps = up_v;
     records.technology = tech_v;
-    records.row = RowNumbers::where_set(&usable);
+    records.row = RowNumbers::where_set(&usable, used);
     sources.push(info);
     if !universe_given && addresses.is_empty() {
         return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
@@ -1343,8 +1328,8 @@ mod tests {
         assert_eq!(rows, [1, 2, 3, 4, 7]);
         rows.remove(&[0, 3]);
         assert_eq!(rows, [2, 3, 7]);
-        assert_eq!(RowNumbers::where_set(&[true; 5]), RowNumbers::all(5));
-        let some = RowNumbers::where_set(&[true, false, true, true, false]);
+        assert_eq!(RowNumbers::where_set(&[true; 5], 5), RowNumbers::all(5));
+        let some = RowNumbers::where_set(&[true, false, true, true, false], 3);
         assert_eq!((some.len(), some.get(2)), (3, 4));
         assert_eq!(some, [1, 3, 4]);
     }

@@ -135,29 +135,132 @@ pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrde
     order
 }
 
-/// For every row, the first row of its run of equal ids among the `usable` rows ([`NONE`] for
-/// rows that are not usable or have no id), from the run flags of [`runs_into`]: what
-/// [`first_rows`] answers for ascending ids with the unusable rows' keys removed.
+/// Every row's address, numbered in the order of the addresses' first rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowAddresses {
+    /// The address of each row; [`NONE`] for a row without an id or not usable.
+    pub address: Vec<u32>,
+    /// Whether each row is the first of its address.
+    pub first: Vec<bool>,
+    /// The number of addresses.
+    pub count: usize,
+    /// The number of addresses with a later row that `differs` from their first row.
+    pub conflicts: u64,
+}
+
+/// [`RowAddresses`] from each row's first row ([`first_rows`], [`NONE`] for rows without an
+/// address), numbered in one pass in row order; `differs(first, row)` tells a conflict.
 #[must_use]
-pub fn first_rows_of_runs(flags: &[u8], usable: &[bool]) -> Vec<u32> {
-    let mut leader = NONE;
-    flags
-        .iter()
-        .zip(usable)
+pub fn number_first_rows(mut leader: Vec<u32>, differs: impl Fn(usize, usize) -> bool) -> RowAddresses {
+    let first: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
+    let count = first.par_iter().filter(|&&f| f).count();
+    let (mut conflicted, mut conflicts, mut next) = (vec![false; count], 0, 0u32);
+    for i in 0..leader.len() {
+        let f = leader[i] as usize;
+        if f == i {
+            leader[i] = next;
+            next += 1;
+        } else if leader[i] != NONE {
+            let a = leader[f];
+            leader[i] = a;
+            if !conflicted[a as usize] && differs(f, i) {
+                conflicted[a as usize] = true;
+                conflicts += 1;
+            }
+        }
+    }
+    RowAddresses { address: leader, first, count, conflicts }
+}
+
+/// [`RowAddresses`] from the run flags of [`runs_into`] (ascending ids): an address's first row
+/// is the first usable row of its run, and its other rows follow it in the run. `address` is
+/// a buffer of one slot per row to write the addresses into (its contents are not read);
+/// `differs(first, row)` tells a conflict. Equal to [`number_first_rows`] of the first rows by
+/// keys, with the unusable rows' keys removed; numbered in parallel chunks.
+#[must_use]
+pub fn number_runs(flags: &[u8], usable: &[bool], address: Vec<u32>, differs: impl Fn(usize, usize) -> bool + Sync) -> RowAddresses {
+    number_runs_in(flags, usable, address, &differs, CHUNK)
+}
+
+/// What a chunk of rows holds, read as if no run were open at its start.
+#[derive(Clone, Copy, Default)]
+struct RunsPart {
+    /// First rows (one more than if the run at its start had one: the first usable row before
+    /// its first new id, when there is one).
+    count: usize,
+    /// The last first row.
+    last: Option<usize>,
+    /// Whether a usable row comes before its first new id.
+    continues: bool,
+    /// Whether it has a new id.
+    resets: bool,
+    /// Whether the run at its end has its first row.
+    open: bool,
+}
+
+fn number_runs_in(flags: &[u8], usable: &[bool], mut address: Vec<u32>, differs: &(impl Fn(usize, usize) -> bool + Sync), chunk: usize) -> RowAddresses {
+    let n = flags.len();
+    assert_eq!((usable.len(), address.len()), (n, n), "one flag, one usable flag and one address slot per row");
+    let parts: Vec<RunsPart> = flags
+        .par_chunks(chunk)
+        .zip(usable.par_chunks(chunk))
         .enumerate()
-        .map(|(i, (&flag, &ok))| {
-            if flag == NEW_ID {
-                leader = NONE;
+        .map(|(c, (flags, usable))| {
+            let mut part = RunsPart::default();
+            for (k, (&flag, &ok)) in flags.iter().zip(usable).enumerate() {
+                if flag == NEW_ID {
+                    (part.resets, part.open) = (true, false);
+                }
+                if flag != NO_ID && ok && !part.open {
+                    part.continues |= !part.resets;
+                    (part.count, part.last, part.open) = (part.count + 1, Some(c * chunk + k), true);
+                }
             }
-            if flag == NO_ID || !ok {
-                return NONE;
-            }
-            if leader == NONE {
-                leader = i as u32;
-            }
-            leader
+            part
         })
-        .collect()
+        .collect();
+    // Each chunk's start: whether its first run has a first row already, which is the last one
+    // before it, and the number of addresses before it.
+    let mut starts = Vec::with_capacity(parts.len());
+    let (mut open, mut last, mut count) = (false, None, 0);
+    for p in &parts {
+        starts.push((open, last, count));
+        let taken = open && p.continues;
+        count += p.count - usize::from(taken);
+        if !(taken && p.count == 1) {
+            last = p.last.or(last);
+        }
+        open = p.open || (open && !p.resets);
+    }
+    let mut first = vec![false; n];
+    let conflicted: Vec<u32> = address
+        .par_chunks_mut(chunk)
+        .zip(first.par_chunks_mut(chunk))
+        .enumerate()
+        .flat_map_iter(|(c, (address, first))| {
+            let (mut open, mut lead, base) = starts[c];
+            let mut a = (base as u32).wrapping_sub(1);
+            let mut conflicted = Vec::new();
+            for (k, (slot, is_first)) in address.iter_mut().zip(first.iter_mut()).enumerate() {
+                let i = c * chunk + k;
+                open &= flags[i] != NEW_ID;
+                *slot = NONE;
+                if flags[i] == NO_ID || !usable[i] {
+                    continue;
+                }
+                if !open {
+                    (open, a, lead, *is_first) = (true, a.wrapping_add(1), Some(i), true);
+                } else if conflicted.last() != Some(&a) && differs(lead.expect("an open run has its first row"), i) {
+                    conflicted.push(a);
+                }
+                *slot = a;
+            }
+            conflicted
+        })
+        .collect();
+    // An address crossing chunks may be found in both.
+    let conflicts = conflicted.iter().enumerate().filter(|&(k, a)| k == 0 || conflicted[k - 1] != *a).count() as u64;
+    RowAddresses { address, first, count, conflicts }
 }
 
 fn shard(key: u128) -> usize {
@@ -447,7 +550,8 @@ mod tests {
         // In one part, and in two parts cut inside a run (the second told the first's last id).
         let mut flags = vec![NO_ID; ids.len()];
         assert!(runs_into(&values, &mut flags, None).sorted);
-        assert_eq!(first_rows_of_runs(&flags, &usable), expected);
+        let same = |_: usize, _: usize| false;
+        assert_eq!(number_runs(&flags, &usable, vec![0; flags.len()], same), number_first_rows(expected, same));
         let cut = (CHUNK + 1..ids.len()).find(|&i| !ids[i].is_empty() && ids[i] == ids[i - 1]).unwrap();
         let (head, tail) = (column(&ids[..cut]), column(&ids[cut..]));
         let mut parts = vec![NO_ID; ids.len()];
@@ -474,5 +578,31 @@ mod tests {
         assert_eq!(got, expect, "the key with value NONE is not indexed");
         let between: Vec<u128> = (1..=300u128).map(|i| (7 << 104) | (i * 2 + 1)).chain([NO_KEY, 2]).collect();
         assert!(index.lookup(&between).iter().all(|&v| v == NONE));
+    }
+
+    proptest::proptest! {
+        /// Numbered in parallel chunks of any size, the run flags of ascending ids give the
+        /// addresses, first rows and conflicts that their keys give.
+        #[test]
+        fn runs_are_numbered_as_keys_are(rows in proptest::collection::vec((0u8..4, proptest::bool::weighted(0.8), 0u8..3), 0..200), chunk in 1usize..20) {
+            // Per row: 0 = the id of the row before, 1 or 2 = the next id, 3 = no id; usable; a location.
+            let (mut id, mut flags, mut keys) = (0, Vec::new(), Vec::new());
+            for &(step, ok, _) in &rows {
+                let flag = match step {
+                    3 => NO_ID,
+                    0 if flags.iter().any(|&f| f != NO_ID) => SAME_ID,
+                    _ => {
+                        id += 1;
+                        NEW_ID
+                    }
+                };
+                flags.push(flag);
+                keys.push(if flag == NO_ID || !ok { NO_KEY } else { key_of(&id.to_string()) });
+            }
+            let usable: Vec<bool> = rows.iter().map(|r| r.1).collect();
+            let differs = |a: usize, b: usize| rows[a].2 != rows[b].2;
+            let expected = number_first_rows(first_rows(&keys, false), differs);
+            proptest::prop_assert_eq!(number_runs_in(&flags, &usable, vec![7; rows.len()], &differs, chunk), expected);
+        }
     }
 }
