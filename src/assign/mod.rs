@@ -11,7 +11,8 @@ pub mod pip;
 
 use rayon::prelude::*;
 
-use crate::io::addresses::{self, Availability, Location};
+use crate::io::addresses::{Availability, Location};
+use crate::io::compact;
 use crate::io::areas::{us_state_name, AreaTable};
 use crate::io::profile::{AreaScheme, XyCrs};
 use crate::io::reject::RejectReason;
@@ -257,17 +258,19 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
     let r = &mut av.records;
     // The records of rejected addresses are dropped; the rest close up around them.
-    let dropped: Vec<usize> = r.address.iter().enumerate().filter(|(_, &a)| why(a).is_some()).map(|(i, _)| i).collect();
+    let dropped: Vec<usize> = r.address.par_iter().enumerate().filter(|(_, &a)| why(a).is_some()).map(|(i, _)| i).collect();
     for &i in &dropped {
         if let Some((reason, detail)) = why(r.address[i]) {
             av.record_rows.unuse(&mut new_rejects, &records_file, r.row.get(i).into(), reason, detail.to_string());
         }
     }
     // (Technologies and upload speeds are empty when not kept.)
-    addresses::remove_sorted(&mut r.address, &dropped);
-    addresses::remove_sorted(&mut r.down_mbps, &dropped);
-    addresses::remove_sorted(&mut r.up_mbps, &dropped);
-    addresses::remove_sorted(&mut r.technology, &dropped);
+    for column in [&mut r.address, &mut r.technology] {
+        compact::remove_sorted(column, &dropped);
+    }
+    for column in [&mut r.down_mbps, &mut r.up_mbps] {
+        compact::remove_sorted(column, &dropped);
+    }
     r.row.remove(&dropped);
     av.rejects.extend(new_rejects);
     av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));

@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
+use crate::io::compact;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::io::keys::{self, NONE, NO_KEY};
@@ -103,10 +104,10 @@ impl Locations {
         self.area.par_iter().filter(|&&c| c == BY_POINT).count()
     }
 
-    /// Keeps the addresses whose flag is set.
-    fn squeeze(&mut self, keep: &[bool], kept: usize) {
-        squeeze(&mut self.area, keep, kept);
-        squeeze(&mut self.xy, keep, kept);
+    /// Removes the addresses at `dropped` (ascending positions).
+    fn remove(&mut self, dropped: &[usize]) {
+        compact::remove_sorted(&mut self.area, dropped);
+        compact::remove_sorted(&mut self.xy, dropped);
     }
 
     /// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
@@ -231,12 +232,13 @@ impl AreaCodes {
     }
 }
 
-/// 1-based data row numbers, one per address or record; held only when they are not simply
-/// 1, 2, 3, … (every row of the file kept), which they are for clean national files.
+/// 1-based data row numbers, one per address or record, ascending: 1, 2, 3, … with the rows
+/// that were left out listed (none for clean national files), so that a row is found by a
+/// binary search among the few left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowNumbers {
-    /// The rows, or `None` for 1 to `len`.
-    listed: Option<Vec<u32>>,
+    /// The rows left out, ascending, each before the last row held.
+    skipped: Vec<u32>,
     len: usize,
 }
 
@@ -244,14 +246,16 @@ impl RowNumbers {
     /// The rows 1 to `len`.
     #[must_use]
     pub fn all(len: usize) -> RowNumbers {
-        RowNumbers { listed: None, len }
+        RowNumbers { skipped: Vec::new(), len }
     }
 
-    /// The row of entry `i` (< len).
+    /// The row of entry `i` (< len): i + 1 plus the rows left out before it.
     #[inline]
     #[must_use]
     pub fn get(&self, i: usize) -> u32 {
-        self.listed.as_ref().map_or(i as u32 + 1, |rows| rows[i])
+        // The k-th row left out (0-based) comes before entry i when it is at most i + 1 + k.
+        let before = partition(&self.skipped, |k, s| s as usize <= i + 1 + k);
+        (i + 1 + before) as u32
     }
 
     /// The number of entries.
@@ -266,13 +270,11 @@ impl RowNumbers {
         self.len == 0
     }
 
-    /// Appends row `row`.
+    /// Appends row `row`, which comes after every row held.
     pub fn push(&mut self, row: u32) {
-        if self.listed.is_none() && row as usize == self.len + 1 {
-            self.len += 1;
-            return;
-        }
-        self.listed.get_or_insert_with(|| (1..=self.len as u32).collect()).push(row);
+        let next = (self.len + self.skipped.len() + 1) as u32;
+        debug_assert!(row >= next, "rows are pushed in ascending order");
+        self.skipped.extend(next..row);
         self.len += 1;
     }
 
@@ -287,32 +289,46 @@ impl RowNumbers {
         if dropped.is_empty() {
             return;
         }
-        let mut rows = self.listed.take().unwrap_or_else(|| self.to_vec());
-        remove_sorted(&mut rows, dropped);
-        self.len = rows.len();
-        self.listed = Some(rows);
+        let rows: Vec<u32> = dropped.iter().map(|&i| self.get(i)).collect();
+        let mut skipped = Vec::with_capacity(self.skipped.len() + rows.len());
+        let (mut a, mut b) = (self.skipped.iter().peekable(), rows.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            skipped.push(if x < y { a.next() } else { b.next() }.copied().unwrap_or_default());
+        }
+        skipped.extend(a.chain(b));
+        self.skipped = skipped;
+        self.len -= dropped.len();
+        self.trim();
     }
 
-    /// The 1-based rows whose flag is set (`set` of them), in order (found in parallel chunks).
+    /// The 1-based rows whose flag is set (`set` of them), in order.
     fn where_set(flags: &[bool], set: usize) -> RowNumbers {
-        if set == flags.len() {
-            return RowNumbers::all(flags.len());
-        }
-        let mut ranges = Vec::new();
-        let mut total = 0;
-        for count in flags.par_chunks(CHECK_CHUNK).map(|c| c.iter().filter(|&&f| f).count()).collect::<Vec<_>>() {
-            ranges.push(total..total + count);
-            total += count;
-        }
-        let mut rows = vec![0u32; total];
-        split(&mut rows, &ranges).into_par_iter().zip(flags.par_chunks(CHECK_CHUNK)).enumerate().for_each(|(c, (part, chunk))| {
-            let set = chunk.iter().enumerate().filter(|(_, &f)| f).map(|(i, _)| (c * CHECK_CHUNK + i) as u32 + 1);
-            for (slot, row) in part.iter_mut().zip(set) {
-                *slot = row;
-            }
-        });
-        RowNumbers { listed: Some(rows), len: total }
+        let skipped = compact::clear_positions(flags, set).into_iter().map(|i| i as u32 + 1).collect();
+        let mut rows = RowNumbers { skipped, len: set };
+        rows.trim();
+        rows
     }
+
+    /// Forgets the rows left out after the last row held (one form per list of rows).
+    fn trim(&mut self) {
+        while self.skipped.last().is_some_and(|&s| s as usize == self.len + self.skipped.len()) {
+            self.skipped.pop();
+        }
+    }
+}
+
+/// The number of leading entries of `v` for which `pred(k, v[k])` holds (it holds for a prefix).
+fn partition(v: &[u32], pred: impl Fn(usize, u32) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, v.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid, v[mid]) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 impl PartialEq<[u32]> for RowNumbers {
@@ -331,21 +347,6 @@ impl<const N: usize> PartialEq<[u32; N]> for RowNumbers {
     fn eq(&self, other: &[u32; N]) -> bool {
         *self == other[..]
     }
-}
-
-/// Removes the elements at `dropped` (ascending positions) from `v`, moving each run between
-/// them at once; an empty `v` (a column not kept) stays empty.
-pub fn remove_sorted<T: Copy>(v: &mut Vec<T>, dropped: &[usize]) {
-    if v.is_empty() || dropped.is_empty() {
-        return;
-    }
-    let mut keep = dropped[0];
-    for (k, &i) in dropped.iter().enumerate() {
-        let end = dropped.get(k + 1).copied().unwrap_or(v.len());
-        v.copy_within(i + 1..end, keep);
-        keep += end - i - 1;
-    }
-    v.truncate(keep);
 }
 
 /// The distinct addresses of a run, in order of first appearance.
@@ -745,15 +746,6 @@ fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: u
     }
 }
 
-/// Keeps the entries of `v` whose `keep` flag is set (`kept` of them), in order, in place.
-fn squeeze<T>(v: &mut Vec<T>, keep: &[bool], kept: usize) {
-    if kept == keep.len() {
-        return;
-    }
-    let mut k = keep.iter();
-    v.retain(|_| k.next().copied().unwrap_or(false));
-}
-
 /// Rows per chunk of the parallel record checks (a handful in unit tests, so they cross chunks).
 const CHECK_CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
 
@@ -1041,8 +1033,9 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         }
     }
     let accepted: Vec<bool> = uaddress.par_iter().map(|&a| a != NONE).collect();
-    locations.squeeze(&accepted, first_row.len());
-    squeeze(&mut weight_v, &accepted, first_row.len());
+    let dropped = compact::clear_positions(&accepted, first_row.len());
+    locations.remove(&dropped);
+    compact::remove_sorted(&mut weight_v, &dropped);
     codes.keep_used(&mut locations.area);
     let addresses = Addresses { first_row, location: locations, weight: weight_v, point_crs: layout.xy_crs, file };
     let index = keys::KeyIndex::new(ukeys, &uaddress);
@@ -1267,17 +1260,21 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         drop((rkeys, flags));
         location_conflicts = rows.conflicts;
         addr_v = rows.address;
-        locations.squeeze(&rows.first, rows.count);
-        squeeze(&mut weight_v, &rows.first, rows.count);
+        let dropped = compact::clear_positions(&rows.first, rows.count);
+        locations.remove(&dropped);
+        compact::remove_sorted(&mut weight_v, &dropped);
         addresses.location = locations;
         addresses.weight = weight_v;
         addresses.first_row = RowNumbers::where_set(&rows.first, rows.count);
     }
     counts.used = used as u64;
-    squeeze(&mut addr_v, &usable, used);
-    squeeze(&mut down_v, &usable, used);
-    squeeze(&mut up_v, &usable, used);
-    squeeze(&mut tech_v, &usable, used);
+    let dropped = compact::clear_positions(&usable, used);
+    for column in [&mut addr_v, &mut tech_v] {
+        compact::remove_sorted(column, &dropped);
+    }
+    for column in [&mut down_v, &mut up_v] {
+        compact::remove_sorted(column, &dropped);
+    }
     records.address = addr_v;
     records.down_mbps = down_v;
     records.up_mbps = up_v;
@@ -1307,27 +1304,16 @@ mod tests {
     use crate::progress::Silent;
 
     #[test]
-    fn sorted_positions_are_removed_in_runs() {
-        for dropped in [vec![], vec![0], vec![9], vec![0, 1, 2], vec![3, 4, 8], (0..10).collect()] {
-            let mut v: Vec<u32> = (0..10).collect();
-            remove_sorted(&mut v, &dropped);
-            let expected: Vec<u32> = (0..10).filter(|i| !dropped.contains(&(*i as usize))).collect();
-            assert_eq!(v, expected, "{dropped:?}");
-        }
-        let mut empty: Vec<f64> = Vec::new();
-        remove_sorted(&mut empty, &[3]);
-        assert!(empty.is_empty());
-    }
-
-    #[test]
-    fn row_numbers_are_held_only_when_not_one_to_n() {
+    fn row_numbers_list_only_the_rows_left_out() {
         let mut rows = RowNumbers::default();
         (1..=4).for_each(|r| rows.push(r));
-        assert_eq!((rows.listed.is_none(), rows.to_vec()), (true, vec![1, 2, 3, 4]));
+        assert_eq!((rows.skipped.is_empty(), rows.to_vec()), (true, vec![1, 2, 3, 4]));
         rows.push(7);
-        assert_eq!(rows, [1, 2, 3, 4, 7]);
+        assert_eq!((rows.skipped.as_slice(), rows.to_vec()), (&[5, 6][..], vec![1, 2, 3, 4, 7]));
         rows.remove(&[0, 3]);
         assert_eq!(rows, [2, 3, 7]);
+        rows.remove(&[2]);
+        assert_eq!(rows, RowNumbers { skipped: vec![1], len: 2 }, "rows left out after the last are forgotten");
         assert_eq!(RowNumbers::where_set(&[true; 5], 5), RowNumbers::all(5));
         let some = RowNumbers::where_set(&[true, false, true, true, false], 3);
         assert_eq!((some.len(), some.get(2)), (3, 4));

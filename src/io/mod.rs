@@ -11,6 +11,7 @@ pub mod addresses;
 pub mod areas;
 pub mod boundaries;
 pub mod columns;
+pub mod compact;
 pub mod compliance;
 pub mod drive_tests;
 pub mod embedded;
