@@ -1,9 +1,10 @@
 //! Address keys. Ascending ids need none: a one-byte run flag per row (no id, the same id as
-//! the row before, a new id) finds each address's first row in one pass. Otherwise the ids are
-//! hashed (xxh3-128) in parallel, noting whether they ascend, and deduplicated and joined in
-//! radix partitions — the keys are split by their top bits into shards small enough for each
-//! shard's hash table (or, for a join, sorted keys) to stay in cache, and the shards are
-//! processed in parallel. Results are by row and do not depend on the number of threads.
+//! the row before, a new id) numbers the addresses in two passes over parallel chunks.
+//! Otherwise the ids are hashed (xxh3-128) in parallel, noting whether they ascend, and
+//! deduplicated and joined in radix partitions — the keys are split by their top bits into
+//! shards small enough for each shard's hash table (or, for a join, sorted keys) to stay in
+//! cache, and the shards are processed in parallel. Results are by row and do not depend on
+//! the number of threads.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
