@@ -212,7 +212,7 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
         })
         .reduce(Suspicious::default, Suspicious::add);
     // The few addresses without an area are found in parallel, then named in address order.
-    let unassigned: Vec<usize> = area.par_iter().enumerate().filter(|(_, &a)| a >= OUTSIDE).map(|(k, _)| k).collect();
+    let unassigned = compact::positions(area.len(), |k| area[k] >= OUTSIDE);
     let points = suspicious.points;
     let mut out = Assigned { by_point: points, by_code: locations.len() as u64 - points, suspicious, ..Assigned::default() };
     for k in unassigned {
@@ -258,7 +258,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
     let r = &mut av.records;
     // The records of rejected addresses are dropped; the rest close up around them.
-    let dropped: Vec<usize> = r.address.par_iter().enumerate().filter(|(_, &a)| why(a).is_some()).map(|(i, _)| i).collect();
+    let dropped = compact::positions(r.address.len(), |i| why(r.address[i]).is_some());
     for &i in &dropped {
         if let Some((reason, detail)) = why(r.address[i]) {
             av.record_rows.unuse(&mut new_rejects, &records_file, r.row.get(i).into(), reason, detail.to_string());
