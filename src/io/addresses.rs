@@ -289,13 +289,14 @@ impl RowNumbers {
         if dropped.is_empty() {
             return;
         }
-        let rows: Vec<u32> = dropped.iter().map(|&i| self.get(i)).collect();
-        let mut skipped = Vec::with_capacity(self.skipped.len() + rows.len());
-        let (mut a, mut b) = (self.skipped.iter().peekable(), rows.iter().peekable());
-        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
-            skipped.push(if x < y { a.next() } else { b.next() }.copied().unwrap_or_default());
+        // Merged into the rows left out, in order.
+        let mut rows = dropped.iter().map(|&i| self.get(i)).peekable();
+        let mut skipped = Vec::with_capacity(self.skipped.len() + dropped.len());
+        for &s in &self.skipped {
+            skipped.extend(std::iter::from_fn(|| rows.next_if(|&r| r < s)));
+            skipped.push(s);
         }
-        skipped.extend(a.chain(b));
+        skipped.extend(rows);
         self.skipped = skipped;
         self.len -= dropped.len();
         self.trim();
