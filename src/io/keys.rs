@@ -64,24 +64,13 @@ impl IdOrder {
 /// returns the order of the ids.
 #[must_use]
 pub fn hash_into(ids: &Values, keys: &mut [u128]) -> IdOrder {
-    keys.par_chunks_mut(CHUNK)
-        .enumerate()
-        .map(|(c, out)| {
-            let rows = ids.rows(c * CHUNK..c * CHUNK + out.len());
-            let (mut sorted, mut first, mut last) = (true, None, None::<Cow<'_, str>>);
-            for (k, slot) in out.iter_mut().enumerate() {
-                if let Some(id) = rows.text(c * CHUNK + k) {
-                    *slot = key_of(&id);
-                    sorted = sorted && last.as_ref().is_none_or(|l| *l <= id);
-                    first.get_or_insert_with(|| id.to_string());
-                    last = Some(id);
-                }
-            }
-            IdOrder { sorted, first, last: last.map(Cow::into_owned) }
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .fold(IdOrder::default(), IdOrder::then)
+    per_id(ids, keys, |slot, id, _| {
+        if let Some(id) = id {
+            *slot = key_of(id);
+        }
+    })
+    .into_iter()
+    .fold(IdOrder::default(), |order, (part, _)| order.then(part))
 }
 
 /// Run flag: the row has no id.
@@ -97,32 +86,13 @@ pub const NEW_ID: u8 = 2;
 /// are neighbours, so a run of [`SAME_ID`] rows repeats the id that starts it.
 #[must_use]
 pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrder {
-    let parts: Vec<(IdOrder, Option<usize>)> = flags
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .map(|(c, out)| {
-            let rows = ids.rows(c * CHUNK..c * CHUNK + out.len());
-            let (mut sorted, mut first, mut last) = (true, None, None::<Cow<'_, str>>);
-            let mut first_row = None;
-            for (k, slot) in out.iter_mut().enumerate() {
-                *slot = match rows.text(c * CHUNK + k) {
-                    None => NO_ID,
-                    Some(id) => {
-                        let order = last.as_ref().map(|l| l.as_ref().cmp(id.as_ref()));
-                        let flag = if order == Some(std::cmp::Ordering::Equal) { SAME_ID } else { NEW_ID };
-                        sorted = sorted && order != Some(std::cmp::Ordering::Greater);
-                        if first.is_none() {
-                            first = Some(id.to_string());
-                            first_row = Some(k);
-                        }
-                        last = Some(id);
-                        flag
-                    }
-                };
-            }
-            (IdOrder { sorted, first, last: last.map(Cow::into_owned) }, first_row.map(|k| c * CHUNK + k))
-        })
-        .collect();
+    let parts = per_id(ids, flags, |slot, id, order| {
+        *slot = match (id, order) {
+            (None, _) => NO_ID,
+            (Some(_), Some(std::cmp::Ordering::Equal)) => SAME_ID,
+            (Some(_), _) => NEW_ID,
+        };
+    });
     // A piece's first id continues the run before it when it equals the last id before it.
     let mut order = IdOrder { sorted: true, first: None, last: before.map(str::to_string) };
     for (part, first_row) in parts {
@@ -134,6 +104,34 @@ pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrde
         order = order.then(part);
     }
     order
+}
+
+/// Calls `each(slot, id, order)` for every row of `ids` with its slot of `out` (as long as the
+/// column), its id (`None` for none) and how the id before it in its chunk compares with it;
+/// in parallel chunks. Returns each chunk's order of ids and the row of its first id.
+fn per_id<T: Send>(ids: &Values, out: &mut [T], each: impl Fn(&mut T, Option<&str>, Option<std::cmp::Ordering>) + Sync) -> Vec<(IdOrder, Option<usize>)> {
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, out)| {
+            let rows = ids.rows(c * CHUNK..c * CHUNK + out.len());
+            let (mut sorted, mut first, mut last) = (true, None, None::<Cow<'_, str>>);
+            let mut first_row = None;
+            for (k, slot) in out.iter_mut().enumerate() {
+                let Some(id) = rows.text(c * CHUNK + k) else {
+                    each(slot, None, None);
+                    continue;
+                };
+                let order = last.as_ref().map(|l| l.as_ref().cmp(id.as_ref()));
+                each(slot, Some(&id), order);
+                sorted = sorted && order != Some(std::cmp::Ordering::Greater);
+                if first.is_none() {
+                    (first, first_row) = (Some(id.to_string()), Some(c * CHUNK + k));
+                }
+                last = Some(id);
+            }
+            (IdOrder { sorted, first, last: last.map(Cow::into_owned) }, first_row)
+        })
+        .collect()
 }
 
 /// Every row's address, numbered in the order of the addresses' first rows.
