@@ -12,8 +12,8 @@ pub mod pip;
 use rayon::prelude::*;
 
 use crate::io::addresses::{Availability, Location};
-use crate::io::compact;
 use crate::io::areas::{us_state_name, AreaTable};
+use crate::io::compact;
 use crate::io::profile::{AreaScheme, XyCrs};
 use crate::io::reject::RejectReason;
 
