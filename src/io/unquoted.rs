@@ -160,8 +160,11 @@ fn mask16(chunk: &[u8; 16], a: u8, b: u8) -> u64 {
 
 /// The block's number of lines and its columns, parsed as `kinds`.
 fn parse_as(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)], kinds: &[Kind]) -> Result<(usize, Vec<Cells>), Failure> {
-    // Rows estimated from the first line, for the columns' first allocation.
+    // Rows estimated from the first line, with a quarter more for lines shorter than it: a
+    // column that outgrows its first allocation is copied whole, and capacity never written
+    // costs no memory.
     let rows = block.len() / memchr::memchr(b'\n', block).map_or(block.len(), |i| i + 1).max(1) + 1;
+    let rows = rows + rows / 4;
     let mut builders: Vec<Builder> = kinds
         .iter()
         .map(|kind| match kind {
