@@ -98,6 +98,8 @@ pub struct Table {
     raw: Bytes,
     /// The text as UTF-8 when it had to be transcoded.
     transcoded: Option<Vec<u8>>,
+    /// What one pass over the text found (CSV only).
+    scan: Scan,
     /// Where the data starts in `raw` (after a byte-order mark).
     start: usize,
     /// Where the data rows start in the text (after banner lines and the header; CSV only).
@@ -482,6 +484,7 @@ impl Table {
             skipped_lines: 0,
             raw,
             transcoded: None,
+            scan: Scan::default(),
             start: 0,
             body: 0,
             parquet: None,
@@ -500,10 +503,12 @@ impl Table {
         let bom = table.raw.starts_with(&[0xEF, 0xBB, 0xBF]);
         table.start = if bom { 3 } else { 0 };
         table.encoding = if bom { "utf-8 with BOM" } else { "utf-8" };
-        if !is_utf8(table.data()) {
+        table.scan = scan(table.data());
+        if !table.scan.utf8 {
             table.encoding = "windows-1252";
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(table.data());
             table.transcoded = Some(text.into_owned().into_bytes());
+            table.scan = scan(table.data());
         }
         let mut skipped_lines = 0;
         let mut header_line = None;
@@ -590,10 +595,10 @@ impl Table {
             return None;
         }
         let text = self.data();
-        let body = &text[self.body..];
-        if body.par_chunks(1 << 22).any(|part| memchr::memchr(b'"', part).is_some()) {
+        if self.scan.last_quote.is_some_and(|q| q >= self.body) {
             return None;
         }
+        let body = &text[self.body..];
         let sample = &body[..body.len().min(1 << 16)];
         let line = sample.len() / memchr::memchr_iter(b'\n', sample).count().max(1);
         let bytes = rows.saturating_mul(line.max(1));
@@ -786,10 +791,7 @@ impl Table {
     /// the lines after the header of a CSV file (a row takes one line or more).
     #[must_use]
     pub fn rows_at_most(&self) -> usize {
-        self.rows_known().unwrap_or_else(|| {
-            let body = &self.data()[self.body..];
-            body.par_chunks(1 << 22).map(|part| memchr::memchr_iter(b'\n', part).count()).sum::<usize>() + 1
-        })
+        self.rows_known().unwrap_or_else(|| self.scan.lines - memchr::memchr_iter(b'\n', &self.data()[..self.body]).count() + 1)
     }
 
     /// The number of data rows (for CSV, by reading the first column).
@@ -807,19 +809,56 @@ impl Table {
     }
 }
 
-/// Whether `bytes` are UTF-8, checked in parallel parts cut before ASCII bytes (which never
-/// fall inside a character).
-fn is_utf8(bytes: &[u8]) -> bool {
-    const PART: usize = 1 << 24;
-    let mut cuts = vec![0];
-    let mut at = PART;
-    while at < bytes.len() {
-        at += bytes[at..].iter().position(|&b| b < 0x80).unwrap_or(bytes.len() - at);
-        cuts.push(at);
-        at += PART;
+/// What one pass over a text finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scan {
+    /// Whether it is UTF-8.
+    utf8: bool,
+    /// Its number of line ends.
+    lines: usize,
+    /// Where its last double quote is.
+    last_quote: Option<usize>,
+}
+
+impl Default for Scan {
+    fn default() -> Scan {
+        Scan { utf8: true, lines: 0, last_quote: None }
     }
-    cuts.push(bytes.len());
-    cuts.par_windows(2).all(|w| std::str::from_utf8(&bytes[w[0]..w[1]]).is_ok())
+}
+
+/// Checks `bytes` for UTF-8, counts their line ends and finds their last double quote, in one
+/// pass: in parallel parts, each read in pieces small enough to stay in the cache while all
+/// three look at them. Parts and pieces are cut before ASCII bytes, which never fall inside a
+/// character.
+fn scan(bytes: &[u8]) -> Scan {
+    scan_in(bytes, 1 << 24, 1 << 16)
+}
+
+/// [`scan`] in parts and pieces of about the given numbers of bytes.
+fn scan_in(bytes: &[u8], part: usize, piece: usize) -> Scan {
+    let cut = |from: usize, at: usize| (at + bytes.get(at..).map_or(0, |rest| rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len()))).max(from);
+    let mut cuts = vec![0];
+    while cuts[cuts.len() - 1] < bytes.len() {
+        let from = cuts[cuts.len() - 1];
+        cuts.push(cut(from, (from + part).min(bytes.len())));
+    }
+    let parts: Vec<Scan> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let mut found = Scan::default();
+            let mut at = w[0];
+            while at < w[1] {
+                let end = cut(at, (at + piece).min(w[1])).min(w[1]);
+                let piece = &bytes[at..end];
+                found.utf8 &= std::str::from_utf8(piece).is_ok();
+                found.lines += memchr::memchr_iter(b'\n', piece).count();
+                found.last_quote = memchr::memrchr(b'"', piece).map(|q| at + q).or(found.last_quote);
+                at = end;
+            }
+            found
+        })
+        .collect();
+    parts.into_iter().fold(Scan::default(), |all, p| Scan { utf8: all.utf8 && p.utf8, lines: all.lines + p.lines, last_quote: p.last_quote.or(all.last_quote) })
 }
 
 /// Picks the candidate delimiter that occurs most often outside quotes in the header line.
@@ -905,14 +944,25 @@ mod tests {
         assert_eq!(v[0].text(0).as_deref(), Some("Fryslbân"));
     }
 
+    proptest::proptest! {
+        /// In parts and pieces of any size, the scan finds what whole-text searches find.
+        #[test]
+        fn a_scan_in_parts_equals_whole_text_searches(text in proptest::collection::vec(proptest::sample::select(vec![b'a', b'\n', b'"', 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xFF]), 0..200), part in 1usize..40, piece in 1usize..12) {
+            let found = scan_in(&text, part, piece);
+            proptest::prop_assert_eq!(found.utf8, std::str::from_utf8(&text).is_ok());
+            proptest::prop_assert_eq!(found.lines, text.iter().filter(|&&b| b == b'\n').count());
+            proptest::prop_assert_eq!(found.last_quote, text.iter().rposition(|&b| b == b'"'));
+        }
+    }
+
     #[test]
     fn utf8_is_checked_in_parts_without_splitting_characters() {
         let mut bytes = vec![b'a'; (1 << 24) - 1];
         bytes.extend("é;b\n".as_bytes());
-        assert!(is_utf8(&bytes), "a character across the first cut");
+        assert!(scan(&bytes).utf8, "a character across the first cut");
         let n = bytes.len();
         bytes[n - 4] = b'x';
-        assert!(!is_utf8(&bytes), "a lone lead byte before the cut");
+        assert!(!scan(&bytes).utf8, "a lone lead byte before the cut");
         // A byte-order mark before Windows-1252 text is dropped, not transcoded into the header.
         let t = table(b"\xEF\xBB\xBFid,naam\n1,Fryslb\xe2n\n");
         assert_eq!((t.encoding, t.header[0].as_str()), ("windows-1252", "id"));
