@@ -836,11 +836,12 @@ fn scan(bytes: &[u8]) -> Scan {
 
 /// [`scan`] in parts and pieces of about the given numbers of bytes.
 fn scan_in(bytes: &[u8], part: usize, piece: usize) -> Scan {
-    let cut = |from: usize, at: usize| (at + bytes.get(at..).map_or(0, |rest| rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len()))).max(from);
+    // The first ASCII byte at or after `at` (or the end).
+    let cut = |at: usize| at + bytes[at..].iter().position(|&b| b < 0x80).unwrap_or(bytes.len() - at);
     let mut cuts = vec![0];
     while cuts[cuts.len() - 1] < bytes.len() {
         let from = cuts[cuts.len() - 1];
-        cuts.push(cut(from, (from + part).min(bytes.len())));
+        cuts.push(cut((from + part).min(bytes.len())));
     }
     let parts: Vec<Scan> = cuts
         .par_windows(2)
@@ -848,7 +849,7 @@ fn scan_in(bytes: &[u8], part: usize, piece: usize) -> Scan {
             let mut found = Scan::default();
             let mut at = w[0];
             while at < w[1] {
-                let end = cut(at, (at + piece).min(w[1])).min(w[1]);
+                let end = cut((at + piece).min(w[1])).min(w[1]);
                 let piece = &bytes[at..end];
                 found.utf8 &= std::str::from_utf8(piece).is_ok();
                 found.lines += memchr::memchr_iter(b'\n', piece).count();
