@@ -264,14 +264,7 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
             av.record_rows.unuse(&mut new_rejects, &records_file, r.row.get(i).into(), reason, detail.to_string());
         }
     }
-    // (Technologies and upload speeds are empty when not kept.)
-    for column in [&mut r.address, &mut r.technology] {
-        compact::remove_sorted(column, &dropped);
-    }
-    for column in [&mut r.down_mbps, &mut r.up_mbps] {
-        compact::remove_sorted(column, &dropped);
-    }
-    r.row.remove(&dropped);
+    r.remove(&dropped);
     av.rejects.extend(new_rejects);
     av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
 }

@@ -395,6 +395,20 @@ pub struct Records {
     pub has_technology: bool,
 }
 
+impl Records {
+    /// Removes the records at `dropped` (ascending positions) from every column and the row
+    /// numbers; columns not kept stay empty.
+    pub fn remove(&mut self, dropped: &[usize]) {
+        for column in [&mut self.address, &mut self.technology] {
+            compact::remove_sorted(column, dropped);
+        }
+        for column in [&mut self.down_mbps, &mut self.up_mbps] {
+            compact::remove_sorted(column, dropped);
+        }
+        self.row.remove(dropped);
+    }
+}
+
 /// Facts about one input file, for provenance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceInfo {
@@ -1263,18 +1277,12 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         addresses.first_row = RowNumbers::where_set(&rows.first, rows.count);
     }
     counts.used = used as u64;
-    let dropped = compact::clear_positions(&usable, used);
-    for column in [&mut addr_v, &mut tech_v] {
-        compact::remove_sorted(column, &dropped);
-    }
-    for column in [&mut down_v, &mut up_v] {
-        compact::remove_sorted(column, &dropped);
-    }
     records.address = addr_v;
     records.down_mbps = down_v;
     records.up_mbps = up_v;
     records.technology = tech_v;
-    records.row = RowNumbers::where_set(&usable, used);
+    records.row = RowNumbers::all(n);
+    records.remove(&compact::clear_positions(&usable, used));
     sources.push(info);
     if !universe_given && addresses.is_empty() {
         return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
