@@ -657,6 +657,11 @@ fn plausible(speeds: Option<&[f64]>) -> Option<&[f64]> {
     speeds.filter(|v| v.iter().all(|s| (0.0..=MAX_PLAUSIBLE_MBPS).contains(s)))
 }
 
+/// `coordinates` when every one is finite (as [`locate`] requires).
+fn finite(coordinates: Option<&[f64]>) -> Option<&[f64]> {
+    coordinates.filter(|v| v.iter().all(|c| c.is_finite()))
+}
+
 /// Reads the location and weight of row `i`.
 fn locate(
     cols: &Place<'_>,
@@ -847,6 +852,16 @@ impl CheckContext<'_> {
                 up.copy_from_slice(u);
             }
         }
+        // So are coordinates without an area code or a weight beside them, typed, without
+        // nulls and all finite: every row is then located by its point.
+        let whole_xy = match (&place, loc.area.is_empty(), weight.is_empty()) {
+            (Place { area: None, xy: Some((xs, ys)), weight: None }, false, true) => finite(xs.floats(rows.clone())).zip(finite(ys.floats(rows.clone()))),
+            _ => None,
+        };
+        if let Some((xs, ys)) = whole_xy {
+            loc.area.fill(BY_POINT);
+            loc.xy.iter_mut().zip(xs.iter().zip(ys)).for_each(|(slot, (&x, &y))| *slot = [x, y]);
+        }
         for k in 0..ids.len() {
             let i = base + k;
             if ids.missing(k) {
@@ -876,7 +891,7 @@ impl CheckContext<'_> {
                 out.rejected.push((i, RejectReason::NotInUniverse, format!("address_id {id:?} is not in the universe file")));
                 continue;
             }
-            if !loc.area.is_empty() {
+            if !loc.area.is_empty() && whole_xy.is_none() {
                 match locate(&place, i, self.scheme, &mut out.codes) {
                     Ok((l, w)) => {
                         match l {
@@ -1490,6 +1505,25 @@ mod tests {
         assert_eq!((grown.area.len(), grown.xy.len()), (8, 8));
     }
 
+    /// The records loaded from `csv` (text, checked row by row) and from `df` written as Parquet
+    /// in row groups of four (typed, one check piece each): (text, typed).
+    fn loaded_as_text_and_typed(csv: &str, mut df: polars::prelude::DataFrame) -> (Availability, Availability) {
+        let dir = tempfile::tempdir().unwrap();
+        let (text, parquet) = (dir.path().join("r.csv"), dir.path().join("r.parquet"));
+        std::fs::write(&text, csv).unwrap();
+        polars::prelude::ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(4)).finish(&mut df).unwrap();
+        let load_from = |records: &Path| {
+            let spec = InputSpec { records: records.into(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            load(&spec, Needs::ALL, &mut Silent).unwrap()
+        };
+        (load_from(&text), load_from(&parquet))
+    }
+
+    /// Each rejected row's number, reason and detail.
+    fn rejects_of(av: &Availability) -> Vec<(u64, RejectReason, String)> {
+        av.rejects.iter().map(|r| (r.row, r.reason, r.detail.clone())).collect()
+    }
+
     #[test]
     fn typed_speeds_copied_whole_equal_their_text() {
         use polars::prelude::*;
@@ -1499,33 +1533,44 @@ mod tests {
         let down: Vec<Option<f64>> = down.into_iter().chain([Some(30.0), Some(1.5), Some(2.0), Some(3.0)]).chain([Some(-1.0), Some(1e6), Some(f64::INFINITY), Some(4.0)]).collect();
         let up: Vec<Option<f64>> = (0..down.len()).map(|i| Some(if i == 9 { 0.25 } else { 10.0 })).collect();
         let ids: Vec<String> = (0..down.len()).map(|i| format!("a{i:02}")).collect();
-        let dir = tempfile::tempdir().unwrap();
         let cell = |v: &Option<f64>| v.map_or(String::new(), |v| v.to_string());
         let lines: Vec<String> = (0..down.len()).map(|i| format!("{};GM0363;{};{}", ids[i], cell(&down[i]), cell(&up[i]))).collect();
-        let csv = dir.path().join("r.csv");
-        std::fs::write(&csv, format!("adres_id;gemeentecode;download_mbps;upload_mbps\n{}\n", lines.join("\n"))).unwrap();
-        let mut df = DataFrame::new_infer_height(vec![
+        let df = DataFrame::new_infer_height(vec![
             Column::new("adres_id".into(), ids),
             Column::new("gemeentecode".into(), vec!["GM0363"; down.len()]),
             Column::new("download_mbps".into(), down),
             Column::new("upload_mbps".into(), up),
         ])
         .unwrap();
-        let parquet = dir.path().join("r.parquet");
-        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(4)).finish(&mut df).unwrap();
-        let load_from = |records: &Path| {
-            let spec = InputSpec { records: records.into(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
-            load(&spec, Needs::ALL, &mut Silent).unwrap()
-        };
-        let (text, typed) = (load_from(&csv), load_from(&parquet));
-        let seen = |av: &Availability| {
-            let r = &av.records;
-            let rejects: Vec<_> = av.rejects.iter().map(|r| (r.row, r.reason, r.detail.clone())).collect();
-            (r.row.clone(), r.down_mbps.clone(), r.up_mbps.clone(), rejects)
-        };
+        let (text, typed) = loaded_as_text_and_typed(&format!("adres_id;gemeentecode;download_mbps;upload_mbps\n{}\n", lines.join("\n")), df);
+        let seen = |av: &Availability| (av.records.row.clone(), av.records.down_mbps.clone(), av.records.up_mbps.clone(), rejects_of(av));
         assert_eq!(seen(&typed), seen(&text));
         assert_eq!(typed.records.row, [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 16]);
         assert_eq!(typed.records.up_mbps[7], 0.25);
+    }
+
+    #[test]
+    fn typed_coordinates_copied_whole_equal_their_text() {
+        use polars::prelude::*;
+        // Pieces of four rows: the first and last all finite (copied whole), the others each
+        // with a coordinate the row-by-row check rejects (empty, NaN, infinite).
+        let x = [Some(155000.0), Some(-1.5), Some(0.0), Some(3e5), Some(1.0), None, Some(2.0), Some(3.0), Some(4.0), Some(5.0), Some(f64::INFINITY), Some(6.0), Some(7.0), Some(8.0), Some(9.0), Some(10.0)];
+        let y: Vec<Option<f64>> = (0..x.len()).map(|i| Some(if i == 9 { f64::NAN } else { 463000.0 + i as f64 })).collect();
+        let ids: Vec<String> = (0..x.len()).map(|i| format!("a{i:02}")).collect();
+        let cell = |v: &Option<f64>| v.map_or(String::new(), |v| v.to_string());
+        let lines: Vec<String> = (0..x.len()).map(|i| format!("{};{};{};100", ids[i], cell(&x[i]), cell(&y[i]))).collect();
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("adres_id".into(), ids),
+            Column::new("x".into(), x.to_vec()),
+            Column::new("y".into(), y),
+            Column::new("download_mbps".into(), vec![100.0; x.len()]),
+        ])
+        .unwrap();
+        let (text, typed) = loaded_as_text_and_typed(&format!("adres_id;x;y;download_mbps\n{}\n", lines.join("\n")), df);
+        let seen = |av: &Availability| (av.records.row.clone(), av.addresses.location.clone(), rejects_of(av));
+        assert_eq!(seen(&typed), seen(&text));
+        assert_eq!(typed.records.row, [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15, 16]);
+        assert_eq!(typed.addresses.location.get(1), Location::Point { x: -1.5, y: 463001.0 });
     }
 
     /// Coordinates only, with rejected rows in a piece that interns no area code: the rejected
