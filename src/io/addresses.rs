@@ -1028,6 +1028,8 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
     let mut first_row = RowNumbers::default();
     let mut duplicates = Vec::new();
     let mut failed = failed.into_iter().peekable();
+    // The rows not made addresses, for the row-sized columns to drop.
+    let mut dropped = Vec::new();
     for i in 0..n {
         let fault = failed.next_if(|f| f.0 == i);
         let row = i as u64 + 1;
@@ -1035,8 +1037,10 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         if first != NONE {
             duplicates.push((rejects.len(), row, first_row.get(first as usize)));
             reject(rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, String::new()));
+            dropped.push(i);
         } else if let Some((_, reason, detail)) = fault {
             reject(rejects, &mut counts, &file, row, (reason, detail));
+            dropped.push(i);
         } else {
             let a = first_row.len() as u32;
             at_leader[leader[i] as usize] = a;
@@ -1056,8 +1060,6 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
             rejects[*at].detail = format!("address_id {id:?} first at row {first}");
         }
     }
-    let accepted: Vec<bool> = uaddress.par_iter().map(|&a| a != NONE).collect();
-    let dropped = compact::clear_positions(&accepted, first_row.len());
     locations.remove(&dropped);
     compact::remove_sorted(&mut weight_v, &dropped);
     codes.keep_used(&mut locations.area);
