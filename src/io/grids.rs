@@ -99,20 +99,39 @@ impl Default for GridOptions {
 /// [`Error::Io`], or [`Error::Table`] for a file that is not a usable grid (no georeference,
 /// non-square or mixed cell sizes, missing columns, no usable cell).
 pub fn load(path: &Path, opts: &GridOptions) -> Result<Grid> {
-    load_reusing(path, opts, Vec::new())
+    std::thread::scope(|scope| {
+        let sha = scope.spawn(|| is_geotiff(path).then(|| crate::io::table::sha256_file(path)));
+        let grid = load_reusing(path, opts, Vec::new());
+        let sha256 = sha.join().unwrap_or_else(|_| Some(Err(Error::io(path, std::io::Error::other("hashing failed")))));
+        let mut grid = grid?;
+        if let Some(sha256) = sha256 {
+            grid.source.sha256 = sha256?;
+        }
+        Ok(grid)
+    })
+}
+
+/// Whether the file starts as a TIFF or BigTIFF does (`false` when it cannot be read).
+#[must_use]
+pub fn is_geotiff(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok() && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic)
 }
 
 /// [`load`], filling `buffer` (e.g. the cells of the previous grid, no longer needed) for a
 /// GeoTIFF instead of fresh memory: a national grid is hundreds of MB that the system would
-/// otherwise have to map and zero again.
+/// otherwise have to map and zero again. A GeoTIFF's SHA-256 is left to the caller
+/// (`source.sha256` empty): hashing a national grid takes about as long as reading it, so a
+/// caller reading several hashes them on a thread of their own.
 ///
 /// # Errors
 /// As [`load`].
 pub fn load_reusing(path: &Path, opts: &GridOptions, buffer: Vec<f32>) -> Result<Grid> {
-    let mut magic = [0u8; 4];
-    let n = std::io::Read::read(&mut std::fs::File::open(path).map_err(|e| Error::io(path, e))?, &mut magic).map_err(|e| Error::io(path, e))?;
-    if n == 4 && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic) {
+    if is_geotiff(path) {
         return geotiff(path, opts, buffer);
+    }
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tif") || e.eq_ignore_ascii_case("tiff")) && path.is_file() {
+        return Err(Error::table(path, "not a TIFF file (it does not start with a TIFF header); check that the file is complete"));
     }
     let table = Table::open(path, None)?;
     let has = |name: &str| table.header.iter().position(|h| h.eq_ignore_ascii_case(name));
@@ -335,20 +354,8 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
 }
 
 /// Reads a GeoTIFF chunk by chunk (strips or tiles) straight into the grid, so memory holds the
-/// grid (4 bytes a cell) and one chunk; the file's SHA-256 is computed on another thread meanwhile.
-fn geotiff(path: &Path, opts: &GridOptions, buffer: Vec<f32>) -> Result<Grid> {
-    std::thread::scope(|scope| {
-        let sha = scope.spawn(|| crate::io::table::sha256_file(path));
-        let grid = geotiff_cells(path, opts, buffer);
-        let sha256 = sha.join().unwrap_or_else(|_| Err(Error::io(path, std::io::Error::other("hashing failed"))))?;
-        grid.map(|mut g| {
-            g.source.sha256 = sha256;
-            g
-        })
-    })
-}
-
-fn geotiff_cells(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> {
+/// grid (4 bytes a cell) and one chunk.
+fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> {
     use tiff::decoder::{ChunkType, Decoder, DecodingResult, Limits};
     use tiff::tags::Tag;
     use tiff::ColorType;
@@ -574,5 +581,14 @@ mod tests {
         std::fs::write(&p, bytes.into_inner()).unwrap();
         let e = load(&p, &GridOptions::default()).unwrap_err().to_string();
         assert!(e.contains("without georeference"), "{e}");
+    }
+
+    #[test]
+    fn a_tif_that_is_not_a_tiff_is_named_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("cut.tif");
+        std::fs::write(&p, b"II").unwrap();
+        let e = load(&p, &GridOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("cut.tif") && e.contains("not a TIFF file"), "{e}");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use geo::{Coord, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
@@ -18,6 +19,7 @@ use crate::io::boundaries::{self, load_layer};
 use crate::io::grids::{self, GridCrs, GridOptions};
 use crate::io::licence::{Exclusion, Licence};
 use crate::io::reject::{Reject, RejectReason, RowCounts};
+use crate::io::table::sha256_file;
 use crate::io::{drive_tests, embedded};
 use crate::io::profile::AreaScheme;
 use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTestVerdict};
@@ -218,33 +220,53 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
     let mut rejects = Vec::new();
     let mut row_counts = Vec::new();
     let mut cells = Vec::new();
-    for (operator, path) in &operators {
-        progress.stage(&format!("grid {operator}"), None);
-        let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut cells))?;
-        inputs.push(grid.source.clone());
-        row_counts.push((path.display().to_string(), grid.rows.clone()));
-        rejects.extend(grid.rejects.iter().cloned());
-        let crs = grid.crs;
-        let eligible = eligible_by_crs.entry(crs.name()).or_insert_with(|| {
-            progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
-            let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
-            let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
-            eligible_all(&shapes, &excl)
-        });
-        progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
-        let covered_all: Vec<_> = eligible.par_iter().map(|e| covered(e, &grid, required_mbps)).collect();
-        cells = grid.mbps;
-        for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
-            let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
-            rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
-        }
-        let no_data: Vec<&str> = rows
-            .iter()
-            .filter(|r| &r.operator == operator && r.eligible_km2 > 0.0 && r.nodata_km2 > 0.01 * r.eligible_km2)
-            .map(|r| r.area_code.as_str())
-            .collect();
-        if !no_data.is_empty() {
-            warnings.push(format!("{operator}: {} gemeente(n) have more than 1 % of their eligible area without grid data (counted as not covered)", no_data.len()));
+    let mut grid_inputs = Vec::new();
+    // The GeoTIFFs' SHA-256 on a thread of its own through the whole loop: hashing a national
+    // grid takes about as long as reading it, and left to each read it kept a core waiting.
+    let stop = AtomicBool::new(false);
+    let hashes = std::thread::scope(|scope| {
+        let hasher = scope.spawn(|| operators.iter().map(|(_, p)| (!stop.load(Ordering::Relaxed) && grids::is_geotiff(p)).then(|| sha256_file(p))).collect::<Vec<_>>());
+        let looped = (|| -> Result<()> {
+            for (operator, path) in &operators {
+                progress.stage(&format!("grid {operator}"), None);
+                let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut cells))?;
+                grid_inputs.push(inputs.len());
+            inputs.push(grid.source.clone());
+                row_counts.push((path.display().to_string(), grid.rows.clone()));
+                rejects.extend(grid.rejects.iter().cloned());
+                let crs = grid.crs;
+                let eligible = eligible_by_crs.entry(crs.name()).or_insert_with(|| {
+                    progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
+                    let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
+                    let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
+                    eligible_all(&shapes, &excl)
+                });
+                progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
+                let covered_all: Vec<_> = eligible.par_iter().map(|e| covered(e, &grid, required_mbps)).collect();
+                cells = grid.mbps;
+                for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
+                    let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
+                    rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
+                }
+                let no_data: Vec<&str> = rows
+                    .iter()
+                    .filter(|r| &r.operator == operator && r.eligible_km2 > 0.0 && r.nodata_km2 > 0.01 * r.eligible_km2)
+                    .map(|r| r.area_code.as_str())
+                    .collect();
+                if !no_data.is_empty() {
+                    warnings.push(format!("{operator}: {} gemeente(n) have more than 1 % of their eligible area without grid data (counted as not covered)", no_data.len()));
+                }
+            }
+
+            Ok(())
+        })();
+        stop.store(looped.is_err(), Ordering::Relaxed);
+        let hashes = hasher.join().expect("hashing does not panic");
+        looped.map(|()| hashes)
+    })?;
+    for (&at, sha256) in grid_inputs.iter().zip(hashes) {
+        if let Some(sha256) = sha256 {
+            inputs[at].sha256 = sha256?;
         }
     }
 

@@ -217,3 +217,48 @@ fn mobile_outputs_are_identical_across_thread_counts() {
         assert_eq!(std::fs::read(wd.path(&format!("a/{name}"))).unwrap(), std::fs::read(wd.path(&format!("b/{name}"))).unwrap(), "{name}");
     }
 }
+
+/// Three operators' grids: two GeoTIFFs in RD New with the same cells and other speeds, and one
+/// in LAEA (other cells). Each grid's provenance carries its own file's SHA-256, and each
+/// operator's rows equal those of a run on its grid alone.
+#[test]
+fn several_grids_keep_their_own_hashes_and_figures() {
+    use dekking::assign::crs::{lonlat_to_laea, rd_to_wgs84};
+    use dekking::io::grids::{write_geotiff, GridCrs};
+    use dekking::io::table::sha256_hex;
+    use dekking::measure::cell_fraction::GridSpec;
+    let wd = Workdir::new();
+    let rd = GridSpec { x0: 99_500.0, y0: 399_500.0, cell: 25.0, cols: 80, rows: 60 };
+    let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);
+    let (e, n) = lonlat_to_laea(lon, lat);
+    let laea = GridSpec { x0: (e / 25.0).floor() * 25.0 - 500.0, y0: (n / 25.0).floor() * 25.0 - 500.0, cell: 25.0, cols: 100, rows: 80 };
+    let speeds = |spec: &GridSpec, step: usize| (0..spec.cols * spec.rows).map(|i| ((i * step) % 23) as f32).collect::<Vec<f32>>();
+    let grids = [("KPN", "a.tif", rd, GridCrs::RdNew, 7), ("VodafoneZiggo", "b.tif", rd, GridCrs::RdNew, 11), ("Odido", "c.tif", laea, GridCrs::Laea, 5)];
+    for (_, file, spec, crs, step) in &grids {
+        write_geotiff(&wd.path(file), spec, *crs, &speeds(spec, *step), -1.0).unwrap();
+    }
+    let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
+    let run = |out: &str, which: &[usize]| {
+        let mut args: Vec<String> = vec!["mobile".into(), "--boundaries".into(), f("gemeenten_rd.geojson"), "--exclusions".into(), f("exclusions_rd.geojson")];
+        for &k in which {
+            args.extend(["--grid".into(), format!("{}={}", grids[k].0, wd.path(grids[k].1).display())]);
+        }
+        args.extend(["--no-licence-exclusions", "--date", "2026-11-23", "--run-date", "2026-11-23", "--out", out, "-q"].map(String::from));
+        wd.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        csv_rows(&wd.read(&format!("{out}/mobile.csv")))
+    };
+    let all = run("all", &[0, 1, 2]);
+    let json: serde_json::Value = serde_json::from_str(&wd.read("all/mobile.json")).unwrap();
+    let inputs = json["provenance"]["inputs"].as_array().unwrap();
+    for (_, file, ..) in &grids {
+        let path = wd.path(file).display().to_string();
+        let listed = inputs.iter().find(|i| i["path"] == path.as_str()).unwrap_or_else(|| panic!("{path} not in {inputs:?}"));
+        assert_eq!(listed["sha256"], sha256_hex(&std::fs::read(&path).unwrap()).as_str(), "{path}");
+    }
+    for (k, (operator, ..)) in grids.iter().enumerate() {
+        let alone = run(&format!("alone{k}"), &[k]);
+        let mine: Vec<_> = all.iter().filter(|r| r["operator"] == *operator).cloned().collect();
+        assert!(!alone.is_empty() && alone.iter().any(|r| r["covered_km2"] != "0.000000"), "{operator}: {alone:?}");
+        assert_eq!(mine, alone, "{operator}");
+    }
+}
