@@ -61,6 +61,12 @@ pub fn prepare(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 /// assert_eq!(cells, vec![(0, 0, 50.0), (0, 1, 100.0)]);
 /// ```
 pub fn for_each_cell(shape: &MultiPolygon<f64>, grid: &GridSpec, mut visit: impl FnMut(usize, usize, f64)) {
+    for_each_run(shape, grid, |row, col, len, area| (col..col + len).for_each(|c| visit(row, c, area)));
+}
+
+/// [`for_each_cell`] with consecutive cells of a row of the same area (the whole cells inside)
+/// given at once: `visit(row, first_col, cells, area_m2)`.
+pub fn for_each_run(shape: &MultiPolygon<f64>, grid: &GridSpec, mut visit: impl FnMut(usize, usize, usize, f64)) {
     // Edges in grid-local coordinates (origin at the grid's south-west corner) for precision.
     let mut edges: Vec<[f64; 4]> = Vec::new();
     let (mut xmin, mut ymin, mut xmax, mut ymax) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -162,18 +168,90 @@ pub fn for_each_cell(shape: &MultiPolygon<f64>, grid: &GridSpec, mut visit: impl
         }
         let (mut a, mut b) = (0.0, 0.0);
         let mut f_prev = 0.0;
+        // The run being gathered: its first column and length, and its cells' area.
+        let (mut first, mut len, mut run_area) = (0, 0, 0.0f64);
         for i in 0..=width {
             a += lin_a[i];
             b += lin_b[i];
             let f = a + b * ((c0 + i) as f64 * s) + exact[i];
             if i > 0 {
                 let area = (f_prev - f).clamp(0.0, full);
+                let col = c0 + i - 1;
                 if area > full * 1e-12 {
-                    visit(row, c0 + i - 1, area);
+                    if len > 0 && first + len == col && area.to_bits() == run_area.to_bits() {
+                        len += 1;
+                    } else {
+                        if len > 0 {
+                            visit(row, first, len, run_area);
+                        }
+                        (first, len, run_area) = (col, 1, area);
+                    }
                 }
             }
             f_prev = f;
         }
+        if len > 0 {
+            visit(row, first, len, run_area);
+        }
+    }
+}
+
+/// The cells of a shape on a grid with their areas, as [`for_each_cell`] visits them, for
+/// several grids of the same cells (one per operator): computed once, visited again at the cost
+/// of a lookup a cell. Consecutive cells of a row with the same area (the whole cells inside)
+/// are stored once, as a run.
+///
+/// ```
+/// use dekking::measure::cell_fraction::{for_each_cell, prepare, CellAreas, GridSpec};
+/// use geo::{polygon, MultiPolygon};
+/// let shape = prepare(&MultiPolygon(vec![polygon![(x: 5., y: 0.), (x: 40., y: 0.), (x: 40., y: 10.), (x: 5., y: 10.)]]));
+/// let grid = GridSpec { x0: 0.0, y0: 0.0, cell: 10.0, cols: 5, rows: 1 };
+/// let cells = CellAreas::new(&shape, &grid);
+/// let mut visited = Vec::new();
+/// cells.for_each(|r, c, a| visited.push((r, c, a)));
+/// assert_eq!(visited, vec![(0, 0, 50.0), (0, 1, 100.0), (0, 2, 100.0), (0, 3, 100.0)]);
+/// assert_eq!(cells.runs(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CellAreas {
+    runs: Vec<Run>,
+}
+
+/// `len` consecutive cells of a row from column `col`, each with `area` m².
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Run {
+    row: u32,
+    col: u32,
+    len: u32,
+    area: f64,
+}
+
+impl CellAreas {
+    /// The cells of `shape` (as [`for_each_cell`] takes it) on `grid`.
+    #[must_use]
+    pub fn new(shape: &MultiPolygon<f64>, grid: &GridSpec) -> CellAreas {
+        let mut runs = Vec::new();
+        for_each_run(shape, grid, |row, col, len, area| runs.push(Run { row: row as u32, col: col as u32, len: len as u32, area }));
+        CellAreas { runs }
+    }
+
+    /// Calls `visit(row, col, area_m2)` for every cell, in the order and with the areas of
+    /// [`for_each_cell`].
+    pub fn for_each(&self, mut visit: impl FnMut(usize, usize, f64)) {
+        self.for_each_run(|row, col, len, area| (col..col + len).for_each(|c| visit(row, c, area)));
+    }
+
+    /// Calls `visit(row, first_col, cells, area_m2)` for every run, as [`for_each_run`] does.
+    pub fn for_each_run(&self, mut visit: impl FnMut(usize, usize, usize, f64)) {
+        for r in &self.runs {
+            visit(r.row as usize, r.col as usize, r.len as usize, r.area);
+        }
+    }
+
+    /// The number of runs stored (24 bytes each).
+    #[must_use]
+    pub fn runs(&self) -> usize {
+        self.runs.len()
     }
 }
 
@@ -198,6 +276,31 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn stored_cells_replay_the_visit() {
+        // A rotated square with a hole, on a grid that cuts it off on the east: partial cells
+        // on every side, runs of whole cells between them.
+        let shape = prepare(&MultiPolygon(vec![polygon![
+            exterior: [(x: 50., y: 3.), (x: 97., y: 50.), (x: 50., y: 97.), (x: 3., y: 50.)],
+            interiors: [[(x: 40., y: 40.), (x: 40., y: 60.), (x: 60., y: 60.), (x: 60., y: 40.)]],
+        ]]));
+        let g = GridSpec { x0: 0.0, y0: 0.0, cell: 4.0, cols: 22, rows: 25 };
+        let stored = CellAreas::new(&shape, &g);
+        let mut replayed = Vec::new();
+        stored.for_each(|r, c, a| replayed.push((r, c, a)));
+        assert_eq!(replayed, cells(&shape, &g));
+        assert!(stored.runs() < replayed.len() / 2, "{} runs for {} cells", stored.runs(), replayed.len());
+        // Each cell's area against the cell clipped by the shape (geo's boolean operations).
+        let visited: std::collections::HashMap<(usize, usize), f64> = replayed.iter().map(|&(r, c, a)| ((r, c), a)).collect();
+        for (r, c) in (0..g.rows).flat_map(|r| (0..g.cols).map(move |c| (r, c))) {
+            let (x, y) = (c as f64 * g.cell, r as f64 * g.cell);
+            let cell = MultiPolygon(vec![polygon![(x: x, y: y), (x: x + g.cell, y: y), (x: x + g.cell, y: y + g.cell), (x: x, y: y + g.cell)]]);
+            let clipped = shape.intersection(&cell).unsigned_area();
+            let got = visited.get(&(r, c)).copied().unwrap_or(0.0);
+            assert!((got - clipped).abs() < 1e-9, "cell ({r}, {c}): {got} vs {clipped}");
+        }
     }
 
     #[test]

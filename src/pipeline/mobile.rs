@@ -23,6 +23,7 @@ use crate::io::table::sha256_file;
 use crate::io::{drive_tests, embedded};
 use crate::io::profile::AreaScheme;
 use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTestVerdict};
+use crate::measure::cell_fraction::{CellAreas, GridSpec};
 use crate::measure::mobile::{covered, eligible_all, Eligible, Exclusions};
 use crate::progress::Progress;
 
@@ -219,7 +220,8 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let mut row_counts = Vec::new();
-    let mut cells = Vec::new();
+    let mut buffer = Vec::new();
+    let mut on_grid: Option<((&str, GridSpec), Vec<CellAreas>)> = None;
     let mut grid_inputs = Vec::new();
     // The GeoTIFFs' SHA-256 on a thread of its own through the whole loop: hashing a national
     // grid takes about as long as reading it, and left to each read it kept a core waiting.
@@ -229,9 +231,9 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         let looped = (|| -> Result<()> {
             for (operator, path) in &operators {
                 progress.stage(&format!("grid {operator}"), None);
-                let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut cells))?;
+                let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut buffer))?;
                 grid_inputs.push(inputs.len());
-            inputs.push(grid.source.clone());
+                inputs.push(grid.source.clone());
                 row_counts.push((path.display().to_string(), grid.rows.clone()));
                 rejects.extend(grid.rejects.iter().cloned());
                 let crs = grid.crs;
@@ -241,9 +243,16 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
                     let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
                     eligible_all(&shapes, &excl)
                 });
+                // The gemeenten's cells on this grid, kept for the next grid of the same cells.
+                let key = (crs.name(), grid.spec);
+                if on_grid.as_ref().is_none_or(|(k, _)| *k != key) {
+                    progress.stage(&format!("cells of each gemeente on the grid of {operator}"), Some(areas.len() as u64));
+                    on_grid = Some((key, eligible.par_iter().map(|e| CellAreas::new(&e.shape, &grid.spec)).collect()));
+                }
+                let (_, cells) = on_grid.as_ref().expect("set above");
                 progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
-                let covered_all: Vec<_> = eligible.par_iter().map(|e| covered(e, &grid, required_mbps)).collect();
-                cells = grid.mbps;
+                let covered_all: Vec<_> = eligible.par_iter().zip(cells).map(|(e, c)| covered(e, c, &grid, required_mbps)).collect();
+                buffer = grid.mbps;
                 for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
                     let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
                     rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
