@@ -12,13 +12,14 @@
 //! as "no data" area. Bad rows are rejected with their row number.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::{shown, NumberError, Table, Want};
+use crate::io::table::{sha256_file, shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
 
 /// The CRS of a grid.
@@ -99,15 +100,28 @@ impl Default for GridOptions {
 /// [`Error::Io`], or [`Error::Table`] for a file that is not a usable grid (no georeference,
 /// non-square or mixed cell sizes, missing columns, no usable cell).
 pub fn load(path: &Path, opts: &GridOptions) -> Result<Grid> {
+    let (mut grid, hashes) = hashing_geotiffs(&[path], || load_reusing(path, opts, Vec::new()))?;
+    if let Some(Some(sha256)) = hashes.into_iter().next() {
+        grid.source.sha256 = sha256;
+    }
+    Ok(grid)
+}
+
+/// Runs `work` while the SHA-256 of each GeoTIFF among `paths` is computed, in order, on a thread
+/// of its own (hashing a national grid takes about as long as reading it). Returns what `work`
+/// returned and each path's hash: `None` for a file that is not a GeoTIFF (reading a table
+/// hashes it). Hashing stops at the next file once `work` has failed.
+///
+/// # Errors
+/// The error of `work`, or [`Error::Io`] for a GeoTIFF that cannot be read.
+pub fn hashing_geotiffs<T>(paths: &[&Path], work: impl FnOnce() -> Result<T>) -> Result<(T, Vec<Option<String>>)> {
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let sha = scope.spawn(|| is_geotiff(path).then(|| crate::io::table::sha256_file(path)));
-        let grid = load_reusing(path, opts, Vec::new());
-        let sha256 = sha.join().unwrap_or_else(|_| Some(Err(Error::io(path, std::io::Error::other("hashing failed")))));
-        let mut grid = grid?;
-        if let Some(sha256) = sha256 {
-            grid.source.sha256 = sha256?;
-        }
-        Ok(grid)
+        let hasher = scope.spawn(|| paths.iter().map(|p| (!stop.load(Ordering::Relaxed) && is_geotiff(p)).then(|| sha256_file(p))).collect::<Vec<_>>());
+        let done = work();
+        stop.store(done.is_err(), Ordering::Relaxed);
+        let hashes = hasher.join().expect("hashing does not panic");
+        Ok((done?, hashes.into_iter().map(Option::transpose).collect::<Result<_>>()?))
     })
 }
 

@@ -2,8 +2,7 @@
 //! operator × gemeente → compliance with the licence on a date; drive tests → success rates.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::{Path, PathBuf};
 
 use geo::{Coord, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
@@ -19,7 +18,6 @@ use crate::io::boundaries::{self, load_layer};
 use crate::io::grids::{self, GridCrs, GridOptions};
 use crate::io::licence::{Exclusion, Licence};
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::sha256_file;
 use crate::io::{drive_tests, embedded};
 use crate::io::profile::AreaScheme;
 use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTestVerdict};
@@ -223,59 +221,51 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
     let mut buffer = Vec::new();
     let mut on_grid: Option<((&str, GridSpec), Vec<CellAreas>)> = None;
     let mut grid_inputs = Vec::new();
-    // The GeoTIFFs' SHA-256 on a thread of its own through the whole loop: hashing a national
-    // grid takes about as long as reading it, and left to each read it kept a core waiting.
-    let stop = AtomicBool::new(false);
-    let hashes = std::thread::scope(|scope| {
-        let hasher = scope.spawn(|| operators.iter().map(|(_, p)| (!stop.load(Ordering::Relaxed) && grids::is_geotiff(p)).then(|| sha256_file(p))).collect::<Vec<_>>());
-        let looped = (|| -> Result<()> {
-            for (operator, path) in &operators {
-                progress.stage(&format!("grid {operator}"), None);
-                let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut buffer))?;
-                grid_inputs.push(inputs.len());
-                inputs.push(grid.source.clone());
-                row_counts.push((path.display().to_string(), grid.rows.clone()));
-                rejects.extend(grid.rejects.iter().cloned());
-                let crs = grid.crs;
-                let eligible = eligible_by_crs.entry(crs.name()).or_insert_with(|| {
-                    progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
-                    let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
-                    let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
-                    eligible_all(&shapes, &excl)
-                });
-                // The gemeenten's cells on this grid, kept for the next grid of the same cells.
-                let key = (crs.name(), grid.spec);
-                if on_grid.as_ref().is_none_or(|(k, _)| *k != key) {
-                    progress.stage(&format!("cells of each gemeente on the grid of {operator}"), Some(areas.len() as u64));
-                    on_grid = Some((key, eligible.par_iter().map(|e| CellAreas::new(&e.shape, &grid.spec)).collect()));
-                }
-                let (_, cells) = on_grid.as_ref().expect("set above");
-                progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
-                let covered_all: Vec<_> = eligible.par_iter().zip(cells).map(|(e, c)| covered(e, c, &grid, required_mbps)).collect();
-                buffer = grid.mbps;
-                for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
-                    let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
-                    rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
-                }
-                let no_data: Vec<&str> = rows
-                    .iter()
-                    .filter(|r| &r.operator == operator && r.eligible_km2 > 0.0 && r.nodata_km2 > 0.01 * r.eligible_km2)
-                    .map(|r| r.area_code.as_str())
-                    .collect();
-                if !no_data.is_empty() {
-                    warnings.push(format!("{operator}: {} gemeente(n) have more than 1 % of their eligible area without grid data (counted as not covered)", no_data.len()));
-                }
+    // The GeoTIFFs are hashed meanwhile on a thread of their own, not each beside its read.
+    let paths: Vec<&Path> = operators.iter().map(|(_, p)| p.as_path()).collect();
+    let ((), hashes) = grids::hashing_geotiffs(&paths, || {
+        for (operator, path) in &operators {
+            progress.stage(&format!("grid {operator}"), None);
+            let grid = grids::load_reusing(path, &job.grid_options, std::mem::take(&mut buffer))?;
+            grid_inputs.push(inputs.len());
+            inputs.push(grid.source.clone());
+            row_counts.push((path.display().to_string(), grid.rows.clone()));
+            rejects.extend(grid.rejects.iter().cloned());
+            let crs = grid.crs;
+            let eligible = eligible_by_crs.entry(crs.name()).or_insert_with(|| {
+                progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
+                let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
+                let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
+                eligible_all(&shapes, &excl)
+            });
+            // The gemeenten's cells on this grid, kept for the next grid of the same cells.
+            let key = (crs.name(), grid.spec);
+            if on_grid.as_ref().is_none_or(|(k, _)| *k != key) {
+                progress.stage(&format!("cells of each gemeente on the grid of {operator}"), Some(areas.len() as u64));
+                on_grid = Some((key, eligible.par_iter().map(|e| CellAreas::new(&e.shape, &grid.spec)).collect()));
             }
-
-            Ok(())
-        })();
-        stop.store(looped.is_err(), Ordering::Relaxed);
-        let hashes = hasher.join().expect("hashing does not panic");
-        looped.map(|()| hashes)
+            let (_, cells) = on_grid.as_ref().expect("set above");
+            progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
+            let covered_all: Vec<_> = eligible.par_iter().zip(cells).map(|(e, c)| covered(e, c, &grid, required_mbps)).collect();
+            buffer = grid.mbps;
+            for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
+                let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
+                rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
+            }
+            let no_data: Vec<&str> = rows
+                .iter()
+                .filter(|r| &r.operator == operator && r.eligible_km2 > 0.0 && r.nodata_km2 > 0.01 * r.eligible_km2)
+                .map(|r| r.area_code.as_str())
+                .collect();
+            if !no_data.is_empty() {
+                warnings.push(format!("{operator}: {} gemeente(n) have more than 1 % of their eligible area without grid data (counted as not covered)", no_data.len()));
+            }
+        }
+        Ok(())
     })?;
     for (&at, sha256) in grid_inputs.iter().zip(hashes) {
         if let Some(sha256) = sha256 {
-            inputs[at].sha256 = sha256?;
+            inputs[at].sha256 = sha256;
         }
     }
 
