@@ -202,7 +202,7 @@ pub fn for_each_run(shape: &MultiPolygon<f64>, grid: &GridSpec, mut visit: impl 
 /// are stored once, as a run.
 ///
 /// ```
-/// use dekking::measure::cell_fraction::{for_each_cell, prepare, CellAreas, GridSpec};
+/// use dekking::measure::cell_fraction::{prepare, CellAreas, GridSpec};
 /// use geo::{polygon, MultiPolygon};
 /// let shape = prepare(&MultiPolygon(vec![polygon![(x: 5., y: 0.), (x: 40., y: 0.), (x: 40., y: 10.), (x: 5., y: 10.)]]));
 /// let grid = GridSpec { x0: 0.0, y0: 0.0, cell: 10.0, cols: 5, rows: 1 };
