@@ -6,7 +6,15 @@ pub trait Progress {
     fn stage(&mut self, name: &str, total: Option<u64>);
     /// `n` more units of the current stage are done.
     fn advance(&mut self, n: u64);
+    /// A handle that advances the current stage from any thread, for work done in parallel
+    /// (by default it does nothing).
+    fn ticker(&self) -> Ticker {
+        Box::new(|_| {})
+    }
 }
+
+/// Advances the current stage by `n` units, from any thread (see [`Progress::ticker`]).
+pub type Ticker = Box<dyn Fn(u64) + Send + Sync>;
 
 /// A [`Progress`] that ignores everything: for tests and library users.
 #[derive(Debug, Default, Clone, Copy)]

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::io::addresses::InputSpec;
 use crate::io::columns::Field;
 use crate::io::profile::Profile;
-use crate::progress::Progress;
+use crate::progress::{Progress, Ticker};
 
 /// Broadband and spectrum coverage analytics per gemeente, provincie and country.
 #[derive(Debug, Parser)]
@@ -268,6 +268,13 @@ impl Progress for StderrProgress {
     fn advance(&mut self, n: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(n);
+        }
+    }
+
+    fn ticker(&self) -> Ticker {
+        match self.bar.clone() {
+            Some(bar) => Box::new(move |n| bar.inc(n)),
+            None => Box::new(|_| {}),
         }
     }
 }

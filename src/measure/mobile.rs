@@ -6,7 +6,6 @@
 
 use geo::orient::{Direction, Orient};
 use geo::{Area, BooleanOps, BoundingRect, MultiPolygon, Polygon};
-use rayon::prelude::*;
 use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree, AABB};
 use serde::Serialize;
 
@@ -115,12 +114,6 @@ pub fn covered(eligible: &Eligible, cells: &CellAreas, grid: &Grid, required_mbp
     // Eligible area beyond the grid's extent has no data either.
     c.nodata_m2 += (eligible.eligible_m2() - visited).max(0.0);
     c
-}
-
-/// The eligible part of every gemeente, in order, computed in parallel.
-#[must_use]
-pub fn eligible_all(shapes: &[MultiPolygon<f64>], exclusions: &Exclusions) -> Vec<Eligible> {
-    shapes.par_iter().map(|s| exclusions.eligible(s)).collect()
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use crate::io::{drive_tests, embedded};
 use crate::io::profile::AreaScheme;
 use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTestVerdict};
 use crate::measure::cell_fraction::{CellAreas, GridSpec};
-use crate::measure::mobile::{covered, eligible_all, Eligible, Exclusions};
-use crate::progress::Progress;
+use crate::measure::mobile::{covered, Eligible, Exclusions};
+use crate::progress::{Progress, Ticker};
 
 /// Vertices of the polygon that stands for a circular exclusion (area error below 2·10⁻⁵).
 pub const CIRCLE_VERTICES: usize = 720;
@@ -90,6 +90,12 @@ pub struct MobileReport {
     /// Rejected rows of grids and drive tests.
     #[serde(skip)]
     pub rejects: Vec<Reject>,
+}
+
+/// `result`, one gemeente done: for the parallel stages' progress.
+fn done<T>(result: T, tick: &Ticker) -> T {
+    tick(1);
+    result
 }
 
 fn circle(lat: f64, lon: f64, radius_m: f64) -> MultiPolygon<f64> {
@@ -236,17 +242,20 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
                 progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
                 let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
                 let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
-                eligible_all(&shapes, &excl)
+                let tick = progress.ticker();
+                shapes.par_iter().map(|s| done(excl.eligible(s), &tick)).collect::<Vec<Eligible>>()
             });
             // The gemeenten's cells on this grid, kept for the next grid of the same cells.
             let key = (crs.name(), grid.spec);
             if on_grid.as_ref().is_none_or(|(k, _)| *k != key) {
                 progress.stage(&format!("cells of each gemeente on the grid of {operator}"), Some(areas.len() as u64));
-                on_grid = Some((key, eligible.par_iter().map(|e| CellAreas::new(&e.shape, &grid.spec)).collect()));
+                let tick = progress.ticker();
+                on_grid = Some((key, eligible.par_iter().map(|e| done(CellAreas::new(&e.shape, &grid.spec), &tick)).collect()));
             }
             let (_, cells) = on_grid.as_ref().expect("set above");
             progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
-            let covered_all: Vec<_> = eligible.par_iter().zip(cells).map(|(e, c)| covered(e, c, &grid, required_mbps)).collect();
+            let tick = progress.ticker();
+            let covered_all: Vec<_> = eligible.par_iter().zip(cells).map(|(e, c)| done(covered(e, c, &grid, required_mbps), &tick)).collect();
             buffer = grid.mbps;
             for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
                 let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());

@@ -262,3 +262,53 @@ fn several_grids_keep_their_own_hashes_and_figures() {
         assert_eq!(mine, alone, "{operator}");
     }
 }
+
+/// The parallel stages advance their progress once per gemeente, from whichever thread did it.
+#[test]
+fn parallel_stages_advance_once_per_gemeente() {
+    use dekking::pipeline::mobile::{run_mobile, MobileJob};
+    use dekking::progress::{Progress, Ticker};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    /// Counts the units each stage was advanced by, through `advance` or a ticker.
+    #[derive(Default)]
+    struct Counting {
+        stages: Vec<(String, Option<u64>, Arc<AtomicU64>)>,
+    }
+    impl Progress for Counting {
+        fn stage(&mut self, name: &str, total: Option<u64>) {
+            self.stages.push((name.to_string(), total, Arc::default()));
+        }
+        fn advance(&mut self, n: u64) {
+            if let Some((.., done)) = self.stages.last() {
+                done.fetch_add(n, Ordering::Relaxed);
+            }
+        }
+        fn ticker(&self) -> Ticker {
+            let done = self.stages.last().map(|s| s.2.clone()).unwrap_or_default();
+            Box::new(move |n| {
+                done.fetch_add(n, Ordering::Relaxed);
+            })
+        }
+    }
+    let f = |n: &str| fixture(&format!("mobile/{n}"));
+    let job = MobileJob {
+        grids: vec![("KPN".into(), f("grid.csv")), ("Odido".into(), f("grid.csv"))],
+        grid_options: Default::default(),
+        licence: dekking::io::licence::Licence::load(None).unwrap(),
+        boundaries: Some(f("gemeenten_rd.geojson")),
+        areas: None,
+        exclusions: vec![f("exclusions_rd.geojson")],
+        licence_exclusions: false,
+        date: "2026-11-23".parse().unwrap(),
+        drive_tests: None,
+        run_date: "2026-11-23".into(),
+    };
+    let mut progress = Counting::default();
+    run_mobile(&job, &mut progress).unwrap();
+    let with_totals: Vec<_> = progress.stages.iter().filter(|s| s.1.is_some()).map(|(name, total, done)| (name.as_str(), *total, done.load(Ordering::Relaxed))).collect();
+    assert_eq!(with_totals.len(), 4, "{with_totals:?}"); // eligible area, cells (once: the same grid), two coverages
+    for (name, total, done) in with_totals {
+        assert_eq!(Some(done), total, "{name}");
+    }
+}
