@@ -167,6 +167,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let bits = covered_bits(av.addresses.len(), &av.records, &job.thresholds)?;
     let unit = if av.weighted { Unit::Households } else { Unit::Addresses };
     let coverage = measure(&set, &assigned, &av.addresses.weight, &bits, &job.thresholds, unit);
+    progress.advance(av.records.address.len() as u64);
 
     progress.stage("judge", None);
     let (mut verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
