@@ -238,14 +238,14 @@ impl CellAreas {
     /// Calls `visit(row, col, area_m2)` for every cell, in the order and with the areas of
     /// [`for_each_cell`].
     pub fn for_each(&self, mut visit: impl FnMut(usize, usize, f64)) {
-        self.for_each_run(|row, col, len, area| (col..col + len).for_each(|c| visit(row, c, area)));
+        for (row, col, len, area) in self.iter_runs() {
+            (col..col + len).for_each(|c| visit(row, c, area));
+        }
     }
 
-    /// Calls `visit(row, first_col, cells, area_m2)` for every run, as [`for_each_run`] does.
-    pub fn for_each_run(&self, mut visit: impl FnMut(usize, usize, usize, f64)) {
-        for r in &self.runs {
-            visit(r.row as usize, r.col as usize, r.len as usize, r.area);
-        }
+    /// The runs `(row, first_col, cells, area_m2)` in order, as [`for_each_run`] gives them.
+    pub fn iter_runs(&self) -> impl Iterator<Item = (usize, usize, usize, f64)> + '_ {
+        self.runs.iter().map(|r| (r.row as usize, r.col as usize, r.len as usize, r.area))
     }
 
     /// The number of runs stored (24 bytes each).

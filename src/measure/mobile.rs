@@ -98,22 +98,22 @@ pub struct Covered {
 /// every grid of those cells).
 #[must_use]
 pub fn covered(eligible: &Eligible, cells: &CellAreas, grid: &Grid, required_mbps: f64) -> Covered {
-    let mut c = Covered::default();
-    let mut visited = 0.0;
-    cells.for_each_run(|row, col, len, a| {
+    let (mut visited, mut covered_m2, mut nodata_m2) = (0.0, 0.0, 0.0);
+    for (row, col, len, a) in cells.iter_runs() {
         let at = row * grid.spec.cols + col;
         for &v in &grid.mbps[at..at + len] {
             visited += a;
-            // Without branches (speeds around the requirement are not predictable); adding 0
-            // leaves a sum as it is, so the sums are those of a cell-by-cell reading.
+            // Without branches (speeds around the requirement are not predictable): times 1 or
+            // 0, and adding 0 leaves a sum as it is, so the sums are those of a cell-by-cell
+            // reading.
             let v = f64::from(v);
-            c.nodata_m2 += if v.is_nan() { a } else { 0.0 };
-            c.covered_m2 += if v >= required_mbps { a } else { 0.0 };
+            nodata_m2 += a * f64::from(u8::from(v.is_nan()));
+            covered_m2 += a * f64::from(u8::from(v >= required_mbps));
         }
-    });
+    }
     // Eligible area beyond the grid's extent has no data either.
-    c.nodata_m2 += (eligible.eligible_m2() - visited).max(0.0);
-    c
+    nodata_m2 += (eligible.eligible_m2() - visited).max(0.0);
+    Covered { covered_m2, nodata_m2 }
 }
 
 #[cfg(test)]
