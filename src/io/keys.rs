@@ -387,6 +387,22 @@ pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
     })
 }
 
+/// How many probes ahead [`KeyIndex::lookup`] asks for the index keys it will read.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Asks the processor to bring `v[i]` into the cache (a hint: nothing happens when `i` is out
+/// of bounds or the target has no such instruction).
+#[inline]
+fn prefetch<T>(v: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = v.get(i) {
+        // SAFETY: a prefetch only hints the cache; the address is that of a live element.
+        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((x as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
+}
+
 /// Keys with a value each, sorted, with a directory of where each run of keys sharing their top
 /// bits starts (four to eight keys a run): built once, then looked up batch by batch, the probes
 /// partitioned by shard so that each shard's part of the keys and the directory stays in cache,
@@ -445,8 +461,14 @@ impl KeyIndex {
         let p = Partitioned::new(probe);
         per_shard(probe.len(), 0, |_, s, out| {
             let (pkeys, prows) = p.shard(s);
-            for (k, &row) in pkeys.iter().zip(prows) {
-                let run = (k >> (128 - self.run_bits)) as usize;
+            let run_of = |k: u128| (k >> (128 - self.run_bits)) as usize;
+            for (i, (k, &row)) in pkeys.iter().zip(prows).enumerate() {
+                // The index's keys are read at random: ask for those of a probe a few ahead,
+                // so that several reads from memory are under way at once.
+                if let Some(&ahead) = pkeys.get(i + PREFETCH_AHEAD) {
+                    prefetch(&self.keys, self.runs[run_of(ahead)] as usize);
+                }
+                let run = run_of(*k);
                 let start = self.runs[run] as usize;
                 if let Some(i) = self.keys[start..self.runs[run + 1] as usize].iter().position(|x| x == k) {
                     out[row as usize].store(self.values[start + i], Ordering::Relaxed);
