@@ -19,7 +19,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::{sha256_file, shown, NumberError, Table, Want};
+use crate::io::checksums::sha256_file;
+use crate::io::table::{shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
 
 /// The CRS of a grid.

@@ -18,6 +18,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::checksums::Opened;
 use super::unquoted::{self, Cells, Kind};
 use crate::error::{Error, Result};
 
@@ -84,8 +85,10 @@ pub struct Table {
     pub path: PathBuf,
     /// CSV or Parquet.
     pub format: Format,
-    /// SHA-256 of the stored bytes, once computed (see [`Table::sha256`]).
+    /// SHA-256 of the stored bytes, once computed or recalled (see [`Table::sha256`]).
     sha256: OnceLock<String>,
+    /// The file's identity when it was opened, to recall and remember its checksum.
+    opened: Option<Opened>,
     /// Column names in file order.
     pub header: Vec<String>,
     /// The text encoding found (`utf-8`, `utf-8 with BOM`, `windows-1252`), or `binary`.
@@ -456,13 +459,19 @@ impl Table {
     /// without a header, or an unreadable Parquet footer.
     pub fn open(path: &Path, delimiter: Option<u8>) -> Result<Table> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let opened = Opened::note(&file);
         // SAFETY: the map is only read. A file changed by another process while it is mapped
         // can give torn values, as a plain read of a changing file can; it is never written here.
         let raw = match unsafe { memmap2::Mmap::map(&file) } {
             Ok(map) => Bytes::Mapped(map),
             Err(_) => Bytes::Owned(std::fs::read(path).map_err(|e| Error::io(path, e))?),
         };
-        Table::from_raw(path, raw, delimiter)
+        let mut table = Table::from_raw(path, raw, delimiter)?;
+        if let Some(sha) = opened.recall() {
+            let _ = table.sha256.set(sha);
+        }
+        table.opened = Some(opened);
+        Ok(table)
     }
 
     /// Like [`Table::open`], for bytes already in memory (`path` is used in messages only).
@@ -478,6 +487,7 @@ impl Table {
             path: path.to_path_buf(),
             format: Format::Parquet,
             sha256: OnceLock::new(),
+            opened: None,
             header: Vec::new(),
             encoding: "binary",
             delimiter: None,
@@ -548,10 +558,19 @@ impl Table {
         self.transcoded.as_deref().unwrap_or(&self.raw[self.start..])
     }
 
-    /// SHA-256 of the file bytes as stored, lower-case hex (computed once; [`Table::read`]
-    /// computes it beside the parsing).
+    /// SHA-256 of the file bytes as stored, lower-case hex (computed once, or recalled from an
+    /// earlier run, see [`super::checksums`]; [`Table::read`] computes it beside the parsing).
     pub fn sha256(&self) -> &str {
-        self.sha256.get_or_init(|| sha256_hex(&self.raw))
+        self.sha256.get_or_init(|| self.hash())
+    }
+
+    /// Computes the SHA-256 of the bytes, and remembers it for later runs.
+    fn hash(&self) -> String {
+        let sha = sha256_hex(&self.raw);
+        if let Some(opened) = &self.opened {
+            opened.remember(&self.path, &sha);
+        }
+        sha
     }
 
     /// Reads the columns at the given header positions, in the order asked.
@@ -640,7 +659,7 @@ impl Table {
         // The checksum is computed on its own thread while the table is parsed, and each batch
         // is parsed on another while the one before is handed to `each`.
         std::thread::scope(|scope| {
-            let sha = self.sha256.get().is_none().then(|| scope.spawn(|| sha256_hex(&self.raw)));
+            let sha = self.sha256.get().is_none().then(|| scope.spawn(|| self.hash()));
             let (send, parsed) = std::sync::mpsc::sync_channel(0);
             scope.spawn(move || {
                 let mut row0 = 0;
@@ -889,13 +908,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// SHA-256 of a file's bytes as lower-case hex, read in blocks.
+/// SHA-256 of an open file's bytes (from where it stands) as lower-case hex, read in blocks;
+/// `path` is for messages.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read.
-pub fn sha256_file(path: &Path) -> Result<String> {
+pub fn sha256_read(mut file: std::fs::File, path: &Path) -> Result<String> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut block = vec![0u8; 1 << 20];
     loop {

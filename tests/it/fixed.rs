@@ -139,6 +139,36 @@ fn outputs_are_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
+/// A checksum remembered from an earlier run is used while the file is unchanged, and only
+/// then: a file rewritten in place with the same size is hashed anew. (The remembered value is
+/// planted, so that its use shows in the provenance.)
+#[test]
+fn remembered_checksums_follow_the_file() {
+    use dekking::io::table::sha256_hex;
+    let wd = Workdir::new();
+    let text = |speed: u32| format!("adres_id,download_mbps,gemeentecode\n1,{speed},GM0363\n");
+    let input = wd.write("in.csv", text(100));
+    // Only files last changed a while before they are opened are remembered.
+    std::thread::sleep(dekking::io::checksums::SETTLE + std::time::Duration::from_millis(200));
+    let sha = |out: &str| {
+        wd.ok(&["fixed", "-i", "in.csv", "-o", out, "-q", "--run-date", "2024-01-01"]);
+        let json: serde_json::Value = serde_json::from_str(&wd.read(&format!("{out}/coverage.json"))).unwrap();
+        json["provenance"]["inputs"][0]["sha256"].as_str().unwrap().to_string()
+    };
+    let first = sha256_hex(&std::fs::read(&input).unwrap());
+    assert_eq!(sha("a"), first);
+    let table = wd.path(".cache/sha256.tsv");
+    let stored = wd.read(".cache/sha256.tsv");
+    assert!(stored.contains(&first), "{stored}");
+    let planted = "0".repeat(64);
+    std::fs::write(&table, stored.replace(&first, &planted)).unwrap();
+    assert_eq!(sha("b"), planted, "an unchanged file's checksum is recalled");
+    std::fs::write(&input, text(200)).unwrap();
+    let second = sha256_hex(&std::fs::read(&input).unwrap());
+    assert_ne!(second, first);
+    assert_eq!(sha("c"), second, "a rewritten file is hashed anew");
+}
+
 #[test]
 fn encodings_and_delimiters_give_the_same_figures() {
     let wd = Workdir::new();

@@ -34,7 +34,8 @@ impl Workdir {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_dekking"));
-        c.args(args).current_dir(self.dir.path());
+        // Checksums are remembered in the test's own directory, not the user's cache.
+        c.args(args).current_dir(self.dir.path()).env("DEKKING_CACHE_DIR", self.dir.path().join(".cache"));
         c
     }
 
