@@ -870,7 +870,7 @@ fn scan_in(bytes: &[u8], part: usize, piece: usize) -> Scan {
             while at < w[1] {
                 let end = cut((at + piece).min(w[1])).min(w[1]);
                 let piece = &bytes[at..end];
-                found.utf8 &= std::str::from_utf8(piece).is_ok();
+                found.utf8 &= simdutf8::basic::from_utf8(piece).is_ok();
                 found.lines += memchr::memchr_iter(b'\n', piece).count();
                 found.last_quote = memchr::memrchr(b'"', piece).map(|q| at + q).or(found.last_quote);
                 at = end;

@@ -19,6 +19,8 @@
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use super::text_column::TextColumn;
+
 /// Bytes per block parsed at once (cut at the next line end).
 const BLOCK: usize = 1 << 20;
 
@@ -111,7 +113,7 @@ fn parse_block(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kin
 
 /// A column being filled.
 enum Builder {
-    Text(StringChunkedBuilder),
+    Text(TextColumn),
     Float(Vec<f64>),
 }
 
@@ -122,13 +124,13 @@ impl Builder {
     fn push(&mut self, text: &[u8], len: usize) -> Result<(), ()> {
         let field = &text[..len];
         match self {
-            Builder::Text(b) if field.is_empty() => b.append_null(),
+            Builder::Text(b) if field.is_empty() => b.push_null(),
             // SAFETY: ASCII bytes are UTF-8.
-            Builder::Text(b) if field.is_ascii() => b.append_value(unsafe { std::str::from_utf8_unchecked(field) }),
+            Builder::Text(b) if field.is_ascii() => b.push(unsafe { std::str::from_utf8_unchecked(field) }),
             // Cut at ASCII bytes of UTF-8 text, a field is UTF-8.
             Builder::Text(b) => match std::str::from_utf8(field) {
-                Ok(s) => b.append_value(s),
-                Err(_) => b.append_null(),
+                Ok(s) => b.push(s),
+                Err(_) => b.push_null(),
             },
             Builder::Float(v) => v.push(plain_number_in(text, len).ok_or(())?),
         }
@@ -279,7 +281,7 @@ fn parse_as(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]
     let builders = kinds
         .iter()
         .map(|kind| match kind {
-            Kind::Text => Builder::Text(StringChunkedBuilder::new(PlSmallStr::EMPTY, rows)),
+            Kind::Text => Builder::Text(TextColumn::with_capacity(rows)),
             Kind::Number => Builder::Float(Vec::with_capacity(rows)),
         })
         .collect();
