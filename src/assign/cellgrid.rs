@@ -76,12 +76,15 @@ impl CellGrid {
         grid
     }
 
+    // The column and row of a coordinate, clamped to the grid. A cast to `usize` truncates and
+    // sends negatives and NaN to 0, which is `floor().max(0.0)` without a call to `floor`
+    // (x86_64 without SSE4.1 has no instruction for it).
     fn col(&self, x: f64) -> usize {
-        (((x - self.x0) * self.scale).floor().max(0.0) as usize).min(self.nx - 1)
+        (((x - self.x0) * self.scale) as usize).min(self.nx - 1)
     }
 
     fn row(&self, y: f64) -> usize {
-        (((y - self.y0) * self.scale).floor().max(0.0) as usize).min(self.ny - 1)
+        (((y - self.y0) * self.scale) as usize).min(self.ny - 1)
     }
 
     /// The answer for (x, y) when its cell is uniform: `Some(Some(area))` or `Some(None)`;
