@@ -46,6 +46,7 @@ fn benchmark_harness_smoke_run() {
         }
     }
     assert!(stdout.contains("| dekking (3 thresholds, gemeente/provincie/NL) | parquet |"), "{stdout}");
+    assert!(stdout.contains("| dekking, the input hashed on every run | csv |"), "{stdout}");
 }
 
 /// The mobile benchmark on 1 km grids: dekking's eligible and covered km² must equal
@@ -57,4 +58,5 @@ fn mobile_benchmark_smoke_run() {
     };
     assert!(stderr.contains("exactextract on 3 operator(s): eligible and covered km² equal dekking's in all 342 gemeenten"), "{stderr}");
     assert!(stdout.contains("| dekking mobile | 3 |"), "{stdout}");
+    assert!(stdout.contains("| dekking mobile, the grids hashed | 3 |"), "{stdout}");
 }
