@@ -375,8 +375,16 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
     use tiff::tags::Tag;
     use tiff::ColorType;
     let fail = |e: tiff::TiffError| Error::table(path, format!("cannot read the GeoTIFF: {e}"));
-    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).map_err(|e| Error::io(path, e))?);
-    let mut dec = Decoder::new(file).map_err(fail)?.with_limits(Limits::unlimited());
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // No tag value can be longer than the file, nor a chunk hold more cells than a grid may
+    // (8 bytes a cell at most): a damaged count or size is then an error, not an allocation of
+    // any size (tiff's own defaults, 1 MiB and 256 MiB, are too small for national grids).
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len() as usize;
+    let mut limits = Limits::default();
+    limits.ifd_value_size = len;
+    limits.intermediate_buffer_size = len;
+    limits.decoding_buffer_size = MAX_CELLS as usize * 8;
+    let mut dec = Decoder::new(std::io::BufReader::with_capacity(1 << 20, file)).map_err(fail)?.with_limits(limits);
     let (w, h) = dec.dimensions().map_err(fail)?;
     if !matches!(dec.colortype().map_err(fail)?, ColorType::Gray(_)) {
         return Err(Error::table(path, "only single-band GeoTIFFs are supported"));
@@ -596,6 +604,27 @@ mod tests {
         std::fs::write(&p, bytes.into_inner()).unwrap();
         let e = load(&p, &GridOptions::default()).unwrap_err().to_string();
         assert!(e.contains("without georeference"), "{e}");
+    }
+
+    /// A tag whose count claims more bytes than the file has is an error, not an attempt to
+    /// allocate them (a mutated GeoTIFF once asked for 113 GB and aborted the process).
+    #[test]
+    fn a_tag_longer_than_the_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.tif");
+        let spec = GridSpec { x0: 100_000.0, y0: 400_000.0, cell: 100.0, cols: 4, rows: 3 };
+        write_geotiff(&p, &spec, GridCrs::RdNew, &[12.0; 12], -1.0).unwrap();
+        let mut bytes = std::fs::read(&p).unwrap();
+        assert_eq!(&bytes[..4], b"II*\0", "a little-endian TIFF");
+        let ifd = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+        let entries = u16::from_le_bytes(bytes[ifd..ifd + 2].try_into().unwrap()) as usize;
+        // ModelTiepointTag (33922), eight-byte doubles: the largest count claims 32 GiB, more
+        // than the memory of the machines this runs on, so an attempt would abort the tests.
+        let at = (0..entries).map(|e| ifd + 2 + 12 * e).find(|&at| u16::from_le_bytes(bytes[at..at + 2].try_into().unwrap()) == 33922).unwrap();
+        bytes[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&p, bytes).unwrap();
+        let e = load(&p, &GridOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("g.tif") && e.contains("cannot read the GeoTIFF"), "{e}");
     }
 
     #[test]
