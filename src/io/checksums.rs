@@ -5,8 +5,8 @@
 //! run, though analysts rerun the same files many times a day. So a checksum is stored in a
 //! small table beside the file's identity: device, inode, size, and its modification and change
 //! times to the nanosecond. A later run that finds the same identity uses the stored checksum;
-//! any write to the file (or a rename, or a `touch`) moves its change time, which no user can
-//! set back, so the checksum is then computed anew.
+//! any write to the file (or a rename, or a `touch`) moves its change time to the system
+//! clock's now, which no program can set otherwise, so the checksum is then computed anew.
 //!
 //! Two guards keep a stored checksum true. It is stored only when the identity after hashing
 //! is the one before (the file was not written while it was read), and only for files last
