@@ -147,8 +147,15 @@ fn masks(chunk: &[u8], delimiter: u8) -> (u64, u64) {
             let (b, e) = masks16(whole[16 * q..16 * q + 16].try_into().expect("16 bytes"), delimiter);
             (both | (b << (16 * q)), ends | (e << (16 * q)))
         }),
-        Err(_) => chunk.iter().enumerate().fold((0, 0), |(both, ends), (i, &c)| (both | (u64::from((c == delimiter) | (c == b'\n')) << i), ends | (u64::from(c == b'\n') << i))),
+        Err(_) => masks_bytewise(chunk, delimiter),
     }
+}
+
+/// [`masks`] a byte at a time: for a chunk's last bytes, and where there are no vector
+/// comparisons.
+#[inline]
+fn masks_bytewise(chunk: &[u8], delimiter: u8) -> (u64, u64) {
+    chunk.iter().enumerate().fold((0, 0), |(both, ends), (i, &c)| (both | (u64::from((c == delimiter) | (c == b'\n')) << i), ends | (u64::from(c == b'\n') << i)))
 }
 
 /// [`masks`] of 16 bytes: two comparisons.
@@ -170,7 +177,7 @@ fn masks16(chunk: &[u8; 16], delimiter: u8) -> (u64, u64) {
 #[cfg(not(target_arch = "x86_64"))]
 #[inline]
 fn masks16(chunk: &[u8; 16], delimiter: u8) -> (u64, u64) {
-    chunk.iter().enumerate().fold((0, 0), |(both, ends), (i, &c)| (both | (u64::from((c == delimiter) | (c == b'\n')) << i), ends | (u64::from(c == b'\n') << i)))
+    masks_bytewise(chunk, delimiter)
 }
 
 /// Writes the positions of the set bits of `bits` (a chunk's boundaries, the chunk starting at
