@@ -14,6 +14,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -369,22 +370,13 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
 }
 
 /// Reads a GeoTIFF chunk by chunk (strips or tiles) straight into the grid, so memory holds the
-/// grid (4 bytes a cell) and one chunk.
+/// grid (4 bytes a cell) and a chunk per thread. The chunks are read in bands of chunk rows, each
+/// thread with a decoder of its own over a run of bands.
 fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> {
-    use tiff::decoder::{ChunkType, Decoder, DecodingResult, Limits};
     use tiff::tags::Tag;
     use tiff::ColorType;
     let fail = |e: tiff::TiffError| Error::table(path, format!("cannot read the GeoTIFF: {e}"));
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    // No tag value can be longer than the file, nor a chunk hold more cells than a grid may
-    // (8 bytes a cell at most): a damaged count or size is then an error, not an allocation of
-    // any size (tiff's own defaults, 1 MiB and 256 MiB, are too small for national grids).
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len() as usize;
-    let mut limits = Limits::default();
-    limits.ifd_value_size = len;
-    limits.intermediate_buffer_size = len;
-    limits.decoding_buffer_size = MAX_CELLS as usize * 8;
-    let mut dec = Decoder::new(std::io::BufReader::with_capacity(1 << 20, file)).map_err(fail)?.with_limits(limits);
+    let mut dec = tiff_decoder(path)?;
     let (w, h) = dec.dimensions().map_err(fail)?;
     if !matches!(dec.colortype().map_err(fail)?, ColorType::Gray(_)) {
         return Err(Error::table(path, "only single-band GeoTIFFs are supported"));
@@ -422,57 +414,55 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
         None => None,
     };
     let (cols, rows) = (w as usize, h as usize);
+    if cols == 0 || rows == 0 {
+        return Err(Error::table(path, format!("a GeoTIFF of {cols} × {rows} cells has no grid")));
+    }
     if (cols * rows) as f64 > MAX_CELLS {
         return Err(Error::table(path, format!("{cols} × {rows} cells is more than the {MAX_CELLS} accepted; cut the grid into parts")));
     }
-    let chunks = match dec.get_chunk_type() {
-        ChunkType::Strip => dec.strip_count().map_err(fail)?,
-        ChunkType::Tile => dec.tile_count().map_err(fail)?,
-    };
     let (chunk_w, chunk_h) = dec.chunk_dimensions();
-    let across = cols.div_ceil((chunk_w as usize).max(1));
-    mbps.clear();
-    mbps.resize(cols * rows, f32::NAN);
-    let mut nodata_cells = 0u64;
-    for k in 0..chunks {
-        let (c0, top0) = ((k as usize % across) * chunk_w as usize, (k as usize / across) * chunk_h as usize);
-        let (cw, ch) = dec.chunk_data_dimensions(k);
-        let (cw, ch) = (cw as usize, ch as usize);
-        if c0 + cw > cols || top0 + ch > rows {
-            return Err(Error::table(path, format!("chunk {k} does not fit the {cols} × {rows} image; the file is damaged")));
-        }
-        // Each sample type converted in place, row by row (TIFF rows run from the north, grid
-        // rows from the south).
-        macro_rules! put {
-            ($v:expr) => {{
-                let v = $v;
-                if v.len() < cw * ch {
-                    return Err(Error::table(path, format!("chunk {k} is shorter than its {cw} × {ch} cells; the file is damaged")));
-                }
-                for dr in 0..ch {
-                    let out = &mut mbps[(rows - 1 - (top0 + dr)) * cols + c0..][..cw];
-                    for (o, &x) in out.iter_mut().zip(&v[dr * cw..(dr + 1) * cw]) {
-                        let x = x as f64;
-                        if nodata.is_some_and(|n| x == n) || !x.is_finite() || x < 0.0 {
-                            nodata_cells += 1;
-                        } else {
-                            *o = x as f32;
-                        }
-                    }
-                }
-            }};
-        }
-        match dec.read_chunk(k).map_err(fail)? {
-            DecodingResult::U8(v) => put!(v),
-            DecodingResult::U16(v) => put!(v),
-            DecodingResult::U32(v) => put!(v),
-            DecodingResult::I16(v) => put!(v),
-            DecodingResult::I32(v) => put!(v),
-            DecodingResult::F32(v) => put!(v),
-            DecodingResult::F64(v) => put!(v),
-            _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
-        }
+    let (chunk_w, chunk_h) = ((chunk_w as usize).max(1), (chunk_h as usize).max(1));
+    let across = cols.div_ceil(chunk_w);
+    let chunks = match dec.get_chunk_type() {
+        tiff::decoder::ChunkType::Strip => dec.strip_count().map_err(fail)?,
+        tiff::decoder::ChunkType::Tile => dec.tile_count().map_err(fail)?,
+    } as usize;
+    if chunks != across * rows.div_ceil(chunk_h) {
+        return Err(Error::table(path, format!("{chunks} chunks where a {cols} × {rows} image of {chunk_w} × {chunk_h} chunks has {}; the file is damaged", across * rows.div_ceil(chunk_h))));
     }
+    // Every cell is written once below (each chunk must be exactly as large as its place in
+    // the image), so a buffer of the right size is used as it is; fresh memory is filled in
+    // parallel, its pages first touched by both threads.
+    if mbps.len() != cols * rows {
+        (0..cols * rows).into_par_iter().map(|_| f32::NAN).collect_into_vec(&mut mbps);
+    }
+    // Band r holds TIFF rows r·chunk_h.. (the rows run from the north, the grid's from the south,
+    // so the bands are taken from the end of the grid). Runs of bands, one per thread, read in
+    // parallel; the first error in band order is the one reported.
+    let bands: Vec<(usize, &mut [f32])> = mbps.rchunks_mut(chunk_h * cols).enumerate().collect();
+    let per = bands.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let mut runs: Vec<Vec<(usize, &mut [f32])>> = Vec::new();
+    for (r, band) in bands {
+        if r % per == 0 {
+            runs.push(Vec::new());
+        }
+        runs.last_mut().expect("a run was started").push((r, band));
+    }
+    let mut decoders: Vec<_> = runs.iter().map(|_| None).collect();
+    decoders[0] = Some(dec);
+    let nodata_cells = runs
+        .into_par_iter()
+        .zip(decoders)
+        .map(|(run, dec)| {
+            let mut dec = match dec {
+                Some(d) => d,
+                None => tiff_decoder(path)?,
+            };
+            run.into_iter().map(|(r, band)| read_band(&mut dec, path, r, band, cols, (chunk_w, across), nodata)).sum::<Result<u64>>()
+        })
+        .collect::<Result<Vec<u64>>>()?
+        .into_iter()
+        .sum::<u64>();
     let x0 = tie[3] - tie[0] * cell;
     let top = tie[4] + tie[1] * cell;
     let y0 = top - rows as f64 * cell;
@@ -492,6 +482,77 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
         rows: RowCounts { rows_in: n, used: n, ..RowCounts::default() },
         rejects: Vec::new(),
     })
+}
+
+/// A TIFF decoder over the file, with limits taken from it: no tag value can be longer than the
+/// file, nor a chunk hold more cells than a grid may (8 bytes a cell at most), so that a damaged
+/// count or size is an error, not an allocation of any size (tiff's own defaults, 1 MiB and
+/// 256 MiB, are too small for national grids).
+fn tiff_decoder(path: &Path) -> Result<tiff::decoder::Decoder<std::io::BufReader<std::fs::File>>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len() as usize;
+    let mut limits = tiff::decoder::Limits::default();
+    limits.ifd_value_size = len;
+    limits.intermediate_buffer_size = len;
+    limits.decoding_buffer_size = MAX_CELLS as usize * 8;
+    let dec = tiff::decoder::Decoder::new(std::io::BufReader::with_capacity(1 << 20, file));
+    Ok(dec.map_err(|e| Error::table(path, format!("cannot read the GeoTIFF: {e}")))?.with_limits(limits))
+}
+
+/// Reads band `r` (the chunks of TIFF rows r·chunk_h..) into `band`, its grid rows from the
+/// south; returns the number of nodata cells.
+fn read_band(
+    dec: &mut tiff::decoder::Decoder<std::io::BufReader<std::fs::File>>,
+    path: &Path,
+    r: usize,
+    band: &mut [f32],
+    cols: usize,
+    (chunk_w, across): (usize, usize),
+    nodata: Option<f64>,
+) -> Result<u64> {
+    use tiff::decoder::DecodingResult;
+    let height = band.len() / cols;
+    let no = nodata.unwrap_or(f64::NAN);
+    let mut nodata_cells = 0u64;
+    for k in r * across..(r + 1) * across {
+        let c0 = (k % across) * chunk_w;
+        let (cw, ch) = dec.chunk_data_dimensions(k as u32);
+        let (cw, ch) = (cw as usize, ch as usize);
+        if cw != chunk_w.min(cols - c0) || ch != height {
+            return Err(Error::table(path, format!("chunk {k} of {cw} × {ch} cells does not fit its place in the {cols}-column image; the file is damaged")));
+        }
+        // Each sample type converted in place, row by row, without branches so that the loop is
+        // vectorised: a cell is nodata when it equals the nodata value or is not a finite
+        // number ≥ 0 (NaN fails every test).
+        macro_rules! put {
+            ($v:expr) => {{
+                let v = $v;
+                if v.len() < cw * ch {
+                    return Err(Error::table(path, format!("chunk {k} is shorter than its {cw} × {ch} cells; the file is damaged")));
+                }
+                for dr in 0..ch {
+                    let out = &mut band[(height - 1 - dr) * cols + c0..][..cw];
+                    for (o, &x) in out.iter_mut().zip(&v[dr * cw..(dr + 1) * cw]) {
+                        let x = x as f64;
+                        let usable = (0.0..f64::INFINITY).contains(&x) & (x != no);
+                        *o = if usable { x as f32 } else { f32::NAN };
+                        nodata_cells += u64::from(!usable);
+                    }
+                }
+            }};
+        }
+        match dec.read_chunk(k as u32).map_err(|e| Error::table(path, format!("cannot read the GeoTIFF: {e}")))? {
+            DecodingResult::U8(v) => put!(v),
+            DecodingResult::U16(v) => put!(v),
+            DecodingResult::U32(v) => put!(v),
+            DecodingResult::I16(v) => put!(v),
+            DecodingResult::I32(v) => put!(v),
+            DecodingResult::F32(v) => put!(v),
+            DecodingResult::F64(v) => put!(v),
+            _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
+        }
+    }
+    Ok(nodata_cells)
 }
 
 /// Writes a single-band float32 GeoTIFF (for the demo and tests): `mbps` row-major from the south.
@@ -592,6 +653,113 @@ mod tests {
         }
         assert!(g.source.format.contains(&format!("{} nodata cells", v.iter().filter(|x| x.is_nan()).count())));
         assert_eq!(g.source.sha256, crate::io::table::sha256_hex(&std::fs::read(&p).unwrap()));
+    }
+
+    /// A little-endian float32 GeoTIFF in tiles of 16 × 16 cells (stored padded at the right
+    /// and bottom edges, padding 777), written byte by byte: the crate's encoder writes strips only.
+    fn tiled_geotiff(cols: usize, rows: usize, value: impl Fn(usize, usize) -> f32) -> Vec<u8> {
+        const T: usize = 16;
+        let (across, down) = (cols.div_ceil(T), rows.div_ceil(T));
+        let tiles = across * down;
+        let entries: u32 = 15;
+        let ifd_len = 2 + 12 * entries as usize + 4;
+        let arrays = 8 + ifd_len;
+        let (offsets_at, counts_at, scale_at, tie_at) = (arrays, arrays + 4 * tiles, arrays + 8 * tiles, arrays + 8 * tiles + 24);
+        let data_at = tie_at + 48;
+        let mut b = Vec::new();
+        b.extend_from_slice(b"II*\0");
+        b.extend_from_slice(&8u32.to_le_bytes());
+        b.extend_from_slice(&(entries as u16).to_le_bytes());
+        let mut entry = |tag: u16, kind: u16, count: u32, value: u32| {
+            b.extend_from_slice(&tag.to_le_bytes());
+            b.extend_from_slice(&kind.to_le_bytes());
+            b.extend_from_slice(&count.to_le_bytes());
+            b.extend_from_slice(&value.to_le_bytes());
+        };
+        let (short, long, double) = (3, 4, 12);
+        entry(256, long, 1, cols as u32);
+        entry(257, long, 1, rows as u32);
+        entry(258, short, 1, 32);
+        entry(259, short, 1, 1);
+        entry(262, short, 1, 1);
+        entry(277, short, 1, 1);
+        entry(284, short, 1, 1);
+        entry(322, short, 1, T as u32);
+        entry(323, short, 1, T as u32);
+        entry(324, long, tiles as u32, offsets_at as u32);
+        entry(325, long, tiles as u32, counts_at as u32);
+        entry(339, short, 1, 3);
+        entry(33550, double, 3, scale_at as u32);
+        entry(33922, double, 6, tie_at as u32);
+        entry(42113, 2, 6, 0);
+        b.extend_from_slice(&0u32.to_le_bytes());
+        // GDAL_NODATA (the last entry) is ASCII "-9999\0", six bytes: too long for the entry, so stored after the tiles.
+        let nodata_at = data_at + tiles * T * T * 4;
+        let at = 8 + 2 + 12 * 14 + 8;
+        b[at..at + 4].copy_from_slice(&(nodata_at as u32).to_le_bytes());
+        for t in 0..tiles {
+            b.extend_from_slice(&((data_at + t * T * T * 4) as u32).to_le_bytes());
+        }
+        for _ in 0..tiles {
+            b.extend_from_slice(&((T * T * 4) as u32).to_le_bytes());
+        }
+        for v in [10.0f64, 10.0, 0.0] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [0.0f64, 0.0, 0.0, 1000.0, 2000.0, 0.0] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(b.len(), data_at);
+        for t in 0..tiles {
+            let (r0, c0) = ((t / across) * T, (t % across) * T);
+            for r in r0..r0 + T {
+                for c in c0..c0 + T {
+                    let v = if r < rows && c < cols { value(r, c) } else { 777.0 };
+                    b.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+        }
+        b.extend_from_slice(b"-9999\0");
+        b
+    }
+
+    /// Tiles, the last column and row of them cut by the image's edge: every cell comes back
+    /// where it was written (rows from the south), nodata as NaN, and no padding.
+    #[test]
+    fn tiled_geotiff_round_trips_every_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.tif");
+        let (cols, rows) = (40, 35);
+        let value = |r: usize, c: usize| if (r * cols + c) % 13 == 5 { -9999.0 } else { (r * 100 + c) as f32 };
+        std::fs::write(&p, tiled_geotiff(cols, rows, value)).unwrap();
+        let g = load(&p, &GridOptions::default()).unwrap();
+        assert_eq!(g.spec, GridSpec { x0: 1000.0, y0: 2000.0 - 350.0, cell: 10.0, cols, rows });
+        for r in 0..rows {
+            for c in 0..cols {
+                let (want, got) = (value(r, c), g.get(rows - 1 - r, c));
+                assert!(want == got || (want == -9999.0 && got.is_nan()), "north row {r}, column {c}: {want} vs {got}");
+            }
+        }
+        let nodata = (0..rows * cols).filter(|i| i % 13 == 5).count();
+        assert!(g.source.format.contains(&format!("{nodata} nodata cells")), "{}", g.source.format);
+    }
+
+    proptest::proptest! {
+        /// A tiled GeoTIFF damaged in its header, tags or tile tables (the first 500 bytes) loads
+        /// or fails with an error naming the file; it never panics.
+        #[test]
+        fn damaged_tiled_geotiffs_fail_cleanly(edits in proptest::collection::vec((0usize..500, proptest::prelude::any::<u8>()), 1..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("t.tif");
+            let mut bytes = tiled_geotiff(40, 35, |r, c| (r + c) as f32);
+            for (at, v) in edits {
+                bytes[at] = v;
+            }
+            std::fs::write(&p, bytes).unwrap();
+            if let Err(e) = load(&p, &GridOptions::default()) {
+                proptest::prop_assert!(e.to_string().contains("t.tif"), "{}", e);
+            }
+        }
     }
 
     #[test]
