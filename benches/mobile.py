@@ -46,6 +46,8 @@ def main():
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(binary), "demo", "grids", "-o", str(work), "--cell-size", str(args.cell_size)], check=True, capture_output=True)
+    # The grids just written (1.7 GB at 25 m) go to disk now, not while the first tool runs.
+    os.sync()
     grids = [f"{op}={work / f'grid_{op}.tif'}" for op in OPERATORS]
     gemeenten, exclusions = work / "gemeenten_rd.geojson", work / "exclusions_rd.geojson"
 

@@ -126,7 +126,7 @@ pub struct RunArgs {
     /// Treat warnings as errors: exit 3 and write nothing.
     #[arg(long)]
     pub strict: bool,
-    /// Print the wall time and memory of each stage to stderr (also with --quiet).
+    /// Print each stage's wall time, CPU time (all threads, an input's checksum computed beside it included) and memory to stderr (also with --quiet).
     #[arg(long)]
     pub timings: bool,
 }
@@ -185,8 +185,8 @@ pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
 
 /// Progress bars on stderr (indicatif): a spinner or bar per stage with its elapsed time. Shown
 /// only on a terminal: silenced by `--quiet` and when stdout or stderr is not a terminal. With
-/// `--timings`, each stage's wall time, CPU time and the memory in use (Linux) are printed when
-/// it ends.
+/// `--timings`, each stage's wall time, CPU time (of all threads, so an input hashed beside the
+/// stage counts in it) and the memory in use (Linux) are printed when it ends.
 #[derive(Debug)]
 pub struct StderrProgress {
     shown: bool,
