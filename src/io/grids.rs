@@ -370,8 +370,7 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
 }
 
 /// Reads a GeoTIFF chunk by chunk (strips or tiles) straight into the grid, so memory holds the
-/// grid (4 bytes a cell) and a chunk per thread. The chunks are read in bands of chunk rows, each
-/// thread with a decoder of its own over a run of bands.
+/// grid (4 bytes a cell) and a chunk per thread.
 fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> {
     use tiff::tags::Tag;
     use tiff::ColorType;
@@ -437,32 +436,19 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
         (0..cols * rows).into_par_iter().map(|_| f32::NAN).collect_into_vec(&mut mbps);
     }
     // Band r holds TIFF rows r·chunk_h.. (the rows run from the north, the grid's from the south,
-    // so the bands are taken from the end of the grid). Runs of bands, one per thread, read in
-    // parallel; the first error in band order is the one reported.
-    let bands: Vec<(usize, &mut [f32])> = mbps.rchunks_mut(chunk_h * cols).enumerate().collect();
-    let per = bands.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-    let mut runs: Vec<Vec<(usize, &mut [f32])>> = Vec::new();
-    for (r, band) in bands {
-        if r % per == 0 {
-            runs.push(Vec::new());
-        }
-        runs.last_mut().expect("a run was started").push((r, band));
-    }
-    let mut decoders: Vec<_> = runs.iter().map(|_| None).collect();
-    decoders[0] = Some(dec);
-    let nodata_cells = runs
-        .into_par_iter()
-        .zip(decoders)
-        .map(|(run, dec)| {
-            let mut dec = match dec {
-                Some(d) => d,
-                None => tiff_decoder(path)?,
-            };
-            run.into_iter().map(|(r, band)| read_band(&mut dec, path, r, band, cols, (chunk_w, across), nodata)).sum::<Result<u64>>()
+    // so the bands are taken from the end of the grid). Runs of bands, one per thread, each read
+    // by a decoder of its own; the first error in band order is the one reported.
+    drop(dec);
+    let mut bands: Vec<(usize, &mut [f32])> = mbps.rchunks_mut(chunk_h * cols).enumerate().collect();
+    let per = bands.len().div_ceil(rayon::current_num_threads().max(1));
+    let nodata_cells: Vec<Result<u64>> = bands
+        .par_chunks_mut(per)
+        .map(|run| {
+            let mut dec = tiff_decoder(path)?;
+            run.iter_mut().map(|(r, band)| read_band(&mut dec, path, *r, band, cols, (chunk_w, across), nodata)).sum()
         })
-        .collect::<Result<Vec<u64>>>()?
-        .into_iter()
-        .sum::<u64>();
+        .collect();
+    let nodata_cells = nodata_cells.into_iter().sum::<Result<u64>>()?;
     let x0 = tie[3] - tie[0] * cell;
     let top = tie[4] + tie[1] * cell;
     let y0 = top - rows as f64 * cell;
