@@ -374,7 +374,7 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
 fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> {
     use tiff::tags::Tag;
     use tiff::ColorType;
-    let fail = |e: tiff::TiffError| Error::table(path, format!("cannot read the GeoTIFF: {e}"));
+    let fail = |e| unreadable(path, e);
     let mut dec = tiff_decoder(path)?;
     let (w, h) = dec.dimensions().map_err(fail)?;
     if !matches!(dec.colortype().map_err(fail)?, ColorType::Gray(_)) {
@@ -470,6 +470,11 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
     })
 }
 
+/// The error for a GeoTIFF the decoder cannot read.
+fn unreadable(path: &Path, e: tiff::TiffError) -> Error {
+    Error::table(path, format!("cannot read the GeoTIFF ({e}); the file is damaged or cut short: export it again"))
+}
+
 /// A TIFF decoder over the file, with limits taken from it: no tag value can be longer than the
 /// file, nor a chunk hold more cells than a grid may (8 bytes a cell at most), so that a damaged
 /// count or size is an error, not an allocation of any size (tiff's own defaults, 1 MiB and
@@ -482,7 +487,7 @@ fn tiff_decoder(path: &Path) -> Result<tiff::decoder::Decoder<std::io::BufReader
     limits.intermediate_buffer_size = len;
     limits.decoding_buffer_size = MAX_CELLS as usize * 8;
     let dec = tiff::decoder::Decoder::new(std::io::BufReader::with_capacity(1 << 20, file));
-    Ok(dec.map_err(|e| Error::table(path, format!("cannot read the GeoTIFF: {e}")))?.with_limits(limits))
+    Ok(dec.map_err(|e| unreadable(path, e))?.with_limits(limits))
 }
 
 /// Reads band `r` (the chunks of TIFF rows r·chunk_h..) into `band`, its grid rows from the
@@ -527,7 +532,7 @@ fn read_band(
                 }
             }};
         }
-        match dec.read_chunk(k as u32).map_err(|e| Error::table(path, format!("cannot read the GeoTIFF: {e}")))? {
+        match dec.read_chunk(k as u32).map_err(|e| unreadable(path, e))? {
             DecodingResult::U8(v) => put!(v),
             DecodingResult::U16(v) => put!(v),
             DecodingResult::U32(v) => put!(v),
