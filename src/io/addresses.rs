@@ -838,6 +838,9 @@ struct CheckContext<'a> {
     tech: Option<&'a Values>,
     scheme: AreaScheme,
     in_universe: &'a [u32],
+    /// Whether every column the row is checked on is read (not so while a Parquet file's lazy
+    /// coordinates are left unread): only then is a row without any value called blank.
+    complete: bool,
 }
 
 impl CheckContext<'_> {
@@ -879,7 +882,11 @@ impl CheckContext<'_> {
         for k in 0..ids.len() {
             let i = base + k;
             if ids.missing(k) {
-                out.rejected.push((i, RejectReason::MissingAddressId, "address_id is empty".into()));
+                let others = [place.area.as_ref(), place.xy.as_ref().map(|xy| &xy.0), place.xy.as_ref().map(|xy| &xy.1), place.weight.as_ref(), down_rows.as_ref(), up_rows.as_ref(), tech_rows.as_ref()];
+                out.rejected.push(match self.complete && others.into_iter().flatten().all(|c| c.text(i).is_none()) {
+                    true => (i, RejectReason::BlankRow, "no address_id and no value in any other column used (a blank line?)".into()),
+                    false => (i, RejectReason::MissingAddressId, "address_id is empty".into()),
+                });
                 continue;
             }
             if let (Some(down_rows), None) = (&down_rows, whole) {
@@ -1006,7 +1013,8 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let pieces = cols.id.pieces(CHECK_CHUNK);
         let weighed = if weighted { at.clone() } else { 0..0 };
         let locals = loop {
-            let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[] };
+            let complete = !layout.lazy_xy || cols.xy.is_some();
+            let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[], complete };
             let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
             let jobs: Vec<_> = places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
             let locals: Vec<ChunkChecks> = jobs
@@ -1223,7 +1231,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         let located = if universe_given { 0..0 } else { at.clone() };
         let weighed = if weighted { located.clone() } else { 0..0 };
         let mut locals = loop {
-            let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe };
+            let complete = !layout.lazy_xy || cols.xy.is_some();
+            let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe, complete };
             let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
                 .into_iter()
                 .zip(split(&mut up_v[kept_up.clone()], &pieces))
@@ -1603,6 +1612,30 @@ mod tests {
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
         assert_eq!(rejected, [(2, RejectReason::InvalidSpeed), (3, RejectReason::MissingAddressId)]);
         assert!(av.record_rows.reconciles());
+    }
+
+    /// Rows without a value in any column used are blank rows, in the records and in a universe
+    /// (blank lines in the middle and at the end, a line of delimiters); a row with a value but no
+    /// id is still a missing id. Blank rows keep their place in the row numbers.
+    #[test]
+    fn rows_without_any_value_are_blank_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.csv");
+        std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n\n;;;\n;;;50\n2;122000;487500;30\n\n").unwrap();
+        let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
+        let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
+        assert_eq!(rejected, [(2, RejectReason::BlankRow), (3, RejectReason::BlankRow), (4, RejectReason::MissingAddressId), (6, RejectReason::BlankRow)]);
+        assert_eq!(av.addresses.first_row, vec![1, 5]);
+        assert!(av.record_rows.reconciles());
+
+        let (universe, records) = (dir.path().join("u.csv"), dir.path().join("r.csv"));
+        std::fs::write(&universe, "adres_id;gemeentecode\na;GM0363\n\nb;GM0014\n").unwrap();
+        std::fs::write(&records, "adres_id;download_mbps\na;100\n;\nb;50\n").unwrap();
+        let spec = InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
+        let rejected: Vec<(bool, u64, RejectReason)> = av.rejects.iter().map(|r| (r.file.ends_with("u.csv"), r.row, r.reason)).collect();
+        assert_eq!(rejected, [(true, 2, RejectReason::BlankRow), (false, 2, RejectReason::BlankRow)]);
     }
 
     /// A universe with missing ids, a first row that cannot be located (the id's next row makes

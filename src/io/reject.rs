@@ -9,6 +9,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
+    /// The row has no value in any column read (a blank line).
+    BlankRow,
     /// The address id is empty.
     MissingAddressId,
     /// A required speed is empty.
@@ -50,6 +52,7 @@ impl RejectReason {
     /// The snake_case name written to `rejected.csv`.
     pub fn code(self) -> &'static str {
         match self {
+            RejectReason::BlankRow => "blank_row",
             RejectReason::MissingAddressId => "missing_address_id",
             RejectReason::MissingSpeed => "missing_speed",
             RejectReason::InvalidSpeed => "invalid_speed",
