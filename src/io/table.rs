@@ -516,8 +516,9 @@ impl Table {
         table.scan = scan(table.data());
         if !table.scan.utf8 {
             table.encoding = "windows-1252";
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(table.data());
-            table.transcoded = Some(text.into_owned().into_bytes());
+            table.transcoded = Some(windows_1252_to_utf8(table.data()));
+            // Only the UTF-8 text is parsed; the file's pages are read back if it is hashed.
+            table.raw.release();
             table.scan = scan(table.data());
         }
         let mut skipped_lines = 0;
@@ -881,6 +882,37 @@ fn scan_in(bytes: &[u8], part: usize, piece: usize) -> Scan {
     parts.into_iter().fold(Scan::default(), |all, p| Scan { utf8: all.utf8 && p.utf8, lines: all.lines + p.lines, last_quote: p.last_quote.or(all.last_quote) })
 }
 
+/// Windows-1252 text as UTF-8, decoded in parallel parts straight into one buffer: each byte is
+/// one character, so the text can be cut anywhere, and each part's UTF-8 length is known from
+/// its bytes before it is decoded.
+fn windows_1252_to_utf8(bytes: &[u8]) -> Vec<u8> {
+    const PART: usize = 1 << 22;
+    let encoding = encoding_rs::WINDOWS_1252;
+    // Each byte's character, and its UTF-8 bytes beyond the first (0 for ASCII).
+    let chars: Vec<char> = (0..=255u8).map(|b| encoding.decode_without_bom_handling(&[b]).0.chars().next().unwrap_or('\u{FFFD}')).collect();
+    let extra: Vec<u8> = chars.iter().map(|c| c.len_utf8() as u8 - 1).collect();
+    let parts: Vec<&[u8]> = bytes.chunks(PART).collect();
+    let sizes: Vec<usize> = parts.par_iter().map(|p| p.len() + p.iter().filter(|&&b| b >= 0x80).map(|&b| usize::from(extra[usize::from(b)])).sum::<usize>()).collect();
+    let mut out = vec![0u8; sizes.iter().sum()];
+    let mut slices = Vec::with_capacity(parts.len());
+    let mut rest = &mut out[..];
+    for &n in &sizes {
+        let (slice, after) = rest.split_at_mut(n);
+        slices.push(slice);
+        rest = after;
+    }
+    parts.into_par_iter().zip(slices).for_each(|(part, slice)| {
+        // The decoder stops while the room left is less than the longest character (3 bytes),
+        // so the last few are written here.
+        let (_, read, mut written) = encoding.new_decoder_without_bom_handling().decode_to_utf8_without_replacement(part, slice, true);
+        for &b in &part[read..] {
+            written += chars[usize::from(b)].encode_utf8(&mut slice[written..]).len();
+        }
+        debug_assert_eq!(written, slice.len(), "every byte decodes to its counted length");
+    });
+    out
+}
+
 /// Picks the candidate delimiter that occurs most often outside quotes in the header line.
 fn sniff_delimiter(line: &str) -> u8 {
     let mut counts = [0usize; 4];
@@ -951,6 +983,14 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter("\"x;y\",b,c"), b',');
         assert_eq!(sniff_delimiter("single"), b',');
+    }
+
+    #[test]
+    fn windows_1252_in_parts_equals_encoding_rs() {
+        let bytes: Vec<u8> = (0..(3 << 22) + 12_345).map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
+        let whole = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0.into_owned().into_bytes();
+        assert_eq!(windows_1252_to_utf8(&bytes), whole);
+        assert_eq!(windows_1252_to_utf8(b""), b"");
     }
 
     #[test]
