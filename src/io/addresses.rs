@@ -493,7 +493,7 @@ impl Columns {
 /// Whether a batch checked without its lazy coordinates has rows that need them (rows without
 /// an area code): then it is checked again with them.
 fn needs_coordinates(layout: &Layout, cols: &Columns, checked: &[ChunkChecks]) -> bool {
-    layout.lazy_xy && cols.xy.is_none() && checked.iter().flat_map(|c| &c.rejected).any(|r| r.1 == RejectReason::NoLocation)
+    layout.xy_unread(cols) && checked.iter().flat_map(|c| &c.rejected).any(|r| r.1 == RejectReason::NoLocation)
 }
 
 /// Whether `field` is a coordinate.
@@ -579,6 +579,11 @@ impl Layout {
     /// Whether `field` is read with every batch (all but lazy coordinates).
     fn every_batch(&self, field: Field) -> bool {
         !(self.lazy_xy && is_xy(field))
+    }
+
+    /// Whether `cols` (a batch) still lacks the lazy coordinates of its rows.
+    fn xy_unread(&self, cols: &Columns) -> bool {
+        self.lazy_xy && cols.xy.is_none()
     }
 
     /// The header positions to read with every batch, and as what.
@@ -1013,8 +1018,7 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let pieces = cols.id.pieces(CHECK_CHUNK);
         let weighed = if weighted { at.clone() } else { 0..0 };
         let locals = loop {
-            let complete = !layout.lazy_xy || cols.xy.is_some();
-            let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[], complete };
+            let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[], complete: !layout.xy_unread(&cols) };
             let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
             let jobs: Vec<_> = places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
             let locals: Vec<ChunkChecks> = jobs
@@ -1231,8 +1235,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         let located = if universe_given { 0..0 } else { at.clone() };
         let weighed = if weighted { located.clone() } else { 0..0 };
         let mut locals = loop {
-            let complete = !layout.lazy_xy || cols.xy.is_some();
-            let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe, complete };
+            let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe, complete: !layout.xy_unread(&cols) };
             let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
                 .into_iter()
                 .zip(split(&mut up_v[kept_up.clone()], &pieces))
