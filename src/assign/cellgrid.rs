@@ -32,7 +32,12 @@ impl CellGrid {
     /// max y). `segments` are every edge of every polygon (horizontal ones too); `exact` is the
     /// point-in-polygon answer the grid must reproduce.
     #[must_use]
-    pub fn new(bbox: [f64; 4], segments: impl IntoIterator<Item = [f64; 4]>, max_side: usize, exact: impl Fn(f64, f64) -> Option<u32>) -> CellGrid {
+    pub fn new(
+        bbox: [f64; 4],
+        segments: impl IntoIterator<Item = [f64; 4]>,
+        max_side: usize,
+        exact: impl Fn(f64, f64) -> Option<u32>,
+    ) -> CellGrid {
         let (dx, dy) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
         let size = (dx.max(dy) / max_side as f64).max(f64::MIN_POSITIVE);
         let (nx, ny) = ((dx / size).ceil() as usize + 1, (dy / size).ceil() as usize + 1);
@@ -46,7 +51,8 @@ impl CellGrid {
             let pieces = ((bx - ax).abs().max((by - ay).abs()) / (size / 2.0)).ceil().max(1.0) as usize;
             for p in 0..pieces {
                 let (t0, t1) = (p as f64 / pieces as f64, (p + 1) as f64 / pieces as f64);
-                let (x0, y0, x1, y1) = (ax + (bx - ax) * t0, ay + (by - ay) * t0, ax + (bx - ax) * t1, ay + (by - ay) * t1);
+                let (x0, y0, x1, y1) =
+                    (ax + (bx - ax) * t0, ay + (by - ay) * t0, ax + (bx - ax) * t1, ay + (by - ay) * t1);
                 let (i0, i1) = (grid.col(x0.min(x1) - eps), grid.col(x0.max(x1) + eps));
                 let (j0, j1) = (grid.row(y0.min(y1) - eps), grid.row(y0.max(y1) + eps));
                 for j in j0..=j1 {
@@ -68,8 +74,14 @@ impl CellGrid {
                 while i < nx && grid.cells[row + i] == UNSET {
                     i += 1;
                 }
-                let above = if j > 0 { grid.cells[row - nx + start..row - nx + i].iter().copied().find(|&c| c != MIXED) } else { None };
-                let answer = above.unwrap_or_else(|| exact(grid.x0 + (start as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size).unwrap_or(NONE));
+                let above = if j > 0 {
+                    grid.cells[row - nx + start..row - nx + i].iter().copied().find(|&c| c != MIXED)
+                } else {
+                    None
+                };
+                let answer = above.unwrap_or_else(|| {
+                    exact(grid.x0 + (start as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size).unwrap_or(NONE)
+                });
                 grid.cells[row + start..row + i].fill(answer);
             }
         }

@@ -30,7 +30,11 @@ pub fn rd_to_wgs84(x: f64, y: f64) -> (f64, f64) {
     let dx = (x - X0) * 1e-5;
     let dy = (y - Y0) * 1e-5;
     let (dx2, dy2) = (dx * dx, dy * dy);
-    let sum_n = 3235.65389 * dy - 32.58297 * dx2 - 0.2475 * dy2 - 0.84978 * dx2 * dy - 0.0655 * dy2 * dy
+    let sum_n = 3235.65389 * dy
+        - 32.58297 * dx2
+        - 0.2475 * dy2
+        - 0.84978 * dx2 * dy
+        - 0.0655 * dy2 * dy
         - 0.01709 * dx2 * dy2
         - 0.00738 * dx
         + 0.0053 * dx2 * dx2
@@ -62,7 +66,11 @@ pub fn wgs84_to_rd(lon: f64, lat: f64) -> (f64, f64) {
     let dp = 0.36 * (lat - PHI0);
     let dl = 0.36 * (lon - LAM0);
     let (dp2, dl2) = (dp * dp, dl * dl);
-    let x = 190_094.945 * dl - 11_832.228 * dp * dl - 114.221 * dp2 * dl - 32.391 * dl2 * dl - 0.705 * dp
+    let x = 190_094.945 * dl
+        - 11_832.228 * dp * dl
+        - 114.221 * dp2 * dl
+        - 32.391 * dl2 * dl
+        - 0.705 * dp
         - 2.340 * dp2 * dp * dl
         - 0.608 * dp * dl2 * dl
         - 0.008 * dl2
@@ -150,7 +158,8 @@ pub fn laea_to_lonlat(e: f64, n: f64) -> (f64, f64) {
     let c = 2.0 * (rho / (2.0 * p.rq)).asin();
     let beta = (c.cos() * p.sin_b0 + (p.d * (n - LAEA_FN) * c.sin() * p.cos_b0) / rho).asin();
     let lam = LAEA_LAM0.to_radians()
-        + ((e - LAEA_FE) * c.sin()).atan2(p.d * rho * p.cos_b0 * c.cos() - p.d * p.d * (n - LAEA_FN) * p.sin_b0 * c.sin());
+        + ((e - LAEA_FE) * c.sin())
+            .atan2(p.d * rho * p.cos_b0 * c.cos() - p.d * p.d * (n - LAEA_FN) * p.sin_b0 * c.sin());
     let (e2, e4, e6) = (p.e2, p.e2 * p.e2, p.e2 * p.e2 * p.e2);
     let phi = beta
         + (e2 / 3.0 + 31.0 * e4 / 180.0 + 517.0 * e6 / 5040.0) * (2.0 * beta).sin()
@@ -200,7 +209,11 @@ mod tests {
         let Ok(text) = std::fs::read_to_string(&path) else {
             // Written past the test harness's capture so the reason is seen.
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "skipped: {} not found (the NSGI self-validation file lives in ../shared/data)", path.display());
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: {} not found (the NSGI self-validation file lives in ../shared/data)",
+                path.display()
+            );
             return;
         };
         let (mut n, mut worst_fwd, mut worst_inv) = (0, 0.0f64, 0.0f64);

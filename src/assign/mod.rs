@@ -146,7 +146,12 @@ impl Suspicious {
     }
 
     fn add(self, o: Suspicious) -> Suspicious {
-        Suspicious { points: self.points + o.points, degrees: self.degrees + o.degrees, metres: self.metres + o.metres, swapped: self.swapped + o.swapped }
+        Suspicious {
+            points: self.points + o.points,
+            degrees: self.degrees + o.degrees,
+            metres: self.metres + o.metres,
+            swapped: self.swapped + o.swapped,
+        }
     }
 
     /// The warnings these counts give for the points of `file`.
@@ -214,13 +219,19 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
     // The few addresses without an area are found in parallel, then named in address order.
     let unassigned = compact::positions(area.len(), |k| area[k] >= OUTSIDE);
     let points = suspicious.points;
-    let mut out = Assigned { by_point: points, by_code: locations.len() as u64 - points, suspicious, ..Assigned::default() };
+    let mut out =
+        Assigned { by_point: points, by_code: locations.len() as u64 - points, suspicious, ..Assigned::default() };
     for k in unassigned {
         let loc = locations.get(k);
         let rejected = match (area[k], loc) {
-            (UNKNOWN_CODE, Location::Area(c)) => (RejectReason::UnknownArea, format!("area code {} is not in the area table", av.codes.codes[c as usize])),
+            (UNKNOWN_CODE, Location::Area(c)) => (
+                RejectReason::UnknownArea,
+                format!("area code {} is not in the area table", av.codes.codes[c as usize]),
+            ),
             (NO_INDEX, _) => (RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into()),
-            (OUTSIDE, Location::Point { x, y }) => (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon")),
+            (OUTSIDE, Location::Point { x, y }) => {
+                (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon"))
+            }
             _ => continue,
         };
         match loc {
@@ -252,7 +263,13 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut new_rejects = Vec::new();
     if let Some(counts) = av.universe_rows.as_mut() {
         for (a, reason, detail) in &assigned.rejected_addresses {
-            counts.unuse(&mut new_rejects, &av.addresses.file, av.addresses.first_row.get(*a as usize).into(), *reason, detail.clone());
+            counts.unuse(
+                &mut new_rejects,
+                &av.addresses.file,
+                av.addresses.first_row.get(*a as usize).into(),
+                *reason,
+                detail.clone(),
+            );
         }
     }
     let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();

@@ -179,7 +179,11 @@ impl AreaIndex {
             })
             .collect();
         let mut index = AreaIndex { polygons, owner, tree: RTree::bulk_load(boxes), grid: None };
-        let bbox = index.polygons.iter().map(|p| p.bbox).reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]);
+        let bbox = index
+            .polygons
+            .iter()
+            .map(|p| p.bbox)
+            .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]);
         // Finer grids for more detailed boundaries (about 8 √edges cells a side, at most
         // GRID_SIDE) and for more points (0.65 √points a side: 2,048 for 10 M points, where the
         // time saved in lookups was measured to outweigh the building; 4,096 cost more than it saved).
@@ -309,7 +313,13 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let b = crate::io::embedded::gemeenten_2023().unwrap();
         let shapes = || b.areas.iter().enumerate().map(|(k, a)| (k as u32, &a.shape));
-        let vertices: Vec<(f64, f64)> = b.areas.iter().flat_map(|a| a.shape.0.iter()).flat_map(|p| p.exterior().0.iter()).map(|c| (c.x, c.y)).collect();
+        let vertices: Vec<(f64, f64)> = b
+            .areas
+            .iter()
+            .flat_map(|a| a.shape.0.iter())
+            .flat_map(|p| p.exterior().0.iter())
+            .map(|c| (c.x, c.y))
+            .collect();
         // The grid for the boundaries alone, and the finer one for 10 M points.
         let mut mixed = Vec::new();
         for idx in [AreaIndex::new(shapes()), AreaIndex::for_points(shapes(), 10_000_000)] {

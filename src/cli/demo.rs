@@ -8,23 +8,23 @@ use clap::{Args, Subcommand};
 
 use crate::cli::fixed::print_summary;
 use crate::cli::mobile::print_summary as print_mobile;
+use crate::cli::{date_or_today, RunArgs, StderrProgress};
 use crate::demo::grids::{national_grid, write_grids, DEMO_GRID};
+use crate::demo::synthesize;
+use crate::io::actieplan::Actieplan;
+use crate::io::addresses::InputSpec;
 use crate::io::boundaries::{to_rd_geojson, Boundary};
 use crate::io::embedded::gemeenten_2023;
 use crate::io::grids::GridOptions;
 use crate::io::licence::Licence;
-use crate::pipeline::mobile::{run_mobile, MobileJob};
-use crate::report::mobile;
-use crate::cli::{date_or_today, RunArgs, StderrProgress};
-use crate::demo::synthesize;
-use crate::io::addresses::InputSpec;
 use crate::io::policy::Targets;
 use crate::io::profile::Profile;
 use crate::measure::threshold::default_thresholds;
-use crate::pipeline::{run_fixed, FixedJob};
-use crate::io::actieplan::Actieplan;
+use crate::pipeline::mobile::{run_mobile, MobileJob};
 use crate::pipeline::report::{run_report, ReportJob, VintageInput};
+use crate::pipeline::{run_fixed, FixedJob};
 use crate::report;
+use crate::report::mobile;
 use crate::report::yearly::{self, tables::CsvStyle};
 
 /// The vintages of the demo's yearly report.
@@ -185,9 +185,21 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let universe = input_dir.join(format!("universe_{}.csv", args.vintage));
     s.write_records(&records)?;
     s.write_universe(&universe)?;
-    eprintln!("dekking: {} synthetic addresses, {} records (scale {}, seed {})", s.addresses.len(), s.records.len(), args.scale, args.seed);
+    eprintln!(
+        "dekking: {} synthetic addresses, {} records (scale {}, seed {})",
+        s.addresses.len(),
+        s.records.len(),
+        args.scale,
+        args.seed
+    );
     let job = FixedJob {
-        input: InputSpec { records: records.clone(), universe: Some(universe.clone()), profile: Profile::built_in("nl")?, delimiter: None, use_weights: true },
+        input: InputSpec {
+            records: records.clone(),
+            universe: Some(universe.clone()),
+            profile: Profile::built_in("nl")?,
+            delimiter: None,
+            use_weights: true,
+        },
         boundaries: None,
         areas: None,
         thresholds: default_thresholds(),
@@ -234,7 +246,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             (records.clone(), universe.clone())
         } else {
             let v = s.for_year(year)?;
-            let (r, u) = (input_dir.join(format!("records_{year}.parquet")), input_dir.join(format!("universe_{year}.parquet")));
+            let (r, u) =
+                (input_dir.join(format!("records_{year}.parquet")), input_dir.join(format!("universe_{year}.parquet")));
             v.write_records(&r)?;
             v.write_universe(&u)?;
             (r, u)
@@ -259,7 +272,13 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let report_dir = args.out.join("report");
     let (f, _) = yearly::write(&y, &report_dir, CsvStyle::default())?;
     if let Some(s) = f.series.last() {
-        println!("{}: {} with >= {} in {}", f.title, s.share_pct.map(|v| format!("{v:.2} %")).unwrap_or_default(), f.threshold, s.year);
+        println!(
+            "{}: {} with >= {} in {}",
+            f.title,
+            s.share_pct.map(|v| format!("{v:.2} %")).unwrap_or_default(),
+            f.threshold,
+            s.year
+        );
     }
     println!("report: {}", report_dir.join("report.html").display());
     Ok(ExitCode::SUCCESS)

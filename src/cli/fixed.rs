@@ -7,10 +7,10 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, strict_check, InputArgs, RunArgs, StderrProgress};
-use crate::progress::Progress;
 use crate::io::policy::Targets;
 use crate::measure::threshold::{default_thresholds, Threshold};
 use crate::pipeline::{run_fixed, FixedJob};
+use crate::progress::Progress;
 use crate::report::{self, text, FixedReport};
 
 /// Options of `dekking fixed`.
@@ -103,7 +103,8 @@ pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
         return Ok(code);
     }
     progress.stage("write", None);
-    let written = report::write_fixed(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    let written = report::write_fixed(&report, &args.out)
+        .with_context(|| format!("writing outputs to {}", args.out.display()))?;
     drop(progress);
     print_summary(&report, args.run.quiet);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));

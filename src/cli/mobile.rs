@@ -66,11 +66,13 @@ impl MobileArgs {
             .grids
             .iter()
             .map(|g| {
-                let (op, file) = g.split_once('=').with_context(|| format!("invalid --grid `{g}`: expected OPERATOR=FILE"))?;
+                let (op, file) =
+                    g.split_once('=').with_context(|| format!("invalid --grid `{g}`: expected OPERATOR=FILE"))?;
                 Ok((op.trim().to_string(), PathBuf::from(file.trim())))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let crs = GridCrs::parse(&self.grid_crs).with_context(|| format!("invalid --grid-crs `{}`: expected 28992 or 3035", self.grid_crs))?;
+        let crs = GridCrs::parse(&self.grid_crs)
+            .with_context(|| format!("invalid --grid-crs `{}`: expected 28992 or 3035", self.grid_crs))?;
         let date = date_or_today(self.date.as_deref(), "--date")?;
         Ok(MobileJob {
             grids,
@@ -111,7 +113,8 @@ pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
         return Ok(code);
     }
-    let written = mobile::write(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    let written =
+        mobile::write(&report, &args.out).with_context(|| format!("writing outputs to {}", args.out.display()))?;
     print_summary(&report);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)

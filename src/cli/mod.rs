@@ -104,13 +104,7 @@ impl InputArgs {
     /// [`Error::Argument`] for an unknown profile or field, or a bad delimiter.
     pub fn spec(&self) -> Result<InputSpec, Error> {
         let (profile, delimiter, use_weights) = self.mapping.resolve()?;
-        Ok(InputSpec {
-            records: self.input.clone(),
-            universe: self.universe.clone(),
-            profile,
-            delimiter,
-            use_weights,
-        })
+        Ok(InputSpec { records: self.input.clone(), universe: self.universe.clone(), profile, delimiter, use_weights })
     }
 }
 
@@ -213,7 +207,8 @@ impl StderrProgress {
         }
         if let Some((name, start, cpu)) = self.current.take() {
             let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| format!(", cpu {:.3} s", b - a)).unwrap_or_default();
-            let memory = memory_mib().map(|(now, peak)| format!(" (memory {now} MiB, peak {peak} MiB)")).unwrap_or_default();
+            let memory =
+                memory_mib().map(|(now, peak)| format!(" (memory {now} MiB, peak {peak} MiB)")).unwrap_or_default();
             eprintln!("dekking: timing: {name}: {:.3} s{cpu}{memory}", start.elapsed().as_secs_f64());
         }
     }
@@ -254,7 +249,10 @@ impl Progress for StderrProgress {
             return;
         }
         let (bar, template) = match total {
-            Some(n) => (indicatif::ProgressBar::new(n), "{spinner} {msg:<16} [{bar:30}] {human_pos}/{human_len} {elapsed_precise}"),
+            Some(n) => (
+                indicatif::ProgressBar::new(n),
+                "{spinner} {msg:<16} [{bar:30}] {human_pos}/{human_len} {elapsed_precise}",
+            ),
             None => (indicatif::ProgressBar::new_spinner(), "{spinner} {msg:<16} {elapsed_precise}"),
         };
         if let Ok(style) = indicatif::ProgressStyle::with_template(template) {

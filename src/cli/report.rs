@@ -7,13 +7,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::progress::Progress;
 use crate::cli::{date_or_today, strict_check, MappingArgs, RunArgs, StderrProgress};
 use crate::error::Error;
 use crate::io::actieplan::Actieplan;
 use crate::io::policy::Targets;
 use crate::io::runfile::RunFile;
 use crate::pipeline::report::{run_report, ReportJob, VintageInput};
+use crate::progress::Progress;
 use crate::report::format::thousands;
 use crate::report::yearly::{self, tables::CsvStyle};
 
@@ -65,8 +65,14 @@ pub struct ReportArgs {
 }
 
 fn year_file(flag: &str, v: &str) -> Result<(i32, PathBuf), Error> {
-    let (y, f) = v.split_once('=').ok_or_else(|| Error::argument(flag, v, "expected YEAR=FILE, e.g. 2023=records_2023.csv"))?;
-    let year: i32 = y.trim().parse().ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| Error::argument(flag, v, "the year is not a year between 1990 and 2100"))?;
+    let (y, f) =
+        v.split_once('=').ok_or_else(|| Error::argument(flag, v, "expected YEAR=FILE, e.g. 2023=records_2023.csv"))?;
+    let year: i32 = y
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+        .ok_or_else(|| Error::argument(flag, v, "the year is not a year between 1990 and 2100"))?;
     Ok((year, PathBuf::from(f)))
 }
 
@@ -86,7 +92,11 @@ impl ReportArgs {
             mapping.columns.splice(0..0, r.columns.iter().cloned());
             mapping.delimiter = mapping.delimiter.or_else(|| r.delimiter.clone());
             mapping.unweighted |= r.unweighted;
-            vintages = r.vintages.iter().map(|v| VintageInput { year: v.year, records: v.records.clone(), universe: v.universe.clone() }).collect();
+            vintages = r
+                .vintages
+                .iter()
+                .map(|v| VintageInput { year: v.year, records: v.records.clone(), universe: v.universe.clone() })
+                .collect();
         }
         for v in &self.vintages {
             let (year, records) = year_file("--vintage", v)?;
@@ -94,12 +104,16 @@ impl ReportArgs {
         }
         for u in &self.universes {
             let (year, file) = year_file("--universe", u)?;
-            let v = vintages.iter_mut().find(|v| v.year == year).ok_or_else(|| Error::argument("--universe", u, "no --vintage has that year"))?;
+            let v = vintages
+                .iter_mut()
+                .find(|v| v.year == year)
+                .ok_or_else(|| Error::argument("--universe", u, "no --vintage has that year"))?;
             v.universe = Some(file);
         }
         vintages.sort_by_key(|v| v.year);
         let (profile, delimiter, use_weights) = mapping.resolve()?;
-        let pick = |cli: &Option<PathBuf>, file: Option<&Option<PathBuf>>| cli.clone().or_else(|| file.cloned().flatten());
+        let pick =
+            |cli: &Option<PathBuf>, file: Option<&Option<PathBuf>>| cli.clone().or_else(|| file.cloned().flatten());
         let r = run.as_ref();
         let targets = pick(&self.targets, r.map(|r| &r.targets));
         let actieplan = match pick(&self.actieplan, r.map(|r| &r.actieplan)) {
@@ -135,7 +149,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let (job, out, style) = args.job()?;
     let mut progress = StderrProgress::new(&args.run);
     let y = run_report(&job, &mut progress)?;
-    let warnings: Vec<String> = y.vintages.iter().flat_map(|(year, r)| r.provenance.warnings.iter().map(move |w| format!("vintage {year}: {w}"))).collect();
+    let warnings: Vec<String> = y
+        .vintages
+        .iter()
+        .flat_map(|(year, r)| r.provenance.warnings.iter().map(move |w| format!("vintage {year}: {w}")))
+        .collect();
     if let Some(code) = strict_check(args.run.strict, &warnings) {
         return Ok(code);
     }
@@ -143,7 +161,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("dekking: warning: {w}");
     }
     progress.stage("charts, tables and report files", None);
-    let (f, paths) = yearly::write(&y, &out, style).with_context(|| format!("writing the report to {}", out.display()))?;
+    let (f, paths) =
+        yearly::write(&y, &out, style).with_context(|| format!("writing the report to {}", out.display()))?;
     drop(progress);
     if !args.run.quiet {
         for (year, r) in &y.vintages {

@@ -158,7 +158,12 @@ pub fn addresses(areas: &[Boundary], urbanity: &[Option<u8>], scale: f64, seed: 
                 }
             };
             let remoteness = (base + 0.45 * rng.random::<f64>()).min(1.0);
-            out.push(SynthAddress { gemeente: g as u32, x: (x * 100.0).round() / 100.0, y: (y * 100.0).round() / 100.0, remoteness });
+            out.push(SynthAddress {
+                gemeente: g as u32,
+                x: (x * 100.0).round() / 100.0,
+                y: (y * 100.0).round() / 100.0,
+                remoteness,
+            });
         }
     }
     out
@@ -195,11 +200,17 @@ pub fn records(addresses: &[SynthAddress], v: &Vintage, seed: u64) -> Vec<SynthR
         let r = a.remoteness;
         let pick = rng.random::<f64>();
         let best = if r < c1000 {
-            if pick < 0.6 { (1000.0, 1000.0, "glasvezel") } else { (1000.0, 50.0, "kabel") }
+            if pick < 0.6 {
+                (1000.0, 1000.0, "glasvezel")
+            } else {
+                (1000.0, 50.0, "kabel")
+            }
         } else if r < c100 {
-            [(100.0, 10.0, "dsl"), (200.0, 20.0, "kabel"), (250.0, 25.0, "kabel"), (500.0, 500.0, "glasvezel")][(pick * 4.0) as usize % 4]
+            [(100.0, 10.0, "dsl"), (200.0, 20.0, "kabel"), (250.0, 25.0, "kabel"), (500.0, 500.0, "glasvezel")]
+                [(pick * 4.0) as usize % 4]
         } else if r < c30 {
-            [(30.0, 3.0, "dsl"), (50.0, 5.0, "dsl"), (80.0, 8.0, "dsl"), (40.0, 10.0, "vast-draadloos")][(pick * 4.0) as usize % 4]
+            [(30.0, 3.0, "dsl"), (50.0, 5.0, "dsl"), (80.0, 8.0, "dsl"), (40.0, 10.0, "vast-draadloos")]
+                [(pick * 4.0) as usize % 4]
         } else if pick < 0.1 {
             continue; // no record at all: in the universe only
         } else if pick < 0.3 {
@@ -220,7 +231,13 @@ pub fn records(addresses: &[SynthAddress], v: &Vintage, seed: u64) -> Vec<SynthR
 /// predecessor is not where the address really was). A code of the new series (`GM19xx`) did
 /// not exist before its merger; an older code that absorbed others (Amsterdam, Purmerend) did.
 #[must_use]
-pub fn codes_in_year(addresses: &[SynthAddress], codes: &[String], mergers: &Mergers, year: i32, seed: u64) -> Vec<String> {
+pub fn codes_in_year(
+    addresses: &[SynthAddress],
+    codes: &[String],
+    mergers: &Mergers,
+    year: i32,
+    seed: u64,
+) -> Vec<String> {
     let end = crate::date::Date { year, month: 12, day: 31 };
     let mut before: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
     for m in mergers.iter().filter(|m| m.date > end) {

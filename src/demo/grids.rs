@@ -79,7 +79,13 @@ pub fn operator_grid(areas: &[Boundary], k: usize, seed: u64, g: &GridSpec) -> V
 ///
 /// # Errors
 /// Unwritable files.
-pub fn write_grids(dir: &std::path::Path, areas: &[Boundary], licence: &crate::io::licence::Licence, g: &GridSpec, seed: u64) -> crate::error::Result<Vec<(String, std::path::PathBuf)>> {
+pub fn write_grids(
+    dir: &std::path::Path,
+    areas: &[Boundary],
+    licence: &crate::io::licence::Licence,
+    g: &GridSpec,
+    seed: u64,
+) -> crate::error::Result<Vec<(String, std::path::PathBuf)>> {
     use crate::io::grids::{write_geotiff, GridCrs};
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
     let mut out = Vec::new();

@@ -58,7 +58,14 @@ pub fn synthesize(scale: f64, seed: u64, year: u16) -> Result<Synthetic> {
     let classes = urbanity();
     let urb: Vec<Option<u8>> = b.areas.iter().map(|a| classes.get(&a.code).copied()).collect();
     let addresses = generate::addresses(&b.areas, &urb, scale, seed);
-    let base = Synthetic { codes: b.areas.iter().map(|a| a.code.clone()).collect(), addresses, records: Vec::new(), year, seed, area_codes: None };
+    let base = Synthetic {
+        codes: b.areas.iter().map(|a| a.code.clone()).collect(),
+        addresses,
+        records: Vec::new(),
+        year,
+        seed,
+        area_codes: None,
+    };
     base.for_year(year)
 }
 
@@ -76,7 +83,9 @@ impl Synthetic {
         self.records = best
             .into_iter()
             .enumerate()
-            .map(|(i, b)| b.unwrap_or(SynthRecord { address: i as u32, down_mbps: 0.0, up_mbps: 0.0, technology: "dsl" }))
+            .map(|(i, b)| {
+                b.unwrap_or(SynthRecord { address: i as u32, down_mbps: 0.0, up_mbps: 0.0, technology: "dsl" })
+            })
             .collect();
         self
     }
@@ -144,7 +153,10 @@ impl Synthetic {
             ];
             let mut cols = cols;
             if let Some(codes) = &self.area_codes {
-                cols.push(Column::new("gemeentecode".into(), rec.iter().map(|r| codes[r.address as usize].clone()).collect::<Vec<_>>()));
+                cols.push(Column::new(
+                    "gemeentecode".into(),
+                    rec.iter().map(|r| codes[r.address as usize].clone()).collect::<Vec<_>>(),
+                ));
             }
             return write_parquet(path, cols);
         }
@@ -157,7 +169,8 @@ impl Synthetic {
         w.write_record(&header).map_err(fail)?;
         for r in rec {
             let a = at(r);
-            let (x, y, down, up) = (format!("{:.2}", a.x), format!("{:.2}", a.y), r.down_mbps.to_string(), r.up_mbps.to_string());
+            let (x, y, down, up) =
+                (format!("{:.2}", a.x), format!("{:.2}", a.y), r.down_mbps.to_string(), r.up_mbps.to_string());
             let mut row = vec![ids[r.address as usize].as_str(), &x, &y, &down, &up, r.technology];
             if let Some(codes) = &self.area_codes {
                 row.push(&codes[r.address as usize]);
@@ -187,7 +200,11 @@ impl Synthetic {
             return write_parquet(path, cols);
         }
         let mut text = String::with_capacity(self.addresses.len() * 36);
-        text.push_str(if self.area_codes.is_some() { "adres_id;postcode;x;y;gemeentecode\n" } else { "adres_id;postcode;x;y\n" });
+        text.push_str(if self.area_codes.is_some() {
+            "adres_id;postcode;x;y;gemeentecode\n"
+        } else {
+            "adres_id;postcode;x;y\n"
+        });
         for (k, (a, id)) in self.addresses.iter().zip(&ids).enumerate() {
             text.push_str(&format!("{id};{};{:.2};{:.2}", generate::postcode(a), a.x, a.y));
             if let Some(codes) = &self.area_codes {

@@ -58,10 +58,18 @@ impl Actieplan {
         let a: Actieplan = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         for (k, r) in a.rows.iter().enumerate() {
             if r.thema.is_empty() || r.actie.is_empty() {
-                return Err(Error::Policy { file: path.to_path_buf(), key: format!("row[{k}]"), reason: "thema and actie are required".into() });
+                return Err(Error::Policy {
+                    file: path.to_path_buf(),
+                    key: format!("row[{k}]"),
+                    reason: "thema and actie are required".into(),
+                });
             }
             if let Some(m) = r.metric.as_deref().filter(|m| !METRICS.contains(m)) {
-                return Err(Error::Policy { file: path.to_path_buf(), key: format!("row[{k}].metric"), reason: format!("`{m}` is not one of {}", METRICS.join(", ")) });
+                return Err(Error::Policy {
+                    file: path.to_path_buf(),
+                    key: format!("row[{k}].metric"),
+                    reason: format!("`{m}` is not one of {}", METRICS.join(", ")),
+                });
             }
         }
         Ok(a)
@@ -86,8 +94,11 @@ mod tests {
         assert_eq!(a.rows.len(), 41);
         assert!(a.rows.iter().any(|r| r.actie.starts_with("Veiling frequenties van de 700, 1400 en 2100 MHz")
             && r.metric.as_deref() == Some("mobile_700mhz_compliance")));
-        assert!(a.rows.iter().any(|r| r.actie.starts_with("Publicatie van een breedbandkaart") && r.metric.as_deref() == Some("fixed_100mbps_share")));
-        assert!(a.rows.iter().any(|r| r.actie.contains("3,5 GHz")) && a.rows.iter().any(|r| r.actie.contains("26 GHz")));
+        assert!(a.rows.iter().any(|r| r.actie.starts_with("Publicatie van een breedbandkaart")
+            && r.metric.as_deref() == Some("fixed_100mbps_share")));
+        assert!(
+            a.rows.iter().any(|r| r.actie.contains("3,5 GHz")) && a.rows.iter().any(|r| r.actie.contains("26 GHz"))
+        );
     }
 
     #[test]

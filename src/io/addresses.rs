@@ -25,9 +25,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::io::compact;
+use crate::io::keys::{self, NONE, NO_KEY};
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
-use crate::io::keys::{self, NONE, NO_KEY};
 use crate::io::table::{shown, Format, NumberError, Rows, Table, Values, Want};
 use crate::progress::Progress;
 
@@ -112,13 +112,24 @@ impl Locations {
 
     /// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
     /// already), and returns the parts of `range` cut at `pieces` (relative to `range.start`).
-    fn pieces(&mut self, rows: usize, with_xy: bool, bound: usize, range: std::ops::Range<usize>, pieces: &[std::ops::Range<usize>]) -> Vec<LocationSlices<'_>> {
+    fn pieces(
+        &mut self,
+        rows: usize,
+        with_xy: bool,
+        bound: usize,
+        range: std::ops::Range<usize>,
+        pieces: &[std::ops::Range<usize>],
+    ) -> Vec<LocationSlices<'_>> {
         fill_to(&mut self.area, rows, 0, bound);
         if with_xy || !self.xy.is_empty() {
             fill_to(&mut self.xy, rows, [f64::NAN; 2], bound);
         }
         let xy = if self.xy.is_empty() { &mut [][..] } else { &mut self.xy[range.clone()] };
-        split(&mut self.area[range], pieces).into_iter().zip(split(xy, pieces)).map(|(area, xy)| LocationSlices { area, xy }).collect()
+        split(&mut self.area[range], pieces)
+            .into_iter()
+            .zip(split(xy, pieces))
+            .map(|(area, xy)| LocationSlices { area, xy })
+            .collect()
     }
 }
 
@@ -133,7 +144,11 @@ impl FromIterator<Location> for Locations {
         let all: Vec<Location> = iter.into_iter().collect();
         let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
         let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
-        let xy = if has_points { all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect() } else { Vec::new() };
+        let xy = if has_points {
+            all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect()
+        } else {
+            Vec::new()
+        };
         Locations { area, xy }
     }
 }
@@ -518,9 +533,16 @@ struct Layout {
 impl Layout {
     /// Resolves the id, the location and weight (when `with_location`) and the `extra` fields
     /// (`true` = required) against `table`'s header.
-    fn resolve(table: &Table, profile: &Profile, extra: &[(Field, bool)], with_location: bool, use_weights: bool) -> Result<Layout> {
+    fn resolve(
+        table: &Table,
+        profile: &Profile,
+        extra: &[(Field, bool)],
+        with_location: bool,
+        use_weights: bool,
+    ) -> Result<Layout> {
         let found = profile.resolve(&table.header);
-        let missing = |field: Field| match (&table.header[..], table.delimiter) {
+        let missing = |field: Field| {
+            match (&table.header[..], table.delimiter) {
             ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => Error::table(
                 &table.path,
                 format!("the header is one column `{only}` when split on {:?}; the file uses another delimiter: give the right --delimiter or none", d as char),
@@ -531,6 +553,7 @@ impl Layout {
                 profile: profile.name.clone(),
                 looked_for: profile.looked_for(field),
             },
+        }
         };
         let mut wanted: Vec<(Field, usize, Want)> = Vec::new();
         let id = *found.get(&Field::AddressId).ok_or_else(|| missing(Field::AddressId))?;
@@ -596,7 +619,8 @@ impl Layout {
     /// # Errors
     /// As [`Table::read_rows`].
     fn coordinates(&self, table: &Table, rows: std::ops::Range<usize>) -> Result<(Values, Values, XyCrs)> {
-        let asked: Vec<(usize, Want)> = self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
+        let asked: Vec<(usize, Want)> =
+            self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
         let mut xy = table.read_rows(&asked, rows)?.into_iter();
         match (xy.next(), xy.next(), self.xy_crs) {
             (Some(x), Some(y), Some(crs)) => Ok((x, y, crs)),
@@ -650,7 +674,9 @@ impl Layout {
 fn speed(values: &Rows<'_>, row: usize, field: Field) -> std::result::Result<f64, (RejectReason, String)> {
     match values.number(row) {
         Ok(v) if v < 0.0 => Err((RejectReason::NegativeSpeed, format!("{field} = {v}"))),
-        Ok(v) if v > MAX_PLAUSIBLE_MBPS => Err((RejectReason::ImplausibleSpeed, format!("{field} = {v} Mbps > {MAX_PLAUSIBLE_MBPS}"))),
+        Ok(v) if v > MAX_PLAUSIBLE_MBPS => {
+            Err((RejectReason::ImplausibleSpeed, format!("{field} = {v} Mbps > {MAX_PLAUSIBLE_MBPS}")))
+        }
         Ok(v) => Ok(v),
         Err(NumberError::Missing) => Err((RejectReason::MissingSpeed, format!("{field} is empty"))),
         Err(NumberError::Invalid(s)) => Err((RejectReason::InvalidSpeed, format!("{field} = {s:?}"))),
@@ -686,7 +712,9 @@ fn locate(
     if let Some(area) = &cols.area {
         match codes.intern_row(scheme, area, i) {
             Some(Some(c)) => return Ok((Location::Area(c), weight)),
-            Some(None) => return Err((RejectReason::BadAreaCode, format!("area_code = {:?}", area.text(i).unwrap_or_default()))),
+            Some(None) => {
+                return Err((RejectReason::BadAreaCode, format!("area_code = {:?}", area.text(i).unwrap_or_default())))
+            }
             None => {}
         }
     }
@@ -718,11 +746,20 @@ fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, area: &mut [u32], usabl
 ///
 /// # Errors
 /// [`Error::Table`] for a file past the 32-bit row numbers, or a batch past the declared rows.
-fn batch_rows(path: &Path, declared: Option<usize>, row0: usize, len: usize, n: &mut usize) -> Result<std::ops::Range<usize>> {
+fn batch_rows(
+    path: &Path,
+    declared: Option<usize>,
+    row0: usize,
+    len: usize,
+    n: &mut usize,
+) -> Result<std::ops::Range<usize>> {
     *n = declared.unwrap_or(row0 + len);
     within_row_limit(path, *n)?;
     if row0 + len > *n {
-        return Err(Error::table(path, format!("more rows than the {n} the file declares; was it changed during the run?")));
+        return Err(Error::table(
+            path,
+            format!("more rows than the {n} the file declares; was it changed during the run?"),
+        ));
     }
     Ok(row0..row0 + len)
 }
@@ -730,12 +767,21 @@ fn batch_rows(path: &Path, declared: Option<usize>, row0: usize, len: usize, n: 
 /// Rows and addresses are numbered in 32 bits: a file of more rows is refused, not wrapped.
 fn within_row_limit(path: &Path, rows: usize) -> Result<()> {
     if rows >= NONE as usize {
-        return Err(Error::table(path, format!("{rows} rows: more than the {} a file can have; split it into smaller files", NONE - 1)));
+        return Err(Error::table(
+            path,
+            format!("{rows} rows: more than the {} a file can have; split it into smaller files", NONE - 1),
+        ));
     }
     Ok(())
 }
 
-fn reject(rejects: &mut Vec<Reject>, counts: &mut RowCounts, file: &str, row: u64, (reason, detail): (RejectReason, String)) {
+fn reject(
+    rejects: &mut Vec<Reject>,
+    counts: &mut RowCounts,
+    file: &str,
+    row: u64,
+    (reason, detail): (RejectReason, String),
+) {
     counts.reject(rejects, file, row, reason, detail);
 }
 
@@ -877,7 +923,9 @@ impl CheckContext<'_> {
         // So are coordinates without an area code or a weight beside them, typed, without
         // nulls and all finite: every row is then located by its point.
         let whole_xy = match (&place, loc.area.is_empty(), weight.is_empty()) {
-            (Place { area: None, xy: Some((xs, ys)), weight: None }, false, true) => finite(xs.floats(rows.clone())).zip(finite(ys.floats(rows.clone()))),
+            (Place { area: None, xy: Some((xs, ys)), weight: None }, false, true) => {
+                finite(xs.floats(rows.clone())).zip(finite(ys.floats(rows.clone())))
+            }
             _ => None,
         };
         if let Some((xs, ys)) = whole_xy {
@@ -887,17 +935,31 @@ impl CheckContext<'_> {
         for k in 0..ids.len() {
             let i = base + k;
             if ids.missing(k) {
-                let others = [place.area.as_ref(), place.xy.as_ref().map(|xy| &xy.0), place.xy.as_ref().map(|xy| &xy.1), place.weight.as_ref(), down_rows.as_ref(), up_rows.as_ref(), tech_rows.as_ref()];
+                let others = [
+                    place.area.as_ref(),
+                    place.xy.as_ref().map(|xy| &xy.0),
+                    place.xy.as_ref().map(|xy| &xy.1),
+                    place.weight.as_ref(),
+                    down_rows.as_ref(),
+                    up_rows.as_ref(),
+                    tech_rows.as_ref(),
+                ];
                 out.rejected.push(match self.complete && others.into_iter().flatten().all(|c| c.text(i).is_none()) {
-                    true => (i, RejectReason::BlankRow, "no address_id and no value in any other column used (a blank line?)".into()),
+                    true => (
+                        i,
+                        RejectReason::BlankRow,
+                        "no address_id and no value in any other column used (a blank line?)".into(),
+                    ),
                     false => (i, RejectReason::MissingAddressId, "address_id is empty".into()),
                 });
                 continue;
             }
             if let (Some(down_rows), None) = (&down_rows, whole) {
-                let speeds = speed(down_rows, i, Field::DownMbps).and_then(|d| match up_rows.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
-                    None => Ok((d, 0.0)),
-                    Some(u) => u.map(|u| (d, u)),
+                let speeds = speed(down_rows, i, Field::DownMbps).and_then(|d| {
+                    match up_rows.as_ref().map(|u| speed(u, i, Field::UpMbps)) {
+                        None => Ok((d, 0.0)),
+                        Some(u) => u.map(|u| (d, u)),
+                    }
                 });
                 match speeds {
                     Ok((d, u)) => {
@@ -914,7 +976,11 @@ impl CheckContext<'_> {
             }
             if self.in_universe.get(i) == Some(&NONE) {
                 let id = self.cols.id.text(i).unwrap_or_default();
-                out.rejected.push((i, RejectReason::NotInUniverse, format!("address_id {id:?} is not in the universe file")));
+                out.rejected.push((
+                    i,
+                    RejectReason::NotInUniverse,
+                    format!("address_id {id:?} is not in the universe file"),
+                ));
                 continue;
             }
             if !loc.area.is_empty() && whole_xy.is_none() {
@@ -935,7 +1001,9 @@ impl CheckContext<'_> {
                 }
             }
             let technology = tech_rows.as_ref().and_then(|t| {
-                last.answer(t, i, |s| seen.get(s).copied().unwrap_or_else(|| add_name(&mut out.technologies, &mut seen, s.to_string())))
+                last.answer(t, i, |s| {
+                    seen.get(s).copied().unwrap_or_else(|| add_name(&mut out.technologies, &mut seen, s.to_string()))
+                })
             });
             if let Some(t) = technology {
                 tech[k] = t;
@@ -992,7 +1060,13 @@ struct Universe {
 /// The rows are read in batches and checked in parallel pieces (id, location, weight); which
 /// rows are duplicates is decided afterwards in row order, so the result does not depend on the
 /// number of threads or batches.
-fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, codes: &mut AreaCodes, rejects: &mut Vec<Reject>) -> Result<Universe> {
+fn load_universe(
+    upath: &Path,
+    spec: &InputSpec,
+    progress: &mut dyn Progress,
+    codes: &mut AreaCodes,
+    rejects: &mut Vec<Reject>,
+) -> Result<Universe> {
     let table = Table::open(upath, spec.delimiter)?;
     let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
     progress.stage("read universe", table.rows_known().map(|n| n as u64));
@@ -1018,12 +1092,27 @@ fn load_universe(upath: &Path, spec: &InputSpec, progress: &mut dyn Progress, co
         let pieces = cols.id.pieces(CHECK_CHUNK);
         let weighed = if weighted { at.clone() } else { 0..0 };
         let locals = loop {
-            let ctx = CheckContext { cols: &cols, down: None, up: None, tech: None, scheme, in_universe: &[], complete: !layout.xy_unread(&cols) };
+            let ctx = CheckContext {
+                cols: &cols,
+                down: None,
+                up: None,
+                tech: None,
+                scheme,
+                in_universe: &[],
+                complete: !layout.xy_unread(&cols),
+            };
             let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
-            let jobs: Vec<_> = places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
+            let jobs: Vec<_> =
+                places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
             let locals: Vec<ChunkChecks> = jobs
                 .into_par_iter()
-                .map(|((l, w), r)| ctx.check(r.start, Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w }, Ids::Keys(&keys_here[r.clone()])))
+                .map(|((l, w), r)| {
+                    ctx.check(
+                        r.start,
+                        Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w },
+                        Ids::Keys(&keys_here[r.clone()]),
+                    )
+                })
                 .collect();
             if !needs_coordinates(&layout, &cols, &locals) {
                 break locals;
@@ -1118,7 +1207,8 @@ impl Needs {
 pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Result<Availability> {
     match load_as(spec, needs, progress, true)? {
         Some(av) => Ok(av),
-        None => load_as(spec, needs, progress, false)?.ok_or_else(|| Error::table(&spec.records, "the ids could not be deduplicated")),
+        None => load_as(spec, needs, progress, false)?
+            .ok_or_else(|| Error::table(&spec.records, "the ids could not be deduplicated")),
     }
 }
 
@@ -1180,7 +1270,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     let bound = table.rows_at_most();
     let read = table.read_batches(&layout.asked(), rows_per_batch(&table), |row0, values| {
         let (mut cols, mut ex) = layout.columns(values);
-        let (down, up, tech) = (ex[0].take().expect("required column"), ex[1].take(), ex.get_mut(2).and_then(Option::take));
+        let (down, up, tech) =
+            (ex[0].take().expect("required column"), ex[1].take(), ex.get_mut(2).and_then(Option::take));
         let len = cols.id.len();
         let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
         (records.has_up, records.has_technology) = (up.is_some(), tech.is_some());
@@ -1235,17 +1326,32 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         let located = if universe_given { 0..0 } else { at.clone() };
         let weighed = if weighted { located.clone() } else { 0..0 };
         let mut locals = loop {
-            let ctx = CheckContext { cols: &cols, down: Some(&down), up: up.as_ref(), tech: tech.as_ref(), scheme, in_universe: &in_universe, complete: !layout.xy_unread(&cols) };
+            let ctx = CheckContext {
+                cols: &cols,
+                down: Some(&down),
+                up: up.as_ref(),
+                tech: tech.as_ref(),
+                scheme,
+                in_universe: &in_universe,
+                complete: !layout.xy_unread(&cols),
+            };
             let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
                 .into_iter()
                 .zip(split(&mut up_v[kept_up.clone()], &pieces))
                 .zip(split(&mut tech_v[kept_tech.clone()], &pieces))
-                .zip(locations.pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces).into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)))
+                .zip(
+                    locations
+                        .pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces)
+                        .into_iter()
+                        .zip(split(&mut weight_v[weighed.clone()], &pieces)),
+                )
                 .zip(&pieces)
                 .collect();
             let locals: Vec<ChunkChecks> = jobs
                 .into_par_iter()
-                .map(|((((d, u), t), (l, w)), r)| ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, ids_here.get(r.clone())))
+                .map(|((((d, u), t), (l, w)), r)| {
+                    ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, ids_here.get(r.clone()))
+                })
                 .collect();
             if !needs_coordinates(&layout, &cols, &locals) {
                 break locals;
@@ -1263,7 +1369,11 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         // first appearance, rejects in row order.
         for (local, r) in locals.drain(..).zip(&pieces) {
             let r = row0 + r.start..row0 + r.end;
-            let remap: Vec<u32> = local.technologies.into_iter().map(|name| add_name(&mut records.technologies, &mut tech_index, name)).collect();
+            let remap: Vec<u32> = local
+                .technologies
+                .into_iter()
+                .map(|name| add_name(&mut records.technologies, &mut tech_index, name))
+                .collect();
             for t in tech_v.get_mut(r.clone()).unwrap_or_default() {
                 if *t != u32::MAX {
                     *t = remap[*t as usize];
@@ -1285,7 +1395,10 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         r => r?,
     }
     if usable.len() != n {
-        return Err(Error::table(&spec.records, format!("{} rows where the file declares {n}; was it changed during the run?", usable.len())));
+        return Err(Error::table(
+            &spec.records,
+            format!("{} rows where the file declares {n}; was it changed during the run?", usable.len()),
+        ));
     }
     counts.rows_in = n as u64;
     let sorted = order.sorted;
@@ -1381,7 +1494,13 @@ mod tests {
             let path = dir.path().join("r.csv");
             let text: String = rows.iter().map(|r| format!("{r};GM0363\n")).collect();
             std::fs::write(&path, format!("adres_id;download_mbps;gemeentecode\n{text}")).unwrap();
-            let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            let spec = InputSpec {
+                records: path,
+                universe: None,
+                profile: Profile::built_in("nl").unwrap(),
+                delimiter: None,
+                use_weights: false,
+            };
             let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
             // Expected: each usable row's address is the first usable row with its id.
             let usable: Vec<usize> = (0..rows.len()).filter(|&i| i != 2 && i != 3).collect();
@@ -1407,26 +1526,33 @@ mod tests {
     #[test]
     fn chunked_checks_equal_a_row_by_row_reading() {
         let rows = [
-            "a;GM0363;100;glas",   // 1: address 0
-            ";GM0363;100;glas",    // 2: no id
-            "c;GM0014;50;dsl",     // 3: address 1
-            "d;GM0363;-5;dsl",     // 4: negative speed, d not made here
-            "e;GM9999X;10;dsl",    // 5: bad code
-            "a;GM0363;30;dsl",     // 6: record of a
-            "f;14;20;coax",        // 7: address 2, code 14 = GM0014
-            "c;GM0363;1000;glas",  // 8: c elsewhere: a conflict
-            "d;0363;200;coax",     // 9: address 3 (first usable row of d)
-            "g;GM0518;abc;glas",   // 10: bad speed
-            "h;GM0518;5;vdsl",     // 11: address 4, new code and technology in chunk 3
-            "d;GM0363;5;vdsl",     // 12: record of d, same place
-            "i;;5;vdsl",           // 13: no location
-            "c;GM0014;1;glas",     // 14: c again, its first place
-            "j;GM0014;0;glas",     // 15: address 5
+            "a;GM0363;100;glas",  // 1: address 0
+            ";GM0363;100;glas",   // 2: no id
+            "c;GM0014;50;dsl",    // 3: address 1
+            "d;GM0363;-5;dsl",    // 4: negative speed, d not made here
+            "e;GM9999X;10;dsl",   // 5: bad code
+            "a;GM0363;30;dsl",    // 6: record of a
+            "f;14;20;coax",       // 7: address 2, code 14 = GM0014
+            "c;GM0363;1000;glas", // 8: c elsewhere: a conflict
+            "d;0363;200;coax",    // 9: address 3 (first usable row of d)
+            "g;GM0518;abc;glas",  // 10: bad speed
+            "h;GM0518;5;vdsl",    // 11: address 4, new code and technology in chunk 3
+            "d;GM0363;5;vdsl",    // 12: record of d, same place
+            "i;;5;vdsl",          // 13: no location
+            "c;GM0014;1;glas",    // 14: c again, its first place
+            "j;GM0014;0;glas",    // 15: address 5
         ];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");
-        std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n"))).unwrap();
-        let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n")))
+            .unwrap();
+        let spec = InputSpec {
+            records: path,
+            universe: None,
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights: false,
+        };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
         assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
@@ -1444,7 +1570,13 @@ mod tests {
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
         assert_eq!(
             rejected,
-            [(2, RejectReason::MissingAddressId), (4, RejectReason::NegativeSpeed), (5, RejectReason::BadAreaCode), (10, RejectReason::InvalidSpeed), (13, RejectReason::NoLocation)]
+            [
+                (2, RejectReason::MissingAddressId),
+                (4, RejectReason::NegativeSpeed),
+                (5, RejectReason::BadAreaCode),
+                (10, RejectReason::InvalidSpeed),
+                (13, RejectReason::NoLocation)
+            ]
         );
         assert_eq!((av.record_rows.rows_in, av.record_rows.used), (15, 10));
         assert!(av.record_rows.reconciles());
@@ -1475,28 +1607,49 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("r.csv");
         let lines: Vec<String> = rows.iter().map(|(a, b, c, d)| format!("{a};{b};{c};{d}")).collect();
-        std::fs::write(&csv, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", lines.join("\n"))).unwrap();
+        std::fs::write(&csv, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", lines.join("\n")))
+            .unwrap();
         let column = |name: &str, k: usize| {
-            let cells: Vec<Option<&str>> = rows.iter().map(|r| [r.0, r.1, r.2, r.3][k]).map(|c| (!c.is_empty()).then_some(c)).collect();
+            let cells: Vec<Option<&str>> =
+                rows.iter().map(|r| [r.0, r.1, r.2, r.3][k]).map(|c| (!c.is_empty()).then_some(c)).collect();
             Column::new(name.into(), cells)
         };
-        let mut df = DataFrame::new_infer_height(vec![column("adres_id", 0), column("gemeentecode", 1), column("download_mbps", 2), column("technologie", 3)]).unwrap();
+        let mut df = DataFrame::new_infer_height(vec![
+            column("adres_id", 0),
+            column("gemeentecode", 1),
+            column("download_mbps", 2),
+            column("technologie", 3),
+        ])
+        .unwrap();
         let parquet = dir.path().join("r.parquet");
-        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(3)).finish(&mut df).unwrap();
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+            .with_row_group_size(Some(3))
+            .finish(&mut df)
+            .unwrap();
         let table = Table::open(&parquet, None).unwrap();
         assert_eq!(table.batches(BATCH_ROWS), Some(vec![0..6, 6..12, 12..15]));
         let load_from = |records: &Path, universe: Option<PathBuf>| {
-            let spec = InputSpec { records: records.into(), universe, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            let spec = InputSpec {
+                records: records.into(),
+                universe,
+                profile: Profile::built_in("nl").unwrap(),
+                delimiter: None,
+                use_weights: false,
+            };
             load(&spec, Needs::ALL, &mut Silent).unwrap()
         };
         let records = |av: &Availability| {
             let r = &av.records;
             (r.address.clone(), r.row.clone(), r.down_mbps.clone(), r.technology.clone(), r.technologies.clone())
         };
-        let rejects = |av: &Availability| av.rejects.iter().map(|r| (r.row, r.reason, r.detail.clone())).collect::<Vec<_>>();
+        let rejects =
+            |av: &Availability| av.rejects.iter().map(|r| (r.row, r.reason, r.detail.clone())).collect::<Vec<_>>();
         let (one, batched) = (load_from(&csv, None), load_from(&parquet, None));
         assert_eq!(batched.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
-        assert_eq!((&batched.addresses.first_row, &batched.addresses.location), (&one.addresses.first_row, &one.addresses.location));
+        assert_eq!(
+            (&batched.addresses.first_row, &batched.addresses.location),
+            (&one.addresses.first_row, &one.addresses.location)
+        );
         assert_eq!(batched.codes.codes, one.codes.codes);
         assert_eq!(records(&batched), records(&one));
         assert_eq!(rejects(&batched), rejects(&one));
@@ -1504,12 +1657,17 @@ mod tests {
 
         // With a universe that lacks c and h: each batch is joined to it on its own.
         let universe = dir.path().join("u.csv");
-        std::fs::write(&universe, "adres_id;gemeentecode\nj;GM0014\na;GM0363\nd;GM0363\nf;GM0014\ni;GM0518\ng;GM0518\ne;GM0014\n").unwrap();
+        std::fs::write(
+            &universe,
+            "adres_id;gemeentecode\nj;GM0014\na;GM0363\nd;GM0363\nf;GM0014\ni;GM0518\ng;GM0518\ne;GM0014\n",
+        )
+        .unwrap();
         let (one, batched) = (load_from(&csv, Some(universe.clone())), load_from(&parquet, Some(universe)));
         assert_eq!(records(&batched), records(&one));
         assert_eq!(batched.records.address, vec![1, 6, 1, 3, 2, 2, 4, 0]);
         assert_eq!(rejects(&batched), rejects(&one));
-        let not_in: Vec<u64> = batched.rejects.iter().filter(|r| r.reason == RejectReason::NotInUniverse).map(|r| r.row).collect();
+        let not_in: Vec<u64> =
+            batched.rejects.iter().filter(|r| r.reason == RejectReason::NotInUniverse).map(|r| r.row).collect();
         assert_eq!(not_in, [3, 8, 11, 14], "c and h, in three batches");
         assert!(batched.record_rows.reconciles());
     }
@@ -1539,9 +1697,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (text, parquet) = (dir.path().join("r.csv"), dir.path().join("r.parquet"));
         std::fs::write(&text, csv).unwrap();
-        polars::prelude::ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(4)).finish(&mut df).unwrap();
+        polars::prelude::ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+            .with_row_group_size(Some(4))
+            .finish(&mut df)
+            .unwrap();
         let load_from = |records: &Path| {
-            let spec = InputSpec { records: records.into(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            let spec = InputSpec {
+                records: records.into(),
+                universe: None,
+                profile: Profile::built_in("nl").unwrap(),
+                delimiter: None,
+                use_weights: false,
+            };
             load(&spec, Needs::ALL, &mut Silent).unwrap()
         };
         (load_from(&text), load_from(&parquet))
@@ -1558,11 +1725,16 @@ mod tests {
         // Pieces of four rows (CHECK_CHUNK in tests): the first and third all plausible (copied
         // whole), the others each with a value the row-by-row check rejects.
         let down = [Some(100.0), Some(0.0), Some(-0.0), Some(1e5), Some(50.0), None, Some(f64::NAN), Some(8.0)];
-        let down: Vec<Option<f64>> = down.into_iter().chain([Some(30.0), Some(1.5), Some(2.0), Some(3.0)]).chain([Some(-1.0), Some(1e6), Some(f64::INFINITY), Some(4.0)]).collect();
+        let down: Vec<Option<f64>> = down
+            .into_iter()
+            .chain([Some(30.0), Some(1.5), Some(2.0), Some(3.0)])
+            .chain([Some(-1.0), Some(1e6), Some(f64::INFINITY), Some(4.0)])
+            .collect();
         let up: Vec<Option<f64>> = (0..down.len()).map(|i| Some(if i == 9 { 0.25 } else { 10.0 })).collect();
         let ids: Vec<String> = (0..down.len()).map(|i| format!("a{i:02}")).collect();
         let cell = |v: &Option<f64>| v.map_or(String::new(), |v| v.to_string());
-        let lines: Vec<String> = (0..down.len()).map(|i| format!("{};GM0363;{};{}", ids[i], cell(&down[i]), cell(&up[i]))).collect();
+        let lines: Vec<String> =
+            (0..down.len()).map(|i| format!("{};GM0363;{};{}", ids[i], cell(&down[i]), cell(&up[i]))).collect();
         let df = DataFrame::new_infer_height(vec![
             Column::new("adres_id".into(), ids),
             Column::new("gemeentecode".into(), vec!["GM0363"; down.len()]),
@@ -1570,8 +1742,13 @@ mod tests {
             Column::new("upload_mbps".into(), up),
         ])
         .unwrap();
-        let (text, typed) = loaded_as_text_and_typed(&format!("adres_id;gemeentecode;download_mbps;upload_mbps\n{}\n", lines.join("\n")), df);
-        let seen = |av: &Availability| (av.records.row.clone(), av.records.down_mbps.clone(), av.records.up_mbps.clone(), rejects_of(av));
+        let (text, typed) = loaded_as_text_and_typed(
+            &format!("adres_id;gemeentecode;download_mbps;upload_mbps\n{}\n", lines.join("\n")),
+            df,
+        );
+        let seen = |av: &Availability| {
+            (av.records.row.clone(), av.records.down_mbps.clone(), av.records.up_mbps.clone(), rejects_of(av))
+        };
         assert_eq!(seen(&typed), seen(&text));
         assert_eq!(typed.records.row, [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 16]);
         assert_eq!(typed.records.up_mbps[7], 0.25);
@@ -1582,11 +1759,30 @@ mod tests {
         use polars::prelude::*;
         // Pieces of four rows: the first and last all finite (copied whole), the others each
         // with a coordinate the row-by-row check rejects (empty, NaN, infinite).
-        let x = [Some(155000.0), Some(-1.5), Some(0.0), Some(3e5), Some(1.0), None, Some(2.0), Some(3.0), Some(4.0), Some(5.0), Some(f64::INFINITY), Some(6.0), Some(7.0), Some(8.0), Some(9.0), Some(10.0)];
-        let y: Vec<Option<f64>> = (0..x.len()).map(|i| Some(if i == 9 { f64::NAN } else { 463000.0 + i as f64 })).collect();
+        let x = [
+            Some(155000.0),
+            Some(-1.5),
+            Some(0.0),
+            Some(3e5),
+            Some(1.0),
+            None,
+            Some(2.0),
+            Some(3.0),
+            Some(4.0),
+            Some(5.0),
+            Some(f64::INFINITY),
+            Some(6.0),
+            Some(7.0),
+            Some(8.0),
+            Some(9.0),
+            Some(10.0),
+        ];
+        let y: Vec<Option<f64>> =
+            (0..x.len()).map(|i| Some(if i == 9 { f64::NAN } else { 463000.0 + i as f64 })).collect();
         let ids: Vec<String> = (0..x.len()).map(|i| format!("a{i:02}")).collect();
         let cell = |v: &Option<f64>| v.map_or(String::new(), |v| v.to_string());
-        let lines: Vec<String> = (0..x.len()).map(|i| format!("{};{};{};100", ids[i], cell(&x[i]), cell(&y[i]))).collect();
+        let lines: Vec<String> =
+            (0..x.len()).map(|i| format!("{};{};{};100", ids[i], cell(&x[i]), cell(&y[i]))).collect();
         let df = DataFrame::new_infer_height(vec![
             Column::new("adres_id".into(), ids),
             Column::new("x".into(), x.to_vec()),
@@ -1594,7 +1790,8 @@ mod tests {
             Column::new("download_mbps".into(), vec![100.0; x.len()]),
         ])
         .unwrap();
-        let (text, typed) = loaded_as_text_and_typed(&format!("adres_id;x;y;download_mbps\n{}\n", lines.join("\n")), df);
+        let (text, typed) =
+            loaded_as_text_and_typed(&format!("adres_id;x;y;download_mbps\n{}\n", lines.join("\n")), df);
         let seen = |av: &Availability| (av.records.row.clone(), av.addresses.location.clone(), rejects_of(av));
         assert_eq!(seen(&typed), seen(&text));
         assert_eq!(typed.records.row, [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15, 16]);
@@ -1607,8 +1804,18 @@ mod tests {
     fn rejected_rows_beside_coordinates_are_rejects() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.csv");
-        std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n2;122000;487500;abc\n;1;2;3\n3;4,9;52,3;50\n").unwrap();
-        let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        std::fs::write(
+            &path,
+            "adres_id;x;y;download_mbps\n1;121000;487000;100\n2;122000;487500;abc\n;1;2;3\n3;4,9;52,3;50\n",
+        )
+        .unwrap();
+        let spec = InputSpec {
+            records: path,
+            universe: None,
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights: false,
+        };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4]);
         assert_eq!(av.addresses.location.get(1), Location::Point { x: 4.9, y: 52.3 });
@@ -1624,20 +1831,42 @@ mod tests {
     fn rows_without_any_value_are_blank_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.csv");
-        std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n\n;;;\n;;;50\n2;122000;487500;30\n\n").unwrap();
-        let spec = InputSpec { records: path, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n\n;;;\n;;;50\n2;122000;487500;30\n\n")
+            .unwrap();
+        let spec = InputSpec {
+            records: path,
+            universe: None,
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights: false,
+        };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
-        assert_eq!(rejected, [(2, RejectReason::BlankRow), (3, RejectReason::BlankRow), (4, RejectReason::MissingAddressId), (6, RejectReason::BlankRow)]);
+        assert_eq!(
+            rejected,
+            [
+                (2, RejectReason::BlankRow),
+                (3, RejectReason::BlankRow),
+                (4, RejectReason::MissingAddressId),
+                (6, RejectReason::BlankRow)
+            ]
+        );
         assert_eq!(av.addresses.first_row, vec![1, 5]);
         assert!(av.record_rows.reconciles());
 
         let (universe, records) = (dir.path().join("u.csv"), dir.path().join("r.csv"));
         std::fs::write(&universe, "adres_id;gemeentecode\na;GM0363\n\nb;GM0014\n").unwrap();
         std::fs::write(&records, "adres_id;download_mbps\na;100\n;\nb;50\n").unwrap();
-        let spec = InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let spec = InputSpec {
+            records,
+            universe: Some(universe),
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights: false,
+        };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
-        let rejected: Vec<(bool, u64, RejectReason)> = av.rejects.iter().map(|r| (r.file.ends_with("u.csv"), r.row, r.reason)).collect();
+        let rejected: Vec<(bool, u64, RejectReason)> =
+            av.rejects.iter().map(|r| (r.file.ends_with("u.csv"), r.row, r.reason)).collect();
         assert_eq!(rejected, [(true, 2, RejectReason::BlankRow), (false, 2, RejectReason::BlankRow)]);
     }
 
@@ -1652,7 +1881,13 @@ mod tests {
         std::fs::write(&universe, format!("adres_id;gemeentecode\n{}\n", rows.join("\n"))).unwrap();
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;download_mbps\na;100\nd;50\nx;5\n").unwrap();
-        let spec = InputSpec { records, universe: Some(universe), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let spec = InputSpec {
+            records,
+            universe: Some(universe),
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights: false,
+        };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
         assert_eq!(av.codes.codes, vec!["GM0200", "GM0014", "GM0518"], "GM0363 is only in duplicate rows");
@@ -1661,7 +1896,8 @@ mod tests {
             Location::Point { .. } => "point",
         };
         assert_eq!((0..4).map(code).collect::<Vec<_>>(), ["GM0200", "GM0014", "GM0518", "GM0014"]);
-        let rejected: Vec<(u64, RejectReason, &str)> = av.rejects.iter().map(|r| (r.row, r.reason, r.detail.as_str())).collect();
+        let rejected: Vec<(u64, RejectReason, &str)> =
+            av.rejects.iter().map(|r| (r.row, r.reason, r.detail.as_str())).collect();
         assert_eq!(
             rejected[..5],
             [
@@ -1701,22 +1937,45 @@ mod tests {
         let csv = dir.path().join("u.csv");
         let lines: Vec<String> = rows.iter().map(|(a, b)| format!("{a};{b}")).collect();
         std::fs::write(&csv, format!("adres_id;gemeentecode\n{}\n", lines.join("\n"))).unwrap();
-        let cells = |k: usize| -> Vec<Option<&str>> { rows.iter().map(|r| [r.0, r.1][k]).map(|c| (!c.is_empty()).then_some(c)).collect() };
-        let mut df = DataFrame::new_infer_height(vec![Column::new("adres_id".into(), cells(0)), Column::new("gemeentecode".into(), cells(1))]).unwrap();
+        let cells = |k: usize| -> Vec<Option<&str>> {
+            rows.iter().map(|r| [r.0, r.1][k]).map(|c| (!c.is_empty()).then_some(c)).collect()
+        };
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("adres_id".into(), cells(0)),
+            Column::new("gemeentecode".into(), cells(1)),
+        ])
+        .unwrap();
         let parquet = dir.path().join("u.parquet");
-        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(3)).finish(&mut df).unwrap();
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+            .with_row_group_size(Some(3))
+            .finish(&mut df)
+            .unwrap();
         assert_eq!(Table::open(&parquet, None).unwrap().batches(BATCH_ROWS), Some(vec![0..6, 6..11]));
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;download_mbps\nf;5\nb;50\nz;5\na;100\n").unwrap();
         let load_with = |universe: &Path| {
-            let spec = InputSpec { records: records.clone(), universe: Some(universe.into()), profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+            let spec = InputSpec {
+                records: records.clone(),
+                universe: Some(universe.into()),
+                profile: Profile::built_in("nl").unwrap(),
+                delimiter: None,
+                use_weights: false,
+            };
             load(&spec, Needs::ALL, &mut Silent).unwrap()
         };
         for av in [load_with(&csv), load_with(&parquet)] {
             assert_eq!(av.addresses.first_row, vec![1, 4, 7, 10]);
             assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
-            assert_eq!(av.addresses.location.iter().collect::<Vec<_>>(), vec![Location::Area(0), Location::Area(1), Location::Area(2), Location::Area(1)]);
-            let rejected: Vec<(u64, RejectReason, &str)> = av.rejects.iter().filter(|r| !r.file.ends_with("r.csv")).map(|r| (r.row, r.reason, r.detail.as_str())).collect();
+            assert_eq!(
+                av.addresses.location.iter().collect::<Vec<_>>(),
+                vec![Location::Area(0), Location::Area(1), Location::Area(2), Location::Area(1)]
+            );
+            let rejected: Vec<(u64, RejectReason, &str)> = av
+                .rejects
+                .iter()
+                .filter(|r| !r.file.ends_with("r.csv"))
+                .map(|r| (r.row, r.reason, r.detail.as_str()))
+                .collect();
             assert_eq!(
                 rejected,
                 [
@@ -1753,16 +2012,19 @@ mod tests {
             ("g", "GM0518", p(7.0, 8.0)),
             ("h", "", p(150000.5, 450000.25)), // 8: a point
             ("i", "GM0363", (None, None)),
-            ("j", "", (None, None)),          // 10: no location
-            ("k", "", (Some(9.0), None)),     // 11: half a coordinate
-            ("a", "", p(10.0, 11.0)),         // 12: a's second record (its location differs)
+            ("j", "", (None, None)),      // 10: no location
+            ("k", "", (Some(9.0), None)), // 11: half a coordinate
+            ("a", "", p(10.0, 11.0)),     // 12: a's second record (its location differs)
         ];
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("r.csv");
         let num = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
-        let lines: Vec<String> = rows.iter().map(|(id, code, (x, y))| format!("{id};{code};{};{};100", num(*x), num(*y))).collect();
+        let lines: Vec<String> =
+            rows.iter().map(|(id, code, (x, y))| format!("{id};{code};{};{};100", num(*x), num(*y))).collect();
         std::fs::write(&csv, format!("adres_id;gemeentecode;x;y;download_mbps\n{}\n", lines.join("\n"))).unwrap();
-        let text = |cells: Vec<&'static str>| -> Vec<Option<&str>> { cells.into_iter().map(|c| (!c.is_empty()).then_some(c)).collect() };
+        let text = |cells: Vec<&'static str>| -> Vec<Option<&str>> {
+            cells.into_iter().map(|c| (!c.is_empty()).then_some(c)).collect()
+        };
         let mut df = DataFrame::new_infer_height(vec![
             Column::new("adres_id".into(), text(rows.iter().map(|r| r.0).collect())),
             Column::new("gemeentecode".into(), text(rows.iter().map(|r| r.1).collect())),
@@ -1772,18 +2034,36 @@ mod tests {
         ])
         .unwrap();
         let parquet = dir.path().join("r.parquet");
-        ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).with_row_group_size(Some(3)).finish(&mut df).unwrap();
+        ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+            .with_row_group_size(Some(3))
+            .finish(&mut df)
+            .unwrap();
         let profile = Profile::built_in("nl").unwrap();
-        let layout = |path: &Path| Layout::resolve(&Table::open(path, None).unwrap(), &profile, &[], true, false).unwrap();
+        let layout =
+            |path: &Path| Layout::resolve(&Table::open(path, None).unwrap(), &profile, &[], true, false).unwrap();
         assert!(layout(&parquet).lazy_xy && layout(&parquet).asked().len() == 2, "id and code with every batch");
         assert!(!layout(&csv).lazy_xy && layout(&csv).asked().len() == 4);
         let load_from = |records: &Path| {
-            load(&InputSpec { records: records.into(), universe: None, profile: profile.clone(), delimiter: None, use_weights: false }, Needs::ALL, &mut Silent).unwrap()
+            load(
+                &InputSpec {
+                    records: records.into(),
+                    universe: None,
+                    profile: profile.clone(),
+                    delimiter: None,
+                    use_weights: false,
+                },
+                Needs::ALL,
+                &mut Silent,
+            )
+            .unwrap()
         };
         for av in [load_from(&csv), load_from(&parquet)] {
             let point = Location::Point { x: 150000.5, y: 450000.25 };
             let (gm0363, gm0014, gm0518) = (Location::Area(0), Location::Area(1), Location::Area(2));
-            assert_eq!(av.addresses.location.iter().collect::<Vec<_>>(), vec![gm0363, gm0014, gm0014, gm0518, gm0363, gm0014, gm0518, point, gm0363]);
+            assert_eq!(
+                av.addresses.location.iter().collect::<Vec<_>>(),
+                vec![gm0363, gm0014, gm0014, gm0518, gm0363, gm0014, gm0518, point, gm0363]
+            );
             let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
             assert_eq!(rejected, [(10, RejectReason::NoLocation), (11, RejectReason::InvalidCoordinate)]);
             assert_eq!(av.location_conflicts, 1, "a at a code and at a point");
@@ -1803,19 +2083,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let records = dir.path().join("r.csv");
         std::fs::write(&records, "adres_id;gemeentecode;download_mbps;upload_mbps;technologie\na;GM0363;100;10;glas\nb;GM0014;-1;1;coax\nc;GM0014;50;-2;\nd;GM0014;50;5;\n").unwrap();
-        let spec = InputSpec { records, universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights: false };
+        let spec = InputSpec {
+            records,
+            universe: None,
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights: false,
+        };
         let all = load(&spec, Needs::ALL, &mut Silent).unwrap();
         let least = load(&spec, Needs { technology: false, upload: false }, &mut Silent).unwrap();
         assert_eq!((all.records.technology.as_slice(), all.records.has_technology), ([0, u32::MAX].as_slice(), true));
         assert_eq!(all.records.up_mbps, [10.0, 5.0]);
-        assert_eq!((least.records.technology.len(), least.records.has_technology, least.records.up_mbps.len()), (0, false, 0));
+        assert_eq!(
+            (least.records.technology.len(), least.records.has_technology, least.records.up_mbps.len()),
+            (0, false, 0)
+        );
         // The same rows used and rejected (a negative upload speed rejects its row either way).
         let seen = |av: &Availability| {
             let rejects: Vec<_> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
-            (av.records.row.clone(), av.records.down_mbps.clone(), av.addresses.first_row.clone(), rejects, av.record_rows.used)
+            (
+                av.records.row.clone(),
+                av.records.down_mbps.clone(),
+                av.addresses.first_row.clone(),
+                rejects,
+                av.record_rows.used,
+            )
         };
         assert_eq!(seen(&all), seen(&least));
-        assert_eq!(all.rejects.iter().map(|r| r.reason).collect::<Vec<_>>(), [RejectReason::NegativeSpeed, RejectReason::NegativeSpeed]);
+        assert_eq!(
+            all.rejects.iter().map(|r| r.reason).collect::<Vec<_>>(),
+            [RejectReason::NegativeSpeed, RejectReason::NegativeSpeed]
+        );
         let columns = |av: &Availability| av.sources[0].columns.iter().map(|c| c.0.clone()).collect::<Vec<_>>();
         assert!(columns(&all).contains(&"technology".to_string()));
         assert!(!columns(&least).contains(&"technology".to_string()));
@@ -1825,8 +2123,15 @@ mod tests {
     fn weights_are_kept_only_when_weighted() {
         let dir = tempfile::tempdir().unwrap();
         let records = dir.path().join("r.csv");
-        std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n").unwrap();
-        let spec = |use_weights| InputSpec { records: records.clone(), universe: None, profile: Profile::built_in("nl").unwrap(), delimiter: None, use_weights };
+        std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n")
+            .unwrap();
+        let spec = |use_weights| InputSpec {
+            records: records.clone(),
+            universe: None,
+            profile: Profile::built_in("nl").unwrap(),
+            delimiter: None,
+            use_weights,
+        };
         let weighted = load(&spec(true), Needs::ALL, &mut Silent).unwrap();
         assert!(weighted.weighted);
         assert_eq!(weighted.addresses.weight, vec![2.0, 0.5]);

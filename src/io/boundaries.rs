@@ -86,7 +86,10 @@ fn collection(path: &Path, text: &str) -> Result<Collection> {
         Some(n) if n.contains("28992") => true,
         Some(n) if n.contains("4326") || n.contains("CRS84") || n.contains("4258") => false,
         Some(n) => {
-            return Err(Error::geometry(path, format!("unsupported CRS `{n}`: reproject to WGS84 (EPSG:4326) or RD New (EPSG:28992)")))
+            return Err(Error::geometry(
+                path,
+                format!("unsupported CRS `{n}`: reproject to WGS84 (EPSG:4326) or RD New (EPSG:28992)"),
+            ))
         }
         None => {
             let projected = fc
@@ -95,7 +98,10 @@ fn collection(path: &Path, text: &str) -> Result<Collection> {
                 .filter_map(|f| f.geometry.as_ref())
                 .any(|g| first_coord(&g.value).is_some_and(|c| c[0].abs() > 180.0 || c[1].abs() > 90.0));
             if projected {
-                warnings.push(format!("{}: no `crs` member but coordinates in metres; assuming RD New (EPSG:28992)", path.display()));
+                warnings.push(format!(
+                    "{}: no `crs` member but coordinates in metres; assuming RD New (EPSG:28992)",
+                    path.display()
+                ));
             }
             projected
         }
@@ -147,7 +153,11 @@ impl Collection {
             Value::MultiPolygon(polys) => Ok(polys.iter().filter_map(polygon).collect()),
             other => Err(Error::geometry(
                 path,
-                format!("feature {}{label}: geometry is a {}, expected Polygon or MultiPolygon", k + 1, other.type_name()),
+                format!(
+                    "feature {}{label}: geometry is a {}, expected Polygon or MultiPolygon",
+                    k + 1,
+                    other.type_name()
+                ),
             )),
         }
     }
@@ -168,7 +178,10 @@ pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> 
             _ => None,
         });
         let Some(raw_code) = raw_code else {
-            return Err(Error::geometry(path, format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", "))));
+            return Err(Error::geometry(
+                path,
+                format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", ")),
+            ));
         };
         let code = scheme
             .normalise(&raw_code)
@@ -176,13 +189,23 @@ pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> 
         let name = prop(&NAME_KEYS).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| code.clone());
         let households = prop(&HOUSEHOLD_KEYS).and_then(|v| v.as_f64()).filter(|h| *h >= 0.0);
         let parts = c.polygons(path, k, &format!(" ({code})"))?;
-        let entry = merged.entry(code.clone()).or_insert_with(|| Boundary { code, name, shape: MultiPolygon(Vec::new()), households: None });
+        let entry = merged.entry(code.clone()).or_insert_with(|| Boundary {
+            code,
+            name,
+            shape: MultiPolygon(Vec::new()),
+            households: None,
+        });
         entry.shape.0.extend(parts);
         if let Some(h) = households {
             entry.households = Some(entry.households.unwrap_or(0.0) + h);
         }
     }
-    Ok(Boundaries { areas: merged.into_values().collect(), source: c.source(path, "boundaries"), crs: c.crs(), warnings: c.warnings })
+    Ok(Boundaries {
+        areas: merged.into_values().collect(),
+        source: c.source(path, "boundaries"),
+        crs: c.crs(),
+        warnings: c.warnings,
+    })
 }
 
 /// Polygons of any GeoJSON layer (e.g. exclusions), in RD New, one shape per feature.
@@ -230,7 +253,14 @@ pub fn to_rd_geojson(areas: &[Boundary]) -> Result<Vec<u8>> {
                 .shape
                 .0
                 .iter()
-                .map(|p| serde_json::Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(|r| serde_json::Value::Array(ring(r))).collect()))
+                .map(|p| {
+                    serde_json::Value::Array(
+                        std::iter::once(p.exterior())
+                            .chain(p.interiors())
+                            .map(|r| serde_json::Value::Array(ring(r)))
+                            .collect(),
+                    )
+                })
                 .collect();
             serde_json::json!({
                 "type": "Feature",
@@ -300,7 +330,11 @@ mod tests {
         let point = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"GM1"},"geometry":{"type":"Point","coordinates":[5,52]}}]}"#;
         let e = parse(Path::new("x.geojson"), point, AreaScheme::Gemeente).unwrap_err().to_string();
         assert!(e.contains("feature 1 (GM0001): geometry is a Point"), "{e}");
-        let epsg = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[]}"#;
-        assert!(parse(Path::new("x.geojson"), epsg, AreaScheme::Gemeente).unwrap_err().to_string().contains("unsupported CRS"));
+        let epsg =
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[]}"#;
+        assert!(parse(Path::new("x.geojson"), epsg, AreaScheme::Gemeente)
+            .unwrap_err()
+            .to_string()
+            .contains("unsupported CRS"));
     }
 }

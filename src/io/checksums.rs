@@ -75,7 +75,13 @@ impl Identity {
     fn from_metadata(m: &std::fs::Metadata) -> Option<Identity> {
         use std::os::unix::fs::MetadataExt;
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Some(Identity { dev: m.dev(), ino: m.ino(), size: m.size(), modified: ns(m.mtime(), m.mtime_nsec()), changed: ns(m.ctime(), m.ctime_nsec()) })
+        Some(Identity {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            modified: ns(m.mtime(), m.mtime_nsec()),
+            changed: ns(m.ctime(), m.ctime_nsec()),
+        })
     }
 
     #[cfg(not(unix))]
@@ -157,7 +163,9 @@ impl Store {
 
     /// The table's lines (none when it cannot be read).
     fn lines(&self) -> Vec<String> {
-        std::fs::read_to_string(self.dir.join(FILE)).map(|t| t.lines().map(str::to_string).collect()).unwrap_or_default()
+        std::fs::read_to_string(self.dir.join(FILE))
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 
     /// The checksum stored for `identity`.
@@ -176,7 +184,8 @@ impl Store {
         let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
         let path = path.to_string_lossy().replace(['\t', '\n'], " ");
         let inode = format!("{}\t{}\t", identity.dev, identity.ino);
-        let mut lines: Vec<String> = self.lines().into_iter().filter(|l| !l.starts_with(&inode) && !l.ends_with(&format!("\t{path}"))).collect();
+        let mut lines: Vec<String> =
+            self.lines().into_iter().filter(|l| !l.starts_with(&inode) && !l.ends_with(&format!("\t{path}"))).collect();
         lines.push(format!("{}\t{sha256}\t{path}", identity.key()));
         let from = lines.len().saturating_sub(KEPT);
         let mut text = lines[from..].join("\n");

@@ -113,7 +113,10 @@ pub fn clear_positions(flags: &[bool], set: usize) -> Vec<usize> {
 /// thread at 10 M).
 #[must_use]
 pub fn positions(len: usize, hit: impl Fn(usize) -> bool + Sync) -> Vec<usize> {
-    (0..len.div_ceil(CHUNK)).into_par_iter().flat_map_iter(|c| (c * CHUNK..((c + 1) * CHUNK).min(len)).filter(|&i| hit(i))).collect()
+    (0..len.div_ceil(CHUNK))
+        .into_par_iter()
+        .flat_map_iter(|c| (c * CHUNK..((c + 1) * CHUNK).min(len)).filter(|&i| hit(i)))
+        .collect()
 }
 
 #[cfg(test)]

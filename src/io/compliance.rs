@@ -28,11 +28,15 @@ pub fn load(path: &Path) -> Result<(Vec<Compliance>, SourceInfo)> {
     let file = resolve(path);
     let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
     let mut r = csv::ReaderBuilder::new().from_reader(&bytes[..]);
-    let header: Vec<String> = r.headers().map_err(|e| Error::table(&file, format!("header: {e}")))?.iter().map(str::to_string).collect();
+    let header: Vec<String> =
+        r.headers().map_err(|e| Error::table(&file, format!("header: {e}")))?.iter().map(str::to_string).collect();
     let mut at = [0usize; MOBILE_COLUMNS.len()];
     for (k, name) in MOBILE_COLUMNS.iter().enumerate() {
         at[k] = header.iter().position(|h| h == name).ok_or_else(|| {
-            Error::table(&file, format!("missing column `{name}`; give the mobile.csv (or its folder) that `dekking mobile` wrote"))
+            Error::table(
+                &file,
+                format!("missing column `{name}`; give the mobile.csv (or its folder) that `dekking mobile` wrote"),
+            )
         })?;
     }
     let mut rows = Vec::new();
@@ -40,7 +44,9 @@ pub fn load(path: &Path) -> Result<(Vec<Compliance>, SourceInfo)> {
         let row = i + 1;
         let rec = rec.map_err(|e| Error::table(&file, format!("row {row}: {e}")))?;
         let get = |k: usize| rec.get(at[k]).unwrap_or("");
-        let bad = |k: usize, what: &str| Error::table(&file, format!("row {row}, column `{}`: {:?} is not {what}", MOBILE_COLUMNS[k], get(k)));
+        let bad = |k: usize, what: &str| {
+            Error::table(&file, format!("row {row}, column `{}`: {:?} is not {what}", MOBILE_COLUMNS[k], get(k)))
+        };
         let num = |k: usize| get(k).parse::<f64>().map_err(|_| bad(k, "a number"));
         let opt = |k: usize| if get(k).is_empty() { Ok(None) } else { num(k).map(Some) };
         let compliant = match get(13) {

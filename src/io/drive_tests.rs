@@ -59,7 +59,9 @@ pub fn load(path: &Path) -> Result<DriveTests> {
     let t = Table::open(path, None)?;
     let find = |names: &[&str]| names.iter().find_map(|n| t.header.iter().position(|h| h.eq_ignore_ascii_case(n)));
     let need = |what: &str, names: &[&str]| {
-        find(names).ok_or_else(|| Error::table(path, format!("drive-test file without a `{what}` column (looked for {})", names.join(", "))))
+        find(names).ok_or_else(|| {
+            Error::table(path, format!("drive-test file without a `{what}` column (looked for {})", names.join(", ")))
+        })
     };
     let op = need("operator", &["operator", "operatör", "aanbieder", "mno"])?;
     let time = need("time", &["time", "timestamp", "datetime", "date", "tijd", "datum"])?;
@@ -89,7 +91,10 @@ pub fn load(path: &Path) -> Result<DriveTests> {
             continue;
         };
         let Some(date) = v[1].text(i).and_then(|s| s.get(..10).and_then(Date::parse)) else {
-            bad(RejectReason::OutsideLicencePeriod, format!("time {:?} is not a date", v[1].text(i).unwrap_or_default()));
+            bad(
+                RejectReason::OutsideLicencePeriod,
+                format!("time {:?} is not a date", v[1].text(i).unwrap_or_default()),
+            );
             continue;
         };
         let (x, y) = match (v[2].number(i), v[3].number(i)) {

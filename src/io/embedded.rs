@@ -31,7 +31,10 @@ pub fn gemeenten_2023() -> Result<Boundaries> {
 /// # Errors
 /// Never for the shipped file; the `Result` is that of the parser.
 pub fn gemeente_provincie_2023() -> Result<AreaTable> {
-    parse_gemeente_table(Path::new("data/gemeenten_provincie_2023.csv (built in)"), GEMEENTE_PROVINCIE_2023.as_bytes().to_vec())
+    parse_gemeente_table(
+        Path::new("data/gemeenten_provincie_2023.csv (built in)"),
+        GEMEENTE_PROVINCIE_2023.as_bytes().to_vec(),
+    )
 }
 
 /// A built-in polygon layer by name (`natura2000`), as referenced by `builtin:NAME` in licence files.
@@ -40,7 +43,11 @@ pub fn gemeente_provincie_2023() -> Result<AreaTable> {
 /// [`crate::Error::Argument`] for an unknown name.
 pub fn layer(name: &str) -> Result<Layer> {
     match name {
-        "natura2000" => parse_layer(Path::new("data/natura2000_2013_simplified.geojson (built in)"), NATURA2000_2013, "exclusion natura2000"),
+        "natura2000" => parse_layer(
+            Path::new("data/natura2000_2013_simplified.geojson (built in)"),
+            NATURA2000_2013,
+            "exclusion natura2000",
+        ),
         other => Err(crate::Error::argument("built-in layer", other, "expected `natura2000`")),
     }
 }

@@ -19,8 +19,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
-use crate::io::reject::{Reject, RejectReason, RowCounts};
 use crate::io::checksums::sha256_file;
+use crate::io::reject::{Reject, RejectReason, RowCounts};
 use crate::io::table::{shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
 
@@ -119,7 +119,12 @@ pub fn load(path: &Path, opts: &GridOptions) -> Result<Grid> {
 pub fn hashing_geotiffs<T>(paths: &[&Path], work: impl FnOnce() -> Result<T>) -> Result<(T, Vec<Option<String>>)> {
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let hasher = scope.spawn(|| paths.iter().map(|p| (!stop.load(Ordering::Relaxed) && is_geotiff(p)).then(|| sha256_file(p))).collect::<Vec<_>>());
+        let hasher = scope.spawn(|| {
+            paths
+                .iter()
+                .map(|p| (!stop.load(Ordering::Relaxed) && is_geotiff(p)).then(|| sha256_file(p)))
+                .collect::<Vec<_>>()
+        });
         let done = work();
         stop.store(done.is_err(), Ordering::Relaxed);
         let hashes = hasher.join().expect("hashing does not panic");
@@ -131,7 +136,8 @@ pub fn hashing_geotiffs<T>(paths: &[&Path], work: impl FnOnce() -> Result<T>) ->
 #[must_use]
 pub fn is_geotiff(path: &Path) -> bool {
     let mut magic = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok() && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic)
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok()
+        && [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"].contains(&&magic)
 }
 
 /// [`load`], filling `buffer` (e.g. the cells of the previous grid, no longer needed) for a
@@ -146,8 +152,13 @@ pub fn load_reusing(path: &Path, opts: &GridOptions, buffer: Vec<f32>) -> Result
     if is_geotiff(path) {
         return geotiff(path, opts, buffer);
     }
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tif") || e.eq_ignore_ascii_case("tiff")) && path.is_file() {
-        return Err(Error::table(path, "not a TIFF file (it does not start with a TIFF header); check that the file is complete"));
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tif") || e.eq_ignore_ascii_case("tiff"))
+        && path.is_file()
+    {
+        return Err(Error::table(
+            path,
+            "not a TIFF file (it does not start with a TIFF header); check that the file is complete",
+        ));
     }
     let table = Table::open(path, None)?;
     let has = |name: &str| table.header.iter().position(|h| h.eq_ignore_ascii_case(name));
@@ -201,7 +212,15 @@ struct Lattice {
 }
 
 impl Lattice {
-    fn build(self, table: &Table, cell: f64, crs: GridCrs, mut counts: RowCounts, mut rejects: Vec<Reject>, file: &str) -> Result<Grid> {
+    fn build(
+        self,
+        table: &Table,
+        cell: f64,
+        crs: GridCrs,
+        mut counts: RowCounts,
+        mut rejects: Vec<Reject>,
+        file: &str,
+    ) -> Result<Grid> {
         if self.cells.is_empty() {
             return Err(Error::NoData { file: table.path.clone(), reason: "no usable grid cell".into() });
         }
@@ -215,7 +234,11 @@ impl Lattice {
         // refuse lattices far sparser than the cells given, naming the outermost cells.
         let lattice = cols * rows;
         if lattice > (MAX_SPARSENESS * self.cells.len() as f64).max(1e6) || lattice > MAX_CELLS {
-            let far = self.cells.iter().max_by(|a, b| (a.0 - x0 + a.1 - y0).total_cmp(&(b.0 - x0 + b.1 - y0))).map_or(0, |c| c.3);
+            let far = self
+                .cells
+                .iter()
+                .max_by(|a, b| (a.0 - x0 + a.1 - y0).total_cmp(&(b.0 - x0 + b.1 - y0)))
+                .map_or(0, |c| c.3);
             return Err(Error::table(
                 &table.path,
                 format!(
@@ -237,7 +260,13 @@ impl Lattice {
             }
             let k = r as usize * cols + c as usize;
             if !mbps[k].is_nan() {
-                counts.unuse(&mut rejects, file, row, RejectReason::DuplicateCell, "the same cell as an earlier row".into());
+                counts.unuse(
+                    &mut rejects,
+                    file,
+                    row,
+                    RejectReason::DuplicateCell,
+                    "the same cell as an earlier row".into(),
+                );
                 continue;
             }
             mbps[k] = v;
@@ -269,11 +298,10 @@ fn speed_reject(e: NumberError, field: &str) -> (RejectReason, String) {
 
 fn rtr(table: &Table, raster: usize, opts: &GridOptions) -> Result<Grid> {
     let name = if opts.rtr_max { "dl_max" } else { "dl_normal" };
-    let speed = table
-        .header
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case(name))
-        .ok_or_else(|| Error::table(&table.path, format!("RTR cell-code file without a `{name}` column (bit/s)")))?;
+    let speed =
+        table.header.iter().position(|h| h.eq_ignore_ascii_case(name)).ok_or_else(|| {
+            Error::table(&table.path, format!("RTR cell-code file without a `{name}` column (bit/s)"))
+        })?;
     let v = table.read(&[(raster, Want::Text), (speed, Want::Number)])?;
     let file = table.path.display().to_string();
     let mut counts = RowCounts { rows_in: v[0].len() as u64, ..RowCounts::default() };
@@ -287,11 +315,23 @@ fn rtr(table: &Table, raster: usize, opts: &GridOptions) -> Result<Grid> {
             continue;
         };
         let Some((s, e, n)) = parse_cell_code(&code) else {
-            counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, format!("raster = {code:?} is not a grid cell code"));
+            counts.reject(
+                &mut rejects,
+                &file,
+                row,
+                RejectReason::InvalidCoordinate,
+                format!("raster = {code:?} is not a grid cell code"),
+            );
             continue;
         };
         if *size.get_or_insert(s) != s {
-            return Err(Error::table(&table.path, format!("row {row}: cell {code} is {s} m but earlier cells are {} m (cells of mixed sizes)", size.unwrap_or(s))));
+            return Err(Error::table(
+                &table.path,
+                format!(
+                    "row {row}: cell {code} is {s} m but earlier cells are {} m (cells of mixed sizes)",
+                    size.unwrap_or(s)
+                ),
+            ));
         }
         match v[1].number(i) {
             Ok(bps) if bps >= 0.0 => {
@@ -313,7 +353,12 @@ fn rtr(table: &Table, raster: usize, opts: &GridOptions) -> Result<Grid> {
 
 fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
     let find = |names: &[&str]| names.iter().find_map(|n| table.header.iter().position(|h| h.eq_ignore_ascii_case(n)));
-    let missing = |what: &str| Error::table(&table.path, format!("grid CSV without a `{what}` column (expected x, y and dl_mbps, or an RTR `raster` column)"));
+    let missing = |what: &str| {
+        Error::table(
+            &table.path,
+            format!("grid CSV without a `{what}` column (expected x, y and dl_mbps, or an RTR `raster` column)"),
+        )
+    };
     let x = find(&["x", "x_centre", "x_center"]).ok_or_else(|| missing("x"))?;
     let y = find(&["y", "y_centre", "y_center"]).ok_or_else(|| missing("y"))?;
     let s = find(&["dl_mbps", "download_mbps", "mbps", "speed_mbps"]).ok_or_else(|| missing("dl_mbps"))?;
@@ -327,7 +372,13 @@ fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
         let (cx, cy) = match (v[0].number(i), v[1].number(i)) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
-                counts.reject(&mut rejects, &file, row, RejectReason::InvalidCoordinate, format!("x = {}, y = {}", shown(&a), shown(&b)));
+                counts.reject(
+                    &mut rejects,
+                    &file,
+                    row,
+                    RejectReason::InvalidCoordinate,
+                    format!("x = {}, y = {}", shown(&a), shown(&b)),
+                );
                 continue;
             }
         };
@@ -347,7 +398,10 @@ fn xy_csv(table: &Table, opts: &GridOptions) -> Result<Grid> {
         Some(c) if c > 0.0 => c,
         Some(c) => return Err(Error::argument("cell-size", &c.to_string(), "must be > 0 metres")),
         None => infer_cell(&centres).ok_or_else(|| {
-            Error::table(&table.path, "cannot infer the cell size from fewer than two distinct x or y values; give --cell-size")
+            Error::table(
+                &table.path,
+                "cannot infer the cell size from fewer than two distinct x or y values; give --cell-size",
+            )
         })?,
     };
     let cells = centres.into_iter().map(|(cx, cy, m, row)| (cx - cell / 2.0, cy - cell / 2.0, m, row)).collect();
@@ -359,7 +413,10 @@ fn infer_cell(centres: &[(f64, f64, f32, u64)]) -> Option<f64> {
     let spacing = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v.dedup();
-        v.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 1e-9).fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
+        v.windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|d| *d > 1e-9)
+            .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
     };
     let dx = spacing(centres.iter().map(|c| c.0).collect());
     let dy = spacing(centres.iter().map(|c| c.1).collect());
@@ -391,7 +448,10 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
         return Err(Error::table(path, "malformed ModelPixelScale/ModelTiepoint tags"));
     }
     if (scale[0] - scale[1]).abs() > 1e-9 * scale[0].abs() || scale[0] <= 0.0 {
-        return Err(Error::table(path, format!("cells are not square ({} × {} m); resample to square cells", scale[0], scale[1])));
+        return Err(Error::table(
+            path,
+            format!("cells are not square ({} × {} m); resample to square cells", scale[0], scale[1]),
+        ));
     }
     let cell = scale[0];
     let crs = match dec.find_tag(Tag::GeoKeyDirectoryTag).map_err(fail)? {
@@ -402,7 +462,12 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
             match epsg {
                 Some(28992) => GridCrs::RdNew,
                 Some(3035) => GridCrs::Laea,
-                Some(other) => return Err(Error::table(path, format!("GeoTIFF in EPSG:{other}; reproject to EPSG:28992 or EPSG:3035"))),
+                Some(other) => {
+                    return Err(Error::table(
+                        path,
+                        format!("GeoTIFF in EPSG:{other}; reproject to EPSG:28992 or EPSG:3035"),
+                    ))
+                }
                 None => opts.crs,
             }
         }
@@ -417,7 +482,10 @@ fn geotiff(path: &Path, opts: &GridOptions, mut mbps: Vec<f32>) -> Result<Grid> 
         return Err(Error::table(path, format!("a GeoTIFF of {cols} × {rows} cells has no grid")));
     }
     if (cols * rows) as f64 > MAX_CELLS {
-        return Err(Error::table(path, format!("{cols} × {rows} cells is more than the {MAX_CELLS} accepted; cut the grid into parts")));
+        return Err(Error::table(
+            path,
+            format!("{cols} × {rows} cells is more than the {MAX_CELLS} accepted; cut the grid into parts"),
+        ));
     }
     let (chunk_w, chunk_h) = dec.chunk_dimensions();
     let (chunk_w, chunk_h) = ((chunk_w as usize).max(1), (chunk_h as usize).max(1));
@@ -519,7 +587,10 @@ fn read_band(
             ($v:expr) => {{
                 let v = $v;
                 if v.len() < cw * ch {
-                    return Err(Error::table(path, format!("chunk {k} is shorter than its {cw} × {ch} cells; the file is damaged")));
+                    return Err(Error::table(
+                        path,
+                        format!("chunk {k} is shorter than its {cw} × {ch} cells; the file is damaged"),
+                    ));
                 }
                 for dr in 0..ch {
                     let out = &mut band[(height - 1 - dr) * cols + c0..][..cw];
@@ -540,7 +611,12 @@ fn read_band(
             DecodingResult::I32(v) => put!(v),
             DecodingResult::F32(v) => put!(v),
             DecodingResult::F64(v) => put!(v),
-            _ => return Err(Error::table(path, "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats")),
+            _ => {
+                return Err(Error::table(
+                    path,
+                    "unsupported GeoTIFF sample type; use 8/16/32-bit integers or 32/64-bit floats",
+                ))
+            }
         }
     }
     Ok(nodata_cells)
@@ -574,7 +650,13 @@ pub fn write_geotiff(path: &Path, spec: &GridSpec, crs: GridCrs, mbps: &[f32], n
             strip.clear();
             for r in top_row..(top_row + ROWS_PER_STRIP).min(spec.rows) {
                 let south = spec.rows - 1 - r;
-                strip.extend(mbps[south * spec.cols..(south + 1) * spec.cols].iter().map(|v| if v.is_nan() { nodata } else { *v }));
+                strip.extend(mbps[south * spec.cols..(south + 1) * spec.cols].iter().map(|v| {
+                    if v.is_nan() {
+                        nodata
+                    } else {
+                        *v
+                    }
+                }));
             }
             img.write_strip(&strip).map_err(fail)?;
         }
@@ -591,7 +673,8 @@ mod tests {
     fn xy_csv_infers_the_cell_and_rejects_bad_rows() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("g.csv");
-        std::fs::write(&p, "x,y,dl_mbps\n50,50,20\n150,50,5\n50,150,abc\n150,150,-1\n250,150,30\n250,150,31\n").unwrap();
+        std::fs::write(&p, "x,y,dl_mbps\n50,50,20\n150,50,5\n50,150,abc\n150,150,-1\n250,150,30\n250,150,31\n")
+            .unwrap();
         let g = load(&p, &GridOptions::default()).unwrap();
         assert_eq!((g.spec.x0, g.spec.y0, g.spec.cell, g.spec.cols, g.spec.rows), (0.0, 0.0, 100.0, 3, 2));
         assert_eq!(g.get(0, 0), 20.0);
@@ -655,7 +738,8 @@ mod tests {
         let entries: u32 = 15;
         let ifd_len = 2 + 12 * entries as usize + 4;
         let arrays = 8 + ifd_len;
-        let (offsets_at, counts_at, scale_at, tie_at) = (arrays, arrays + 4 * tiles, arrays + 8 * tiles, arrays + 8 * tiles + 24);
+        let (offsets_at, counts_at, scale_at, tie_at) =
+            (arrays, arrays + 4 * tiles, arrays + 8 * tiles, arrays + 8 * tiles + 24);
         let data_at = tie_at + 48;
         let mut b = Vec::new();
         b.extend_from_slice(b"II*\0");
@@ -779,7 +863,10 @@ mod tests {
         let entries = u16::from_le_bytes(bytes[ifd..ifd + 2].try_into().unwrap()) as usize;
         // ModelTiepointTag (33922), eight-byte doubles: the largest count claims 32 GiB, more
         // than the memory of the machines this runs on, so an attempt would abort the tests.
-        let at = (0..entries).map(|e| ifd + 2 + 12 * e).find(|&at| u16::from_le_bytes(bytes[at..at + 2].try_into().unwrap()) == 33922).unwrap();
+        let at = (0..entries)
+            .map(|e| ifd + 2 + 12 * e)
+            .find(|&at| u16::from_le_bytes(bytes[at..at + 2].try_into().unwrap()) == 33922)
+            .unwrap();
         bytes[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
         std::fs::write(&p, bytes).unwrap();
         let e = load(&p, &GridOptions::default()).unwrap_err().to_string();

@@ -56,7 +56,11 @@ impl IdOrder {
     #[must_use]
     pub fn then(self, next: IdOrder) -> IdOrder {
         let joined = self.last.as_ref().zip(next.first.as_ref()).is_none_or(|(l, f)| l <= f);
-        IdOrder { sorted: self.sorted && next.sorted && joined, first: self.first.or(next.first), last: next.last.or(self.last) }
+        IdOrder {
+            sorted: self.sorted && next.sorted && joined,
+            first: self.first.or(next.first),
+            last: next.last.or(self.last),
+        }
     }
 }
 
@@ -109,7 +113,11 @@ pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrde
 /// Calls `each(slot, id, order)` for every row of `ids` with its slot of `out` (as long as the
 /// column), its id (`None` for none) and how the id before it in its chunk compares with it;
 /// in parallel chunks. Returns each chunk's order of ids and the row of its first id.
-fn per_id<T: Send>(ids: &Values, out: &mut [T], each: impl Fn(&mut T, Option<&str>, Option<std::cmp::Ordering>) + Sync) -> Vec<(IdOrder, Option<usize>)> {
+fn per_id<T: Send>(
+    ids: &Values,
+    out: &mut [T],
+    each: impl Fn(&mut T, Option<&str>, Option<std::cmp::Ordering>) + Sync,
+) -> Vec<(IdOrder, Option<usize>)> {
     out.par_chunks_mut(CHUNK)
         .enumerate()
         .map(|(c, out)| {
@@ -177,7 +185,12 @@ pub fn number_first_rows(mut leader: Vec<u32>, differs: impl Fn(usize, usize) ->
 /// `differs(first, row)` tells a conflict. Equal to [`number_first_rows`] of the first rows by
 /// keys, with the unusable rows' keys removed; numbered in parallel chunks.
 #[must_use]
-pub fn number_runs(flags: &[u8], usable: &[bool], address: Vec<u32>, differs: impl Fn(usize, usize) -> bool + Sync) -> RowAddresses {
+pub fn number_runs(
+    flags: &[u8],
+    usable: &[bool],
+    address: Vec<u32>,
+    differs: impl Fn(usize, usize) -> bool + Sync,
+) -> RowAddresses {
     number_runs_in(flags, usable, address, &differs, CHUNK)
 }
 
@@ -197,7 +210,13 @@ struct RunsPart {
     open: bool,
 }
 
-fn number_runs_in(flags: &[u8], usable: &[bool], mut address: Vec<u32>, differs: &(impl Fn(usize, usize) -> bool + Sync), chunk: usize) -> RowAddresses {
+fn number_runs_in(
+    flags: &[u8],
+    usable: &[bool],
+    mut address: Vec<u32>,
+    differs: &(impl Fn(usize, usize) -> bool + Sync),
+    chunk: usize,
+) -> RowAddresses {
     let n = flags.len();
     assert_eq!((usable.len(), address.len()), (n, n), "one flag, one usable flag and one address slot per row");
     let parts: Vec<RunsPart> = flags
@@ -296,7 +315,8 @@ impl Partitioned {
         let total = starts[shards];
         // Zeroed memory is mapped lazily: its pages are first touched by the parallel scatter.
         let (mut sorted, mut rows) = (vec![NO_KEY; total], vec![0u32; total]);
-        let mut parts: Vec<Vec<(&mut [u128], &mut [u32])>> = counts.iter().map(|_| Vec::with_capacity(shards)).collect();
+        let mut parts: Vec<Vec<(&mut [u128], &mut [u32])>> =
+            counts.iter().map(|_| Vec::with_capacity(shards)).collect();
         let (mut key_rest, mut row_rest) = (&mut sorted[..], &mut rows[..]);
         for s in 0..shards {
             for (p, c) in counts.iter().enumerate() {
@@ -492,7 +512,8 @@ mod tests {
     #[test]
     fn first_rows_and_join_match_a_plain_hash_map() {
         let ids: Vec<String> = (0..50_000).map(|i| format!("id{}", (i * 7919) % 20_011)).collect();
-        let keys: Vec<u128> = ids.iter().enumerate().map(|(i, s)| if i % 97 == 0 { NO_KEY } else { key_of(s) }).collect();
+        let keys: Vec<u128> =
+            ids.iter().enumerate().map(|(i, s)| if i % 97 == 0 { NO_KEY } else { key_of(s) }).collect();
         let first = first_rows(&keys, false);
         let mut seen = std::collections::HashMap::new();
         for (i, &k) in keys.iter().enumerate() {
@@ -514,7 +535,8 @@ mod tests {
         // Sorted ids with some rows masked: one pass over the runs gives the same.
         let mut sorted: Vec<&String> = ids.iter().collect();
         sorted.sort();
-        let skeys: Vec<u128> = sorted.iter().enumerate().map(|(i, s)| if i % 89 == 0 { NO_KEY } else { key_of(s) }).collect();
+        let skeys: Vec<u128> =
+            sorted.iter().enumerate().map(|(i, s)| if i % 89 == 0 { NO_KEY } else { key_of(s) }).collect();
         assert_eq!(first_rows(&skeys, true), first_rows(&skeys, false));
         let probe: Vec<u128> = keys.iter().rev().copied().chain([key_of("absent")]).collect();
         let index = KeyIndex::new(keys.clone(), &values);
@@ -533,7 +555,11 @@ mod tests {
         use crate::io::table::{Table, Want};
         let column = |ids: &[String]| {
             let text = format!("id\n{}\n", ids.join("\n"));
-            Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None).unwrap().read(&[(0, Want::Text)]).unwrap().remove(0)
+            Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None)
+                .unwrap()
+                .read(&[(0, Want::Text)])
+                .unwrap()
+                .remove(0)
         };
         let mut ids: Vec<String> = (0..3 * CHUNK).map(|i| format!("{:06}", i / 3)).collect();
         ids[CHUNK + 7] = String::new();
@@ -550,7 +576,11 @@ mod tests {
         use crate::io::table::{Table, Want};
         let column = |ids: &[String]| {
             let text = format!("id\n{}\n", ids.join("\n"));
-            Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None).unwrap().read(&[(0, Want::Text)]).unwrap().remove(0)
+            Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None)
+                .unwrap()
+                .read(&[(0, Want::Text)])
+                .unwrap()
+                .remove(0)
         };
         // Runs of 1 to 4 equal ids, crossing chunk boundaries, with empty ids among them.
         let mut ids: Vec<String> = (0..3 * CHUNK).map(|i| format!("{:06}", (i * i) % 4093 / 4 + i)).collect();

@@ -191,7 +191,10 @@ impl Licence {
             return Err(bad("obligation.share_pct".into(), format!("{} is outside 0–100", l.obligation.share_pct)));
         }
         if l.obligation.measure != "area" {
-            return Err(bad("obligation.measure".into(), format!("`{}` is not supported; use `area`", l.obligation.measure)));
+            return Err(bad(
+                "obligation.measure".into(),
+                format!("`{}` is not supported; use `area`", l.obligation.measure),
+            ));
         }
         if l.obligation.speed.is_empty() {
             return Err(bad("obligation.speed".into(), "at least one speed step is required".into()));
@@ -201,7 +204,10 @@ impl Licence {
                 return Err(bad(format!("obligation.speed[{k}].down_mbps"), "must be >= 0".into()));
             }
             if k > 0 && s.from <= l.obligation.speed[k - 1].from {
-                return Err(bad(format!("obligation.speed[{k}].from"), format!("{} is not after the previous step ({})", s.from, l.obligation.speed[k - 1].from)));
+                return Err(bad(
+                    format!("obligation.speed[{k}].from"),
+                    format!("{} is not after the previous step ({})", s.from, l.obligation.speed[k - 1].from),
+                ));
             }
         }
         for x in &l.exclusions {
@@ -216,7 +222,10 @@ impl Licence {
             let key = |name: &str| format!("ontheffing[{k}].{name}");
             let o = &l.ontheffingen[k];
             let operator = l.operator(&o.operator).map(|op| op.id.clone()).ok_or_else(|| {
-                bad(key("operator"), format!("`{}` is not an operator of this licence ({})", o.operator, ids.join(", ")))
+                bad(
+                    key("operator"),
+                    format!("`{}` is not an operator of this licence ({})", o.operator, ids.join(", ")),
+                )
             })?;
             let gemeente = AreaScheme::Gemeente
                 .normalise(&o.gemeente)
@@ -234,7 +243,10 @@ impl Licence {
         for (a, x) in l.ontheffingen.iter().enumerate() {
             for (b, y) in l.ontheffingen.iter().enumerate().skip(a + 1) {
                 if x.operator == y.operator && x.gemeente == y.gemeente && x.start <= y.end && y.start <= x.end {
-                    return Err(bad(format!("ontheffing[{b}]"), format!("overlaps ontheffing[{a}] for {} in {}", x.operator, x.gemeente)));
+                    return Err(bad(
+                        format!("ontheffing[{b}]"),
+                        format!("overlaps ontheffing[{a}] for {} in {}", x.operator, x.gemeente),
+                    ));
                 }
             }
         }
@@ -343,8 +355,14 @@ mod tests {
             (with("share_pct = 98.0", "share_pct = 198.0"), "outside 0–100"),
             (with("from = \"2026-07-28\"", "from = \"2021-07-28\""), "is not after the previous step"),
             (with("end = \"2023-06-29\"", "end = \"2021-06-29\""), "is before start"),
-            (with("operator = \"KPN\"\ngemeente = \"GM1652\"", "operator = \"KPN\"\ngemeente = \"GM1945\""), "overlaps"),
-            (with("operator = \"KPN\"\ngemeente = \"GM1945\"", "operator = \"Ben\"\ngemeente = \"GM1945\""), "not an operator"),
+            (
+                with("operator = \"KPN\"\ngemeente = \"GM1652\"", "operator = \"KPN\"\ngemeente = \"GM1945\""),
+                "overlaps",
+            ),
+            (
+                with("operator = \"KPN\"\ngemeente = \"GM1945\"", "operator = \"Ben\"\ngemeente = \"GM1945\""),
+                "not an operator",
+            ),
             (with("from = \"2022-07-28\"", "from = \"2022-13-28\""), "not a YYYY-MM-DD date"),
             (with("radius_m = 10000.0", "radius_m = -1.0"), "radius_m > 0"),
             (with("pass_factor = 0.9", "pass_factor = 1.9"), "pass_factor"),

@@ -39,19 +39,26 @@ impl Mergers {
     pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Mergers> {
         let t = Table::from_bytes(path, bytes, None)?;
         let col = |name: &str| {
-            t.header.iter().position(|h| h == name).ok_or_else(|| Error::table(path, format!("missing column `{name}`")))
+            t.header
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| Error::table(path, format!("missing column `{name}`")))
         };
-        let v = t.read(&[(col("old_code")?, Want::Text), (col("new_code")?, Want::Text), (col("date")?, Want::Text)])?;
+        let v =
+            t.read(&[(col("old_code")?, Want::Text), (col("new_code")?, Want::Text), (col("date")?, Want::Text)])?;
         let mut by_old = BTreeMap::new();
         for i in 0..v[0].len() {
             let row = i + 1;
             let code = |k: usize| {
                 let raw = v[k].text(i).unwrap_or_default();
-                AreaScheme::Gemeente.normalise(&raw).ok_or_else(|| Error::table(path, format!("row {row}: malformed gemeentecode {raw:?}")))
+                AreaScheme::Gemeente
+                    .normalise(&raw)
+                    .ok_or_else(|| Error::table(path, format!("row {row}: malformed gemeentecode {raw:?}")))
             };
             let (old_code, new_code) = (code(0)?, code(1)?);
             let raw = v[2].text(i).unwrap_or_default();
-            let date = Date::parse(&raw).ok_or_else(|| Error::table(path, format!("row {row}: date {raw:?} is not YYYY-MM-DD")))?;
+            let date = Date::parse(&raw)
+                .ok_or_else(|| Error::table(path, format!("row {row}: date {raw:?} is not YYYY-MM-DD")))?;
             if by_old.insert(old_code.clone(), Merger { old_code: old_code.clone(), new_code, date }).is_some() {
                 return Err(Error::table(path, format!("row {row}: {old_code} is listed twice")));
             }
@@ -115,8 +122,14 @@ mod tests {
         assert_eq!(m.current("GM0001", None), "GM0003");
         assert_eq!(m.current("GM0001", Date::parse("2020-06-01")), "GM0002");
         let looped = "old_code,new_code,date\nGM0001,GM0002,2020-01-01\nGM0002,GM0001,2021-01-01\n";
-        assert!(Mergers::parse(Path::new("m.csv"), looped.as_bytes().to_vec()).unwrap_err().to_string().contains("loop"));
+        assert!(Mergers::parse(Path::new("m.csv"), looped.as_bytes().to_vec())
+            .unwrap_err()
+            .to_string()
+            .contains("loop"));
         let twice = "old_code,new_code,date\nGM0001,GM0002,2020-01-01\n1,GM0003,2021-01-01\n";
-        assert!(Mergers::parse(Path::new("m.csv"), twice.as_bytes().to_vec()).unwrap_err().to_string().contains("listed twice"));
+        assert!(Mergers::parse(Path::new("m.csv"), twice.as_bytes().to_vec())
+            .unwrap_err()
+            .to_string()
+            .contains("listed twice"));
     }
 }

@@ -92,7 +92,10 @@ impl Targets {
         }
         for (k, r) in t.reference.iter().enumerate() {
             if !(0.0..=100.0).contains(&r.share_pct) || !is_date(&r.date) {
-                return Err(bad(format!("reference[{k}] ({})", r.id), "share_pct must be 0–100 and date YYYY-MM-DD".into()));
+                return Err(bad(
+                    format!("reference[{k}] ({})", r.id),
+                    "share_pct must be 0–100 and date YYYY-MM-DD".into(),
+                ));
             }
         }
         Ok(t)
@@ -142,7 +145,9 @@ mod tests {
         assert!(Targets::parse(Path::new("t.toml"), base).is_ok());
         let e = Targets::parse(Path::new("t.toml"), &format!("{base}colour='red'\n")).unwrap_err().to_string();
         assert!(e.contains("unknown field"), "{e}");
-        let e = Targets::parse(Path::new("t.toml"), &base.replace("share_pct=100", "share_pct=101")).unwrap_err().to_string();
+        let e = Targets::parse(Path::new("t.toml"), &base.replace("share_pct=100", "share_pct=101"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("outside 0–100"), "{e}");
         let e = Targets::parse(Path::new("t.toml"), &base.replace("2023-12-31", "31-12-2023")).unwrap_err().to_string();
         assert!(e.contains("deadline"), "{e}");

@@ -110,13 +110,19 @@ impl Profile {
             "nl" => Profile {
                 name: "nl".into(),
                 aliases: aliases(&[
-                    (Field::AddressId, &["adres_id", "adresid", "bag_id", "adresseerbaarobject_id", "vbo_id", "address_id", "id"]),
+                    (
+                        Field::AddressId,
+                        &["adres_id", "adresid", "bag_id", "adresseerbaarobject_id", "vbo_id", "address_id", "id"],
+                    ),
                     (Field::AreaCode, &["gemeentecode", "gemeente_code", "gm_code", "gemeente", "area_code"]),
                     (Field::X, &["x", "rd_x", "x_rd", "xcoord"]),
                     (Field::Y, &["y", "rd_y", "y_rd", "ycoord"]),
                     (Field::Lon, &["lon", "lng", "longitude", "lengtegraad"]),
                     (Field::Lat, &["lat", "latitude", "breedtegraad"]),
-                    (Field::DownMbps, &["download_mbps", "max_download_mbps", "download", "snelheid_down", "down_mbps"]),
+                    (
+                        Field::DownMbps,
+                        &["download_mbps", "max_download_mbps", "download", "snelheid_down", "down_mbps"],
+                    ),
                     (Field::UpMbps, &["upload_mbps", "max_upload_mbps", "upload", "snelheid_up", "up_mbps"]),
                     (Field::Technology, &["technologie", "technology", "techniek"]),
                     (Field::Weight, &["huishoudens", "aantal_huishoudens", "weight", "gewicht"]),
@@ -169,9 +175,7 @@ impl Profile {
     pub fn resolve(&self, header: &[String]) -> BTreeMap<Field, usize> {
         let mut out = BTreeMap::new();
         for (field, names) in &self.aliases {
-            let found = names.iter().find_map(|n| {
-                header.iter().position(|h| h.trim().eq_ignore_ascii_case(n.trim()))
-            });
+            let found = names.iter().find_map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n.trim())));
             if let Some(i) = found {
                 out.insert(*field, i);
             }

@@ -84,7 +84,11 @@ impl RunFile {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let mut r: RunFile = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         if r.vintages.is_empty() {
-            return Err(Error::Policy { file: path.to_path_buf(), key: "vintage".into(), reason: "no [[vintage]] table; list at least one with year and records".into() });
+            return Err(Error::Policy {
+                file: path.to_path_buf(),
+                key: "vintage".into(),
+                reason: "no [[vintage]] table; list at least one with year and records".into(),
+            });
         }
         let base = path.parent().unwrap_or(Path::new(""));
         let fix = |p: &mut PathBuf| {
@@ -92,7 +96,18 @@ impl RunFile {
                 *p = base.join(&*p);
             }
         };
-        for p in [&mut r.out, &mut r.boundaries, &mut r.provincies, &mut r.mergers, &mut r.targets, &mut r.actieplan, &mut r.mobile].into_iter().flatten() {
+        for p in [
+            &mut r.out,
+            &mut r.boundaries,
+            &mut r.provincies,
+            &mut r.mergers,
+            &mut r.targets,
+            &mut r.actieplan,
+            &mut r.mobile,
+        ]
+        .into_iter()
+        .flatten()
+        {
             fix(p);
         }
         for v in &mut r.vintages {

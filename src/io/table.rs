@@ -383,7 +383,9 @@ impl<'a> Rows<'a> {
     #[must_use]
     pub fn floats(&self, range: std::ops::Range<usize>) -> Option<&'a [f64]> {
         match self.direct? {
-            (Chunk::Float(arr), start) if arr.validity().is_none_or(|v| v.unset_bits() == 0) => arr.values().get(range.start - start..range.end - start),
+            (Chunk::Float(arr), start) if arr.validity().is_none_or(|v| v.unset_bits() == 0) => {
+                arr.values().get(range.start - start..range.end - start)
+            }
             _ => None,
         }
     }
@@ -502,7 +504,8 @@ impl Table {
         let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
         if is_parquet {
-            let unreadable = |e| Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"));
+            let unreadable =
+                |e| Error::table(path, format!("not a readable Parquet file ({e}); re-export it or give a CSV"));
             let mut reader = ParquetReader::new(Cursor::new(table.data()));
             let schema = reader.schema().map_err(unreadable)?;
             table.parquet = Some(reader.get_metadata().map_err(unreadable)?.clone());
@@ -655,7 +658,9 @@ impl Table {
         let batches: Vec<Part> = match self.batches(rows) {
             Some(b) if b.is_empty() => vec![Part::Rows(0..0)],
             Some(b) => b.into_iter().map(Part::Rows).collect(),
-            None => self.csv_pieces(rows).map_or(vec![Part::Whole], |pieces| pieces.into_iter().map(Part::Text).collect()),
+            None => {
+                self.csv_pieces(rows).map_or(vec![Part::Whole], |pieces| pieces.into_iter().map(Part::Text).collect())
+            }
         };
         // The checksum is computed on its own thread while the table is parsed, and each batch
         // is parsed on another while the one before is handed to `each`.
@@ -719,12 +724,17 @@ impl Table {
                 .flexible(true)
                 .delimiter(self.delimiter.unwrap_or(b','))
                 .from_reader(&self.data()[bytes.clone()]);
-            let (line, fields) = reader.records().flatten().find(|r| r.len() != self.header.len()).map(|r| (r.position().map_or(0, |p| p.line()), r.len()))?;
+            let (line, fields) = reader
+                .records()
+                .flatten()
+                .find(|r| r.len() != self.header.len())
+                .map(|r| (r.position().map_or(0, |p| p.line()), r.len()))?;
             let before = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() as u64;
             Some(self.ragged(before + line, fields))
         });
         let first = e.to_string();
-        let detail = ragged.unwrap_or_else(|| format!("cannot parse the table: {}", first.lines().next().unwrap_or_default()));
+        let detail =
+            ragged.unwrap_or_else(|| format!("cannot parse the table: {}", first.lines().next().unwrap_or_default()));
         Error::table(&self.path, detail)
     }
 
@@ -737,7 +747,9 @@ impl Table {
                 let col = df.column(self.header[i].as_str()).map_err(fail)?;
                 let numeric = col.dtype().is_primitive_numeric();
                 Ok(match (want, numeric) {
-                    (Want::Number, true) => Values::float_column(col.cast(&DataType::Float64).map_err(fail)?.f64().map_err(fail)?),
+                    (Want::Number, true) => {
+                        Values::float_column(col.cast(&DataType::Float64).map_err(fail)?.f64().map_err(fail)?)
+                    }
                     _ => Values::text_column(col.cast(&DataType::String).map_err(fail)?.str().map_err(fail)?),
                 })
             })
@@ -752,7 +764,8 @@ impl Table {
         let df = match part {
             Part::Text(bytes) => return self.unquoted(columns, bytes.clone()),
             Part::Rows(range) => {
-                let mut reader = ParquetReader::new(Cursor::new(self.data())).with_columns(Some(unique.iter().map(|n| n.to_string()).collect()));
+                let mut reader = ParquetReader::new(Cursor::new(self.data()))
+                    .with_columns(Some(unique.iter().map(|n| n.to_string()).collect()));
                 if let Some(footer) = &self.parquet {
                     reader.set_metadata(footer.clone());
                 }
@@ -762,7 +775,12 @@ impl Table {
             // text) fails the whole file; then it is all read as text and checked cell by cell,
             // so that the bad rows can be rejected with their row number.
             Part::Whole => {
-                let numbers: Vec<&PlSmallStr> = columns.iter().zip(names).filter(|((_, want), _)| *want == Want::Number).map(|(_, name)| name).collect();
+                let numbers: Vec<&PlSmallStr> = columns
+                    .iter()
+                    .zip(names)
+                    .filter(|((_, want), _)| *want == Want::Number)
+                    .map(|(_, name)| name)
+                    .collect();
                 self.csv(&unique, &numbers).or_else(|_| self.csv(&unique, &[]))
             }
         };
@@ -772,11 +790,16 @@ impl Table {
 
     /// Parses the asked columns of lines without quotes (a byte range of the text, whole lines).
     fn unquoted(&self, columns: &[(usize, Want)], bytes: std::ops::Range<usize>) -> Result<(usize, Vec<Values>)> {
-        let kinds: Vec<(usize, Kind)> = columns.iter().map(|&(i, want)| (i, if want == Want::Number { Kind::Number } else { Kind::Text })).collect();
-        let (rows, parsed) = unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.header.len(), &kinds).map_err(|e| {
-            let line = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() + e.line + 1;
-            Error::table(&self.path, self.ragged(line as u64, e.fields))
-        })?;
+        let kinds: Vec<(usize, Kind)> = columns
+            .iter()
+            .map(|&(i, want)| (i, if want == Want::Number { Kind::Number } else { Kind::Text }))
+            .collect();
+        let (rows, parsed) =
+            unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.header.len(), &kinds)
+                .map_err(|e| {
+                    let line = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() + e.line + 1;
+                    Error::table(&self.path, self.ragged(line as u64, e.fields))
+                })?;
         Ok((rows, parsed.into_iter().map(Values::from_cells).collect()))
     }
 
@@ -793,7 +816,9 @@ impl Table {
         CsvReadOptions::default()
             .with_infer_schema_length(Some(0))
             .with_columns(Some(Arc::from(columns.to_vec())))
-            .with_parse_options(CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true))
+            .with_parse_options(
+                CsvParseOptions::default().with_separator(self.delimiter.unwrap_or(b',')).with_missing_is_null(true),
+            )
             .with_has_header(true)
             .with_skip_lines(self.skipped_lines)
             .with_schema_overwrite(Some(Arc::new(overwrite)))
@@ -811,7 +836,8 @@ impl Table {
     /// the lines after the header of a CSV file (a row takes one line or more).
     #[must_use]
     pub fn rows_at_most(&self) -> usize {
-        self.rows_known().unwrap_or_else(|| self.scan.lines - memchr::memchr_iter(b'\n', &self.data()[..self.body]).count() + 1)
+        self.rows_known()
+            .unwrap_or_else(|| self.scan.lines - memchr::memchr_iter(b'\n', &self.data()[..self.body]).count() + 1)
     }
 
     /// The number of data rows (for CSV, by reading the first column).
@@ -879,7 +905,11 @@ fn scan_in(bytes: &[u8], part: usize, piece: usize) -> Scan {
             found
         })
         .collect();
-    parts.into_iter().fold(Scan::default(), |all, p| Scan { utf8: all.utf8 && p.utf8, lines: all.lines + p.lines, last_quote: p.last_quote.or(all.last_quote) })
+    parts.into_iter().fold(Scan::default(), |all, p| Scan {
+        utf8: all.utf8 && p.utf8,
+        lines: all.lines + p.lines,
+        last_quote: p.last_quote.or(all.last_quote),
+    })
 }
 
 /// Windows-1252 text as UTF-8, decoded in parallel parts straight into one buffer: each byte is
@@ -889,10 +919,15 @@ fn windows_1252_to_utf8(bytes: &[u8]) -> Vec<u8> {
     const PART: usize = 1 << 22;
     let encoding = encoding_rs::WINDOWS_1252;
     // Each byte's character, and its UTF-8 bytes beyond the first (0 for ASCII).
-    let chars: Vec<char> = (0..=255u8).map(|b| encoding.decode_without_bom_handling(&[b]).0.chars().next().unwrap_or('\u{FFFD}')).collect();
+    let chars: Vec<char> = (0..=255u8)
+        .map(|b| encoding.decode_without_bom_handling(&[b]).0.chars().next().unwrap_or('\u{FFFD}'))
+        .collect();
     let extra: Vec<u8> = chars.iter().map(|c| c.len_utf8() as u8 - 1).collect();
     let parts: Vec<&[u8]> = bytes.chunks(PART).collect();
-    let sizes: Vec<usize> = parts.par_iter().map(|p| p.len() + p.iter().filter(|&&b| b >= 0x80).map(|&b| usize::from(extra[usize::from(b)])).sum::<usize>()).collect();
+    let sizes: Vec<usize> = parts
+        .par_iter()
+        .map(|p| p.len() + p.iter().filter(|&&b| b >= 0x80).map(|&b| usize::from(extra[usize::from(b)])).sum::<usize>())
+        .collect();
     let mut out = vec![0u8; sizes.iter().sum()];
     let mut slices = Vec::with_capacity(parts.len());
     let mut rest = &mut out[..];
@@ -904,7 +939,8 @@ fn windows_1252_to_utf8(bytes: &[u8]) -> Vec<u8> {
     parts.into_par_iter().zip(slices).for_each(|(part, slice)| {
         // The decoder stops while the room left is less than the longest character (3 bytes),
         // so the last few are written here.
-        let (_, read, mut written) = encoding.new_decoder_without_bom_handling().decode_to_utf8_without_replacement(part, slice, true);
+        let (_, read, mut written) =
+            encoding.new_decoder_without_bom_handling().decode_to_utf8_without_replacement(part, slice, true);
         for &b in &part[read..] {
             written += chars[usize::from(b)].encode_utf8(&mut slice[written..]).len();
         }
@@ -987,7 +1023,8 @@ mod tests {
 
     #[test]
     fn windows_1252_in_parts_equals_encoding_rs() {
-        let bytes: Vec<u8> = (0..(3 << 22) + 12_345).map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
+        let bytes: Vec<u8> =
+            (0..(3 << 22) + 12_345).map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
         let whole = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0.into_owned().into_bytes();
         assert_eq!(windows_1252_to_utf8(&bytes), whole);
         assert_eq!(windows_1252_to_utf8(b""), b"");
@@ -1094,20 +1131,29 @@ mod tests {
     /// Every cell of `columns` as it is wanted (text or a number), with the row count: from
     /// polars' general parser (the whole file) and from the parser of unquoted lines.
     #[allow(clippy::type_complexity)]
-    fn both_parsers(text: &str, columns: &[(usize, Want)]) -> [std::result::Result<(usize, Vec<Vec<std::result::Result<Option<String>, NumberError>>>), String>; 2] {
+    fn both_parsers(
+        text: &str,
+        columns: &[(usize, Want)],
+    ) -> [std::result::Result<(usize, Vec<Vec<std::result::Result<Option<String>, NumberError>>>), String>; 2] {
         let t = table(text.as_bytes());
         let cells = |(rows, values): (usize, Vec<Values>)| {
             // A number too large for an f64 is named by its text where the column stayed text,
             // and as `inf` where polars read it as a float: both are the same rejection.
             let not_finite = |e| match e {
-                NumberError::Invalid(s) if s.trim().parse::<f64>().is_ok_and(|v| !v.is_finite()) => NumberError::Invalid("not finite".into()),
+                NumberError::Invalid(s) if s.trim().parse::<f64>().is_ok_and(|v| !v.is_finite()) => {
+                    NumberError::Invalid("not finite".into())
+                }
                 e => e,
             };
             let cell = |v: &Values, want, i| match want {
                 Want::Text => Ok(v.text(i).map(|s| s.into_owned())),
                 Want::Number => v.number(i).map(|n| Some(n.to_string())).map_err(not_finite),
             };
-            let cells = values.iter().zip(columns).map(|(v, &(_, want))| (0..v.len()).map(|i| cell(v, want, i)).collect()).collect();
+            let cells = values
+                .iter()
+                .zip(columns)
+                .map(|(v, &(_, want))| (0..v.len()).map(|i| cell(v, want, i)).collect())
+                .collect();
             (rows, cells)
         };
         let general = t.parse(columns, &t.names(columns), &Part::Whole).map(cells).map_err(|e| e.to_string());
@@ -1121,9 +1167,14 @@ mod tests {
         // (its projection does not reach the extra field) and counts the third without the
         // blank line.
         for (body, line) in [("1;2;3\n4;5;6;7\n", 3), ("1;2;3\n4;5\n6;7;8;\n", 4), ("\n;;;\n", 3)] {
-            for columns in [&[(0, Want::Text), (1, Want::Number), (2, Want::Number)][..], &[(2, Want::Text), (0, Want::Number)]] {
+            for columns in
+                [&[(0, Want::Text), (1, Want::Number), (2, Want::Number)][..], &[(2, Want::Text), (0, Want::Number)]]
+            {
                 let [_, unquoted] = both_parsers(&format!("id;a;b\n{body}"), columns);
-                assert_eq!(unquoted.unwrap_err(), format!("t.csv: line {line} has 4 fields where the header has 3; fix or remove that line"));
+                assert_eq!(
+                    unquoted.unwrap_err(),
+                    format!("t.csv: line {line} has 4 fields where the header has 3; fix or remove that line")
+                );
             }
         }
     }
@@ -1177,8 +1228,12 @@ mod tests {
         }
         let t = table(text.as_bytes());
         for rows in [usize::MAX, 2] {
-            let err = t.read_batches(&[(0, Want::Text), (1, Want::Number)], rows, |_, _| Ok(())).unwrap_err().to_string();
-            assert_eq!(err, "t.csv: line 11 has 3 fields where the header has 2; fix or remove that line", "batches of {rows}");
+            let err =
+                t.read_batches(&[(0, Want::Text), (1, Want::Number)], rows, |_, _| Ok(())).unwrap_err().to_string();
+            assert_eq!(
+                err, "t.csv: line 11 has 3 fields where the header has 2; fix or remove that line",
+                "batches of {rows}"
+            );
         }
     }
 
@@ -1207,7 +1262,10 @@ mod tests {
         }
         // Pieces stay within chunks and cover every row once; direct and indexed reads agree.
         let whole = v.pieces(usize::MAX);
-        assert!(whole.iter().map(|r| r.len()).sum::<usize>() == v.len() && whole.iter().all(|r| !r.is_empty()), "one piece a chunk: {whole:?}");
+        assert!(
+            whole.iter().map(|r| r.len()).sum::<usize>() == v.len() && whole.iter().all(|r| !r.is_empty()),
+            "one piece a chunk: {whole:?}"
+        );
         let pieces = v.pieces(1000);
         assert_eq!(pieces.iter().map(|r| r.len()).sum::<usize>(), v.len());
         assert!(pieces.windows(2).all(|w| w[0].end == w[1].start) && pieces.iter().all(|r| r.len() <= 1000));
@@ -1219,7 +1277,15 @@ mod tests {
 
     #[test]
     fn trims_unicode_whitespace_and_skips_visible_ends() {
-        for (raw, want) in [("GM0363", "GM0363"), (" a ", "a"), ("\u{a0}x", "x"), ("x\u{2003}", "x"), ("é ", "é"), ("\t", ""), ("", "")] {
+        for (raw, want) in [
+            ("GM0363", "GM0363"),
+            (" a ", "a"),
+            ("\u{a0}x", "x"),
+            ("x\u{2003}", "x"),
+            ("é ", "é"),
+            ("\t", ""),
+            ("", ""),
+        ] {
             assert_eq!(trim(raw), want, "{raw:?}");
         }
     }

@@ -79,7 +79,14 @@ impl TextColumn {
         // the views match the buffers and every value is UTF-8; the validity has one bit per
         // view; `total` and `stored` are the sums of the values' and the buffers' lengths.
         let array = unsafe {
-            Utf8ViewArray::new_unchecked(ArrowDataType::Utf8View, self.views.into(), self.buffers.into(), self.valid.map(Into::into), Some(self.total), stored)
+            Utf8ViewArray::new_unchecked(
+                ArrowDataType::Utf8View,
+                self.views.into(),
+                self.buffers.into(),
+                self.valid.map(Into::into),
+                Some(self.total),
+                stored,
+            )
         };
         StringChunked::with_chunk(PlSmallStr::EMPTY, array)
     }

@@ -49,9 +49,15 @@ pub enum Kind {
 ///
 /// # Errors
 /// [`TooManyFields`] for the first line with more than `width` fields.
-pub fn parse(text: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<(usize, Vec<Vec<Cells>>), TooManyFields> {
+pub fn parse(
+    text: &[u8],
+    delimiter: u8,
+    width: usize,
+    columns: &[(usize, Kind)],
+) -> Result<(usize, Vec<Vec<Cells>>), TooManyFields> {
     let blocks = line_blocks(text, 0, BLOCK);
-    let parsed: Vec<Result<(usize, Vec<Cells>), TooManyFields>> = blocks.par_iter().map(|b| parse_block(&text[b.clone()], delimiter, width, columns)).collect();
+    let parsed: Vec<Result<(usize, Vec<Cells>), TooManyFields>> =
+        blocks.par_iter().map(|b| parse_block(&text[b.clone()], delimiter, width, columns)).collect();
     let mut out: Vec<Vec<Cells>> = columns.iter().map(|_| Vec::with_capacity(parsed.len())).collect();
     let mut rows = 0;
     for (block, cells) in blocks.iter().zip(parsed) {
@@ -60,7 +66,12 @@ pub fn parse(text: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]
                 rows += lines;
                 out.iter_mut().zip(cells).for_each(|(col, c)| col.push(c));
             }
-            Err(e) => return Err(TooManyFields { line: memchr::memchr_iter(b'\n', &text[..block.start]).count() + e.line, ..e }),
+            Err(e) => {
+                return Err(TooManyFields {
+                    line: memchr::memchr_iter(b'\n', &text[..block.start]).count() + e.line,
+                    ..e
+                })
+            }
         }
     }
     Ok((rows, out))
@@ -100,7 +111,12 @@ enum Failure {
 
 /// Parses one block, turning a number column to text when one of its fields is not a plain
 /// number.
-fn parse_block(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)]) -> Result<(usize, Vec<Cells>), TooManyFields> {
+fn parse_block(
+    block: &[u8],
+    delimiter: u8,
+    width: usize,
+    columns: &[(usize, Kind)],
+) -> Result<(usize, Vec<Cells>), TooManyFields> {
     let mut kinds: Vec<Kind> = columns.iter().map(|&(_, kind)| kind).collect();
     loop {
         match parse_as(block, delimiter, width, columns, &kinds) {
@@ -155,7 +171,9 @@ fn masks(chunk: &[u8], delimiter: u8) -> (u64, u64) {
 /// comparisons.
 #[inline]
 fn masks_bytewise(chunk: &[u8], delimiter: u8) -> (u64, u64) {
-    chunk.iter().enumerate().fold((0, 0), |(both, ends), (i, &c)| (both | (u64::from((c == delimiter) | (c == b'\n')) << i), ends | (u64::from(c == b'\n') << i)))
+    chunk.iter().enumerate().fold((0, 0), |(both, ends), (i, &c)| {
+        (both | (u64::from((c == delimiter) | (c == b'\n')) << i), ends | (u64::from(c == b'\n') << i))
+    })
 }
 
 /// [`masks`] of 16 bytes: two comparisons.
@@ -228,7 +246,9 @@ impl Lines<'_> {
         let mut i = 0;
         while i < n {
             // A line of exactly `width` fields (the common case) is taken whole.
-            let line = bounds[..n].get(i..i + self.width).filter(|b| b[self.width - 1] & 1 == 1 && b[..self.width - 1].iter().all(|e| e & 1 == 0));
+            let line = bounds[..n]
+                .get(i..i + self.width)
+                .filter(|b| b[self.width - 1] & 1 == 1 && b[..self.width - 1].iter().all(|e| e & 1 == 0));
             if let Some(line) = line {
                 for (k, builder) in self.builders.iter_mut().enumerate() {
                     let f = self.fields[k];
@@ -279,7 +299,13 @@ fn field(block: &[u8], from: usize, to: usize, last: bool) -> (&[u8], usize) {
 }
 
 /// The block's number of lines and its columns, parsed as `kinds`.
-fn parse_as(block: &[u8], delimiter: u8, width: usize, columns: &[(usize, Kind)], kinds: &[Kind]) -> Result<(usize, Vec<Cells>), Failure> {
+fn parse_as(
+    block: &[u8],
+    delimiter: u8,
+    width: usize,
+    columns: &[(usize, Kind)],
+    kinds: &[Kind],
+) -> Result<(usize, Vec<Cells>), Failure> {
     // Rows estimated from the first line, with a quarter more for lines shorter than it: a
     // column that outgrows its first allocation is copied whole, and capacity never written
     // costs no memory.
@@ -365,12 +391,18 @@ fn leading_digits(text: &[u8], len: usize) -> (usize, u64) {
     // The digits moved to the top bytes (zeros before them), then summed in pairs, fours and eights.
     let d = word.wrapping_sub(THREES) << (8 * (8 - n));
     let d = d.wrapping_mul(10).wrapping_add(d >> 8);
-    let d = ((d & 0x0000_00FF_0000_00FF).wrapping_mul(100 + (1_000_000 << 32)).wrapping_add(((d >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))) >> 32;
+    let d = ((d & 0x0000_00FF_0000_00FF)
+        .wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(((d >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32))))
+        >> 32;
     (n, d)
 }
 
 /// Powers of ten exact in an `f64`.
-const POW10: [f64; 23] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
 
 /// A number of the form `[+-]digits[.digits]` (at least one digit), correctly rounded as
 /// `str::parse` rounds it; `None` for anything else.
@@ -460,10 +492,52 @@ mod tests {
 
     #[test]
     fn plain_numbers_equal_the_standard_parse() {
-        for s in ["0", "-0", "12", "+12", "234234.39", "578102.11", ".5", "5.", "-0.000001", "123456789012345", "1234567", "12345678", "123456789", "1234567.1234567", "1234567.12345678", "12345678.1", "0.0000001", "9999999.9999999", "-7.25", "1234567890123456789012", "0.1234567890123456789", "9007199254740993"] {
+        for s in [
+            "0",
+            "-0",
+            "12",
+            "+12",
+            "234234.39",
+            "578102.11",
+            ".5",
+            "5.",
+            "-0.000001",
+            "123456789012345",
+            "1234567",
+            "12345678",
+            "123456789",
+            "1234567.1234567",
+            "1234567.12345678",
+            "12345678.1",
+            "0.0000001",
+            "9999999.9999999",
+            "-7.25",
+            "1234567890123456789012",
+            "0.1234567890123456789",
+            "9007199254740993",
+        ] {
             assert_eq!(plain_number(s.as_bytes()).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{s}");
         }
-        for s in ["", "-", ".", "-.", "1e5", "1,5", "NaN", "inf", " 1", "1 ", "1.2.3", "0x10", "1.5x", "12345678x", "1.12345678x", "1:", "/1", "1.:"] {
+        for s in [
+            "",
+            "-",
+            ".",
+            "-.",
+            "1e5",
+            "1,5",
+            "NaN",
+            "inf",
+            " 1",
+            "1 ",
+            "1.2.3",
+            "0x10",
+            "1.5x",
+            "12345678x",
+            "1.12345678x",
+            "1:",
+            "/1",
+            "1.:",
+        ] {
             assert_eq!(plain_number(s.as_bytes()), None, "{s}");
         }
     }
@@ -481,7 +555,8 @@ mod tests {
     fn lines_with_more_fields_than_are_gathered_at_once() {
         let line: String = (0..3 * GATHER).map(|i| i.to_string()).collect::<Vec<_>>().join(";");
         let text = format!("{line}\n{line}");
-        let (rows, cells) = parse(text.as_bytes(), b';', 3 * GATHER, &[(0, Kind::Number), (3 * GATHER - 1, Kind::Number)]).unwrap();
+        let (rows, cells) =
+            parse(text.as_bytes(), b';', 3 * GATHER, &[(0, Kind::Number), (3 * GATHER - 1, Kind::Number)]).unwrap();
         assert_eq!(rows, 2);
         let values = |c: &[Cells]| match &c[0] {
             Cells::Float(f) => f.iter().flatten().collect::<Vec<f64>>(),
@@ -489,7 +564,10 @@ mod tests {
         };
         assert_eq!(values(&cells[0]), [0.0, 0.0]);
         assert_eq!(values(&cells[1]), [(3 * GATHER - 1) as f64; 2]);
-        assert_eq!(parse(text.as_bytes(), b';', 3 * GATHER - 1, &[(0, Kind::Text)]).unwrap_err(), TooManyFields { line: 0, fields: 3 * GATHER });
+        assert_eq!(
+            parse(text.as_bytes(), b';', 3 * GATHER - 1, &[(0, Kind::Text)]).unwrap_err(),
+            TooManyFields { line: 0, fields: 3 * GATHER }
+        );
     }
 
     /// Lines, and the cells of each column asked for (`None`: empty or missing).

@@ -114,7 +114,14 @@ pub struct DriveTestVerdict {
 
 /// Judges drive-test counts of one operator in one gemeente.
 #[must_use]
-pub fn judge_drive_test(licence: &Licence, operator: &str, (code, name): (&str, &str), date: Date, successes: u64, attempts: u64) -> DriveTestVerdict {
+pub fn judge_drive_test(
+    licence: &Licence,
+    operator: &str,
+    (code, name): (&str, &str),
+    date: Date,
+    successes: u64,
+    attempts: u64,
+) -> DriveTestVerdict {
     let (pct, _) = licence.required_pct(operator, code, date);
     let threshold = licence.drive_test.pass_factor * pct / 100.0;
     let rate = successes as f64 / attempts.max(1) as f64;

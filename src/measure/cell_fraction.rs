@@ -231,7 +231,9 @@ impl CellAreas {
     #[must_use]
     pub fn new(shape: &MultiPolygon<f64>, grid: &GridSpec) -> CellAreas {
         let mut runs = Vec::new();
-        for_each_run(shape, grid, |row, col, len, area| runs.push(Run { row: row as u32, col: col as u32, len: len as u32, area }));
+        for_each_run(shape, grid, |row, col, len, area| {
+            runs.push(Run { row: row as u32, col: col as u32, len: len as u32, area })
+        });
         CellAreas { runs }
     }
 
@@ -293,10 +295,13 @@ mod tests {
         assert_eq!(replayed, cells(&shape, &g));
         assert!(stored.runs() < replayed.len() / 2, "{} runs for {} cells", stored.runs(), replayed.len());
         // Each cell's area against the cell clipped by the shape (geo's boolean operations).
-        let visited: std::collections::HashMap<(usize, usize), f64> = replayed.iter().map(|&(r, c, a)| ((r, c), a)).collect();
+        let visited: std::collections::HashMap<(usize, usize), f64> =
+            replayed.iter().map(|&(r, c, a)| ((r, c), a)).collect();
         for (r, c) in (0..g.rows).flat_map(|r| (0..g.cols).map(move |c| (r, c))) {
             let (x, y) = (c as f64 * g.cell, r as f64 * g.cell);
-            let cell = MultiPolygon(vec![polygon![(x: x, y: y), (x: x + g.cell, y: y), (x: x + g.cell, y: y + g.cell), (x: x, y: y + g.cell)]]);
+            let cell = MultiPolygon(vec![
+                polygon![(x: x, y: y), (x: x + g.cell, y: y), (x: x + g.cell, y: y + g.cell), (x: x, y: y + g.cell)],
+            ]);
             let clipped = shape.intersection(&cell).unsigned_area();
             let got = visited.get(&(r, c)).copied().unwrap_or(0.0);
             assert!((got - clipped).abs() < 1e-9, "cell ({r}, {c}): {got} vs {clipped}");
@@ -326,7 +331,8 @@ mod tests {
     fn hole_and_two_parts_far_from_origin() {
         // RD-sized coordinates: a 300 m square with a 100 m hole in the middle, plus a second part.
         let (x0, y0) = (155_000.0, 463_000.0);
-        let sq = |x: f64, y: f64, w: f64| LineString::from(vec![(x, y), (x + w, y), (x + w, y + w), (x, y + w), (x, y)]);
+        let sq =
+            |x: f64, y: f64, w: f64| LineString::from(vec![(x, y), (x + w, y), (x + w, y + w), (x, y + w), (x, y)]);
         let donut = Polygon::new(sq(x0, y0, 300.0), vec![sq(x0 + 100.0, y0 + 100.0, 100.0)]);
         let other = Polygon::new(sq(x0 + 425.0, y0 + 25.0, 50.0), vec![]);
         let shape = MultiPolygon(vec![donut, other]);

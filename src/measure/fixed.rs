@@ -106,7 +106,9 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
     let allowed: Vec<Option<Vec<bool>>> = thresholds
         .iter()
         .map(|t| {
-            t.technologies.as_ref().map(|set| records.technologies.iter().map(|name| set.iter().any(|s| s == name)).collect())
+            t.technologies
+                .as_ref()
+                .map(|set| records.technologies.iter().map(|name| set.iter().any(|s| s == name)).collect())
         })
         .collect();
     let mask = |i: usize| {
@@ -127,7 +129,8 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
     // Thresholds on download speed alone (the usual case): the mask from the speed only.
     let downs: Vec<f64> = thresholds.iter().map(|t| t.down_mbps).collect();
     let plain = thresholds.iter().all(|t| t.technologies.is_none() && t.up_mbps <= 0.0);
-    let down = |i: usize| downs.iter().enumerate().fold(0u64, |m, (k, &t)| m | u64::from(records.down_mbps[i] >= t) << k);
+    let down =
+        |i: usize| downs.iter().enumerate().fold(0u64, |m, (k, &t)| m | u64::from(records.down_mbps[i] >= t) << k);
     let mut covered = Covered::zeroed(n_addresses, thresholds.len());
     if plain {
         or_masks(&mut covered, &records.address, down);
@@ -308,7 +311,8 @@ pub fn measure(
                 x
             },
         );
-    let per_area: Vec<Counts> = sums.chunks(width).map(|r| Counts { addresses: r[0], universe: r[1], covered: r[2..].to_vec() }).collect();
+    let per_area: Vec<Counts> =
+        sums.chunks(width).map(|r| Counts { addresses: r[0], universe: r[1], covered: r[2..].to_vec() }).collect();
     let mut parents = vec![Counts::new(n); set.parents.len()];
     let mut total = Counts::new(n);
     for (info, c) in set.areas.iter().zip(&per_area) {
@@ -376,13 +380,18 @@ mod tests {
         // Download speeds alone, three thresholds (one byte of flags an address) and eleven (two bytes).
         let down = vec![Threshold::down(30.0), Threshold::down(100.0)];
         let few = vec![Threshold::down(30.0), Threshold::down(100.0), Threshold::parse("100/50").unwrap()];
-        let many: Vec<Threshold> = (0..11).map(|k| Threshold::parse(&format!("{}/{}", k * 50, k % 2 * 50)).unwrap()).collect();
+        let many: Vec<Threshold> =
+            (0..11).map(|k| Threshold::parse(&format!("{}/{}", k * 50, k % 2 * 50)).unwrap()).collect();
         for (t, n) in [&down, &few, &many].into_iter().flat_map(|t| [0usize, 1, 5, 40, 333].map(|n| (t, n))) {
             // Ascending addresses with runs of records, and addresses without any (gaps).
             let mut rows = Vec::new();
             for a in 0..n as u32 {
                 for _ in 0..rng.random_range(0..4) {
-                    rows.push((a, [0.0, 50.0, 100.0, 500.0][rng.random_range(0..4)], [0.0, 50.0][rng.random_range(0..2)]));
+                    rows.push((
+                        a,
+                        [0.0, 50.0, 100.0, 500.0][rng.random_range(0..4)],
+                        [0.0, 50.0][rng.random_range(0..2)],
+                    ));
                 }
             }
             let mut plain = vec![0u64; n];

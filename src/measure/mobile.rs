@@ -134,7 +134,14 @@ mod tests {
             spec,
             crs: GridCrs::RdNew,
             mbps,
-            source: SourceInfo { role: "grid".into(), path: "t".into(), sha256: String::new(), rows: 0, format: String::new(), columns: vec![] },
+            source: SourceInfo {
+                role: "grid".into(),
+                path: "t".into(),
+                sha256: String::new(),
+                rows: 0,
+                format: String::new(),
+                columns: vec![],
+            },
             rows: RowCounts::default(),
             rejects: vec![],
         }
@@ -155,8 +162,10 @@ mod tests {
     #[test]
     fn overlapping_exclusions_are_subtracted_once() {
         let g = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 400., y: 0.), (x: 400., y: 300.), (x: 0., y: 300.)]]);
-        let a = MultiPolygon(vec![polygon![(x: 300., y: 0.), (x: 500., y: 0.), (x: 500., y: 100.), (x: 300., y: 100.)]]);
-        let b = MultiPolygon(vec![polygon![(x: 250., y: 0.), (x: 350., y: 0.), (x: 350., y: 200.), (x: 250., y: 200.)]]);
+        let a =
+            MultiPolygon(vec![polygon![(x: 300., y: 0.), (x: 500., y: 0.), (x: 500., y: 100.), (x: 300., y: 100.)]]);
+        let b =
+            MultiPolygon(vec![polygon![(x: 250., y: 0.), (x: 350., y: 0.), (x: 350., y: 200.), (x: 250., y: 200.)]]);
         let x = Exclusions::new([a, b]);
         let e = x.eligible(&g);
         assert!(close(e.area_m2, 120_000.0));
@@ -182,7 +191,10 @@ mod tests {
     /// second part.
     #[test]
     fn holes_parts_nodata_and_outside_the_grid() {
-        let donut = Polygon::new(square(0.0, 0.0, 300.0).exterior().clone(), vec![square(100.0, 100.0, 100.0).exterior().clone()]);
+        let donut = Polygon::new(
+            square(0.0, 0.0, 300.0).exterior().clone(),
+            vec![square(100.0, 100.0, 100.0).exterior().clone()],
+        );
         let far = square(1000.0, 0.0, 100.0);
         let g = MultiPolygon(vec![donut, far]);
         let e = Exclusions::new([]).eligible(&g);

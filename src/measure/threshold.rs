@@ -39,14 +39,18 @@ impl Threshold {
     /// # Errors
     /// [`Error::Argument`] for a value that is not a non-negative number or an empty technology.
     pub fn parse(s: &str) -> Result<Threshold> {
-        let bad = |why: &str| Error::argument("threshold", s, format!("{why}; expected DOWN[/UP][@TECH,...] in Mbps, e.g. 100/20"));
+        let bad = |why: &str| {
+            Error::argument("threshold", s, format!("{why}; expected DOWN[/UP][@TECH,...] in Mbps, e.g. 100/20"))
+        };
         let (speeds, tech) = match s.split_once('@') {
             Some((a, b)) => (a, Some(b)),
             None => (s, None),
         };
         let num = |t: &str| t.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
         let (down, up) = match speeds.split_once('/') {
-            Some((d, u)) => (num(d).ok_or_else(|| bad("bad download speed"))?, num(u).ok_or_else(|| bad("bad upload speed"))?),
+            Some((d, u)) => {
+                (num(d).ok_or_else(|| bad("bad download speed"))?, num(u).ok_or_else(|| bad("bad upload speed"))?)
+            }
             None => (num(speeds).ok_or_else(|| bad("bad download speed"))?, 0.0),
         };
         let technologies = match tech {

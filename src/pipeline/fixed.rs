@@ -7,13 +7,13 @@ use serde::Serialize;
 use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
 use crate::error::{Error, Result};
 use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, Needs, RowNumbers, BY_POINT};
-use crate::io::mergers::Mergers;
-use crate::io::profile::XyCrs;
 use crate::io::areas::{load_gemeente_table, AreaTable};
 use crate::io::boundaries::{self, Boundaries};
 use crate::io::embedded;
+use crate::io::mergers::Mergers;
 use crate::io::policy::Targets;
 use crate::io::profile::AreaScheme;
+use crate::io::profile::XyCrs;
 use crate::judge::targets::judge;
 use crate::measure::fixed::{covered_bits, measure, Covered, Unit};
 use crate::measure::threshold::Threshold;
@@ -108,11 +108,23 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let needs = Needs { technology: with_technology.is_some(), upload: with_upload.is_some() };
     let mut av = addresses::load(&job.input, needs, progress)?;
     let missing = [
-        (with_upload, av.records.has_up, "no upload-speed column; map one with --column up_mbps=NAME or use a download-only threshold"),
-        (with_technology, av.records.has_technology, "no technology column; map one with --column technology=NAME or use a threshold without @TECHNOLOGIES"),
+        (
+            with_upload,
+            av.records.has_up,
+            "no upload-speed column; map one with --column up_mbps=NAME or use a download-only threshold",
+        ),
+        (
+            with_technology,
+            av.records.has_technology,
+            "no technology column; map one with --column technology=NAME or use a threshold without @TECHNOLOGIES",
+        ),
     ];
     if let Some((Some(t), _, what)) = missing.into_iter().find(|(t, has, _)| t.is_some() && !has) {
-        return Err(Error::argument("threshold", &t.to_string(), format!("{} has {what}", job.input.records.display())));
+        return Err(Error::argument(
+            "threshold",
+            &t.to_string(),
+            format!("{} has {what}", job.input.records.display()),
+        ));
     }
     let mut warnings = Vec::new();
     let mut sources = av.sources.clone();
@@ -147,9 +159,15 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             }
         };
         warnings.extend(b.warnings.iter().cloned());
-        let unknown: Vec<&str> = b.areas.iter().filter(|a| set.find(&a.code).is_none()).map(|a| a.code.as_str()).collect();
+        let unknown: Vec<&str> =
+            b.areas.iter().filter(|a| set.find(&a.code).is_none()).map(|a| a.code.as_str()).collect();
         if !unknown.is_empty() {
-            warnings.push(format!("{}: {} area(s) not in the area table were ignored: {}", b.source.path, unknown.len(), unknown.join(", ")));
+            warnings.push(format!(
+                "{}: {} area(s) not in the area table were ignored: {}",
+                b.source.path,
+                unknown.len(),
+                unknown.join(", ")
+            ));
         }
         sources.push(b.source.clone());
         Some(AreaIndex::for_points(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape))), points))
@@ -174,7 +192,11 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let mut coverage = coverage;
     if !job.levels.is_empty() {
         if let Some(bad) = job.levels.iter().find(|l| !set.levels.contains(&l.as_str())) {
-            return Err(Error::argument("--by", bad, format!("profile `{}` has the levels {}", job.input.profile.name, set.levels.join(", "))));
+            return Err(Error::argument(
+                "--by",
+                bad,
+                format!("profile `{}` has the levels {}", job.input.profile.name, set.levels.join(", ")),
+            ));
         }
         (coverage.rows, verdicts) = std::mem::take(&mut coverage.rows)
             .into_iter()
@@ -201,7 +223,10 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         ));
     }
     let universe = if av.universe_given {
-        format!("the address universe file {} (addresses without records count as unserved)", job.input.universe.as_ref().map(|p| p.display().to_string()).unwrap_or_default())
+        format!(
+            "the address universe file {} (addresses without records count as unserved)",
+            job.input.universe.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+        )
     } else {
         format!("the distinct addresses of the records file {} (no universe file given: addresses absent from it are not counted)", job.input.records.display())
     };
@@ -234,5 +259,13 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         bits,
         areas: set.areas,
     });
-    Ok(FixedReport { provenance, coverage, verdicts, summaries, rejects: std::mem::take(&mut av.rejects), remapped, addresses })
+    Ok(FixedReport {
+        provenance,
+        coverage,
+        verdicts,
+        summaries,
+        rejects: std::mem::take(&mut av.rejects),
+        remapped,
+        addresses,
+    })
 }

@@ -17,9 +17,9 @@ use crate::io::areas::load_gemeente_table;
 use crate::io::boundaries::{self, load_layer};
 use crate::io::grids::{self, GridCrs, GridOptions};
 use crate::io::licence::{Exclusion, Licence};
+use crate::io::profile::AreaScheme;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
 use crate::io::{drive_tests, embedded};
-use crate::io::profile::AreaScheme;
 use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTestVerdict};
 use crate::measure::cell_fraction::{CellAreas, GridSpec};
 use crate::measure::mobile::{covered, Eligible, Exclusions};
@@ -170,7 +170,11 @@ pub fn licence_layers(licence: &Licence) -> Result<LicenceLayers> {
 pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<MobileReport> {
     let licence = &job.licence;
     let required_mbps = licence.required_mbps(job.date).ok_or_else(|| {
-        Error::argument("date", &job.date.to_string(), format!("the obligation of {} is not in force before {}", licence.id, licence.obligation.speed[0].from))
+        Error::argument(
+            "date",
+            &job.date.to_string(),
+            format!("the obligation of {} is not in force before {}", licence.id, licence.obligation.speed[0].from),
+        )
     })?;
     let mut warnings = Vec::new();
     let mut inputs = Vec::new();
@@ -215,7 +219,11 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
     for (name, path) in &job.grids {
         let op = licence.operator(name).ok_or_else(|| {
             let ids: Vec<&str> = licence.operators.iter().map(|o| o.id.as_str()).collect();
-            Error::argument("grid", &format!("{name}={}", path.display()), format!("`{name}` is not an operator of {} ({})", licence.id, ids.join(", ")))
+            Error::argument(
+                "grid",
+                &format!("{name}={}", path.display()),
+                format!("`{name}` is not an operator of {} ({})", licence.id, ids.join(", ")),
+            )
         })?;
         operators.push((op.id.clone(), path.clone()));
     }
@@ -250,12 +258,16 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
             if on_grid.as_ref().is_none_or(|(k, _)| *k != key) {
                 progress.stage(&format!("cells of each gemeente on the grid of {operator}"), Some(areas.len() as u64));
                 let tick = progress.ticker();
-                on_grid = Some((key, eligible.par_iter().map(|e| done(CellAreas::new(&e.shape, &grid.spec), &tick)).collect()));
+                on_grid = Some((
+                    key,
+                    eligible.par_iter().map(|e| done(CellAreas::new(&e.shape, &grid.spec), &tick)).collect(),
+                ));
             }
             let (_, cells) = on_grid.as_ref().expect("set above");
             progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
             let tick = progress.ticker();
-            let covered_all: Vec<_> = eligible.par_iter().zip(cells).map(|(e, c)| done(covered(e, c, &grid, required_mbps), &tick)).collect();
+            let covered_all: Vec<_> =
+                eligible.par_iter().zip(cells).map(|(e, c)| done(covered(e, c, &grid, required_mbps), &tick)).collect();
             buffer = grid.mbps;
             for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
                 let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
@@ -289,14 +301,18 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         let mut tally: BTreeMap<(String, u32), (u64, u64)> = BTreeMap::new();
         let file = p.display().to_string();
         for at in &dt.attempts {
-            let mut bad = |reason: RejectReason, detail: String| counts.unuse(&mut rejects, &file, at.row, reason, detail);
+            let mut bad =
+                |reason: RejectReason, detail: String| counts.unuse(&mut rejects, &file, at.row, reason, detail);
             let Some(op) = licence.operator(&at.operator) else {
                 bad(RejectReason::UnknownOperator, format!("operator {:?} is not in {}", at.operator, licence.id));
                 continue;
             };
             let in_period = at.date >= licence.licence_start && licence.licence_end.is_none_or(|end| at.date <= end);
             let Some(speed) = licence.required_mbps(at.date).filter(|_| in_period) else {
-                bad(RejectReason::OutsideLicencePeriod, format!("{} is outside the obligation period of {}", at.date, licence.id));
+                bad(
+                    RejectReason::OutsideLicencePeriod,
+                    format!("{} is outside the obligation period of {}", at.date, licence.id),
+                );
                 continue;
             };
             let Some(g) = index.locate(at.x, at.y) else {

@@ -125,13 +125,17 @@ pub struct Yearly {
 /// [`Error::Argument`] listing the provincies when none matches.
 pub fn find_provincie(table: &AreaTable, wanted: &str) -> Result<Scope> {
     let by_code = provincie_code(wanted).filter(|c| table.parents.contains_key(c));
-    let hit = by_code.or_else(|| table.parents.iter().find(|(_, n)| n.eq_ignore_ascii_case(wanted.trim())).map(|(c, _)| c.clone()));
+    let hit = by_code
+        .or_else(|| table.parents.iter().find(|(_, n)| n.eq_ignore_ascii_case(wanted.trim())).map(|(c, _)| c.clone()));
     match hit {
         Some(code) => Ok(Scope { level: "provincie", name: table.parents[&code].clone(), code }),
         None => Err(Error::argument(
             "--provincie",
             wanted,
-            format!("expected a code or name of {}", table.parents.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "expected a code or name of {}",
+                table.parents.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", ")
+            ),
         )),
     }
 }
@@ -187,7 +191,10 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
     };
     let (m, m_info) = mergers(job)?;
     let thresholds: Vec<Threshold> = default_thresholds();
-    let headline = thresholds.iter().position(|t| t.down_mbps == HEADLINE_MBPS && t.up_mbps == 0.0 && t.technologies.is_none()).unwrap_or(0);
+    let headline = thresholds
+        .iter()
+        .position(|t| t.down_mbps == HEADLINE_MBPS && t.up_mbps == 0.0 && t.technologies.is_none())
+        .unwrap_or(0);
     let last = job.vintages.len() - 1;
     let mut vintages = Vec::with_capacity(job.vintages.len());
     for (k, v) in job.vintages.iter().enumerate() {
@@ -220,7 +227,8 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
     let mobile = match &job.mobile {
         Some(p) => {
             let (rows, info) = compliance::load(p)?;
-            let keep = |code: &str| scope.level == "nl" || table.areas.get(code).is_some_and(|a| a.parent == scope.code);
+            let keep =
+                |code: &str| scope.level == "nl" || table.areas.get(code).is_some_and(|a| a.parent == scope.code);
             Some((rows.into_iter().filter(|r| keep(&r.area_code)).collect(), info))
         }
         None => None,
@@ -242,8 +250,15 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
 
 /// The addresses of the scope's provincie not covered at the headline threshold, with their
 /// ids and postcodes read back from the address file.
-fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: &Scope, table: &AreaTable, job: &ReportJob) -> Result<Vec<Gap>> {
-    let in_scope: Vec<bool> = o.areas.iter().map(|a| table.areas.get(&a.code).is_some_and(|e| e.parent == scope.code)).collect();
+fn gap_list(
+    o: &crate::pipeline::fixed::AddressOutcome,
+    headline: usize,
+    scope: &Scope,
+    table: &AreaTable,
+    job: &ReportJob,
+) -> Result<Vec<Gap>> {
+    let in_scope: Vec<bool> =
+        o.areas.iter().map(|a| table.areas.get(&a.code).is_some_and(|e| e.parent == scope.code)).collect();
     let mut picked: Vec<usize> = (0..o.area.len())
         .filter(|&a| {
             let area = o.area[a] as usize;
@@ -263,7 +278,14 @@ fn gap_list(o: &crate::pipeline::fixed::AddressOutcome, headline: usize, scope: 
                 (Location::Point { x, y }, _) => Some(crate::assign::crs::rd_to_wgs84(x, y)),
                 (Location::Area(_), _) => None,
             };
-            Gap { id, postcode, gemeente_code: info.code.clone(), gemeente_name: info.name.clone(), lonlat, row: o.first_row.get(a).into() }
+            Gap {
+                id,
+                postcode,
+                gemeente_code: info.code.clone(),
+                gemeente_name: info.name.clone(),
+                lonlat,
+                row: o.first_row.get(a).into(),
+            }
         })
         .collect())
 }

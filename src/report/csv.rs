@@ -8,8 +8,22 @@ use crate::report::FixedReport;
 
 /// The columns of `coverage.csv` and `coverage.parquet`, in order.
 pub const COVERAGE_COLUMNS: [&str; 16] = [
-    "level", "area_code", "area_name", "threshold", "down_mbps", "up_mbps", "technologies", "unit", "addresses",
-    "universe", "covered", "share", "short", "target_id", "target_pct", "meets_target",
+    "level",
+    "area_code",
+    "area_name",
+    "threshold",
+    "down_mbps",
+    "up_mbps",
+    "technologies",
+    "unit",
+    "addresses",
+    "universe",
+    "covered",
+    "share",
+    "short",
+    "target_id",
+    "target_pct",
+    "meets_target",
 ];
 
 fn csv_err(e: impl std::fmt::Display) -> Error {

@@ -103,7 +103,8 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
         })
         .collect();
     let doc = Doc { provenance: &report.provenance, unit: c.unit, summary, rows };
-    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(&doc).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
 }

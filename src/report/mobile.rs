@@ -16,8 +16,22 @@ pub const MOBILE_FILES: [&str; 5] = ["mobile.csv", "mobile.parquet", "mobile.jso
 
 /// The columns of `mobile.csv` and `mobile.parquet`.
 pub const MOBILE_COLUMNS: [&str; 16] = [
-    "operator", "area_code", "area_name", "date", "required_mbps", "required_pct", "ontheffing", "area_km2",
-    "excluded_km2", "eligible_km2", "covered_km2", "nodata_km2", "share", "compliant", "shortfall_km2", "shortfall_pp",
+    "operator",
+    "area_code",
+    "area_name",
+    "date",
+    "required_mbps",
+    "required_pct",
+    "ontheffing",
+    "area_km2",
+    "excluded_km2",
+    "eligible_km2",
+    "covered_km2",
+    "nodata_km2",
+    "share",
+    "compliant",
+    "shortfall_km2",
+    "shortfall_pp",
 ];
 
 fn km2(v: f64) -> String {
@@ -66,7 +80,17 @@ pub fn mobile_csv(report: &MobileReport) -> Result<Vec<u8>> {
 pub fn drive_tests_csv(report: &MobileReport) -> Result<Vec<u8>> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "operator", "area_code", "area_name", "attempts", "successes", "success_rate", "ci_low", "ci_high", "required_pct", "threshold", "pass",
+        "operator",
+        "area_code",
+        "area_name",
+        "attempts",
+        "successes",
+        "success_rate",
+        "ci_low",
+        "ci_high",
+        "required_pct",
+        "threshold",
+        "pass",
     ])
     .map_err(csv_err)?;
     for v in &report.drive_tests {
@@ -94,8 +118,11 @@ pub fn drive_tests_csv(report: &MobileReport) -> Result<Vec<u8>> {
 /// Only on an internal serialisation failure.
 pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
     let r = &report.rows;
-    let text = |name: &str, f: &dyn Fn(&Compliance) -> String| Column::new(name.into(), r.iter().map(f).collect::<Vec<String>>());
-    let num = |name: &str, f: &dyn Fn(&Compliance) -> f64| Column::new(name.into(), r.iter().map(f).collect::<Vec<f64>>());
+    let text = |name: &str, f: &dyn Fn(&Compliance) -> String| {
+        Column::new(name.into(), r.iter().map(f).collect::<Vec<String>>())
+    };
+    let num =
+        |name: &str, f: &dyn Fn(&Compliance) -> f64| Column::new(name.into(), r.iter().map(f).collect::<Vec<f64>>());
     let columns = vec![
         text("operator", &|x| x.operator.clone()),
         text("area_code", &|x| x.area_code.clone()),
@@ -126,7 +153,8 @@ pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Io`] when the directory cannot be written.
 pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut json = serde_json::to_vec_pretty(report).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
+    let mut json =
+        serde_json::to_vec_pretty(report).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
     json.push(b'\n');
     let mut outputs = vec![
         ("mobile.csv", mobile_csv(report)?),
@@ -173,7 +201,11 @@ pub fn summary(report: &MobileReport) -> String {
     }
     let failed = report.drive_tests.iter().filter(|v| !v.pass).count();
     if !report.drive_tests.is_empty() {
-        let _ = writeln!(s, "drive tests: {} operator × gemeente results, {failed} below the pass threshold", report.drive_tests.len());
+        let _ = writeln!(
+            s,
+            "drive tests: {} operator × gemeente results, {failed} below the pass threshold",
+            report.drive_tests.len()
+        );
     }
     s
 }

@@ -27,16 +27,25 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
         text("threshold", rows.iter().map(|r| thr(r).to_string()).collect()),
         Column::new("down_mbps".into(), rows.iter().map(|r| thr(r).down_mbps).collect::<Vec<f64>>()),
         Column::new("up_mbps".into(), rows.iter().map(|r| thr(r).up_mbps).collect::<Vec<f64>>()),
-        text("technologies", rows.iter().map(|r| thr(r).technologies.as_ref().map(|t| t.join(",")).unwrap_or_default()).collect()),
+        text(
+            "technologies",
+            rows.iter().map(|r| thr(r).technologies.as_ref().map(|t| t.join(",")).unwrap_or_default()).collect(),
+        ),
         text("unit", rows.iter().map(|_| c.unit.name().to_string()).collect()),
         Column::new("addresses".into(), rows.iter().map(|r| r.addresses).collect::<Vec<u64>>()),
         amount("universe", &|r| r.universe_micro),
         amount("covered", &|r| r.covered_micro),
         Column::new("share".into(), rows.iter().map(|r| r.share()).collect::<Vec<Option<f64>>>()),
         amount("short", &|r| r.short_micro()),
-        Column::new("target_id".into(), report.verdicts.iter().map(|v| v.target_id.clone()).collect::<Vec<Option<String>>>()),
+        Column::new(
+            "target_id".into(),
+            report.verdicts.iter().map(|v| v.target_id.clone()).collect::<Vec<Option<String>>>(),
+        ),
         Column::new("target_pct".into(), report.verdicts.iter().map(|v| v.target_pct).collect::<Vec<Option<f64>>>()),
-        Column::new("meets_target".into(), report.verdicts.iter().map(|v| v.meets_target).collect::<Vec<Option<bool>>>()),
+        Column::new(
+            "meets_target".into(),
+            report.verdicts.iter().map(|v| v.meets_target).collect::<Vec<Option<bool>>>(),
+        ),
     ];
     let fail = |e: PolarsError| Error::table("<output>", format!("writing Parquet: {e}"));
     let mut df = DataFrame::new(rows.len(), columns).map_err(fail)?;

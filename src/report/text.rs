@@ -53,7 +53,14 @@ pub fn table(report: &FixedReport) -> String {
     for chunk in c.rows.chunks(n).filter(|ch| ch[0].level != finest) {
         let r = &chunk[0];
         let name: String = r.area_name.chars().take(24).collect();
-        let _ = write!(s, "{:<10} {:<8} {:<24} {:>12}", r.level, r.area_code, name, format::micro_rounded(r.universe_micro));
+        let _ = write!(
+            s,
+            "{:<10} {:<8} {:<24} {:>12}",
+            r.level,
+            r.area_code,
+            name,
+            format::micro_rounded(r.universe_micro)
+        );
         for row in chunk {
             let _ = write!(s, " {:>12}", format::pct(row.share()));
         }

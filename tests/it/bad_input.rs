@@ -22,13 +22,29 @@ use Expect::*;
 /// (class, arguments after the command; {B} = tests/fixtures/bad, {M} = tests/fixtures/mobile, expectation)
 const CASES: &[(&str, &str, Expect)] = &[
     // Records and universe files.
-    ("wrong delimiter forced", "fixed -i {B}/wrong_delimiter.csv --delimiter ,", Fatal("wrong_delimiter.csv: the header is one column")),
+    (
+        "wrong delimiter forced",
+        "fixed -i {B}/wrong_delimiter.csv --delimiter ,",
+        Fatal("wrong_delimiter.csv: the header is one column"),
+    ),
     ("Windows-1252 text", "fixed -i {B}/cp1252.csv", Ok("coverage.json", "windows-1252")),
     ("UTF-8 byte-order mark", "fixed -i {B}/utf8_bom.csv", Ok("coverage.json", "utf-8 with BOM")),
     ("quoted commas and newlines", "fixed -i {B}/quoted.csv", Ok("coverage.json", "\"rows_in\": 3")),
-    ("banner lines before the header", "fixed -i {B}/banner.csv", Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,2,2,1")),
-    ("missing required column", "fixed -i {B}/missing_column.csv", Fatal("missing_column.csv: missing column for `down_mbps`")),
-    ("extra columns", "fixed -i {B}/extra_columns.csv", Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,1,1,1")),
+    (
+        "banner lines before the header",
+        "fixed -i {B}/banner.csv",
+        Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,2,2,1"),
+    ),
+    (
+        "missing required column",
+        "fixed -i {B}/missing_column.csv",
+        Fatal("missing_column.csv: missing column for `down_mbps`"),
+    ),
+    (
+        "extra columns",
+        "fixed -i {B}/extra_columns.csv",
+        Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,1,1,1"),
+    ),
     ("renamed column", "fixed -i {B}/renamed_column.csv", Fatal("--column down_mbps=NAME")),
     ("empty file", "fixed -i {B}/empty.csv", Fatal("empty.csv: the file is empty")),
     ("header only", "fixed -i {B}/header_only.csv", Fatal("header_only.csv: no usable rows")),
@@ -36,55 +52,183 @@ const CASES: &[(&str, &str, Expect)] = &[
     ("negative speed", "fixed -i {B}/negative.csv", Reject("negative_speed")),
     ("NaN speed", "fixed -i {B}/nan.csv", Reject("invalid_speed")),
     ("absurd speed (10^9 Mbps)", "fixed -i {B}/absurd.csv", Reject("implausible_speed")),
-    ("technology threshold without a technology column", "fixed -i {B}/code_forms.csv -t 100@glas", Fatal("code_forms.csv has no technology column; map one with --column technology=NAME")),
-    ("0/0 speeds stay in the universe", "fixed -i {B}/zero_zero.csv -t 0.2/0.2", Ok("coverage.csv", "nl,NL,Nederland,0.2/0.2,0.2,0.2,,addresses,3,3,2")),
-    ("duplicate rows", "fixed -i {B}/duplicate_rows.csv", Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,2,2,1")),
+    (
+        "technology threshold without a technology column",
+        "fixed -i {B}/code_forms.csv -t 100@glas",
+        Fatal("code_forms.csv has no technology column; map one with --column technology=NAME"),
+    ),
+    (
+        "0/0 speeds stay in the universe",
+        "fixed -i {B}/zero_zero.csv -t 0.2/0.2",
+        Ok("coverage.csv", "nl,NL,Nederland,0.2/0.2,0.2,0.2,,addresses,3,3,2"),
+    ),
+    (
+        "duplicate rows",
+        "fixed -i {B}/duplicate_rows.csv",
+        Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,2,2,1"),
+    ),
     ("x/y swapped", "fixed -i {B}/xy_swapped.csv", Warn("look like x and y (or lon and lat) are swapped")),
     ("degrees where RD New is expected", "fixed -i {B}/degrees_for_rd.csv", Warn("look like degrees")),
     ("metres where lon/lat is expected", "fixed -i {B}/metres_for_lonlat.csv", Warn("look like metres")),
     ("points outside the Netherlands", "fixed -i {B}/outside_nl.csv", Reject("outside_all_areas")),
     ("unknown gemeente code", "fixed -i {B}/unknown_code.csv", Reject("unknown_area")),
-    ("codes with and without GM and zeros", "fixed -i {B}/code_forms.csv", Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,4,4,4")),
+    (
+        "codes with and without GM and zeros",
+        "fixed -i {B}/code_forms.csv",
+        Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,4,4,4"),
+    ),
     ("malformed gemeente code", "fixed -i {B}/malformed_code.csv", Reject("bad_area_code")),
     ("missing address id", "fixed -i {B}/missing_id.csv", Reject("missing_address_id")),
     ("no location at all", "fixed -i {B}/no_location.csv", Reject("no_location")),
-    ("duplicate address in the universe", "fixed -i {B}/duplicate_rows.csv --universe {B}/universe_dup.csv", Reject("duplicate_in_universe")),
-    ("record not in the universe", "fixed -i {B}/not_in_universe.csv --universe {B}/universe_dup.csv", Reject("not_in_universe")),
+    (
+        "duplicate address in the universe",
+        "fixed -i {B}/duplicate_rows.csv --universe {B}/universe_dup.csv",
+        Reject("duplicate_in_universe"),
+    ),
+    (
+        "record not in the universe",
+        "fixed -i {B}/not_in_universe.csv --universe {B}/universe_dup.csv",
+        Reject("not_in_universe"),
+    ),
     ("invalid weight", "fixed -i {B}/bad_weight.csv", Reject("invalid_weight")),
     ("truncated Parquet", "fixed -i {B}/truncated.parquet", Fatal("truncated.parquet: not a readable Parquet file")),
-    ("row with more fields than the header", "fixed -i {B}/ragged.csv", Fatal("ragged.csv: line 4 has 6 fields where the header has 4; fix or remove that line")),
+    (
+        "row with more fields than the header",
+        "fixed -i {B}/ragged.csv",
+        Fatal("ragged.csv: line 4 has 6 fields where the header has 4; fix or remove that line"),
+    ),
     ("many rows rejected", "fixed -i {B}/many_rejected.csv", Warn("% of rows rejected")),
     // Boundaries and area tables.
-    ("boundaries: invalid GeoJSON", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_invalid.geojson", Fatal("bnd_invalid.geojson: not valid GeoJSON")),
-    ("boundaries: RD coordinates without crs", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_no_crs_rd.geojson", Warn("assuming RD New")),
-    ("boundaries: unsupported CRS", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_epsg3857.geojson", Fatal("unsupported CRS `EPSG:3857`")),
-    ("boundaries: self-intersecting polygon", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_bowtie.geojson", Reject("outside_all_areas")),
-    ("boundaries: unclosed ring", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_unclosed.geojson", Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,2,2,2")),
-    ("boundaries: point in a hole", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_hole.geojson", Reject("outside_all_areas")),
-    ("boundaries: multipolygon", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_multi.geojson", Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,3,3,3")),
-    ("boundaries: point geometry", "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_point.geojson", Fatal("geometry is a Point")),
-    ("gemeente table: duplicate gemeente", "fixed -i {B}/code_forms.csv --provincies {B}/prov_dup.csv", Fatal("prov_dup.csv: row 2: gemeente GM0014 appears twice")),
-    ("gemeente table: missing column", "fixed -i {B}/code_forms.csv --provincies {B}/prov_missing.csv", Fatal("prov_missing.csv: missing column")),
+    (
+        "boundaries: invalid GeoJSON",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_invalid.geojson",
+        Fatal("bnd_invalid.geojson: not valid GeoJSON"),
+    ),
+    (
+        "boundaries: RD coordinates without crs",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_no_crs_rd.geojson",
+        Warn("assuming RD New"),
+    ),
+    (
+        "boundaries: unsupported CRS",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_epsg3857.geojson",
+        Fatal("unsupported CRS `EPSG:3857`"),
+    ),
+    (
+        "boundaries: self-intersecting polygon",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_bowtie.geojson",
+        Reject("outside_all_areas"),
+    ),
+    (
+        "boundaries: unclosed ring",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_unclosed.geojson",
+        Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,2,2,2"),
+    ),
+    (
+        "boundaries: point in a hole",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_hole.geojson",
+        Reject("outside_all_areas"),
+    ),
+    (
+        "boundaries: multipolygon",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_multi.geojson",
+        Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,3,3,3"),
+    ),
+    (
+        "boundaries: point geometry",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_point.geojson",
+        Fatal("geometry is a Point"),
+    ),
+    (
+        "gemeente table: duplicate gemeente",
+        "fixed -i {B}/code_forms.csv --provincies {B}/prov_dup.csv",
+        Fatal("prov_dup.csv: row 2: gemeente GM0014 appears twice"),
+    ),
+    (
+        "gemeente table: missing column",
+        "fixed -i {B}/code_forms.csv --provincies {B}/prov_missing.csv",
+        Fatal("prov_missing.csv: missing column"),
+    ),
     // Policy files.
-    ("targets: unknown key", "fixed -i {B}/code_forms.csv --targets {B}/targets_unknown_key.toml", Fatal("unknown field `kleur`")),
-    ("licence: unknown key", "mobile --grid KPN={M}/grid.csv --licence {B}/licence_unknown_key.toml", Fatal("unknown field `dekking`")),
-    ("licence: overlapping ontheffingen", "mobile --grid KPN={M}/grid.csv --licence {B}/licence_overlap.toml", Fatal("overlaps ontheffing")),
-    ("licence: end before start", "mobile --grid KPN={M}/grid.csv --licence {B}/licence_end_before_start.toml", Fatal("is before start")),
-    ("licence: percentage out of range", "mobile --grid KPN={M}/grid.csv --licence {B}/licence_pct.toml", Fatal("outside 0–100")),
+    (
+        "targets: unknown key",
+        "fixed -i {B}/code_forms.csv --targets {B}/targets_unknown_key.toml",
+        Fatal("unknown field `kleur`"),
+    ),
+    (
+        "licence: unknown key",
+        "mobile --grid KPN={M}/grid.csv --licence {B}/licence_unknown_key.toml",
+        Fatal("unknown field `dekking`"),
+    ),
+    (
+        "licence: overlapping ontheffingen",
+        "mobile --grid KPN={M}/grid.csv --licence {B}/licence_overlap.toml",
+        Fatal("overlaps ontheffing"),
+    ),
+    (
+        "licence: end before start",
+        "mobile --grid KPN={M}/grid.csv --licence {B}/licence_end_before_start.toml",
+        Fatal("is before start"),
+    ),
+    (
+        "licence: percentage out of range",
+        "mobile --grid KPN={M}/grid.csv --licence {B}/licence_pct.toml",
+        Fatal("outside 0–100"),
+    ),
     // Coverage grids.
-    ("GeoTIFF without georeference", "mobile --grid KPN={B}/plain.tif --boundaries {M}/gemeenten_rd.geojson", Fatal("plain.tif: GeoTIFF without georeference")),
-    ("grid cells of mixed sizes", "mobile --grid KPN={B}/grid_mixed.csv --boundaries {M}/gemeenten_rd.geojson --cell-size 100", Fatal("off the 100 m lattice")),
-    ("grid cell given twice", "mobile --grid KPN={B}/grid_dup.csv --boundaries {M}/gemeenten_rd.geojson", Reject("duplicate_cell")),
-    ("grid speed not a number", "mobile --grid KPN={B}/grid_bad_speed.csv --boundaries {M}/gemeenten_rd.geojson --cell-size 100", Reject("invalid_speed")),
-    ("RTR cell code malformed", "mobile --grid KPN={B}/rtr_bad_code.csv --boundaries {M}/gemeenten_rd.geojson", Reject("invalid_coordinate")),
+    (
+        "GeoTIFF without georeference",
+        "mobile --grid KPN={B}/plain.tif --boundaries {M}/gemeenten_rd.geojson",
+        Fatal("plain.tif: GeoTIFF without georeference"),
+    ),
+    (
+        "grid cells of mixed sizes",
+        "mobile --grid KPN={B}/grid_mixed.csv --boundaries {M}/gemeenten_rd.geojson --cell-size 100",
+        Fatal("off the 100 m lattice"),
+    ),
+    (
+        "grid cell given twice",
+        "mobile --grid KPN={B}/grid_dup.csv --boundaries {M}/gemeenten_rd.geojson",
+        Reject("duplicate_cell"),
+    ),
+    (
+        "grid speed not a number",
+        "mobile --grid KPN={B}/grid_bad_speed.csv --boundaries {M}/gemeenten_rd.geojson --cell-size 100",
+        Reject("invalid_speed"),
+    ),
+    (
+        "RTR cell code malformed",
+        "mobile --grid KPN={B}/rtr_bad_code.csv --boundaries {M}/gemeenten_rd.geojson",
+        Reject("invalid_coordinate"),
+    ),
     // Drive tests.
-    ("drive test outside the licence period", "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_period.csv", Reject("outside_licence_period")),
-    ("drive test for an unknown operator", "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_operator.csv", Reject("unknown_operator")),
-    ("drive test without a time column", "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_columns.csv", Fatal("dt_columns.csv: drive-test file without a `time` column")),
+    (
+        "drive test outside the licence period",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_period.csv",
+        Reject("outside_licence_period"),
+    ),
+    (
+        "drive test for an unknown operator",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_operator.csv",
+        Reject("unknown_operator"),
+    ),
+    (
+        "drive test without a time column",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_columns.csv",
+        Fatal("dt_columns.csv: drive-test file without a `time` column"),
+    ),
     // Options and outputs.
-    ("output directory not writable", "fixed -i {B}/code_forms.csv --out {B}/code_forms.csv/sub", Fatal("writing outputs to")),
+    (
+        "output directory not writable",
+        "fixed -i {B}/code_forms.csv --out {B}/code_forms.csv/sub",
+        Fatal("writing outputs to"),
+    ),
     ("output path is also an input", "fixed -i out/coverage.csv", Fatal("is also an input")),
-    ("output option given twice", "fixed -i {B}/code_forms.csv --out a --out b", Fatal("'--out <OUT>' cannot be used multiple times")),
+    (
+        "output option given twice",
+        "fixed -i {B}/code_forms.csv --out a --out b",
+        Fatal("'--out <OUT>' cannot be used multiple times"),
+    ),
     ("threshold needs an upload column", "fixed -i {B}/cp1252.csv -t 100/20", Fatal("no upload-speed column")),
     ("malformed threshold", "fixed -i {B}/code_forms.csv -t snel", Fatal("invalid threshold `snel`")),
     ("unknown profile", "fixed -i {B}/code_forms.csv --profile xx", Fatal("invalid profile `xx`")),
@@ -111,7 +255,9 @@ fn catalogue_of_bad_inputs() {
     for (class, template, expect) in CASES {
         let result = std::panic::catch_unwind(|| check(class, template, expect));
         match (result, expect) {
-            (Err(e), _) => failures.push(e.downcast_ref::<String>().cloned().unwrap_or_else(|| format!("{class}: failed"))),
+            (Err(e), _) => {
+                failures.push(e.downcast_ref::<String>().cloned().unwrap_or_else(|| format!("{class}: failed")))
+            }
             (_, Fatal(_)) => fatal += 1,
             (_, Reject(_)) => reject += 1,
             (_, Warn(_)) => warn += 1,
@@ -152,14 +298,24 @@ fn check(class: &str, template: &str, expect: &Expect) {
                 assert!(stderr.contains("rows in"), "{class}: row accounting printed\n{stderr}");
                 for line in stderr.lines().filter(|l| l.contains(": rows in ")) {
                     let counts = line.rsplit(": rows in ").next().unwrap();
-                    let n: Vec<u64> = counts.split(['=', '+', '(']).take(3).map(|t| t.trim().trim_start_matches("used ").trim_start_matches("rejected ").trim().parse().unwrap()).collect();
+                    let n: Vec<u64> = counts
+                        .split(['=', '+', '('])
+                        .take(3)
+                        .map(|t| {
+                            t.trim().trim_start_matches("used ").trim_start_matches("rejected ").trim().parse().unwrap()
+                        })
+                        .collect();
                     assert_eq!(n[0], n[1] + n[2], "{class}: {line}");
                 }
             }
             Warn(text) => {
                 assert_eq!(code, Some(0), "{class}\n{stderr}");
-                assert!(stderr.lines().any(|l| l.starts_with("warning:") && l.contains(text)), "{class}: `{text}` not in\n{stderr}");
-                let strict_args: Vec<&str> = argv.iter().map(|a| if *a == "out" { "strict" } else { a }).chain(["--strict"]).collect();
+                assert!(
+                    stderr.lines().any(|l| l.starts_with("warning:") && l.contains(text)),
+                    "{class}: `{text}` not in\n{stderr}"
+                );
+                let strict_args: Vec<&str> =
+                    argv.iter().map(|a| if *a == "out" { "strict" } else { a }).chain(["--strict"]).collect();
                 let s = wd.run(&strict_args);
                 assert_eq!(s.status.code(), Some(3), "{class}: --strict gives exit 3");
                 assert!(!wd.path("strict").exists(), "{class}: --strict writes nothing");

@@ -30,14 +30,19 @@ fn harness(script: &str, modules: &str, args: &[&str]) -> Option<(String, String
         .arg(work.path())
         .output()
         .unwrap();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
     assert!(out.status.success(), "{stdout}\n{stderr}");
     Some((stdout, stderr))
 }
 
 #[test]
 fn benchmark_harness_smoke_run() {
-    let Some((stdout, stderr)) = harness("bench.py", "geopandas, duckdb, duckdb_extension_spatial, polars", &["--scale", "0.002", "--repeat", "1"]) else {
+    let Some((stdout, stderr)) = harness(
+        "bench.py",
+        "geopandas, duckdb, duckdb_extension_spatial, polars",
+        &["--scale", "0.002", "--repeat", "1"],
+    ) else {
         return;
     };
     for tool in ["geopandas", "duckdb"] {
@@ -53,10 +58,15 @@ fn benchmark_harness_smoke_run() {
 /// exactextract's in every gemeente for all three operators.
 #[test]
 fn mobile_benchmark_smoke_run() {
-    let Some((stdout, stderr)) = harness("mobile.py", "exactextract, rasterio, shapely, numpy", &["--cell-size", "1000"]) else {
+    let Some((stdout, stderr)) =
+        harness("mobile.py", "exactextract, rasterio, shapely, numpy", &["--cell-size", "1000"])
+    else {
         return;
     };
-    assert!(stderr.contains("exactextract on 3 operator(s): eligible and covered km² equal dekking's in all 342 gemeenten"), "{stderr}");
+    assert!(
+        stderr.contains("exactextract on 3 operator(s): eligible and covered km² equal dekking's in all 342 gemeenten"),
+        "{stderr}"
+    );
     assert!(stdout.contains("| dekking mobile | 3 |"), "{stdout}");
     assert!(stdout.contains("| dekking mobile, the grids hashed | 3 |"), "{stdout}");
 }

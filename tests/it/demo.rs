@@ -15,7 +15,11 @@ fn demo_runs_and_states_that_its_data_is_synthetic() {
     assert!((165_000..166_000).contains(&universe), "2 % of 8,270,244 households: {universe}");
     // No synthetic point falls outside the map, and the gemeente figures add up to the total.
     assert_eq!(csv_rows(&wd.read("d/fixed/rejected.csv")).len(), 0);
-    let sum: u64 = rows.iter().filter(|r| r["level"] == "gemeente" && r["threshold"] == "100/0").map(|r| r["covered"].parse::<u64>().unwrap()).sum();
+    let sum: u64 = rows
+        .iter()
+        .filter(|r| r["level"] == "gemeente" && r["threshold"] == "100/0")
+        .map(|r| r["covered"].parse::<u64>().unwrap())
+        .sum();
     assert_eq!(sum.to_string(), nl["covered"]);
 
     // The mobile part: three operators × 342 gemeenten on synthetic grids, three of them short per operator.
@@ -26,7 +30,8 @@ fn demo_runs_and_states_that_its_data_is_synthetic() {
         let short = mobile.iter().filter(|r| r["operator"] == op && r["compliant"] == "no").count();
         assert_eq!(short, 3, "{op}");
     }
-    let excluded: f64 = mobile.iter().filter(|r| r["operator"] == "KPN").map(|r| r["excluded_km2"].parse::<f64>().unwrap()).sum();
+    let excluded: f64 =
+        mobile.iter().filter(|r| r["operator"] == "KPN").map(|r| r["excluded_km2"].parse::<f64>().unwrap()).sum();
     assert!((3_500.0..4_100.0).contains(&excluded), "Natura 2000 and Westerbork on land: {excluded} km²");
 }
 
@@ -34,8 +39,32 @@ fn demo_runs_and_states_that_its_data_is_synthetic() {
 fn generated_parquet_and_csv_give_identical_figures() {
     let wd = Workdir::new();
     for ext in ["csv", "parquet"] {
-        wd.ok(&["demo", "generate", "--scale", "0.005", "--seed", "9", "--vintage", "2019", "--out", &format!("r.{ext}"), "--universe", &format!("u.{ext}")]);
-        wd.ok(&["fixed", "-i", &format!("r.{ext}"), "--universe", &format!("u.{ext}"), "--out", ext, "--run-date", "2024-01-01", "-q"]);
+        wd.ok(&[
+            "demo",
+            "generate",
+            "--scale",
+            "0.005",
+            "--seed",
+            "9",
+            "--vintage",
+            "2019",
+            "--out",
+            &format!("r.{ext}"),
+            "--universe",
+            &format!("u.{ext}"),
+        ]);
+        wd.ok(&[
+            "fixed",
+            "-i",
+            &format!("r.{ext}"),
+            "--universe",
+            &format!("u.{ext}"),
+            "--out",
+            ext,
+            "--run-date",
+            "2024-01-01",
+            "-q",
+        ]);
     }
     assert_eq!(wd.read("csv/coverage.csv"), wd.read("parquet/coverage.csv"));
     let rows = csv_rows(&wd.read("csv/coverage.csv"));

@@ -4,8 +4,21 @@ fn run_fixture(wd: &Workdir, extra: &[&str]) -> Vec<std::collections::BTreeMap<S
     let u = fixture("fixed/universe.csv");
     let r = fixture("fixed/records.csv");
     let mut args = vec![
-        "fixed", "-i", r.to_str().unwrap(), "--universe", u.to_str().unwrap(),
-        "-t", "100", "-t", "100/20", "-t", "30", "--out", "out", "--run-date", "2024-01-01",
+        "fixed",
+        "-i",
+        r.to_str().unwrap(),
+        "--universe",
+        u.to_str().unwrap(),
+        "-t",
+        "100",
+        "-t",
+        "100/20",
+        "-t",
+        "30",
+        "--out",
+        "out",
+        "--run-date",
+        "2024-01-01",
     ];
     args.extend_from_slice(extra);
     wd.ok(&args);
@@ -54,8 +67,14 @@ fn technology_thresholds_hand_computed() {
     let wd = Workdir::new();
     let rows = run_fixture(&wd, &["--unweighted", "-t", "30@glasvezel", "-t", "30@dsl,kabel"]);
     let get = |code: &str, t: &str| cov(&rows, code, t)["covered"].clone();
-    assert_eq!((get("GM0014", "30/0@glasvezel"), get("GM0034", "30/0@glasvezel"), get("NL", "30/0@glasvezel")), ("1".into(), "1".into(), "2".into()));
-    assert_eq!((get("GM0014", "30/0@dsl,kabel"), get("GM0034", "30/0@dsl,kabel"), get("NL", "30/0@dsl,kabel")), ("1".into(), "1".into(), "2".into()));
+    assert_eq!(
+        (get("GM0014", "30/0@glasvezel"), get("GM0034", "30/0@glasvezel"), get("NL", "30/0@glasvezel")),
+        ("1".into(), "1".into(), "2".into())
+    );
+    assert_eq!(
+        (get("GM0014", "30/0@dsl,kabel"), get("GM0034", "30/0@dsl,kabel"), get("NL", "30/0@dsl,kabel")),
+        ("1".into(), "1".into(), "2".into())
+    );
     assert!(wd.read("out/coverage.json").contains("\"technologie\""));
     let plain = Workdir::new();
     run_fixture(&plain, &["--unweighted"]);
@@ -222,7 +241,8 @@ fn clear_errors_and_exit_code_2() {
 
     wd.write("header.csv", "adres_id;gemeentecode;download_mbps\n");
     let out = wd.run(&["fixed", "-i", "header.csv"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("header.csv: no usable rows (the file has a header but no data rows)"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("header.csv: no usable rows (the file has a header but no data rows)"));
 
     // Nothing is written then, so the error itself says why: the reasons and the first row.
     wd.write("allbad.csv", "adres_id;gemeentecode;download_mbps\na;GM0363;abc\n;GM0014;5\nc;GM0014;-1\n");
@@ -254,8 +274,22 @@ fn column_mapping_flags() {
     let wd = Workdir::new();
     wd.write("r.csv", "ID,Gem,Down,Up\n1,GM0014,100,20\n2,GM0014,50,5\n");
     wd.ok(&[
-        "fixed", "-i", "r.csv", "--column", "address_id=ID", "--column", "area_code=Gem", "--column", "down_mbps=Down",
-        "--column", "up_mbps=Up", "-t", "100/20", "--out", "o", "-q",
+        "fixed",
+        "-i",
+        "r.csv",
+        "--column",
+        "address_id=ID",
+        "--column",
+        "area_code=Gem",
+        "--column",
+        "down_mbps=Down",
+        "--column",
+        "up_mbps=Up",
+        "-t",
+        "100/20",
+        "--out",
+        "o",
+        "-q",
     ]);
     let rows = csv_rows(&wd.read("o/coverage.csv"));
     assert_eq!(cov(&rows, "GM0014", "100/20")["covered"], "1");
@@ -266,12 +300,28 @@ fn column_mapping_flags() {
 /// computation (tests/scripts/fcc_bdc_check.py).
 #[test]
 fn fcc_bdc_maine_matches_independent_computation() {
-    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv") else {
+    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
+    else {
         return;
     };
     let thresholds = ["0.2/0.2", "25/3", "100/20", "250/25", "1000/100"];
     let wd = Workdir::new();
-    let mut args = vec!["fixed", "--profile", "fcc-bdc", "-i", file.to_str().unwrap(), "--out", "fcc", "-q", "--by", "county", "--by", "state", "--by", "us"];
+    let mut args = vec![
+        "fixed",
+        "--profile",
+        "fcc-bdc",
+        "-i",
+        file.to_str().unwrap(),
+        "--out",
+        "fcc",
+        "-q",
+        "--by",
+        "county",
+        "--by",
+        "state",
+        "--by",
+        "us",
+    ];
     for t in &thresholds {
         args.extend(["-t", t]);
     }
@@ -303,9 +353,24 @@ fn fcc_bdc_maine_matches_independent_computation() {
 #[test]
 fn killed_runs_leave_old_or_complete_outputs() {
     let wd = Workdir::new();
-    wd.ok(&["demo", "generate", "--scale", "0.02", "--seed", "1", "--vintage", "2019", "--out", "a.csv", "--universe", "u.csv"]);
+    wd.ok(&[
+        "demo",
+        "generate",
+        "--scale",
+        "0.02",
+        "--seed",
+        "1",
+        "--vintage",
+        "2019",
+        "--out",
+        "a.csv",
+        "--universe",
+        "u.csv",
+    ]);
     wd.ok(&["demo", "generate", "--scale", "0.02", "--seed", "1", "--vintage", "2023", "--out", "b.csv"]);
-    let run = |input: &str, out: &str| ["fixed", "-i", input, "--universe", "u.csv", "--out", out, "--run-date", "2024-01-01", "-q"].map(String::from);
+    let run = |input: &str, out: &str| {
+        ["fixed", "-i", input, "--universe", "u.csv", "--out", out, "--run-date", "2024-01-01", "-q"].map(String::from)
+    };
     fn argv(v: &[String; 10]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()
     }
@@ -316,13 +381,24 @@ fn killed_runs_leave_old_or_complete_outputs() {
     for delay_ms in [20u64, 80, 150, 250, 350, 450, 600, 800] {
         wd.ok(&argv(&run("a.csv", "out")));
         let old: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(wd.path(&format!("out/{f}"))).unwrap()).collect();
-        let mut child = wd.command(&argv(&run("b.csv", "out"))).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut child = wd
+            .command(&argv(&run("b.csv", "out")))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
         for (k, f) in files.iter().enumerate() {
             let now = std::fs::read(wd.path(&format!("out/{f}"))).unwrap();
-            let state = if now == old[k] { "old" } else if now == new[k] { "new" } else { "torn" };
+            let state = if now == old[k] {
+                "old"
+            } else if now == new[k] {
+                "new"
+            } else {
+                "torn"
+            };
             assert_ne!(state, "torn", "{f} after a kill at {delay_ms} ms is neither the old nor the new file");
             states.insert(state);
         }

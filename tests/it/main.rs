@@ -1,9 +1,11 @@
 //! Integration tests, built as one binary.
 
-/// The catalogue of bad-input classes and their exact behaviour.
-mod bad_input;
 /// Point-in-polygon on real CBS boundaries and known places.
 mod assign;
+/// The catalogue of bad-input classes and their exact behaviour.
+mod bad_input;
+/// The benchmark harness, smoke-run at a tiny scale.
+mod bench;
 /// `dekking demo` and `dekking demo generate`.
 mod demo;
 /// `dekking fixed`: hand-computed fixtures, real FCC data, errors, determinism.
@@ -12,11 +14,9 @@ mod fixed;
 mod mergers;
 /// `dekking mobile`: hand-computed areas, ontheffingen, drive tests, RTR and Natura 2000.
 mod mobile;
-/// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.
-mod report;
-/// The benchmark harness, smoke-run at a tiny scale.
-mod bench;
 /// Property tests: no panics on any bytes; aggregation invariants.
 mod properties;
+/// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.
+mod report;
 /// Scratch directories and helpers.
 mod util;

@@ -6,7 +6,6 @@ use dekking::io::mergers::Mergers;
 use dekking::io::profile::AreaScheme;
 use geo::{Area, InteriorPoint};
 
-
 use crate::util::shared;
 
 /// Every gemeente of 2021 maps onto the 2023 map, and every 2023 gemeente is reached.

@@ -7,9 +7,21 @@ fn run_fixture(wd: &Workdir, date: &str, extra: &[&str]) -> BTreeMap<String, BTr
     let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
     let out = format!("out-{date}");
     let mut args = vec![
-        "mobile".to_string(), "--grid".into(), format!("Vodafone={}", f("grid.csv")), "--boundaries".into(), f("gemeenten_rd.geojson"),
-        "--exclusions".into(), f("exclusions_rd.geojson"), "--no-licence-exclusions".into(), "--date".into(), date.into(),
-        "--out".into(), out.clone(), "--run-date".into(), "2026-11-23".into(), "-q".into(),
+        "mobile".to_string(),
+        "--grid".into(),
+        format!("Vodafone={}", f("grid.csv")),
+        "--boundaries".into(),
+        f("gemeenten_rd.geojson"),
+        "--exclusions".into(),
+        f("exclusions_rd.geojson"),
+        "--no-licence-exclusions".into(),
+        "--date".into(),
+        date.into(),
+        "--out".into(),
+        out.clone(),
+        "--run-date".into(),
+        "2026-11-23".into(),
+        "-q".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -31,16 +43,25 @@ fn hand_computed_areas_speed_switch_and_ontheffing() {
     let before = run_fixture(&wd, "2022-12-29", &[]);
     let g = &before["GM1942"];
     assert_eq!(g["area_name"], "Gooise Meren");
-    assert_eq!((g["area_km2"].as_str(), g["excluded_km2"].as_str(), g["eligible_km2"].as_str()), ("0.085600", "0.025000", "0.060600"));
+    assert_eq!(
+        (g["area_km2"].as_str(), g["excluded_km2"].as_str(), g["eligible_km2"].as_str()),
+        ("0.085600", "0.025000", "0.060600")
+    );
     assert_eq!(g["covered_km2"], "0.059200");
     assert_eq!(g["share"], "0.976898");
     assert_eq!((g["required_mbps"].as_str(), g["required_pct"].as_str()), ("8", "97.5"));
     assert!(g["ontheffing"].starts_with("97.5% 2022-06-30 to 2022-12-29"));
     assert_eq!(g["compliant"], "yes");
     let m = &before["GM0014"];
-    assert_eq!((m["area_km2"].as_str(), m["excluded_km2"].as_str(), m["covered_km2"].as_str()), ("0.090000", "0.000000", "0.085000"));
+    assert_eq!(
+        (m["area_km2"].as_str(), m["excluded_km2"].as_str(), m["covered_km2"].as_str()),
+        ("0.090000", "0.000000", "0.085000")
+    );
     assert_eq!(m["nodata_km2"], "0.002500");
-    assert_eq!((m["compliant"].as_str(), m["shortfall_km2"].as_str(), m["shortfall_pp"].as_str()), ("no", "0.003200", "3.5556"));
+    assert_eq!(
+        (m["compliant"].as_str(), m["shortfall_km2"].as_str(), m["shortfall_pp"].as_str()),
+        ("no", "0.003200", "3.5556")
+    );
 
     // The day after the ontheffing ends: 98 % applies.
     let after = run_fixture(&wd, "2022-12-30", &[]);
@@ -67,13 +88,19 @@ fn drive_tests_with_wilson_interval_and_rejects() {
     assert_eq!((v["ci_low"].as_str(), v["ci_high"].as_str()), ("0.929988", "0.994498"));
     assert_eq!((v["threshold"].as_str(), v["pass"].as_str()), ("0.882000", "yes"));
     let k = rows.iter().find(|r| r["operator"] == "KPN").unwrap();
-    assert_eq!((k["area_code"].as_str(), k["attempts"].as_str(), k["successes"].as_str(), k["pass"].as_str()), ("GM0014", "1", "0", "no"));
+    assert_eq!(
+        (k["area_code"].as_str(), k["attempts"].as_str(), k["successes"].as_str(), k["pass"].as_str()),
+        ("GM0014", "1", "0", "no")
+    );
     let rejects: Vec<String> = csv_rows(&wd.read("out-2026-11-23/rejected.csv"))
         .into_iter()
         .filter(|r| r["file"].ends_with("drive_tests.csv"))
         .map(|r| format!("{} {}", r["row"], r["reason"]))
         .collect();
-    assert_eq!(rejects, ["101 unknown_operator", "102 outside_licence_period", "103 outside_all_areas", "104 invalid_coordinate"]);
+    assert_eq!(
+        rejects,
+        ["101 unknown_operator", "102 outside_licence_period", "103 outside_all_areas", "104 invalid_coordinate"]
+    );
 }
 
 #[test]
@@ -82,7 +109,8 @@ fn unknown_operator_and_early_date_are_errors() {
     let grid = fixture("mobile/grid.csv");
     let out = wd.run(&["mobile", "--grid", &format!("Ben={}", grid.display()), "--date", "2024-01-01"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`Ben` is not an operator of nl-700mhz-2020 (KPN, VodafoneZiggo, Odido)"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("`Ben` is not an operator of nl-700mhz-2020 (KPN, VodafoneZiggo, Odido)"));
     let out = wd.run(&["mobile", "--grid", &format!("KPN={}", grid.display()), "--date", "2021-01-01"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not in force before 2022-07-28"));
 }
@@ -109,7 +137,10 @@ fn rtr_sample_lands_in_austria() {
             assert!((46.9..47.61).contains(&lat) && (14.1..15.76).contains(&lon), "({lon}, {lat})");
         }
     }
-    assert_eq!(cells as u64, g.rows.used - g.rows.rejected.get(&dekking::io::RejectReason::DuplicateCell).copied().unwrap_or(0));
+    assert_eq!(
+        cells as u64,
+        g.rows.used - g.rows.rejected.get(&dekking::io::RejectReason::DuplicateCell).copied().unwrap_or(0)
+    );
     // Graz Hauptplatz lies in cell 100mN26770E47339, which is in the file.
     let (c, r) = (((4_733_900.0 - g.spec.x0) / 100.0) as usize, ((2_677_000.0 - g.spec.y0) / 100.0) as usize);
     assert!(!g.get(r, c).is_nan());
@@ -121,12 +152,15 @@ fn rtr_sample_lands_in_austria() {
 fn python_with_shapely() -> Option<std::path::PathBuf> {
     let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
     for py in [venv, "python3".into()] {
-        let ok = std::process::Command::new(&py).args(["-c", "import shapely"]).output().is_ok_and(|o| o.status.success());
+        let ok =
+            std::process::Command::new(&py).args(["-c", "import shapely"]).output().is_ok_and(|o| o.status.success());
         if ok {
             return Some(py);
         }
     }
-    crate::util::skip("the shapely cross-check: no python3 with shapely (.ci/run creates .venv with tests/requirements.txt)");
+    crate::util::skip(
+        "the shapely cross-check: no python3 with shapely (.ci/run creates .venv with tests/requirements.txt)",
+    );
     None
 }
 
@@ -145,8 +179,19 @@ fn natura2000_excluded_area_matches_shapely() {
     let wd = Workdir::new();
     let grid = fixture("mobile/grid.csv");
     wd.ok(&[
-        "mobile", "--grid", &format!("KPN={}", grid.display()), "--boundaries", gem.to_str().unwrap(), "--no-licence-exclusions",
-        "--exclusions", nat.to_str().unwrap(), "--date", "2026-11-23", "--out", "o", "-q",
+        "mobile",
+        "--grid",
+        &format!("KPN={}", grid.display()),
+        "--boundaries",
+        gem.to_str().unwrap(),
+        "--no-licence-exclusions",
+        "--exclusions",
+        nat.to_str().unwrap(),
+        "--date",
+        "2026-11-23",
+        "--out",
+        "o",
+        "-q",
     ]);
     let ours: BTreeMap<String, (f64, f64)> = csv_rows(&wd.read("o/mobile.csv"))
         .into_iter()
@@ -161,10 +206,15 @@ fn natura2000_excluded_area_matches_shapely() {
     let (mut total_ours, mut total_theirs) = (0.0, 0.0);
     for t in &theirs {
         let (area, excluded) = ours[&t["area_code"]];
-        let (t_area, t_excl) = (t["area_m2"].parse::<f64>().unwrap() / 1e6, t["excluded_m2"].parse::<f64>().unwrap() / 1e6);
+        let (t_area, t_excl) =
+            (t["area_m2"].parse::<f64>().unwrap() / 1e6, t["excluded_m2"].parse::<f64>().unwrap() / 1e6);
         // Sub-hectare differences come from self-intersecting rings that GEOS and i_overlay repair differently.
         assert!((area - t_area).abs() < 0.005 + 1e-4 * t_area, "{}: area {area} vs {t_area}", t["area_code"]);
-        assert!((excluded - t_excl).abs() < 0.005 + 1e-4 * t_excl, "{}: excluded {excluded} vs {t_excl}", t["area_code"]);
+        assert!(
+            (excluded - t_excl).abs() < 0.005 + 1e-4 * t_excl,
+            "{}: excluded {excluded} vs {t_excl}",
+            t["area_code"]
+        );
         total_ours += excluded;
         total_theirs += t_excl;
     }
@@ -183,14 +233,31 @@ fn laea_geotiff_grid_over_rd_gemeenten() {
     let wd = Workdir::new();
     let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);
     let (e, n) = lonlat_to_laea(lon, lat);
-    let spec = GridSpec { x0: (e / 25.0).floor() * 25.0 - 500.0, y0: (n / 25.0).floor() * 25.0 - 500.0, cell: 25.0, cols: 100, rows: 80 };
+    let spec = GridSpec {
+        x0: (e / 25.0).floor() * 25.0 - 500.0,
+        y0: (n / 25.0).floor() * 25.0 - 500.0,
+        cell: 25.0,
+        cols: 100,
+        rows: 80,
+    };
     let tif = wd.path("laea.tif");
     write_geotiff(&tif, &spec, GridCrs::Laea, &vec![12.0; spec.cols * spec.rows], -1.0).unwrap();
     let rows = run_fixture(&wd, "2026-11-23", &[]);
     let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
     wd.ok(&[
-        "mobile", "--grid", &format!("KPN={}", tif.display()), "--boundaries", &f("gemeenten_rd.geojson"), "--exclusions",
-        &f("exclusions_rd.geojson"), "--no-licence-exclusions", "--date", "2026-11-23", "--out", "laea", "-q",
+        "mobile",
+        "--grid",
+        &format!("KPN={}", tif.display()),
+        "--boundaries",
+        &f("gemeenten_rd.geojson"),
+        "--exclusions",
+        &f("exclusions_rd.geojson"),
+        "--no-licence-exclusions",
+        "--date",
+        "2026-11-23",
+        "--out",
+        "laea",
+        "-q",
     ]);
     for r in csv_rows(&wd.read("laea/mobile.csv")) {
         let rd: f64 = rows[&r["area_code"]]["eligible_km2"].parse().unwrap();
@@ -207,14 +274,31 @@ fn mobile_outputs_are_identical_across_thread_counts() {
     let grid = format!("KPN={}", f("grid.csv"));
     for (out, threads) in [("a", "1"), ("b", "2")] {
         let o = wd
-            .command(&["mobile", "--grid", &grid, "--boundaries", &f("gemeenten_rd.geojson"), "--date", "2026-11-23", "--run-date", "2026-11-23", "--out", out, "-q"])
+            .command(&[
+                "mobile",
+                "--grid",
+                &grid,
+                "--boundaries",
+                &f("gemeenten_rd.geojson"),
+                "--date",
+                "2026-11-23",
+                "--run-date",
+                "2026-11-23",
+                "--out",
+                out,
+                "-q",
+            ])
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     for name in ["mobile.csv", "mobile.parquet", "mobile.json", "rejected.csv"] {
-        assert_eq!(std::fs::read(wd.path(&format!("a/{name}"))).unwrap(), std::fs::read(wd.path(&format!("b/{name}"))).unwrap(), "{name}");
+        assert_eq!(
+            std::fs::read(wd.path(&format!("a/{name}"))).unwrap(),
+            std::fs::read(wd.path(&format!("b/{name}"))).unwrap(),
+            "{name}"
+        );
     }
 }
 
@@ -231,19 +315,40 @@ fn several_grids_keep_their_own_hashes_and_figures() {
     let rd = GridSpec { x0: 99_500.0, y0: 399_500.0, cell: 25.0, cols: 80, rows: 60 };
     let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);
     let (e, n) = lonlat_to_laea(lon, lat);
-    let laea = GridSpec { x0: (e / 25.0).floor() * 25.0 - 500.0, y0: (n / 25.0).floor() * 25.0 - 500.0, cell: 25.0, cols: 100, rows: 80 };
-    let speeds = |spec: &GridSpec, step: usize| (0..spec.cols * spec.rows).map(|i| ((i * step) % 23) as f32).collect::<Vec<f32>>();
-    let grids = [("KPN", "a.tif", rd, GridCrs::RdNew, 7), ("VodafoneZiggo", "b.tif", rd, GridCrs::RdNew, 11), ("Odido", "c.tif", laea, GridCrs::Laea, 5)];
+    let laea = GridSpec {
+        x0: (e / 25.0).floor() * 25.0 - 500.0,
+        y0: (n / 25.0).floor() * 25.0 - 500.0,
+        cell: 25.0,
+        cols: 100,
+        rows: 80,
+    };
+    let speeds = |spec: &GridSpec, step: usize| {
+        (0..spec.cols * spec.rows).map(|i| ((i * step) % 23) as f32).collect::<Vec<f32>>()
+    };
+    let grids = [
+        ("KPN", "a.tif", rd, GridCrs::RdNew, 7),
+        ("VodafoneZiggo", "b.tif", rd, GridCrs::RdNew, 11),
+        ("Odido", "c.tif", laea, GridCrs::Laea, 5),
+    ];
     for (_, file, spec, crs, step) in &grids {
         write_geotiff(&wd.path(file), spec, *crs, &speeds(spec, *step), -1.0).unwrap();
     }
     let f = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
     let run = |out: &str, which: &[usize]| {
-        let mut args: Vec<String> = vec!["mobile".into(), "--boundaries".into(), f("gemeenten_rd.geojson"), "--exclusions".into(), f("exclusions_rd.geojson")];
+        let mut args: Vec<String> = vec![
+            "mobile".into(),
+            "--boundaries".into(),
+            f("gemeenten_rd.geojson"),
+            "--exclusions".into(),
+            f("exclusions_rd.geojson"),
+        ];
         for &k in which {
             args.extend(["--grid".into(), format!("{}={}", grids[k].0, wd.path(grids[k].1).display())]);
         }
-        args.extend(["--no-licence-exclusions", "--date", "2026-11-23", "--run-date", "2026-11-23", "--out", out, "-q"].map(String::from));
+        args.extend(
+            ["--no-licence-exclusions", "--date", "2026-11-23", "--run-date", "2026-11-23", "--out", out, "-q"]
+                .map(String::from),
+        );
         wd.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
         csv_rows(&wd.read(&format!("{out}/mobile.csv")))
     };
@@ -252,7 +357,8 @@ fn several_grids_keep_their_own_hashes_and_figures() {
     let inputs = json["provenance"]["inputs"].as_array().unwrap();
     for (_, file, ..) in &grids {
         let path = wd.path(file).display().to_string();
-        let listed = inputs.iter().find(|i| i["path"] == path.as_str()).unwrap_or_else(|| panic!("{path} not in {inputs:?}"));
+        let listed =
+            inputs.iter().find(|i| i["path"] == path.as_str()).unwrap_or_else(|| panic!("{path} not in {inputs:?}"));
         assert_eq!(listed["sha256"], sha256_hex(&std::fs::read(&path).unwrap()).as_str(), "{path}");
     }
     for (k, (operator, ..)) in grids.iter().enumerate() {
@@ -306,7 +412,12 @@ fn parallel_stages_advance_once_per_gemeente() {
     };
     let mut progress = Counting::default();
     run_mobile(&job, &mut progress).unwrap();
-    let with_totals: Vec<_> = progress.stages.iter().filter(|s| s.1.is_some()).map(|(name, total, done)| (name.as_str(), *total, done.load(Ordering::Relaxed))).collect();
+    let with_totals: Vec<_> = progress
+        .stages
+        .iter()
+        .filter(|s| s.1.is_some())
+        .map(|(name, total, done)| (name.as_str(), *total, done.load(Ordering::Relaxed)))
+        .collect();
     assert_eq!(with_totals.len(), 4, "{with_totals:?}"); // eligible area, cells (once: the same grid), two coverages
     for (name, total, done) in with_totals {
         assert_eq!(Some(done), total, "{name}");

@@ -142,7 +142,9 @@ proptest! {
 fn set() -> AreaSet {
     AreaSet {
         levels: ["gemeente", "provincie", "nl"],
-        areas: (0..6).map(|k| AreaInfo { code: format!("GM{k:04}"), name: format!("G{k}"), parent: Some(k / 3) }).collect(),
+        areas: (0..6)
+            .map(|k| AreaInfo { code: format!("GM{k:04}"), name: format!("G{k}"), parent: Some(k / 3) })
+            .collect(),
         parents: vec![("PV20".into(), "P".into()), ("PV21".into(), "Q".into())],
         total: ("NL".into(), "Nederland".into()),
     }

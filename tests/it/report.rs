@@ -13,15 +13,39 @@ const RUN_DATE: &str = "2026-11-23";
 /// Synthetic vintages 2021 (gemeentecodes of the 2021 map) and 2023 (coordinates only).
 fn vintages(wd: &Workdir) {
     for year in ["2021", "2023"] {
-        wd.ok(&["demo", "generate", "--scale", "0.01", "--vintage", year, "-o", &format!("r{year}.csv"), "--universe", &format!("u{year}.csv")]);
+        wd.ok(&[
+            "demo",
+            "generate",
+            "--scale",
+            "0.01",
+            "--vintage",
+            year,
+            "-o",
+            &format!("r{year}.csv"),
+            "--universe",
+            &format!("u{year}.csv"),
+        ]);
     }
 }
 
 fn report_args(extra: &[&str]) -> Vec<String> {
-    let mut a: Vec<String> = ["report", "--vintage", "2021=r2021.csv", "--universe", "2021=u2021.csv", "--vintage", "2023=r2023.csv", "--universe", "2023=u2023.csv", "--run-date", RUN_DATE, "-q"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut a: Vec<String> = [
+        "report",
+        "--vintage",
+        "2021=r2021.csv",
+        "--universe",
+        "2021=u2021.csv",
+        "--vintage",
+        "2023=r2023.csv",
+        "--universe",
+        "2023=u2023.csv",
+        "--run-date",
+        RUN_DATE,
+        "-q",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     a.extend(extra.iter().map(|s| s.to_string()));
     a
 }
@@ -44,8 +68,10 @@ fn semicolon_rows(text: &str) -> Vec<BTreeMap<String, String>> {
 
 /// The merger table read independently: old code → current code (chains followed).
 fn mergers() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/gemeente_mergers.csv")).unwrap();
-    let direct: BTreeMap<String, String> = csv_rows(&text).into_iter().map(|r| (r["old_code"].clone(), r["new_code"].clone())).collect();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/gemeente_mergers.csv")).unwrap();
+    let direct: BTreeMap<String, String> =
+        csv_rows(&text).into_iter().map(|r| (r["old_code"].clone(), r["new_code"].clone())).collect();
     direct
         .keys()
         .map(|old| {
@@ -104,11 +130,18 @@ fn every_number_matches_an_independent_recomputation() {
     for g in f["gemeenten"].as_array().unwrap() {
         let (n, c) = per[g["code"].as_str().unwrap()];
         assert!(close(g["previous_share_pct"].as_f64().unwrap(), c as f64 / n as f64 * 100.0), "{}", g["code"]);
-        assert!(close(g["change_pp"].as_f64().unwrap(), g["share_pct"].as_f64().unwrap() - g["previous_share_pct"].as_f64().unwrap()));
+        assert!(close(
+            g["change_pp"].as_f64().unwrap(),
+            g["share_pct"].as_f64().unwrap() - g["previous_share_pct"].as_f64().unwrap()
+        ));
     }
     // The re-aggregated codes, with their address counts.
     let remapped = csv_rows(&wd.read("rep/remapped.csv"));
-    let listed: BTreeMap<String, u64> = remapped.iter().filter(|r| r["year"] == "2021").map(|r| (r["old_code"].clone(), r["addresses"].parse().unwrap())).collect();
+    let listed: BTreeMap<String, u64> = remapped
+        .iter()
+        .filter(|r| r["year"] == "2021")
+        .map(|r| (r["old_code"].clone(), r["addresses"].parse().unwrap()))
+        .collect();
     assert_eq!(listed, old_codes);
 
     // 2023: against `dekking fixed` on the same files.
@@ -137,7 +170,10 @@ fn every_number_matches_an_independent_recomputation() {
     for p in f["parts"].as_array().unwrap() {
         assert!(html.contains(&format!("{:.2} %", p["share_pct"].as_f64().unwrap())), "{}", p["name"]);
     }
-    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "self-contained"
+    );
     for chart in ["progress", "parts", "map", "change"] {
         for ext in ["svg", "png"] {
             assert!(wd.path(&format!("rep/charts/{chart}.{ext}")).exists(), "{chart}.{ext}");
@@ -195,7 +231,9 @@ fn provincie_report_with_gap_list_for_qgis_and_excel() {
     run(&wd, &args);
     let f = json(&wd, "ut/figures.json");
     assert_eq!(f["scope_code"], "PV26");
-    let table = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/gemeenten_provincie_2023.csv")).unwrap();
+    let table =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/gemeenten_provincie_2023.csv"))
+            .unwrap();
     let utrecht = table.lines().filter(|l| l.contains("PV26")).count();
     let gemeenten = f["gemeenten"].as_array().unwrap();
     assert_eq!(gemeenten.len(), utrecht);
@@ -223,7 +261,8 @@ fn provincie_report_with_gap_list_for_qgis_and_excel() {
     }
     // Per postcode-4: sums to the list.
     let pc4 = std::fs::read_to_string(wd.path("ut/gaps_postcode4.csv")).unwrap();
-    let total: u64 = semicolon_rows(pc4.trim_start_matches('\u{feff}')).iter().map(|r| r["addresses"].parse::<u64>().unwrap()).sum();
+    let total: u64 =
+        semicolon_rows(pc4.trim_start_matches('\u{feff}')).iter().map(|r| r["addresses"].parse::<u64>().unwrap()).sum();
     assert_eq!(total, gaps.len() as u64);
     // The map shows only the provincie's gemeenten.
     let svg = wd.read("ut/charts/map.svg");
@@ -265,9 +304,20 @@ fn mobile_results_hand_computed() {
     let f = json(&wd, "rep/figures.json");
     let m = &f["mobile"];
     assert_eq!(m["operators"][0]["operator"], "KPN");
-    assert_eq!((m["operators"][0]["compliant"].as_u64(), m["operators"][0]["not_compliant"].as_u64()), (Some(1), Some(2)));
-    assert_eq!((m["operators"][1]["compliant"].as_u64(), m["operators"][1]["under_ontheffing"].as_u64()), (Some(2), Some(1)));
-    let order: Vec<(&str, f64)> = m["shortfalls"].as_array().unwrap().iter().map(|s| (s["code"].as_str().unwrap(), s["shortfall_pp"].as_f64().unwrap())).collect();
+    assert_eq!(
+        (m["operators"][0]["compliant"].as_u64(), m["operators"][0]["not_compliant"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        (m["operators"][1]["compliant"].as_u64(), m["operators"][1]["under_ontheffing"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let order: Vec<(&str, f64)> = m["shortfalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["code"].as_str().unwrap(), s["shortfall_pp"].as_f64().unwrap()))
+        .collect();
     assert_eq!(order, [("GM0363", 8.0), ("GM0034", 3.0), ("GM0363", 0.5)]);
     for chart in ["mobile_kpn", "mobile_odido", "mobile_shortfall"] {
         assert!(wd.path(&format!("rep/charts/{chart}.png")).exists(), "{chart}");
@@ -305,7 +355,8 @@ fn report_arguments_are_checked() {
 /// Takes a screenshot of `report.html` with Debian's headless Chromium and checks it is not blank.
 #[test]
 fn headless_chromium_renders_the_report() {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists()) else {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists())
+    else {
         skip("chromium not installed (apt-get install chromium; .ci/run installs it)");
         return;
     };
@@ -355,7 +406,10 @@ fn notebook_reproduces_the_headline() {
         skip(".venv/bin/python not found (.ci/run creates it with tests/requirements.txt)");
         return;
     }
-    let probe = std::process::Command::new(&python).args(["-c", "import nbclient, nbformat, ipykernel, polars, matplotlib"]).output().unwrap();
+    let probe = std::process::Command::new(&python)
+        .args(["-c", "import nbclient, nbformat, ipykernel, polars, matplotlib"])
+        .output()
+        .unwrap();
     if !probe.status.success() {
         skip("nbclient, ipykernel, polars or matplotlib missing in .venv (pip install -r tests/requirements.txt)");
         return;
@@ -377,7 +431,8 @@ fn notebook_reproduces_the_headline() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}\n{}", stdout, String::from_utf8_lossy(&out.stderr));
     let f = json(&wd, "rep/figures.json");
-    let line = stdout.lines().find_map(|l| l.strip_prefix("headline_share_pct=")).expect("the notebook prints its headline");
+    let line =
+        stdout.lines().find_map(|l| l.strip_prefix("headline_share_pct=")).expect("the notebook prints its headline");
     let ours = f["series"][1]["share_pct"].as_f64().unwrap();
     assert!((line.parse::<f64>().unwrap() - ours).abs() < 5e-9, "{line} vs {ours}");
     assert!(wd.path("progress_notebook.png").exists());
@@ -425,7 +480,22 @@ fn real_households_2022_reaggregated_on_the_2023_map() {
         wd.write(&format!("u{year}.csv"), u);
         wd.write(&format!("r{year}.csv"), r);
     }
-    wd.ok(&["report", "--vintage", "2022=r2022.csv", "--universe", "2022=u2022.csv", "--vintage", "2023=r2023.csv", "--universe", "2023=u2023.csv", "-o", "rep", "-q", "--run-date", RUN_DATE]);
+    wd.ok(&[
+        "report",
+        "--vintage",
+        "2022=r2022.csv",
+        "--universe",
+        "2022=u2022.csv",
+        "--vintage",
+        "2023=r2023.csv",
+        "--universe",
+        "2023=u2023.csv",
+        "-o",
+        "rep",
+        "-q",
+        "--run-date",
+        RUN_DATE,
+    ]);
     let f = json(&wd, "rep/figures.json");
     assert_eq!(f["unit"], "households");
     let total22: f64 = h22.values().sum();
@@ -435,7 +505,8 @@ fn real_households_2022_reaggregated_on_the_2023_map() {
     assert_eq!(f["series"][1]["universe"].as_f64().unwrap(), h23.values().sum::<f64>());
     // The re-aggregated codes are exactly the 2022 codes absent from the 2023 map.
     let gone: Vec<&String> = h22.keys().filter(|c| !h23.contains_key(*c)).collect();
-    let remapped: Vec<String> = csv_rows(&wd.read("rep/remapped.csv")).into_iter().map(|r| r["old_code"].clone()).collect();
+    let remapped: Vec<String> =
+        csv_rows(&wd.read("rep/remapped.csv")).into_iter().map(|r| r["old_code"].clone()).collect();
     assert_eq!(remapped.iter().collect::<Vec<_>>(), gone, "Weesp, Brielle, Hellevoetsluis and Westvoorne");
     // Each 2023 gemeente's 2022 share is the household-weighted share of what became it.
     let map = mergers();
@@ -448,6 +519,11 @@ fn real_households_2022_reaggregated_on_the_2023_map() {
     for g in f["gemeenten"].as_array().unwrap() {
         let (n, c) = per[g["code"].as_str().unwrap()];
         let expect = c / n * 100.0;
-        assert!(close(g["previous_share_pct"].as_f64().unwrap(), expect), "{}: {} vs {expect}", g["code"], g["previous_share_pct"]);
+        assert!(
+            close(g["previous_share_pct"].as_f64().unwrap(), expect),
+            "{}: {} vs {expect}",
+            g["code"],
+            g["previous_share_pct"]
+        );
     }
 }

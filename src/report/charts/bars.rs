@@ -84,20 +84,29 @@ fn clip(label: &str, max: usize) -> String {
 }
 
 impl Panel {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let (w, h) = area.dim_in_pixel();
         let (w, h) = (w as i32, h as i32);
         area.draw_text(&self.heading, &bold(14), (4, 0))?;
         let (top, bottom) = (28, h - 48);
         let (left, right) = (LABEL_WIDTH, w - 90);
         let (lo, hi) = self.range;
-        let px = |v: f64| left + ((v.clamp(lo, hi) - lo) / (hi - lo).max(f64::EPSILON) * f64::from(right - left)).round() as i32;
+        let px = |v: f64| {
+            left + ((v.clamp(lo, hi) - lo) / (hi - lo).max(f64::EPSILON) * f64::from(right - left)).round() as i32
+        };
         for t in ticks(lo, hi) {
             let x = px(t);
             area.draw(&PathElement::new([(x, top), (x, bottom)], MUTED.mix(0.25)))?;
             area.draw_text(&tick_label(t), &text(12).pos(Pos::new(HPos::Center, VPos::Top)), (x, bottom + 4))?;
         }
-        area.draw_text(&self.x_label, &text(13).pos(Pos::new(HPos::Center, VPos::Top)), ((left + right) / 2, bottom + 22))?;
+        area.draw_text(
+            &self.x_label,
+            &text(13).pos(Pos::new(HPos::Center, VPos::Top)),
+            ((left + right) / 2, bottom + 22),
+        )?;
         let n = self.bars.len().max(1) as i32;
         let row = (bottom - top) / n;
         for (k, b) in self.bars.iter().enumerate() {
@@ -109,7 +118,11 @@ impl Panel {
             // The value goes after the bar, or inside its end when the bar fills the panel.
             let end = px(b.value);
             if end > right - 70 {
-                area.draw_text(&b.text, &text(12).color(&WHITE).pos(Pos::new(HPos::Right, VPos::Center)), (end - 4, (b0 + b1) / 2))?;
+                area.draw_text(
+                    &b.text,
+                    &text(12).color(&WHITE).pos(Pos::new(HPos::Right, VPos::Center)),
+                    (end - 4, (b0 + b1) / 2),
+                )?;
             } else {
                 area.draw_text(&b.text, &text(12).pos(Pos::new(HPos::Left, VPos::Center)), (end + 4, (b0 + b1) / 2))?;
             }
@@ -131,13 +144,21 @@ impl Plot for BarChart {
         (540 * self.panels.len().max(1) as u32, 44 + 30 + 28 + 48 + rows * ROW + legend + 10)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let area = frame(root, &self.title, &self.source)?;
         if self.panels.iter().all(|p| p.bars.is_empty()) {
             return area.draw_text(&self.empty, &text(16), (20, 30));
         }
         let h = area.dim_in_pixel().1;
-        let (body, foot) = if self.legend.is_empty() { (area.clone(), None) } else { let (b, f) = area.split_vertically(h - 30); (b, Some(f)) };
+        let (body, foot) = if self.legend.is_empty() {
+            (area.clone(), None)
+        } else {
+            let (b, f) = area.split_vertically(h - 30);
+            (b, Some(f))
+        };
         let n = self.panels.len().max(1) as u32;
         let parts = body.split_evenly((1, n as usize));
         for (panel, part) in self.panels.iter().zip(&parts) {
@@ -148,7 +169,10 @@ impl Plot for BarChart {
             for (label, colour) in &self.legend {
                 foot.draw(&Rectangle::new([(x, 8), (x + 16, 22)], colour.filled()))?;
                 foot.draw_text(label, &text(13), (x + 22, 8))?;
-                x += 40 + foot.estimate_text_size(label, &text(13)).map_or(8 * label.chars().count() as i32, |(w, _)| w as i32);
+                x += 40
+                    + foot
+                        .estimate_text_size(label, &text(13))
+                        .map_or(8 * label.chars().count() as i32, |(w, _)| w as i32);
             }
         }
         Ok(())
@@ -163,7 +187,10 @@ mod tests {
     #[test]
     fn tick_steps_are_round() {
         assert_eq!(ticks(90.0, 100.0), vec![90.0, 92.0, 94.0, 96.0, 98.0, 100.0]);
-        assert_eq!(ticks(0.0, 1234.0), vec![0.0, 250.0, 500.0, 750.0, 1000.0, 1250.0].into_iter().filter(|v| *v <= 1234.0).collect::<Vec<_>>());
+        assert_eq!(
+            ticks(0.0, 1234.0),
+            vec![0.0, 250.0, 500.0, 750.0, 1000.0, 1250.0].into_iter().filter(|v| *v <= 1234.0).collect::<Vec<_>>()
+        );
         assert_eq!(clip("Súdwest-Fryslân en meer", 10), "Súdwest-F…");
     }
 

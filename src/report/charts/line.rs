@@ -41,7 +41,12 @@ impl Progress {
         let years = self.series.iter().map(|s| s.0).chain(self.markers.iter().map(|m| m.year));
         let (lo, hi) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
         let (lo, hi) = if lo > hi { (2020, 2021) } else { (lo, hi.max(lo + 1)) };
-        let values = self.series.iter().map(|s| s.1).chain(self.markers.iter().map(|m| m.pct)).chain(self.target.iter().map(|t| t.0));
+        let values = self
+            .series
+            .iter()
+            .map(|s| s.1)
+            .chain(self.markers.iter().map(|m| m.pct))
+            .chain(self.target.iter().map(|t| t.0));
         let min = values.fold(100.0f64, f64::min);
         let floor = ((min - 1.0) / 5.0).floor() * 5.0;
         (f64::from(lo) - 0.5..f64::from(hi) + 0.5, floor.max(0.0)..100.5)
@@ -53,11 +58,18 @@ impl Plot for Progress {
         (900, 520)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let area = frame(root, &self.title, &self.source)?;
         let (xr, yr) = self.ranges();
         let years = (xr.end - xr.start).round() as usize;
-        let mut chart = ChartBuilder::on(&area).margin(12).x_label_area_size(44).y_label_area_size(64).build_cartesian_2d(xr, yr)?;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(xr, yr)?;
         chart
             .configure_mesh()
             .x_labels(years + 1)
@@ -83,12 +95,19 @@ impl Plot for Progress {
             .label(self.series_label.as_str())
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], SERIES.stroke_width(3)));
         chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, SERIES.filled())))?;
-        chart.draw_series(pts.iter().map(|&(x, y)| Text::new(format!("{y:.1}"), (x, y), text(12).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Bottom,
-        )))))?;
+        chart.draw_series(pts.iter().map(|&(x, y)| {
+            Text::new(
+                format!("{y:.1}"),
+                (x, y),
+                text(12).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Bottom,
+                )),
+            )
+        }))?;
         for kind in ["measurement", "expectation"] {
-            let marks: Vec<(f64, f64)> = self.markers.iter().filter(|m| m.kind == kind).map(|m| (f64::from(m.year), m.pct)).collect();
+            let marks: Vec<(f64, f64)> =
+                self.markers.iter().filter(|m| m.kind == kind).map(|m| (f64::from(m.year), m.pct)).collect();
             if marks.is_empty() {
                 continue;
             }

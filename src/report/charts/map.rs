@@ -71,7 +71,10 @@ impl Plot for Choropleth {
         MAP_SIZE
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let area = frame(root, &self.title, &self.source)?;
         let (w, h) = area.dim_in_pixel();
         let (map, side) = area.split_horizontally(w - 230);
@@ -84,7 +87,8 @@ impl Plot for Choropleth {
             let (mw, mh) = (f64::from(w - 240), f64::from(h - 10));
             let scale = (mw / (x1 - x0).max(1.0)).min(mh / (y1 - y0).max(1.0));
             let (ox, oy) = (5.0 + (mw - (x1 - x0) * scale) / 2.0, 5.0 + (mh - (y1 - y0) * scale) / 2.0);
-            let px = |&(x, y): &(f64, f64)| ((ox + (x - x0) * scale).round() as i32, (oy + (y1 - y) * scale).round() as i32);
+            let px =
+                |&(x, y): &(f64, f64)| ((ox + (x - x0) * scale).round() as i32, (oy + (y1 - y) * scale).round() as i32);
             for (shape, fill) in self.shapes.iter().zip(&self.fill) {
                 for ring in &shape.rings {
                     let pts: Vec<(i32, i32)> = ring.iter().map(px).collect();

@@ -64,7 +64,10 @@ pub trait Plot {
     ///
     /// # Errors
     /// A backend failure.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
 }
 
 /// A rendered chart: the same drawing as SVG text and PNG bytes.
@@ -167,7 +170,10 @@ mod tests {
         fn size(&self) -> (u32, u32) {
             (200, 100)
         }
-        fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        fn draw<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+        ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
             let inner = frame(root, "Title", "Source: test")?;
             inner.draw(&Rectangle::new([(10, 10), (50, 40)], SERIES.filled()))
         }

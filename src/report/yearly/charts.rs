@@ -16,7 +16,8 @@ use crate::report::format::thousands;
 
 /// Upper bounds of the share classes of the map, percent.
 pub const SHARE_BOUNDS: [f64; 6] = [90.0, 95.0, 98.0, 99.0, 99.5, 100.0];
-const SHARE_LABELS: [&str; 7] = ["< 90 %", "90 – 95 %", "95 – 98 %", "98 – 99 %", "99 – 99.5 %", "99.5 – 100 %", "100 %"];
+const SHARE_LABELS: [&str; 7] =
+    ["< 90 %", "90 – 95 %", "95 – 98 %", "98 – 99 %", "99 – 99.5 %", "99.5 – 100 %", "100 %"];
 const SHARE_COLOURS: [RGBColor; 7] = [
     RGBColor(255, 255, 204),
     RGBColor(199, 233, 180),
@@ -46,9 +47,18 @@ const SHORT: RGBColor = RGBColor(217, 95, 2);
 pub const MAX_SHORTFALL_BARS: usize = 25;
 
 fn source(f: &Figures) -> String {
-    let records = f.inputs.last().and_then(|v| v.provenance.inputs.iter().find(|i| i.role == "records")).map(|i| i.path.as_str()).unwrap_or("");
+    let records = f
+        .inputs
+        .last()
+        .and_then(|v| v.provenance.inputs.iter().find(|i| i.role == "records"))
+        .map(|i| i.path.as_str())
+        .unwrap_or("");
     let name = std::path::Path::new(records).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    format!("Data: {name} and earlier vintages; computed with dekking {}, run date {}", env!("CARGO_PKG_VERSION"), f.run_date)
+    format!(
+        "Data: {name} and earlier vintages; computed with dekking {}, run date {}",
+        env!("CARGO_PKG_VERSION"),
+        f.run_date
+    )
 }
 
 fn mobile_source(m: &super::figures::MobileFigures) -> String {
@@ -56,7 +66,14 @@ fn mobile_source(m: &super::figures::MobileFigures) -> String {
 }
 
 /// A choropleth of the scope's gemeenten: `class` gives the class index per gemeentecode.
-fn map(source: String, outlines: &Arc<Vec<MapShape>>, title: &str, heading: &str, classes: Vec<(String, RGBColor)>, class: &BTreeMap<String, usize>) -> Choropleth {
+fn map(
+    source: String,
+    outlines: &Arc<Vec<MapShape>>,
+    title: &str,
+    heading: &str,
+    classes: Vec<(String, RGBColor)>,
+    class: &BTreeMap<String, usize>,
+) -> Choropleth {
     let mut counts = vec![0u64; classes.len()];
     let fill = outlines
         .iter()
@@ -68,7 +85,8 @@ fn map(source: String, outlines: &Arc<Vec<MapShape>>, title: &str, heading: &str
         })
         .collect();
     let without = outlines.len() as u64 - counts.iter().sum::<u64>();
-    let mut notes: Vec<String> = classes.iter().zip(&counts).filter(|(_, n)| **n > 0).map(|((l, _), n)| format!("{l}: {n} gemeenten")).collect();
+    let mut notes: Vec<String> =
+        classes.iter().zip(&counts).filter(|(_, n)| **n > 0).map(|((l, _), n)| format!("{l}: {n} gemeenten")).collect();
     if without > 0 {
         notes.push(format!("no data: {without} gemeenten"));
     }
@@ -131,7 +149,12 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
         bars: f
             .parts
             .iter()
-            .map(|p| Bar { label: p.name.clone(), value: p.share_pct.unwrap_or(0.0), text: pct_text(p.share_pct), colour: SERIES })
+            .map(|p| Bar {
+                label: p.name.clone(),
+                value: p.share_pct.unwrap_or(0.0),
+                text: pct_text(p.share_pct),
+                colour: SERIES,
+            })
             .collect(),
     };
     let short_panel = Panel {
@@ -139,28 +162,68 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
         x_label: f.unit.clone(),
         range: (0.0, (max_short * 1.15).max(1.0)),
         line: None,
-        bars: f.parts.iter().map(|p| Bar { label: p.name.clone(), value: p.short, text: thousands(p.short.round() as u64), colour: REFERENCE }).collect(),
+        bars: f
+            .parts
+            .iter()
+            .map(|p| Bar {
+                label: p.name.clone(),
+                value: p.short,
+                text: thousands(p.short.round() as u64),
+                colour: REFERENCE,
+            })
+            .collect(),
     };
     out.push(render(
         "parts",
         &parts_title,
-        &BarChart { title: parts_title.clone(), source: source(f), panels: vec![share_panel, short_panel], legend: Vec::new(), empty: "no areas".into() },
+        &BarChart {
+            title: parts_title.clone(),
+            source: source(f),
+            panels: vec![share_panel, short_panel],
+            legend: Vec::new(),
+            empty: "no areas".into(),
+        },
     )?);
 
     let shapes = outlines(f, areas);
-    let share_class: BTreeMap<String, usize> =
-        f.gemeenten.iter().filter_map(|g| Some((g.now.code.clone(), class_of(g.now.share_pct?, &SHARE_BOUNDS)))).collect();
+    let share_class: BTreeMap<String, usize> = f
+        .gemeenten
+        .iter()
+        .filter_map(|g| Some((g.now.code.clone(), class_of(g.now.share_pct?, &SHARE_BOUNDS))))
+        .collect();
     let map_title = format!("{} with ≥ {} per gemeente, {scope} {}", capitalised(&f.unit), f.threshold, f.latest);
     out.push(render(
         "map",
         &map_title,
-        &map(source(f), &shapes, &map_title, &format!("Share of {}", f.unit), labelled(&SHARE_LABELS, &SHARE_COLOURS), &share_class),
+        &map(
+            source(f),
+            &shapes,
+            &map_title,
+            &format!("Share of {}", f.unit),
+            labelled(&SHARE_LABELS, &SHARE_COLOURS),
+            &share_class,
+        ),
     )?);
 
     if let Some(prev) = f.previous {
-        let change: BTreeMap<String, usize> = f.gemeenten.iter().filter_map(|g| Some((g.now.code.clone(), class_of(g.change_pp?, &CHANGE_BOUNDS)))).collect();
+        let change: BTreeMap<String, usize> = f
+            .gemeenten
+            .iter()
+            .filter_map(|g| Some((g.now.code.clone(), class_of(g.change_pp?, &CHANGE_BOUNDS))))
+            .collect();
         let t = format!("Change in the share with ≥ {} per gemeente, {prev} → {}", f.threshold, f.latest);
-        out.push(render("change", &t, &map(source(f), &shapes, &t, "Change (percentage points)", labelled(&CHANGE_LABELS, &CHANGE_COLOURS), &change))?);
+        out.push(render(
+            "change",
+            &t,
+            &map(
+                source(f),
+                &shapes,
+                &t,
+                "Change (percentage points)",
+                labelled(&CHANGE_LABELS, &CHANGE_COLOURS),
+                &change,
+            ),
+        )?);
     }
 
     if let Some(m) = &f.mobile {
@@ -181,14 +244,25 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
                 })
                 .collect();
             let t = format!("700 MHz coverage obligation, {}: gemeenten on {}", op.operator, m.date);
-            let mut chart = map(mobile_source(m), &shapes, &t, &format!("≥ {} Mbps on the eligible area", m.required_mbps), classes, &class);
+            let mut chart = map(
+                mobile_source(m),
+                &shapes,
+                &t,
+                &format!("≥ {} Mbps on the eligible area", m.required_mbps),
+                classes,
+                &class,
+            );
             chart.notes.insert(0, format!("{} of {} compliant", op.compliant, op.gemeenten));
             out.push(render(&format!("mobile_{}", slug(&op.operator)), &t, &chart)?);
         }
         let shown: Vec<_> = m.shortfalls.iter().take(MAX_SHORTFALL_BARS).collect();
         let t = format!("700 MHz shortfall per gemeente × operator on {}", m.date);
         let panel = Panel {
-            heading: if m.shortfalls.len() > shown.len() { format!("the {} largest of {}", shown.len(), m.shortfalls.len()) } else { "all shortfalls".into() },
+            heading: if m.shortfalls.len() > shown.len() {
+                format!("the {} largest of {}", shown.len(), m.shortfalls.len())
+            } else {
+                "all shortfalls".into()
+            },
             x_label: "Percentage points below the required share".into(),
             range: (0.0, shown.first().map_or(1.0, |s| s.shortfall_pp * 1.2).max(0.5)),
             line: None,
@@ -202,11 +276,20 @@ pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
                 })
                 .collect(),
         };
-        let legend = vec![("against the licence percentage".to_string(), SHORT), ("under an ontheffing".to_string(), ONTHEFFING)];
+        let legend = vec![
+            ("against the licence percentage".to_string(), SHORT),
+            ("under an ontheffing".to_string(), ONTHEFFING),
+        ];
         out.push(render(
             "mobile_shortfall",
             &t,
-            &BarChart { title: t.clone(), source: mobile_source(m), panels: vec![panel], legend, empty: "Every operator meets its requirement in every gemeente.".into() },
+            &BarChart {
+                title: t.clone(),
+                source: mobile_source(m),
+                panels: vec![panel],
+                legend,
+                empty: "Every operator meets its requirement in every gemeente.".into(),
+            },
         )?);
     }
     Ok(out)

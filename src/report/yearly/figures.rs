@@ -335,14 +335,28 @@ pub fn figures(y: &Yearly) -> Figures {
         report.coverage.rows.iter().filter(|c| c.level == r && c.threshold == h).cloned().collect()
     };
     let scope_row = |report: &crate::report::FixedReport| {
-        report.coverage.rows.iter().find(|c| c.level == y.scope.level && c.area_code == y.scope.code && c.threshold == h).cloned()
+        report
+            .coverage
+            .rows
+            .iter()
+            .find(|c| c.level == y.scope.level && c.area_code == y.scope.code && c.threshold == h)
+            .cloned()
     };
     let series: Vec<AreaFigure> = y
         .vintages
         .iter()
         .map(|(year, r)| match scope_row(r) {
             Some(row) => area(*year, &row),
-            None => AreaFigure { code: y.scope.code.clone(), name: y.scope.name.clone(), year: *year, addresses: 0, universe: 0.0, covered: 0.0, short: 0.0, share_pct: None },
+            None => AreaFigure {
+                code: y.scope.code.clone(),
+                name: y.scope.name.clone(),
+                year: *year,
+                addresses: 0,
+                universe: 0.0,
+                covered: 0.0,
+                short: 0.0,
+                share_pct: None,
+            },
         })
         .collect();
     let threshold = &latest.coverage.thresholds[h];
@@ -383,15 +397,20 @@ pub fn figures(y: &Yearly) -> Figures {
     };
     let mut references = references;
     references.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
-    let in_scope = |code: &str| y.scope.level == "nl" || y.table.areas.get(code).is_some_and(|a| a.parent == y.scope.code);
+    let in_scope =
+        |code: &str| y.scope.level == "nl" || y.table.areas.get(code).is_some_and(|a| a.parent == y.scope.code);
     let (parts_level, parts) = if y.scope.level == "nl" {
         ("provincie", rows("provincie", latest).iter().map(|r| area(*latest_year, r)).collect())
     } else {
-        ("gemeente", rows("gemeente", latest).iter().filter(|r| in_scope(&r.area_code)).map(|r| area(*latest_year, r)).collect())
+        (
+            "gemeente",
+            rows("gemeente", latest).iter().filter(|r| in_scope(&r.area_code)).map(|r| area(*latest_year, r)).collect(),
+        )
     };
     let previous = (y.vintages.len() >= 2).then(|| &y.vintages[y.vintages.len() - 2]);
-    let before: BTreeMap<String, Option<f64>> =
-        previous.map(|(_, r)| rows("gemeente", r).iter().map(|c| (c.area_code.clone(), pct(c))).collect()).unwrap_or_default();
+    let before: BTreeMap<String, Option<f64>> = previous
+        .map(|(_, r)| rows("gemeente", r).iter().map(|c| (c.area_code.clone(), pct(c))).collect())
+        .unwrap_or_default();
     let gemeenten = rows("gemeente", latest)
         .iter()
         .filter(|r| in_scope(&r.area_code))
@@ -413,7 +432,12 @@ pub fn figures(y: &Yearly) -> Figures {
         .vintages
         .iter()
         .flat_map(|(year, r)| {
-            r.remapped.iter().map(|m| RemapFigure { year: *year, old_code: m.old_code.clone(), new_code: m.new_code.clone(), addresses: m.addresses })
+            r.remapped.iter().map(|m| RemapFigure {
+                year: *year,
+                old_code: m.old_code.clone(),
+                new_code: m.new_code.clone(),
+                addresses: m.addresses,
+            })
         })
         .collect();
     let mut f = Figures {
@@ -442,7 +466,11 @@ pub fn figures(y: &Yearly) -> Figures {
             remapped,
         },
         gaps: y.gaps.as_deref().map(gap_summary),
-        inputs: y.vintages.iter().map(|(year, r)| VintageProvenance { year: *year, provenance: r.provenance.clone() }).collect(),
+        inputs: y
+            .vintages
+            .iter()
+            .map(|(year, r)| VintageProvenance { year: *year, provenance: r.provenance.clone() })
+            .collect(),
     };
     f.actieplan = actions(y, &f);
     f
@@ -490,7 +518,9 @@ fn mobile_figures(rows: &[crate::judge::licences::Compliance], file: &str) -> Mo
             ontheffing: r.ontheffing.clone(),
         })
         .collect();
-    shortfalls.sort_by(|a, b| b.shortfall_pp.total_cmp(&a.shortfall_pp).then_with(|| (&a.operator, &a.code).cmp(&(&b.operator, &b.code))));
+    shortfalls.sort_by(|a, b| {
+        b.shortfall_pp.total_cmp(&a.shortfall_pp).then_with(|| (&a.operator, &a.code).cmp(&(&b.operator, &b.code)))
+    });
     let first = rows.first();
     MobileFigures {
         date: first.map(|r| r.date.to_string()).unwrap_or_default(),
@@ -522,13 +552,17 @@ fn actions(y: &Yearly, f: &Figures) -> Vec<ActionFigure> {
             let (measured, status) = match a.metric.as_deref() {
                 Some("fixed_100mbps_share") => match (now.and_then(|n| n.share_pct), &f.target) {
                     (Some(s), target) => {
-                        let measured = format!("{s:.2} % of {} with ≥ {} in {} ({})", f.unit, f.threshold, f.latest, f.scope_name);
+                        let measured =
+                            format!("{s:.2} % of {} with ≥ {} in {} ({})", f.unit, f.threshold, f.latest, f.scope_name);
                         let status = match target {
                             Some(t) if t.met == Some(true) => format!("target {} % met", t.share_pct),
                             Some(t) if Date::parse(&t.deadline).is_some_and(|d| d.year <= f.latest) => {
                                 format!("target {} % by {} missed by {:.2} pp", t.share_pct, t.deadline, t.short_pp)
                             }
-                            Some(t) => format!("in progress: {:.2} pp to go to {} % by {}", t.short_pp, t.share_pct, t.deadline),
+                            Some(t) => format!(
+                                "in progress: {:.2} pp to go to {} % by {}",
+                                t.short_pp, t.share_pct, t.deadline
+                            ),
                             None => "no target for this threshold".into(),
                         };
                         (measured, status)
@@ -537,10 +571,18 @@ fn actions(y: &Yearly, f: &Figures) -> Vec<ActionFigure> {
                 },
                 Some("mobile_700mhz_compliance") => match &f.mobile {
                     Some(m) => {
-                        let parts: Vec<String> = m.operators.iter().map(|o| format!("{} {}/{}", o.operator, o.compliant, o.gemeenten)).collect();
+                        let parts: Vec<String> = m
+                            .operators
+                            .iter()
+                            .map(|o| format!("{} {}/{}", o.operator, o.compliant, o.gemeenten))
+                            .collect();
                         let short: u64 = m.operators.iter().map(|o| o.not_compliant).sum();
                         let measured = format!("gemeenten compliant on {}: {}", m.date, parts.join(", "));
-                        let status = if short == 0 { "all compliant".into() } else { format!("{short} operator × gemeente combination(s) short") };
+                        let status = if short == 0 {
+                            "all compliant".into()
+                        } else {
+                            format!("{short} operator × gemeente combination(s) short")
+                        };
                         (measured, status)
                     }
                     None => (String::new(), "no mobile results given (--mobile)".into()),

@@ -109,11 +109,24 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
             Some(false) => ("bad", format!("not met ({:.2} percentage points short)", t.short_pp)),
             None => ("", "not judged (no data)".to_string()),
         };
-        let _ = write!(o, "<p>Target {} % by {} ({}): <strong class=\"{class}\">{verdict}</strong>.</p>", t.share_pct, e(&t.deadline), e(&t.title));
+        let _ = write!(
+            o,
+            "<p>Target {} % by {} ({}): <strong class=\"{class}\">{verdict}</strong>.</p>",
+            t.share_pct,
+            e(&t.deadline),
+            e(&t.title)
+        );
     }
     if let Some(m) = &f.mobile {
-        let parts: Vec<String> = m.operators.iter().map(|p| format!("{} {} of {}", e(&p.operator), p.compliant, p.gemeenten)).collect();
-        let _ = write!(o, "<p>700 MHz coverage obligation on {} (≥ {} Mbps): gemeenten compliant — {}.</p>", e(&m.date), m.required_mbps, parts.join("; "));
+        let parts: Vec<String> =
+            m.operators.iter().map(|p| format!("{} {} of {}", e(&p.operator), p.compliant, p.gemeenten)).collect();
+        let _ = write!(
+            o,
+            "<p>700 MHz coverage obligation on {} (≥ {} Mbps): gemeenten compliant — {}.</p>",
+            e(&m.date),
+            m.required_mbps,
+            parts.join("; ")
+        );
     }
     o.push_str("</div>\n");
 
@@ -210,7 +223,15 @@ pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
 
     o.push_str("<h2>Action plan</h2>\n<p>The connectivity actions of the action plan, with this report's figure and status where dekking measures one.</p>\n<table><tr><th>Thema</th><th>Actie</th><th>Wie / wanneer</th><th>Measured</th><th>Status</th></tr>\n");
     for a in &f.actieplan {
-        let _ = writeln!(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", e(&a.thema), e(&a.actie), e(&a.wie), e(&a.measured), e(&a.status));
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e(&a.thema),
+            e(&a.actie),
+            e(&a.wie),
+            e(&a.measured),
+            e(&a.status)
+        );
     }
     o.push_str("</table>\n");
 

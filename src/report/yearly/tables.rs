@@ -84,7 +84,18 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
         let parts: Vec<Vec<String>> = f
             .parts
             .iter()
-            .map(|s| vec![s.code.clone(), s.name.clone(), s.year.to_string(), s.addresses.to_string(), n(s.universe), n(s.covered), n(s.short), o(s.share_pct)])
+            .map(|s| {
+                vec![
+                    s.code.clone(),
+                    s.name.clone(),
+                    s.year.to_string(),
+                    s.addresses.to_string(),
+                    n(s.universe),
+                    n(s.covered),
+                    n(s.short),
+                    o(s.share_pct),
+                ]
+            })
             .collect();
         out.push(("provincies.csv".to_string(), style.write(&area_header, &parts)?));
     }
@@ -112,17 +123,47 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
     let refs: Vec<Vec<String>> = f
         .references
         .iter()
-        .map(|r| vec![r.id.clone(), r.year.to_string(), r.kind.clone(), n(r.share_pct), o(r.ours_pct), o(r.difference_pp), r.source.clone()])
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.year.to_string(),
+                r.kind.clone(),
+                n(r.share_pct),
+                o(r.ours_pct),
+                o(r.difference_pp),
+                r.source.clone(),
+            ]
+        })
         .collect();
-    out.push(("references.csv".into(), style.write(&["id", "year", "kind", "published_pct", "ours_pct", "difference_pp", "source"], &refs)?));
+    out.push((
+        "references.csv".into(),
+        style.write(&["id", "year", "kind", "published_pct", "ours_pct", "difference_pp", "source"], &refs)?,
+    ));
     let actions: Vec<Vec<String>> = f
         .actieplan
         .iter()
-        .map(|a| vec![a.thema.clone(), a.opgave.clone(), a.actie.clone(), a.wie.clone(), a.metric.clone().unwrap_or_default(), a.measured.clone(), a.status.clone()])
+        .map(|a| {
+            vec![
+                a.thema.clone(),
+                a.opgave.clone(),
+                a.actie.clone(),
+                a.wie.clone(),
+                a.metric.clone().unwrap_or_default(),
+                a.measured.clone(),
+                a.status.clone(),
+            ]
+        })
         .collect();
-    out.push(("actieplan.csv".into(), style.write(&["thema", "opgave", "actie", "wie", "metric", "measured", "status"], &actions)?));
-    let remaps: Vec<Vec<String>> =
-        f.mapping.remapped.iter().map(|r| vec![r.year.to_string(), r.old_code.clone(), r.new_code.clone(), r.addresses.to_string()]).collect();
+    out.push((
+        "actieplan.csv".into(),
+        style.write(&["thema", "opgave", "actie", "wie", "metric", "measured", "status"], &actions)?,
+    ));
+    let remaps: Vec<Vec<String>> = f
+        .mapping
+        .remapped
+        .iter()
+        .map(|r| vec![r.year.to_string(), r.old_code.clone(), r.new_code.clone(), r.addresses.to_string()])
+        .collect();
     out.push(("remapped.csv".into(), style.write(&["year", "old_code", "new_code", "addresses"], &remaps)?));
     if let Some(m) = &f.mobile {
         let ops: Vec<Vec<String>> = m
@@ -143,7 +184,19 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
             .collect();
         out.push((
             "mobile_operators.csv".into(),
-            style.write(&["operator", "date", "gemeenten", "compliant", "not_compliant", "not_judged", "under_ontheffing", "shortfall_km2"], &ops)?,
+            style.write(
+                &[
+                    "operator",
+                    "date",
+                    "gemeenten",
+                    "compliant",
+                    "not_compliant",
+                    "not_judged",
+                    "under_ontheffing",
+                    "shortfall_km2",
+                ],
+                &ops,
+            )?,
         ));
         let short: Vec<Vec<String>> = m
             .shortfalls
@@ -163,15 +216,37 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
             .collect();
         out.push((
             "mobile_shortfalls.csv".into(),
-            style.write(&["operator", "area_code", "area_name", "share_pct", "required_pct", "shortfall_pp", "shortfall_km2", "ontheffing"], &short)?,
+            style.write(
+                &[
+                    "operator",
+                    "area_code",
+                    "area_name",
+                    "share_pct",
+                    "required_pct",
+                    "shortfall_pp",
+                    "shortfall_km2",
+                    "ontheffing",
+                ],
+                &short,
+            )?,
         ));
     }
     Ok(out)
 }
 
 const GEMEENTE_HEADER: [&str; 12] = [
-    "area_code", "area_name", "provincie_code", "provincie_name", "year", "addresses", "universe", "covered", "short", "share_pct",
-    "previous_share_pct", "change_pp",
+    "area_code",
+    "area_name",
+    "provincie_code",
+    "provincie_name",
+    "year",
+    "addresses",
+    "universe",
+    "covered",
+    "short",
+    "share_pct",
+    "previous_share_pct",
+    "change_pp",
 ];
 
 /// `gemeenten.parquet`: every gemeente of the scope in the latest year, with the change.
@@ -181,20 +256,26 @@ const GEMEENTE_HEADER: [&str; 12] = [
 pub fn gemeenten_parquet(f: &Figures) -> Result<Vec<u8>> {
     let g = &f.gemeenten;
     let text = |name: &str, v: Vec<String>| Column::new(name.into(), v);
-    let mut df = DataFrame::new(g.len(), vec![
-        text("area_code", g.iter().map(|g| g.now.code.clone()).collect()),
-        text("area_name", g.iter().map(|g| g.now.name.clone()).collect()),
-        text("provincie_code", g.iter().map(|g| g.provincie_code.clone()).collect()),
-        text("provincie_name", g.iter().map(|g| g.provincie_name.clone()).collect()),
-        Column::new("year".into(), g.iter().map(|g| g.now.year).collect::<Vec<i32>>()),
-        Column::new("addresses".into(), g.iter().map(|g| g.now.addresses).collect::<Vec<u64>>()),
-        Column::new("universe".into(), g.iter().map(|g| g.now.universe).collect::<Vec<f64>>()),
-        Column::new("covered".into(), g.iter().map(|g| g.now.covered).collect::<Vec<f64>>()),
-        Column::new("short".into(), g.iter().map(|g| g.now.short).collect::<Vec<f64>>()),
-        Column::new("share_pct".into(), g.iter().map(|g| g.now.share_pct).collect::<Vec<Option<f64>>>()),
-        Column::new("previous_share_pct".into(), g.iter().map(|g| g.previous_share_pct).collect::<Vec<Option<f64>>>()),
-        Column::new("change_pp".into(), g.iter().map(|g| g.change_pp).collect::<Vec<Option<f64>>>()),
-    ])
+    let mut df = DataFrame::new(
+        g.len(),
+        vec![
+            text("area_code", g.iter().map(|g| g.now.code.clone()).collect()),
+            text("area_name", g.iter().map(|g| g.now.name.clone()).collect()),
+            text("provincie_code", g.iter().map(|g| g.provincie_code.clone()).collect()),
+            text("provincie_name", g.iter().map(|g| g.provincie_name.clone()).collect()),
+            Column::new("year".into(), g.iter().map(|g| g.now.year).collect::<Vec<i32>>()),
+            Column::new("addresses".into(), g.iter().map(|g| g.now.addresses).collect::<Vec<u64>>()),
+            Column::new("universe".into(), g.iter().map(|g| g.now.universe).collect::<Vec<f64>>()),
+            Column::new("covered".into(), g.iter().map(|g| g.now.covered).collect::<Vec<f64>>()),
+            Column::new("short".into(), g.iter().map(|g| g.now.short).collect::<Vec<f64>>()),
+            Column::new("share_pct".into(), g.iter().map(|g| g.now.share_pct).collect::<Vec<Option<f64>>>()),
+            Column::new(
+                "previous_share_pct".into(),
+                g.iter().map(|g| g.previous_share_pct).collect::<Vec<Option<f64>>>(),
+            ),
+            Column::new("change_pp".into(), g.iter().map(|g| g.change_pp).collect::<Vec<Option<f64>>>()),
+        ],
+    )
     .map_err(|e| Error::table("gemeenten.parquet", e.to_string()))?;
     let mut buf = Vec::new();
     ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::table("gemeenten.parquet", e.to_string()))?;
@@ -222,12 +303,14 @@ pub fn gap_tables(f: &Figures, gaps: &[Gap], style: CsvStyle) -> Result<Vec<supe
         .collect();
     let mut out = vec![(
         "gaps.csv".to_string(),
-        style.write(&["address_id", "postcode", "gemeente_code", "gemeente_name", "lon", "lat", "source_row"], &rows)?,
+        style
+            .write(&["address_id", "postcode", "gemeente_code", "gemeente_name", "lon", "lat", "source_row"], &rows)?,
     )];
     if let Some(s) = &f.gaps {
         let pc: Vec<Vec<String>> = s.by_postcode4.iter().map(|(p, n)| vec![p.clone(), n.to_string()]).collect();
         out.push(("gaps_postcode4.csv".into(), style.write(&["postcode4", "addresses"], &pc)?));
-        let gm: Vec<Vec<String>> = s.by_gemeente.iter().map(|(c, name, n)| vec![c.clone(), name.clone(), n.to_string()]).collect();
+        let gm: Vec<Vec<String>> =
+            s.by_gemeente.iter().map(|(c, name, n)| vec![c.clone(), name.clone(), n.to_string()]).collect();
         out.push(("gaps_gemeente.csv".into(), style.write(&["gemeente_code", "gemeente_name", "addresses"], &gm)?));
     }
     Ok(out)
