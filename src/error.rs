@@ -96,5 +96,11 @@ impl Error {
     }
 }
 
+impl From<dekking_files::Error> for Error {
+    fn from(e: dekking_files::Error) -> Error {
+        Error::Io { path: e.path, source: e.source }
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

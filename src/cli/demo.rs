@@ -90,7 +90,7 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
     let licence = Licence::load(None)?;
     let gemeenten = gemeenten_2023()?;
     let written = write_grids(&g.out, &gemeenten.areas, &licence, &spec, g.seed)?;
-    crate::report::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten.areas)?)?;
+    dekking_files::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten.areas)?)?;
     let layers = crate::pipeline::mobile::licence_layers(&licence)?;
     let exclusions: Vec<Boundary> = layers
         .shapes
@@ -98,7 +98,7 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
         .enumerate()
         .map(|(k, shape)| Boundary { code: format!("X{k:05}"), name: "exclusion".into(), shape, households: None })
         .collect();
-    crate::report::atomic::write(&g.out.join("exclusions_rd.geojson"), &to_rd_geojson(&exclusions)?)?;
+    dekking_files::atomic::write(&g.out.join("exclusions_rd.geojson"), &to_rd_geojson(&exclusions)?)?;
     eprintln!(
         "dekking: wrote {} synthetic {} m grids of {} × {} cells (seed {}), the gemeenten and {} exclusion polygons ({}) to {}",
         written.len(),
@@ -161,7 +161,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         s.write_records(&g.out)?;
         if let Some(b) = &g.boundaries {
-            crate::report::atomic::write(b, &crate::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
+            dekking_files::atomic::write(b, &crate::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
         }
         if let Some(u) = &g.universe {
             s.write_universe(u)?;

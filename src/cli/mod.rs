@@ -288,7 +288,7 @@ impl Drop for StderrProgress {
 /// # Errors
 /// Whatever the command fails with.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    crate::io::checksums::use_dir(crate::io::checksums::default_dir());
+    dekking_files::checksums::use_dir(dekking_files::checksums::default_dir());
     match cli.command {
         Command::Fixed(args) => fixed::run(args),
         Command::Mobile(args) => mobile::run(args),

@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::io::embedded::{gemeenten_2023, GEMEENTEN_2023};
-use crate::report::atomic;
+use dekking_files::atomic;
 use generate::{address_id, SynthAddress, SynthRecord};
 
 /// A synthetic data set of one vintage.
@@ -177,7 +177,7 @@ impl Synthetic {
             }
             w.write_record(&row).map_err(fail)?;
         }
-        atomic::write(path, &w.into_inner().map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?)
+        Ok(atomic::write(path, &w.into_inner().map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?)?)
     }
 
     /// Writes the universe (`adres_id, postcode, x, y`, and `gemeentecode` before 2023): every
@@ -213,7 +213,7 @@ impl Synthetic {
             }
             text.push('\n');
         }
-        atomic::write(path, text.as_bytes())
+        Ok(atomic::write(path, text.as_bytes())?)
     }
 }
 
@@ -226,5 +226,5 @@ fn write_parquet(path: &Path, cols: Vec<Column>) -> Result<()> {
     let mut df = DataFrame::new_infer_height(cols).map_err(fail)?;
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut df).map_err(fail)?;
-    atomic::write(path, &bytes)
+    Ok(atomic::write(path, &bytes)?)
 }

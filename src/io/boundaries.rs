@@ -15,7 +15,7 @@ use crate::assign::crs::wgs84_to_rd;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::profile::AreaScheme;
-use crate::io::table::sha256_hex;
+use dekking_files::sha256_hex;
 
 /// Property names tried for the area code, in order.
 pub const CODE_KEYS: [&str; 6] = ["gemeentecode", "statcode", "GM_CODE", "code", "area_code", "GEOID"];

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
-use crate::io::table::sha256_hex;
+use dekking_files::sha256_hex;
 use crate::judge::licences::Compliance;
 use crate::report::mobile::MOBILE_COLUMNS;
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
-use crate::io::checksums::sha256_file;
+use dekking_files::checksums::sha256_file;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
 use crate::io::table::{shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
@@ -128,7 +128,7 @@ pub fn hashing_geotiffs<T>(paths: &[&Path], work: impl FnOnce() -> Result<T>) ->
         let done = work();
         stop.store(done.is_err(), Ordering::Relaxed);
         let hashes = hasher.join().expect("hashing does not panic");
-        Ok((done?, hashes.into_iter().map(Option::transpose).collect::<Result<_>>()?))
+        Ok((done?, hashes.into_iter().map(Option::transpose).collect::<dekking_files::Result<_>>()?))
     })
 }
 
@@ -662,7 +662,7 @@ pub fn write_geotiff(path: &Path, spec: &GridSpec, crs: GridCrs, mbps: &[f32], n
         }
         img.finish().map_err(fail)?;
     }
-    crate::report::atomic::write(path, &bytes.into_inner())
+    Ok(dekking_files::atomic::write(path, &bytes.into_inner())?)
 }
 
 #[cfg(test)]
@@ -726,7 +726,7 @@ mod tests {
             assert!(a == b || (a.is_nan() && b.is_nan()), "cell {i}: {a} vs {b}");
         }
         assert!(g.source.format.contains(&format!("{} nodata cells", v.iter().filter(|x| x.is_nan()).count())));
-        assert_eq!(g.source.sha256, crate::io::table::sha256_hex(&std::fs::read(&p).unwrap()));
+        assert_eq!(g.source.sha256, dekking_files::sha256_hex(&std::fs::read(&p).unwrap()));
     }
 
     /// A little-endian float32 GeoTIFF in tiles of 16 × 16 cells (stored padded at the right

@@ -10,7 +10,6 @@ pub mod actieplan;
 pub mod addresses;
 pub mod areas;
 pub mod boundaries;
-pub mod checksums;
 pub mod columns;
 pub mod compact;
 pub mod compliance;

@@ -16,9 +16,9 @@ use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use super::checksums::Opened;
+use dekking_files::checksums::Opened;
+use dekking_files::sha256_hex;
 use super::unquoted::{self, Cells, Kind};
 use crate::error::{Error, Result};
 
@@ -969,40 +969,6 @@ fn sniff_delimiter(line: &str) -> u8 {
     } else {
         CANDIDATES[best]
     }
-}
-
-/// SHA-256 of `bytes` as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// SHA-256 of an open file's bytes (from where it stands) as lower-case hex, read in blocks;
-/// `path` is for messages.
-///
-/// # Errors
-/// [`Error::Io`] when the file cannot be read.
-pub fn sha256_read(mut file: std::fs::File, path: &Path) -> Result<String> {
-    use std::io::Read;
-    let mut hasher = Sha256::new();
-    let mut block = vec![0u8; 1 << 20];
-    loop {
-        match file.read(&mut block) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&block[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io(path, e)),
-        }
-    }
-    Ok(hex(&hasher.finalize()))
-}
-
-/// Lower-case hex of a byte slice.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::io::embedded;
 use crate::io::mergers::{Mergers, DEFAULT_MERGERS};
 use crate::io::policy::Targets;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
-use crate::io::table::sha256_hex;
+use dekking_files::sha256_hex;
 use crate::judge::licences::Compliance;
 use crate::measure::threshold::{default_thresholds, Threshold};
 use crate::pipeline::fixed::{run_fixed, FixedJob};

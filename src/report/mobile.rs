@@ -9,7 +9,8 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::judge::licences::Compliance;
 use crate::pipeline::mobile::MobileReport;
-use crate::report::{atomic, csv::rejects, format};
+use crate::report::{csv::rejects, format};
+use dekking_files::atomic;
 
 /// The files `dekking mobile` may write.
 pub const MOBILE_FILES: [&str; 5] = ["mobile.csv", "mobile.parquet", "mobile.json", "rejected.csv", "drive_tests.csv"];
@@ -165,7 +166,7 @@ pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
     if !report.drive_tests.is_empty() {
         outputs.push(("drive_tests.csv", drive_tests_csv(report)?));
     }
-    atomic::write_all(dir, outputs)
+    Ok(atomic::write_all(dir, outputs)?)
 }
 
 /// Per operator: gemeenten compliant of those with eligible area, and the five largest shortfalls.

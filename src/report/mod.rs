@@ -4,7 +4,6 @@
 //! `coverage.json`, `rejected.csv` and a compact text table. Writes are atomic; the same inputs
 //! give the same bytes.
 
-pub mod atomic;
 pub mod charts;
 pub mod csv;
 pub mod format;
@@ -55,7 +54,7 @@ pub const FIXED_FILES: [&str; 4] = ["coverage.csv", "coverage.parquet", "coverag
 /// # Errors
 /// [`Error::Io`] when the directory cannot be created or written.
 pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
-    atomic::write_all(
+    Ok(dekking_files::atomic::write_all(
         dir,
         vec![
             (FIXED_FILES[0], csv::coverage(report)?),
@@ -63,5 +62,5 @@ pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
             (FIXED_FILES[2], json::coverage(report)?),
             (FIXED_FILES[3], csv::rejects(&report.rejects)?),
         ],
-    )
+    )?)
 }

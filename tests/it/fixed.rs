@@ -163,12 +163,12 @@ fn outputs_are_byte_identical_across_runs_and_thread_counts() {
 /// planted, so that its use shows in the provenance.)
 #[test]
 fn remembered_checksums_follow_the_file() {
-    use dekking::io::table::sha256_hex;
+    use dekking_files::sha256_hex;
     let wd = Workdir::new();
     let text = |speed: u32| format!("adres_id,download_mbps,gemeentecode\n1,{speed},GM0363\n");
     let input = wd.write("in.csv", text(100));
     // Only files last changed a while before they are opened are remembered.
-    std::thread::sleep(dekking::io::checksums::SETTLE + std::time::Duration::from_millis(200));
+    std::thread::sleep(dekking_files::checksums::SETTLE + std::time::Duration::from_millis(200));
     let sha = |out: &str| {
         wd.ok(&["fixed", "-i", "in.csv", "-o", out, "-q", "--run-date", "2024-01-01"]);
         let json: serde_json::Value = serde_json::from_str(&wd.read(&format!("{out}/coverage.json"))).unwrap();

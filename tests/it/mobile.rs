@@ -309,7 +309,7 @@ fn mobile_outputs_are_identical_across_thread_counts() {
 fn several_grids_keep_their_own_hashes_and_figures() {
     use dekking::assign::crs::{lonlat_to_laea, rd_to_wgs84};
     use dekking::io::grids::{write_geotiff, GridCrs};
-    use dekking::io::table::sha256_hex;
+    use dekking_files::sha256_hex;
     use dekking::measure::cell_fraction::GridSpec;
     let wd = Workdir::new();
     let rd = GridSpec { x0: 99_500.0, y0: 399_500.0, cell: 25.0, cols: 80, rows: 60 };

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::pipeline::report::Yearly;
-use crate::report::atomic;
+use dekking_files::atomic;
 use figures::Figures;
 use tables::CsvStyle;
 

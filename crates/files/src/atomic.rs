@@ -4,24 +4,24 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 
 /// Writes `bytes` to `path` atomically.
 ///
 /// # Errors
-/// [`Error::Io`] when the directory is not writable or the rename fails.
+/// [`Error`] when the directory is not writable or the rename fails.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".dekking-").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    let mut tmp = tempfile::Builder::new().prefix(".dekking-").tempfile_in(dir).map_err(|e| Error::new(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::new(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::new(path, e))?;
     // Temporary files are created owner-only; outputs are ordinary files.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(path, e))?;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::new(path, e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    tmp.persist(path).map_err(|e| Error::new(path, e.error))?;
     Ok(())
 }
 
@@ -29,15 +29,15 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// a name has), atomically, and returns the paths.
 ///
 /// # Errors
-/// [`Error::Io`] when the directory cannot be created or written.
+/// [`Error`] when the directory cannot be created or written.
 pub fn write_all(dir: &Path, outputs: Vec<(&str, Vec<u8>)>) -> Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::new(dir, e))?;
     outputs
         .into_iter()
         .map(|(name, bytes)| {
             let path = dir.join(name);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                std::fs::create_dir_all(parent).map_err(|e| Error::new(parent, e))?;
             }
             write(&path, &bytes)?;
             Ok(path)

@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
 /// How long before it was opened a file must have been last changed for its checksum to be stored.
 pub const SETTLE: Duration = Duration::from_secs(2);
 
@@ -136,16 +140,60 @@ impl Opened {
 /// The SHA-256 of a file as lower-case hex: remembered, or read in blocks and remembered.
 ///
 /// # Errors
-/// [`crate::error::Error::Io`] when the file cannot be read.
-pub fn sha256_file(path: &Path) -> crate::error::Result<String> {
-    let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
+/// [`Error`] when the file cannot be read.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let file = std::fs::File::open(path).map_err(|e| Error::new(path, e))?;
     let opened = Opened::note(&file);
     if let Some(sha) = opened.recall() {
         return Ok(sha);
     }
-    let sha = crate::io::table::sha256_read(file, path)?;
+    let sha = sha256_read(file, path)?;
     opened.remember(path, &sha);
     Ok(sha)
+}
+
+/// SHA-256 of `bytes` as lower-case hex.
+///
+/// ```
+/// assert_eq!(dekking_files::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+/// ```
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// SHA-256 of an open file's bytes (from where it stands) as lower-case hex, read in blocks of
+/// a mebibyte; `path` is for messages.
+///
+/// # Errors
+/// [`Error`] when the file cannot be read.
+pub fn sha256_read(mut file: std::fs::File, path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&block[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::new(path, e)),
+        }
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Lower-case hex of a byte slice.
+///
+/// ```
+/// assert_eq!(dekking_files::hex(&[0, 0xab, 0x7f]), "00ab7f");
+/// ```
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// A table of checksums in a directory.
@@ -191,7 +239,7 @@ impl Store {
         let mut text = lines[from..].join("\n");
         text.push('\n');
         if std::fs::create_dir_all(&self.dir).is_ok() {
-            let _ = crate::report::atomic::write(&self.dir.join(FILE), text.as_bytes());
+            let _ = crate::atomic::write(&self.dir.join(FILE), text.as_bytes());
         }
     }
 }
