@@ -6,7 +6,7 @@
 //! addresses (universe row and all record rows) become rejects, so rows still reconcile.
 
 pub mod cellgrid;
-pub mod crs;
+
 pub mod pip;
 
 use rayon::prelude::*;
@@ -137,7 +137,7 @@ impl Suspicious {
     fn of(crs: Option<XyCrs>, x: f64, y: f64) -> Suspicious {
         let (degrees, metres, swapped) = match crs {
             Some(XyCrs::RdNew) if x.abs() <= 180.0 && y.abs() <= 90.0 => (1, 0, 0),
-            Some(XyCrs::RdNew) if !crs::in_rd_box(x, y) && crs::in_rd_box(y, x) => (0, 0, 1),
+            Some(XyCrs::RdNew) if !dekking_crs::in_rd_box(x, y) && dekking_crs::in_rd_box(y, x) => (0, 0, 1),
             Some(XyCrs::Wgs84) if x.abs() > 180.0 || y.abs() > 90.0 => (0, 1, 0),
             Some(XyCrs::Wgs84) if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => (0, 0, 1),
             _ => (0, 0, 0),
@@ -187,7 +187,7 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
     let code_to_area: Vec<u32> = av.codes.codes.iter().map(|c| set.find(c).unwrap_or(UNKNOWN_CODE)).collect();
     let crs = av.addresses.point_crs;
     let to_rd = |x: f64, y: f64| match crs {
-        Some(XyCrs::Wgs84) => crs::wgs84_to_rd(x, y),
+        Some(XyCrs::Wgs84) => dekking_crs::wgs84_to_rd(x, y),
         _ => (x, y),
     };
     let locations = &av.addresses.location;

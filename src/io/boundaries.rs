@@ -11,10 +11,10 @@ use std::path::Path;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{FeatureCollection, GeoJson, Value};
 
-use crate::assign::crs::wgs84_to_rd;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::profile::AreaScheme;
+use dekking_crs::wgs84_to_rd;
 use dekking_files::sha256_hex;
 
 /// Property names tried for the area code, in order.

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
-use dekking_files::sha256_hex;
 use crate::judge::licences::Compliance;
 use crate::report::mobile::MOBILE_COLUMNS;
+use dekking_files::sha256_hex;
 
 /// `mobile.csv` inside `path` when it is a directory, else `path` itself.
 #[must_use]

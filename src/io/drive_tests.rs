@@ -99,7 +99,7 @@ pub fn load(path: &Path) -> Result<DriveTests> {
         };
         let (x, y) = match (v[2].number(i), v[3].number(i)) {
             (Ok(a), Ok(b)) if rd => (a, b),
-            (Ok(lon), Ok(lat)) => crate::assign::crs::wgs84_to_rd(lon, lat),
+            (Ok(lon), Ok(lat)) => dekking_crs::wgs84_to_rd(lon, lat),
             (a, b) => {
                 bad(RejectReason::InvalidCoordinate, format!("position = {}, {}", shown(&a), shown(&b)));
                 continue;

@@ -19,10 +19,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
-use dekking_files::checksums::sha256_file;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
 use crate::io::table::{shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
+use dekking_files::checksums::sha256_file;
 
 /// The CRS of a grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -17,10 +17,10 @@ use std::sync::{Arc, OnceLock};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use dekking_files::checksums::Opened;
-use dekking_files::sha256_hex;
 use super::unquoted::{self, Cells, Kind};
 use crate::error::{Error, Result};
+use dekking_files::checksums::Opened;
+use dekking_files::sha256_hex;
 
 // The arrow arrays of a text and a float column (polars does not re-export the arrow types).
 type TextArray = <StringType as PolarsDataType>::Array;

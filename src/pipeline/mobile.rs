@@ -8,7 +8,6 @@ use geo::{Coord, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::assign::crs::{lonlat_to_laea, rd_to_wgs84, wgs84_to_rd};
 use crate::assign::pip::AreaIndex;
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -24,6 +23,7 @@ use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTest
 use crate::measure::cell_fraction::{CellAreas, GridSpec};
 use crate::measure::mobile::{covered, Eligible, Exclusions};
 use crate::progress::{Progress, Ticker};
+use dekking_crs::{lonlat_to_laea, rd_to_wgs84, wgs84_to_rd};
 
 /// Vertices of the polygon that stands for a circular exclusion (area error below 2·10⁻⁵).
 pub const CIRCLE_VERTICES: usize = 720;

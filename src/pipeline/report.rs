@@ -14,12 +14,12 @@ use crate::io::embedded;
 use crate::io::mergers::{Mergers, DEFAULT_MERGERS};
 use crate::io::policy::Targets;
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
-use dekking_files::sha256_hex;
 use crate::judge::licences::Compliance;
 use crate::measure::threshold::{default_thresholds, Threshold};
 use crate::pipeline::fixed::{run_fixed, FixedJob};
 use crate::progress::Progress;
 use crate::report::FixedReport;
+use dekking_files::sha256_hex;
 
 /// The speed of the headline figure, Mbps down.
 pub const HEADLINE_MBPS: f64 = 100.0;
@@ -275,7 +275,7 @@ fn gap_list(
             let info = &o.areas[o.area[a] as usize];
             let lonlat = match (o.location.get(a), o.point_crs) {
                 (Location::Point { x, y }, Some(XyCrs::Wgs84)) => Some((x, y)),
-                (Location::Point { x, y }, _) => Some(crate::assign::crs::rd_to_wgs84(x, y)),
+                (Location::Point { x, y }, _) => Some(dekking_crs::rd_to_wgs84(x, y)),
                 (Location::Area(_), _) => None,
             };
             Gap {

@@ -1,8 +1,8 @@
-use dekking::assign::crs::wgs84_to_rd;
 use dekking::assign::pip::AreaIndex;
 use dekking::io::boundaries;
 use dekking::io::embedded::gemeenten_2023;
 use dekking::io::profile::AreaScheme;
+use dekking_crs::wgs84_to_rd;
 use geo::coordinate_position::CoordPos;
 use geo::{Coord, CoordinatePosition, InteriorPoint};
 use rand::{Rng, SeedableRng};

@@ -133,7 +133,7 @@ fn rtr_sample_lands_in_austria() {
             }
             cells += 1;
             let (e, n) = (g.spec.x0 + (c as f64 + 0.5) * 100.0, g.spec.y0 + (r as f64 + 0.5) * 100.0);
-            let (lon, lat) = dekking::assign::crs::laea_to_lonlat(e, n);
+            let (lon, lat) = dekking_crs::laea_to_lonlat(e, n);
             assert!((46.9..47.61).contains(&lat) && (14.1..15.76).contains(&lon), "({lon}, {lat})");
         }
     }
@@ -227,9 +227,9 @@ fn natura2000_excluded_area_matches_shapely() {
 /// everything eligible is covered, and the areas agree with RD New to within the RD scale error.
 #[test]
 fn laea_geotiff_grid_over_rd_gemeenten() {
-    use dekking::assign::crs::{lonlat_to_laea, rd_to_wgs84};
     use dekking::io::grids::{write_geotiff, GridCrs};
     use dekking::measure::cell_fraction::GridSpec;
+    use dekking_crs::{lonlat_to_laea, rd_to_wgs84};
     let wd = Workdir::new();
     let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);
     let (e, n) = lonlat_to_laea(lon, lat);
@@ -307,10 +307,10 @@ fn mobile_outputs_are_identical_across_thread_counts() {
 /// operator's rows equal those of a run on its grid alone.
 #[test]
 fn several_grids_keep_their_own_hashes_and_figures() {
-    use dekking::assign::crs::{lonlat_to_laea, rd_to_wgs84};
     use dekking::io::grids::{write_geotiff, GridCrs};
-    use dekking_files::sha256_hex;
     use dekking::measure::cell_fraction::GridSpec;
+    use dekking_crs::{lonlat_to_laea, rd_to_wgs84};
+    use dekking_files::sha256_hex;
     let wd = Workdir::new();
     let rd = GridSpec { x0: 99_500.0, y0: 399_500.0, cell: 25.0, cols: 80, rows: 60 };
     let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);

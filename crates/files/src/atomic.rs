@@ -19,7 +19,8 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::new(path, e))?;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::new(path, e))?;
     }
     tmp.persist(path).map_err(|e| Error::new(path, e.error))?;
     Ok(())
