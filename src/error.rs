@@ -102,5 +102,17 @@ impl From<dekking_files::Error> for Error {
     }
 }
 
+impl From<dekking_table::Error> for Error {
+    fn from(e: dekking_table::Error) -> Error {
+        match e.kind() {
+            dekking_table::ErrorKind::Io => {
+                let (path, source) = e.into_io().expect("an I/O error carries its source");
+                Error::Io { path, source }
+            }
+            _ => Error::Table { file: e.path().to_path_buf(), reason: e.message().to_string() },
+        }
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

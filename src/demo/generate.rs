@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::io::boundaries::Boundary;
 use crate::io::embedded::DEMO_TRAJECTORY;
 use crate::io::mergers::Mergers;
-use crate::io::table::parse_number;
+use dekking_table::parse_number;
 
 /// Coverage shares (0–1) of one vintage.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -28,8 +28,8 @@ use crate::io::compact;
 use crate::io::keys::{self, NONE, NO_KEY};
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
-use crate::io::table::{shown, Format, NumberError, Rows, Table, Values, Want};
 use crate::progress::Progress;
+use dekking_table::{shown, sinks, Batch, Format, NumberError, Rows, Table, Values, Want};
 
 /// Where an address is, as given in its file.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1079,57 +1079,62 @@ fn load_universe(
     // The rows the checks rejected (0-based, ascending), with why.
     let mut failed: Vec<(usize, RejectReason, String)> = Vec::new();
     let bound = table.rows_at_most();
-    table.read_batches(&layout.asked(), rows_per_batch(&table), |row0, values| {
-        let (mut cols, _) = layout.columns(values);
-        let len = cols.id.len();
-        let at = batch_rows(upath, table.rows_known(), row0, len, &mut n)?;
-        // Row-sized columns: of the declared rows at once, else grown batch by batch.
-        fill_to(&mut ukeys, n, NO_KEY, bound);
-        fill_to(&mut weight_v, if weighted { n } else { 0 }, 1.0f64, bound);
-        fill_to(&mut usable, n, true, bound);
-        order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
-        let keys_here = &ukeys[at.clone()];
-        let pieces = cols.id.pieces(CHECK_CHUNK);
-        let weighed = if weighted { at.clone() } else { 0..0 };
-        let locals = loop {
-            let ctx = CheckContext {
-                cols: &cols,
-                down: None,
-                up: None,
-                tech: None,
-                scheme,
-                in_universe: &[],
-                complete: !layout.xy_unread(&cols),
+    table.read_into(
+        &layout.asked(),
+        rows_per_batch(&table),
+        &mut sinks::each(|b: Batch| -> Result<()> {
+            let (row0, values) = (b.first_row, b.columns);
+            let (mut cols, _) = layout.columns(values);
+            let len = cols.id.len();
+            let at = batch_rows(upath, table.rows_known(), row0, len, &mut n)?;
+            // Row-sized columns: of the declared rows at once, else grown batch by batch.
+            fill_to(&mut ukeys, n, NO_KEY, bound);
+            fill_to(&mut weight_v, if weighted { n } else { 0 }, 1.0f64, bound);
+            fill_to(&mut usable, n, true, bound);
+            order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, &mut ukeys[at.clone()]));
+            let keys_here = &ukeys[at.clone()];
+            let pieces = cols.id.pieces(CHECK_CHUNK);
+            let weighed = if weighted { at.clone() } else { 0..0 };
+            let locals = loop {
+                let ctx = CheckContext {
+                    cols: &cols,
+                    down: None,
+                    up: None,
+                    tech: None,
+                    scheme,
+                    in_universe: &[],
+                    complete: !layout.xy_unread(&cols),
+                };
+                let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
+                let jobs: Vec<_> =
+                    places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
+                let locals: Vec<ChunkChecks> = jobs
+                    .into_par_iter()
+                    .map(|((l, w), r)| {
+                        ctx.check(
+                            r.start,
+                            Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w },
+                            Ids::Keys(&keys_here[r.clone()]),
+                        )
+                    })
+                    .collect();
+                if !needs_coordinates(&layout, &cols, &locals) {
+                    break locals;
+                }
+                cols.xy = Some(layout.coordinates(&table, at.clone())?);
             };
-            let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
-            let jobs: Vec<_> =
-                places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
-            let locals: Vec<ChunkChecks> = jobs
-                .into_par_iter()
-                .map(|((l, w), r)| {
-                    ctx.check(
-                        r.start,
-                        Slices { down: &mut [], up: &mut [], tech: &mut [], loc: l, weight: w },
-                        Ids::Keys(&keys_here[r.clone()]),
-                    )
-                })
-                .collect();
-            if !needs_coordinates(&layout, &cols, &locals) {
-                break locals;
+            for (local, r) in locals.into_iter().zip(&pieces) {
+                let r = row0 + r.start..row0 + r.end;
+                for (row, reason, detail) in local.rejected {
+                    usable[row0 + row] = false;
+                    failed.push((row0 + row, reason, detail));
+                }
+                absorb_codes(codes, local.codes, &mut locations.area[r.clone()], &usable[r]);
             }
-            cols.xy = Some(layout.coordinates(&table, at.clone())?);
-        };
-        for (local, r) in locals.into_iter().zip(&pieces) {
-            let r = row0 + r.start..row0 + r.end;
-            for (row, reason, detail) in local.rejected {
-                usable[row0 + row] = false;
-                failed.push((row0 + row, reason, detail));
-            }
-            absorb_codes(codes, local.codes, &mut locations.area[r.clone()], &usable[r]);
-        }
-        progress.advance(len as u64);
-        Ok(())
-    })?;
+            progress.advance(len as u64);
+            Ok(())
+        }),
+    )?;
     let source = layout.source(&table, "universe", n);
     drop(table);
 
@@ -1268,128 +1273,137 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     let mut counts = RowCounts::default();
     let mut batch_keys: Vec<u128> = Vec::new();
     let bound = table.rows_at_most();
-    let read = table.read_batches(&layout.asked(), rows_per_batch(&table), |row0, values| {
-        let (mut cols, mut ex) = layout.columns(values);
-        let (down, up, tech) =
-            (ex[0].take().expect("required column"), ex[1].take(), ex.get_mut(2).and_then(Option::take));
-        let len = cols.id.len();
-        let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
-        (records.has_up, records.has_technology) = (up.is_some(), tech.is_some());
-        // Row-sized columns, grown batch by batch (room for all rows reserved at once), so that
-        // their pages are first touched while the parser works on the next batch. With a
-        // universe the keys are only needed per batch, for the join.
-        if by_runs {
-            fill_to(&mut flags, at.end, keys::NO_ID, bound);
-            let runs = keys::runs_into(&cols.id, &mut flags[at.clone()], order.last());
-            match (runs.sorted, row0) {
-                (true, _) => order = std::mem::take(&mut order).then(runs),
-                (false, 0) => (by_runs, flags) = (false, Vec::new()),
-                (false, _) => {
-                    out_of_order = true;
-                    return Err(Error::table(&spec.records, "ids out of order after the first batch"));
+    let read = table.read_into(
+        &layout.asked(),
+        rows_per_batch(&table),
+        &mut sinks::each(|b: Batch| -> Result<()> {
+            let (row0, values) = (b.first_row, b.columns);
+            let (mut cols, mut ex) = layout.columns(values);
+            let (down, up, tech) =
+                (ex[0].take().expect("required column"), ex[1].take(), ex.get_mut(2).and_then(Option::take));
+            let len = cols.id.len();
+            let at = batch_rows(&spec.records, table.rows_known(), row0, len, &mut n)?;
+            (records.has_up, records.has_technology) = (up.is_some(), tech.is_some());
+            // Row-sized columns, grown batch by batch (room for all rows reserved at once), so that
+            // their pages are first touched while the parser works on the next batch. With a
+            // universe the keys are only needed per batch, for the join.
+            if by_runs {
+                fill_to(&mut flags, at.end, keys::NO_ID, bound);
+                let runs = keys::runs_into(&cols.id, &mut flags[at.clone()], order.last());
+                match (runs.sorted, row0) {
+                    (true, _) => order = std::mem::take(&mut order).then(runs),
+                    (false, 0) => (by_runs, flags) = (false, Vec::new()),
+                    (false, _) => {
+                        out_of_order = true;
+                        return Err(Error::table(&spec.records, "ids out of order after the first batch"));
+                    }
                 }
             }
-        }
-        fill_to(&mut rkeys, if universe_given || by_runs { 0 } else { at.end }, NO_KEY, bound);
-        fill_to(&mut addr_v, if by_runs { at.end } else { 0 }, NONE, bound);
-        fill_to(&mut down_v, at.end, 0.0f64, bound);
-        let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
-        fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
-        let kept_tech = if tech.is_some() { at.clone() } else { 0..0 };
-        fill_to(&mut tech_v, kept_tech.end, u32::MAX, bound);
-        fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { at.end }, 1.0f64, bound);
-        fill_to(&mut usable, at.end, true, bound);
-        let ids_here = if by_runs {
-            Ids::Runs(&flags[at.clone()])
-        } else {
-            let keys_here = match &universe {
-                Some(_) => {
-                    batch_keys.clear();
-                    batch_keys.resize(len, NO_KEY);
-                    &mut batch_keys[..]
+            fill_to(&mut rkeys, if universe_given || by_runs { 0 } else { at.end }, NO_KEY, bound);
+            fill_to(&mut addr_v, if by_runs { at.end } else { 0 }, NONE, bound);
+            fill_to(&mut down_v, at.end, 0.0f64, bound);
+            let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
+            fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
+            let kept_tech = if tech.is_some() { at.clone() } else { 0..0 };
+            fill_to(&mut tech_v, kept_tech.end, u32::MAX, bound);
+            fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { at.end }, 1.0f64, bound);
+            fill_to(&mut usable, at.end, true, bound);
+            let ids_here = if by_runs {
+                Ids::Runs(&flags[at.clone()])
+            } else {
+                let keys_here = match &universe {
+                    Some(_) => {
+                        batch_keys.clear();
+                        batch_keys.resize(len, NO_KEY);
+                        &mut batch_keys[..]
+                    }
+                    None => &mut rkeys[at.clone()],
+                };
+                order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, keys_here));
+                Ids::Keys(keys_here)
+            };
+            let in_universe = match (&universe, ids_here) {
+                (Some(index), Ids::Keys(keys_here)) => index.lookup(keys_here),
+                _ => {
+                    // The ids are only needed for their keys now: freed, their memory takes the checks' output.
+                    cols.id = Values::empty();
+                    Vec::new()
                 }
-                None => &mut rkeys[at.clone()],
             };
-            order = std::mem::take(&mut order).then(keys::hash_into(&cols.id, keys_here));
-            Ids::Keys(keys_here)
-        };
-        let in_universe = match (&universe, ids_here) {
-            (Some(index), Ids::Keys(keys_here)) => index.lookup(keys_here),
-            _ => {
-                // The ids are only needed for their keys now: freed, their memory takes the checks' output.
-                cols.id = Values::empty();
-                Vec::new()
-            }
-        };
-        // Pieces within the input's chunks, so that each column is read straight from its arrays.
-        let pieces = down.pieces(CHECK_CHUNK);
-        let located = if universe_given { 0..0 } else { at.clone() };
-        let weighed = if weighted { located.clone() } else { 0..0 };
-        let mut locals = loop {
-            let ctx = CheckContext {
-                cols: &cols,
-                down: Some(&down),
-                up: up.as_ref(),
-                tech: tech.as_ref(),
-                scheme,
-                in_universe: &in_universe,
-                complete: !layout.xy_unread(&cols),
+            // Pieces within the input's chunks, so that each column is read straight from its arrays.
+            let pieces = down.pieces(CHECK_CHUNK);
+            let located = if universe_given { 0..0 } else { at.clone() };
+            let weighed = if weighted { located.clone() } else { 0..0 };
+            let mut locals = loop {
+                let ctx = CheckContext {
+                    cols: &cols,
+                    down: Some(&down),
+                    up: up.as_ref(),
+                    tech: tech.as_ref(),
+                    scheme,
+                    in_universe: &in_universe,
+                    complete: !layout.xy_unread(&cols),
+                };
+                let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
+                    .into_iter()
+                    .zip(split(&mut up_v[kept_up.clone()], &pieces))
+                    .zip(split(&mut tech_v[kept_tech.clone()], &pieces))
+                    .zip(
+                        locations
+                            .pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces)
+                            .into_iter()
+                            .zip(split(&mut weight_v[weighed.clone()], &pieces)),
+                    )
+                    .zip(&pieces)
+                    .collect();
+                let locals: Vec<ChunkChecks> = jobs
+                    .into_par_iter()
+                    .map(|((((d, u), t), (l, w)), r)| {
+                        ctx.check(
+                            r.start,
+                            Slices { down: d, up: u, tech: t, loc: l, weight: w },
+                            ids_here.get(r.clone()),
+                        )
+                    })
+                    .collect();
+                if !needs_coordinates(&layout, &cols, &locals) {
+                    break locals;
+                }
+                cols.xy = Some(layout.coordinates(&table, at.clone())?);
             };
-            let jobs: Vec<_> = split(&mut down_v[at.clone()], &pieces)
-                .into_iter()
-                .zip(split(&mut up_v[kept_up.clone()], &pieces))
-                .zip(split(&mut tech_v[kept_tech.clone()], &pieces))
-                .zip(
-                    locations
-                        .pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces)
-                        .into_iter()
-                        .zip(split(&mut weight_v[weighed.clone()], &pieces)),
-                )
-                .zip(&pieces)
-                .collect();
-            let locals: Vec<ChunkChecks> = jobs
-                .into_par_iter()
-                .map(|((((d, u), t), (l, w)), r)| {
-                    ctx.check(r.start, Slices { down: d, up: u, tech: t, loc: l, weight: w }, ids_here.get(r.clone()))
-                })
-                .collect();
-            if !needs_coordinates(&layout, &cols, &locals) {
-                break locals;
+            // With a universe, each record's address is the join's answer (rejected rows drop out below).
+            if addr_v.is_empty() {
+                addr_v = in_universe;
+            } else {
+                addr_v.extend(in_universe);
             }
-            cols.xy = Some(layout.coordinates(&table, at.clone())?);
-        };
-        // With a universe, each record's address is the join's answer (rejected rows drop out below).
-        if addr_v.is_empty() {
-            addr_v = in_universe;
-        } else {
-            addr_v.extend(in_universe);
-        }
 
-        // Merge the pieces in row order: dictionaries (technologies, area codes) in order of
-        // first appearance, rejects in row order.
-        for (local, r) in locals.drain(..).zip(&pieces) {
-            let r = row0 + r.start..row0 + r.end;
-            let remap: Vec<u32> = local
-                .technologies
-                .into_iter()
-                .map(|name| add_name(&mut records.technologies, &mut tech_index, name))
-                .collect();
-            for t in tech_v.get_mut(r.clone()).unwrap_or_default() {
-                if *t != u32::MAX {
-                    *t = remap[*t as usize];
+            // Merge the pieces in row order: dictionaries (technologies, area codes) in order of
+            // first appearance, rejects in row order.
+            for (local, r) in locals.drain(..).zip(&pieces) {
+                let r = row0 + r.start..row0 + r.end;
+                let remap: Vec<u32> = local
+                    .technologies
+                    .into_iter()
+                    .map(|name| add_name(&mut records.technologies, &mut tech_index, name))
+                    .collect();
+                for t in tech_v.get_mut(r.clone()).unwrap_or_default() {
+                    if *t != u32::MAX {
+                        *t = remap[*t as usize];
+                    }
+                }
+                for (row, reason, detail) in local.rejected {
+                    usable[row0 + row] = false;
+                    reject(&mut rejects, &mut counts, &file, (row0 + row) as u64 + 1, (reason, detail));
+                }
+                if !universe_given {
+                    absorb_codes(&mut codes, local.codes, &mut locations.area[r.clone()], &usable[r.clone()]);
                 }
             }
-            for (row, reason, detail) in local.rejected {
-                usable[row0 + row] = false;
-                reject(&mut rejects, &mut counts, &file, (row0 + row) as u64 + 1, (reason, detail));
-            }
-            if !universe_given {
-                absorb_codes(&mut codes, local.codes, &mut locations.area[r.clone()], &usable[r.clone()]);
-            }
-        }
-        progress.advance(len as u64);
-        Ok(())
-    });
+            progress.advance(len as u64);
+            Ok(())
+        }),
+    );
     match read {
         Err(_) if out_of_order => return Ok(None),
         r => r?,

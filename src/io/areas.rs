@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::profile::AreaScheme;
-use crate::io::table::{Table, Want};
+use dekking_table::{Table, Want};
 
 /// One finest-level area: its name and the code of the area it rolls up to.
 #[derive(Debug, Clone, PartialEq, Eq)]

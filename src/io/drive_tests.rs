@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::{shown, Table, Want};
+use dekking_table::{shown, Table, Want};
 
 /// One usable attempt.
 #[derive(Debug, Clone, PartialEq)]

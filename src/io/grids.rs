@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::io::addresses::SourceInfo;
 use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::io::table::{shown, NumberError, Table, Want};
 use crate::measure::cell_fraction::GridSpec;
 use dekking_files::checksums::sha256_file;
+use dekking_table::{shown, NumberError, Table, Want};
 
 /// The CRS of a grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::io::table::Values;
+use dekking_table::Values;
 
 /// Marks a row without a key (no id).
 pub const NO_KEY: u128 = 0;
@@ -552,7 +552,7 @@ mod tests {
 
     #[test]
     fn sorted_ids_are_recognised_across_chunks() {
-        use crate::io::table::{Table, Want};
+        use dekking_table::{Table, Want};
         let column = |ids: &[String]| {
             let text = format!("id\n{}\n", ids.join("\n"));
             Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None)
@@ -573,7 +573,7 @@ mod tests {
 
     #[test]
     fn run_flags_give_the_first_rows_of_keys() {
-        use crate::io::table::{Table, Want};
+        use dekking_table::{Table, Want};
         let column = |ids: &[String]| {
             let text = format!("id\n{}\n", ids.join("\n"));
             Table::from_bytes(std::path::Path::new("ids.csv"), text.into_bytes(), None)

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::profile::AreaScheme;
-use crate::io::table::{Table, Want};
+use dekking_table::{Table, Want};
 
 /// The built-in merger table (2021 → 2023 map).
 pub const DEFAULT_MERGERS: &str = include_str!("../../seeds/gemeente_mergers.csv");

@@ -23,8 +23,5 @@ pub mod policy;
 pub mod profile;
 pub mod reject;
 pub mod runfile;
-pub mod table;
-pub mod text_column;
-pub mod unquoted;
 
 pub use reject::{Reject, RejectReason};

@@ -49,8 +49,8 @@ proptest! {
     #[test]
     fn parsers_do_not_panic_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let p = Path::new("random.csv");
-        if let Ok(t) = dekking::io::table::Table::from_bytes(p, bytes.clone(), None) {
-            let cols: Vec<_> = (0..t.header.len().min(4)).map(|i| (i, dekking::io::table::Want::Number)).collect();
+        if let Ok(t) = dekking_table::Table::from_bytes(p, bytes.clone(), None) {
+            let cols: Vec<_> = (0..t.header.len().min(4)).map(|i| (i, dekking_table::Want::Number)).collect();
             if let Ok(v) = t.read(&cols) {
                 for c in &v {
                     for i in 0..c.len() {

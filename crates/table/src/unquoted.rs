@@ -19,7 +19,7 @@
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::text_column::TextColumn;
+use crate::text_column::TextColumn;
 
 /// Bytes per block parsed at once (cut at the next line end).
 const BLOCK: usize = 1 << 20;
