@@ -13,9 +13,9 @@ use rayon::prelude::*;
 
 use crate::io::addresses::{Availability, Location};
 use crate::io::areas::{us_state_name, AreaTable};
-use crate::io::compact;
 use crate::io::profile::{AreaScheme, XyCrs};
 use crate::io::reject::RejectReason;
+use dekking_rows::compact;
 
 /// No area: the address was rejected.
 pub const UNASSIGNED: u32 = u32::MAX;

@@ -24,11 +24,11 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
-use crate::io::compact;
-use crate::io::keys::{self, NONE, NO_KEY};
 use crate::io::profile::{AreaScheme, Profile, XyCrs};
 use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::progress::Progress;
+use dekking_rows::keys::{self, NO_KEY};
+use dekking_rows::{compact, Index, Run};
 use dekking_table::{shown, sinks, Batch, Format, NumberError, Rows, Table, Values, Want};
 
 /// Where an address is, as given in its file.
@@ -223,15 +223,15 @@ impl AreaCodes {
     /// Keeps only the codes an area column uses, numbered in order of first use (the column
     /// renumbered).
     fn keep_used(&mut self, area: &mut [u32]) {
-        let mut new = vec![NONE; self.codes.len()];
+        let mut new = vec![Index::NONE; self.codes.len()];
         let mut kept = Vec::new();
         for k in area.iter_mut() {
             if *k != BY_POINT {
-                if new[*k as usize] == NONE {
-                    new[*k as usize] = kept.len() as u32;
+                if new[*k as usize].is_none() {
+                    new[*k as usize] = Index::new(kept.len() as u32);
                     kept.push(std::mem::take(&mut self.codes[*k as usize]));
                 }
-                *k = new[*k as usize];
+                *k = new[*k as usize].get().expect("numbered just above");
             }
         }
         *self = AreaCodes::default();
@@ -766,10 +766,10 @@ fn batch_rows(
 
 /// Rows and addresses are numbered in 32 bits: a file of more rows is refused, not wrapped.
 fn within_row_limit(path: &Path, rows: usize) -> Result<()> {
-    if rows >= NONE as usize {
+    if rows > Index::MAX as usize {
         return Err(Error::table(
             path,
-            format!("{rows} rows: more than the {} a file can have; split it into smaller files", NONE - 1),
+            format!("{rows} rows: more than the {} a file can have; split it into smaller files", Index::MAX),
         ));
     }
     Ok(())
@@ -854,7 +854,7 @@ struct Slices<'a> {
 #[derive(Clone, Copy)]
 enum Ids<'a> {
     Keys(&'a [u128]),
-    Runs(&'a [u8]),
+    Runs(&'a [Run]),
 }
 
 impl<'a> Ids<'a> {
@@ -868,7 +868,7 @@ impl<'a> Ids<'a> {
     fn missing(self, k: usize) -> bool {
         match self {
             Ids::Keys(keys) => keys[k] == NO_KEY,
-            Ids::Runs(flags) => flags[k] == keys::NO_ID,
+            Ids::Runs(flags) => flags[k] == Run::NoId,
         }
     }
 
@@ -888,7 +888,7 @@ struct CheckContext<'a> {
     up: Option<&'a Values>,
     tech: Option<&'a Values>,
     scheme: AreaScheme,
-    in_universe: &'a [u32],
+    in_universe: &'a [Index],
     /// Whether every column the row is checked on is read (not so while a Parquet file's lazy
     /// coordinates are left unread): only then is a row without any value called blank.
     complete: bool,
@@ -974,7 +974,7 @@ impl CheckContext<'_> {
                     }
                 }
             }
-            if self.in_universe.get(i) == Some(&NONE) {
+            if self.in_universe.get(i).is_some_and(|a| a.is_none()) {
                 let id = self.cols.id.text(i).unwrap_or_default();
                 out.rejected.push((
                     i,
@@ -1143,8 +1143,8 @@ fn load_universe(
     let file = file_label(upath);
     let mut counts = RowCounts { rows_in: n as u64, ..RowCounts::default() };
     let leader = keys::first_rows(&ukeys, order.sorted);
-    let mut at_leader = vec![NONE; n];
-    let mut uaddress = vec![NONE; n];
+    let mut at_leader = vec![Index::NONE; n];
+    let mut uaddress = vec![Index::NONE; n];
     let mut first_row = RowNumbers::default();
     let mut duplicates = Vec::new();
     let mut failed = failed.into_iter().peekable();
@@ -1153,8 +1153,8 @@ fn load_universe(
     for i in 0..n {
         let fault = failed.next_if(|f| f.0 == i);
         let row = i as u64 + 1;
-        let first = if ukeys[i] == NO_KEY { NONE } else { at_leader[leader[i] as usize] };
-        if first != NONE {
+        let first = leader[i].get().map_or(Index::NONE, |l| at_leader[l as usize]);
+        if let Some(first) = first.get() {
             duplicates.push((rejects.len(), row, first_row.get(first as usize)));
             reject(rejects, &mut counts, &file, row, (RejectReason::DuplicateInUniverse, String::new()));
             dropped.push(i);
@@ -1163,8 +1163,8 @@ fn load_universe(
             dropped.push(i);
         } else {
             let a = first_row.len() as u32;
-            at_leader[leader[i] as usize] = a;
-            uaddress[i] = a;
+            at_leader[leader[i].get().expect("a row with an id has a first row") as usize] = Index::new(a);
+            uaddress[i] = Index::new(a);
             first_row.push(row as u32);
             counts.used += 1;
         }
@@ -1260,13 +1260,13 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     // as the row before, new id) stands in for a 16-byte key.
     let mut by_runs = by_runs && !universe_given;
     let mut out_of_order = false;
-    let mut flags: Vec<u8> = Vec::new();
+    let mut flags: Vec<Run> = Vec::new();
     let mut n = 0;
     let mut rkeys: Vec<u128> = Vec::new();
     let mut order = keys::IdOrder::default();
     let (mut down_v, mut up_v, mut tech_v, mut weight_v) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut locations = Locations::default();
-    let mut addr_v: Vec<u32> = Vec::new();
+    let mut addr_v: Vec<Index> = Vec::new();
     let mut usable: Vec<bool> = Vec::new();
     let mut records = Records::default();
     let mut tech_index: FxHashMap<String, u32> = FxHashMap::default();
@@ -1288,7 +1288,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
             // their pages are first touched while the parser works on the next batch. With a
             // universe the keys are only needed per batch, for the join.
             if by_runs {
-                fill_to(&mut flags, at.end, keys::NO_ID, bound);
+                fill_to(&mut flags, at.end, Run::NoId, bound);
                 let runs = keys::runs_into(&cols.id, &mut flags[at.clone()], order.last());
                 match (runs.sorted, row0) {
                     (true, _) => order = std::mem::take(&mut order).then(runs),
@@ -1300,7 +1300,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
                 }
             }
             fill_to(&mut rkeys, if universe_given || by_runs { 0 } else { at.end }, NO_KEY, bound);
-            fill_to(&mut addr_v, if by_runs { at.end } else { 0 }, NONE, bound);
+            fill_to(&mut addr_v, if by_runs { at.end } else { 0 }, Index::NONE, bound);
             fill_to(&mut down_v, at.end, 0.0f64, bound);
             let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
             fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
@@ -1447,7 +1447,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         addresses.first_row = RowNumbers::where_set(&rows.first, rows.count);
     }
     counts.used = used as u64;
-    records.address = addr_v;
+    // Every usable record has its address: the placeholders of rejected rows are gone.
+    records.address = addr_v.into_iter().map(|a| a.get().unwrap_or(u32::MAX)).collect();
     records.down_mbps = down_v;
     records.up_mbps = up_v;
     records.technology = tech_v;
@@ -2087,8 +2088,8 @@ mod tests {
     #[test]
     fn files_past_the_32_bit_row_numbers_are_refused() {
         let path = Path::new("big.parquet");
-        assert!(within_row_limit(path, NONE as usize - 1).is_ok());
-        let err = within_row_limit(path, NONE as usize).unwrap_err().to_string();
+        assert!(within_row_limit(path, Index::MAX as usize).is_ok());
+        let err = within_row_limit(path, Index::MAX as usize + 1).unwrap_err().to_string();
         assert!(err.contains("big.parquet") && err.contains("4294967295 rows") && err.contains("split it"), "{err}");
     }
 

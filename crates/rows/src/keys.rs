@@ -1,5 +1,5 @@
-//! Address keys. Ascending ids need none: a one-byte run flag per row (no id, the same id as
-//! the row before, a new id) numbers the addresses in two passes over parallel chunks.
+//! Keys of ids. Ascending ids need none: a one-byte [`Run`] flag per row (no id, the same id
+//! as the row before, a new id) numbers the addresses in two passes over parallel chunks.
 //! Otherwise the ids are hashed (xxh3-128) in parallel, noting whether they ascend, and
 //! deduplicated and joined in radix partitions — the keys are split by their top bits into
 //! shards small enough for each shard's hash table (or, for a join, sorted keys) to stay in
@@ -15,10 +15,10 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use dekking_table::Values;
 
+use crate::Index;
+
 /// Marks a row without a key (no id).
 pub const NO_KEY: u128 = 0;
-/// Marks "no row" in the results.
-pub const NONE: u32 = u32::MAX;
 const BITS: u32 = 10;
 const CHUNK: usize = if cfg!(test) { 1 << 10 } else { 1 << 16 };
 
@@ -77,24 +77,30 @@ pub fn hash_into(ids: &Values, keys: &mut [u128]) -> IdOrder {
     .fold(IdOrder::default(), |order, (part, _)| order.then(part))
 }
 
-/// Run flag: the row has no id.
-pub const NO_ID: u8 = 0;
-/// Run flag: the row's id equals the id of the row with an id before it.
-pub const SAME_ID: u8 = 1;
-/// Run flag: the row's id differs from the one before it (or is the first).
-pub const NEW_ID: u8 = 2;
+/// How a row's id relates to the id before it: one byte a row, standing in for a 16-byte key
+/// where the ids ascend (equal ids are then neighbours).
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    /// The row has no id.
+    NoId,
+    /// The row's id equals the id of the row with an id before it.
+    SameId,
+    /// The row's id differs from the one before it (or is the first).
+    NewId,
+}
 
-/// Writes the run flag of every row of `ids` into `flags` ([`NO_ID`], [`SAME_ID`] or
-/// [`NEW_ID`], comparing each id with the one before it, `before` for the first), in parallel,
-/// and returns the order of the ids. For ascending ids the flags stand in for keys: equal ids
-/// are neighbours, so a run of [`SAME_ID`] rows repeats the id that starts it.
+/// Writes the [`Run`] flag of every row of `ids` into `flags` (comparing each id with the one
+/// before it, `before` for the first), in parallel, and returns the order of the ids. For
+/// ascending ids the flags stand in for keys: a run of [`Run::SameId`] rows repeats the id that
+/// starts it.
 #[must_use]
-pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrder {
+pub fn runs_into(ids: &Values, flags: &mut [Run], before: Option<&str>) -> IdOrder {
     let parts = per_id(ids, flags, |slot, id, order| {
         *slot = match (id, order) {
-            (None, _) => NO_ID,
-            (Some(_), Some(std::cmp::Ordering::Equal)) => SAME_ID,
-            (Some(_), _) => NEW_ID,
+            (None, _) => Run::NoId,
+            (Some(_), Some(std::cmp::Ordering::Equal)) => Run::SameId,
+            (Some(_), _) => Run::NewId,
         };
     });
     // A piece's first id continues the run before it when it equals the last id before it.
@@ -102,7 +108,7 @@ pub fn runs_into(ids: &Values, flags: &mut [u8], before: Option<&str>) -> IdOrde
     for (part, first_row) in parts {
         if let (Some(row), Some(last), Some(first)) = (first_row, order.last.as_deref(), part.first.as_deref()) {
             if last == first {
-                flags[row] = SAME_ID;
+                flags[row] = Run::SameId;
             }
         }
         order = order.then(part);
@@ -145,8 +151,8 @@ fn per_id<T: Send>(
 /// Every row's address, numbered in the order of the addresses' first rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowAddresses {
-    /// The address of each row; [`NONE`] for a row without an id or not usable.
-    pub address: Vec<u32>,
+    /// The address of each row; [`Index::NONE`] for a row without an id or not usable.
+    pub address: Vec<Index>,
     /// Whether each row is the first of its address.
     pub first: Vec<bool>,
     /// The number of addresses.
@@ -155,23 +161,26 @@ pub struct RowAddresses {
     pub conflicts: u64,
 }
 
-/// [`RowAddresses`] from each row's first row ([`first_rows`], [`NONE`] for rows without an
-/// address), numbered in one pass in row order; `differs(first, row)` tells a conflict.
+/// [`RowAddresses`] from each row's first row ([`first_rows`], [`Index::NONE`] for rows without
+/// an address), numbered in one pass in row order; `differs(first, row)` tells a conflict.
 #[must_use]
-pub fn number_first_rows(mut leader: Vec<u32>, differs: impl Fn(usize, usize) -> bool) -> RowAddresses {
-    let first: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == i as u32).collect();
+pub fn number_first_rows(mut leader: Vec<Index>, differs: impl Fn(usize, usize) -> bool) -> RowAddresses {
+    let first: Vec<bool> = leader.par_iter().enumerate().map(|(i, &l)| l == Index::new(i as u32)).collect();
     let count = first.par_iter().filter(|&&f| f).count();
     let (mut conflicted, mut conflicts, mut next) = (vec![false; count], 0, 0u32);
     for i in 0..leader.len() {
-        let f = leader[i] as usize;
+        let Some(f) = leader[i].get() else { continue };
+        let f = f as usize;
         if f == i {
-            leader[i] = next;
+            leader[i] = Index::new(next);
             next += 1;
-        } else if leader[i] != NONE {
+        } else {
+            // The first row, numbered already, holds the address.
             let a = leader[f];
             leader[i] = a;
-            if !conflicted[a as usize] && differs(f, i) {
-                conflicted[a as usize] = true;
+            let k = a.get().expect("a first row is numbered before the rows after it") as usize;
+            if !conflicted[k] && differs(f, i) {
+                conflicted[k] = true;
                 conflicts += 1;
             }
         }
@@ -186,9 +195,9 @@ pub fn number_first_rows(mut leader: Vec<u32>, differs: impl Fn(usize, usize) ->
 /// keys, with the unusable rows' keys removed; numbered in parallel chunks.
 #[must_use]
 pub fn number_runs(
-    flags: &[u8],
+    flags: &[Run],
     usable: &[bool],
-    address: Vec<u32>,
+    address: Vec<Index>,
     differs: impl Fn(usize, usize) -> bool + Sync,
 ) -> RowAddresses {
     number_runs_in(flags, usable, address, &differs, CHUNK)
@@ -211,9 +220,9 @@ struct RunsPart {
 }
 
 fn number_runs_in(
-    flags: &[u8],
+    flags: &[Run],
     usable: &[bool],
-    mut address: Vec<u32>,
+    mut address: Vec<Index>,
     differs: &(impl Fn(usize, usize) -> bool + Sync),
     chunk: usize,
 ) -> RowAddresses {
@@ -226,10 +235,10 @@ fn number_runs_in(
         .map(|(c, (flags, usable))| {
             let mut part = RunsPart::default();
             for (k, (&flag, &ok)) in flags.iter().zip(usable).enumerate() {
-                if flag == NEW_ID {
+                if flag == Run::NewId {
                     (part.resets, part.open) = (true, false);
                 }
-                if flag != NO_ID && ok && !part.open {
+                if flag != Run::NoId && ok && !part.open {
                     part.continues |= !part.resets;
                     (part.count, part.last, part.open) = (part.count + 1, Some(c * chunk + k), true);
                 }
@@ -261,9 +270,9 @@ fn number_runs_in(
             let mut conflicted = Vec::new();
             for (k, (slot, is_first)) in address.iter_mut().zip(first.iter_mut()).enumerate() {
                 let i = c * chunk + k;
-                open &= flags[i] != NEW_ID;
-                *slot = NONE;
-                if flags[i] == NO_ID || !usable[i] {
+                open &= flags[i] != Run::NewId;
+                *slot = Index::NONE;
+                if flags[i] == Run::NoId || !usable[i] {
                     continue;
                 }
                 if !open {
@@ -271,7 +280,7 @@ fn number_runs_in(
                 } else if conflicted.last() != Some(&a) && differs(lead.expect("an open run has its first row"), i) {
                     conflicted.push(a);
                 }
-                *slot = a;
+                *slot = Index::new(a);
             }
             conflicted
         })
@@ -357,8 +366,12 @@ impl Partitioned {
 /// Runs `f` on every shard in parallel with one table per worker thread, cleared before each
 /// shard (no fresh memory, and so no page faults, per shard), and a row-indexed result of `n`
 /// entries that `f` fills (each row is written by one shard only); returns that result.
-fn per_shard(n: usize, largest: usize, f: impl Fn(&mut FxHashMap<u128, u32>, usize, &[AtomicU32]) + Sync) -> Vec<u32> {
-    let out: Vec<AtomicU32> = (0..n).into_par_iter().map(|_| AtomicU32::new(NONE)).collect();
+fn per_shard(
+    n: usize,
+    largest: usize,
+    f: impl Fn(&mut FxHashMap<u128, u32>, usize, &[AtomicU32]) + Sync,
+) -> Vec<Index> {
+    let out: Vec<AtomicU32> = (0..n).into_par_iter().map(|_| AtomicU32::new(u32::MAX)).collect();
     (0..1usize << BITS).into_par_iter().for_each_init(
         || FxHashMap::with_capacity_and_hasher(largest, Default::default()),
         |table, s| {
@@ -366,33 +379,35 @@ fn per_shard(n: usize, largest: usize, f: impl Fn(&mut FxHashMap<u128, u32>, usi
             f(table, s, &out);
         },
     );
-    out.into_iter().map(AtomicU32::into_inner).collect()
+    out.into_iter().map(|v| Index(v.into_inner())).collect()
 }
 
-/// For every row, the first row with the same key ([`NONE`] for rows without a key).
+/// For every row, the first row with the same key ([`Index::NONE`] for rows without a key).
 /// `grouped` says that equal keys are known to be adjacent among the rows with a key (the ids
 /// are sorted): then one pass over the runs gives the answer, without a hash table.
 ///
 /// ```
-/// use dekking::io::keys::{first_rows, key_of, NONE, NO_KEY};
+/// use dekking_rows::keys::{first_rows, key_of, NO_KEY};
+/// use dekking_rows::Index;
+/// let rows = |v: &[u32]| v.iter().map(|&r| if r == 9 { Index::NONE } else { Index::new(r) }).collect::<Vec<_>>();
 /// let keys = [key_of("a"), key_of("b"), NO_KEY, key_of("a"), key_of("b")];
-/// assert_eq!(first_rows(&keys, false), vec![0, 1, NONE, 0, 1]);
+/// assert_eq!(first_rows(&keys, false), rows(&[0, 1, 9, 0, 1]));
 /// let sorted = [key_of("a"), NO_KEY, key_of("a"), key_of("b")];
-/// assert_eq!(first_rows(&sorted, true), vec![0, NONE, 0, 3]);
+/// assert_eq!(first_rows(&sorted, true), rows(&[0, 9, 0, 3]));
 /// ```
 #[must_use]
-pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<u32> {
+pub fn first_rows(keys: &[u128], grouped: bool) -> Vec<Index> {
     if grouped {
-        let (mut run, mut leader) = (NO_KEY, NONE);
+        let (mut run, mut leader) = (NO_KEY, Index::NONE);
         return keys
             .iter()
             .enumerate()
             .map(|(i, &k)| {
                 if k == NO_KEY {
-                    return NONE;
+                    return Index::NONE;
                 }
                 if k != run {
-                    (run, leader) = (k, i as u32);
+                    (run, leader) = (k, Index::new(i as u32));
                 }
                 leader
             })
@@ -430,7 +445,7 @@ fn prefetch<T>(v: &[T], i: usize) {
 #[derive(Debug)]
 pub struct KeyIndex {
     keys: Vec<u128>,
-    values: Vec<u32>,
+    values: Vec<Index>,
     /// Top bits of a key that pick its run in [`KeyIndex::runs`].
     run_bits: u32,
     /// Where the keys of each run start, and the end of the last.
@@ -438,15 +453,15 @@ pub struct KeyIndex {
 }
 
 impl KeyIndex {
-    /// Indexes the keys whose value is not [`NONE`] (those must be unique); the others are
-    /// ignored.
+    /// Indexes the keys whose value is not [`Index::NONE`] (those must be unique); the others
+    /// are ignored.
     #[must_use]
-    pub fn new(mut build: Vec<u128>, values: &[u32]) -> KeyIndex {
+    pub fn new(mut build: Vec<u128>, values: &[Index]) -> KeyIndex {
         // Masked in place: the keys are the largest thing in memory while the index is built.
-        build.par_iter_mut().zip(values).filter(|(_, &v)| v == NONE).for_each(|(k, _)| *k = NO_KEY);
+        build.par_iter_mut().zip(values).filter(|(_, &v)| v.is_none()).for_each(|(k, _)| *k = NO_KEY);
         let Partitioned { mut keys, rows, starts } = Partitioned::new(&build);
         drop(build);
-        let mut values: Vec<u32> = rows.par_iter().map(|&r| values[r as usize]).collect();
+        let mut values: Vec<Index> = rows.par_iter().map(|&r| values[r as usize]).collect();
         drop(rows);
         let mut shards = Vec::with_capacity(starts.len());
         let (mut key_rest, mut value_rest) = (&mut keys[..], &mut values[..]);
@@ -457,7 +472,7 @@ impl KeyIndex {
             shards.push((k, v));
         }
         shards.into_par_iter().for_each(|(k, v)| {
-            let mut pairs: Vec<(u128, u32)> = k.iter().copied().zip(v.iter().copied()).collect();
+            let mut pairs: Vec<(u128, Index)> = k.iter().copied().zip(v.iter().copied()).collect();
             pairs.sort_unstable_by_key(|p| p.0);
             for ((key, value), (pk, pv)) in k.iter_mut().zip(v.iter_mut()).zip(pairs) {
                 (*key, *value) = (pk, pv);
@@ -475,9 +490,10 @@ impl KeyIndex {
         KeyIndex { keys, values, run_bits, runs }
     }
 
-    /// For every probe key, the value of the indexed key equal to it ([`NONE`] when there is none).
+    /// For every probe key, the value of the indexed key equal to it ([`Index::NONE`] when there
+    /// is none).
     #[must_use]
-    pub fn lookup(&self, probe: &[u128]) -> Vec<u32> {
+    pub fn lookup(&self, probe: &[u128]) -> Vec<Index> {
         let p = Partitioned::new(probe);
         per_shard(probe.len(), 0, |_, s, out| {
             let (pkeys, prows) = p.shard(s);
@@ -491,7 +507,7 @@ impl KeyIndex {
                 let run = run_of(*k);
                 let start = self.runs[run] as usize;
                 if let Some(i) = self.keys[start..self.runs[run + 1] as usize].iter().position(|x| x == k) {
-                    out[row as usize].store(self.values[start + i], Ordering::Relaxed);
+                    out[row as usize].store(self.values[start + i].0, Ordering::Relaxed);
                 }
             }
         })
@@ -501,6 +517,13 @@ impl KeyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NONE: Index = Index::NONE;
+
+    /// The index of row `i`.
+    fn at(i: usize) -> Index {
+        Index::new(i as u32)
+    }
 
     /// The key of every row of an id column, and whether the ids ascend.
     fn hash_column(ids: &Values) -> (Vec<u128>, bool) {
@@ -517,16 +540,16 @@ mod tests {
         let first = first_rows(&keys, false);
         let mut seen = std::collections::HashMap::new();
         for (i, &k) in keys.iter().enumerate() {
-            let expect = if k == NO_KEY { NONE } else { *seen.entry(k).or_insert(i as u32) };
+            let expect = if k == NO_KEY { NONE } else { at(*seen.entry(k).or_insert(i)) };
             assert_eq!(first[i], expect, "row {i}");
         }
         // Build: the first rows are the addresses 0, 1, 2, ...; probe with every key.
         let mut next = 0;
-        let values: Vec<u32> = (0..keys.len())
+        let values: Vec<Index> = (0..keys.len())
             .map(|i| {
-                if first[i] == i as u32 {
+                if first[i] == at(i) {
                     next += 1;
-                    next - 1
+                    at(next - 1)
                 } else {
                     NONE
                 }
@@ -542,11 +565,14 @@ mod tests {
         let index = KeyIndex::new(keys.clone(), &values);
         let got = index.lookup(&probe);
         for (p, &g) in probe.iter().zip(&got) {
-            let expect = keys.iter().position(|k| k == p && *p != NO_KEY).map_or(NONE, |i| values[first[i] as usize]);
+            let expect = keys
+                .iter()
+                .position(|k| k == p && *p != NO_KEY)
+                .map_or(NONE, |i| values[first[i].get().unwrap() as usize]);
             assert_eq!(g, expect);
         }
         // Looked up in batches, as records files are read: the same answers.
-        let batched: Vec<u32> = probe.chunks(7_000).flat_map(|b| index.lookup(b)).collect();
+        let batched: Vec<Index> = probe.chunks(7_000).flat_map(|b| index.lookup(b)).collect();
         assert_eq!(batched, got);
     }
 
@@ -599,21 +625,21 @@ mod tests {
         }
         let expected = first_rows(&keys, false);
         // In one part, and in two parts cut inside a run (the second told the first's last id).
-        let mut flags = vec![NO_ID; ids.len()];
+        let mut flags = vec![Run::NoId; ids.len()];
         assert!(runs_into(&values, &mut flags, None).sorted);
         let same = |_: usize, _: usize| false;
-        assert_eq!(number_runs(&flags, &usable, vec![0; flags.len()], same), number_first_rows(expected, same));
+        assert_eq!(number_runs(&flags, &usable, vec![NONE; flags.len()], same), number_first_rows(expected, same));
         let cut = (CHUNK + 1..ids.len()).find(|&i| !ids[i].is_empty() && ids[i] == ids[i - 1]).unwrap();
         let (head, tail) = (column(&ids[..cut]), column(&ids[cut..]));
-        let mut parts = vec![NO_ID; ids.len()];
+        let mut parts = vec![Run::NoId; ids.len()];
         let order = runs_into(&head, &mut parts[..cut], None);
         let next = runs_into(&tail, &mut parts[cut..], order.last());
         assert!(order.then(next).sorted);
-        assert_eq!(parts[cut], SAME_ID);
+        assert_eq!(parts[cut], Run::SameId);
         assert_eq!(parts, flags);
         // Out of order: noticed, as by the keys.
         ids.swap(10, 2 * CHUNK);
-        let mut flags = vec![NO_ID; ids.len()];
+        let mut flags = vec![Run::NoId; ids.len()];
         assert!(!runs_into(&column(&ids), &mut flags, None).sorted);
     }
 
@@ -622,13 +648,13 @@ mod tests {
     #[test]
     fn keys_crowded_in_one_run_are_found() {
         let crowded: Vec<u128> = (1..=300u128).map(|i| (7 << 104) | (i * 2)).chain([1, u128::MAX, 1 << 127]).collect();
-        let values: Vec<u32> = (0..crowded.len() as u32).map(|v| if v == 5 { NONE } else { v * 3 }).collect();
+        let values: Vec<Index> = (0..crowded.len()).map(|v| if v == 5 { NONE } else { at(v * 3) }).collect();
         let index = KeyIndex::new(crowded.clone(), &values);
         let got = index.lookup(&crowded);
-        let expect: Vec<u32> = values.clone();
+        let expect: Vec<Index> = values.clone();
         assert_eq!(got, expect, "the key with value NONE is not indexed");
         let between: Vec<u128> = (1..=300u128).map(|i| (7 << 104) | (i * 2 + 1)).chain([NO_KEY, 2]).collect();
-        assert!(index.lookup(&between).iter().all(|&v| v == NONE));
+        assert!(index.lookup(&between).iter().all(|v| v.is_none()));
     }
 
     proptest::proptest! {
@@ -640,20 +666,20 @@ mod tests {
             let (mut id, mut flags, mut keys) = (0, Vec::new(), Vec::new());
             for &(step, ok, _) in &rows {
                 let flag = match step {
-                    3 => NO_ID,
-                    0 if flags.iter().any(|&f| f != NO_ID) => SAME_ID,
+                    3 => Run::NoId,
+                    0 if flags.iter().any(|&f| f != Run::NoId) => Run::SameId,
                     _ => {
                         id += 1;
-                        NEW_ID
+                        Run::NewId
                     }
                 };
                 flags.push(flag);
-                keys.push(if flag == NO_ID || !ok { NO_KEY } else { key_of(&id.to_string()) });
+                keys.push(if flag == Run::NoId || !ok { NO_KEY } else { key_of(&id.to_string()) });
             }
             let usable: Vec<bool> = rows.iter().map(|r| r.1).collect();
             let differs = |a: usize, b: usize| rows[a].2 != rows[b].2;
             let expected = number_first_rows(first_rows(&keys, false), differs);
-            proptest::prop_assert_eq!(number_runs_in(&flags, &usable, vec![7; rows.len()], &differs, chunk), expected);
+            proptest::prop_assert_eq!(number_runs_in(&flags, &usable, vec![at(7); rows.len()], &differs, chunk), expected);
         }
     }
 }

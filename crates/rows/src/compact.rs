@@ -20,7 +20,7 @@ const DENSE: usize = 16;
 /// the order of the rest; an empty `v` (a column not kept) stays empty.
 ///
 /// ```
-/// use dekking::io::compact::remove_sorted;
+/// use dekking_rows::compact::remove_sorted;
 /// let mut v = vec![10, 11, 12, 13, 14];
 /// remove_sorted(&mut v, &[1, 4]);
 /// assert_eq!(v, [10, 12, 13]);
