@@ -1,6 +1,6 @@
 //! The library's error type: one variant per way a run can fail, each carrying what a user needs to fix it.
 //!
-//! Row-level problems are not errors: they become [`crate::io::Reject`]s and the run goes on.
+//! Row-level problems are not errors: they become [`crate::model::rows::Reject`]s and the run goes on.
 
 use std::path::PathBuf;
 

@@ -14,12 +14,12 @@
 
 pub mod assign;
 pub mod cli;
-pub mod date;
 pub mod demo;
 pub mod error;
 pub mod io;
 pub mod judge;
 pub mod measure;
+pub mod model;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

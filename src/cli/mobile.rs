@@ -7,9 +7,11 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, date_or_today, strict_check, RunArgs, StderrProgress};
-use crate::io::grids::{GridCrs, GridOptions};
+use crate::io::grids::GridOptions;
 use crate::io::licence::Licence;
-use crate::pipeline::mobile::{run_mobile, MobileJob, MobileReport};
+use crate::model::grid::GridCrs;
+use crate::model::mobile::MobileReport;
+use crate::pipeline::mobile::{run_mobile, MobileJob};
 use crate::report::mobile;
 
 /// Options of `dekking mobile`.

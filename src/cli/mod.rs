@@ -139,10 +139,10 @@ impl RunArgs {
 ///
 /// # Errors
 /// [`Error::Argument`] naming `flag` for a value that is not a date.
-pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<crate::date::Date, Error> {
+pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<crate::model::date::Date, Error> {
     match value {
-        None => Ok(crate::date::Date::today()),
-        Some(d) => crate::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
+        None => Ok(crate::model::date::Date::today()),
+        Some(d) => crate::model::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
     }
 }
 

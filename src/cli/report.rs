@@ -9,9 +9,9 @@ use clap::Args;
 
 use crate::cli::{date_or_today, strict_check, MappingArgs, RunArgs, StderrProgress};
 use crate::error::Error;
-use crate::io::actieplan::Actieplan;
-use crate::io::policy::Targets;
 use crate::io::runfile::RunFile;
+use crate::model::policy::Actieplan;
+use crate::model::policy::Targets;
 use crate::pipeline::report::{run_report, ReportJob, VintageInput};
 use crate::progress::Progress;
 use crate::report::format::thousands;

@@ -17,9 +17,9 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::assign::pip::PreparedPolygon;
 use crate::error::{Error, Result};
-use crate::io::boundaries::Boundary;
 use crate::io::embedded::DEMO_TRAJECTORY;
 use crate::io::mergers::Mergers;
+use crate::model::areas::Boundary;
 use dekking_table::parse_number;
 
 /// Coverage shares (0–1) of one vintage.
@@ -238,7 +238,7 @@ pub fn codes_in_year(
     year: i32,
     seed: u64,
 ) -> Vec<String> {
-    let end = crate::date::Date { year, month: 12, day: 31 };
+    let end = crate::model::date::Date { year, month: 12, day: 31 };
     let mut before: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
     for m in mergers.iter().filter(|m| m.date > end) {
         let now = codes.iter().find(|c| **c == mergers.current(&m.new_code, None));

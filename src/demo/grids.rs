@@ -8,8 +8,8 @@
 use rayon::prelude::*;
 
 use crate::assign::pip::PreparedPolygon;
-use crate::io::boundaries::Boundary;
-use crate::measure::cell_fraction::GridSpec;
+use crate::model::areas::Boundary;
+use crate::model::grid::GridSpec;
 
 /// The demo grid: 100 m cells over RD x 0–280 km, y 300–625 km.
 pub const DEMO_GRID: GridSpec = GridSpec { x0: 0.0, y0: 300_000.0, cell: 100.0, cols: 2_800, rows: 3_250 };
@@ -86,7 +86,8 @@ pub fn write_grids(
     g: &GridSpec,
     seed: u64,
 ) -> crate::error::Result<Vec<(String, std::path::PathBuf)>> {
-    use crate::io::grids::{write_geotiff, GridCrs};
+    use crate::io::grids::write_geotiff;
+    use crate::model::grid::GridCrs;
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
     let mut out = Vec::new();
     for (k, op) in licence.operators.iter().enumerate() {

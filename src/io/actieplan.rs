@@ -3,51 +3,12 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
 use crate::io::policy::toml_error;
+use crate::model::policy::{Actieplan, METRICS};
 
 /// The built-in action-plan table.
 pub const DEFAULT_ACTIEPLAN: &str = include_str!("../../seeds/actieplan.toml");
-
-/// The figures a row can be linked to.
-pub const METRICS: [&str; 2] = ["fixed_100mbps_share", "mobile_700mhz_compliance"];
-
-/// One action.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Action {
-    /// Theme.
-    pub thema: String,
-    /// The task it serves.
-    pub opgave: String,
-    /// The action.
-    pub actie: String,
-    /// Status and results as published.
-    #[serde(default)]
-    pub stand: String,
-    /// What was planned next.
-    #[serde(default)]
-    pub plan: String,
-    /// Who, and when.
-    #[serde(default)]
-    pub wie: String,
-    /// The measured figure shown beside the row, one of [`METRICS`].
-    #[serde(default)]
-    pub metric: Option<String>,
-}
-
-/// The action-plan table.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Actieplan {
-    /// Where the rows come from.
-    pub source: String,
-    /// The actions, in the order of the source.
-    #[serde(rename = "row")]
-    pub rows: Vec<Action>,
-}
 
 impl Actieplan {
     /// Parses an action-plan file.

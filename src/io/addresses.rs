@@ -20,44 +20,20 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
-use crate::io::profile::{AreaScheme, Profile, XyCrs};
-use crate::io::reject::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
+use crate::io::profile::{AreaScheme, Profile};
+use crate::model::availability::XyCrs;
+use crate::model::availability::{
+    Addresses, AreaCodes, Availability, Location, Locations, Records, RowNumbers, BY_POINT,
+};
+use crate::model::rows::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
+use crate::model::source::SourceInfo;
 use crate::progress::Progress;
 use dekking_rows::keys::{self, NO_KEY};
 use dekking_rows::{compact, Index, Run};
 use dekking_table::{shown, sinks, Batch, Format, NumberError, Rows, Table, Values, Want};
-
-/// Where an address is, as given in its file.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Location {
-    /// An area code, interned in [`AreaCodes`].
-    Area(u32),
-    /// Coordinates in the CRS of [`Addresses::point_crs`].
-    Point {
-        /// Easting (m) or longitude (°).
-        x: f64,
-        /// Northing (m) or latitude (°).
-        y: f64,
-    },
-}
-
-/// The area column's value of an address located by its coordinates.
-pub const BY_POINT: u32 = u32::MAX;
-
-/// Where each address is, columnar: an area-code column (4 bytes an address), and a coordinate
-/// column (16 more) only once some address has coordinates.
-#[derive(Debug, Clone, Default)]
-pub struct Locations {
-    /// Per address: the index of its area code in [`AreaCodes`], or [`BY_POINT`].
-    pub area: Vec<u32>,
-    /// Per address, its coordinates `[x, y]` (meaningful where `area` is [`BY_POINT`]); empty
-    /// when no address is located by coordinates.
-    pub xy: Vec<[f64; 2]>,
-}
 
 /// The location columns of one batch's rows, for the checks to write into: empty when the
 /// batch's locations are not kept (records joined to a universe), `xy` empty when the batch has
@@ -67,90 +43,26 @@ struct LocationSlices<'a> {
     xy: &'a mut [[f64; 2]],
 }
 
-impl Locations {
-    /// The location of address `i` (< len).
-    #[inline]
-    #[must_use]
-    pub fn get(&self, i: usize) -> Location {
-        match self.area[i] {
-            BY_POINT => {
-                let [x, y] = self.xy[i];
-                Location::Point { x, y }
-            }
-            c => Location::Area(c),
-        }
+/// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
+/// already), and returns the parts of `range` cut at `pieces` (relative to `range.start`).
+fn location_pieces<'a>(
+    locations: &'a mut Locations,
+    rows: usize,
+    with_xy: bool,
+    bound: usize,
+    range: std::ops::Range<usize>,
+    pieces: &[std::ops::Range<usize>],
+) -> Vec<LocationSlices<'a>> {
+    fill_to(&mut locations.area, rows, 0, bound);
+    if with_xy || !locations.xy.is_empty() {
+        fill_to(&mut locations.xy, rows, [f64::NAN; 2], bound);
     }
-
-    /// The locations in order.
-    pub fn iter(&self) -> impl Iterator<Item = Location> + '_ {
-        (0..self.len()).map(|i| self.get(i))
-    }
-
-    /// The number of addresses.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.area.len()
-    }
-
-    /// Whether there are none.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.area.is_empty()
-    }
-
-    /// The number of addresses located by coordinates.
-    #[must_use]
-    pub fn points(&self) -> usize {
-        self.area.par_iter().filter(|&&c| c == BY_POINT).count()
-    }
-
-    /// Removes the addresses at `dropped` (ascending positions).
-    fn remove(&mut self, dropped: &[usize]) {
-        compact::remove_sorted(&mut self.area, dropped);
-        compact::remove_sorted(&mut self.xy, dropped);
-    }
-
-    /// Grows the columns to `rows` (coordinates too when `with_xy`, or when some are kept
-    /// already), and returns the parts of `range` cut at `pieces` (relative to `range.start`).
-    fn pieces(
-        &mut self,
-        rows: usize,
-        with_xy: bool,
-        bound: usize,
-        range: std::ops::Range<usize>,
-        pieces: &[std::ops::Range<usize>],
-    ) -> Vec<LocationSlices<'_>> {
-        fill_to(&mut self.area, rows, 0, bound);
-        if with_xy || !self.xy.is_empty() {
-            fill_to(&mut self.xy, rows, [f64::NAN; 2], bound);
-        }
-        let xy = if self.xy.is_empty() { &mut [][..] } else { &mut self.xy[range.clone()] };
-        split(&mut self.area[range], pieces)
-            .into_iter()
-            .zip(split(xy, pieces))
-            .map(|(area, xy)| LocationSlices { area, xy })
-            .collect()
-    }
-}
-
-impl PartialEq for Locations {
-    fn eq(&self, other: &Locations) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
-    }
-}
-
-impl FromIterator<Location> for Locations {
-    fn from_iter<I: IntoIterator<Item = Location>>(iter: I) -> Locations {
-        let all: Vec<Location> = iter.into_iter().collect();
-        let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
-        let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
-        let xy = if has_points {
-            all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect()
-        } else {
-            Vec::new()
-        };
-        Locations { area, xy }
-    }
+    let xy = if locations.xy.is_empty() { &mut [][..] } else { &mut locations.xy[range.clone()] };
+    split(&mut locations.area[range], pieces)
+        .into_iter()
+        .zip(split(xy, pieces))
+        .map(|(area, xy)| LocationSlices { area, xy })
+        .collect()
 }
 
 /// The index of `name` in `names`, appending it when new (`index` maps names to positions).
@@ -162,9 +74,10 @@ fn add_name(names: &mut Vec<String>, index: &mut FxHashMap<String, u32>, name: S
     })
 }
 
-/// Normalised area codes seen in the input, interned to small integers.
+/// Normalised area codes seen in the input, interned to small integers while the rows are read
+/// (they become the run's [`AreaCodes`]).
 #[derive(Debug, Clone, Default)]
-pub struct AreaCodes {
+struct CodeTable {
     /// The normalised codes, by index.
     pub codes: Vec<String>,
     raw: FxHashMap<String, Option<u32>>,
@@ -198,7 +111,7 @@ impl<T: Copy> LastRun<T> {
     }
 }
 
-impl AreaCodes {
+impl CodeTable {
     /// Interns a raw code: `None` when it is malformed for the scheme.
     fn intern(&mut self, scheme: AreaScheme, raw: &str) -> Option<u32> {
         match self.raw.get(raw) {
@@ -212,7 +125,7 @@ impl AreaCodes {
     }
 
     /// Interns row `i`'s code: `None` when the cell is empty, else the answer of
-    /// [`AreaCodes::intern`]; a row with the same raw text as the last takes its answer.
+    /// [`CodeTable::intern`]; a row with the same raw text as the last takes its answer.
     fn intern_row(&mut self, scheme: AreaScheme, area: &Rows<'_>, i: usize) -> Option<Option<u32>> {
         let mut last = self.last;
         let answer = last.answer(area, i, |raw| self.intern(scheme, raw));
@@ -234,7 +147,7 @@ impl AreaCodes {
                 *k = new[*k as usize].get().expect("numbered just above");
             }
         }
-        *self = AreaCodes::default();
+        *self = CodeTable::default();
         for code in kept {
             add_name(&mut self.codes, &mut self.normal, code);
         }
@@ -242,228 +155,9 @@ impl AreaCodes {
 
     /// Adds the codes of `other` (interned separately) after this table's; returns the index
     /// here of each of `other`'s codes.
-    fn absorb(&mut self, other: AreaCodes) -> Vec<u32> {
+    fn absorb(&mut self, other: CodeTable) -> Vec<u32> {
         other.codes.into_iter().map(|code| add_name(&mut self.codes, &mut self.normal, code)).collect()
     }
-}
-
-/// 1-based data row numbers, one per address or record, ascending: 1, 2, 3, … with the rows
-/// that were left out listed (none for clean national files), so that a row is found by a
-/// binary search among the few left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RowNumbers {
-    /// The rows left out, ascending, each before the last row held.
-    skipped: Vec<u32>,
-    len: usize,
-}
-
-impl RowNumbers {
-    /// The rows 1 to `len`.
-    #[must_use]
-    pub fn all(len: usize) -> RowNumbers {
-        RowNumbers { skipped: Vec::new(), len }
-    }
-
-    /// The row of entry `i` (< len): i + 1 plus the rows left out before it.
-    #[inline]
-    #[must_use]
-    pub fn get(&self, i: usize) -> u32 {
-        // The k-th row left out (0-based) comes before entry i when it is at most i + 1 + k.
-        let before = partition(&self.skipped, |k, s| s as usize <= i + 1 + k);
-        (i + 1 + before) as u32
-    }
-
-    /// The number of entries.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether there are none.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Appends row `row`, which comes after every row held.
-    pub fn push(&mut self, row: u32) {
-        let next = (self.len + self.skipped.len() + 1) as u32;
-        debug_assert!(row >= next, "rows are pushed in ascending order");
-        self.skipped.extend(next..row);
-        self.len += 1;
-    }
-
-    /// Removes the entries at `dropped` (ascending positions).
-    pub fn remove(&mut self, dropped: &[usize]) {
-        if dropped.is_empty() {
-            return;
-        }
-        // Merged into the rows left out, in order.
-        let mut rows = dropped.iter().map(|&i| self.get(i)).peekable();
-        let mut skipped = Vec::with_capacity(self.skipped.len() + dropped.len());
-        for &s in &self.skipped {
-            skipped.extend(std::iter::from_fn(|| rows.next_if(|&r| r < s)));
-            skipped.push(s);
-        }
-        skipped.extend(rows);
-        self.skipped = skipped;
-        self.len -= dropped.len();
-        self.trim();
-    }
-
-    /// The 1-based rows whose flag is set (`set` of them), in order.
-    fn where_set(flags: &[bool], set: usize) -> RowNumbers {
-        let skipped = compact::clear_positions(flags, set).into_iter().map(|i| i as u32 + 1).collect();
-        let mut rows = RowNumbers { skipped, len: set };
-        rows.trim();
-        rows
-    }
-
-    /// Forgets the rows left out after the last row held (one form per list of rows).
-    fn trim(&mut self) {
-        while self.skipped.last().is_some_and(|&s| s as usize == self.len + self.skipped.len()) {
-            self.skipped.pop();
-        }
-    }
-}
-
-/// The number of leading entries of `v` for which `pred(k, v[k])` holds (it holds for a prefix).
-fn partition(v: &[u32], pred: impl Fn(usize, u32) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, v.len());
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if pred(mid, v[mid]) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
-}
-
-impl PartialEq<[u32]> for RowNumbers {
-    fn eq(&self, other: &[u32]) -> bool {
-        self.len == other.len() && other.iter().enumerate().all(|(i, &r)| self.get(i) == r)
-    }
-}
-
-impl PartialEq<Vec<u32>> for RowNumbers {
-    fn eq(&self, other: &Vec<u32>) -> bool {
-        *self == other[..]
-    }
-}
-
-impl<const N: usize> PartialEq<[u32; N]> for RowNumbers {
-    fn eq(&self, other: &[u32; N]) -> bool {
-        *self == other[..]
-    }
-}
-
-/// The distinct addresses of a run, in order of first appearance.
-#[derive(Debug, Clone, Default)]
-pub struct Addresses {
-    /// The data row (1-based) where each address was first seen.
-    pub first_row: RowNumbers,
-    /// The location of each address.
-    pub location: Locations,
-    /// The weight of each address in the run's unit; empty when the run is unweighted (every
-    /// address weighs 1).
-    pub weight: Vec<f64>,
-    /// The CRS of [`Location::Point`] coordinates.
-    pub point_crs: Option<XyCrs>,
-    /// The file the addresses come from (the universe, or the records).
-    pub file: String,
-}
-
-impl Addresses {
-    /// The number of distinct addresses.
-    pub fn len(&self) -> usize {
-        self.location.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.location.is_empty()
-    }
-}
-
-/// Usable availability records, columnar: record `i` belongs to address `address[i]`.
-#[derive(Debug, Clone, Default)]
-pub struct Records {
-    /// Address index of each record.
-    pub address: Vec<u32>,
-    /// Source data row (1-based) of each record.
-    pub row: RowNumbers,
-    /// Maximum download speed, Mbps.
-    pub down_mbps: Vec<f64>,
-    /// Maximum upload speed, Mbps; empty when not kept (no threshold needs it, or the input has
-    /// no upload column).
-    pub up_mbps: Vec<f64>,
-    /// Technology of each record, as an index into [`Records::technologies`] (`u32::MAX` = none);
-    /// empty when no technology column was read.
-    pub technology: Vec<u32>,
-    /// The distinct technology values.
-    pub technologies: Vec<String>,
-    /// Whether the input had an upload column.
-    pub has_up: bool,
-    /// Whether a technology column was read.
-    pub has_technology: bool,
-}
-
-impl Records {
-    /// Removes the records at `dropped` (ascending positions) from every column and the row
-    /// numbers; columns not kept stay empty.
-    pub fn remove(&mut self, dropped: &[usize]) {
-        for column in [&mut self.address, &mut self.technology] {
-            compact::remove_sorted(column, dropped);
-        }
-        for column in [&mut self.down_mbps, &mut self.up_mbps] {
-            compact::remove_sorted(column, dropped);
-        }
-        self.row.remove(dropped);
-    }
-}
-
-/// Facts about one input file, for provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SourceInfo {
-    /// The role of the file (`records`, `universe`, `boundaries`, ...).
-    pub role: String,
-    /// The path as given.
-    pub path: String,
-    /// SHA-256 of the bytes.
-    pub sha256: String,
-    /// Data rows (features, for geometry files).
-    pub rows: u64,
-    /// Encoding, delimiter and format as detected.
-    pub format: String,
-    /// Which column was used for each field.
-    pub columns: Vec<(String, String)>,
-}
-
-/// Everything read from the records and universe files.
-#[derive(Debug, Clone)]
-pub struct Availability {
-    /// The distinct addresses (the universe).
-    pub addresses: Addresses,
-    /// The usable records.
-    pub records: Records,
-    /// Area codes referred to by [`Location::Area`].
-    pub codes: AreaCodes,
-    /// Rejected rows of both files, in file and row order.
-    pub rejects: Vec<Reject>,
-    /// Row accounting for the records file.
-    pub record_rows: RowCounts,
-    /// Row accounting for the universe file, when given.
-    pub universe_rows: Option<RowCounts>,
-    /// Whether the universe came from a separate file.
-    pub universe_given: bool,
-    /// Whether a weight column was used (unit = households).
-    pub weighted: bool,
-    /// Addresses whose later records gave another location than the first.
-    pub location_conflicts: u64,
-    /// Provenance of the files read.
-    pub sources: Vec<SourceInfo>,
 }
 
 /// What to load: the validated form of the command-line input options.
@@ -698,7 +392,7 @@ fn locate(
     cols: &Place<'_>,
     i: usize,
     scheme: AreaScheme,
-    codes: &mut AreaCodes,
+    codes: &mut CodeTable,
 ) -> std::result::Result<(Location, f64), (RejectReason, String)> {
     let weight = match &cols.weight {
         None => 1.0,
@@ -732,7 +426,7 @@ fn locate(
 
 /// Adds a piece's area codes (interned on their own) to `codes`, and renumbers the codes of the
 /// piece's usable rows (rejected rows hold a placeholder).
-fn absorb_codes(codes: &mut AreaCodes, piece: AreaCodes, area: &mut [u32], usable: &[bool]) {
+fn absorb_codes(codes: &mut CodeTable, piece: CodeTable, area: &mut [u32], usable: &[bool]) {
     let remap = codes.absorb(piece);
     for (k, _) in area.iter_mut().zip(usable).filter(|(_, &ok)| ok) {
         if *k != BY_POINT {
@@ -837,7 +531,7 @@ fn rows_per_batch(table: &Table) -> usize {
 struct ChunkChecks {
     rejected: Vec<(usize, RejectReason, String)>,
     technologies: Vec<String>,
-    codes: AreaCodes,
+    codes: CodeTable,
 }
 
 /// One chunk's part of the row-sized output columns (location and weight empty with a universe,
@@ -1064,7 +758,7 @@ fn load_universe(
     upath: &Path,
     spec: &InputSpec,
     progress: &mut dyn Progress,
-    codes: &mut AreaCodes,
+    codes: &mut CodeTable,
     rejects: &mut Vec<Reject>,
 ) -> Result<Universe> {
     let table = Table::open(upath, spec.delimiter)?;
@@ -1105,7 +799,7 @@ fn load_universe(
                     in_universe: &[],
                     complete: !layout.xy_unread(&cols),
                 };
-                let places = locations.pieces(n, cols.xy.is_some(), bound, at.clone(), &pieces);
+                let places = location_pieces(&mut locations, n, cols.xy.is_some(), bound, at.clone(), &pieces);
                 let jobs: Vec<_> =
                     places.into_iter().zip(split(&mut weight_v[weighed.clone()], &pieces)).zip(&pieces).collect();
                 let locals: Vec<ChunkChecks> = jobs
@@ -1222,7 +916,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
 /// to be read again with keys.
 fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs: bool) -> Result<Option<Availability>> {
     let scheme = spec.profile.area;
-    let mut codes = AreaCodes::default();
+    let mut codes = CodeTable::default();
     let mut rejects = Vec::new();
     let mut sources = Vec::new();
     let mut addresses = Addresses::default();
@@ -1349,10 +1043,16 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
                     .zip(split(&mut up_v[kept_up.clone()], &pieces))
                     .zip(split(&mut tech_v[kept_tech.clone()], &pieces))
                     .zip(
-                        locations
-                            .pieces(located.end, cols.xy.is_some(), bound, located.clone(), &pieces)
-                            .into_iter()
-                            .zip(split(&mut weight_v[weighed.clone()], &pieces)),
+                        location_pieces(
+                            &mut locations,
+                            located.end,
+                            cols.xy.is_some(),
+                            bound,
+                            located.clone(),
+                            &pieces,
+                        )
+                        .into_iter()
+                        .zip(split(&mut weight_v[weighed.clone()], &pieces)),
                     )
                     .zip(&pieces)
                     .collect();
@@ -1461,7 +1161,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     Ok(Some(Availability {
         addresses,
         records,
-        codes,
+        codes: AreaCodes { codes: codes.codes },
         rejects,
         record_rows: counts,
         universe_rows,
@@ -1476,25 +1176,6 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
 mod tests {
     use super::*;
     use crate::progress::Silent;
-
-    #[test]
-    fn row_numbers_list_only_the_rows_left_out() {
-        let mut rows = RowNumbers::default();
-        (1..=4).for_each(|r| rows.push(r));
-        assert_eq!(rows, [1, 2, 3, 4]);
-        assert!(rows.skipped.is_empty());
-        rows.push(7);
-        assert_eq!(rows, [1, 2, 3, 4, 7]);
-        assert_eq!(rows.skipped, [5, 6]);
-        rows.remove(&[0, 3]);
-        assert_eq!(rows, [2, 3, 7]);
-        rows.remove(&[2]);
-        assert_eq!(rows, RowNumbers { skipped: vec![1], len: 2 }, "rows left out after the last are forgotten");
-        assert_eq!(RowNumbers::where_set(&[true; 5], 5), RowNumbers::all(5));
-        let some = RowNumbers::where_set(&[true, false, true, true, false], 3);
-        assert_eq!((some.len(), some.get(2)), (3, 4));
-        assert_eq!(some, [1, 3, 4]);
-    }
 
     #[test]
     fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
@@ -1699,9 +1380,9 @@ mod tests {
         assert_eq!(mixed, mixed.clone());
         assert_ne!(mixed, codes);
         let mut grown = Locations::default();
-        let pieces = grown.pieces(5, false, 5, 0..5, &[0..2, 2..5]);
+        let pieces = location_pieces(&mut grown, 5, false, 5, 0..5, &[0..2, 2..5]);
         assert!(pieces.iter().all(|p| p.xy.is_empty()));
-        let pieces = grown.pieces(8, true, 8, 5..8, &[0..1, 1..3]);
+        let pieces = location_pieces(&mut grown, 8, true, 8, 5..8, &[0..1, 1..3]);
         assert_eq!((pieces[1].area.len(), pieces[1].xy.len()), (2, 2));
         assert_eq!((grown.area.len(), grown.xy.len()), (8, 8));
     }

@@ -1,33 +1,13 @@
 //! Area tables: the names of the finest areas and the area each rolls up to (gemeente →
 //! provincie from the CBS table; US county → state from the FIPS table).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::io::addresses::SourceInfo;
 use crate::io::profile::AreaScheme;
+use crate::model::areas::{AreaEntry, AreaTable};
+use crate::model::source::SourceInfo;
 use dekking_table::{Table, Want};
-
-/// One finest-level area: its name and the code of the area it rolls up to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AreaEntry {
-    /// Area name.
-    pub name: String,
-    /// Code of the parent area (e.g. `PV27`).
-    pub parent: String,
-}
-
-/// Finest areas with their parents, and parent names.
-#[derive(Debug, Clone, Default)]
-pub struct AreaTable {
-    /// Finest-level areas by normalised code.
-    pub areas: BTreeMap<String, AreaEntry>,
-    /// Parent names by parent code.
-    pub parents: BTreeMap<String, String>,
-    /// Provenance, when read from a file.
-    pub source: Option<SourceInfo>,
-}
 
 const CODE: [&str; 4] = ["GemeentecodeGM", "Gemeentecode", "gemeente_code", "code"];
 const NAME: [&str; 3] = ["Gemeentenaam", "gemeente_naam", "name"];

@@ -12,8 +12,9 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{FeatureCollection, GeoJson, Value};
 
 use crate::error::{Error, Result};
-use crate::io::addresses::SourceInfo;
 use crate::io::profile::AreaScheme;
+use crate::model::areas::{Boundaries, Boundary};
+use crate::model::source::SourceInfo;
 use dekking_crs::wgs84_to_rd;
 use dekking_files::sha256_hex;
 
@@ -23,32 +24,6 @@ pub const CODE_KEYS: [&str; 6] = ["gemeentecode", "statcode", "GM_CODE", "code",
 pub const NAME_KEYS: [&str; 6] = ["gemeentenaam", "statnaam", "GM_NAAM", "naam", "name", "area_name"];
 /// Property names tried for the number of households, in order.
 pub const HOUSEHOLD_KEYS: [&str; 2] = ["aantalHuishoudens", "households"];
-
-/// One area: all features with the same code, merged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Boundary {
-    /// Normalised area code (e.g. `GM0363`).
-    pub code: String,
-    /// Area name from the file.
-    pub name: String,
-    /// The shape in RD New metres.
-    pub shape: MultiPolygon<f64>,
-    /// Households from the file's properties, when present.
-    pub households: Option<f64>,
-}
-
-/// The boundaries of a run.
-#[derive(Debug, Clone)]
-pub struct Boundaries {
-    /// Areas sorted by code.
-    pub areas: Vec<Boundary>,
-    /// Provenance of the file.
-    pub source: SourceInfo,
-    /// The CRS the file was read in (`EPSG:28992` or `EPSG:4326`).
-    pub crs: &'static str,
-    /// Things a user should know (e.g. an assumed CRS).
-    pub warnings: Vec<String>,
-}
 
 /// Reads a boundaries GeoJSON file.
 ///

@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::io::addresses::SourceInfo;
-use crate::judge::licences::Compliance;
-use crate::report::mobile::MOBILE_COLUMNS;
+use crate::model::mobile::Compliance;
+use crate::model::outputs::{header, MobileLine};
+use crate::model::source::SourceInfo;
 use dekking_files::sha256_hex;
 
 /// `mobile.csv` inside `path` when it is a directory, else `path` itself.
@@ -19,7 +18,8 @@ pub fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-/// Reads a `mobile.csv` of `dekking mobile` (a directory holding one may be given).
+/// Reads a `mobile.csv` of `dekking mobile` (a directory holding one may be given): each row
+/// as a [`MobileLine`], its columns found by name.
 ///
 /// # Errors
 /// [`Error::Io`] when unreadable; [`Error::Table`] naming the row and column for a missing
@@ -28,51 +28,29 @@ pub fn load(path: &Path) -> Result<(Vec<Compliance>, SourceInfo)> {
     let file = resolve(path);
     let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
     let mut r = csv::ReaderBuilder::new().from_reader(&bytes[..]);
-    let header: Vec<String> =
-        r.headers().map_err(|e| Error::table(&file, format!("header: {e}")))?.iter().map(str::to_string).collect();
-    let mut at = [0usize; MOBILE_COLUMNS.len()];
-    for (k, name) in MOBILE_COLUMNS.iter().enumerate() {
-        at[k] = header.iter().position(|h| h == name).ok_or_else(|| {
-            Error::table(
-                &file,
-                format!("missing column `{name}`; give the mobile.csv (or its folder) that `dekking mobile` wrote"),
-            )
-        })?;
+    let names = r.headers().map_err(|e| Error::table(&file, format!("header: {e}")))?.clone();
+    if let Some(name) = header::<MobileLine>().iter().find(|n| !names.iter().any(|h| h == **n)) {
+        let what = format!("missing column `{name}`; give the mobile.csv (or its folder) that `dekking mobile` wrote");
+        return Err(Error::table(&file, what));
     }
     let mut rows = Vec::new();
-    for (i, rec) in r.records().enumerate() {
+    for (i, record) in r.records().enumerate() {
         let row = i + 1;
-        let rec = rec.map_err(|e| Error::table(&file, format!("row {row}: {e}")))?;
-        let get = |k: usize| rec.get(at[k]).unwrap_or("");
-        let bad = |k: usize, what: &str| {
-            Error::table(&file, format!("row {row}, column `{}`: {:?} is not {what}", MOBILE_COLUMNS[k], get(k)))
-        };
-        let num = |k: usize| get(k).parse::<f64>().map_err(|_| bad(k, "a number"));
-        let opt = |k: usize| if get(k).is_empty() { Ok(None) } else { num(k).map(Some) };
-        let compliant = match get(13) {
-            "yes" => Some(true),
-            "no" => Some(false),
-            "" => None,
-            _ => return Err(bad(13, "yes, no or empty")),
-        };
-        rows.push(Compliance {
-            operator: get(0).to_string(),
-            area_code: get(1).to_string(),
-            area_name: get(2).to_string(),
-            date: Date::parse(get(3)).ok_or_else(|| bad(3, "a date YYYY-MM-DD"))?,
-            required_mbps: num(4)?,
-            required_pct: num(5)?,
-            ontheffing: Some(get(6).to_string()).filter(|s| !s.is_empty()),
-            area_km2: num(7)?,
-            excluded_km2: num(8)?,
-            eligible_km2: num(9)?,
-            covered_km2: num(10)?,
-            nodata_km2: num(11)?,
-            share: opt(12)?,
-            compliant,
-            shortfall_km2: num(14)?,
-            shortfall_pp: num(15)?,
-        });
+        let record = record.map_err(|e| Error::table(&file, format!("row {row}: {e}")))?;
+        let line: MobileLine = record.deserialize(Some(&names)).map_err(|e| {
+            let csv::ErrorKind::Deserialize { err, .. } = e.kind() else {
+                return Error::table(&file, format!("row {row}: {e}"));
+            };
+            let column = err.field().and_then(|k| names.get(k as usize)).unwrap_or("?");
+            let value = err.field().and_then(|k| record.get(k as usize)).unwrap_or("");
+            let what = match err.kind() {
+                csv::DeserializeErrorKind::Message(m) => m.clone(),
+                kind => format!("{value:?}: {kind}"),
+            };
+            let what = format!("row {row}, column `{column}`: {what}; give the mobile.csv that `dekking mobile` wrote");
+            Error::table(&file, what)
+        })?;
+        rows.push(Compliance::from(line));
     }
     if rows.is_empty() {
         return Err(Error::table(&file, "no rows; give the mobile.csv of a `dekking mobile` run"));

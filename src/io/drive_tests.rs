@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::io::addresses::SourceInfo;
-use crate::io::reject::{Reject, RejectReason, RowCounts};
+use crate::model::date::Date;
+use crate::model::rows::{Reject, RejectReason, RowCounts};
+use crate::model::source::SourceInfo;
 use dekking_table::{shown, Table, Want};
 
 /// One usable attempt.

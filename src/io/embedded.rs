@@ -5,9 +5,11 @@
 use std::path::Path;
 
 use crate::error::Result;
-use crate::io::areas::{parse_gemeente_table, AreaTable};
-use crate::io::boundaries::{parse, parse_layer, Boundaries, Layer};
+use crate::io::areas::parse_gemeente_table;
+use crate::io::boundaries::{parse, parse_layer, Layer};
 use crate::io::profile::AreaScheme;
+use crate::model::areas::AreaTable;
+use crate::model::areas::Boundaries;
 
 /// CBS Wijk- en Buurtkaart 2023, gemeenten, simplified, WGS84 (CBS / PDOK, CC BY 4.0).
 pub const GEMEENTEN_2023: &str = include_str!("../../data/gemeenten_2023.geojson");

@@ -15,44 +15,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::io::addresses::SourceInfo;
-use crate::io::reject::{Reject, RejectReason, RowCounts};
-use crate::measure::cell_fraction::GridSpec;
+use crate::model::grid::{GridCrs, GridSpec};
+use crate::model::rows::{Reject, RejectReason, RowCounts};
+use crate::model::source::SourceInfo;
 use dekking_files::checksums::sha256_file;
 use dekking_table::{shown, NumberError, Table, Want};
-
-/// The CRS of a grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum GridCrs {
-    /// RD New, EPSG:28992.
-    #[serde(rename = "EPSG:28992")]
-    RdNew,
-    /// ETRS89-LAEA Europe, EPSG:3035.
-    #[serde(rename = "EPSG:3035")]
-    Laea,
-}
-
-impl GridCrs {
-    /// Parses `28992`, `EPSG:28992`, `rd`, `3035`, `EPSG:3035`, `laea`.
-    pub fn parse(s: &str) -> Option<GridCrs> {
-        match s.trim().to_ascii_lowercase().trim_start_matches("epsg:") {
-            "28992" | "rd" | "rdnew" => Some(GridCrs::RdNew),
-            "3035" | "laea" => Some(GridCrs::Laea),
-            _ => None,
-        }
-    }
-
-    /// `EPSG:28992` or `EPSG:3035`.
-    pub fn name(self) -> &'static str {
-        match self {
-            GridCrs::RdNew => "EPSG:28992",
-            GridCrs::Laea => "EPSG:3035",
-        }
-    }
-}
 
 /// A loaded coverage grid.
 #[derive(Debug, Clone)]

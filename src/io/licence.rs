@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::policy::toml_error;
 use crate::io::profile::AreaScheme;
+use crate::model::date::Date;
 
 /// The built-in 700 MHz licence file.
 pub const DEFAULT_LICENCE: &str = include_str!("../../seeds/licences/nl-700mhz-2020.toml");
@@ -285,7 +285,7 @@ impl Licence {
     /// The required speed on `date`, Mbps; `None` before the first step.
     ///
     /// ```
-    /// use dekking::{date::Date, io::licence::Licence};
+    /// use dekking::{io::licence::Licence, model::Date};
     /// let l = Licence::load(None).unwrap();
     /// assert_eq!(l.required_mbps(Date::parse("2026-07-27").unwrap()), Some(8.0));
     /// assert_eq!(l.required_mbps(Date::parse("2026-07-28").unwrap()), Some(10.0));

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::io::profile::AreaScheme;
+use crate::model::date::Date;
 use dekking_table::{Table, Want};
 
 /// The built-in merger table (2021 → 2023 map).
@@ -94,7 +94,7 @@ impl Mergers {
     /// The current gemeentecode of `code` on date `on` (`None` = after every known merger).
     ///
     /// ```
-    /// use dekking::{date::Date, io::mergers::Mergers};
+    /// use dekking::{io::mergers::Mergers, model::Date};
     /// let m = Mergers::built_in().unwrap();
     /// assert_eq!(m.current("GM0457", None), "GM0363"); // Weesp → Amsterdam
     /// assert_eq!(m.current("GM0501", Date::parse("2022-06-30")), "GM0501"); // Brielle still existed

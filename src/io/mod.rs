@@ -19,7 +19,6 @@ pub mod licence;
 pub mod mergers;
 pub mod policy;
 pub mod profile;
-pub mod reject;
 pub mod runfile;
 
-pub use reject::{Reject, RejectReason};
+pub use crate::model::rows::{Reject, RejectReason};

@@ -3,67 +3,11 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
+use crate::model::policy::Targets;
 
 /// The targets file shipped with dekking, used when `--targets` is not given.
 pub const DEFAULT_TARGETS: &str = include_str!("../../seeds/targets.toml");
-
-/// A coverage target for fixed broadband.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FixedTarget {
-    /// Stable identifier, e.g. `adc-100mbps-2023`.
-    pub id: String,
-    /// One-line description.
-    pub title: String,
-    /// Required download speed, Mbps.
-    pub down_mbps: f64,
-    /// Required upload speed, Mbps (0 = none).
-    #[serde(default)]
-    pub up_mbps: f64,
-    /// Required share of the universe, percent (0–100).
-    pub share_pct: f64,
-    /// Date by which the target should be met, `YYYY-MM-DD`.
-    pub deadline: String,
-    /// Where the target applies (e.g. `NL`).
-    pub scope: String,
-    /// Where the target is stated.
-    pub source: String,
-}
-
-/// A published figure to compare measured shares with.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    /// Stable identifier.
-    pub id: String,
-    /// What was measured.
-    pub metric: String,
-    /// The download threshold it refers to, Mbps.
-    pub down_mbps: f64,
-    /// The published share, percent.
-    pub share_pct: f64,
-    /// The reference date, `YYYY-MM-DD`.
-    pub date: String,
-    /// `measurement`, `expectation` or `forecast`.
-    pub kind: String,
-    /// Where it was published.
-    pub source: String,
-}
-
-/// The contents of a targets file.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Targets {
-    /// Fixed-broadband targets.
-    #[serde(default)]
-    pub fixed: Vec<FixedTarget>,
-    /// Published reference figures.
-    #[serde(default)]
-    pub reference: Vec<Reference>,
-}
 
 impl Targets {
     /// Parses and validates a targets file (`path` names it in messages).
@@ -124,7 +68,7 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
 
 /// Whether `s` is a valid `YYYY-MM-DD` date.
 pub fn is_date(s: &str) -> bool {
-    crate::date::Date::parse(s).is_some()
+    crate::model::date::Date::parse(s).is_some()
 }
 
 #[cfg(test)]

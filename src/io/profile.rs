@@ -12,15 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
-
-/// The coordinate reference system of x/y columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum XyCrs {
-    /// RD New, EPSG:28992, metres.
-    RdNew,
-    /// WGS84 longitude/latitude in degrees (x = lon, y = lat).
-    Wgs84,
-}
+use crate::model::availability::XyCrs;
 
 /// How area codes are read, normalised and rolled up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

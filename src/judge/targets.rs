@@ -1,11 +1,10 @@
 //! Judging fixed coverage against targets: a row meets a target when covered / universe ≥
 //! share_pct / 100, compared exactly in integers (no floating-point edge cases at 100 %).
 
-use serde::Serialize;
-
-use crate::io::policy::{FixedTarget, Targets};
-use crate::measure::fixed::{Coverage, CoverageRow};
-use crate::measure::threshold::Threshold;
+use crate::model::fixed::{Coverage, CoverageRow};
+use crate::model::fixed::{TargetSummary, Verdict};
+use crate::model::policy::{FixedTarget, Targets};
+use crate::model::threshold::Threshold;
 
 /// The target that applies to a threshold: same download and upload speed, no technology filter.
 #[must_use]
@@ -32,38 +31,6 @@ pub fn meets(covered: u64, universe: u64, share_pct: f64) -> Option<bool> {
     // share_pct to hundredths of a percent: covered / universe >= bp / 10_000.
     let bp = (share_pct * 100.0).round() as u128;
     Some(covered as u128 * 10_000 >= bp * universe as u128)
-}
-
-/// The verdict on one coverage row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Verdict {
-    /// The applicable target's id, if any.
-    pub target_id: Option<String>,
-    /// The applicable target's share, percent.
-    pub target_pct: Option<f64>,
-    /// Whether the row meets it (`None`: no target, or an empty universe).
-    pub meets_target: Option<bool>,
-}
-
-/// Summary of a threshold that has a target, at the finest level and the total.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TargetSummary {
-    /// Threshold index.
-    pub threshold: usize,
-    /// The target.
-    pub target: FixedTarget,
-    /// The total row's share, 0–1.
-    pub total_share: Option<f64>,
-    /// Whether the total meets the target.
-    pub total_meets: Option<bool>,
-    /// Universe minus covered at the total, micro-units.
-    pub total_short_micro: u64,
-    /// Finest-level areas meeting the target.
-    pub areas_meeting: u64,
-    /// Finest-level areas with a non-empty universe.
-    pub areas_with_data: u64,
-    /// The finest level's name (what `areas_meeting` counts).
-    pub finest: String,
 }
 
 /// Verdicts for every row of `coverage`, in the same order, and a summary per judged threshold.

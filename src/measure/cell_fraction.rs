@@ -11,30 +11,9 @@
 //! polygon clipping. The polygon must be oriented (exterior counter-clockwise, holes clockwise)
 //! and its parts must not overlap; [`prepare`] ensures both.
 
+use crate::model::grid::GridSpec;
 use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, MultiPolygon};
-
-/// A regular grid of square cells; row 0 is the southernmost row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GridSpec {
-    /// West edge of column 0, metres.
-    pub x0: f64,
-    /// South edge of row 0, metres.
-    pub y0: f64,
-    /// Cell size, metres.
-    pub cell: f64,
-    /// Number of columns.
-    pub cols: usize,
-    /// Number of rows.
-    pub rows: usize,
-}
-
-impl GridSpec {
-    /// Area of one cell, m².
-    pub fn cell_area(&self) -> f64 {
-        self.cell * self.cell
-    }
-}
 
 /// Makes a shape fit for [`for_each_cell`]: every part run through the polygon union, so
 /// self-intersecting rings are split into simple ones and overlapping parts merged; rings oriented.
@@ -51,7 +30,8 @@ pub fn prepare(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 /// part of `shape` outside the grid is simply not counted.
 ///
 /// ```
-/// use dekking::measure::cell_fraction::{for_each_cell, prepare, GridSpec};
+/// use dekking::measure::cell_fraction::{for_each_cell, prepare};
+/// use dekking::model::grid::GridSpec;
 /// use geo::{polygon, MultiPolygon};
 /// // A 15 m × 10 m rectangle from (5, 0) on a 10 m grid: half of cell 0, all of cell 1.
 /// let shape = prepare(&MultiPolygon(vec![polygon![(x: 5., y: 0.), (x: 20., y: 0.), (x: 20., y: 10.), (x: 5., y: 10.)]]));
@@ -202,7 +182,8 @@ pub fn for_each_run(shape: &MultiPolygon<f64>, grid: &GridSpec, mut visit: impl 
 /// are stored once, as a run.
 ///
 /// ```
-/// use dekking::measure::cell_fraction::{prepare, CellAreas, GridSpec};
+/// use dekking::measure::cell_fraction::{prepare, CellAreas};
+/// use dekking::model::grid::GridSpec;
 /// use geo::{polygon, MultiPolygon};
 /// let shape = prepare(&MultiPolygon(vec![polygon![(x: 5., y: 0.), (x: 40., y: 0.), (x: 40., y: 10.), (x: 5., y: 10.)]]));
 /// let grid = GridSpec { x0: 0.0, y0: 0.0, cell: 10.0, cols: 5, rows: 1 };

@@ -8,91 +8,15 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::assign::{AreaSet, Assigned, UNASSIGNED};
 use crate::error::{Error, Result};
-use crate::io::addresses::Records;
-use crate::measure::threshold::Threshold;
+use crate::model::areas::{AreaSet, Assigned, UNASSIGNED};
+use crate::model::availability::Records;
+use crate::model::fixed::{Coverage, CoverageRow, Covered, Unit, MICRO};
+use crate::model::threshold::Threshold;
 
 /// Addresses (or records) per parallel chunk.
 const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
-
-/// Micro-units per unit of weight.
-pub const MICRO: f64 = 1e6;
-
-/// The unit figures are counted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Unit {
-    /// Each address counts 1.
-    Addresses,
-    /// Each address counts its weight (households).
-    Households,
-}
-
-impl Unit {
-    /// The unit's name as written in outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Unit::Addresses => "addresses",
-            Unit::Households => "households",
-        }
-    }
-}
-
-/// The covered flags of every address: bit `t` set when a record of the address meets threshold
-/// `t`, stored in as few bytes per address as the thresholds need (one for up to eight).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Covered {
-    /// Bytes per address.
-    width: usize,
-    /// The flags, `width` bytes per address, lowest thresholds first.
-    bytes: Vec<u8>,
-}
-
-impl Covered {
-    /// No flags set, for `n` addresses and `thresholds` thresholds.
-    fn zeroed(n: usize, thresholds: usize) -> Covered {
-        let width = thresholds.div_ceil(8).max(1);
-        Covered { width, bytes: vec![0; n * width] }
-    }
-
-    /// The given flags (one `u64` per address) for `thresholds` thresholds.
-    #[must_use]
-    pub fn from_flags(flags: &[u64], thresholds: usize) -> Covered {
-        let mut c = Covered::zeroed(flags.len(), thresholds);
-        for (slot, f) in c.bytes.chunks_mut(c.width).zip(flags) {
-            slot.copy_from_slice(&f.to_le_bytes()[..slot.len()]);
-        }
-        c
-    }
-
-    /// The flags of address `a`: bit `t` for threshold `t`.
-    #[inline]
-    #[must_use]
-    pub fn get(&self, a: usize) -> u64 {
-        self.bytes[a * self.width..][..self.width].iter().rev().fold(0, |v, &b| v << 8 | u64::from(b))
-    }
-
-    /// The number of addresses.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.bytes.len() / self.width.max(1)
-    }
-
-    /// Whether there are no addresses.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
-    /// Every address's flags, in order.
-    #[must_use]
-    pub fn to_flags(&self) -> Vec<u64> {
-        (0..self.len()).map(|a| self.get(a)).collect()
-    }
-}
 
 /// The covered flags of each address: bit `t` set when a record of the address meets threshold `t`.
 ///
@@ -221,48 +145,6 @@ impl Counts {
     }
 }
 
-/// One figure: an area at a level, for one threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CoverageRow {
-    /// Level name (gemeente, provincie, nl, county, ...).
-    pub level: &'static str,
-    /// Area code.
-    pub area_code: String,
-    /// Area name.
-    pub area_name: String,
-    /// Index into [`Coverage::thresholds`].
-    pub threshold: usize,
-    /// Addresses in the universe (regardless of unit).
-    pub addresses: u64,
-    /// Universe in micro-units of [`Coverage::unit`].
-    pub universe_micro: u64,
-    /// Covered in micro-units of [`Coverage::unit`].
-    pub covered_micro: u64,
-}
-
-impl CoverageRow {
-    /// Covered / universe in 0–1; `None` when the universe is empty.
-    pub fn share(&self) -> Option<f64> {
-        (self.universe_micro > 0).then(|| self.covered_micro as f64 / self.universe_micro as f64)
-    }
-
-    /// Universe minus covered, micro-units.
-    pub fn short_micro(&self) -> u64 {
-        self.universe_micro - self.covered_micro
-    }
-}
-
-/// The coverage table of a run: rows ordered by level (finest first), area code, threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Coverage {
-    /// The thresholds, in the order given.
-    pub thresholds: Vec<Threshold>,
-    /// The unit of universe and covered.
-    pub unit: Unit,
-    /// The rows.
-    pub rows: Vec<CoverageRow>,
-}
-
 /// Measures coverage per area at every level.
 ///
 /// Every area of `set` gets rows, also those without addresses (universe 0, share `None`).
@@ -348,12 +230,12 @@ pub fn measure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assign::AreaInfo;
+    use crate::model::areas::AreaInfo;
 
     fn records(rows: &[(u32, f64, f64)]) -> Records {
         Records {
             address: rows.iter().map(|r| r.0).collect(),
-            row: crate::io::addresses::RowNumbers::all(rows.len()),
+            row: crate::model::availability::RowNumbers::all(rows.len()),
             down_mbps: rows.iter().map(|r| r.1).collect(),
             up_mbps: rows.iter().map(|r| r.2).collect(),
             technology: vec![u32::MAX; rows.len()],

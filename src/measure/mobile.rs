@@ -119,10 +119,10 @@ pub fn covered(eligible: &Eligible, cells: &CellAreas, grid: &Grid, required_mbp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::addresses::SourceInfo;
-    use crate::io::grids::GridCrs;
-    use crate::io::reject::RowCounts;
-    use crate::measure::cell_fraction::GridSpec;
+    use crate::model::grid::GridCrs;
+    use crate::model::grid::GridSpec;
+    use crate::model::rows::RowCounts;
+    use crate::model::source::SourceInfo;
     use geo::{polygon, LineString};
 
     fn square(x: f64, y: f64, w: f64) -> Polygon<f64> {

@@ -6,5 +6,4 @@
 pub mod cell_fraction;
 pub mod fixed;
 pub mod mobile;
-pub mod threshold;
 pub mod wilson;

@@ -2,24 +2,26 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-
-use crate::assign::{self, pip::AreaIndex, AreaInfo, AreaSet};
+use crate::assign::{self, pip::AreaIndex};
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, Addresses, AreaCodes, InputSpec, Locations, Needs, RowNumbers, BY_POINT};
-use crate::io::areas::{load_gemeente_table, AreaTable};
-use crate::io::boundaries::{self, Boundaries};
+use crate::io::addresses::{self, InputSpec, Needs};
+use crate::io::areas::load_gemeente_table;
+use crate::io::boundaries::{self};
 use crate::io::embedded;
 use crate::io::mergers::Mergers;
-use crate::io::policy::Targets;
 use crate::io::profile::AreaScheme;
-use crate::io::profile::XyCrs;
 use crate::judge::targets::judge;
-use crate::measure::fixed::{covered_bits, measure, Covered, Unit};
-use crate::measure::threshold::Threshold;
+use crate::measure::fixed::{covered_bits, measure};
+use crate::model::areas::AreaTable;
+use crate::model::areas::Boundaries;
+use crate::model::availability::AreaCodes;
+use crate::model::availability::{Addresses, BY_POINT};
+use crate::model::fixed::Unit;
+use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
+use crate::model::policy::Targets;
+use crate::model::source::Provenance;
+use crate::model::threshold::Threshold;
 use crate::progress::Progress;
-use crate::report::provenance::Provenance;
-use crate::report::FixedReport;
 
 /// Share of rejected rows above which a warning is raised.
 pub const REJECT_WARNING_SHARE: f64 = 0.05;
@@ -45,36 +47,6 @@ pub struct FixedJob {
     pub mergers: Option<Mergers>,
     /// Keep the outcome per address (for gap lists).
     pub keep_addresses: bool,
-}
-
-/// Addresses whose gemeentecode was mapped onto the current map.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Remap {
-    /// The code as given.
-    pub old_code: String,
-    /// The current code it was counted under.
-    pub new_code: String,
-    /// Addresses with that code.
-    pub addresses: u64,
-}
-
-/// The outcome per address of a run, for gap lists.
-#[derive(Debug, Clone, Default)]
-pub struct AddressOutcome {
-    /// The file the addresses come from (the universe, or the records).
-    pub file: PathBuf,
-    /// The data row (1-based) where each address was first seen.
-    pub first_row: RowNumbers,
-    /// Each address's location as given.
-    pub location: Locations,
-    /// The CRS of point locations.
-    pub point_crs: Option<XyCrs>,
-    /// Finest-area index per address (`UNASSIGNED` when rejected).
-    pub area: Vec<u32>,
-    /// Covered bit per threshold, per address.
-    pub bits: Covered,
-    /// The finest areas, by index.
-    pub areas: Vec<AreaInfo>,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -141,9 +113,9 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
                 None => embedded::gemeente_provincie_2023()?,
             };
             sources.extend(table.source.clone());
-            AreaSet::from_table(scheme, &table)
+            assign::areas_of_table(scheme, &table)
         }
-        _ => AreaSet::from_codes(scheme, &av.codes.codes),
+        _ => assign::areas_of_codes(scheme, &av.codes.codes),
     };
     let points = av.addresses.location.points();
     let index = if points > 0 || job.boundaries.is_some() {

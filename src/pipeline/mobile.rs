@@ -6,22 +6,25 @@ use std::path::{Path, PathBuf};
 
 use geo::{Coord, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::assign::pip::AreaIndex;
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::io::addresses::SourceInfo;
 use crate::io::areas::load_gemeente_table;
 use crate::io::boundaries::{self, load_layer};
-use crate::io::grids::{self, GridCrs, GridOptions};
+use crate::io::grids::{self, GridOptions};
 use crate::io::licence::{Exclusion, Licence};
 use crate::io::profile::AreaScheme;
-use crate::io::reject::{Reject, RejectReason, RowCounts};
 use crate::io::{drive_tests, embedded};
-use crate::judge::licences::{judge_area, judge_drive_test, Compliance, DriveTestVerdict};
-use crate::measure::cell_fraction::{CellAreas, GridSpec};
+use crate::judge::licences::{judge_area, judge_drive_test};
+use crate::measure::cell_fraction::CellAreas;
 use crate::measure::mobile::{covered, Eligible, Exclusions};
+use crate::model::date::Date;
+use crate::model::grid::GridCrs;
+use crate::model::grid::GridSpec;
+use crate::model::mobile::MobileReport;
+use crate::model::rows::RejectReason;
+use crate::model::source::MobileProvenance;
+use crate::model::source::SourceInfo;
 use crate::progress::{Progress, Ticker};
 use dekking_crs::{lonlat_to_laea, rd_to_wgs84, wgs84_to_rd};
 
@@ -51,45 +54,6 @@ pub struct MobileJob {
     pub drive_tests: Option<PathBuf>,
     /// Run date for provenance.
     pub run_date: String,
-}
-
-/// Provenance of a mobile run.
-#[derive(Debug, Clone, Serialize)]
-pub struct MobileProvenance {
-    /// `dekking`.
-    pub tool: &'static str,
-    /// Crate version.
-    pub version: &'static str,
-    /// Run date.
-    pub run_date: String,
-    /// Licence id and title.
-    pub licence: String,
-    /// Judging date.
-    pub date: Date,
-    /// Inputs with SHA-256.
-    pub inputs: Vec<SourceInfo>,
-    /// Row accounting per file.
-    pub rows: Vec<(String, RowCounts)>,
-    /// Exclusion layers applied.
-    pub exclusions: Vec<String>,
-    /// How areas are computed.
-    pub method: String,
-    /// Things a reader should know.
-    pub warnings: Vec<String>,
-}
-
-/// Everything a mobile run reports.
-#[derive(Debug, Clone, Serialize)]
-pub struct MobileReport {
-    /// Provenance.
-    pub provenance: MobileProvenance,
-    /// One row per operator × gemeente, operators in grid order, gemeenten by code.
-    pub rows: Vec<Compliance>,
-    /// Drive-test verdicts per operator × gemeente (empty without drive tests).
-    pub drive_tests: Vec<DriveTestVerdict>,
-    /// Rejected rows of grids and drive tests.
-    #[serde(skip)]
-    pub rejects: Vec<Reject>,
 }
 
 /// `result`, one gemeente done: for the parallel stages' progress.

@@ -5,20 +5,23 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::io::actieplan::Actieplan;
-use crate::io::addresses::{self, InputSpec, Location, SourceInfo};
-use crate::io::areas::{load_gemeente_table, provincie_code, AreaTable};
-use crate::io::boundaries::{self, Boundaries};
+use crate::io::addresses::{self, InputSpec};
+use crate::io::areas::{load_gemeente_table, provincie_code};
+use crate::io::boundaries::{self};
 use crate::io::compliance;
 use crate::io::embedded;
 use crate::io::mergers::{Mergers, DEFAULT_MERGERS};
-use crate::io::policy::Targets;
-use crate::io::profile::{AreaScheme, Profile, XyCrs};
-use crate::judge::licences::Compliance;
-use crate::measure::threshold::{default_thresholds, Threshold};
+use crate::io::profile::{AreaScheme, Profile};
+use crate::model::areas::AreaTable;
+use crate::model::availability::Location;
+use crate::model::availability::XyCrs;
+use crate::model::policy::Actieplan;
+use crate::model::policy::Targets;
+use crate::model::source::SourceInfo;
+use crate::model::threshold::{default_thresholds, Threshold};
+use crate::model::yearly::{Gap, Scope, Yearly};
 use crate::pipeline::fixed::{run_fixed, FixedJob};
 use crate::progress::Progress;
-use crate::report::FixedReport;
 use dekking_files::sha256_hex;
 
 /// The speed of the headline figure, Mbps down.
@@ -61,61 +64,6 @@ pub struct ReportJob {
     /// The action-plan table.
     pub actieplan: Actieplan,
     /// Run date, `YYYY-MM-DD`.
-    pub run_date: String,
-}
-
-/// The area a report covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
-    /// `nl` or `provincie`.
-    pub level: &'static str,
-    /// `NL` or `PVxx`.
-    pub code: String,
-    /// `Nederland` or the provincie's name.
-    pub name: String,
-}
-
-/// An address without the headline speed, for a provincie's gap list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Gap {
-    /// Address id as given.
-    pub id: String,
-    /// Postcode as given (empty when the file has none).
-    pub postcode: String,
-    /// Gemeentecode (current map).
-    pub gemeente_code: String,
-    /// Gemeente name.
-    pub gemeente_name: String,
-    /// WGS84 longitude and latitude, degrees, when the address has coordinates.
-    pub lonlat: Option<(f64, f64)>,
-    /// Source row in the address file.
-    pub row: u64,
-}
-
-/// Everything the yearly report is made of.
-#[derive(Debug, Clone)]
-pub struct Yearly {
-    /// Per vintage, in year order: the fixed run.
-    pub vintages: Vec<(i32, FixedReport)>,
-    /// Index of the headline threshold in each run's thresholds.
-    pub headline: usize,
-    /// The area covered.
-    pub scope: Scope,
-    /// Gemeente → provincie (current map).
-    pub table: AreaTable,
-    /// Boundaries for the maps (current map).
-    pub boundaries: Boundaries,
-    /// Mobile compliance rows (within the scope) and the file they came from.
-    pub mobile: Option<(Vec<Compliance>, SourceInfo)>,
-    /// The merger table used and its provenance.
-    pub mergers: (Mergers, SourceInfo),
-    /// The gap list (provincie scope only), by gemeente then row.
-    pub gaps: Option<Vec<Gap>>,
-    /// Targets and references.
-    pub targets: Targets,
-    /// The action-plan table.
-    pub actieplan: Actieplan,
-    /// Run date.
     pub run_date: String,
 }
 
@@ -240,7 +188,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         table,
         boundaries,
         mobile,
-        mergers: (m, m_info),
+        mergers: m_info,
         gaps,
         targets: job.targets.clone(),
         actieplan: job.actieplan.clone(),
@@ -251,7 +199,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
 /// The addresses of the scope's provincie not covered at the headline threshold, with their
 /// ids and postcodes read back from the address file.
 fn gap_list(
-    o: &crate::pipeline::fixed::AddressOutcome,
+    o: &crate::model::fixed::AddressOutcome,
     headline: usize,
     scope: &Scope,
     table: &AreaTable,

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::measure::fixed::Unit;
-use crate::report::FixedReport;
+use crate::model::fixed::FixedReport;
+use crate::model::fixed::Unit;
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -43,7 +43,7 @@ struct Summary<'a> {
 
 #[derive(Serialize)]
 struct Doc<'a> {
-    provenance: &'a crate::report::provenance::Provenance,
+    provenance: &'a crate::model::source::Provenance,
     unit: Unit,
     summary: Vec<Summary<'a>>,
     rows: Vec<Row<'a>>,

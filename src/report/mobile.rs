@@ -7,110 +7,30 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::judge::licences::Compliance;
-use crate::pipeline::mobile::MobileReport;
-use crate::report::{csv::rejects, format};
+use crate::model::mobile::Compliance;
+use crate::model::mobile::MobileReport;
+use crate::model::outputs::{DriveTestLine, MobileLine};
+use crate::report::csv::{lines, rejects};
+use crate::report::format;
 use dekking_files::atomic;
 
 /// The files `dekking mobile` may write.
 pub const MOBILE_FILES: [&str; 5] = ["mobile.csv", "mobile.parquet", "mobile.json", "rejected.csv", "drive_tests.csv"];
 
-/// The columns of `mobile.csv` and `mobile.parquet`.
-pub const MOBILE_COLUMNS: [&str; 16] = [
-    "operator",
-    "area_code",
-    "area_name",
-    "date",
-    "required_mbps",
-    "required_pct",
-    "ontheffing",
-    "area_km2",
-    "excluded_km2",
-    "eligible_km2",
-    "covered_km2",
-    "nodata_km2",
-    "share",
-    "compliant",
-    "shortfall_km2",
-    "shortfall_pp",
-];
-
-fn km2(v: f64) -> String {
-    format!("{v:.6}")
-}
-
-fn csv_err(e: impl std::fmt::Display) -> Error {
-    Error::table("<output>", format!("writing CSV: {e}"))
-}
-
-/// The bytes of `mobile.csv`.
+/// The bytes of `mobile.csv`: one [`MobileLine`] per operator × gemeente.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn mobile_csv(report: &MobileReport) -> Result<Vec<u8>> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(MOBILE_COLUMNS).map_err(csv_err)?;
-    for r in &report.rows {
-        w.write_record([
-            r.operator.clone(),
-            r.area_code.clone(),
-            r.area_name.clone(),
-            r.date.to_string(),
-            r.required_mbps.to_string(),
-            r.required_pct.to_string(),
-            r.ontheffing.clone().unwrap_or_default(),
-            km2(r.area_km2),
-            km2(r.excluded_km2),
-            km2(r.eligible_km2),
-            km2(r.covered_km2),
-            km2(r.nodata_km2),
-            format::share(r.share),
-            format::yes_no(r.compliant).to_string(),
-            km2(r.shortfall_km2),
-            format!("{:.4}", r.shortfall_pp),
-        ])
-        .map_err(csv_err)?;
-    }
-    w.into_inner().map_err(csv_err)
+    lines(report.rows.iter().map(MobileLine::from))
 }
 
-/// The bytes of `drive_tests.csv`.
+/// The bytes of `drive_tests.csv`: one [`DriveTestLine`] per operator × gemeente tested.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn drive_tests_csv(report: &MobileReport) -> Result<Vec<u8>> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "operator",
-        "area_code",
-        "area_name",
-        "attempts",
-        "successes",
-        "success_rate",
-        "ci_low",
-        "ci_high",
-        "required_pct",
-        "threshold",
-        "pass",
-    ])
-    .map_err(csv_err)?;
-    for v in &report.drive_tests {
-        w.write_record([
-            v.operator.clone(),
-            v.area_code.clone(),
-            v.area_name.clone(),
-            v.attempts.to_string(),
-            v.successes.to_string(),
-            format!("{:.6}", v.success_rate),
-            format!("{:.6}", v.ci_low),
-            format!("{:.6}", v.ci_high),
-            v.required_pct.to_string(),
-            format!("{:.6}", v.threshold),
-            format::yes_no(Some(v.pass)).to_string(),
-        ])
-        .map_err(csv_err)?;
-    }
-    w.into_inner().map_err(csv_err)
+    lines(report.drive_tests.iter().map(DriveTestLine::from))
 }
 
 /// The bytes of `mobile.parquet`.

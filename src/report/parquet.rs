@@ -4,8 +4,8 @@
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::measure::fixed::Unit;
-use crate::report::FixedReport;
+use crate::model::fixed::FixedReport;
+use crate::model::fixed::Unit;
 
 /// The bytes of `coverage.parquet` (zstd-compressed, one row group per 262,144 rows).
 ///
@@ -14,9 +14,9 @@ use crate::report::FixedReport;
 pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
     let c = &report.coverage;
     let rows = &c.rows;
-    let thr = |r: &crate::measure::fixed::CoverageRow| &c.thresholds[r.threshold];
+    let thr = |r: &crate::model::fixed::CoverageRow| &c.thresholds[r.threshold];
     let text = |name: &str, v: Vec<String>| Column::new(name.into(), v);
-    let amount = |name: &str, f: &dyn Fn(&crate::measure::fixed::CoverageRow) -> u64| match c.unit {
+    let amount = |name: &str, f: &dyn Fn(&crate::model::fixed::CoverageRow) -> u64| match c.unit {
         Unit::Addresses => Column::new(name.into(), rows.iter().map(|r| f(r) / 1_000_000).collect::<Vec<u64>>()),
         Unit::Households => Column::new(name.into(), rows.iter().map(|r| f(r) as f64 / 1e6).collect::<Vec<f64>>()),
     };

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::model::fixed::FixedReport;
 use crate::report::format;
-use crate::report::FixedReport;
 
 /// The headline lines: share at the total level against each target, addresses short, and how
 /// many finest-level areas meet it.

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::util::shared;
 
-fn index_of(b: &boundaries::Boundaries) -> AreaIndex {
+fn index_of(b: &dekking::model::areas::Boundaries) -> AreaIndex {
     AreaIndex::new(b.areas.iter().enumerate().map(|(k, a)| (k as u32, &a.shape)))
 }
 
@@ -45,7 +45,7 @@ fn landmarks_land_in_their_gemeente() {
 /// The expected area by an independent algorithm (geo's coordinate position): the lowest code
 /// whose shape has the point inside; `None` when the point is on some boundary (ambiguous by
 /// design and covered by the unit tests) or in no area.
-fn expected(b: &boundaries::Boundaries, x: f64, y: f64) -> Option<Option<u32>> {
+fn expected(b: &dekking::model::areas::Boundaries, x: f64, y: f64) -> Option<Option<u32>> {
     let c = Coord { x, y };
     let mut found = None;
     for (k, a) in b.areas.iter().enumerate() {

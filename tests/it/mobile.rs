@@ -121,7 +121,7 @@ fn unknown_operator_and_early_date_are_errors() {
 fn rtr_sample_lands_in_austria() {
     let Some(path) = shared("rtr_versorgungskarte_sample/GrazNewRadio_Versorgungskarte.csv") else { return };
     let g = dekking::io::grids::load(&path, &dekking::io::grids::GridOptions::default()).unwrap();
-    assert_eq!(g.crs, dekking::io::grids::GridCrs::Laea);
+    assert_eq!(g.crs, dekking::model::grid::GridCrs::Laea);
     assert_eq!(g.spec.cell, 100.0);
     assert_eq!(g.rows.rows_in, 18_475);
     assert!(g.rows.reconciles());
@@ -139,7 +139,7 @@ fn rtr_sample_lands_in_austria() {
     }
     assert_eq!(
         cells as u64,
-        g.rows.used - g.rows.rejected.get(&dekking::io::RejectReason::DuplicateCell).copied().unwrap_or(0)
+        g.rows.used - g.rows.rejected.get(&dekking::model::rows::RejectReason::DuplicateCell).copied().unwrap_or(0)
     );
     // Graz Hauptplatz lies in cell 100mN26770E47339, which is in the file.
     let (c, r) = (((4_733_900.0 - g.spec.x0) / 100.0) as usize, ((2_677_000.0 - g.spec.y0) / 100.0) as usize);
@@ -227,8 +227,9 @@ fn natura2000_excluded_area_matches_shapely() {
 /// everything eligible is covered, and the areas agree with RD New to within the RD scale error.
 #[test]
 fn laea_geotiff_grid_over_rd_gemeenten() {
-    use dekking::io::grids::{write_geotiff, GridCrs};
-    use dekking::measure::cell_fraction::GridSpec;
+    use dekking::io::grids::write_geotiff;
+    use dekking::model::grid::GridCrs;
+    use dekking::model::grid::GridSpec;
     use dekking_crs::{lonlat_to_laea, rd_to_wgs84};
     let wd = Workdir::new();
     let (lon, lat) = rd_to_wgs84(100_000.0, 400_000.0);
@@ -307,8 +308,9 @@ fn mobile_outputs_are_identical_across_thread_counts() {
 /// operator's rows equal those of a run on its grid alone.
 #[test]
 fn several_grids_keep_their_own_hashes_and_figures() {
-    use dekking::io::grids::{write_geotiff, GridCrs};
-    use dekking::measure::cell_fraction::GridSpec;
+    use dekking::io::grids::write_geotiff;
+    use dekking::model::grid::GridCrs;
+    use dekking::model::grid::GridSpec;
     use dekking_crs::{lonlat_to_laea, rd_to_wgs84};
     use dekking_files::sha256_hex;
     let wd = Workdir::new();

@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
-use dekking::assign::{AreaInfo, AreaSet, Assigned};
-use dekking::io::addresses::{InputSpec, Records};
+use dekking::io::addresses::InputSpec;
 use dekking::io::profile::Profile;
-use dekking::measure::fixed::{covered_bits, measure, Coverage, Unit};
-use dekking::measure::threshold::Threshold;
+use dekking::measure::fixed::{covered_bits, measure};
+use dekking::model::areas::{AreaInfo, AreaSet, Assigned};
+use dekking::model::availability::Records;
+use dekking::model::fixed::{Coverage, Unit};
+use dekking::model::threshold::Threshold;
 use proptest::prelude::*;
 
 use crate::util::fixture;
@@ -63,9 +65,9 @@ proptest! {
         let text = String::from_utf8_lossy(&bytes);
         let _ = dekking::io::boundaries::parse(Path::new("r.geojson"), &text, dekking::io::profile::AreaScheme::Gemeente);
         let _ = dekking::io::licence::Licence::parse(Path::new("r.toml"), &text);
-        let _ = dekking::io::policy::Targets::parse(Path::new("r.toml"), &text);
+        let _ = dekking::model::policy::Targets::parse(Path::new("r.toml"), &text);
         let _ = dekking::io::areas::parse_gemeente_table(Path::new("r.csv"), bytes.clone());
-        let _ = dekking::measure::threshold::Threshold::parse(&text);
+        let _ = dekking::model::threshold::Threshold::parse(&text);
         let _ = dekking::io::grids::parse_cell_code(&text);
     }
 
@@ -89,7 +91,7 @@ proptest! {
             areas: None,
             thresholds: vec![Threshold::down(100.0)],
             levels: vec![],
-            targets: dekking::io::policy::Targets::load(None).unwrap(),
+            targets: dekking::model::policy::Targets::load(None).unwrap(),
             run_date: "2026-11-23".into(),
             mergers: None,
             keep_addresses: false,
@@ -117,8 +119,8 @@ proptest! {
         let _ = dekking::io::licence::Licence::parse(Path::new("l.toml"), &String::from_utf8_lossy(&licence));
         let dir = tempfile::tempdir().unwrap();
         let tif = dir.path().join("g.tif");
-        let spec = dekking::measure::cell_fraction::GridSpec { x0: 100_000.0, y0: 400_000.0, cell: 100.0, cols: 4, rows: 3 };
-        dekking::io::grids::write_geotiff(&tif, &spec, dekking::io::grids::GridCrs::RdNew, &[12.0; 12], -1.0).unwrap();
+        let spec = dekking::model::grid::GridSpec { x0: 100_000.0, y0: 400_000.0, cell: 100.0, cols: 4, rows: 3 };
+        dekking::io::grids::write_geotiff(&tif, &spec, dekking::model::grid::GridCrs::RdNew, &[12.0; 12], -1.0).unwrap();
         let bytes = mutate(&std::fs::read(&tif).unwrap(), &edits);
         std::fs::write(&tif, bytes).unwrap();
         let _ = dekking::io::grids::load(&tif, &dekking::io::grids::GridOptions::default());
@@ -153,7 +155,7 @@ fn set() -> AreaSet {
 fn records(rows: &[(u32, u16, u16)]) -> Records {
     Records {
         address: rows.iter().map(|r| r.0).collect(),
-        row: dekking::io::addresses::RowNumbers::all(rows.len()),
+        row: dekking::model::availability::RowNumbers::all(rows.len()),
         down_mbps: rows.iter().map(|r| f64::from(r.1)).collect(),
         up_mbps: rows.iter().map(|r| f64::from(r.2)).collect(),
         technology: vec![u32::MAX; rows.len()],

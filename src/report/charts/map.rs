@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{frame, legend, text, Plot, MUTED, NO_DATA};
-use crate::io::boundaries::Boundary;
+use crate::model::areas::Boundary;
 
 /// Width and height of a map chart, pixels.
 pub const MAP_SIZE: (u32, u32) = (820, 900);

@@ -7,7 +7,7 @@ use plotters::style::RGBColor;
 
 use super::figures::Figures;
 use crate::error::Result;
-use crate::io::boundaries::Boundary;
+use crate::model::areas::Boundary;
 use crate::report::charts::bars::{Bar, BarChart, Panel};
 use crate::report::charts::line::{Marker, Progress};
 use crate::report::charts::map::{class_of, shapes, Choropleth, MapShape};

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::date::Date;
 use crate::judge::targets::target_for;
-use crate::measure::fixed::CoverageRow;
-use crate::pipeline::report::{Gap, Yearly};
-use crate::report::provenance::Provenance;
+use crate::model::date::Date;
+use crate::model::fixed::CoverageRow;
+use crate::model::source::Provenance;
+use crate::model::yearly::{Gap, Yearly};
 
 /// Figures of one area in one year, at the headline threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -331,10 +331,10 @@ fn year_of(date: &str) -> Option<i32> {
 pub fn figures(y: &Yearly) -> Figures {
     let h = y.headline;
     let (latest_year, latest) = y.vintages.last().expect("run_report refuses an empty vintage list");
-    let rows = |r: &'static str, report: &crate::report::FixedReport| -> Vec<CoverageRow> {
+    let rows = |r: &'static str, report: &crate::model::fixed::FixedReport| -> Vec<CoverageRow> {
         report.coverage.rows.iter().filter(|c| c.level == r && c.threshold == h).cloned().collect()
     };
-    let scope_row = |report: &crate::report::FixedReport| {
+    let scope_row = |report: &crate::model::fixed::FixedReport| {
         report
             .coverage
             .rows
@@ -460,9 +460,9 @@ pub fn figures(y: &Yearly) -> Figures {
         mobile,
         actieplan: Vec::new(),
         mapping: MappingFigure {
-            file: y.mergers.1.path.clone(),
-            sha256: y.mergers.1.sha256.clone(),
-            mergers: y.mergers.1.rows,
+            file: y.mergers.path.clone(),
+            sha256: y.mergers.sha256.clone(),
+            mergers: y.mergers.rows,
             remapped,
         },
         gaps: y.gaps.as_deref().map(gap_summary),
@@ -476,7 +476,7 @@ pub fn figures(y: &Yearly) -> Figures {
     f
 }
 
-fn mobile_figures(rows: &[crate::judge::licences::Compliance], file: &str) -> MobileFigures {
+fn mobile_figures(rows: &[crate::model::mobile::Compliance], file: &str) -> MobileFigures {
     let mut operators: Vec<OperatorFigure> = Vec::new();
     for r in rows {
         let k = match operators.iter().position(|o| o.operator == r.operator) {

@@ -10,7 +10,7 @@ pub mod tables;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::pipeline::report::Yearly;
+use crate::model::yearly::Yearly;
 use dekking_files::atomic;
 use figures::Figures;
 use tables::CsvStyle;

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::figures::Figures;
 use crate::error::{Error, Result};
-use crate::pipeline::report::Gap;
+use crate::model::yearly::Gap;
 
 /// How CSV files are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -19,7 +19,7 @@ impl Date {
     /// Parses `YYYY-MM-DD`, checking the day against the month (leap years included).
     ///
     /// ```
-    /// use dekking::date::Date;
+    /// use dekking::model::Date;
     /// assert_eq!(Date::parse("2026-07-28").unwrap().to_string(), "2026-07-28");
     /// assert!(Date::parse("2023-02-29").is_none());
     /// assert!(Date::parse("2024-02-29").is_some());
@@ -53,7 +53,7 @@ impl Date {
     /// The date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
     ///
     /// ```
-    /// use dekking::date::Date;
+    /// use dekking::model::Date;
     /// assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
     /// assert_eq!(Date::from_days(19_722).to_string(), "2023-12-31");
     /// ```
@@ -91,6 +91,13 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Default for Date {
+    /// 1970-01-01, day 0 of [`Date::days`] (a placeholder for a row not yet filled).
+    fn default() -> Date {
+        Date::from_days(0)
     }
 }
 

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a row was not used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     /// The row has no value in any column read (a blank line).
@@ -73,8 +73,8 @@ impl RejectReason {
     }
 }
 
-/// One rejected row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One rejected row: also the row of `rejected.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reject {
     /// The input file's name as given.
     pub file: String,

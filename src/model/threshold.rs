@@ -28,7 +28,7 @@ impl Threshold {
     /// Parses `DOWN[/UP][@TECH,TECH…]`.
     ///
     /// ```
-    /// use dekking::measure::threshold::Threshold;
+    /// use dekking::model::threshold::Threshold;
     /// let t = Threshold::parse("100/20@50,40").unwrap();
     /// assert_eq!((t.down_mbps, t.up_mbps), (100.0, 20.0));
     /// assert_eq!(t.technologies.as_deref(), Some(&["50".to_string(), "40".to_string()][..]));

@@ -1,0 +1,163 @@
+//! Areas: a run's areas at three levels, the area each address was assigned to, the area tables
+//! and the boundaries as read.
+
+use std::collections::BTreeMap;
+
+use geo::MultiPolygon;
+
+use crate::model::availability::XyCrs;
+use crate::model::rows::RejectReason;
+use crate::model::source::SourceInfo;
+
+/// No area: the address was rejected.
+pub const UNASSIGNED: u32 = u32::MAX;
+
+/// One finest-level area of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaInfo {
+    /// Normalised code (`GM0363`, `23029`).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Index into [`AreaSet::parents`], when the area rolls up.
+    pub parent: Option<u32>,
+}
+
+/// The areas figures are computed for, at three levels: finest, parent and total.
+#[derive(Debug, Clone)]
+pub struct AreaSet {
+    /// Level names, finest first (e.g. gemeente, provincie, nl).
+    pub levels: [&'static str; 3],
+    /// Finest areas, sorted by code.
+    pub areas: Vec<AreaInfo>,
+    /// Parent areas as (code, name), sorted by code.
+    pub parents: Vec<(String, String)>,
+    /// The total's (code, name), e.g. (`NL`, `Nederland`).
+    pub total: (String, String),
+}
+
+impl AreaSet {
+    /// The index of an area code, if it is in the set.
+    pub fn find(&self, code: &str) -> Option<u32> {
+        self.areas.binary_search_by(|a| a.code.as_str().cmp(code)).ok().map(|k| k as u32)
+    }
+}
+
+/// The area of every address.
+#[derive(Debug, Clone, Default)]
+pub struct Assigned {
+    /// Area index per address, [`UNASSIGNED`] when rejected.
+    pub area: Vec<u32>,
+    /// Addresses located by point-in-polygon.
+    pub by_point: u64,
+    /// Addresses located by their area code.
+    pub by_code: u64,
+    /// Addresses rejected (index, reason, detail), in address order.
+    pub rejected_addresses: Vec<(u32, RejectReason, String)>,
+    /// Points whose coordinates look wrong for their CRS.
+    pub suspicious: Suspicious,
+}
+
+/// Counts of points whose coordinates look like another CRS than the declared one, or like x
+/// and y swapped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Suspicious {
+    /// Points seen.
+    pub points: u64,
+    /// RD New points that look like degrees.
+    pub degrees: u64,
+    /// Longitude/latitude points that look like metres.
+    pub metres: u64,
+    /// Points that look like x and y (or lon and lat) swapped.
+    pub swapped: u64,
+}
+
+impl Suspicious {
+    /// The counts of one point in `crs` (none suspicious without a CRS).
+    pub fn of(crs: Option<XyCrs>, x: f64, y: f64) -> Suspicious {
+        let (degrees, metres, swapped) = match crs {
+            Some(XyCrs::RdNew) if x.abs() <= 180.0 && y.abs() <= 90.0 => (1, 0, 0),
+            Some(XyCrs::RdNew) if !dekking_crs::in_rd_box(x, y) && dekking_crs::in_rd_box(y, x) => (0, 0, 1),
+            Some(XyCrs::Wgs84) if x.abs() > 180.0 || y.abs() > 90.0 => (0, 1, 0),
+            Some(XyCrs::Wgs84) if (50.0..54.0).contains(&x) && (3.0..8.0).contains(&y) => (0, 0, 1),
+            _ => (0, 0, 0),
+        };
+        Suspicious { points: 1, degrees, metres, swapped }
+    }
+
+    /// The warnings these counts give for the points of `file`.
+    #[must_use]
+    pub fn warnings(&self, file: &str) -> Vec<String> {
+        let Suspicious { points: n, degrees, metres, swapped } = *self;
+        let mut w = Vec::new();
+        if degrees > 0 {
+            w.push(format!("{file}: {degrees} of {n} points look like degrees where RD New metres are expected; map them with --column lon=NAME --column lat=NAME"));
+        }
+        if metres > 0 {
+            w.push(format!("{file}: {metres} of {n} points look like metres where longitude/latitude are expected; map them with --column x=NAME --column y=NAME"));
+        }
+        if swapped > 0 {
+            w.push(format!("{file}: {swapped} of {n} points look like x and y (or lon and lat) are swapped; swap the column mapping"));
+        }
+        w
+    }
+}
+
+impl std::ops::Add for Suspicious {
+    type Output = Suspicious;
+
+    fn add(self, o: Suspicious) -> Suspicious {
+        Suspicious {
+            points: self.points + o.points,
+            degrees: self.degrees + o.degrees,
+            metres: self.metres + o.metres,
+            swapped: self.swapped + o.swapped,
+        }
+    }
+}
+
+/// One finest-level area: its name and the code of the area it rolls up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaEntry {
+    /// Area name.
+    pub name: String,
+    /// Code of the parent area (e.g. `PV27`).
+    pub parent: String,
+}
+
+/// Finest areas with their parents, and parent names.
+#[derive(Debug, Clone, Default)]
+pub struct AreaTable {
+    /// Finest-level areas by normalised code.
+    pub areas: BTreeMap<String, AreaEntry>,
+    /// Parent names by parent code.
+    pub parents: BTreeMap<String, String>,
+    /// Provenance, when read from a file.
+    pub source: Option<SourceInfo>,
+}
+
+/// One area: all features with the same code, merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    /// Normalised area code (e.g. `GM0363`).
+    pub code: String,
+    /// Area name from the file.
+    pub name: String,
+    /// The shape in RD New metres.
+    pub shape: MultiPolygon<f64>,
+    /// Households from the file's properties, when present.
+    pub households: Option<f64>,
+}
+
+/// The boundaries of a run.
+#[derive(Debug, Clone)]
+pub struct Boundaries {
+    /// Areas sorted by code.
+    pub areas: Vec<Boundary>,
+    /// Provenance of the file.
+    pub source: SourceInfo,
+    /// The CRS the file was read in (`EPSG:28992` or `EPSG:4326`).
+    pub crs: &'static str,
+    /// Things a user should know (e.g. an assumed CRS).
+    pub warnings: Vec<String>,
+}

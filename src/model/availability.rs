@@ -1,0 +1,343 @@
+//! What the records and universe files give: the distinct addresses with their locations and
+//! weights, the usable records, their row numbers, and the area codes they name.
+
+use dekking_rows::compact;
+use rayon::prelude::*;
+
+use crate::model::rows::{Reject, RowCounts};
+use crate::model::source::SourceInfo;
+
+/// Where an address is, as given in its file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Location {
+    /// An area code, interned in [`AreaCodes`].
+    Area(u32),
+    /// Coordinates in the CRS of [`Addresses::point_crs`].
+    Point {
+        /// Easting (m) or longitude (°).
+        x: f64,
+        /// Northing (m) or latitude (°).
+        y: f64,
+    },
+}
+
+/// The area column's value of an address located by its coordinates.
+pub const BY_POINT: u32 = u32::MAX;
+
+/// Where each address is, columnar: an area-code column (4 bytes an address), and a coordinate
+/// column (16 more) only once some address has coordinates.
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    /// Per address: the index of its area code in [`AreaCodes`], or [`BY_POINT`].
+    pub area: Vec<u32>,
+    /// Per address, its coordinates `[x, y]` (meaningful where `area` is [`BY_POINT`]); empty
+    /// when no address is located by coordinates.
+    pub xy: Vec<[f64; 2]>,
+}
+
+impl Locations {
+    /// The location of address `i` (< len).
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> Location {
+        match self.area[i] {
+            BY_POINT => {
+                let [x, y] = self.xy[i];
+                Location::Point { x, y }
+            }
+            c => Location::Area(c),
+        }
+    }
+
+    /// The locations in order.
+    pub fn iter(&self) -> impl Iterator<Item = Location> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The number of addresses.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.area.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.area.is_empty()
+    }
+
+    /// The number of addresses located by coordinates.
+    #[must_use]
+    pub fn points(&self) -> usize {
+        self.area.par_iter().filter(|&&c| c == BY_POINT).count()
+    }
+
+    /// Removes the addresses at `dropped` (ascending positions).
+    pub fn remove(&mut self, dropped: &[usize]) {
+        compact::remove_sorted(&mut self.area, dropped);
+        compact::remove_sorted(&mut self.xy, dropped);
+    }
+}
+
+impl PartialEq for Locations {
+    fn eq(&self, other: &Locations) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl FromIterator<Location> for Locations {
+    fn from_iter<I: IntoIterator<Item = Location>>(iter: I) -> Locations {
+        let all: Vec<Location> = iter.into_iter().collect();
+        let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
+        let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
+        let xy = if has_points {
+            all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect()
+        } else {
+            Vec::new()
+        };
+        Locations { area, xy }
+    }
+}
+
+/// The area codes an input names, normalised, each once: [`Location::Area`] and the area column
+/// of [`Locations`] refer to them by index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AreaCodes {
+    /// The normalised codes, by index.
+    pub codes: Vec<String>,
+}
+
+/// 1-based data row numbers, one per address or record, ascending: 1, 2, 3, … with the rows
+/// that were left out listed (none for clean national files), so that a row is found by a
+/// binary search among the few left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowNumbers {
+    /// The rows left out, ascending, each before the last row held.
+    skipped: Vec<u32>,
+    len: usize,
+}
+
+impl RowNumbers {
+    /// The rows 1 to `len`.
+    #[must_use]
+    pub fn all(len: usize) -> RowNumbers {
+        RowNumbers { skipped: Vec::new(), len }
+    }
+
+    /// The row of entry `i` (< len): i + 1 plus the rows left out before it.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> u32 {
+        // The k-th row left out (0-based) comes before entry i when it is at most i + 1 + k.
+        let before = partition(&self.skipped, |k, s| s as usize <= i + 1 + k);
+        (i + 1 + before) as u32
+    }
+
+    /// The number of entries.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends row `row`, which comes after every row held.
+    pub fn push(&mut self, row: u32) {
+        let next = (self.len + self.skipped.len() + 1) as u32;
+        debug_assert!(row >= next, "rows are pushed in ascending order");
+        self.skipped.extend(next..row);
+        self.len += 1;
+    }
+
+    /// Removes the entries at `dropped` (ascending positions).
+    pub fn remove(&mut self, dropped: &[usize]) {
+        if dropped.is_empty() {
+            return;
+        }
+        // Merged into the rows left out, in order.
+        let mut rows = dropped.iter().map(|&i| self.get(i)).peekable();
+        let mut skipped = Vec::with_capacity(self.skipped.len() + dropped.len());
+        for &s in &self.skipped {
+            skipped.extend(std::iter::from_fn(|| rows.next_if(|&r| r < s)));
+            skipped.push(s);
+        }
+        skipped.extend(rows);
+        self.skipped = skipped;
+        self.len -= dropped.len();
+        self.trim();
+    }
+
+    /// The 1-based rows whose flag is set (`set` of them), in order.
+    pub fn where_set(flags: &[bool], set: usize) -> RowNumbers {
+        let skipped = compact::clear_positions(flags, set).into_iter().map(|i| i as u32 + 1).collect();
+        let mut rows = RowNumbers { skipped, len: set };
+        rows.trim();
+        rows
+    }
+
+    /// Forgets the rows left out after the last row held (one form per list of rows).
+    fn trim(&mut self) {
+        while self.skipped.last().is_some_and(|&s| s as usize == self.len + self.skipped.len()) {
+            self.skipped.pop();
+        }
+    }
+}
+
+/// The number of leading entries of `v` for which `pred(k, v[k])` holds (it holds for a prefix).
+fn partition(v: &[u32], pred: impl Fn(usize, u32) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, v.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid, v[mid]) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+impl PartialEq<[u32]> for RowNumbers {
+    fn eq(&self, other: &[u32]) -> bool {
+        self.len == other.len() && other.iter().enumerate().all(|(i, &r)| self.get(i) == r)
+    }
+}
+
+impl PartialEq<Vec<u32>> for RowNumbers {
+    fn eq(&self, other: &Vec<u32>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<const N: usize> PartialEq<[u32; N]> for RowNumbers {
+    fn eq(&self, other: &[u32; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+/// The distinct addresses of a run, in order of first appearance.
+#[derive(Debug, Clone, Default)]
+pub struct Addresses {
+    /// The data row (1-based) where each address was first seen.
+    pub first_row: RowNumbers,
+    /// The location of each address.
+    pub location: Locations,
+    /// The weight of each address in the run's unit; empty when the run is unweighted (every
+    /// address weighs 1).
+    pub weight: Vec<f64>,
+    /// The CRS of [`Location::Point`] coordinates.
+    pub point_crs: Option<XyCrs>,
+    /// The file the addresses come from (the universe, or the records).
+    pub file: String,
+}
+
+impl Addresses {
+    /// The number of distinct addresses.
+    pub fn len(&self) -> usize {
+        self.location.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.location.is_empty()
+    }
+}
+
+/// Usable availability records, columnar: record `i` belongs to address `address[i]`.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    /// Address index of each record.
+    pub address: Vec<u32>,
+    /// Source data row (1-based) of each record.
+    pub row: RowNumbers,
+    /// Maximum download speed, Mbps.
+    pub down_mbps: Vec<f64>,
+    /// Maximum upload speed, Mbps; empty when not kept (no threshold needs it, or the input has
+    /// no upload column).
+    pub up_mbps: Vec<f64>,
+    /// Technology of each record, as an index into [`Records::technologies`] (`u32::MAX` = none);
+    /// empty when no technology column was read.
+    pub technology: Vec<u32>,
+    /// The distinct technology values.
+    pub technologies: Vec<String>,
+    /// Whether the input had an upload column.
+    pub has_up: bool,
+    /// Whether a technology column was read.
+    pub has_technology: bool,
+}
+
+impl Records {
+    /// Removes the records at `dropped` (ascending positions) from every column and the row
+    /// numbers; columns not kept stay empty.
+    pub fn remove(&mut self, dropped: &[usize]) {
+        for column in [&mut self.address, &mut self.technology] {
+            compact::remove_sorted(column, dropped);
+        }
+        for column in [&mut self.down_mbps, &mut self.up_mbps] {
+            compact::remove_sorted(column, dropped);
+        }
+        self.row.remove(dropped);
+    }
+}
+
+/// Everything read from the records and universe files.
+#[derive(Debug, Clone)]
+pub struct Availability {
+    /// The distinct addresses (the universe).
+    pub addresses: Addresses,
+    /// The usable records.
+    pub records: Records,
+    /// Area codes referred to by [`Location::Area`].
+    pub codes: AreaCodes,
+    /// Rejected rows of both files, in file and row order.
+    pub rejects: Vec<Reject>,
+    /// Row accounting for the records file.
+    pub record_rows: RowCounts,
+    /// Row accounting for the universe file, when given.
+    pub universe_rows: Option<RowCounts>,
+    /// Whether the universe came from a separate file.
+    pub universe_given: bool,
+    /// Whether a weight column was used (unit = households).
+    pub weighted: bool,
+    /// Addresses whose later records gave another location than the first.
+    pub location_conflicts: u64,
+    /// Provenance of the files read.
+    pub sources: Vec<SourceInfo>,
+}
+
+/// The coordinate reference system of x/y columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XyCrs {
+    /// RD New, EPSG:28992, metres.
+    RdNew,
+    /// WGS84 longitude/latitude in degrees (x = lon, y = lat).
+    Wgs84,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_numbers_list_only_the_rows_left_out() {
+        let mut rows = RowNumbers::default();
+        (1..=4).for_each(|r| rows.push(r));
+        assert_eq!(rows, [1, 2, 3, 4]);
+        assert!(rows.skipped.is_empty());
+        rows.push(7);
+        assert_eq!(rows, [1, 2, 3, 4, 7]);
+        assert_eq!(rows.skipped, [5, 6]);
+        rows.remove(&[0, 3]);
+        assert_eq!(rows, [2, 3, 7]);
+        rows.remove(&[2]);
+        assert_eq!(rows, RowNumbers { skipped: vec![1], len: 2 }, "rows left out after the last are forgotten");
+        assert_eq!(RowNumbers::where_set(&[true; 5], 5), RowNumbers::all(5));
+        let some = RowNumbers::where_set(&[true, false, true, true, false], 3);
+        assert_eq!((some.len(), some.get(2)), (3, 4));
+        assert_eq!(some, [1, 3, 4]);
+    }
+}

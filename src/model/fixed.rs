@@ -1,0 +1,214 @@
+//! Fixed-broadband results: the covered flags of every address, the coverage table per area ×
+//! threshold, the verdicts against the targets, and everything a fixed run reports.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::areas::AreaInfo;
+use crate::model::availability::{Locations, RowNumbers, XyCrs};
+use crate::model::policy::FixedTarget;
+use crate::model::rows::Reject;
+use crate::model::source::Provenance;
+use crate::model::threshold::Threshold;
+
+/// Micro-units per unit of weight.
+pub const MICRO: f64 = 1e6;
+
+/// The unit figures are counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// Each address counts 1.
+    Addresses,
+    /// Each address counts its weight (households).
+    Households,
+}
+
+impl Unit {
+    /// The unit's name as written in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Addresses => "addresses",
+            Unit::Households => "households",
+        }
+    }
+}
+
+/// The covered flags of every address: bit `t` set when a record of the address meets threshold
+/// `t`, stored in as few bytes per address as the thresholds need (one for up to eight).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Covered {
+    /// Bytes per address.
+    pub(crate) width: usize,
+    /// The flags, `width` bytes per address, lowest thresholds first.
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl Covered {
+    /// No flags set, for `n` addresses and `thresholds` thresholds.
+    pub(crate) fn zeroed(n: usize, thresholds: usize) -> Covered {
+        let width = thresholds.div_ceil(8).max(1);
+        Covered { width, bytes: vec![0; n * width] }
+    }
+
+    /// The given flags (one `u64` per address) for `thresholds` thresholds.
+    #[must_use]
+    pub fn from_flags(flags: &[u64], thresholds: usize) -> Covered {
+        let mut c = Covered::zeroed(flags.len(), thresholds);
+        for (slot, f) in c.bytes.chunks_mut(c.width).zip(flags) {
+            slot.copy_from_slice(&f.to_le_bytes()[..slot.len()]);
+        }
+        c
+    }
+
+    /// The flags of address `a`: bit `t` for threshold `t`.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, a: usize) -> u64 {
+        self.bytes[a * self.width..][..self.width].iter().rev().fold(0, |v, &b| v << 8 | u64::from(b))
+    }
+
+    /// The number of addresses.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.bytes.len() / self.width.max(1)
+    }
+
+    /// Whether there are no addresses.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Every address's flags, in order.
+    #[must_use]
+    pub fn to_flags(&self) -> Vec<u64> {
+        (0..self.len()).map(|a| self.get(a)).collect()
+    }
+}
+
+/// One figure: an area at a level, for one threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRow {
+    /// Level name (gemeente, provincie, nl, county, ...).
+    pub level: &'static str,
+    /// Area code.
+    pub area_code: String,
+    /// Area name.
+    pub area_name: String,
+    /// Index into [`Coverage::thresholds`].
+    pub threshold: usize,
+    /// Addresses in the universe (regardless of unit).
+    pub addresses: u64,
+    /// Universe in micro-units of [`Coverage::unit`].
+    pub universe_micro: u64,
+    /// Covered in micro-units of [`Coverage::unit`].
+    pub covered_micro: u64,
+}
+
+impl CoverageRow {
+    /// Covered / universe in 0–1; `None` when the universe is empty.
+    pub fn share(&self) -> Option<f64> {
+        (self.universe_micro > 0).then(|| self.covered_micro as f64 / self.universe_micro as f64)
+    }
+
+    /// Universe minus covered, micro-units.
+    pub fn short_micro(&self) -> u64 {
+        self.universe_micro - self.covered_micro
+    }
+}
+
+/// The coverage table of a run: rows ordered by level (finest first), area code, threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// The thresholds, in the order given.
+    pub thresholds: Vec<Threshold>,
+    /// The unit of universe and covered.
+    pub unit: Unit,
+    /// The rows.
+    pub rows: Vec<CoverageRow>,
+}
+
+/// The verdict on one coverage row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The applicable target's id, if any.
+    pub target_id: Option<String>,
+    /// The applicable target's share, percent.
+    pub target_pct: Option<f64>,
+    /// Whether the row meets it (`None`: no target, or an empty universe).
+    pub meets_target: Option<bool>,
+}
+
+/// Summary of a threshold that has a target, at the finest level and the total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetSummary {
+    /// Threshold index.
+    pub threshold: usize,
+    /// The target.
+    pub target: FixedTarget,
+    /// The total row's share, 0–1.
+    pub total_share: Option<f64>,
+    /// Whether the total meets the target.
+    pub total_meets: Option<bool>,
+    /// Universe minus covered at the total, micro-units.
+    pub total_short_micro: u64,
+    /// Finest-level areas meeting the target.
+    pub areas_meeting: u64,
+    /// Finest-level areas with a non-empty universe.
+    pub areas_with_data: u64,
+    /// The finest level's name (what `areas_meeting` counts).
+    pub finest: String,
+}
+
+/// Addresses whose gemeentecode was mapped onto the current map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Remap {
+    /// The code as given.
+    pub old_code: String,
+    /// The current code it was counted under.
+    pub new_code: String,
+    /// Addresses with that code.
+    pub addresses: u64,
+}
+
+/// The outcome per address of a run, for gap lists.
+#[derive(Debug, Clone, Default)]
+pub struct AddressOutcome {
+    /// The file the addresses come from (the universe, or the records).
+    pub file: PathBuf,
+    /// The data row (1-based) where each address was first seen.
+    pub first_row: RowNumbers,
+    /// Each address's location as given.
+    pub location: Locations,
+    /// The CRS of point locations.
+    pub point_crs: Option<XyCrs>,
+    /// Finest-area index per address (`UNASSIGNED` when rejected).
+    pub area: Vec<u32>,
+    /// Covered bit per threshold, per address.
+    pub bits: Covered,
+    /// The finest areas, by index.
+    pub areas: Vec<AreaInfo>,
+}
+
+/// Everything a fixed-coverage run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixedReport {
+    /// How the figures were made.
+    pub provenance: Provenance,
+    /// The figures.
+    pub coverage: Coverage,
+    /// One verdict per coverage row.
+    pub verdicts: Vec<Verdict>,
+    /// Per judged threshold, the headline.
+    pub summaries: Vec<TargetSummary>,
+    /// Rejected rows.
+    #[serde(skip)]
+    pub rejects: Vec<Reject>,
+    /// Gemeentecodes of earlier maps counted under their current code.
+    pub remapped: Vec<Remap>,
+    /// The outcome per address, when the job asked to keep it.
+    #[serde(skip)]
+    pub addresses: Option<AddressOutcome>,
+}
