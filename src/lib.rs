@@ -9,11 +9,12 @@
 //! 4. [`judge`] — compare with the targets in `seeds/`.
 //! 5. [`report`] — write CSV, Parquet, JSON and text, with provenance.
 //!
-//! [`pipeline::run_fixed`] runs the five stages for fixed broadband; [`cli`] is the command line.
+//! [`pipeline`] runs the stages end to end; the command line (`src/main.rs` and `src/cli/`) is a
+//! thin layer over it, and the only place that prints.
 #![warn(missing_docs)]
 
 pub mod assign;
-pub mod cli;
+
 pub mod demo;
 pub mod error;
 pub mod io;

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+
 /// Keeps freed memory in the process for reuse. A national run allocates and frees columns of
 /// hundreds of megabytes; by default glibc maps each anew and returns it on free, and keeps
 /// what one thread frees for that thread, so the first touch of fresh pages (zeroing, faults)
@@ -29,7 +31,7 @@ fn keep_freed_memory() {}
 
 fn main() -> ExitCode {
     keep_freed_memory();
-    let cli = match dekking::cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
@@ -44,7 +46,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match dekking::cli::run(cli) {
+    match cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
             if err.chain().any(|e| {

@@ -9,24 +9,24 @@ use clap::{Args, Subcommand};
 use crate::cli::fixed::print_summary;
 use crate::cli::mobile::print_summary as print_mobile;
 use crate::cli::{date_or_today, RunArgs, StderrProgress};
-use crate::demo::grids::{national_grid, write_grids, DEMO_GRID};
-use crate::demo::synthesize;
-use crate::io::addresses::InputSpec;
-use crate::io::boundaries::to_rd_geojson;
-use crate::io::embedded::gemeenten_2023;
-use crate::io::grids::GridOptions;
-use crate::io::licence::Licence;
-use crate::io::profile::Profile;
-use crate::model::areas::Boundary;
-use crate::model::policy::Actieplan;
-use crate::model::policy::Targets;
-use crate::model::threshold::default_thresholds;
-use crate::pipeline::mobile::{run_mobile, MobileJob};
-use crate::pipeline::report::{run_report, ReportJob, VintageInput};
-use crate::pipeline::{run_fixed, FixedJob};
-use crate::report;
-use crate::report::mobile;
-use crate::report::yearly::{self, tables::CsvStyle};
+use dekking::demo::grids::{national_grid, write_grids, DEMO_GRID};
+use dekking::demo::synthesize;
+use dekking::io::addresses::InputSpec;
+use dekking::io::boundaries::to_rd_geojson;
+use dekking::io::embedded::gemeenten_2023;
+use dekking::io::grids::GridOptions;
+use dekking::io::licence::Licence;
+use dekking::io::profile::Profile;
+use dekking::model::areas::Boundary;
+use dekking::model::policy::Actieplan;
+use dekking::model::policy::Targets;
+use dekking::model::threshold::default_thresholds;
+use dekking::pipeline::mobile::{run_mobile, MobileJob};
+use dekking::pipeline::report::{run_report, ReportJob, VintageInput};
+use dekking::pipeline::{run_fixed, FixedJob};
+use dekking::report;
+use dekking::report::mobile;
+use dekking::report::yearly::{self, tables::CsvStyle};
 
 /// The vintages of the demo's yearly report.
 pub const DEMO_YEARS: std::ops::RangeInclusive<u16> = 2017..=2023;
@@ -92,7 +92,7 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
     let gemeenten = gemeenten_2023()?;
     let written = write_grids(&g.out, &gemeenten.areas, &licence, &spec, g.seed)?;
     dekking_files::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten.areas)?)?;
-    let layers = crate::pipeline::mobile::licence_layers(&licence)?;
+    let layers = dekking::pipeline::mobile::licence_layers(&licence)?;
     let exclusions: Vec<Boundary> = layers
         .shapes
         .into_iter()
@@ -162,7 +162,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         s.write_records(&g.out)?;
         if let Some(b) = &g.boundaries {
-            dekking_files::atomic::write(b, &crate::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
+            dekking_files::atomic::write(b, &dekking::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
         }
         if let Some(u) = &g.universe {
             s.write_universe(u)?;

@@ -7,12 +7,12 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, strict_check, InputArgs, RunArgs, StderrProgress};
-use crate::model::fixed::FixedReport;
-use crate::model::policy::Targets;
-use crate::model::threshold::{default_thresholds, Threshold};
-use crate::pipeline::{run_fixed, FixedJob};
-use crate::progress::Progress;
-use crate::report::{self, text};
+use dekking::model::fixed::FixedReport;
+use dekking::model::policy::Targets;
+use dekking::model::threshold::{default_thresholds, Threshold};
+use dekking::pipeline::{run_fixed, FixedJob};
+use dekking::progress::Progress;
+use dekking::report::{self, text};
 
 /// Options of `dekking fixed`.
 #[derive(Debug, Clone, Args)]

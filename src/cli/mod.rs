@@ -11,11 +11,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::Error;
-use crate::io::addresses::InputSpec;
-use crate::io::columns::Field;
-use crate::io::profile::Profile;
-use crate::progress::{Progress, Ticker};
+use dekking::error::Error;
+use dekking::io::addresses::InputSpec;
+use dekking::io::columns::Field;
+use dekking::io::profile::Profile;
+use dekking::progress::{Progress, Ticker};
 
 /// Broadband and spectrum coverage analytics per gemeente, provincie and country.
 #[derive(Debug, Parser)]
@@ -139,10 +139,10 @@ impl RunArgs {
 ///
 /// # Errors
 /// [`Error::Argument`] naming `flag` for a value that is not a date.
-pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<crate::model::date::Date, Error> {
+pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<dekking::model::date::Date, Error> {
     match value {
-        None => Ok(crate::model::date::Date::today()),
-        Some(d) => crate::model::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
+        None => Ok(dekking::model::date::Date::today()),
+        Some(d) => dekking::model::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
     }
 }
 

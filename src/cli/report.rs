@@ -8,14 +8,14 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{date_or_today, strict_check, MappingArgs, RunArgs, StderrProgress};
-use crate::error::Error;
-use crate::io::runfile::RunFile;
-use crate::model::policy::Actieplan;
-use crate::model::policy::Targets;
-use crate::pipeline::report::{run_report, ReportJob, VintageInput};
-use crate::progress::Progress;
-use crate::report::format::thousands;
-use crate::report::yearly::{self, tables::CsvStyle};
+use dekking::error::Error;
+use dekking::io::runfile::RunFile;
+use dekking::model::policy::Actieplan;
+use dekking::model::policy::Targets;
+use dekking::pipeline::report::{run_report, ReportJob, VintageInput};
+use dekking::progress::Progress;
+use dekking::report::format::thousands;
+use dekking::report::yearly::{self, tables::CsvStyle};
 
 /// Options of `dekking report`.
 #[derive(Debug, Clone, Args)]

@@ -1,5 +1,7 @@
 //! Integration tests, built as one binary.
 
+/// The import structure of ARCHITECTURE.md: stages import downwards, no cycles, no printing libraries.
+mod architecture;
 /// Point-in-polygon on real CBS boundaries and known places.
 mod assign;
 /// The catalogue of bad-input classes and their exact behaviour.

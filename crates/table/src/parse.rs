@@ -9,20 +9,9 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::table::{Table, Want};
+use crate::table::{Part, Table, Want};
 use crate::unquoted::{self, Kind};
 use crate::values::Values;
-
-/// One part of a table that is parsed at once.
-#[derive(Debug, Clone)]
-pub(crate) enum Part {
-    /// The whole file.
-    Whole,
-    /// Rows of a Parquet file (0-based).
-    Rows(std::ops::Range<usize>),
-    /// Whole data lines of a CSV file: a byte range of its text.
-    Text(std::ops::Range<usize>),
-}
 
 impl Table {
     /// The header names of the columns at the given positions.

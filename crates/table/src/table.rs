@@ -11,7 +11,6 @@ use polars::prelude::*;
 
 use crate::encoding::{scan, windows_1252_to_utf8, Scan};
 use crate::error::{Error, ErrorKind, Result};
-use crate::parse::Part;
 use crate::sink::{Batch, Sink};
 use crate::sniff::sniff_delimiter;
 use crate::source::Bytes;
@@ -67,6 +66,17 @@ pub enum Want {
     Text,
     /// A number, parsed per row so that bad values can be rejected with their row.
     Number,
+}
+
+/// One part of a table that is parsed at once.
+#[derive(Debug, Clone)]
+pub(crate) enum Part {
+    /// The whole file.
+    Whole,
+    /// Rows of a Parquet file (0-based).
+    Rows(std::ops::Range<usize>),
+    /// Whole data lines of a CSV file: a byte range of its text.
+    Text(std::ops::Range<usize>),
 }
 
 impl Table {
