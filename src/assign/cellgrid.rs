@@ -6,14 +6,30 @@
 //! edge separates them), so a run of them in a row takes the answer of a labelled cell above it,
 //! and only a run with none above needs one exact test.
 
-/// Cell value: no area.
-const NONE: u32 = u32::MAX;
-/// Cell value: an edge touches the cell; use the exact test.
-const MIXED: u32 = u32::MAX - 1;
-/// Cell value while building: not yet labelled.
-const UNSET: u32 = u32::MAX - 2;
+/// A cell of the grid: the area index every point in it has, or one of three marks in the values
+/// above any index. Four bytes, like the bare index.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cell(u32);
 
-/// The grid: per cell an area index, `NONE`, or `MIXED`.
+impl Cell {
+    /// Every point in the cell lies outside every area.
+    const OUTSIDE: Cell = Cell(u32::MAX);
+    /// An edge touches the cell: its points need the exact test.
+    const MIXED: Cell = Cell(u32::MAX - 1);
+    /// While the grid is built: not yet labelled.
+    const UNSET: Cell = Cell(u32::MAX - 2);
+
+    /// Every point in the cell lies in the area at `index`, or outside every area.
+    fn answer(index: Option<u32>) -> Cell {
+        index.map_or(Cell::OUTSIDE, |i| {
+            debug_assert!(i < Cell::UNSET.0, "area indices stay below the marks");
+            Cell(i)
+        })
+    }
+}
+
+/// The grid: per cell an area, [`Cell::OUTSIDE`] or [`Cell::MIXED`].
 #[derive(Debug, Clone)]
 pub struct CellGrid {
     x0: f64,
@@ -24,7 +40,7 @@ pub struct CellGrid {
     scale: f64,
     nx: usize,
     ny: usize,
-    cells: Vec<u32>,
+    cells: Vec<Cell>,
 }
 
 impl CellGrid {
@@ -41,7 +57,8 @@ impl CellGrid {
         let (dx, dy) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
         let size = (dx.max(dy) / max_side as f64).max(f64::MIN_POSITIVE);
         let (nx, ny) = ((dx / size).ceil() as usize + 1, (dy / size).ceil() as usize + 1);
-        let mut grid = CellGrid { x0: bbox[0], y0: bbox[1], scale: 1.0 / size, nx, ny, cells: vec![UNSET; nx * ny] };
+        let mut grid =
+            CellGrid { x0: bbox[0], y0: bbox[1], scale: 1.0 / size, nx, ny, cells: vec![Cell::UNSET; nx * ny] };
         // A margin of a millionth of a cell, so rounding cannot leave an edge's cell unmarked.
         let eps = size * 1e-6;
         for [ax, ay, bx, by] in segments {
@@ -56,7 +73,7 @@ impl CellGrid {
                 let (i0, i1) = (grid.col(x0.min(x1) - eps), grid.col(x0.max(x1) + eps));
                 let (j0, j1) = (grid.row(y0.min(y1) - eps), grid.row(y0.max(y1) + eps));
                 for j in j0..=j1 {
-                    grid.cells[j * nx + i0..=j * nx + i1].fill(MIXED);
+                    grid.cells[j * nx + i0..=j * nx + i1].fill(Cell::MIXED);
                 }
             }
         }
@@ -66,21 +83,21 @@ impl CellGrid {
             let row = j * nx;
             let mut i = 0;
             while i < nx {
-                if grid.cells[row + i] != UNSET {
+                if grid.cells[row + i] != Cell::UNSET {
                     i += 1;
                     continue;
                 }
                 let start = i;
-                while i < nx && grid.cells[row + i] == UNSET {
+                while i < nx && grid.cells[row + i] == Cell::UNSET {
                     i += 1;
                 }
                 let above = if j > 0 {
-                    grid.cells[row - nx + start..row - nx + i].iter().copied().find(|&c| c != MIXED)
+                    grid.cells[row - nx + start..row - nx + i].iter().copied().find(|&c| c != Cell::MIXED)
                 } else {
                     None
                 };
                 let answer = above.unwrap_or_else(|| {
-                    exact(grid.x0 + (start as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size).unwrap_or(NONE)
+                    Cell::answer(exact(grid.x0 + (start as f64 + 0.5) * size, grid.y0 + (j as f64 + 0.5) * size))
                 });
                 grid.cells[row + start..row + i].fill(answer);
             }
@@ -108,16 +125,16 @@ impl CellGrid {
             return None;
         }
         match self.cells[fy as usize * self.nx + fx as usize] {
-            MIXED => None,
-            NONE => Some(None),
-            area => Some(Some(area)),
+            Cell::MIXED => None,
+            Cell::OUTSIDE => Some(None),
+            Cell(area) => Some(Some(area)),
         }
     }
 
     /// The share of cells that need the exact test, 0–1.
     #[must_use]
     pub fn mixed_share(&self) -> f64 {
-        self.cells.iter().filter(|&&c| c == MIXED).count() as f64 / self.cells.len().max(1) as f64
+        self.cells.iter().filter(|&&c| c == Cell::MIXED).count() as f64 / self.cells.len().max(1) as f64
     }
 }
 

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::io::areas::us_state_name;
 use crate::io::profile::AreaScheme;
-use crate::model::areas::{AreaInfo, AreaSet, AreaTable, Assigned, Suspicious, UNASSIGNED};
+use crate::model::areas::{AreaInfo, AreaSet, AreaTable, Assigned, Assignment, Suspicious, Unassigned};
 use crate::model::availability::XyCrs;
 use crate::model::availability::{Availability, Location};
 use crate::model::rows::RejectReason;
@@ -79,11 +79,9 @@ const CHUNK: usize = 1 << 16;
 /// Runs in parallel; the result does not depend on the number of threads.
 #[must_use]
 pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) -> Assigned {
-    // Why an address has no area, as the values just below UNASSIGNED (compact: 4 bytes an address).
-    const UNKNOWN_CODE: u32 = UNASSIGNED - 1;
-    const NO_INDEX: u32 = UNASSIGNED - 2;
-    const OUTSIDE: u32 = UNASSIGNED - 3;
-    let code_to_area: Vec<u32> = av.codes.codes.iter().map(|c| set.find(c).unwrap_or(UNKNOWN_CODE)).collect();
+    let unknown = Assignment::none(Unassigned::UnknownCode);
+    let code_to_area: Vec<Assignment> =
+        av.codes.codes.iter().map(|c| set.find(c).map_or(unknown, Assignment::area)).collect();
     let crs = av.addresses.point_crs;
     let to_rd = |x: f64, y: f64| match crs {
         Some(XyCrs::Wgs84) => dekking_crs::wgs84_to_rd(x, y),
@@ -91,7 +89,7 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
     };
     let locations = &av.addresses.location;
     // Each chunk of addresses fills its part of the areas and counts its suspicious points.
-    let mut area = vec![0u32; locations.len()];
+    let mut area = vec![unknown; locations.len()];
     let suspicious = area
         .par_chunks_mut(CHUNK)
         .enumerate()
@@ -103,10 +101,10 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
                     Location::Point { x, y } => {
                         seen = seen + Suspicious::of(crs, x, y);
                         match index {
-                            None => NO_INDEX,
+                            None => Assignment::none(Unassigned::NoBoundaries),
                             Some(idx) => {
                                 let (rx, ry) = to_rd(x, y);
-                                idx.locate(rx, ry).unwrap_or(OUTSIDE)
+                                idx.locate(rx, ry).map_or(Assignment::none(Unassigned::Outside), Assignment::area)
                             }
                         }
                     }
@@ -116,19 +114,21 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
         })
         .reduce(Suspicious::default, |a, b| a + b);
     // The few addresses without an area are found in parallel, then named in address order.
-    let unassigned = compact::positions(area.len(), |k| area[k] >= OUTSIDE);
+    let unassigned = compact::positions(area.len(), |k| area[k].get().is_err());
     let points = suspicious.points;
     let mut out =
         Assigned { by_point: points, by_code: locations.len() as u64 - points, suspicious, ..Assigned::default() };
     for k in unassigned {
         let loc = locations.get(k);
-        let rejected = match (area[k], loc) {
-            (UNKNOWN_CODE, Location::Area(c)) => (
+        let rejected = match (area[k].get(), loc) {
+            (Err(Unassigned::UnknownCode), Location::Area(c)) => (
                 RejectReason::UnknownArea,
                 format!("area code {} is not in the area table", av.codes.codes[c as usize]),
             ),
-            (NO_INDEX, _) => (RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into()),
-            (OUTSIDE, Location::Point { x, y }) => {
+            (Err(Unassigned::NoBoundaries), _) => {
+                (RejectReason::NoLocation, "coordinates given but no boundaries to locate them".into())
+            }
+            (Err(Unassigned::Outside), Location::Point { x, y }) => {
                 (RejectReason::OutsideAllAreas, format!("point ({x}, {y}) is outside every area polygon"))
             }
             _ => continue,
@@ -137,7 +137,6 @@ pub fn assign(av: &Availability, set: &AreaSet, index: Option<&pip::AreaIndex>) 
             Location::Point { .. } => out.by_point -= 1,
             Location::Area(_) => out.by_code -= 1,
         }
-        area[k] = UNASSIGNED;
         out.rejected_addresses.push((k as u32, rejected.0, rejected.1));
     }
     out.area = area;
@@ -150,9 +149,9 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     if assigned.rejected_addresses.is_empty() {
         return;
     }
-    // The rejected addresses are in address order and marked UNASSIGNED in `area`.
+    // The rejected addresses are in address order, the ones without an area.
     let why = |a: u32| {
-        if assigned.area[a as usize] != UNASSIGNED {
+        if assigned.area[a as usize].get().is_ok() {
             return None;
         }
         let k = assigned.rejected_addresses.binary_search_by_key(&a, |r| r.0).ok()?;

@@ -106,6 +106,7 @@ impl PreparedPolygon {
         // Even-odd per part (exterior and its holes); inside the shape = inside any part, so
         // parts that overlap (as simplified files have) still count once. Band lists keep the
         // edges in part order, so a change of part closes the previous part's count.
+        // The part being counted; none yet (no part has this number).
         let mut current = u32::MAX;
         let mut inside = false;
         for &k in &self.band_edges[start as usize..end as usize] {

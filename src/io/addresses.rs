@@ -26,7 +26,7 @@ use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile};
 use crate::model::availability::XyCrs;
 use crate::model::availability::{
-    Addresses, AreaCodes, Availability, Location, Locations, Records, RowNumbers, BY_POINT,
+    Addresses, AreaCodes, Availability, LocatedBy, Location, Locations, Records, RowNumbers,
 };
 use crate::model::rows::{Reject, RejectReason, RowCounts, MAX_PLAUSIBLE_MBPS};
 use crate::model::source::SourceInfo;
@@ -39,7 +39,7 @@ use dekking_table::{shown, sinks, Batch, Format, NumberError, Rows, Table, Value
 /// batch's locations are not kept (records joined to a universe), `xy` empty when the batch has
 /// no coordinates.
 struct LocationSlices<'a> {
-    area: &'a mut [u32],
+    area: &'a mut [LocatedBy],
     xy: &'a mut [[f64; 2]],
 }
 
@@ -53,7 +53,7 @@ fn location_pieces<'a>(
     range: std::ops::Range<usize>,
     pieces: &[std::ops::Range<usize>],
 ) -> Vec<LocationSlices<'a>> {
-    fill_to(&mut locations.area, rows, 0, bound);
+    fill_to(&mut locations.area, rows, LocatedBy::POINT, bound);
     if with_xy || !locations.xy.is_empty() {
         fill_to(&mut locations.xy, rows, [f64::NAN; 2], bound);
     }
@@ -135,16 +135,17 @@ impl CodeTable {
 
     /// Keeps only the codes an area column uses, numbered in order of first use (the column
     /// renumbered).
-    fn keep_used(&mut self, area: &mut [u32]) {
+    fn keep_used(&mut self, area: &mut [LocatedBy]) {
         let mut new = vec![Index::NONE; self.codes.len()];
         let mut kept = Vec::new();
-        for k in area.iter_mut() {
-            if *k != BY_POINT {
-                if new[*k as usize].is_none() {
-                    new[*k as usize] = Index::new(kept.len() as u32);
-                    kept.push(std::mem::take(&mut self.codes[*k as usize]));
+        for by in area.iter_mut() {
+            if let Some(k) = by.code_index() {
+                let k = k as usize;
+                if new[k].is_none() {
+                    new[k] = Index::new(kept.len() as u32);
+                    kept.push(std::mem::take(&mut self.codes[k]));
                 }
-                *k = new[*k as usize].get().expect("numbered just above");
+                *by = LocatedBy::code(new[k].get().expect("numbered just above"));
             }
         }
         *self = CodeTable::default();
@@ -426,11 +427,11 @@ fn locate(
 
 /// Adds a piece's area codes (interned on their own) to `codes`, and renumbers the codes of the
 /// piece's usable rows (rejected rows hold a placeholder).
-fn absorb_codes(codes: &mut CodeTable, piece: CodeTable, area: &mut [u32], usable: &[bool]) {
+fn absorb_codes(codes: &mut CodeTable, piece: CodeTable, area: &mut [LocatedBy], usable: &[bool]) {
     let remap = codes.absorb(piece);
-    for (k, _) in area.iter_mut().zip(usable).filter(|(_, &ok)| ok) {
-        if *k != BY_POINT {
-            *k = remap[*k as usize];
+    for (by, _) in area.iter_mut().zip(usable).filter(|(_, &ok)| ok) {
+        if let Some(k) = by.code_index() {
+            *by = LocatedBy::code(remap[k as usize]);
         }
     }
 }
@@ -539,7 +540,7 @@ struct ChunkChecks {
 struct Slices<'a> {
     down: &'a mut [f64],
     up: &'a mut [f64],
-    tech: &'a mut [u32],
+    tech: &'a mut [Index],
     loc: LocationSlices<'a>,
     weight: &'a mut [f64],
 }
@@ -623,7 +624,7 @@ impl CheckContext<'_> {
             _ => None,
         };
         if let Some((xs, ys)) = whole_xy {
-            loc.area.fill(BY_POINT);
+            loc.area.fill(LocatedBy::POINT);
             loc.xy.iter_mut().zip(xs.iter().zip(ys)).for_each(|(slot, (&x, &y))| *slot = [x, y]);
         }
         for k in 0..ids.len() {
@@ -681,8 +682,8 @@ impl CheckContext<'_> {
                 match locate(&place, i, self.scheme, &mut out.codes) {
                     Ok((l, w)) => {
                         match l {
-                            Location::Area(c) => loc.area[k] = c,
-                            Location::Point { x, y } => (loc.area[k], loc.xy[k]) = (BY_POINT, [x, y]),
+                            Location::Area(c) => loc.area[k] = LocatedBy::code(c),
+                            Location::Point { x, y } => (loc.area[k], loc.xy[k]) = (LocatedBy::POINT, [x, y]),
                         }
                         if let Some(slot) = weight.get_mut(k) {
                             *slot = w;
@@ -700,7 +701,7 @@ impl CheckContext<'_> {
                 })
             });
             if let Some(t) = technology {
-                tech[k] = t;
+                tech[k] = Index::new(t);
             }
         }
         out
@@ -999,7 +1000,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
             let kept_up = if needs.upload && up.is_some() { at.clone() } else { 0..0 };
             fill_to(&mut up_v, kept_up.end, 0.0f64, bound);
             let kept_tech = if tech.is_some() { at.clone() } else { 0..0 };
-            fill_to(&mut tech_v, kept_tech.end, u32::MAX, bound);
+            fill_to(&mut tech_v, kept_tech.end, Index::NONE, bound);
             fill_to(&mut weight_v, if universe_given || !weighted { 0 } else { at.end }, 1.0f64, bound);
             fill_to(&mut usable, at.end, true, bound);
             let ids_here = if by_runs {
@@ -1088,8 +1089,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
                     .map(|name| add_name(&mut records.technologies, &mut tech_index, name))
                     .collect();
                 for t in tech_v.get_mut(r.clone()).unwrap_or_default() {
-                    if *t != u32::MAX {
-                        *t = remap[*t as usize];
+                    if let Some(k) = t.get() {
+                        *t = Index::new(remap[k as usize]);
                     }
                 }
                 for (row, reason, detail) in local.rejected {
@@ -1260,7 +1261,7 @@ mod tests {
         assert_eq!(av.records.technologies, vec!["glas", "dsl", "coax", "vdsl"]);
         assert_eq!(av.records.row, vec![1, 3, 6, 7, 8, 9, 11, 12, 14, 15]);
         assert_eq!(av.records.address, vec![0, 1, 0, 2, 1, 3, 4, 3, 1, 5]);
-        assert_eq!(av.records.technology, vec![0, 1, 1, 2, 0, 2, 3, 3, 0, 0]);
+        assert_eq!(av.records.technology, [0, 1, 1, 2, 0, 2, 3, 3, 0, 0].map(Index::new));
         assert_eq!(av.records.down_mbps, vec![100.0, 50.0, 30.0, 20.0, 1000.0, 200.0, 5.0, 5.0, 1.0, 0.0]);
         assert_eq!(av.location_conflicts, 1);
         let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
@@ -1374,7 +1375,7 @@ mod tests {
         assert!(codes.xy.is_empty());
         assert_eq!((codes.get(0), codes.points()), (Location::Area(3), 0));
         let mixed: Locations = [Location::Area(3), Location::Point { x: 1.5, y: -2.0 }].into_iter().collect();
-        assert_eq!((mixed.area.as_slice(), mixed.points()), ([3, BY_POINT].as_slice(), 1));
+        assert_eq!((mixed.area.as_slice(), mixed.points()), ([LocatedBy::code(3), LocatedBy::POINT].as_slice(), 1));
         assert_eq!(mixed.iter().collect::<Vec<_>>(), [Location::Area(3), Location::Point { x: 1.5, y: -2.0 }]);
         // Equal by their locations: the unused coordinates (NaN) of area rows do not count.
         assert_eq!(mixed, mixed.clone());
@@ -1788,7 +1789,10 @@ mod tests {
         };
         let all = load(&spec, Needs::ALL, &mut Silent).unwrap();
         let least = load(&spec, Needs { technology: false, upload: false }, &mut Silent).unwrap();
-        assert_eq!((all.records.technology.as_slice(), all.records.has_technology), ([0, u32::MAX].as_slice(), true));
+        assert_eq!(
+            (all.records.technology.as_slice(), all.records.has_technology),
+            ([Index::new(0), Index::NONE].as_slice(), true)
+        );
         assert_eq!(all.records.up_mbps, [10.0, 5.0]);
         assert_eq!(
             (least.records.technology.len(), least.records.has_technology, least.records.up_mbps.len()),

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::model::areas::{AreaSet, Assigned, UNASSIGNED};
+use crate::model::areas::{AreaSet, Assigned};
 use crate::model::availability::Records;
 use crate::model::fixed::{Coverage, CoverageRow, Covered, Unit, MICRO};
 use crate::model::threshold::Threshold;
@@ -36,13 +36,13 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
         })
         .collect();
     let mask = |i: usize| {
-        let tech = records.technology.get(i).copied().unwrap_or(u32::MAX);
+        let tech = records.technology.get(i).and_then(|t| t.get());
         let (d, u) = (records.down_mbps[i], records.up_mbps.get(i).copied().unwrap_or(0.0));
         let mut mask = 0u64;
         for (k, t) in thresholds.iter().enumerate() {
             let tech_ok = match &allowed[k] {
                 None => true,
-                Some(ok) => tech != u32::MAX && ok[tech as usize],
+                Some(ok) => tech.is_some_and(|t| ok[t as usize]),
             };
             if d >= t.down_mbps && u >= t.up_mbps && tech_ok {
                 mask |= 1 << k;
@@ -168,15 +168,13 @@ pub fn measure(
         .enumerate()
         .map(|(c, areas)| {
             let mut acc = vec![0u64; set.areas.len() * width];
-            for (a, &area) in (c * CHUNK..).zip(areas) {
-                if area == UNASSIGNED {
-                    continue;
-                }
+            for (a, area) in (c * CHUNK..).zip(areas) {
+                let Some(area) = area.index() else { continue };
                 let w = match unit {
                     Unit::Addresses => MICRO as u64,
                     Unit::Households => (weights[a] * MICRO).round() as u64,
                 };
-                let row = &mut acc[area as usize * width..][..width];
+                let row = &mut acc[area * width..][..width];
                 row[0] += 1;
                 row[1] += w;
                 let flags = bits.get(a);
@@ -230,7 +228,8 @@ pub fn measure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::areas::AreaInfo;
+    use crate::model::areas::{AreaInfo, Assignment, Unassigned};
+    use dekking_rows::Index;
 
     fn records(rows: &[(u32, f64, f64)]) -> Records {
         Records {
@@ -238,7 +237,7 @@ mod tests {
             row: crate::model::availability::RowNumbers::all(rows.len()),
             down_mbps: rows.iter().map(|r| r.1).collect(),
             up_mbps: rows.iter().map(|r| r.2).collect(),
-            technology: vec![u32::MAX; rows.len()],
+            technology: vec![Index::NONE; rows.len()],
             technologies: vec![],
             has_up: true,
             has_technology: true,
@@ -294,7 +293,7 @@ mod tests {
     fn technology_filter() {
         let mut r = records(&[(0, 1000.0, 1000.0), (1, 1000.0, 50.0)]);
         r.technologies = vec!["50".into(), "40".into()];
-        r.technology = vec![0, 1];
+        r.technology = vec![Index::new(0), Index::new(1)];
         let t = [Threshold::parse("1000@50").unwrap(), Threshold::parse("1000@40,50").unwrap()];
         assert_eq!(covered_bits(2, &r, &t).unwrap().to_flags(), vec![0b11, 0b10]);
     }
@@ -311,7 +310,9 @@ mod tests {
             parents: vec![("PV20".into(), "G".into())],
             total: ("NL".into(), "Nederland".into()),
         };
-        let assigned = Assigned { area: vec![0, 0, 1, UNASSIGNED], ..Assigned::default() };
+        let area =
+            vec![Assignment::area(0), Assignment::area(0), Assignment::area(1), Assignment::none(Unassigned::Outside)];
+        let assigned = Assigned { area, ..Assigned::default() };
         let bits = Covered::from_flags(&[1, 0, 1, 1], 1);
         let t = [Threshold::down(100.0)];
         let c = measure(&set, &assigned, &[2.5, 1.0, 3.0, 9.0], &bits, &t, Unit::Households);

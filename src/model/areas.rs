@@ -9,8 +9,77 @@ use crate::model::availability::XyCrs;
 use crate::model::rows::RejectReason;
 use crate::model::source::SourceInfo;
 
-/// No area: the address was rejected.
-pub const UNASSIGNED: u32 = u32::MAX;
+/// Why an address has no area (and is rejected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unassigned {
+    /// Its area code is not in the run's areas.
+    UnknownCode,
+    /// It has coordinates but the run has no boundaries to locate them.
+    NoBoundaries,
+    /// Its point lies outside every area polygon.
+    Outside,
+}
+
+/// The area an address counts in: an index into [`AreaSet::areas`], or why it has none. Four
+/// bytes, like the bare index: the reasons take the three largest values.
+///
+/// ```
+/// use dekking::model::areas::{Assignment, Unassigned};
+/// assert_eq!(Assignment::area(5).get(), Ok(5));
+/// assert_eq!(Assignment::none(Unassigned::Outside).get(), Err(Unassigned::Outside));
+/// ```
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Assignment(u32);
+
+impl Assignment {
+    /// The largest area index (the values above it stand for the reasons).
+    pub const MAX_AREA: u32 = u32::MAX - 3;
+
+    /// The area at `index` of [`AreaSet::areas`] (at most [`Assignment::MAX_AREA`]).
+    #[inline]
+    #[must_use]
+    pub const fn area(index: u32) -> Assignment {
+        debug_assert!(index <= Assignment::MAX_AREA);
+        Assignment(index)
+    }
+
+    /// No area, for `why`.
+    #[inline]
+    #[must_use]
+    pub const fn none(why: Unassigned) -> Assignment {
+        Assignment(match why {
+            Unassigned::UnknownCode => u32::MAX,
+            Unassigned::NoBoundaries => u32::MAX - 1,
+            Unassigned::Outside => u32::MAX - 2,
+        })
+    }
+
+    /// The area's index, or why there is none.
+    ///
+    /// # Errors
+    /// The [`Unassigned`] reason for an address without an area.
+    #[inline]
+    pub const fn get(self) -> Result<u32, Unassigned> {
+        match self.0 {
+            u32::MAX => Err(Unassigned::UnknownCode),
+            0xFFFF_FFFE => Err(Unassigned::NoBoundaries),
+            0xFFFF_FFFD => Err(Unassigned::Outside),
+            a => Ok(a),
+        }
+    }
+
+    /// The area's index, or `None` for an address without an area.
+    #[inline]
+    #[must_use]
+    pub const fn index(self) -> Option<usize> {
+        if self.0 <= Assignment::MAX_AREA {
+            Some(self.0 as usize)
+        } else {
+            None
+        }
+    }
+}
 
 /// One finest-level area of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +115,8 @@ impl AreaSet {
 /// The area of every address.
 #[derive(Debug, Clone, Default)]
 pub struct Assigned {
-    /// Area index per address, [`UNASSIGNED`] when rejected.
-    pub area: Vec<u32>,
+    /// The area of each address, or why it has none (it is then rejected).
+    pub area: Vec<Assignment>,
     /// Addresses located by point-in-polygon.
     pub by_point: u64,
     /// Addresses located by their area code.

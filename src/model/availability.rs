@@ -1,7 +1,7 @@
 //! What the records and universe files give: the distinct addresses with their locations and
 //! weights, the usable records, their row numbers, and the area codes they name.
 
-use dekking_rows::compact;
+use dekking_rows::{compact, Index};
 use rayon::prelude::*;
 
 use crate::model::rows::{Reject, RowCounts};
@@ -21,17 +21,57 @@ pub enum Location {
     },
 }
 
-/// The area column's value of an address located by its coordinates.
-pub const BY_POINT: u32 = u32::MAX;
+/// How an address is located, in the area column of [`Locations`]: by the area code at an index
+/// of [`AreaCodes`], or by its coordinates. Four bytes, like the bare index.
+///
+/// ```
+/// use dekking::model::availability::LocatedBy;
+/// assert_eq!(LocatedBy::code(3).code_index(), Some(3));
+/// assert_eq!(LocatedBy::POINT.code_index(), None);
+/// ```
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LocatedBy(u32);
+
+impl LocatedBy {
+    /// By its coordinates.
+    pub const POINT: LocatedBy = LocatedBy(u32::MAX);
+
+    /// By the area code at `index` of [`AreaCodes`] (below [`u32::MAX`]).
+    #[inline]
+    #[must_use]
+    pub const fn code(index: u32) -> LocatedBy {
+        debug_assert!(index != u32::MAX, "u32::MAX stands for a point");
+        LocatedBy(index)
+    }
+
+    /// The index of the area code; `None` for an address located by its coordinates.
+    #[inline]
+    #[must_use]
+    pub const fn code_index(self) -> Option<u32> {
+        if self.0 == u32::MAX {
+            None
+        } else {
+            Some(self.0)
+        }
+    }
+
+    /// Whether the address is located by its coordinates.
+    #[inline]
+    #[must_use]
+    pub const fn is_point(self) -> bool {
+        self.0 == u32::MAX
+    }
+}
 
 /// Where each address is, columnar: an area-code column (4 bytes an address), and a coordinate
 /// column (16 more) only once some address has coordinates.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    /// Per address: the index of its area code in [`AreaCodes`], or [`BY_POINT`].
-    pub area: Vec<u32>,
-    /// Per address, its coordinates `[x, y]` (meaningful where `area` is [`BY_POINT`]); empty
-    /// when no address is located by coordinates.
+    /// Per address: by which area code, or by its coordinates.
+    pub area: Vec<LocatedBy>,
+    /// Per address, its coordinates `[x, y]` (meaningful where `area` is [`LocatedBy::POINT`]);
+    /// empty when no address is located by coordinates.
     pub xy: Vec<[f64; 2]>,
 }
 
@@ -40,12 +80,12 @@ impl Locations {
     #[inline]
     #[must_use]
     pub fn get(&self, i: usize) -> Location {
-        match self.area[i] {
-            BY_POINT => {
+        match self.area[i].code_index() {
+            None => {
                 let [x, y] = self.xy[i];
                 Location::Point { x, y }
             }
-            c => Location::Area(c),
+            Some(c) => Location::Area(c),
         }
     }
 
@@ -69,7 +109,7 @@ impl Locations {
     /// The number of addresses located by coordinates.
     #[must_use]
     pub fn points(&self) -> usize {
-        self.area.par_iter().filter(|&&c| c == BY_POINT).count()
+        self.area.par_iter().filter(|c| c.is_point()).count()
     }
 
     /// Removes the addresses at `dropped` (ascending positions).
@@ -89,7 +129,10 @@ impl FromIterator<Location> for Locations {
     fn from_iter<I: IntoIterator<Item = Location>>(iter: I) -> Locations {
         let all: Vec<Location> = iter.into_iter().collect();
         let has_points = all.iter().any(|l| matches!(l, Location::Point { .. }));
-        let area = all.iter().map(|l| if let Location::Area(c) = l { *c } else { BY_POINT }).collect();
+        let area = all
+            .iter()
+            .map(|l| if let Location::Area(c) = l { LocatedBy::code(*c) } else { LocatedBy::POINT })
+            .collect();
         let xy = if has_points {
             all.iter().map(|l| if let Location::Point { x, y } = l { [*x, *y] } else { [f64::NAN; 2] }).collect()
         } else {
@@ -259,9 +302,9 @@ pub struct Records {
     /// Maximum upload speed, Mbps; empty when not kept (no threshold needs it, or the input has
     /// no upload column).
     pub up_mbps: Vec<f64>,
-    /// Technology of each record, as an index into [`Records::technologies`] (`u32::MAX` = none);
-    /// empty when no technology column was read.
-    pub technology: Vec<u32>,
+    /// Technology of each record, as an index into [`Records::technologies`] ([`Index::NONE`]
+    /// when the record names none); empty when no technology column was read.
+    pub technology: Vec<Index>,
     /// The distinct technology values.
     pub technologies: Vec<String>,
     /// Whether the input had an upload column.
@@ -274,9 +317,8 @@ impl Records {
     /// Removes the records at `dropped` (ascending positions) from every column and the row
     /// numbers; columns not kept stay empty.
     pub fn remove(&mut self, dropped: &[usize]) {
-        for column in [&mut self.address, &mut self.technology] {
-            compact::remove_sorted(column, dropped);
-        }
+        compact::remove_sorted(&mut self.address, dropped);
+        compact::remove_sorted(&mut self.technology, dropped);
         for column in [&mut self.down_mbps, &mut self.up_mbps] {
             compact::remove_sorted(column, dropped);
         }

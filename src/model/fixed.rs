@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::model::areas::AreaInfo;
+use crate::model::areas::{AreaInfo, Assignment};
 use crate::model::availability::{Locations, RowNumbers, XyCrs};
 use crate::model::policy::FixedTarget;
 use crate::model::rows::Reject;
@@ -184,8 +184,8 @@ pub struct AddressOutcome {
     pub location: Locations,
     /// The CRS of point locations.
     pub point_crs: Option<XyCrs>,
-    /// Finest-area index per address (`UNASSIGNED` when rejected).
-    pub area: Vec<u32>,
+    /// The finest area of each address, or why it has none.
+    pub area: Vec<Assignment>,
     /// Covered bit per threshold, per address.
     pub bits: Covered,
     /// The finest areas, by index.

@@ -14,8 +14,8 @@ use crate::judge::targets::judge;
 use crate::measure::fixed::{covered_bits, measure};
 use crate::model::areas::AreaTable;
 use crate::model::areas::Boundaries;
+use crate::model::availability::Addresses;
 use crate::model::availability::AreaCodes;
-use crate::model::availability::{Addresses, BY_POINT};
 use crate::model::fixed::Unit;
 use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
 use crate::model::policy::Targets;
@@ -52,10 +52,8 @@ pub struct FixedJob {
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
 fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec<Remap> {
     let mut count = vec![0u64; codes.codes.len()];
-    for &c in &addresses.location.area {
-        if c != BY_POINT {
-            count[c as usize] += 1;
-        }
+    for c in addresses.location.area.iter().filter_map(|a| a.code_index()) {
+        count[c as usize] += 1;
     }
     let mut out = Vec::new();
     for (code, n) in codes.codes.iter_mut().zip(count) {

@@ -207,20 +207,19 @@ fn gap_list(
 ) -> Result<Vec<Gap>> {
     let in_scope: Vec<bool> =
         o.areas.iter().map(|a| table.areas.get(&a.code).is_some_and(|e| e.parent == scope.code)).collect();
-    let mut picked: Vec<usize> = (0..o.area.len())
-        .filter(|&a| {
-            let area = o.area[a] as usize;
-            area < in_scope.len() && in_scope[area] && o.bits.get(a) >> headline & 1 == 0
-        })
+    // Each picked address with its area: in the scope and not covered at the headline speed.
+    let mut picked: Vec<(usize, usize)> = (0..o.area.len())
+        .filter_map(|a| o.area[a].index().map(|area| (a, area)))
+        .filter(|&(a, area)| in_scope[area] && o.bits.get(a) >> headline & 1 == 0)
         .collect();
-    picked.sort_by_key(|&a| (o.areas[o.area[a] as usize].code.as_str(), o.first_row.get(a)));
-    let rows: Vec<u64> = picked.iter().map(|&a| o.first_row.get(a).into()).collect();
+    picked.sort_by_key(|&(a, area)| (o.areas[area].code.as_str(), o.first_row.get(a)));
+    let rows: Vec<u64> = picked.iter().map(|&(a, _)| o.first_row.get(a).into()).collect();
     let ids = addresses::identify(&o.file, &job.profile, job.delimiter, &rows)?;
     Ok(picked
         .iter()
         .zip(ids)
-        .map(|(&a, (id, postcode))| {
-            let info = &o.areas[o.area[a] as usize];
+        .map(|(&(a, area), (id, postcode))| {
+            let info = &o.areas[area];
             let lonlat = match (o.location.get(a), o.point_crs) {
                 (Location::Point { x, y }, Some(XyCrs::Wgs84)) => Some((x, y)),
                 (Location::Point { x, y }, _) => Some(dekking_crs::rd_to_wgs84(x, y)),

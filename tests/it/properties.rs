@@ -158,7 +158,7 @@ fn records(rows: &[(u32, u16, u16)]) -> Records {
         row: dekking::model::availability::RowNumbers::all(rows.len()),
         down_mbps: rows.iter().map(|r| f64::from(r.1)).collect(),
         up_mbps: rows.iter().map(|r| f64::from(r.2)).collect(),
-        technology: vec![u32::MAX; rows.len()],
+        technology: vec![dekking_rows::Index::NONE; rows.len()],
         technologies: vec![],
         has_up: true,
         has_technology: true,
@@ -167,7 +167,8 @@ fn records(rows: &[(u32, u16, u16)]) -> Records {
 
 fn run(n: usize, area: &[u32], weights: &[f64], rows: &[(u32, u16, u16)], t: &[Threshold]) -> Coverage {
     let bits = covered_bits(n, &records(rows), t).unwrap();
-    let assigned = Assigned { area: area.to_vec(), ..Assigned::default() };
+    let area = area.iter().map(|&a| dekking::model::areas::Assignment::area(a)).collect();
+    let assigned = Assigned { area, ..Assigned::default() };
     measure(&set(), &assigned, weights, &bits, t, Unit::Households)
 }
 
