@@ -12,9 +12,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use dekking::error::Error;
-use dekking::io::addresses::InputSpec;
 use dekking::io::columns::Field;
 use dekking::io::profile::Profile;
+use dekking::io::records::InputSpec;
 use dekking::progress::{Progress, Ticker};
 
 /// Broadband and spectrum coverage analytics per gemeente, provincie and country.

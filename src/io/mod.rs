@@ -7,7 +7,6 @@
 //! code, or an id absent from the universe; each becomes a [`reject::Reject`] with its row.
 
 pub mod actieplan;
-pub mod addresses;
 pub mod areas;
 pub mod boundaries;
 pub mod columns;
@@ -19,6 +18,7 @@ pub mod licence;
 pub mod mergers;
 pub mod policy;
 pub mod profile;
+pub mod records;
 pub mod runfile;
 
 pub use crate::model::rows::{Reject, RejectReason};

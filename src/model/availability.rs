@@ -382,4 +382,17 @@ mod tests {
         assert_eq!((some.len(), some.get(2)), (3, 4));
         assert_eq!(some, [1, 3, 4]);
     }
+
+    #[test]
+    fn locations_keep_coordinates_only_when_some_are_given() {
+        let codes: Locations = [Location::Area(3), Location::Area(0)].into_iter().collect();
+        assert!(codes.xy.is_empty());
+        assert_eq!((codes.get(0), codes.points()), (Location::Area(3), 0));
+        let mixed: Locations = [Location::Area(3), Location::Point { x: 1.5, y: -2.0 }].into_iter().collect();
+        assert_eq!((mixed.area.as_slice(), mixed.points()), ([LocatedBy::code(3), LocatedBy::POINT].as_slice(), 1));
+        assert_eq!(mixed.iter().collect::<Vec<_>>(), [Location::Area(3), Location::Point { x: 1.5, y: -2.0 }]);
+        // Equal by their locations: the unused coordinates (NaN) of area rows do not count.
+        assert_eq!(mixed, mixed.clone());
+        assert_ne!(mixed, codes);
+    }
 }

@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use crate::assign::{self, pip::AreaIndex};
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, InputSpec, Needs};
 use crate::io::areas::load_gemeente_table;
 use crate::io::boundaries::{self};
 use crate::io::embedded;
 use crate::io::mergers::Mergers;
 use crate::io::profile::AreaScheme;
+use crate::io::records::{self, InputSpec, Needs};
 use crate::judge::targets::judge;
 use crate::measure::fixed::{covered_bits, measure};
 use crate::model::areas::AreaTable;
@@ -76,7 +76,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let with_upload = job.thresholds.iter().find(|t| t.up_mbps > 0.0);
     let with_technology = job.thresholds.iter().find(|t| t.technologies.is_some());
     let needs = Needs { technology: with_technology.is_some(), upload: with_upload.is_some() };
-    let mut av = addresses::load(&job.input, needs, progress)?;
+    let mut av = records::load(&job.input, needs, progress)?;
     let missing = [
         (
             with_upload,

@@ -5,13 +5,13 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::io::addresses::{self, InputSpec};
 use crate::io::areas::{load_gemeente_table, provincie_code};
 use crate::io::boundaries::{self};
 use crate::io::compliance;
 use crate::io::embedded;
 use crate::io::mergers::{Mergers, DEFAULT_MERGERS};
 use crate::io::profile::{AreaScheme, Profile};
+use crate::io::records::{self, InputSpec};
 use crate::model::areas::AreaTable;
 use crate::model::availability::Location;
 use crate::model::availability::XyCrs;
@@ -214,7 +214,7 @@ fn gap_list(
         .collect();
     picked.sort_by_key(|&(a, area)| (o.areas[area].code.as_str(), o.first_row.get(a)));
     let rows: Vec<u64> = picked.iter().map(|&(a, _)| o.first_row.get(a).into()).collect();
-    let ids = addresses::identify(&o.file, &job.profile, job.delimiter, &rows)?;
+    let ids = records::identify(&o.file, &job.profile, job.delimiter, &rows)?;
     Ok(picked
         .iter()
         .zip(ids)

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use dekking::io::addresses::InputSpec;
 use dekking::io::profile::Profile;
+use dekking::io::records::InputSpec;
 use dekking::measure::fixed::{covered_bits, measure};
 use dekking::model::areas::{AreaInfo, AreaSet, Assigned};
 use dekking::model::availability::Records;

@@ -1,0 +1,213 @@
+//! Which columns of a table are read, and as what: the profile resolved against the header, and
+//! each batch's columns handed out by role.
+
+use std::ops::Range;
+
+use dekking_table::{Format, Rows, Table, Values, Want};
+
+use crate::error::{Error, Result};
+use crate::io::columns::Field;
+use crate::io::profile::Profile;
+use crate::model::availability::XyCrs;
+use crate::model::source::SourceInfo;
+
+/// One batch's columns by role; `None` when the file has no such column or it is not read.
+pub(super) struct Columns {
+    pub(super) id: Values,
+    pub(super) area: Option<Values>,
+    pub(super) xy: Option<(Values, Values, XyCrs)>,
+    pub(super) weight: Option<Values>,
+    pub(super) down: Option<Values>,
+    pub(super) up: Option<Values>,
+    pub(super) technology: Option<Values>,
+}
+
+/// Row access to the location and weight columns of a range of rows.
+pub(super) struct Place<'a> {
+    pub(super) area: Option<Rows<'a>>,
+    pub(super) xy: Option<(Rows<'a>, Rows<'a>)>,
+    pub(super) weight: Option<Rows<'a>>,
+}
+
+impl Columns {
+    /// The location and weight columns of `range`.
+    pub(super) fn place(&self, range: Range<usize>) -> Place<'_> {
+        Place {
+            area: self.area.as_ref().map(|v| v.rows(range.clone())),
+            xy: self.xy.as_ref().map(|(x, y, _)| (x.rows(range.clone()), y.rows(range.clone()))),
+            weight: self.weight.as_ref().map(|v| v.rows(range.clone())),
+        }
+    }
+
+    /// The number of rows.
+    pub(super) fn len(&self) -> usize {
+        self.id.len()
+    }
+}
+
+/// Whether `field` is a coordinate.
+fn is_xy(field: Field) -> bool {
+    matches!(field, Field::X | Field::Y | Field::Lon | Field::Lat)
+}
+
+/// Which columns of a table are read, and as what: the profile resolved against its header.
+pub(super) struct Layout {
+    wanted: Vec<(Field, usize, Want)>,
+    /// The CRS of the coordinates, when there are any.
+    pub(super) xy_crs: Option<XyCrs>,
+    /// Whether the coordinates are read only for the batches that need them: a Parquet file
+    /// with area codes, whose coordinates serve the rows without one.
+    pub(super) lazy_xy: bool,
+}
+
+impl Layout {
+    /// Resolves the id, the location and weight (when `with_location`) and the `extra` fields
+    /// (`true` = required) against `table`'s header.
+    ///
+    /// # Errors
+    /// [`Error::MissingColumn`] for a required field the header lacks (or [`Error::Table`] when
+    /// the header is one column that holds another delimiter), [`Error::Table`] when a location
+    /// is needed and there is none.
+    pub(super) fn resolve(
+        table: &Table,
+        profile: &Profile,
+        extra: &[(Field, bool)],
+        with_location: bool,
+        use_weights: bool,
+    ) -> Result<Layout> {
+        let found = profile.resolve(&table.header);
+        let mut wanted: Vec<(Field, usize, Want)> = Vec::new();
+        let id = *found.get(&Field::AddressId).ok_or_else(|| missing(table, profile, Field::AddressId))?;
+        wanted.push((Field::AddressId, id, Want::Text));
+        if let Some(&(field, _)) = extra.iter().find(|(f, required)| *required && !found.contains_key(f)) {
+            return Err(missing(table, profile, field));
+        }
+        let mut xy_crs = None;
+        if with_location {
+            if let Some(&a) = found.get(&Field::AreaCode) {
+                wanted.push((Field::AreaCode, a, Want::Text));
+            }
+            let pair = |fx, fy| Some((*found.get(&fx)?, *found.get(&fy)?));
+            if let Some((x, y)) = pair(Field::X, Field::Y) {
+                wanted.extend([(Field::X, x, Want::Number), (Field::Y, y, Want::Number)]);
+                xy_crs = Some(profile.xy_crs);
+            } else if let Some((x, y)) = pair(Field::Lon, Field::Lat) {
+                wanted.extend([(Field::Lon, x, Want::Number), (Field::Lat, y, Want::Number)]);
+                xy_crs = Some(XyCrs::Wgs84);
+            }
+            if !found.contains_key(&Field::AreaCode) && xy_crs.is_none() {
+                return Err(Error::table(
+                    &table.path,
+                    format!(
+                        "no location column (profile `{}`; looked for {} and for x/y or lon/lat); map one with --column area_code=NAME, or --column x=NAME --column y=NAME",
+                        profile.name,
+                        profile.looked_for(Field::AreaCode)
+                    ),
+                ));
+            }
+            if use_weights {
+                if let Some(&w) = found.get(&Field::Weight) {
+                    wanted.push((Field::Weight, w, Want::Number));
+                }
+            }
+        }
+        for &(field, _) in extra {
+            if let Some(&i) = found.get(&field) {
+                wanted.push((field, i, if field == Field::Technology { Want::Text } else { Want::Number }));
+            }
+        }
+        let lazy_xy = table.format == Format::Parquet && found.contains_key(&Field::AreaCode) && xy_crs.is_some();
+        Ok(Layout { wanted, xy_crs, lazy_xy })
+    }
+
+    /// Whether `field` is read with every batch (all but lazy coordinates).
+    fn every_batch(&self, field: Field) -> bool {
+        !(self.lazy_xy && is_xy(field))
+    }
+
+    /// Whether `cols` (a batch) still lacks the lazy coordinates of its rows.
+    pub(super) fn xy_unread(&self, cols: &Columns) -> bool {
+        self.lazy_xy && cols.xy.is_none()
+    }
+
+    /// The header positions to read with every batch, and as what.
+    pub(super) fn asked(&self) -> Vec<(usize, Want)> {
+        self.wanted.iter().filter(|(f, _, _)| self.every_batch(*f)).map(|(_, i, w)| (*i, *w)).collect()
+    }
+
+    /// Reads the lazy coordinates of `rows` (0-based) into `cols`, for a batch with rows that
+    /// need them.
+    ///
+    /// # Errors
+    /// As [`Table::read_rows`].
+    pub(super) fn read_coordinates(&self, table: &Table, rows: Range<usize>, cols: &mut Columns) -> Result<()> {
+        let asked: Vec<(usize, Want)> =
+            self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
+        let mut xy = table.read_rows(&asked, rows)?.into_iter();
+        match (xy.next(), xy.next(), self.xy_crs) {
+            (Some(x), Some(y), Some(crs)) => cols.xy = Some((x, y, crs)),
+            _ => unreachable!("lazy coordinates are two columns with a CRS"),
+        }
+        Ok(())
+    }
+
+    /// Whether `field` is read.
+    pub(super) fn has(&self, field: Field) -> bool {
+        self.wanted.iter().any(|(f, _, _)| *f == field)
+    }
+
+    /// A batch's columns (read in the order of [`Layout::asked`]) by role.
+    pub(super) fn columns(&self, values: Vec<Values>) -> Columns {
+        let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
+        let read: Vec<Field> = self.wanted.iter().map(|(f, _, _)| *f).filter(|f| self.every_batch(*f)).collect();
+        let mut take = |field: Field| read.iter().position(|f| *f == field).and_then(|k| values[k].take());
+        let id = take(Field::AddressId).expect("the id column is always read");
+        let area = take(Field::AreaCode);
+        let xy = match self.xy_crs {
+            Some(_) if self.lazy_xy => None,
+            Some(crs) => {
+                let x = take(Field::X).or_else(|| take(Field::Lon)).expect("x or lon was read");
+                let y = take(Field::Y).or_else(|| take(Field::Lat)).expect("y or lat was read");
+                Some((x, y, crs))
+            }
+            None => None,
+        };
+        let (weight, down, up, technology) =
+            (take(Field::Weight), take(Field::DownMbps), take(Field::UpMbps), take(Field::Technology));
+        Columns { id, area, xy, weight, down, up, technology }
+    }
+
+    /// Provenance of `table` read with this layout, with its number of data rows.
+    pub(super) fn source(&self, table: &Table, role: &str, rows: usize) -> SourceInfo {
+        SourceInfo {
+            role: role.into(),
+            path: table.path.display().to_string(),
+            sha256: table.sha256().to_string(),
+            rows: rows as u64,
+            format: match table.delimiter {
+                Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
+                None => "parquet".into(),
+            },
+            columns: self.wanted.iter().map(|(f, i, _)| (f.name().to_string(), table.header[*i].clone())).collect(),
+        }
+    }
+}
+
+/// The error for a required field the header lacks: a missing column, or, when the header is one
+/// column holding another candidate delimiter, a wrong delimiter.
+fn missing(table: &Table, profile: &Profile, field: Field) -> Error {
+    match (&table.header[..], table.delimiter) {
+        ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => {
+            Error::table(
+                &table.path,
+                format!("the header is one column `{only}` when split on {:?}; the file uses another delimiter: give the right --delimiter or none", d as char),
+            )
+        }
+        _ => Error::MissingColumn {
+            file: table.path.clone(),
+            field: field.name().into(),
+            profile: profile.name.clone(),
+            looked_for: profile.looked_for(field),
+        },
+    }
+}

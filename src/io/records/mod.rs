@@ -1,0 +1,412 @@
+//! Availability records and the address universe: rows → distinct addresses with a location and
+//! weight, plus one entry per usable record; bad rows become [`crate::model::rows::Reject`]s.
+//!
+//! Input: a records table (one row per address × provider × technology, or one per address) and
+//! optionally a universe table (every address that counts, served or not). Without a universe,
+//! the universe is the distinct addresses of the records, and the report says so. Output: an
+//! [`Availability`].
+//!
+//! A file is read batch by batch (a few Parquet row groups, or runs of CSV lines), each batch
+//! parsed while the one before goes through the steps, and freed once it has:
+//!
+//! 1. **read a batch** — the table reader hands it over ([`dekking_table::Sink`]); [`layout`]
+//!    says which columns are read and gives them out by role;
+//! 2. **key its ids** — [`ids`]: run flags while the ids ascend, else 128-bit keys;
+//! 3. **join to the universe** — [`universe`]: each record's id looked up among the universe's;
+//! 4. **check its rows and locate them** — [`rules`]: id, speeds, membership of the universe,
+//!    area code or coordinates, weight; in parallel pieces, area codes interned by [`codes`];
+//! 5. **merge** the pieces in row order: technologies and codes in order of first appearance,
+//!    rejects in row order;
+//! 6. after the last batch, **deduplicate**: the first usable row of each id makes its address.
+//!
+//! The memory bookkeeping (row-sized columns grown batch by batch, cut into pieces, unused rows
+//! squeezed out in place) is in [`columns`], apart from the rules. Every output is the same as a
+//! row-by-row reading, whatever the number of threads and batches.
+
+mod codes;
+mod columns;
+mod ids;
+mod layout;
+mod rules;
+#[cfg(test)]
+mod tests;
+mod universe;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use dekking_rows::keys::KeyIndex;
+use dekking_rows::{compact, Index};
+use dekking_table::{Batch, Sink, Table, Values, Want};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use codes::{add_name, CodeTable};
+use columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
+use ids::{IdColumn, OutOfOrder};
+use layout::{Columns, Layout};
+use rules::{Found, Ids, Rules};
+
+use crate::error::{Error, Result};
+use crate::io::columns::Field;
+use crate::io::profile::{AreaScheme, Profile};
+use crate::model::availability::{Addresses, AreaCodes, Availability, Records, RowNumbers, XyCrs};
+use crate::model::rows::{Reject, RejectReason, RowCounts};
+use crate::progress::Progress;
+
+/// What to load: the validated form of the command-line input options.
+#[derive(Debug, Clone)]
+pub struct InputSpec {
+    /// The availability records (CSV or Parquet).
+    pub records: PathBuf,
+    /// The address universe (CSV or Parquet), if any.
+    pub universe: Option<PathBuf>,
+    /// The column mapping.
+    pub profile: Profile,
+    /// Forced delimiter, else sniffed.
+    pub delimiter: Option<u8>,
+    /// Whether to use a weight column when one is found.
+    pub use_weights: bool,
+}
+
+/// What a job uses of the records beyond ids, download speeds and locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// Keep the technology of each record (read the column at all: it never rejects a row).
+    pub technology: bool,
+    /// Keep the upload speed of each record (it is checked, and can reject a row, either way).
+    pub upload: bool,
+}
+
+impl Needs {
+    /// Everything kept.
+    pub const ALL: Needs = Needs { technology: true, upload: true };
+}
+
+/// Loads records (and the universe, when given) as described by `spec`, keeping what `needs`
+/// asks for.
+///
+/// # Errors
+/// [`Error::Io`] or [`Error::Table`] for unreadable files, [`Error::MissingColumn`] when the id,
+/// the download speed or every location column is missing, and [`Error::NoData`] when no row is
+/// usable.
+pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Result<Availability> {
+    // Ascending ids are numbered by their run flags; ids out of order after the first batch
+    // send the file round again with keys.
+    match load_as(spec, needs, progress, true)? {
+        Some(av) => Ok(av),
+        None => load_as(spec, needs, progress, false)?
+            .ok_or_else(|| Error::table(&spec.records, "the ids could not be deduplicated")),
+    }
+}
+
+/// [`load`], deduplicating ascending ids by their run flags when `by_runs` (and no universe is
+/// given); `None` when a batch after the first is out of order.
+fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs: bool) -> Result<Option<Availability>> {
+    let mut codes = CodeTable::default();
+    let mut rejects = Vec::new();
+    let universe = match &spec.universe {
+        Some(path) => Some(universe::load(path, spec, progress, &mut codes, &mut rejects)?),
+        None => None,
+    };
+    let table = Table::open(&spec.records, spec.delimiter)?;
+    let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
+    let extra = &extra[..if needs.technology { 3 } else { 2 }];
+    let layout = Layout::resolve(&table, &spec.profile, extra, universe.is_none(), spec.use_weights)?;
+    progress.stage("read and check records", table.rows_known().map(|n| n as u64));
+    let located = universe.is_none();
+    let kept = Kept {
+        down: true,
+        up: needs.upload && layout.has(Field::UpMbps),
+        technology: layout.has(Field::Technology),
+        location: located,
+        weight: located && layout.has(Field::Weight),
+    };
+    let mut reading = Reading {
+        checking: Checking {
+            table: &table,
+            layout: &layout,
+            scheme: spec.profile.area,
+            kept,
+            bound: table.rows_at_most(),
+        },
+        universe: universe.as_ref().map(|u| &u.index),
+        progress,
+        state: Read {
+            file: spec.records.display().to_string(),
+            count: RowCount::of(&table),
+            ids: IdColumn::new(by_runs, universe.is_some()),
+            out: RowColumns::default(),
+            address: Vec::new(),
+            codes,
+            technologies: Vec::new(),
+            tech_index: FxHashMap::default(),
+            rejects,
+            counts: RowCounts::default(),
+            out_of_order: false,
+        },
+    };
+    let read = table.read_into(&layout.asked(), rows_per_batch(&table), &mut reading);
+    let state = reading.state;
+    match read {
+        Err(_) if state.out_of_order => return Ok(None),
+        r => r?,
+    }
+    let source = layout.source(&table, "records", state.count.rows);
+    let (has_up, has_technology) = (layout.has(Field::UpMbps), layout.has(Field::Technology));
+    drop(table);
+    let mut av = state.finish(spec, universe, kept, layout.xy_crs)?;
+    av.sources.push(source);
+    (av.records.has_up, av.records.has_technology) = (has_up, has_technology);
+    Ok(Some(av))
+}
+
+/// How a file's batches are checked: the file, its layout and what it keeps.
+struct Checking<'a> {
+    table: &'a Table,
+    layout: &'a Layout,
+    scheme: AreaScheme,
+    kept: Kept,
+    /// The file's rows at most (room reserved in each column).
+    bound: usize,
+}
+
+impl Checking<'_> {
+    /// Checks the batch of rows `at` by the rules, in parallel pieces within the input's chunks
+    /// (each column read straight from its arrays), into `out` grown to `rows`. A batch read
+    /// without its lazy coordinates that has rows needing them (rows without an area code) is
+    /// checked again with them.
+    ///
+    /// # Errors
+    /// An unreadable file when the coordinates are read.
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &self,
+        out: &mut RowColumns,
+        rows: usize,
+        cols: &mut Columns,
+        ids: Ids<'_>,
+        in_universe: &[Index],
+        at: Range<usize>,
+        pieces: &[Range<usize>],
+    ) -> Result<Vec<Found>> {
+        loop {
+            out.grow(self.kept, rows, self.bound, cols.xy.is_some());
+            let complete = !self.layout.xy_unread(cols);
+            let rules = Rules { cols, scheme: self.scheme, in_universe, complete };
+            let jobs: Vec<_> = out.pieces(at.clone(), pieces).into_iter().zip(pieces).collect();
+            let found: Vec<Found> =
+                jobs.into_par_iter().map(|(out, r)| rules.check(r.start, out, ids.get(r.clone()))).collect();
+            let unlocated = found.iter().flat_map(|f| &f.rejected).any(|r| r.reason == RejectReason::NoLocation);
+            if complete || !unlocated {
+                return Ok(found);
+            }
+            self.layout.read_coordinates(self.table, at.clone(), cols)?;
+        }
+    }
+}
+
+/// The records file being read: how it is checked, and what is carried from batch to batch.
+struct Reading<'a> {
+    checking: Checking<'a>,
+    /// The universe's keys, each with its address.
+    universe: Option<&'a KeyIndex>,
+    progress: &'a mut dyn Progress,
+    state: Read,
+}
+
+/// What the records' batches build up.
+struct Read {
+    file: String,
+    count: RowCount,
+    ids: IdColumn,
+    out: RowColumns,
+    /// Each record's address: the join's answer with a universe; without one, a buffer the run
+    /// flags' numbering writes into (empty when keys are kept).
+    address: Vec<Index>,
+    codes: CodeTable,
+    technologies: Vec<String>,
+    tech_index: FxHashMap<String, u32>,
+    rejects: Vec<Reject>,
+    counts: RowCounts,
+    out_of_order: bool,
+}
+
+impl Sink for Reading<'_> {
+    type Error = Error;
+
+    /// One batch through the steps: read, key, join, check and locate, merge.
+    fn batch(&mut self, batch: Batch) -> Result<()> {
+        let (checking, state) = (&self.checking, &mut self.state);
+        let mut cols = checking.layout.columns(batch.columns);
+        let at = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
+        let ids = match state.ids.key(&cols.id, at.clone(), at.end, checking.bound) {
+            Ok(ids) => ids,
+            Err(OutOfOrder) => {
+                state.out_of_order = true;
+                return Err(Error::table(&state.file, "ids out of order after the first batch"));
+            }
+        };
+        let in_universe = match (self.universe, ids) {
+            (Some(index), Ids::Keys(keys)) => index.lookup(keys),
+            (_, Ids::Runs(_)) => {
+                // A slot a row for the addresses the run flags are numbered into.
+                columns::fill_to(&mut state.address, at.end, Index::NONE, checking.bound);
+                cols.id = Values::empty();
+                Vec::new()
+            }
+            (None, Ids::Keys(_)) => {
+                // The ids are only needed for their keys now: freed, their memory takes the checks' output.
+                cols.id = Values::empty();
+                Vec::new()
+            }
+        };
+        let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
+        let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, at.clone(), &pieces)?;
+        state.address.extend(in_universe);
+        state.merge(found, &pieces, at.clone(), checking.kept.location);
+        self.progress.advance(at.len() as u64);
+        Ok(())
+    }
+}
+
+impl Read {
+    /// Merges a batch's checked pieces in row order: technologies and area codes (when the
+    /// records are `located` here) in order of first appearance, each piece's own numbers
+    /// renumbered; rejected rows in row order.
+    fn merge(&mut self, found: Vec<Found>, pieces: &[Range<usize>], at: Range<usize>, located: bool) {
+        for (piece, r) in found.into_iter().zip(pieces) {
+            let r = at.start + r.start..at.start + r.end;
+            let remap: Vec<u32> = piece
+                .technologies
+                .into_iter()
+                .map(|name| add_name(&mut self.technologies, &mut self.tech_index, name))
+                .collect();
+            for t in self.out.technology.get_mut(r.clone()).unwrap_or_default() {
+                if let Some(k) = t.get() {
+                    *t = Index::new(remap[k as usize]);
+                }
+            }
+            for rejected in piece.rejected {
+                let row = at.start + rejected.row;
+                self.out.usable[row] = false;
+                self.counts.reject(&mut self.rejects, &self.file, row as u64 + 1, rejected.reason, rejected.detail);
+            }
+            if located {
+                self.codes.absorb(piece.codes, &mut self.out.locations.area[r.clone()], &self.out.usable[r]);
+            }
+        }
+    }
+
+    /// After the last batch: the addresses (with a universe, its own; else the first usable row
+    /// of each id makes one), and the row-sized columns made the outputs in place — rows that
+    /// make no record are squeezed out, which moves nothing when every row is used.
+    ///
+    /// # Errors
+    /// [`Error::Table`] when the file changed while read; [`Error::NoData`] when no row is usable.
+    fn finish(
+        self,
+        spec: &InputSpec,
+        universe: Option<universe::Universe>,
+        kept: Kept,
+        point_crs: Option<XyCrs>,
+    ) -> Result<Availability> {
+        let Read { file, count, ids, mut out, address, codes, technologies, rejects, mut counts, .. } = self;
+        let n = count.rows;
+        if out.usable.len() != n {
+            let found = out.usable.len();
+            return Err(Error::table(
+                &spec.records,
+                format!("{found} rows where the file declares {n}; was it changed during the run?"),
+            ));
+        }
+        let used = out.usable.par_iter().filter(|&&u| u).count();
+        (counts.rows_in, counts.used) = (n as u64, used as u64);
+        let (addresses, address, location_conflicts) = match &universe {
+            Some(_) => (Addresses::default(), address, 0),
+            None => {
+                let locations = &out.locations;
+                let differs = |first: usize, row: usize| locations.get(first) != locations.get(row);
+                let rows = ids.addresses(&out.usable, address, differs);
+                let dropped = compact::clear_positions(&rows.first, rows.count);
+                out.locations.remove(&dropped);
+                compact::remove_sorted(&mut out.weight, &dropped);
+                let first_row = RowNumbers::where_set(&rows.first, rows.count);
+                let location = std::mem::take(&mut out.locations);
+                let weight = std::mem::take(&mut out.weight);
+                (Addresses { first_row, location, weight, point_crs, file }, rows.address, rows.conflicts)
+            }
+        };
+        if universe.is_none() && addresses.is_empty() {
+            return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
+        }
+        let records = records(out, address, technologies, n, used);
+        let (addresses, weighted, sources, universe_rows) = match universe {
+            Some(u) => (u.addresses, u.weighted, vec![u.source], Some(u.counts)),
+            None => (addresses, kept.weight, Vec::new(), None),
+        };
+        Ok(Availability {
+            addresses,
+            records,
+            codes: AreaCodes { codes: codes.codes },
+            rejects,
+            record_rows: counts,
+            universe_rows,
+            universe_given: spec.universe.is_some(),
+            weighted,
+            location_conflicts,
+            sources,
+        })
+    }
+}
+
+/// The usable records of the `n` rows read (`used` of them), in row order: the output columns
+/// with the unusable rows squeezed out.
+fn records(out: RowColumns, mut address: Vec<Index>, technologies: Vec<String>, n: usize, used: usize) -> Records {
+    let dropped = compact::clear_positions(&out.usable, used);
+    compact::remove_sorted(&mut address, &dropped);
+    let mut records = Records {
+        address: Vec::new(),
+        row: RowNumbers::all(n),
+        down_mbps: out.down,
+        up_mbps: out.up,
+        technology: out.technology,
+        technologies,
+        has_up: false,
+        has_technology: false,
+    };
+    records.remove(&dropped);
+    records.address = address.into_iter().map(|a| a.get().expect("a usable record has its address")).collect();
+    records
+}
+
+/// Reads back the address id and postcode (empty when the file has none) of the given 1-based
+/// data `rows` of an address file, in the order asked.
+///
+/// # Errors
+/// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
+/// id column, and [`Error::Table`] for a row beyond the end of the file.
+pub fn identify(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u64]) -> Result<Vec<(String, String)>> {
+    let table = Table::open(path, delimiter)?;
+    let found = profile.resolve(&table.header);
+    let id = *found.get(&Field::AddressId).ok_or_else(|| Error::MissingColumn {
+        file: table.path.clone(),
+        field: Field::AddressId.name().into(),
+        profile: profile.name.clone(),
+        looked_for: profile.looked_for(Field::AddressId),
+    })?;
+    let mut asked = vec![(id, Want::Text)];
+    if let Some(&pc) = found.get(&Field::Postcode) {
+        asked.push((pc, Want::Text));
+    }
+    let values = table.read(&asked)?;
+    rows.iter()
+        .map(|&r| {
+            let i = usize::try_from(r).ok().filter(|&r| r >= 1 && r <= values[0].len()).ok_or_else(|| {
+                Error::table(path, format!("row {r} is past the end of the file; was it changed during the run?"))
+            })? - 1;
+            let text = |v: &Values| v.text(i).map(|t| t.into_owned()).unwrap_or_default();
+            Ok((text(&values[0]), values.get(1).map(text).unwrap_or_default()))
+        })
+        .collect()
+}
