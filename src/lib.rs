@@ -9,8 +9,11 @@
 //! 4. [`judge`] — compare with the targets in `seeds/`.
 //! 5. [`report`] — write CSV, Parquet, JSON and text, with provenance.
 //!
-//! [`pipeline`] runs the stages end to end; the command line (`src/main.rs` and `src/cli/`) is a
-//! thin layer over it, and the only place that prints.
+//! The types that pass between the stages live in [`model`], which every stage imports and which
+//! imports none; a stage imports only the stages above it in this list (checked by
+//! `tests/it/architecture.rs`). [`pipeline`] runs the stages end to end; [`demo`] makes synthetic
+//! inputs. The command line (`src/main.rs` and `src/cli/`) is a thin layer over the library, and
+//! the only place that prints. ARCHITECTURE.md is the map.
 #![warn(missing_docs)]
 
 pub mod assign;

@@ -29,7 +29,7 @@ impl Cell {
     }
 }
 
-/// The grid: per cell an area, [`Cell::OUTSIDE`] or [`Cell::MIXED`].
+/// The grid: per cell an area, outside every area, or mixed (an edge touches it).
 #[derive(Debug, Clone)]
 pub struct CellGrid {
     x0: f64,

@@ -1,12 +1,11 @@
 //! Stage 2, assign: every address gets the finest area it counts in.
 //!
-//! Input: [`Availability`] (addresses with an area code or coordinates), an [`AreaSet`] and,
-//! for coordinates, an [`pip::AreaIndex`] of boundaries in RD New. Output: [`Assigned`], one area
-//! per address. Rejected: unknown area codes and points outside every polygon; the rows of such
+//! Input: an [`Availability`] (addresses with an area code or coordinates), an [`AreaSet`] (made
+//! by [`areas_of_table`] or [`areas_of_codes`]) and, for coordinates, a [`pip::AreaIndex`] of
+//! boundaries in RD New. Output: [`Assigned`], one [`Assignment`] per address. Rejected: unknown area codes and points outside every polygon; the rows of such
 //! addresses (universe row and all record rows) become rejects, so rows still reconcile.
 
 pub mod cellgrid;
-
 pub mod pip;
 
 use rayon::prelude::*;

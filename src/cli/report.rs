@@ -116,10 +116,7 @@ impl ReportArgs {
             |cli: &Option<PathBuf>, file: Option<&Option<PathBuf>>| cli.clone().or_else(|| file.cloned().flatten());
         let r = run.as_ref();
         let targets = pick(&self.targets, r.map(|r| &r.targets));
-        let actieplan = match pick(&self.actieplan, r.map(|r| &r.actieplan)) {
-            Some(p) => Actieplan::parse(&p, &std::fs::read_to_string(&p).with_context(|| p.display().to_string())?)?,
-            None => Actieplan::built_in()?,
-        };
+        let actieplan = Actieplan::load(pick(&self.actieplan, r.map(|r| &r.actieplan)).as_deref())?;
         let run_date = self.run.run_date.clone().or_else(|| r.and_then(|r| r.run_date.clone()));
         let job = ReportJob {
             vintages,

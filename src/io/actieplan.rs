@@ -43,6 +43,17 @@ impl Actieplan {
     pub fn built_in() -> Result<Actieplan> {
         Actieplan::parse(Path::new("seeds/actieplan.toml"), DEFAULT_ACTIEPLAN)
     }
+
+    /// Reads an action-plan file, or the built-in table when `path` is `None`.
+    ///
+    /// # Errors
+    /// As [`Actieplan::parse`], plus [`Error::Io`].
+    pub fn load(path: Option<&Path>) -> Result<Actieplan> {
+        match path {
+            None => Actieplan::built_in(),
+            Some(p) => Actieplan::parse(p, &std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+        }
+    }
 }
 
 #[cfg(test)]

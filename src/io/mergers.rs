@@ -3,11 +3,14 @@
 //! Whole-gemeente mergers only; codes not in the table are current.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use dekking_files::sha256_hex;
 
 use crate::error::{Error, Result};
 use crate::io::profile::AreaScheme;
 use crate::model::date::Date;
+use crate::model::source::SourceInfo;
 use dekking_table::{Table, Want};
 
 /// The built-in merger table (2021 → 2023 map).
@@ -68,6 +71,28 @@ impl Mergers {
             m.follow(old, None).ok_or_else(|| Error::table(path, format!("the mergers of {old} loop")))?;
         }
         Ok(m)
+    }
+
+    /// Reads a merger table, or the built-in one when `path` is `None`, with its provenance.
+    ///
+    /// # Errors
+    /// As [`Mergers::parse`], plus [`Error::Io`].
+    pub fn load(path: Option<&Path>) -> Result<(Mergers, SourceInfo)> {
+        let (path, bytes) = match path {
+            Some(p) => (p.to_path_buf(), std::fs::read(p).map_err(|e| Error::io(p, e))?),
+            None => (PathBuf::from("seeds/gemeente_mergers.csv"), DEFAULT_MERGERS.as_bytes().to_vec()),
+        };
+        let sha256 = sha256_hex(&bytes);
+        let m = Mergers::parse(&path, bytes)?;
+        let info = SourceInfo {
+            role: "mergers".into(),
+            path: path.display().to_string(),
+            sha256,
+            rows: m.iter().count() as u64,
+            format: "csv".into(),
+            columns: Vec::new(),
+        };
+        Ok((m, info))
     }
 
     /// The built-in table.

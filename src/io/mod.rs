@@ -1,10 +1,13 @@
 //! Stage 1, io: read, validate and reject.
 //!
-//! Input: file paths and an [`profile::Profile`]. Output: plain data —
-//! [`addresses::Availability`] (distinct addresses + usable records), [`boundaries::Boundaries`]
-//! (RD New polygons), [`areas::AreaTable`] and [`policy::Targets`]. Rejected: rows with a missing
-//! id, a missing/invalid/negative/implausible speed, a bad weight, no location, a malformed area
-//! code, or an id absent from the universe; each becomes a [`reject::Reject`] with its row.
+//! Input: file paths and a [`profile::Profile`]. Output: the plain data of [`crate::model`] —
+//! an [`crate::model::availability::Availability`] (distinct addresses + usable records, by
+//! [`records`]), [`crate::model::areas::Boundaries`] (RD New polygons), an
+//! [`crate::model::areas::AreaTable`], [`crate::model::policy::Targets`], licences, grids and
+//! drive tests. Rejected: rows with a missing id, a missing/invalid/negative/implausible speed, a
+//! bad weight, no location, a malformed area code, or an id absent from the universe; each
+//! becomes a [`crate::model::rows::Reject`] with its row. Tables are read by the `dekking-table`
+//! crate; this stage maps their columns to the contract and applies the row rules.
 
 pub mod actieplan;
 pub mod areas;

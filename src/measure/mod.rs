@@ -1,7 +1,9 @@
 //! Stage 3, measure: counts and areas per area × threshold (× operator, for mobile).
 //!
-//! Input: assigned addresses and their records. Output: a [`fixed::Coverage`] table of plain
-//! counts; no judgement and no formatting happens here.
+//! Input: assigned addresses and their records ([`crate::model::areas::Assigned`],
+//! [`crate::model::availability::Records`]), or eligible shapes and a coverage grid. Output: a
+//! [`crate::model::fixed::Coverage`] table of plain counts, or covered areas per gemeente; no
+//! judgement and no formatting happens here.
 
 pub mod cell_fraction;
 pub mod fixed;

@@ -1,4 +1,6 @@
-//! The pipelines end to end: io → assign → measure → judge → report data.
+//! The pipelines end to end: io → assign → measure → judge, gathered into the results of
+//! [`crate::model`] that `report` writes. A job (`FixedJob`, `MobileJob`, `ReportJob`) is the
+//! validated form of a command's options.
 
 pub mod fixed;
 pub mod mobile;

@@ -9,7 +9,7 @@ use crate::io::areas::{load_gemeente_table, provincie_code};
 use crate::io::boundaries::{self};
 use crate::io::compliance;
 use crate::io::embedded;
-use crate::io::mergers::{Mergers, DEFAULT_MERGERS};
+use crate::io::mergers::Mergers;
 use crate::io::profile::{AreaScheme, Profile};
 use crate::io::records::{self, InputSpec};
 use crate::model::areas::AreaTable;
@@ -17,12 +17,10 @@ use crate::model::availability::Location;
 use crate::model::availability::XyCrs;
 use crate::model::policy::Actieplan;
 use crate::model::policy::Targets;
-use crate::model::source::SourceInfo;
 use crate::model::threshold::{default_thresholds, Threshold};
 use crate::model::yearly::{Gap, Scope, Yearly};
 use crate::pipeline::fixed::{run_fixed, FixedJob};
 use crate::progress::Progress;
-use dekking_files::sha256_hex;
 
 /// The speed of the headline figure, Mbps down.
 pub const HEADLINE_MBPS: f64 = 100.0;
@@ -88,24 +86,6 @@ pub fn find_provincie(table: &AreaTable, wanted: &str) -> Result<Scope> {
     }
 }
 
-fn mergers(job: &ReportJob) -> Result<(Mergers, SourceInfo)> {
-    let (path, bytes) = match &job.mergers {
-        Some(p) => (p.clone(), std::fs::read(p).map_err(|e| Error::io(p, e))?),
-        None => (PathBuf::from("seeds/gemeente_mergers.csv"), DEFAULT_MERGERS.as_bytes().to_vec()),
-    };
-    let info = SourceInfo {
-        role: "mergers".into(),
-        path: path.display().to_string(),
-        sha256: sha256_hex(&bytes),
-        rows: 0,
-        format: "csv".into(),
-        columns: Vec::new(),
-    };
-    let m = Mergers::parse(&path, bytes)?;
-    let rows = m.iter().count() as u64;
-    Ok((m, SourceInfo { rows, ..info }))
-}
-
 /// Runs every vintage and gathers what the report needs.
 ///
 /// # Errors
@@ -137,7 +117,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         Some(p) => boundaries::load(p, AreaScheme::Gemeente)?,
         None => embedded::gemeenten_2023()?,
     };
-    let (m, m_info) = mergers(job)?;
+    let (m, m_info) = Mergers::load(job.mergers.as_deref())?;
     let thresholds: Vec<Threshold> = default_thresholds();
     let headline = thresholds
         .iter()

@@ -1,8 +1,11 @@
-//! Stage 5, report: one writer per format, all taking the same [`FixedReport`].
+//! Stage 5, report: one writer per format, all taking the same result.
 //!
-//! Input: coverage, verdicts and provenance. Output: `coverage.csv`, `coverage.parquet`,
-//! `coverage.json`, `rejected.csv` and a compact text table. Writes are atomic; the same inputs
-//! give the same bytes.
+//! Input: a [`FixedReport`], a [`crate::model::mobile::MobileReport`] or the
+//! [`crate::model::yearly::Yearly`] figures. Output: `coverage.csv`, `coverage.parquet`,
+//! `coverage.json`, `rejected.csv`, the mobile tables, the yearly report (HTML, Markdown,
+//! charts, JSON, CSV) and compact text tables. Rows of our own tables are written through the
+//! row structs of [`crate::model::outputs`]. Writes are atomic; the same inputs give the same
+//! bytes.
 
 pub mod charts;
 pub mod csv;
@@ -25,7 +28,7 @@ pub const FIXED_FILES: [&str; 4] = ["coverage.csv", "coverage.parquet", "coverag
 /// Writes all outputs of `report` into `dir` (created if needed) and returns their paths.
 ///
 /// # Errors
-/// [`Error::Io`] when the directory cannot be created or written.
+/// [`crate::Error::Io`] when the directory cannot be created or written.
 pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(dekking_files::atomic::write_all(
         dir,

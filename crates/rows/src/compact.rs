@@ -6,7 +6,7 @@
 //! copied aside; the others close up within the chunk; then the copies are written to their
 //! places, which are the stale tails of the chunks before. All three steps run on the chunks in
 //! parallel, and no chunk writes where another still reads. With many rows removed (more than
-//! one in [`DENSE`]) the copies would grow towards a second column, and one pass in order is used.
+//! one in `DENSE`) the copies would grow towards a second column, and one pass in order is used.
 
 use rayon::prelude::*;
 

@@ -1,4 +1,4 @@
-//! Parsing delimited lines that hold no quote character: the fast path of [`super::table`].
+//! Parsing delimited lines that hold no quote character: the fast path of [`crate::Table`].
 //!
 //! Without quotes a field cannot hold a delimiter or a line end, so each line is one row and
 //! each delimiter ends a field. The text is cut at line ends into blocks of about a mebibyte,

@@ -9,18 +9,18 @@
 //! A file is read batch by batch (a few Parquet row groups, or runs of CSV lines), each batch
 //! parsed while the one before goes through the steps, and freed once it has:
 //!
-//! 1. **read a batch** — the table reader hands it over ([`dekking_table::Sink`]); [`layout`]
+//! 1. **read a batch** — the table reader hands it over ([`dekking_table::Sink`]); `layout.rs`
 //!    says which columns are read and gives them out by role;
-//! 2. **key its ids** — [`ids`]: run flags while the ids ascend, else 128-bit keys;
-//! 3. **join to the universe** — [`universe`]: each record's id looked up among the universe's;
-//! 4. **check its rows and locate them** — [`rules`]: id, speeds, membership of the universe,
-//!    area code or coordinates, weight; in parallel pieces, area codes interned by [`codes`];
+//! 2. **key its ids** — `ids.rs`: run flags while the ids ascend, else 128-bit keys;
+//! 3. **join to the universe** — `universe.rs`: each record's id looked up among the universe's;
+//! 4. **check its rows and locate them** — `rules.rs`: id, speeds, membership of the universe,
+//!    area code or coordinates, weight; in parallel pieces, area codes interned by `codes.rs`;
 //! 5. **merge** the pieces in row order: technologies and codes in order of first appearance,
 //!    rejects in row order;
 //! 6. after the last batch, **deduplicate**: the first usable row of each id makes its address.
 //!
 //! The memory bookkeeping (row-sized columns grown batch by batch, cut into pieces, unused rows
-//! squeezed out in place) is in [`columns`], apart from the rules. Every output is the same as a
+//! squeezed out in place) is in `columns.rs`, apart from the rules. Every output is the same as a
 //! row-by-row reading, whatever the number of threads and batches.
 
 mod codes;
