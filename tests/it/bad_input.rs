@@ -3,14 +3,17 @@
 //! give exit code 2 and one error line naming the file; row-level problems become rejects with a
 //! reason and rows still reconcile; suspicious data gives a warning, and `--strict` exit code 3.
 
+use std::path::Path;
+
 use crate::util::{csv_rows, fixture, Workdir};
 
 /// What a case must do.
 enum Expect {
     /// Exit 2 with one `dekking: error` line containing the text.
     Fatal(&'static str),
-    /// Exit 0 and `rejected.csv` lists at least one row with this reason.
-    Reject(&'static str),
+    /// Exit 0, `rejected.csv` lists exactly these (file, row, reason), and every other row of
+    /// each input was used: rows in = used + rejected, with rejected the rows listed.
+    Reject(&'static [(&'static str, u64, &'static str)]),
     /// Exit 0 with a warning containing the text; `--strict` turns it into exit 3.
     Warn(&'static str),
     /// Exit 0 and the file in the output folder contains the text.
@@ -48,10 +51,10 @@ const CASES: &[(&str, &str, Expect)] = &[
     ("renamed column", "fixed -i {B}/renamed_column.csv", Fatal("--column down_mbps=NAME")),
     ("empty file", "fixed -i {B}/empty.csv", Fatal("empty.csv: the file is empty")),
     ("header only", "fixed -i {B}/header_only.csv", Fatal("header_only.csv: no usable rows")),
-    ("non-numeric speed", "fixed -i {B}/non_numeric.csv", Reject("invalid_speed")),
-    ("negative speed", "fixed -i {B}/negative.csv", Reject("negative_speed")),
-    ("NaN speed", "fixed -i {B}/nan.csv", Reject("invalid_speed")),
-    ("absurd speed (10^9 Mbps)", "fixed -i {B}/absurd.csv", Reject("implausible_speed")),
+    ("non-numeric speed", "fixed -i {B}/non_numeric.csv", Reject(&[("non_numeric.csv", 3, "invalid_speed")])),
+    ("negative speed", "fixed -i {B}/negative.csv", Reject(&[("negative.csv", 3, "negative_speed")])),
+    ("NaN speed", "fixed -i {B}/nan.csv", Reject(&[("nan.csv", 3, "invalid_speed")])),
+    ("absurd speed (10^9 Mbps)", "fixed -i {B}/absurd.csv", Reject(&[("absurd.csv", 3, "implausible_speed")])),
     (
         "technology threshold without a technology column",
         "fixed -i {B}/code_forms.csv -t 100@glas",
@@ -70,27 +73,39 @@ const CASES: &[(&str, &str, Expect)] = &[
     ("x/y swapped", "fixed -i {B}/xy_swapped.csv", Warn("look like x and y (or lon and lat) are swapped")),
     ("degrees where RD New is expected", "fixed -i {B}/degrees_for_rd.csv", Warn("look like degrees")),
     ("metres where lon/lat is expected", "fixed -i {B}/metres_for_lonlat.csv", Warn("look like metres")),
-    ("points outside the Netherlands", "fixed -i {B}/outside_nl.csv", Reject("outside_all_areas")),
-    ("unknown gemeente code", "fixed -i {B}/unknown_code.csv", Reject("unknown_area")),
+    (
+        "points outside the Netherlands",
+        "fixed -i {B}/outside_nl.csv",
+        Reject(&[("outside_nl.csv", 2, "outside_all_areas")]),
+    ),
+    ("unknown gemeente code", "fixed -i {B}/unknown_code.csv", Reject(&[("unknown_code.csv", 3, "unknown_area")])),
     (
         "codes with and without GM and zeros",
         "fixed -i {B}/code_forms.csv",
         Ok("coverage.csv", "gemeente,GM0014,Groningen,100/0,100,0,,addresses,4,4,4"),
     ),
-    ("malformed gemeente code", "fixed -i {B}/malformed_code.csv", Reject("bad_area_code")),
-    ("missing address id", "fixed -i {B}/missing_id.csv", Reject("missing_address_id")),
-    ("no location at all", "fixed -i {B}/no_location.csv", Reject("no_location")),
+    (
+        "malformed gemeente code",
+        "fixed -i {B}/malformed_code.csv",
+        Reject(&[("malformed_code.csv", 3, "bad_area_code"), ("malformed_code.csv", 4, "bad_area_code")]),
+    ),
+    ("missing address id", "fixed -i {B}/missing_id.csv", Reject(&[("missing_id.csv", 3, "missing_address_id")])),
+    ("no location at all", "fixed -i {B}/no_location.csv", Reject(&[("no_location.csv", 3, "no_location")])),
     (
         "duplicate address in the universe",
         "fixed -i {B}/duplicate_rows.csv --universe {B}/universe_dup.csv",
-        Reject("duplicate_in_universe"),
+        Reject(&[("universe_dup.csv", 3, "duplicate_in_universe")]),
     ),
     (
         "record not in the universe",
         "fixed -i {B}/not_in_universe.csv --universe {B}/universe_dup.csv",
-        Reject("not_in_universe"),
+        Reject(&[("universe_dup.csv", 3, "duplicate_in_universe"), ("not_in_universe.csv", 3, "not_in_universe")]),
     ),
-    ("invalid weight", "fixed -i {B}/bad_weight.csv", Reject("invalid_weight")),
+    (
+        "invalid weight",
+        "fixed -i {B}/bad_weight.csv",
+        Reject(&[("bad_weight.csv", 2, "invalid_weight"), ("bad_weight.csv", 3, "invalid_weight")]),
+    ),
     ("truncated Parquet", "fixed -i {B}/truncated.parquet", Fatal("truncated.parquet: not a readable Parquet file")),
     (
         "row with more fields than the header",
@@ -116,8 +131,8 @@ const CASES: &[(&str, &str, Expect)] = &[
     ),
     (
         "boundaries: self-intersecting polygon",
-        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_bowtie.geojson",
-        Reject("outside_all_areas"),
+        "fixed -i {B}/points_bowtie.csv --boundaries {B}/bnd_bowtie.geojson",
+        Reject(&[("points_bowtie.csv", 3, "outside_all_areas"), ("points_bowtie.csv", 4, "outside_all_areas")]),
     ),
     (
         "boundaries: unclosed ring",
@@ -126,8 +141,8 @@ const CASES: &[(&str, &str, Expect)] = &[
     ),
     (
         "boundaries: point in a hole",
-        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_hole.geojson",
-        Reject("outside_all_areas"),
+        "fixed -i {B}/points_hole.csv --boundaries {B}/bnd_hole.geojson",
+        Reject(&[("points_hole.csv", 2, "outside_all_areas")]),
     ),
     (
         "boundaries: multipolygon",
@@ -189,28 +204,28 @@ const CASES: &[(&str, &str, Expect)] = &[
     (
         "grid cell given twice",
         "mobile --grid KPN={B}/grid_dup.csv --boundaries {M}/gemeenten_rd.geojson",
-        Reject("duplicate_cell"),
+        Reject(&[("grid_dup.csv", 3, "duplicate_cell")]),
     ),
     (
         "grid speed not a number",
         "mobile --grid KPN={B}/grid_bad_speed.csv --boundaries {M}/gemeenten_rd.geojson --cell-size 100",
-        Reject("invalid_speed"),
+        Reject(&[("grid_bad_speed.csv", 2, "invalid_speed")]),
     ),
     (
         "RTR cell code malformed",
         "mobile --grid KPN={B}/rtr_bad_code.csv --boundaries {M}/gemeenten_rd.geojson",
-        Reject("invalid_coordinate"),
+        Reject(&[("rtr_bad_code.csv", 2, "invalid_coordinate")]),
     ),
     // Drive tests.
     (
         "drive test outside the licence period",
         "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_period.csv",
-        Reject("outside_licence_period"),
+        Reject(&[("dt_period.csv", 2, "outside_licence_period")]),
     ),
     (
         "drive test for an unknown operator",
         "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --drive-tests {B}/dt_operator.csv",
-        Reject("unknown_operator"),
+        Reject(&[("dt_operator.csv", 2, "unknown_operator")]),
     ),
     (
         "drive test without a time column",
@@ -291,13 +306,20 @@ fn check(class: &str, template: &str, expect: &Expect) {
                 assert_eq!(errors.len(), 1, "{class}: one error line\n{stderr}");
                 assert!(errors[0].contains(text), "{class}: `{text}` not in\n{stderr}");
             }
-            Reject(reason) => {
+            Reject(expected) => {
                 assert_eq!(code, Some(0), "{class}\n{stderr}");
-                let rows = csv_rows(&wd.read("out/rejected.csv"));
-                assert!(rows.iter().any(|r| r["reason"] == *reason), "{class}: no {reason} in {rows:?}");
-                assert!(stderr.contains("rows in"), "{class}: row accounting printed\n{stderr}");
-                for line in stderr.lines().filter(|l| l.contains(": rows in ")) {
-                    let counts = line.rsplit(": rows in ").next().unwrap();
+                let name = |path: &str| Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+                let rows: Vec<(String, u64, String)> = csv_rows(&wd.read("out/rejected.csv"))
+                    .iter()
+                    .map(|r| (name(&r["file"]), r["row"].parse().unwrap(), r["reason"].clone()))
+                    .collect();
+                let expected: Vec<(String, u64, String)> =
+                    expected.iter().map(|(f, row, reason)| (f.to_string(), *row, reason.to_string())).collect();
+                assert_eq!(rows, expected, "{class}: the rejected rows");
+                let accounts: Vec<&str> = stderr.lines().filter(|l| l.contains(": rows in ")).collect();
+                assert!(!accounts.is_empty(), "{class}: row accounting printed\n{stderr}");
+                for line in accounts {
+                    let (file, counts) = line.rsplit_once(": rows in ").unwrap();
                     let n: Vec<u64> = counts
                         .split(['=', '+', '('])
                         .take(3)
@@ -305,7 +327,12 @@ fn check(class: &str, template: &str, expect: &Expect) {
                             t.trim().trim_start_matches("used ").trim_start_matches("rejected ").trim().parse().unwrap()
                         })
                         .collect();
-                    assert_eq!(n[0], n[1] + n[2], "{class}: {line}");
+                    let listed = expected.iter().filter(|(f, ..)| *f == name(file)).count() as u64;
+                    assert_eq!(
+                        (n[0], n[2]),
+                        (n[1] + listed, listed),
+                        "{class}: rows in = used + the rows listed: {line}"
+                    );
                 }
             }
             Warn(text) => {
