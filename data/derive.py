@@ -139,9 +139,9 @@ metrics = {"Veiling frequenties van de 700": "mobile_700mhz_compliance", "Public
 q = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 with open(root.parent / "seeds" / "actieplan.toml", "w", encoding="utf-8") as out:
     out.write("# Actieplan Digitale Connectiviteit: the action rows of Bijlage 2 of the Nederlandse\n")
-    out.write("# Digitaliseringsstrategie 2020 (seeds/002), extracted by data/derive.py. `stand` is the status up to Q2 2020,\n")
+    out.write("# Digitaliseringsstrategie 2020 (25 June 2020, Kamerstuk 26 643, nr. 709), extracted by data/derive.py. `stand` is the status up to Q2 2020,\n")
     out.write("# `plan` what was planned from Q2 2020; `metric` links a row to a figure dekking measures.\n\n")
-    out.write('source = "Nederlandse Digitaliseringsstrategie 2020, Bijlage 2 Stand van zaken acties Actieplan Digitale Connectiviteit"\n')
+    out.write('source = "Nederlandse Digitaliseringsstrategie 2020 (letter to the Tweede Kamer of 25 June 2020, Kamerstuk 26 643, nr. 709), Bijlage 2 Stand van zaken acties Actieplan Digitale Connectiviteit"\n')
     for r in rows:
         out.write("\n[[row]]\n")
         for k in ("thema", "opgave", "actie", "stand", "plan", "wie"):
