@@ -35,6 +35,8 @@ pub struct Table {
     pub format: Format,
     /// SHA-256 of the stored bytes, once computed or recalled (see [`Table::sha256`]).
     pub(crate) sha256: OnceLock<String>,
+    /// Whether a read computes the SHA-256 beside the parsing (see [`Table::checksum_beside`]).
+    hash_beside: bool,
     /// The file's identity when it was opened, to recall and remember its checksum.
     pub(crate) opened: Option<Opened>,
     /// Column names in file order.
@@ -116,6 +118,7 @@ impl Table {
             path: path.to_path_buf(),
             format: Format::Parquet,
             sha256: OnceLock::new(),
+            hash_beside: true,
             opened: None,
             header: Vec::new(),
             encoding: "binary",
@@ -195,6 +198,12 @@ impl Table {
     /// earlier run, see [`dekking_files::checksums`]; a read computes it beside the parsing).
     pub fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| self.hash())
+    }
+
+    /// Whether a read computes the file's SHA-256 on a thread of its own beside the parsing (on
+    /// by default, as provenance needs it); off, [`Table::sha256`] computes it when first asked.
+    pub fn checksum_beside(&mut self, on: bool) {
+        self.hash_beside = on;
     }
 
     /// Computes the SHA-256 of the bytes, and remembers it for later runs.
@@ -297,7 +306,7 @@ impl Table {
         // The checksum is computed on its own thread while the table is parsed, and each batch
         // is parsed on another while the one before is handed to the sink.
         std::thread::scope(|scope| {
-            let sha = self.sha256.get().is_none().then(|| scope.spawn(|| self.hash()));
+            let sha = (self.hash_beside && self.sha256.get().is_none()).then(|| scope.spawn(|| self.hash()));
             let (send, parsed) = std::sync::mpsc::sync_channel(0);
             scope.spawn(move || {
                 let mut row0 = 0;
