@@ -10,7 +10,6 @@ pub mod pip;
 
 use rayon::prelude::*;
 
-use crate::io::areas::us_state_name;
 use crate::io::profile::AreaScheme;
 use crate::model::areas::{AreaInfo, AreaSet, AreaTable, Assigned, Assignment, Suspicious, Unassigned};
 use crate::model::availability::XyCrs;
@@ -31,43 +30,30 @@ pub fn areas_of_table(scheme: AreaScheme, table: &AreaTable) -> AreaSet {
             parent: parents.binary_search_by(|(c, _)| c.cmp(&e.parent)).ok().map(|k| k as u32),
         })
         .collect();
-    AreaSet { levels: scheme.levels(), areas, parents, total: total_of(scheme) }
+    AreaSet { levels: scheme.levels(), areas, parents, total: scheme.total() }
 }
 
-/// The areas of the codes seen in the data (FCC counties, plain codes).
+/// The areas of the codes seen in the data (FCC counties, plain codes), each rolled up to the
+/// parent its code names ([`AreaScheme::parent_of`]), if any.
 #[must_use]
 pub fn areas_of_codes(scheme: AreaScheme, codes: &[String]) -> AreaSet {
     let mut sorted: Vec<String> = codes.to_vec();
     sorted.sort();
     sorted.dedup();
-    let mut parents: Vec<(String, String)> = Vec::new();
-    if scheme == AreaScheme::UsCounty {
-        parents = sorted
-            .iter()
-            .map(|c| (c[..2].to_string(), us_state_name(&c[..2]).unwrap_or(&c[..2]).to_string()))
-            .collect();
-        parents.dedup();
-    }
+    let mut parents: Vec<(String, String)> = sorted.iter().filter_map(|c| scheme.parent_of(c)).collect();
+    parents.sort();
+    parents.dedup();
     let areas = sorted
         .into_iter()
         .map(|code| {
-            let parent = if scheme == AreaScheme::UsCounty {
-                parents.binary_search_by(|(p, _)| p.as_str().cmp(&code[..2])).ok().map(|k| k as u32)
-            } else {
-                None
-            };
+            let parent = scheme
+                .parent_of(&code)
+                .and_then(|(p, _)| parents.binary_search_by(|(q, _)| q.cmp(&p)).ok())
+                .map(|k| k as u32);
             AreaInfo { name: code.clone(), code, parent }
         })
         .collect();
-    AreaSet { levels: scheme.levels(), areas, parents, total: total_of(scheme) }
-}
-
-fn total_of(scheme: AreaScheme) -> (String, String) {
-    match scheme {
-        AreaScheme::Gemeente => ("NL".into(), "Nederland".into()),
-        AreaScheme::UsCounty => ("US".into(), "United States (input records)".into()),
-        AreaScheme::Plain => ("TOTAL".into(), "Total".into()),
-    }
+    AreaSet { levels: scheme.levels(), areas, parents, total: scheme.total() }
 }
 
 /// Addresses per parallel chunk of the assignment.

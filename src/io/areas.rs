@@ -76,69 +76,6 @@ pub fn load_gemeente_table(path: &Path) -> Result<AreaTable> {
     parse_gemeente_table(path, bytes)
 }
 
-/// US state FIPS code → postal abbreviation, for naming the `state` level.
-pub fn us_state_name(fips: &str) -> Option<&'static str> {
-    const STATES: [(&str, &str); 56] = [
-        ("01", "AL"),
-        ("02", "AK"),
-        ("04", "AZ"),
-        ("05", "AR"),
-        ("06", "CA"),
-        ("08", "CO"),
-        ("09", "CT"),
-        ("10", "DE"),
-        ("11", "DC"),
-        ("12", "FL"),
-        ("13", "GA"),
-        ("15", "HI"),
-        ("16", "ID"),
-        ("17", "IL"),
-        ("18", "IN"),
-        ("19", "IA"),
-        ("20", "KS"),
-        ("21", "KY"),
-        ("22", "LA"),
-        ("23", "ME"),
-        ("24", "MD"),
-        ("25", "MA"),
-        ("26", "MI"),
-        ("27", "MN"),
-        ("28", "MS"),
-        ("29", "MO"),
-        ("30", "MT"),
-        ("31", "NE"),
-        ("32", "NV"),
-        ("33", "NH"),
-        ("34", "NJ"),
-        ("35", "NM"),
-        ("36", "NY"),
-        ("37", "NC"),
-        ("38", "ND"),
-        ("39", "OH"),
-        ("40", "OK"),
-        ("41", "OR"),
-        ("42", "PA"),
-        ("44", "RI"),
-        ("45", "SC"),
-        ("46", "SD"),
-        ("47", "TN"),
-        ("48", "TX"),
-        ("49", "UT"),
-        ("50", "VT"),
-        ("51", "VA"),
-        ("53", "WA"),
-        ("54", "WV"),
-        ("55", "WI"),
-        ("56", "WY"),
-        ("60", "AS"),
-        ("66", "GU"),
-        ("69", "MP"),
-        ("72", "PR"),
-        ("78", "VI"),
-    ];
-    STATES.iter().find(|(f, _)| *f == fips).map(|(_, n)| *n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,11 +94,5 @@ mod tests {
         let csv = "code,name,parent_code,parent_name\nGM0001,A,20,G\n1,A,20,G\n";
         let e = parse_gemeente_table(Path::new("g.csv"), csv.as_bytes().to_vec()).unwrap_err();
         assert!(e.to_string().contains("row 2: gemeente GM0001 appears twice"), "{e}");
-    }
-
-    #[test]
-    fn state_names() {
-        assert_eq!(us_state_name("23"), Some("ME"));
-        assert_eq!(us_state_name("99"), None);
     }
 }

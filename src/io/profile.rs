@@ -35,6 +35,36 @@ impl AreaScheme {
         }
     }
 
+    /// The (code, name) of the total all areas roll up to.
+    #[must_use]
+    pub fn total(self) -> (String, String) {
+        match self {
+            AreaScheme::Gemeente => ("NL".into(), "Nederland".into()),
+            AreaScheme::UsCounty => ("US".into(), "United States (input records)".into()),
+            AreaScheme::Plain => ("TOTAL".into(), "Total".into()),
+        }
+    }
+
+    /// The (code, name) of the parent a finest-level `code` rolls up to when the code itself says
+    /// it (a US county's state is its first two digits); `None` when a table must say it (NL)
+    /// or there is none.
+    ///
+    /// ```
+    /// use dekking::io::profile::AreaScheme;
+    /// assert_eq!(AreaScheme::UsCounty.parent_of("23029"), Some(("23".to_string(), "ME".to_string())));
+    /// assert_eq!(AreaScheme::Gemeente.parent_of("GM0363"), None);
+    /// ```
+    #[must_use]
+    pub fn parent_of(self, code: &str) -> Option<(String, String)> {
+        match self {
+            AreaScheme::UsCounty => {
+                let state = code.get(..2)?;
+                Some((state.to_string(), us_state_name(state).unwrap_or(state).to_string()))
+            }
+            AreaScheme::Gemeente | AreaScheme::Plain => None,
+        }
+    }
+
     /// Normalises a raw area value to the code of the finest level, or `None` if it is malformed.
     ///
     /// ```
@@ -70,6 +100,76 @@ impl AreaScheme {
             AreaScheme::Plain => (!raw.is_empty()).then(|| raw.to_string()),
         }
     }
+}
+
+/// US state FIPS code → postal abbreviation, for naming the `state` level.
+///
+/// ```
+/// use dekking::io::profile::us_state_name;
+/// assert_eq!(us_state_name("23"), Some("ME"));
+/// assert_eq!(us_state_name("99"), None);
+/// ```
+#[must_use]
+pub fn us_state_name(fips: &str) -> Option<&'static str> {
+    const STATES: [(&str, &str); 56] = [
+        ("01", "AL"),
+        ("02", "AK"),
+        ("04", "AZ"),
+        ("05", "AR"),
+        ("06", "CA"),
+        ("08", "CO"),
+        ("09", "CT"),
+        ("10", "DE"),
+        ("11", "DC"),
+        ("12", "FL"),
+        ("13", "GA"),
+        ("15", "HI"),
+        ("16", "ID"),
+        ("17", "IL"),
+        ("18", "IN"),
+        ("19", "IA"),
+        ("20", "KS"),
+        ("21", "KY"),
+        ("22", "LA"),
+        ("23", "ME"),
+        ("24", "MD"),
+        ("25", "MA"),
+        ("26", "MI"),
+        ("27", "MN"),
+        ("28", "MS"),
+        ("29", "MO"),
+        ("30", "MT"),
+        ("31", "NE"),
+        ("32", "NV"),
+        ("33", "NH"),
+        ("34", "NJ"),
+        ("35", "NM"),
+        ("36", "NY"),
+        ("37", "NC"),
+        ("38", "ND"),
+        ("39", "OH"),
+        ("40", "OK"),
+        ("41", "OR"),
+        ("42", "PA"),
+        ("44", "RI"),
+        ("45", "SC"),
+        ("46", "SD"),
+        ("47", "TN"),
+        ("48", "TX"),
+        ("49", "UT"),
+        ("50", "VT"),
+        ("51", "VA"),
+        ("53", "WA"),
+        ("54", "WV"),
+        ("55", "WI"),
+        ("56", "WY"),
+        ("60", "AS"),
+        ("66", "GU"),
+        ("69", "MP"),
+        ("72", "PR"),
+        ("78", "VI"),
+    ];
+    STATES.iter().find(|(f, _)| *f == fips).map(|(_, n)| *n)
 }
 
 /// A named mapping from real header names to canonical fields.
