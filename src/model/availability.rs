@@ -31,36 +31,31 @@ pub enum Location {
 /// ```
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct LocatedBy(u32);
+pub struct LocatedBy(Index);
 
 impl LocatedBy {
     /// By its coordinates.
-    pub const POINT: LocatedBy = LocatedBy(u32::MAX);
+    pub const POINT: LocatedBy = LocatedBy(Index::NONE);
 
-    /// By the area code at `index` of [`AreaCodes`] (below [`u32::MAX`]).
+    /// By the area code at `index` of [`AreaCodes`] (at most [`Index::MAX`]).
     #[inline]
     #[must_use]
     pub const fn code(index: u32) -> LocatedBy {
-        debug_assert!(index != u32::MAX, "u32::MAX stands for a point");
-        LocatedBy(index)
+        LocatedBy(Index::new(index))
     }
 
     /// The index of the area code; `None` for an address located by its coordinates.
     #[inline]
     #[must_use]
     pub const fn code_index(self) -> Option<u32> {
-        if self.0 == u32::MAX {
-            None
-        } else {
-            Some(self.0)
-        }
+        self.0.get()
     }
 
     /// Whether the address is located by its coordinates.
     #[inline]
     #[must_use]
     pub const fn is_point(self) -> bool {
-        self.0 == u32::MAX
+        self.0.is_none()
     }
 }
 

@@ -123,13 +123,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         weight: located && layout.has(Field::Weight),
     };
     let mut reading = Reading {
-        checking: Checking {
-            table: &table,
-            layout: &layout,
-            scheme: spec.profile.area,
-            kept,
-            bound: table.rows_at_most(),
-        },
+        checking: Checking::new(&table, &layout, spec, kept),
         universe: universe.as_ref().map(|u| &u.index),
         progress,
         state: Read {
@@ -171,7 +165,12 @@ struct Checking<'a> {
     bound: usize,
 }
 
-impl Checking<'_> {
+impl<'a> Checking<'a> {
+    /// How the batches of `table`, read with `layout`, are checked, keeping the columns `kept`.
+    fn new(table: &'a Table, layout: &'a Layout, spec: &InputSpec, kept: Kept) -> Checking<'a> {
+        Checking { table, layout, scheme: spec.profile.area, kept, bound: table.rows_at_most() }
+    }
+
     /// Checks the batch of rows `at` by the rules, in parallel pieces within the input's chunks
     /// (each column read straight from its arrays), into `out` grown to `rows`. A batch read
     /// without its lazy coordinates that has rows needing them (rows without an area code) is

@@ -94,13 +94,7 @@ pub(super) fn load(
     let weighted = layout.has(Field::Weight);
     let kept = Kept { down: false, up: false, technology: false, location: true, weight: weighted };
     let mut reading = Reading {
-        checking: Checking {
-            table: &table,
-            layout: &layout,
-            scheme: spec.profile.area,
-            kept,
-            bound: table.rows_at_most(),
-        },
+        checking: Checking::new(&table, &layout, spec, kept),
         count: RowCount::of(&table),
         ids: IdColumn::new(false, false),
         out: RowColumns::default(),
