@@ -8,6 +8,8 @@
 //!
 //! Also ETRS89-LAEA Europe (EPSG:3035), the equal-area grid of INSPIRE and RTR coverage maps, by
 //! the ellipsoidal formulas of IOGP Guidance Note 7-2 (§3.4.3 Lambert Azimuthal Equal Area).
+//!
+//! Every function is `#[inline]`: they are called once a point, in other crates' loops.
 #![warn(missing_docs)]
 
 /// RD x of the reference point (Amersfoort), metres.
@@ -26,6 +28,7 @@ const LAM0: f64 = 5.387_206_21;
 /// let (lon, lat) = rd_to_wgs84(155_000.0, 463_000.0);
 /// assert!((lat - 52.15517440).abs() < 1e-9 && (lon - 5.38720621).abs() < 1e-9);
 /// ```
+#[inline]
 #[must_use]
 pub fn rd_to_wgs84(x: f64, y: f64) -> (f64, f64) {
     let dx = (x - X0) * 1e-5;
@@ -62,6 +65,7 @@ pub fn rd_to_wgs84(x: f64, y: f64) -> (f64, f64) {
 /// let (x, y) = wgs84_to_rd(6.568201, 53.219383);
 /// assert!((x - 233_883.1).abs() < 2.0 && (y - 582_065.2).abs() < 2.0);
 /// ```
+#[inline]
 #[must_use]
 pub fn wgs84_to_rd(lon: f64, lat: f64) -> (f64, f64) {
     let dp = 0.36 * (lat - PHI0);
@@ -85,6 +89,7 @@ pub fn wgs84_to_rd(lon: f64, lat: f64) -> (f64, f64) {
 }
 
 /// Whether RD coordinates lie in the RD validity box (x −7 km … 300 km, y 289 km … 629 km).
+#[inline]
 #[must_use]
 pub fn in_rd_box(x: f64, y: f64) -> bool {
     (-7_000.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y)
@@ -133,6 +138,7 @@ fn laea() -> Laea {
 /// let (e, n) = lonlat_to_laea(5.0, 50.0);
 /// assert!((e - 3_962_799.45).abs() < 0.01 && (n - 2_999_718.85).abs() < 0.01);
 /// ```
+#[inline]
 #[must_use]
 pub fn lonlat_to_laea(lon: f64, lat: f64) -> (f64, f64) {
     let p = laea();
@@ -148,6 +154,7 @@ pub fn lonlat_to_laea(lon: f64, lat: f64) -> (f64, f64) {
 }
 
 /// Converts EPSG:3035 easting/northing (metres) to ETRS89 longitude/latitude (degrees).
+#[inline]
 #[must_use]
 pub fn laea_to_lonlat(e: f64, n: f64) -> (f64, f64) {
     let p = laea();

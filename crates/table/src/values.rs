@@ -153,11 +153,13 @@ impl Values {
     }
 
     /// The number of rows.
+    #[inline]
     pub fn len(&self) -> usize {
         self.starts[self.starts.len() - 1]
     }
 
     /// Whether there are no rows.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
