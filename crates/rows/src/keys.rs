@@ -169,20 +169,21 @@ pub fn number_first_rows(mut leader: Vec<Index>, differs: impl Fn(usize, usize) 
     let count = first.par_iter().filter(|&&f| f).count();
     let (mut conflicted, mut conflicts, mut next) = (vec![false; count], 0, 0u32);
     for i in 0..leader.len() {
-        let Some(f) = leader[i].get() else { continue };
-        let f = f as usize;
-        if f == i {
-            leader[i] = Index::new(next);
-            next += 1;
-        } else {
-            // The first row, numbered already, holds the address.
-            let a = leader[f];
-            leader[i] = a;
-            let k = a.get().expect("a first row is numbered before the rows after it") as usize;
-            if !conflicted[k] && differs(f, i) {
-                conflicted[k] = true;
-                conflicts += 1;
+        match leader[i].get() {
+            Some(f) if f as usize == i => {
+                leader[i] = Index::new(next);
+                next += 1;
             }
+            Some(f) => {
+                // The first row, numbered already, holds the address.
+                let a = leader[f as usize];
+                leader[i] = a;
+                if let Some(k) = a.get().map(|k| k as usize).filter(|&k| !conflicted[k] && differs(f as usize, i)) {
+                    conflicted[k] = true;
+                    conflicts += 1;
+                }
+            }
+            None => {}
         }
     }
     RowAddresses { address: leader, first, count, conflicts }
