@@ -425,3 +425,24 @@ fn parallel_stages_advance_once_per_gemeente() {
         assert_eq!(Some(done), total, "{name}");
     }
 }
+
+/// The Parquet tables have the columns of the CSV tables, in the same order: the names of the
+/// row structs the CSV is written (and read back) through.
+#[test]
+fn parquet_tables_have_the_columns_of_the_csv_tables() {
+    use dekking::model::outputs::{header, CoverageLine, MobileLine};
+    use polars::prelude::*;
+    let wd = Workdir::new();
+    run_fixture(&wd, "2026-11-23", &[]);
+    let codes = fixture("bad/code_forms.csv");
+    wd.ok(&["fixed", "-i", codes.to_str().unwrap(), "-o", "fx", "--run-date", "2026-11-23", "-q"]);
+    for (file, names) in
+        [("out-2026-11-23/mobile.parquet", header::<MobileLine>()), ("fx/coverage.parquet", header::<CoverageLine>())]
+    {
+        let df = ParquetReader::new(std::fs::File::open(wd.path(file)).unwrap()).finish().unwrap();
+        let got: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+        assert_eq!(got, names, "{file}");
+        let csv = csv_rows(&wd.read(&file.replace(".parquet", ".csv")));
+        assert_eq!(df.height(), csv.len(), "{file}: as many rows as the CSV");
+    }
+}
