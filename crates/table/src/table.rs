@@ -134,32 +134,50 @@ impl Table {
         let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
         if is_parquet {
-            let unreadable = |e| {
-                let message = format!("not a readable Parquet file ({e}); re-export it or give a CSV");
-                Error::new(path, ErrorKind::Parquet, message)
-            };
-            let mut reader = ParquetReader::new(Cursor::new(table.data()));
-            let schema = reader.schema().map_err(unreadable)?;
-            table.parquet = Some(reader.get_metadata().map_err(unreadable)?.clone());
-            table.header = schema.iter_names().map(|n| n.to_string()).collect();
-            return Ok(table);
+            table.read_footer()?;
+        } else {
+            table.decode_text();
+            table.read_header(delimiter)?;
         }
-        table.format = Format::Csv;
-        let bom = table.raw.starts_with(&[0xEF, 0xBB, 0xBF]);
-        table.start = if bom { 3 } else { 0 };
-        table.encoding = if bom { "utf-8 with BOM" } else { "utf-8" };
-        table.scan = scan(table.data());
-        if !table.scan.utf8 {
-            table.encoding = "windows-1252";
-            table.transcoded = Some(windows_1252_to_utf8(table.data()));
+        Ok(table)
+    }
+
+    /// Reads a Parquet file's footer: its schema (the header) and row groups.
+    fn read_footer(&mut self) -> Result<()> {
+        let unreadable = |e| {
+            let message = format!("not a readable Parquet file ({e}); re-export it or give a CSV");
+            Error::new(&self.path, ErrorKind::Parquet, message)
+        };
+        let mut reader = ParquetReader::new(Cursor::new(self.data()));
+        let schema = reader.schema().map_err(unreadable)?;
+        let footer = reader.get_metadata().map_err(unreadable)?.clone();
+        self.header = schema.iter_names().map(|n| n.to_string()).collect();
+        self.parquet = Some(footer);
+        Ok(())
+    }
+
+    /// Finds a CSV file's encoding (a byte-order mark, UTF-8, else Windows-1252, transcoded) and
+    /// scans its text once.
+    fn decode_text(&mut self) {
+        self.format = Format::Csv;
+        let bom = self.raw.starts_with(&[0xEF, 0xBB, 0xBF]);
+        self.start = if bom { 3 } else { 0 };
+        self.encoding = if bom { "utf-8 with BOM" } else { "utf-8" };
+        self.scan = scan(self.data());
+        if !self.scan.utf8 {
+            self.encoding = "windows-1252";
+            self.transcoded = Some(windows_1252_to_utf8(self.data()));
             // Only the UTF-8 text is parsed; the file's pages are read back if it is hashed.
-            table.raw.release();
-            table.scan = scan(table.data());
+            self.raw.release();
+            self.scan = scan(self.data());
         }
-        let mut skipped_lines = 0;
-        let mut header_line = None;
-        let mut line_start = 0;
-        for line in table.data().split(|&b| b == b'\n') {
+    }
+
+    /// Skips a CSV file's banner lines (`#`, or blank) and reads its header, splitting it on
+    /// `delimiter` or the one sniffed from it.
+    fn read_header(&mut self, delimiter: Option<u8>) -> Result<()> {
+        let (mut skipped_lines, mut header_line, mut line_start) = (0, None, 0);
+        for line in self.data().split(|&b| b == b'\n') {
             line_start += line.len() + 1;
             let l = std::str::from_utf8(line).expect("checked or transcoded to UTF-8").trim_end_matches('\r');
             if l.trim_start().starts_with('#') || l.trim().is_empty() {
@@ -169,12 +187,15 @@ impl Table {
             header_line = Some(l);
             break;
         }
-        let body = line_start.min(table.data().len());
         let Some(header_line) = header_line else {
-            return Err(Error::new(path, ErrorKind::Empty, "the file is empty: expected a header line and data rows"));
+            return Err(Error::new(
+                &self.path,
+                ErrorKind::Empty,
+                "the file is empty: expected a header line and data rows",
+            ));
         };
         let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(header_line));
-        table.header = csv::ReaderBuilder::new()
+        let header = csv::ReaderBuilder::new()
             .has_headers(false)
             .delimiter(delimiter)
             .from_reader(header_line.as_bytes())
@@ -183,10 +204,9 @@ impl Table {
             .and_then(|r| r.ok())
             .map(|r| r.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>())
             .unwrap_or_default();
-        table.delimiter = Some(delimiter);
-        table.skipped_lines = skipped_lines;
-        table.body = body;
-        Ok(table)
+        self.body = line_start.min(self.data().len());
+        (self.header, self.delimiter, self.skipped_lines) = (header, Some(delimiter), skipped_lines);
+        Ok(())
     }
 
     /// The bytes to parse: UTF-8 text without a byte-order mark, or the Parquet file.
