@@ -114,5 +114,35 @@ impl From<dekking_table::Error> for Error {
     }
 }
 
+/// The longest line [`one_line`] lets through, in characters.
+pub const LINE_MAX: usize = 1000;
+
+/// A message made safe to print as one line: control characters, escape sequences and invisible
+/// format characters written as visible escapes (`\n`, `\u{1b}`, `\u{202e}`), and cut to
+/// [`LINE_MAX`] characters with an ellipsis. Every line the command line prints goes through it,
+/// so no input can rewrite a terminal or spread a message over lines.
+///
+/// ```
+/// use dekking::error::one_line;
+/// assert_eq!(one_line("g.csv: bad \"x\"\u{1b}[2J\nline"), "g.csv: bad \"x\"\\u{1b}[2J\\nline");
+/// ```
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (k, c) in text.chars().enumerate() {
+        if k == LINE_MAX {
+            out.push('…');
+            break;
+        }
+        let plain = matches!(c, '"' | '\'' | '\\') || c.escape_debug().nth(1).is_none();
+        if plain {
+            out.push(c);
+        } else {
+            out.extend(c.escape_debug());
+        }
+    }
+    out
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
             // One line, like every other error; the usage is one `--help` away.
             let text = e.to_string();
             let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ");
-            let _ = writeln!(std::io::stderr(), "dekking: error: {first} (see --help)");
+            let _ = writeln!(std::io::stderr(), "dekking: error: {} (see --help)", dekking::error::one_line(first));
             return ExitCode::from(2);
         }
     };
@@ -64,7 +64,7 @@ fn main() -> ExitCode {
                     msg.push_str(&cause);
                 }
             }
-            let _ = writeln!(std::io::stderr(), "dekking: error: {msg}");
+            let _ = writeln!(std::io::stderr(), "dekking: error: {}", dekking::error::one_line(&msg));
             ExitCode::from(2)
         }
     }

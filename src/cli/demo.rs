@@ -100,7 +100,7 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
         .map(|(k, shape)| Boundary { code: format!("X{k:05}"), name: "exclusion".into(), shape, households: None })
         .collect();
     dekking_files::atomic::write(&g.out.join("exclusions_rd.geojson"), &to_rd_geojson(&exclusions)?)?;
-    eprintln!(
+    say!(
         "dekking: wrote {} synthetic {} m grids of {} × {} cells (seed {}), the gemeenten and {} exclusion polygons ({}) to {}",
         written.len(),
         g.cell_size,
@@ -167,7 +167,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         if let Some(u) = &g.universe {
             s.write_universe(u)?;
         }
-        eprintln!(
+        say!(
             "dekking: wrote {} synthetic records for {} synthetic addresses (vintage {}, seed {}) to {}{}",
             s.records.len(),
             s.addresses.len(),
@@ -186,7 +186,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let universe = input_dir.join(format!("universe_{}.csv", args.vintage));
     s.write_records(&records)?;
     s.write_universe(&universe)?;
-    eprintln!(
+    say!(
         "dekking: {} synthetic addresses, {} records (scale {}, seed {})",
         s.addresses.len(),
         s.records.len(),

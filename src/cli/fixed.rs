@@ -72,7 +72,7 @@ impl FixedArgs {
 pub fn print_summary(report: &FixedReport, quiet: bool) {
     for (file, c) in &report.provenance.rows {
         let by_reason: Vec<String> = c.rejected.iter().map(|(r, n)| format!("{} {n}", r.code())).collect();
-        eprintln!(
+        say!(
             "{file}: rows in {} = used {} + rejected {}{}",
             c.rows_in,
             c.used,
@@ -81,7 +81,7 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
         );
     }
     for w in &report.provenance.warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     print!("{}", text::headline(report));
     if !quiet {

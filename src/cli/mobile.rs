@@ -94,10 +94,10 @@ impl MobileArgs {
 /// Prints row accounting, warnings and the summary.
 pub fn print_summary(report: &MobileReport) {
     for (file, c) in &report.provenance.rows {
-        eprintln!("{file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());
+        say!("{file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());
     }
     for w in &report.provenance.warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     print!("{}", mobile::summary(report));
 }

@@ -1,6 +1,14 @@
 //! The command-line layer: clap argument structs, one subcommand per file, and the shared
 //! input options. Only this layer and `main.rs` print.
 
+/// Prints one line to stderr, made safe by [`dekking::error::one_line`]: every line the command
+/// line writes to stderr goes through it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", dekking::error::one_line(&format!($($arg)*)))
+    };
+}
+
 pub mod demo;
 pub mod fixed;
 pub mod mobile;
@@ -170,7 +178,7 @@ pub fn check_outputs(out: &std::path::Path, names: &[&str], inputs: &[&std::path
 pub fn strict_check(strict: bool, warnings: &[String]) -> Option<ExitCode> {
     if strict && !warnings.is_empty() {
         for w in warnings {
-            eprintln!("dekking: error (--strict): {w}");
+            say!("dekking: error (--strict): {w}");
         }
         return Some(ExitCode::from(EXIT_STRICT));
     }
@@ -209,7 +217,7 @@ impl StderrProgress {
             let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| format!(", cpu {:.3} s", b - a)).unwrap_or_default();
             let memory =
                 memory_mib().map(|(now, peak)| format!(" (memory {now} MiB, peak {peak} MiB)")).unwrap_or_default();
-            eprintln!("dekking: timing: {name}: {:.3} s{cpu}{memory}", start.elapsed().as_secs_f64());
+            say!("dekking: timing: {name}: {:.3} s{cpu}{memory}", start.elapsed().as_secs_f64());
         }
     }
 }

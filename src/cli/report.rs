@@ -155,7 +155,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         return Ok(code);
     }
     for w in &warnings {
-        eprintln!("dekking: warning: {w}");
+        say!("dekking: warning: {w}");
     }
     progress.stage("charts, tables and report files", None);
     let (f, paths) =
@@ -164,7 +164,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if !args.run.quiet {
         for (year, r) in &y.vintages {
             for (file, c) in &r.provenance.rows {
-                eprintln!("{year} {file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());
+                say!("{year} {file}: rows in {} = used {} + rejected {}", c.rows_in, c.used, c.rejected_total());
             }
         }
         if let Some(s) = f.series.last() {

@@ -51,7 +51,7 @@ impl Actieplan {
     pub fn load(path: Option<&Path>) -> Result<Actieplan> {
         match path {
             None => Actieplan::built_in(),
-            Some(p) => Actieplan::parse(p, &std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+            Some(p) => Actieplan::parse(p, &crate::io::read_text(p)?),
         }
     }
 }

@@ -46,11 +46,12 @@ pub fn parse_gemeente_table(path: &Path, bytes: Vec<u8>) -> Result<AreaTable> {
     for i in 0..v[0].len() {
         let row = i + 1;
         let cell = |k: usize| v[k].text(i).map(|s| s.to_string()).unwrap_or_default();
-        let code = AreaScheme::Gemeente
-            .normalise(&cell(0))
-            .ok_or_else(|| Error::table(path, format!("row {row}: malformed gemeentecode {:?}", cell(0))))?;
-        let parent = provincie_code(&cell(2))
-            .ok_or_else(|| Error::table(path, format!("row {row}: malformed provinciecode {:?}", cell(2))))?;
+        let code = AreaScheme::Gemeente.normalise(&cell(0)).ok_or_else(|| {
+            Error::table(path, format!("row {row}: malformed gemeentecode {}", dekking_table::quoted(&cell(0))))
+        })?;
+        let parent = provincie_code(&cell(2)).ok_or_else(|| {
+            Error::table(path, format!("row {row}: malformed provinciecode {}", dekking_table::quoted(&cell(2))))
+        })?;
         out.parents.insert(parent.clone(), cell(3));
         if out.areas.insert(code.clone(), AreaEntry { name: cell(1), parent }).is_some() {
             return Err(Error::table(path, format!("row {row}: gemeente {code} appears twice")));

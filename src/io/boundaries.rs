@@ -31,7 +31,7 @@ pub const HOUSEHOLD_KEYS: [&str; 2] = ["aantalHuishoudens", "households"];
 /// [`Error::Io`] when unreadable; [`Error::Geometry`] for invalid GeoJSON, an unsupported CRS, a
 /// feature without a usable code or a non-polygon geometry.
 pub fn load(path: &Path, scheme: AreaScheme) -> Result<Boundaries> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::io::read_text(path)?;
     parse(path, &text, scheme)
 }
 
@@ -158,9 +158,12 @@ pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> 
                 format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", ")),
             ));
         };
-        let code = scheme
-            .normalise(&raw_code)
-            .ok_or_else(|| Error::geometry(path, format!("feature {}: malformed area code {raw_code:?}", k + 1)))?;
+        let code = scheme.normalise(&raw_code).ok_or_else(|| {
+            Error::geometry(
+                path,
+                format!("feature {}: malformed area code {}", k + 1, dekking_table::quoted(&raw_code)),
+            )
+        })?;
         let name = prop(&NAME_KEYS).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| code.clone());
         let households = prop(&HOUSEHOLD_KEYS).and_then(|v| v.as_f64()).filter(|h| *h >= 0.0);
         let parts = c.polygons(path, k, &format!(" ({code})"))?;
@@ -209,7 +212,7 @@ pub fn parse_layer(path: &Path, text: &str, role: &str) -> Result<Layer> {
 /// # Errors
 /// As [`parse_layer`], plus [`Error::Io`].
 pub fn load_layer(path: &Path, role: &str) -> Result<Layer> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::io::read_text(path)?;
     parse_layer(path, &text, role)
 }
 

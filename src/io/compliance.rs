@@ -45,7 +45,7 @@ pub fn load(path: &Path) -> Result<(Vec<Compliance>, SourceInfo)> {
             let value = err.field().and_then(|k| record.get(k as usize)).unwrap_or("");
             let what = match err.kind() {
                 csv::DeserializeErrorKind::Message(m) => m.clone(),
-                kind => format!("{value:?}: {kind}"),
+                kind => format!("{}: {kind}", dekking_table::quoted(value)),
             };
             let what = format!("row {row}, column `{column}`: {what}; give the mobile.csv that `dekking mobile` wrote");
             Error::table(&file, what)

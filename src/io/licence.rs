@@ -270,7 +270,7 @@ impl Licence {
                 l.base_dir = None;
                 Ok(l)
             }
-            Some(p) => Licence::parse(p, &std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+            Some(p) => Licence::parse(p, &crate::io::read_text(p)?),
         }
     }
 

@@ -54,14 +54,15 @@ impl Mergers {
             let row = i + 1;
             let code = |k: usize| {
                 let raw = v[k].text(i).unwrap_or_default();
-                AreaScheme::Gemeente
-                    .normalise(&raw)
-                    .ok_or_else(|| Error::table(path, format!("row {row}: malformed gemeentecode {raw:?}")))
+                AreaScheme::Gemeente.normalise(&raw).ok_or_else(|| {
+                    Error::table(path, format!("row {row}: malformed gemeentecode {}", dekking_table::quoted(&raw)))
+                })
             };
             let (old_code, new_code) = (code(0)?, code(1)?);
             let raw = v[2].text(i).unwrap_or_default();
-            let date = Date::parse(&raw)
-                .ok_or_else(|| Error::table(path, format!("row {row}: date {raw:?} is not YYYY-MM-DD")))?;
+            let date = Date::parse(&raw).ok_or_else(|| {
+                Error::table(path, format!("row {row}: date {} is not YYYY-MM-DD", dekking_table::quoted(&raw)))
+            })?;
             if by_old.insert(old_code.clone(), Merger { old_code: old_code.clone(), new_code, date }).is_some() {
                 return Err(Error::table(path, format!("row {row}: {old_code} is listed twice")));
             }

@@ -25,3 +25,19 @@ pub mod records;
 pub mod runfile;
 
 pub use crate::model::rows::{Reject, RejectReason};
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The text of a file that must be UTF-8 (GeoJSON, TOML).
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be read; [`Error::Table`] when it is not UTF-8, saying so.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Error::table(path, format!("not UTF-8 text (byte {at} is not); save the file as UTF-8"))
+    })
+}

@@ -31,7 +31,10 @@ impl Targets {
                 return Err(bad(key("down_mbps"), "speeds must be >= 0".into()));
             }
             if !is_date(&f.deadline) {
-                return Err(bad(key("deadline"), format!("{:?} is not a YYYY-MM-DD date", f.deadline)));
+                return Err(bad(
+                    key("deadline"),
+                    format!("{} is not a YYYY-MM-DD date", dekking_table::quoted(&f.deadline)),
+                ));
             }
         }
         for (k, r) in t.reference.iter().enumerate() {
@@ -52,7 +55,7 @@ impl Targets {
     pub fn load(path: Option<&Path>) -> Result<Targets> {
         match path {
             None => Targets::parse(Path::new("seeds/targets.toml"), DEFAULT_TARGETS),
-            Some(p) => Targets::parse(p, &std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+            Some(p) => Targets::parse(p, &crate::io::read_text(p)?),
         }
     }
 }
@@ -61,7 +64,7 @@ impl Targets {
 pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     Error::Policy {
         file: path.to_path_buf(),
-        key: e.span().and_then(|s| text.get(s)).map(|t| t.chars().take(40).collect()).unwrap_or_default(),
+        key: e.span().and_then(|s| text.get(s)).map(|t| dekking_table::escaped_to(t, 40)).unwrap_or_default(),
         reason: e.message().trim().to_string(),
     }
 }

@@ -81,7 +81,7 @@ impl RunFile {
     /// [`Error::Io`] when unreadable; [`Error::Policy`] naming the key for invalid TOML, an
     /// unknown key or no vintage.
     pub fn load(path: &Path) -> Result<RunFile> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         let mut r: RunFile = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         if r.vintages.is_empty() {
             return Err(Error::Policy {

@@ -10,6 +10,8 @@ mod bad_input;
 mod bench;
 /// `dekking demo` and `dekking demo generate`.
 mod demo;
+/// Messages safe to print, whatever bytes an input holds.
+mod errors;
 /// `dekking fixed`: hand-computed fixtures, real FCC data, errors, determinism.
 mod fixed;
 /// The gemeente merger table against the real 2021, 2022 and 2023 maps.

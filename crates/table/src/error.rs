@@ -104,5 +104,40 @@ impl From<dekking_files::Error> for Error {
     }
 }
 
+/// The longest input text a message quotes, in characters; longer text is cut with an ellipsis.
+pub const QUOTED_MAX: usize = 60;
+
+/// Text taken from an input as a message shows it: in double quotes, control characters, escape
+/// sequences and invisible format characters written as visible escapes (`\u{1b}`), and cut to
+/// [`QUOTED_MAX`] characters with an ellipsis, so that a message stays one readable line whatever
+/// the input holds.
+///
+/// ```
+/// use dekking_table::quoted;
+/// assert_eq!(quoted("GM0363"), "\"GM0363\"");
+/// assert_eq!(quoted("a\u{1b}[2Jb\n"), "\"a\\u{1b}[2Jb\\n\"");
+/// assert_eq!(quoted(&"x".repeat(100)), format!("\"{}…\"", "x".repeat(60)));
+/// ```
+#[must_use]
+pub fn quoted(text: &str) -> String {
+    quoted_to(text, QUOTED_MAX)
+}
+
+/// As [`quoted`], cut to `max` characters.
+#[must_use]
+pub fn quoted_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{:?}", format!("{}…", &text[..cut])),
+        None => format!("{text:?}"),
+    }
+}
+
+/// As [`quoted_to`], without the quotes (for text a message sets in quotes of its own).
+#[must_use]
+pub fn escaped_to(text: &str, max: usize) -> String {
+    let q = quoted_to(text, max);
+    q[1..q.len() - 1].to_string()
+}
+
 /// This crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

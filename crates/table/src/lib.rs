@@ -44,7 +44,7 @@ pub mod text_column;
 pub mod unquoted;
 mod values;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{escaped_to, quoted, quoted_to, Error, ErrorKind, Result, QUOTED_MAX};
 pub use sink::{sinks, Batch, Sink};
 pub use table::{Format, Table, Want};
 pub use values::{parse_number, shown, NumberError, Rows, Values};

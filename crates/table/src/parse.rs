@@ -133,7 +133,9 @@ impl Table {
         });
         ragged.unwrap_or_else(|| {
             let first = e.to_string();
-            let message = format!("cannot parse the table: {}", first.lines().next().unwrap_or_default());
+            // polars' own words, which can hold a piece of the input: its first line, quoted.
+            let message =
+                format!("cannot parse the table: {}", crate::quoted_to(first.lines().next().unwrap_or_default(), 200));
             Error::new(&self.path, ErrorKind::Unparsable, message)
         })
     }

@@ -309,8 +309,12 @@ impl Table {
         let names = self.names(columns);
         for (k, (i, _)) in columns.iter().enumerate() {
             if let Some(j) = self.header.iter().position(|h| h == &self.header[*i]).filter(|j| j != i) {
-                let message =
-                    format!("column name `{}` appears twice (columns {} and {}); rename one", names[k], j + 1, i + 1);
+                let message = format!(
+                    "column name {} appears twice (columns {} and {}); rename one",
+                    crate::quoted(&names[k]),
+                    j + 1,
+                    i + 1
+                );
                 let kind = ErrorKind::DuplicateColumn { name: names[k].to_string() };
                 return Err(Error::new(&self.path, kind, message).into());
             }

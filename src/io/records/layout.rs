@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use dekking_table::{Format, Rows, Table, Values, Want};
+use dekking_table::{quoted, Format, Rows, Table, Values, Want};
 
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
@@ -200,7 +200,7 @@ fn missing(table: &Table, profile: &Profile, field: Field) -> Error {
         ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => {
             Error::table(
                 &table.path,
-                format!("the header is one column `{only}` when split on {:?}; the file uses another delimiter: give the right --delimiter or none", d as char),
+                format!("the header is one column {} when split on {:?}; the file uses another delimiter: give the right --delimiter or none", quoted(only), d as char),
             )
         }
         _ => Error::MissingColumn {
