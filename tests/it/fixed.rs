@@ -439,3 +439,73 @@ fn killed_runs_leave_old_or_complete_outputs() {
     assert!(landed.iter().all(|&n| n >= 1), "kills that landed during the write of each output: {landed:?}");
     eprintln!("kills that landed during the write of each output: {landed:?}; the outputs were: {states:?}");
 }
+
+/// Two runs writing into one `--out` at the same time (a fixed run and a mobile run, which write
+/// different sets of files) leave exactly one run's set, byte for byte, never a mix: the second
+/// waits for the first's lock on the folder, then removes what the first wrote that it does not.
+#[test]
+fn concurrent_runs_into_one_folder_leave_one_runs_set() {
+    let wd = Workdir::new();
+    let mut big = String::from("adres_id;gemeentecode;download_mbps\n");
+    for i in 0..100_000 {
+        big += &format!("B{i:06};GM0014;{}\n", if i % 3 == 0 { "100" } else { "snel" });
+    }
+    wd.write("records.csv", &big);
+    let m = |n: &str| fixture(&format!("mobile/{n}")).to_str().unwrap().to_string();
+    let fixed = |out: &str| {
+        ["fixed", "-i", "records.csv", "-o", out, "--run-date", "2024-01-01", "-q"].map(String::from).to_vec()
+    };
+    let mobile = |out: &str| {
+        [
+            "mobile",
+            "--grid",
+            &format!("KPN={}", m("grid.csv")),
+            "--boundaries",
+            &m("gemeenten_rd.geojson"),
+            "--date",
+            "2026-11-23",
+            "-o",
+            out,
+            "--run-date",
+            "2024-01-01",
+            "-q",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    fn argv(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    // The set of files of a folder (dekking's lock and list of its files aside), with their bytes.
+    let set = |dir: &str| -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(wd.path(dir))
+            .unwrap()
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with(".dekking"))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect()
+    };
+    wd.ok(&argv(&fixed("a")));
+    wd.ok(&argv(&mobile("b")));
+    let (a, b) = (set("a"), set("b"));
+    assert!(a.contains_key("coverage.csv") && b.contains_key("mobile.csv") && a.keys().any(|k| b.contains_key(k)));
+    let mut last = std::collections::BTreeSet::new();
+    for round in 0..8 {
+        let (first, second) =
+            if round % 2 == 0 { (fixed("shared"), mobile("shared")) } else { (mobile("shared"), fixed("shared")) };
+        let mut one = wd.command(&argv(&first)).stdout(std::process::Stdio::null()).spawn().unwrap();
+        let mut two = wd.command(&argv(&second)).stdout(std::process::Stdio::null()).spawn().unwrap();
+        assert!(one.wait().unwrap().success() && two.wait().unwrap().success());
+        let now = set("shared");
+        let which = if now == a {
+            "fixed"
+        } else if now == b {
+            "mobile"
+        } else {
+            "a mix"
+        };
+        assert_ne!(which, "a mix", "round {round}: the folder holds {:?}", now.keys().collect::<Vec<_>>());
+        last.insert(which);
+    }
+    eprintln!("the folder held one run's whole set each time; the last writer was: {last:?}");
+}
