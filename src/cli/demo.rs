@@ -33,6 +33,10 @@ pub const DEMO_YEARS: std::ops::RangeInclusive<u16> = 2017..=2023;
 
 /// Options of `dekking demo`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:
+  dekking demo --out dekking-demo --run-date 2026-11-23
+  dekking demo generate --scale 1 --seed 1 --vintage 2019 --out records.parquet --universe universe.parquet
+  dekking demo grids --out grids --cell-size 25")]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct DemoArgs {
     /// `generate` writes synthetic input files instead of running the demo.

@@ -16,6 +16,10 @@ use dekking::report::{self, text};
 
 /// Options of `dekking fixed`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples (each runs as written, in order, in an empty folder):
+  dekking demo generate --scale 0.01 --out records.csv --universe addresses.csv
+  dekking fixed -i records.csv --universe addresses.csv --out fixed
+  dekking fixed -i records.csv -t 100 -t 1000/100 --by provincie --by nl --run-date 2026-01-01 --out by-provincie")]
 pub struct FixedArgs {
     /// Input files and column mapping.
     #[command(flatten)]

@@ -16,6 +16,10 @@ use dekking::report::mobile;
 
 /// Options of `dekking mobile`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples (each runs as written, in order, in an empty folder):
+  dekking demo grids --out grids --cell-size 500
+  dekking mobile --grid KPN=grids/grid_KPN.tif --grid Odido=grids/grid_Odido.tif --date 2026-07-28 --out mobile
+  dekking mobile --grid KPN=grids/grid_KPN.tif --boundaries grids/gemeenten_rd.geojson --no-licence-exclusions --exclusions grids/exclusions_rd.geojson --out own-layers")]
 pub struct MobileArgs {
     /// Coverage grid of one operator, OPERATOR=FILE (repeatable): GeoTIFF, x/y/dl_mbps CSV or RTR cell-code CSV.
     #[arg(long = "grid", value_name = "OPERATOR=FILE", required = true)]

@@ -9,8 +9,10 @@ macro_rules! say {
     };
 }
 
+pub mod completions;
 pub mod demo;
 pub mod fixed;
+pub mod man;
 pub mod mobile;
 pub mod report;
 
@@ -45,6 +47,10 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Run everything on a synthetic Netherlands, or generate synthetic input files.
     Demo(demo::DemoArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), of the command or of one subcommand.
+    Man(man::ManArgs),
 }
 
 /// Input options shared by every command that reads availability records.
@@ -302,5 +308,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mobile(args) => mobile::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }

@@ -19,6 +19,11 @@ use dekking::report::yearly::{self, tables::CsvStyle};
 
 /// Options of `dekking report`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples (each runs as written, in order, in an empty folder):
+  dekking demo generate --scale 0.01 --vintage 2021 --out r2021.csv --universe u2021.csv
+  dekking demo generate --scale 0.01 --vintage 2023 --out r2023.csv --universe u2023.csv
+  dekking report --vintage 2021=r2021.csv --universe 2021=u2021.csv --vintage 2023=r2023.csv --universe 2023=u2023.csv --out report
+  dekking report --vintage 2023=r2023.csv --universe 2023=u2023.csv --provincie Utrecht --out report-utrecht")]
 pub struct ReportArgs {
     /// A vintage as YEAR=FILE (availability records; repeatable, one per year).
     #[arg(long = "vintage", value_name = "YEAR=FILE")]

@@ -8,6 +8,8 @@ mod assign;
 mod bad_input;
 /// The benchmark harness, smoke-run at a tiny scale.
 mod bench;
+/// The help's examples run as written; completions and manual pages.
+mod cli;
 /// `dekking demo` and `dekking demo generate`.
 mod demo;
 /// Messages safe to print, whatever bytes an input holds.
