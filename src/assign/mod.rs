@@ -1,7 +1,7 @@
 //! Stage 2, assign: every address gets the finest area it counts in.
 //!
 //! Input: an [`Availability`] (addresses with an area code or coordinates), an [`AreaSet`] (made
-//! by [`areas_of_table`] or [`areas_of_codes`]) and, for coordinates, a [`pip::AreaIndex`] of
+//! by [`areas_of`]) and, for coordinates, a [`pip::AreaIndex`] of
 //! boundaries in RD New. Output: [`Assigned`], one [`Assignment`] per address. Rejected: unknown area codes and points outside every polygon; the rows of such
 //! addresses (universe row and all record rows) become rejects, so rows still reconcile.
 
@@ -11,46 +11,40 @@ pub mod pip;
 use rayon::prelude::*;
 
 use crate::io::profile::AreaScheme;
-use crate::model::areas::{AreaInfo, AreaSet, AreaTable, Assigned, Assignment, Suspicious, Unassigned};
+use std::collections::BTreeMap;
+
+use crate::model::areas::{AreaInfo, AreaSet, AreaTable, Assigned, Assignment, Boundary, Suspicious, Unassigned};
 use crate::model::availability::XyCrs;
 use crate::model::availability::{Availability, Location};
 use crate::model::rows::RejectReason;
 use dekking_rows::compact;
 
-/// The areas of an area table (NL): every gemeente in the table, with its provincie.
+/// The areas of a run, sorted by code: every area of `table` and of `boundaries`, and (for
+/// schemes without a table, where the data's codes are the areas) every code in `seen`. An
+/// area's name is the boundary file's, else the table's, else its code; its parent the table's,
+/// else the one its code names ([`AreaScheme::parent_of`]), else none.
 #[must_use]
-pub fn areas_of_table(scheme: AreaScheme, table: &AreaTable) -> AreaSet {
-    let parents: Vec<(String, String)> = table.parents.iter().map(|(c, n)| (c.clone(), n.clone())).collect();
-    let areas = table
-        .areas
-        .iter()
-        .map(|(code, e)| AreaInfo {
-            code: code.clone(),
-            name: e.name.clone(),
-            parent: parents.binary_search_by(|(c, _)| c.cmp(&e.parent)).ok().map(|k| k as u32),
-        })
-        .collect();
-    AreaSet { levels: scheme.levels(), areas, parents, total: scheme.total() }
-}
-
-/// The areas of the codes seen in the data (FCC counties, plain codes), each rolled up to the
-/// parent its code names ([`AreaScheme::parent_of`]), if any.
-#[must_use]
-pub fn areas_of_codes(scheme: AreaScheme, codes: &[String]) -> AreaSet {
-    let mut sorted: Vec<String> = codes.to_vec();
-    sorted.sort();
-    sorted.dedup();
-    let mut parents: Vec<(String, String)> = sorted.iter().filter_map(|c| scheme.parent_of(c)).collect();
+pub fn areas_of(scheme: AreaScheme, table: &AreaTable, seen: &[String], boundaries: &[Boundary]) -> AreaSet {
+    let mut codes: BTreeMap<&str, Option<&str>> = table.areas.keys().map(|c| (c.as_str(), None)).collect();
+    if scheme != AreaScheme::Gemeente {
+        codes.extend(seen.iter().map(|c| (c.as_str(), None)));
+    }
+    codes.extend(boundaries.iter().map(|b| (b.code.as_str(), b.name.as_deref())));
+    let parent_of = |code: &str| match table.areas.get(code) {
+        Some(e) => Some((e.parent.clone(), table.parents.get(&e.parent).cloned().unwrap_or_else(|| e.parent.clone()))),
+        None => scheme.parent_of(code),
+    };
+    let mut parents: Vec<(String, String)> = codes.keys().filter_map(|c| parent_of(c)).collect();
     parents.sort();
-    parents.dedup();
-    let areas = sorted
+    parents.dedup_by(|a, b| a.0 == b.0);
+    let areas = codes
         .into_iter()
-        .map(|code| {
-            let parent = scheme
-                .parent_of(&code)
+        .map(|(code, file_name)| AreaInfo {
+            code: code.to_string(),
+            name: file_name.or_else(|| table.areas.get(code).map(|e| e.name.as_str())).unwrap_or(code).to_string(),
+            parent: parent_of(code)
                 .and_then(|(p, _)| parents.binary_search_by(|(q, _)| q.cmp(&p)).ok())
-                .map(|k| k as u32);
-            AreaInfo { name: code.clone(), code, parent }
+                .map(|k| k as u32),
         })
         .collect();
     AreaSet { levels: scheme.levels(), areas, parents, total: scheme.total() }

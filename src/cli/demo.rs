@@ -11,7 +11,7 @@ use crate::cli::mobile::print_summary as print_mobile;
 use crate::cli::{date_or_today, RunArgs, StderrProgress};
 use dekking::demo::grids::{national_grid, write_grids, DEMO_GRID};
 use dekking::demo::synthesize;
-use dekking::io::boundaries::to_rd_geojson;
+use dekking::io::boundaries::{to_rd_geojson, AreaFields};
 use dekking::io::embedded::gemeenten_2023;
 use dekking::io::grids::GridOptions;
 use dekking::io::licence::Licence;
@@ -101,7 +101,12 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
         .shapes
         .into_iter()
         .enumerate()
-        .map(|(k, shape)| Boundary { code: format!("X{k:05}"), name: "exclusion".into(), shape, households: None })
+        .map(|(k, shape)| Boundary {
+            code: format!("X{k:05}"),
+            name: Some("exclusion".into()),
+            shape,
+            households: None,
+        })
         .collect();
     dekking_files::atomic::write(&g.out.join("exclusions_rd.geojson"), &to_rd_geojson(&exclusions)?)?;
     say!(
@@ -206,7 +211,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             use_weights: true,
         },
         boundaries: None,
+        area_fields: AreaFields::default(),
         areas: None,
+        parents: None,
         thresholds: default_thresholds(),
         levels: Vec::new(),
         targets: Targets::load(None)?,
@@ -230,6 +237,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         grid_options: GridOptions::default(),
         licence,
         boundaries: None,
+        area_fields: AreaFields::default(),
         areas: None,
         exclusions: Vec::new(),
         licence_exclusions: true,
@@ -265,6 +273,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         delimiter: None,
         use_weights: true,
         boundaries: None,
+        area_fields: AreaFields::default(),
         areas: None,
         mergers: None,
         mobile: Some(mobile_dir.clone()),

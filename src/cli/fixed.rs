@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{check_outputs, strict_check, InputArgs, RunArgs, StderrProgress};
+use crate::cli::{check_outputs, strict_check, BoundaryArgs, InputArgs, RunArgs, StderrProgress};
 use dekking::model::fixed::FixedReport;
 use dekking::model::policy::Targets;
 use dekking::model::threshold::{default_thresholds, Threshold};
@@ -24,12 +24,17 @@ pub struct FixedArgs {
     /// Input files and column mapping.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Gemeente boundaries (GeoJSON, WGS84 or RD New) for records with x/y; default: built-in CBS 2023.
-    #[arg(long, value_name = "FILE")]
-    pub boundaries: Option<PathBuf>,
-    /// Gemeente → provincie table (CBS layout); default: built-in 2023 table.
+    /// The areas: boundaries (records with x/y are located in them) and their fields.
+    #[command(flatten)]
+    pub areas: BoundaryArgs,
+    /// Area table: code, name, parent code and name (CBS gemeente → provincie layout, or
+    /// code,name,parent_code,parent_name); default: the built-in 2023 table (profile nl).
     #[arg(long, value_name = "FILE")]
     pub provincies: Option<PathBuf>,
+    /// Parents of areas the area table does not know (code,parent_code[,parent_name]): they then
+    /// count in the parent and total figures; areas without a parent are reported on their own.
+    #[arg(long, value_name = "FILE")]
+    pub parents: Option<PathBuf>,
     /// Threshold DOWN[/UP][@TECH,...] in Mbps (repeatable); default 30, 100 and 1000 down.
     #[arg(long = "threshold", short = 't', value_name = "DOWN[/UP][@TECH]")]
     pub thresholds: Vec<String>,
@@ -60,8 +65,10 @@ impl FixedArgs {
         };
         Ok(FixedJob {
             input: self.input.spec()?,
-            boundaries: self.boundaries.clone(),
+            boundaries: self.areas.boundaries.clone(),
+            area_fields: self.areas.fields(),
             areas: self.provincies.clone(),
+            parents: self.parents.clone(),
             thresholds,
             levels: self.by.clone(),
             targets: Targets::load(self.targets.as_deref())?,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{check_outputs, date_or_today, strict_check, RunArgs, StderrProgress};
+use crate::cli::{check_outputs, date_or_today, strict_check, BoundaryArgs, RunArgs, StderrProgress};
 use dekking::io::grids::GridOptions;
 use dekking::io::licence::Licence;
 use dekking::model::grid::GridCrs;
@@ -36,10 +36,10 @@ pub struct MobileArgs {
     /// Licence file (TOML); default: the built-in 700 MHz licence (seeds/licences/nl-700mhz-2020.toml).
     #[arg(long, value_name = "FILE")]
     pub licence: Option<PathBuf>,
-    /// Gemeente boundaries (GeoJSON); default: the built-in CBS 2023 map.
-    #[arg(long, value_name = "FILE")]
-    pub boundaries: Option<PathBuf>,
-    /// Gemeente table restricting and naming the gemeenten; default: built-in 2023 table.
+    /// The areas judged: every area of the boundary file, and its fields.
+    #[command(flatten)]
+    pub areas: BoundaryArgs,
+    /// Area table naming the areas the boundary file leaves unnamed; default: built-in 2023 table.
     #[arg(long, value_name = "FILE")]
     pub provincies: Option<PathBuf>,
     /// Extra exclusion layer (GeoJSON polygons), on top of the licence's (repeatable).
@@ -84,7 +84,8 @@ impl MobileArgs {
             grids,
             grid_options: GridOptions { crs, cell_size: self.cell_size, rtr_max: self.rtr_max },
             licence: Licence::load(self.licence.as_deref())?,
-            boundaries: self.boundaries.clone(),
+            boundaries: self.areas.boundaries.clone(),
+            area_fields: self.areas.fields(),
             areas: self.provincies.clone(),
             exclusions: self.exclusions.clone(),
             licence_exclusions: !self.no_licence_exclusions,

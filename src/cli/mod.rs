@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use dekking::error::Error;
+use dekking::io::boundaries::AreaFields;
 use dekking::io::columns::Field;
 use dekking::io::profile::Profile;
 use dekking::io::records::InputSpec;
@@ -65,6 +66,31 @@ pub struct InputArgs {
     /// Column mapping.
     #[command(flatten)]
     pub mapping: MappingArgs,
+}
+
+/// The boundary file and which of its properties name the areas.
+#[derive(Debug, Clone, Args)]
+pub struct BoundaryArgs {
+    /// Area boundaries (GeoJSON, WGS84 or RD New): every area in it is reported, under its own
+    /// code; default: the built-in CBS 2023 gemeenten.
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
+    /// The feature property holding the area code; default: the first of gemeentecode, statcode,
+    /// GM_CODE, code, area_code, GEOID a feature has.
+    #[arg(long, value_name = "NAME")]
+    pub area_code_field: Option<String>,
+    /// The feature property holding the area name; default: the first of gemeentenaam, statnaam,
+    /// GM_NAAM, naam, name, area_name a feature has (else the area table's name, else the code).
+    #[arg(long, value_name = "NAME")]
+    pub area_name_field: Option<String>,
+}
+
+impl BoundaryArgs {
+    /// The properties chosen for the code and name.
+    #[must_use]
+    pub fn fields(&self) -> AreaFields {
+        AreaFields { code: self.area_code_field.clone(), name: self.area_name_field.clone() }
+    }
 }
 
 /// How input columns are found: the profile, overrides, delimiter and weighting.

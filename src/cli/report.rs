@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::{date_or_today, strict_check, MappingArgs, RunArgs, StderrProgress};
+use crate::cli::{date_or_today, strict_check, BoundaryArgs, MappingArgs, RunArgs, StderrProgress};
 use dekking::error::Error;
+use dekking::io::boundaries::AreaFields;
 use dekking::io::runfile::RunFile;
 use dekking::model::policy::Actieplan;
 use dekking::model::policy::Targets;
@@ -43,9 +44,9 @@ pub struct ReportArgs {
     /// Write CSV for Excel: `;`, decimal comma and a UTF-8 byte-order mark.
     #[arg(long)]
     pub csv_excel: bool,
-    /// Gemeente boundaries (GeoJSON); default: built-in CBS 2023.
-    #[arg(long, value_name = "FILE")]
-    pub boundaries: Option<PathBuf>,
+    /// Gemeente boundaries for locating points and drawing maps, and their fields.
+    #[command(flatten)]
+    pub areas: BoundaryArgs,
     /// Gemeente → provincie table; default: built-in 2023 table.
     #[arg(long, value_name = "FILE")]
     pub provincies: Option<PathBuf>,
@@ -128,7 +129,11 @@ impl ReportArgs {
             profile,
             delimiter,
             use_weights,
-            boundaries: pick(&self.boundaries, r.map(|r| &r.boundaries)),
+            boundaries: pick(&self.areas.boundaries, r.map(|r| &r.boundaries)),
+            area_fields: AreaFields {
+                code: self.areas.area_code_field.clone().or_else(|| r.and_then(|r| r.area_code_field.clone())),
+                name: self.areas.area_name_field.clone().or_else(|| r.and_then(|r| r.area_name_field.clone())),
+            },
             areas: pick(&self.provincies, r.map(|r| &r.provincies)),
             mergers: pick(&self.mergers, r.map(|r| &r.mergers)),
             mobile: pick(&self.mobile, r.map(|r| &r.mobile)),

@@ -25,14 +25,32 @@ pub const NAME_KEYS: [&str; 6] = ["gemeentenaam", "statnaam", "GM_NAAM", "naam",
 /// Property names tried for the number of households, in order.
 pub const HOUSEHOLD_KEYS: [&str; 2] = ["aantalHuishoudens", "households"];
 
-/// Reads a boundaries GeoJSON file.
+/// Which properties of a boundary file's features hold the area code and name (`None`: the
+/// first of [`CODE_KEYS`] or [`NAME_KEYS`] a feature has).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AreaFields {
+    /// The property holding the area code.
+    pub code: Option<String>,
+    /// The property holding the area name.
+    pub name: Option<String>,
+}
+
+/// Reads a boundaries GeoJSON file, the code and name from the usual properties.
 ///
 /// # Errors
 /// [`Error::Io`] when unreadable; [`Error::Geometry`] for invalid GeoJSON, an unsupported CRS, a
-/// feature without a usable code or a non-polygon geometry.
+/// feature without a code or a non-polygon geometry.
 pub fn load(path: &Path, scheme: AreaScheme) -> Result<Boundaries> {
+    load_with(path, scheme, &AreaFields::default())
+}
+
+/// Reads a boundaries GeoJSON file, the code and name from the properties `fields` names.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_with(path: &Path, scheme: AreaScheme, fields: &AreaFields) -> Result<Boundaries> {
     let text = crate::io::read_text(path)?;
-    parse(path, &text, scheme)
+    parse_with(path, &text, scheme, fields)
 }
 
 /// A parsed FeatureCollection with its CRS decided.
@@ -138,33 +156,52 @@ impl Collection {
     }
 }
 
-/// Parses boundaries from GeoJSON text (`path` names it in messages and provenance).
+/// Parses boundaries from GeoJSON text (`path` names it in messages and provenance), the code
+/// and name from the usual properties.
 ///
 /// # Errors
 /// As [`load`].
 pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> {
+    parse_with(path, text, scheme, &AreaFields::default())
+}
+
+/// Parses boundaries from GeoJSON text, the code and name from the properties `fields` names.
+/// Features with the same code are merged into one area.
+///
+/// # Errors
+/// As [`load`].
+pub fn parse_with(path: &Path, text: &str, scheme: AreaScheme, fields: &AreaFields) -> Result<Boundaries> {
     let c = collection(path, text)?;
+    let code_keys: Vec<&str> = fields.code.as_deref().map_or(CODE_KEYS.to_vec(), |k| vec![k]);
+    let name_keys: Vec<&str> = fields.name.as_deref().map_or(NAME_KEYS.to_vec(), |k| vec![k]);
     let mut merged: BTreeMap<String, Boundary> = BTreeMap::new();
     for (k, feature) in c.fc.features.iter().enumerate() {
         let prop = |keys: &[&str]| keys.iter().find_map(|key| feature.property(key)).cloned();
-        let raw_code = prop(&CODE_KEYS).and_then(|v| match v {
+        let text_of = |v: serde_json::Value| match v {
             serde_json::Value::String(s) => Some(s),
             serde_json::Value::Number(n) => Some(n.to_string()),
             _ => None,
-        });
-        let Some(raw_code) = raw_code else {
+        };
+        let Some(raw_code) = prop(&code_keys).and_then(text_of) else {
             return Err(Error::geometry(
                 path,
-                format!("feature {}: no area code (looked for {})", k + 1, CODE_KEYS.join(", ")),
+                format!(
+                    "feature {}: no area code (looked for {}; name it with --area-code-field)",
+                    k + 1,
+                    code_keys.join(", ")
+                ),
             ));
         };
-        let code = scheme.normalise(&raw_code).ok_or_else(|| {
-            Error::geometry(
-                path,
-                format!("feature {}: malformed area code {}", k + 1, dekking_table::quoted(&raw_code)),
-            )
+        let code = scheme.boundary_code(&raw_code).ok_or_else(|| {
+            Error::geometry(path, format!("feature {}: empty area code {}", k + 1, dekking_table::quoted(&raw_code)))
         })?;
-        let name = prop(&NAME_KEYS).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| code.clone());
+        if fields.name.is_some() && prop(&name_keys).is_none() {
+            return Err(Error::geometry(
+                path,
+                format!("feature {} ({code}): no property {}", k + 1, dekking_table::quoted(name_keys[0])),
+            ));
+        }
+        let name = prop(&name_keys).and_then(text_of);
         let households = prop(&HOUSEHOLD_KEYS).and_then(|v| v.as_f64()).filter(|h| *h >= 0.0);
         let parts = c.polygons(path, k, &format!(" ({code})"))?;
         let entry = merged.entry(code.clone()).or_insert_with(|| Boundary {
@@ -242,7 +279,7 @@ pub fn to_rd_geojson(areas: &[Boundary]) -> Result<Vec<u8>> {
                 .collect();
             serde_json::json!({
                 "type": "Feature",
-                "properties": { "gemeentecode": a.code, "gemeentenaam": a.name },
+                "properties": { "gemeentecode": a.code, "gemeentenaam": a.name.as_deref().unwrap_or(&a.code) },
                 "geometry": { "type": "MultiPolygon", "coordinates": polys },
             })
         })

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::Result;
-use crate::io::areas::parse_gemeente_table;
+use crate::io::areas::parse_area_table;
 use crate::io::boundaries::{parse, parse_layer, Layer};
 use crate::io::profile::AreaScheme;
 use crate::model::areas::AreaTable;
@@ -33,9 +33,10 @@ pub fn gemeenten_2023() -> Result<Boundaries> {
 /// # Errors
 /// Never for the shipped file; the `Result` is that of the parser.
 pub fn gemeente_provincie_2023() -> Result<AreaTable> {
-    parse_gemeente_table(
+    parse_area_table(
         Path::new("data/gemeenten_provincie_2023.csv (built in)"),
         GEMEENTE_PROVINCIE_2023.as_bytes().to_vec(),
+        AreaScheme::Gemeente,
     )
 }
 

@@ -65,6 +65,31 @@ impl AreaScheme {
         }
     }
 
+    /// The code of an area a boundary file names: the scheme's normal form when `raw` has it
+    /// (`363` → `GM0363`), else `raw` as given (trimmed), so that a map of any code scheme —
+    /// wijken, a test area, another country's municipalities — keeps its own codes. `None` only
+    /// for an empty code.
+    ///
+    /// ```
+    /// use dekking::io::profile::AreaScheme;
+    /// assert_eq!(AreaScheme::Gemeente.boundary_code("363").as_deref(), Some("GM0363"));
+    /// assert_eq!(AreaScheme::Gemeente.boundary_code(" AT60101 ").as_deref(), Some("AT60101"));
+    /// assert_eq!(AreaScheme::UsCounty.boundary_code("23029").as_deref(), Some("23029"));
+    /// assert_eq!(AreaScheme::Gemeente.boundary_code(" "), None);
+    /// ```
+    #[must_use]
+    pub fn boundary_code(self, raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let county = self == AreaScheme::UsCounty && raw.len() == 5 && raw.bytes().all(|b| b.is_ascii_digit());
+        if county {
+            return Some(raw.to_string());
+        }
+        Some(self.normalise(raw).unwrap_or_else(|| raw.to_string()))
+    }
+
     /// Normalises a raw area value to the code of the finest level, or `None` if it is malformed.
     ///
     /// ```

@@ -54,6 +54,10 @@ pub struct RunFile {
     pub unweighted: bool,
     /// Gemeente boundaries.
     pub boundaries: Option<PathBuf>,
+    /// The boundary feature property holding the area code.
+    pub area_code_field: Option<String>,
+    /// The boundary feature property holding the area name.
+    pub area_name_field: Option<String>,
     /// Gemeente → provincie table.
     pub provincies: Option<PathBuf>,
     /// Merger table.

@@ -195,11 +195,14 @@ pub fn measure(
         sums.chunks(width).map(|r| Counts { addresses: r[0], universe: r[1], covered: r[2..].to_vec() }).collect();
     let mut parents = vec![Counts::new(n); set.parents.len()];
     let mut total = Counts::new(n);
+    // With a parent level, the total is the sum of the parents: an area no table places stays out.
     for (info, c) in set.areas.iter().zip(&per_area) {
         if let Some(p) = info.parent {
             parents[p as usize].add(c);
         }
-        total.add(c);
+        if info.parent.is_some() || set.parents.is_empty() {
+            total.add(c);
+        }
     }
     let mut rows = Vec::new();
     let mut push = |level: &'static str, code: &str, name: &str, c: &Counts| {

@@ -210,8 +210,8 @@ pub struct AreaTable {
 pub struct Boundary {
     /// Normalised area code (e.g. `GM0363`).
     pub code: String,
-    /// Area name from the file.
-    pub name: String,
+    /// Area name from the file, when it has one.
+    pub name: Option<String>,
     /// The shape in RD New metres.
     pub shape: MultiPolygon<f64>,
     /// Households from the file's properties, when present.

@@ -4,22 +4,20 @@ use std::path::PathBuf;
 
 use crate::assign::{self, pip::AreaIndex};
 use crate::error::{Error, Result};
-use crate::io::areas::load_gemeente_table;
-use crate::io::boundaries::{self};
+use crate::io::areas::{load_area_table, with_parents};
+use crate::io::boundaries::{self, AreaFields};
 use crate::io::embedded;
 use crate::io::mergers::Mergers;
 use crate::io::profile::AreaScheme;
 use crate::io::records::{self, InputSpec, Needs};
 use crate::judge::targets::judge;
 use crate::measure::fixed::{covered_bits, measure};
-use crate::model::areas::AreaTable;
-use crate::model::areas::Boundaries;
-use crate::model::availability::Addresses;
-use crate::model::availability::AreaCodes;
+use crate::model::areas::{AreaSet, AreaTable, Boundaries};
+use crate::model::availability::{Addresses, AreaCodes, Availability};
 use crate::model::fixed::Unit;
 use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
 use crate::model::policy::Targets;
-use crate::model::source::Provenance;
+use crate::model::source::{Provenance, SourceInfo};
 use crate::model::threshold::Threshold;
 use crate::progress::Progress;
 
@@ -33,8 +31,12 @@ pub struct FixedJob {
     pub input: InputSpec,
     /// Boundaries for point-in-polygon; `None` = the built-in CBS 2023 map (for `nl`).
     pub boundaries: Option<PathBuf>,
-    /// Gemeente → provincie table; `None` = the built-in 2023 table (for `nl`).
+    /// Which properties of the boundary file hold the area code and name.
+    pub area_fields: AreaFields,
+    /// Area table (code → name, parent); `None` = the built-in 2023 gemeente table (for `nl`).
     pub areas: Option<PathBuf>,
+    /// Parents of areas the area table does not know (code → parent), added to it.
+    pub parents: Option<PathBuf>,
     /// The thresholds, in output order.
     pub thresholds: Vec<Threshold>,
     /// The levels to report (e.g. `gemeente`, `provincie`, `nl`); empty = all three.
@@ -64,6 +66,59 @@ fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec
     }
     out.sort_by(|a, b| a.old_code.cmp(&b.old_code));
     out
+}
+
+/// The run's areas ([`assign::areas_of`]) and, when addresses have points or boundaries are
+/// given, the index that locates points in them; the files read join `sources`.
+fn areas(
+    job: &FixedJob,
+    av: &Availability,
+    sources: &mut Vec<SourceInfo>,
+    warnings: &mut Vec<String>,
+) -> Result<(AreaSet, Option<AreaIndex>)> {
+    let scheme = job.input.profile.area;
+    let mut table = match (&job.areas, scheme) {
+        (Some(p), _) => load_area_table(p, scheme)?,
+        (None, AreaScheme::Gemeente) => embedded::gemeente_provincie_2023()?,
+        (None, _) => AreaTable::default(),
+    };
+    sources.extend(table.source.take());
+    if let Some(p) = &job.parents {
+        let mut extra = load_area_table(p, scheme)?;
+        sources.extend(extra.source.take().map(|s| SourceInfo { role: "parents".into(), ..s }));
+        table = with_parents(table, extra);
+    }
+    let points = av.addresses.location.points();
+    let b: Option<Boundaries> = match &job.boundaries {
+        Some(p) => Some(boundaries::load_with(p, scheme, &job.area_fields)?),
+        None if points == 0 => None,
+        None if scheme == AreaScheme::Gemeente => Some(embedded::gemeenten_2023()?),
+        None => {
+            return Err(Error::argument(
+                "boundaries",
+                "(none)",
+                "the records have coordinates but no area codes; give --boundaries FILE",
+            ))
+        }
+    };
+    let shapes = b.as_ref().map_or(&[][..], |b| &b.areas[..]);
+    let set = assign::areas_of(scheme, &table, &av.codes.codes, shapes);
+    let orphans: Vec<&str> = set.areas.iter().filter(|a| a.parent.is_none()).map(|a| a.code.as_str()).collect();
+    if !set.parents.is_empty() && !orphans.is_empty() {
+        warnings.push(format!(
+            "{} area(s) have no {} in the area table and are left out of the {} and {} figures: {}; give their parents with --parents FILE",
+            orphans.len(),
+            set.levels[1],
+            set.levels[1],
+            set.levels[2],
+            orphans.join(", ")
+        ));
+    }
+    let Some(b) = b else { return Ok((set, None)) };
+    warnings.extend(b.warnings.iter().cloned());
+    sources.push(b.source.clone());
+    let index = AreaIndex::for_points(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape))), points);
+    Ok((set, Some(index)))
 }
 
 /// Runs the whole fixed-coverage pipeline.
@@ -104,46 +159,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     };
 
     progress.stage("areas", None);
-    let set = match scheme {
-        AreaScheme::Gemeente => {
-            let table: AreaTable = match &job.areas {
-                Some(p) => load_gemeente_table(p)?,
-                None => embedded::gemeente_provincie_2023()?,
-            };
-            sources.extend(table.source.clone());
-            assign::areas_of_table(scheme, &table)
-        }
-        _ => assign::areas_of_codes(scheme, &av.codes.codes),
-    };
-    let points = av.addresses.location.points();
-    let index = if points > 0 || job.boundaries.is_some() {
-        let b: Boundaries = match &job.boundaries {
-            Some(p) => boundaries::load(p, scheme)?,
-            None if scheme == AreaScheme::Gemeente => embedded::gemeenten_2023()?,
-            None => {
-                return Err(Error::argument(
-                    "boundaries",
-                    "(none)",
-                    "the records have coordinates but no area codes; give --boundaries FILE",
-                ))
-            }
-        };
-        warnings.extend(b.warnings.iter().cloned());
-        let unknown: Vec<&str> =
-            b.areas.iter().filter(|a| set.find(&a.code).is_none()).map(|a| a.code.as_str()).collect();
-        if !unknown.is_empty() {
-            warnings.push(format!(
-                "{}: {} area(s) not in the area table were ignored: {}",
-                b.source.path,
-                unknown.len(),
-                unknown.join(", ")
-            ));
-        }
-        sources.push(b.source.clone());
-        Some(AreaIndex::for_points(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape))), points))
-    } else {
-        None
-    };
+    let (set, index) = areas(job, &av, &mut sources, &mut warnings)?;
 
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());

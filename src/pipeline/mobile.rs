@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use crate::assign::pip::AreaIndex;
 use crate::error::{Error, Result};
-use crate::io::areas::load_gemeente_table;
-use crate::io::boundaries::{self, load_layer};
+use crate::io::areas::load_area_table;
+use crate::io::boundaries::{self, load_layer, AreaFields};
 use crate::io::grids::{self, GridOptions};
 use crate::io::licence::{Exclusion, Licence};
 use crate::io::profile::AreaScheme;
@@ -40,9 +40,11 @@ pub struct MobileJob {
     pub grid_options: GridOptions,
     /// The licence.
     pub licence: Licence,
-    /// Gemeente boundaries; `None` = built-in CBS 2023.
+    /// The areas judged (every area of the file); `None` = built-in CBS 2023 gemeenten.
     pub boundaries: Option<PathBuf>,
-    /// Gemeente table restricting and naming the gemeenten; `None` = built-in 2023 table.
+    /// Which properties of the boundary file hold the area code and name.
+    pub area_fields: AreaFields,
+    /// Area table naming areas the boundary file leaves unnamed; `None` = built-in 2023 table.
     pub areas: Option<PathBuf>,
     /// Extra exclusion layers (GeoJSON).
     pub exclusions: Vec<PathBuf>,
@@ -145,20 +147,24 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
 
     progress.stage("gemeenten", None);
     let b = match &job.boundaries {
-        Some(p) => boundaries::load(p, AreaScheme::Gemeente)?,
+        Some(p) => boundaries::load_with(p, AreaScheme::Gemeente, &job.area_fields)?,
         None => embedded::gemeenten_2023()?,
     };
     let table = match &job.areas {
-        Some(p) => load_gemeente_table(p)?,
+        Some(p) => load_area_table(p, AreaScheme::Gemeente)?,
         None => embedded::gemeente_provincie_2023()?,
     };
     warnings.extend(b.warnings.iter().cloned());
     inputs.push(b.source.clone());
-    let (areas, skipped): (Vec<_>, Vec<_>) = b.areas.into_iter().partition(|a| table.areas.contains_key(&a.code));
-    if !skipped.is_empty() {
-        let codes: Vec<&str> = skipped.iter().map(|a| a.code.as_str()).collect();
-        warnings.push(format!("{} area(s) not in the gemeente table were ignored: {}", codes.len(), codes.join(", ")));
+    if job.areas.is_some() {
+        inputs.extend(table.source.clone());
     }
+    let areas = b.areas;
+    // Each area's name: the boundary file's, else the area table's, else its code.
+    let names: Vec<&str> = areas
+        .iter()
+        .map(|a| a.name.as_deref().or_else(|| table.areas.get(&a.code).map(|e| e.name.as_str())).unwrap_or(&a.code))
+        .collect();
 
     progress.stage("exclusions", None);
     let mut layers: Vec<MultiPolygon<f64>> = Vec::new();
@@ -233,8 +239,7 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
             let covered_all: Vec<_> =
                 eligible.par_iter().zip(cells).map(|(e, c)| done(covered(e, c, &grid, required_mbps), &tick)).collect();
             buffer = grid.mbps;
-            for ((a, e), c) in areas.iter().zip(eligible.iter()).zip(&covered_all) {
-                let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
+            for (((a, name), e), c) in areas.iter().zip(&names).zip(eligible.iter()).zip(&covered_all) {
                 rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
             }
             let no_data: Vec<&str> = rows
@@ -289,9 +294,8 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
             t.1 += 1;
         }
         for ((op, g), (k, n)) in &tally {
-            let a = &areas[*g as usize];
-            let name = table.areas.get(&a.code).map_or(a.name.as_str(), |t| t.name.as_str());
-            verdicts.push(judge_drive_test(licence, op, (&a.code, name), job.date, *k, *n));
+            let g = *g as usize;
+            verdicts.push(judge_drive_test(licence, op, (&areas[g].code, names[g]), job.date, *k, *n));
         }
         row_counts.push((file, counts));
     }

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::io::areas::{load_gemeente_table, provincie_code};
-use crate::io::boundaries::{self};
+use crate::io::areas::{load_area_table, provincie_code};
+use crate::io::boundaries::{self, AreaFields};
 use crate::io::compliance;
 use crate::io::embedded;
 use crate::io::mergers::Mergers;
@@ -49,6 +49,8 @@ pub struct ReportJob {
     pub use_weights: bool,
     /// Boundaries for point-in-polygon and maps; `None` = built-in CBS 2023.
     pub boundaries: Option<PathBuf>,
+    /// Which properties of the boundary file hold the area code and name.
+    pub area_fields: AreaFields,
     /// Gemeente → provincie table; `None` = built-in 2023.
     pub areas: Option<PathBuf>,
     /// Merger table; `None` = built-in `seeds/gemeente_mergers.csv`.
@@ -106,7 +108,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         ));
     }
     let table = match &job.areas {
-        Some(p) => load_gemeente_table(p)?,
+        Some(p) => load_area_table(p, AreaScheme::Gemeente)?,
         None => embedded::gemeente_provincie_2023()?,
     };
     let scope = match &job.provincie {
@@ -114,7 +116,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         None => Scope { level: "nl", code: "NL".into(), name: "Nederland".into() },
     };
     let boundaries = match &job.boundaries {
-        Some(p) => boundaries::load(p, AreaScheme::Gemeente)?,
+        Some(p) => boundaries::load_with(p, AreaScheme::Gemeente, &job.area_fields)?,
         None => embedded::gemeenten_2023()?,
     };
     let (m, m_info) = Mergers::load(job.mergers.as_deref())?;
@@ -136,7 +138,9 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                 use_weights: job.use_weights,
             },
             boundaries: job.boundaries.clone(),
+            area_fields: job.area_fields.clone(),
             areas: job.areas.clone(),
+            parents: None,
             thresholds: thresholds.clone(),
             levels: Vec::new(),
             targets: job.targets.clone(),

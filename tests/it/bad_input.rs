@@ -155,12 +155,12 @@ const CASES: &[(&str, &str, Expect)] = &[
         Fatal("geometry is a Point"),
     ),
     (
-        "gemeente table: duplicate gemeente",
+        "area table: duplicate area",
         "fixed -i {B}/code_forms.csv --provincies {B}/prov_dup.csv",
-        Fatal("prov_dup.csv: row 2: gemeente GM0014 appears twice"),
+        Fatal("prov_dup.csv: row 2: area GM0014 appears twice"),
     ),
     (
-        "gemeente table: missing column",
+        "area table: missing column",
         "fixed -i {B}/code_forms.csv --provincies {B}/prov_missing.csv",
         Fatal("prov_missing.csv: missing column"),
     ),

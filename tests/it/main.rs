@@ -2,6 +2,8 @@
 
 /// The import structure of ARCHITECTURE.md: stages import downwards, no cycles, no printing libraries.
 mod architecture;
+/// Areas of any code scheme: foreign codes, chosen fields, parents.
+mod areas;
 /// Point-in-polygon on real CBS boundaries and known places.
 mod assign;
 /// The catalogue of bad-input classes and their exact behaviour.

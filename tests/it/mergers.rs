@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use dekking::io::areas::load_gemeente_table;
+use dekking::io::areas::load_area_table;
 use dekking::io::boundaries;
 use dekking::io::mergers::Mergers;
 use dekking::io::profile::AreaScheme;
@@ -18,7 +18,8 @@ fn mapping_covers_the_2021_and_2023_tables() {
         return;
     };
     let m = Mergers::built_in().unwrap();
-    let (old, new) = (load_gemeente_table(&t21).unwrap(), load_gemeente_table(&t23).unwrap());
+    let (old, new) =
+        (load_area_table(&t21, AreaScheme::Gemeente).unwrap(), load_area_table(&t23, AreaScheme::Gemeente).unwrap());
     assert_eq!((old.areas.len(), new.areas.len()), (352, 342));
     let mut reached = std::collections::BTreeSet::new();
     for code in old.areas.keys() {
@@ -59,7 +60,7 @@ fn mapping_agrees_with_the_2022_and_2023_geometry() {
         let largest = a.shape.0.iter().max_by(|p, q| p.unsigned_area().total_cmp(&q.unsigned_area())).unwrap();
         let p = largest.interior_point().unwrap();
         let found = idx.locate(p.x(), p.y()).map(|k| b23.areas[k as usize].code.clone());
-        assert_eq!(found.as_deref(), Some(now.as_str()), "{} ({}) maps to {now}", a.code, a.name);
+        assert_eq!(found.as_deref(), Some(now.as_str()), "{} ({:?}) maps to {now}", a.code, a.name);
         checked += 1;
         let h = a.households.unwrap_or(0.0);
         before += h;

@@ -405,6 +405,7 @@ fn parallel_stages_advance_once_per_gemeente() {
         grid_options: Default::default(),
         licence: dekking::io::licence::Licence::load(None).unwrap(),
         boundaries: Some(f("gemeenten_rd.geojson")),
+        area_fields: Default::default(),
         areas: None,
         exclusions: vec![f("exclusions_rd.geojson")],
         licence_exclusions: false,

@@ -66,7 +66,7 @@ proptest! {
         let _ = dekking::io::boundaries::parse(Path::new("r.geojson"), &text, dekking::io::profile::AreaScheme::Gemeente);
         let _ = dekking::io::licence::Licence::parse(Path::new("r.toml"), &text);
         let _ = dekking::model::policy::Targets::parse(Path::new("r.toml"), &text);
-        let _ = dekking::io::areas::parse_gemeente_table(Path::new("r.csv"), bytes.clone());
+        let _ = dekking::io::areas::parse_area_table(Path::new("r.csv"), bytes.clone(), dekking::io::profile::AreaScheme::Gemeente);
         let _ = dekking::model::threshold::Threshold::parse(&text);
         let _ = dekking::io::grids::parse_cell_code(&text);
     }
@@ -88,7 +88,9 @@ proptest! {
         let job = dekking::pipeline::FixedJob {
             input: spec(&rp, Some(&up)),
             boundaries: None,
+            area_fields: Default::default(),
             areas: None,
+            parents: None,
             thresholds: vec![Threshold::down(100.0)],
             levels: vec![],
             targets: dekking::model::policy::Targets::load(None).unwrap(),

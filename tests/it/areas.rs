@@ -1,0 +1,172 @@
+use crate::util::{cov, csv_rows, Workdir};
+
+/// A rectangle feature in RD New metres with the given properties.
+fn rect(props: &str, x0: u32, y0: u32, x1: u32, y1: u32) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{{props}}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}}}"#
+    )
+}
+
+/// A GeoJSON FeatureCollection in RD New of `features`.
+fn collection(features: &[String]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::28992"}}}},"features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+/// Two areas CBS never issued, side by side in RD New: GM9999 "Proefpolder" [100000, 100300] ×
+/// [400000, 400200] and AT60101 "Graz-Test" [100300, 100500] × [400000, 400200], their code and
+/// name in the properties `CODE` and `NAAM`.
+fn test_areas() -> String {
+    collection(&[
+        rect(r#""CODE":"GM9999","NAAM":"Proefpolder""#, 100_000, 400_000, 100_300, 400_200),
+        rect(r#""CODE":"AT60101","NAAM":"Graz-Test""#, 100_300, 400_000, 100_500, 400_200),
+    ])
+}
+
+/// Records by point: four addresses in GM9999 (two at 200 Mbps, one at 50, one at 0/0), one
+/// in AT60101 at 1000, one outside both.
+const RECORDS: &str = "adres_id,x,y,download_mbps,upload_mbps\n\
+    A1,100050,400050,200,20\nA2,100150,400150,200,20\nA3,100250,400050,50,5\nA4,100290,400190,0,0\n\
+    B1,100400,400100,1000,100\nC1,100700,400100,1000,100\n";
+
+fn fixed(wd: &Workdir, extra: &[&str]) -> (Vec<std::collections::BTreeMap<String, String>>, String) {
+    wd.write("areas.geojson", test_areas());
+    wd.write("records.csv", RECORDS);
+    let mut args = vec![
+        "fixed",
+        "-i",
+        "records.csv",
+        "--boundaries",
+        "areas.geojson",
+        "--area-code-field",
+        "CODE",
+        "--area-name-field",
+        "NAAM",
+        "-t",
+        "100",
+        "--out",
+        "out",
+        "--run-date",
+        "2026-12-01",
+    ];
+    args.extend_from_slice(extra);
+    let out = wd.ok(&args);
+    (csv_rows(&wd.read("out/coverage.csv")), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Hand-computed: GM9999 holds A1–A4 (2 of 4 at 100 Mbps), AT60101 holds B1 (1 of 1); C1 lies
+/// outside both and is rejected. Neither area has a provincie, so NL counts none of them.
+#[test]
+fn fixed_reports_areas_cbs_never_issued_under_their_own_codes() {
+    let wd = Workdir::new();
+    let (rows, stderr) = fixed(&wd, &[]);
+    let row = |code: &str| cov(&rows, code, "100/0");
+    assert_eq!(
+        (row("GM9999")["area_name"].as_str(), row("GM9999")["universe"].as_str(), row("GM9999")["covered"].as_str()),
+        ("Proefpolder", "4", "2")
+    );
+    assert_eq!(row("GM9999")["share"], "0.500000");
+    assert_eq!((row("AT60101")["area_name"].as_str(), row("AT60101")["covered"].as_str()), ("Graz-Test", "1"));
+    assert_eq!(row("AT60101")["level"], "gemeente");
+    assert_eq!((row("NL")["universe"].as_str(), row("NL")["covered"].as_str()), ("0", "0"));
+    assert!(stderr.contains("rows in 6 = used 5 + rejected 1 (outside_all_areas 1)"), "{stderr}");
+    assert!(
+        stderr.contains("2 area(s) have no provincie in the area table and are left out of the provincie and nl figures: AT60101, GM9999"),
+        "{stderr}"
+    );
+}
+
+/// With `--parents`, GM9999 rolls up to Noord-Holland and NL; AT60101 to a parent of its own.
+#[test]
+fn fixed_rolls_areas_up_where_a_parents_file_places_them() {
+    let wd = Workdir::new();
+    wd.write("parents.csv", "code,parent_code,parent_name\nGM9999,27,\nAT60101,AT6,Steiermark\n");
+    let (rows, stderr) = fixed(&wd, &["--parents", "parents.csv"]);
+    let row = |code: &str| cov(&rows, code, "100/0");
+    let nh = row("PV27");
+    assert_eq!((nh["area_name"].as_str(), nh["level"].as_str()), ("Noord-Holland", "provincie"));
+    assert_eq!((nh["universe"].as_str(), nh["covered"].as_str()), ("4", "2"));
+    assert_eq!((row("AT6")["area_name"].as_str(), row("AT6")["universe"].as_str()), ("Steiermark", "1"));
+    assert_eq!((row("NL")["universe"].as_str(), row("NL")["covered"].as_str()), ("5", "3"));
+    assert!(!stderr.contains("no provincie"), "{stderr}");
+    let provenance = wd.read("out/coverage.json");
+    assert!(provenance.contains("\"role\": \"parents\""), "{provenance}");
+}
+
+#[test]
+fn a_missing_code_field_is_an_error_naming_the_flag() {
+    let wd = Workdir::new();
+    wd.write("areas.geojson", test_areas());
+    wd.write("records.csv", RECORDS);
+    let out = wd.run(&["fixed", "-i", "records.csv", "--boundaries", "areas.geojson", "--out", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("areas.geojson: feature 1: no area code (looked for gemeentecode"), "{stderr}");
+    assert!(stderr.contains("--area-code-field"), "{stderr}");
+    let out = wd.run(&[
+        "fixed",
+        "-i",
+        "records.csv",
+        "--boundaries",
+        "areas.geojson",
+        "--area-code-field",
+        "CODE",
+        "--area-name-field",
+        "NAME",
+        "--out",
+        "out",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("feature 1 (GM9999): no property \"NAME\""), "{stderr}");
+}
+
+/// Hand-computed: a 100 m grid from (100000, 400000) at 12 Mbps but the cell [100100, 100200] ×
+/// [400100, 400200] at 5. GM9999 = 300 × 200 m = 0.06 km², of which that one cell (0.01 km²) is
+/// below 8 Mbps: 0.05 km² covered, 83.3333 % < 98 %. AT60101 = 200 × 200 m, all covered.
+#[test]
+fn mobile_judges_every_area_of_the_boundary_file() {
+    let wd = Workdir::new();
+    wd.write("areas.geojson", test_areas());
+    let mut grid = String::from("x,y,dl_mbps\n");
+    for row in 0..2 {
+        for col in 0..5 {
+            let slow = (row, col) == (1, 1);
+            grid += &format!("{},{},{}\n", 100_050 + 100 * col, 400_050 + 100 * row, if slow { 5 } else { 12 });
+        }
+    }
+    wd.write("grid.csv", grid);
+    wd.ok(&[
+        "mobile",
+        "--grid",
+        "KPN=grid.csv",
+        "--boundaries",
+        "areas.geojson",
+        "--area-code-field",
+        "CODE",
+        "--area-name-field",
+        "NAAM",
+        "--no-licence-exclusions",
+        "--date",
+        "2025-01-01",
+        "--out",
+        "out",
+        "--run-date",
+        "2026-12-01",
+    ]);
+    let rows = csv_rows(&wd.read("out/mobile.csv"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let get = |code: &str| rows.iter().find(|r| r["area_code"] == code).unwrap();
+    let g = get("GM9999");
+    assert_eq!(
+        (g["area_name"].as_str(), g["area_km2"].as_str(), g["covered_km2"].as_str()),
+        ("Proefpolder", "0.060000", "0.050000")
+    );
+    assert_eq!((g["share"].as_str(), g["compliant"].as_str()), ("0.833333", "no"));
+    let a = get("AT60101");
+    assert_eq!(
+        (a["area_name"].as_str(), a["covered_km2"].as_str(), a["compliant"].as_str()),
+        ("Graz-Test", "0.040000", "yes")
+    );
+}
