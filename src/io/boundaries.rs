@@ -223,6 +223,24 @@ pub fn parse_with(path: &Path, text: &str, scheme: AreaScheme, fields: &AreaFiel
     })
 }
 
+/// The areas of `b` that are areas of `scheme`: those the scheme says are not (CBS's `GM0998`
+/// Buitenland, land abroad inside the map) are left out, each named in a warning, since no
+/// obligation covers them and a point inside them is outside every area.
+#[must_use]
+pub fn without_non_areas(mut b: Boundaries, scheme: AreaScheme) -> Boundaries {
+    let file = b.source.path.clone();
+    let warnings = &mut b.warnings;
+    b.areas.retain(|a| match scheme.not_an_area(&a.code) {
+        Some(why) => {
+            let name = a.name.as_deref().map(|n| format!(" {}", dekking_table::quoted(n))).unwrap_or_default();
+            warnings.push(format!("{file}: area {}{name} left out: {why}", a.code));
+            false
+        }
+        None => true,
+    });
+    b
+}
+
 /// Polygons of any GeoJSON layer (e.g. exclusions), in RD New, one shape per feature.
 #[derive(Debug, Clone)]
 pub struct Layer {
@@ -323,6 +341,26 @@ mod tests {
         // (5°E, 52°N) is RD (128 410, 445 806) to within a metre.
         let c = b.areas[1].shape.0[0].exterior().0[0];
         assert!((c.x - 128_410.0).abs() < 2.0 && (c.y - 445_806.0).abs() < 2.0, "{c:?}");
+    }
+
+    #[test]
+    fn land_abroad_is_left_out_with_a_warning_naming_it() {
+        let abroad = TWO.replace(
+            r#""gemeentecode":"1","gemeentenaam":"A""#,
+            r#""gemeentecode":"GM0998","gemeentenaam":"Buitenland""#,
+        );
+        let b = parse(Path::new("t.geojson"), &abroad, AreaScheme::Gemeente).unwrap();
+        assert_eq!(b.areas.len(), 2, "the file's areas, as it says");
+        let b = without_non_areas(b, AreaScheme::Gemeente);
+        let codes: Vec<_> = b.areas.iter().map(|a| a.code.as_str()).collect();
+        assert_eq!(codes, ["GM0002"]);
+        assert_eq!(
+            b.warnings,
+            ["t.geojson: area GM0998 \"Buitenland\" left out: CBS's code for land abroad (Buitenland), not a gemeente"]
+        );
+        // The same code among plain codes is an area like any other.
+        let plain = parse(Path::new("t.geojson"), &abroad, AreaScheme::Plain).unwrap();
+        assert_eq!(without_non_areas(plain, AreaScheme::Plain).areas.len(), 2);
     }
 
     #[test]

@@ -90,6 +90,23 @@ impl AreaScheme {
         Some(self.normalise(raw).unwrap_or_else(|| raw.to_string()))
     }
 
+    /// Why an area a boundary file names is not an area of the scheme at all, if it is not:
+    /// CBS's maps hold `GM0998` "Buitenland", the land abroad inside the map (Baarle-Hertog's
+    /// Belgian enclaves), which no Dutch obligation covers.
+    ///
+    /// ```
+    /// use dekking::io::profile::AreaScheme;
+    /// assert!(AreaScheme::Gemeente.not_an_area("GM0998").is_some());
+    /// assert!(AreaScheme::Gemeente.not_an_area("GM0363").is_none());
+    /// ```
+    #[must_use]
+    pub fn not_an_area(self, code: &str) -> Option<&'static str> {
+        match (self, code) {
+            (AreaScheme::Gemeente, "GM0998") => Some("CBS's code for land abroad (Buitenland), not a gemeente"),
+            _ => None,
+        }
+    }
+
     /// Normalises a raw area value to the code of the finest level, or `None` if it is malformed.
     ///
     /// ```

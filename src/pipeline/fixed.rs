@@ -90,7 +90,7 @@ fn areas(
     }
     let points = av.addresses.location.points();
     let b: Option<Boundaries> = match &job.boundaries {
-        Some(p) => Some(boundaries::load_with(p, scheme, &job.area_fields)?),
+        Some(p) => Some(boundaries::without_non_areas(boundaries::load_with(p, scheme, &job.area_fields)?, scheme)),
         None if points == 0 => None,
         None if scheme == AreaScheme::Gemeente => Some(embedded::gemeenten_2023()?),
         None => {

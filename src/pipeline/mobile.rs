@@ -147,7 +147,10 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
 
     progress.stage("gemeenten", None);
     let b = match &job.boundaries {
-        Some(p) => boundaries::load_with(p, AreaScheme::Gemeente, &job.area_fields)?,
+        Some(p) => boundaries::without_non_areas(
+            boundaries::load_with(p, AreaScheme::Gemeente, &job.area_fields)?,
+            AreaScheme::Gemeente,
+        ),
         None => embedded::gemeenten_2023()?,
     };
     let table = match &job.areas {

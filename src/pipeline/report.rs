@@ -116,7 +116,10 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         None => Scope { level: "nl", code: "NL".into(), name: "Nederland".into() },
     };
     let boundaries = match &job.boundaries {
-        Some(p) => boundaries::load_with(p, AreaScheme::Gemeente, &job.area_fields)?,
+        Some(p) => boundaries::without_non_areas(
+            boundaries::load_with(p, AreaScheme::Gemeente, &job.area_fields)?,
+            AreaScheme::Gemeente,
+        ),
         None => embedded::gemeenten_2023()?,
     };
     let (m, m_info) = Mergers::load(job.mergers.as_deref())?;
