@@ -18,6 +18,7 @@ use dekking::io::licence::Licence;
 use dekking::io::profile::Profile;
 use dekking::io::records::InputSpec;
 use dekking::model::areas::Boundary;
+use dekking::model::lang::Lang;
 use dekking::model::policy::Actieplan;
 use dekking::model::policy::Targets;
 use dekking::model::threshold::default_thresholds;
@@ -281,10 +282,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         targets: job.targets.clone(),
         actieplan: Actieplan::built_in()?,
         run_date: job.run_date.clone(),
+        lang: Lang::default(),
     };
     let y = run_report(&rjob, &mut StderrProgress::new(&args.run))?;
     let report_dir = args.out.join("report");
-    let (f, _) = yearly::write(&y, &report_dir, CsvStyle::default())?;
+    let (f, _) = yearly::write(&y, &report_dir, CsvStyle::of(y.lang))?;
     if let Some(s) = f.series.last() {
         println!(
             "{}: {} with >= {} in {}",

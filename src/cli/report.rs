@@ -11,6 +11,7 @@ use crate::cli::{date_or_today, strict_check, BoundaryArgs, MappingArgs, RunArgs
 use dekking::error::Error;
 use dekking::io::boundaries::AreaFields;
 use dekking::io::runfile::RunFile;
+use dekking::model::lang::Lang;
 use dekking::model::policy::Actieplan;
 use dekking::model::policy::Targets;
 use dekking::pipeline::report::{run_report, ReportJob, VintageInput};
@@ -24,7 +25,8 @@ use dekking::report::yearly::{self, tables::CsvStyle};
   dekking demo generate --scale 0.01 --vintage 2021 --out r2021.csv --universe u2021.csv
   dekking demo generate --scale 0.01 --vintage 2023 --out r2023.csv --universe u2023.csv
   dekking report --vintage 2021=r2021.csv --universe 2021=u2021.csv --vintage 2023=r2023.csv --universe 2023=u2023.csv --out report
-  dekking report --vintage 2023=r2023.csv --universe 2023=u2023.csv --provincie Utrecht --out report-utrecht")]
+  dekking report --vintage 2023=r2023.csv --universe 2023=u2023.csv --provincie Utrecht --out report-utrecht
+  dekking report --vintage 2023=r2023.csv --universe 2023=u2023.csv --lang en --out report-en")]
 pub struct ReportArgs {
     /// A vintage as YEAR=FILE (availability records; repeatable, one per year).
     #[arg(long = "vintage", value_name = "YEAR=FILE")]
@@ -41,9 +43,13 @@ pub struct ReportArgs {
     /// Limit the report to one provincie (code PVxx or name) and write its gap list.
     #[arg(long, value_name = "NAME|PVxx")]
     pub provincie: Option<String>,
-    /// Write CSV for Excel: `;`, decimal comma and a UTF-8 byte-order mark.
+    /// Write CSV for Excel: `;`, decimal comma and a UTF-8 byte-order mark (always with --lang nl).
     #[arg(long)]
     pub csv_excel: bool,
+    /// The report's language: nl (default: words, numbers 99,70 % and dates 3 december 2026 in
+    /// Dutch, CSV for Excel) or en.
+    #[arg(long, value_name = "nl|en")]
+    pub lang: Option<String>,
     /// Gemeente boundaries for locating points and drawing maps, and their fields.
     #[command(flatten)]
     pub areas: BoundaryArgs,
@@ -124,6 +130,10 @@ impl ReportArgs {
         let targets = pick(&self.targets, r.map(|r| &r.targets));
         let actieplan = Actieplan::load(pick(&self.actieplan, r.map(|r| &r.actieplan)).as_deref())?;
         let run_date = self.run.run_date.clone().or_else(|| r.and_then(|r| r.run_date.clone()));
+        let lang = match self.lang.clone().or_else(|| r.and_then(|r| r.lang.clone())) {
+            Some(code) => Lang::parse(&code).ok_or_else(|| Error::argument("--lang", &code, "expected nl or en"))?,
+            None => Lang::default(),
+        };
         let job = ReportJob {
             vintages,
             profile,
@@ -141,9 +151,10 @@ impl ReportArgs {
             targets: Targets::load(targets.as_deref())?,
             actieplan,
             run_date: date_or_today(run_date.as_deref(), "--run-date")?.to_string(),
+            lang,
         };
         let out = pick(&self.out, r.map(|r| &r.out)).unwrap_or_else(|| PathBuf::from("dekking-report"));
-        let style = CsvStyle { excel: self.csv_excel || r.is_some_and(|r| r.csv_excel) };
+        let style = CsvStyle { excel: self.csv_excel || r.is_some_and(|r| r.csv_excel) || lang == Lang::Nl, lang };
         Ok((job, out, style))
     }
 }

@@ -73,6 +73,8 @@ pub struct RunFile {
     /// Excel-style CSV.
     #[serde(default)]
     pub csv_excel: bool,
+    /// The report's language, `nl` or `en`.
+    pub lang: Option<String>,
     /// The vintages.
     #[serde(rename = "vintage", default)]
     pub vintages: Vec<RunVintage>,

@@ -8,6 +8,7 @@
 //! | [`source`] | provenance: inputs with SHA-256, method, warnings | io, pipeline | report |
 //! | [`availability`] | addresses, records, locations, row numbers | io | assign, measure, pipeline |
 //! | [`areas`] | areas at three levels, assignments, area tables, boundaries | io, assign | measure, report |
+//! | [`lang`] | the language of a report | io, cli | report |
 //! | [`threshold`] | speed thresholds | cli | measure, judge, report |
 //! | [`policy`] | targets, reference figures, the action plan | io | judge, report |
 //! | [`grid`] | the lattice of a coverage grid | io | measure |
@@ -21,6 +22,7 @@ pub mod availability;
 pub mod date;
 pub mod fixed;
 pub mod grid;
+pub mod lang;
 pub mod mobile;
 pub mod outputs;
 pub mod policy;

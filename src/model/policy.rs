@@ -25,6 +25,12 @@ pub struct FixedTarget {
     pub scope: String,
     /// Where the target is stated.
     pub source: String,
+    /// The description in Dutch, for the Dutch report (else `title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_nl: Option<String>,
+    /// Where it is stated, in Dutch (else `source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_nl: Option<String>,
 }
 
 /// A published figure to compare measured shares with.
@@ -45,6 +51,9 @@ pub struct Reference {
     pub kind: String,
     /// Where it was published.
     pub source: String,
+    /// Where it was published, in Dutch (else `source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_nl: Option<String>,
 }
 
 /// The contents of a targets file.

@@ -46,6 +46,13 @@ pub struct Provenance {
     pub method: String,
     /// Things a reader should know.
     pub warnings: Vec<String>,
+    /// Addresses located by area code and by point (the counts `method` states), for texts in
+    /// other languages.
+    #[serde(skip)]
+    pub located: (u64, u64),
+    /// The file the universe comes from, and whether it is a universe file (else the records).
+    #[serde(skip)]
+    pub universe_file: (String, bool),
 }
 
 /// Provenance of a mobile run.

@@ -3,6 +3,7 @@
 
 use crate::model::areas::{AreaTable, Boundaries};
 use crate::model::fixed::FixedReport;
+use crate::model::lang::Lang;
 use crate::model::mobile::Compliance;
 use crate::model::policy::{Actieplan, Targets};
 use crate::model::source::SourceInfo;
@@ -60,4 +61,6 @@ pub struct Yearly {
     pub actieplan: Actieplan,
     /// Run date.
     pub run_date: String,
+    /// The language the report is written in.
+    pub lang: Lang,
 }

@@ -208,6 +208,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             av.location_conflicts
         ));
     }
+    let universe_file = job.input.universe.as_ref().filter(|_| av.universe_given).unwrap_or(&job.input.records);
     let universe = if av.universe_given {
         format!(
             "the address universe file {} (addresses without records count as unserved)",
@@ -235,6 +236,8 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             by_point = assigned.by_point,
         ),
         warnings,
+        located: (assigned.by_code, assigned.by_point),
+        universe_file: (universe_file.display().to_string(), av.universe_given),
     };
     let addresses = job.keep_addresses.then(|| AddressOutcome {
         file: job.input.universe.clone().unwrap_or_else(|| job.input.records.clone()),

@@ -15,6 +15,7 @@ use crate::io::records::{self, InputSpec};
 use crate::model::areas::AreaTable;
 use crate::model::availability::Location;
 use crate::model::availability::XyCrs;
+use crate::model::lang::Lang;
 use crate::model::policy::Actieplan;
 use crate::model::policy::Targets;
 use crate::model::threshold::{default_thresholds, Threshold};
@@ -65,6 +66,8 @@ pub struct ReportJob {
     pub actieplan: Actieplan,
     /// Run date, `YYYY-MM-DD`.
     pub run_date: String,
+    /// The language the report is written in.
+    pub lang: Lang,
 }
 
 /// Finds the provincie `wanted` (code or name, any case) in `table`.
@@ -180,6 +183,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         targets: job.targets.clone(),
         actieplan: job.actieplan.clone(),
         run_date: job.run_date.clone(),
+        lang: job.lang,
     })
 }
 

@@ -87,3 +87,49 @@ mod tests {
         assert_eq!(micro_rounded(1_499_999), "1");
     }
 }
+
+/// How a language writes numbers: its decimal mark and its thousands separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Numbers {
+    /// The decimal mark, e.g. `,` in Dutch.
+    pub decimal: char,
+    /// The thousands separator, e.g. `.` in Dutch.
+    pub group: char,
+}
+
+impl Numbers {
+    /// `99.70`, `824,570`.
+    pub const EN: Numbers = Numbers { decimal: '.', group: ',' };
+    /// `99,70`, `824.570`.
+    pub const NL: Numbers = Numbers { decimal: ',', group: '.' };
+
+    /// `v` with `digits` decimals.
+    ///
+    /// ```
+    /// use dekking::report::format::Numbers;
+    /// assert_eq!(Numbers::NL.fixed(99.7, 2), "99,70");
+    /// assert_eq!(Numbers::EN.fixed(-0.5, 1), "-0.5");
+    /// ```
+    #[must_use]
+    pub fn fixed(self, v: f64, digits: usize) -> String {
+        format!("{v:.digits$}").replace('.', self.decimal.encode_utf8(&mut [0; 4]))
+    }
+
+    /// `v` with as many decimals as it has (shortest round-trip form), e.g. `99,5`.
+    #[must_use]
+    pub fn short(self, v: f64) -> String {
+        v.to_string().replace('.', self.decimal.encode_utf8(&mut [0; 4]))
+    }
+
+    /// A whole number with thousands separators.
+    ///
+    /// ```
+    /// use dekking::report::format::Numbers;
+    /// assert_eq!(Numbers::NL.grouped(8_270_244), "8.270.244");
+    /// assert_eq!(Numbers::EN.grouped(824_570), "824,570");
+    /// ```
+    #[must_use]
+    pub fn grouped(self, n: u64) -> String {
+        thousands(n).replace(',', self.group.encode_utf8(&mut [0; 4]))
+    }
+}

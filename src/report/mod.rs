@@ -14,6 +14,7 @@ pub mod json;
 pub mod mobile;
 pub mod parquet;
 pub mod text;
+pub mod words;
 pub mod yearly;
 
 use std::path::{Path, PathBuf};

@@ -26,5 +26,7 @@ mod mobile;
 mod properties;
 /// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.
 mod report;
+/// The report in Dutch, the default: no English left, Dutch numbers and dates, the same figures.
+mod report_nl;
 /// Scratch directories and helpers.
 mod util;

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{bold, frame, text, Plot, ALERT, MUTED};
+use crate::report::format::Numbers;
 
 /// One bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,8 @@ pub struct BarChart {
     pub legend: Vec<(String, RGBColor)>,
     /// Text shown when there are no bars.
     pub empty: String,
+    /// How the axes write numbers.
+    pub numbers: Numbers,
 }
 
 const ROW: u32 = 22;
@@ -64,13 +67,13 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-fn tick_label(v: f64) -> String {
+fn tick_label(v: f64, numbers: Numbers) -> String {
     if v.abs() >= 10_000.0 {
-        crate::report::format::thousands(v.round() as u64)
+        numbers.grouped(v.round() as u64)
     } else if (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else {
-        format!("{v}")
+        numbers.short(v)
     }
 }
 
@@ -87,6 +90,7 @@ impl Panel {
     fn draw<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
+        numbers: Numbers,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let (w, h) = area.dim_in_pixel();
         let (w, h) = (w as i32, h as i32);
@@ -100,7 +104,7 @@ impl Panel {
         for t in ticks(lo, hi) {
             let x = px(t);
             area.draw(&PathElement::new([(x, top), (x, bottom)], MUTED.mix(0.25)))?;
-            area.draw_text(&tick_label(t), &text(12).pos(Pos::new(HPos::Center, VPos::Top)), (x, bottom + 4))?;
+            area.draw_text(&tick_label(t, numbers), &text(12).pos(Pos::new(HPos::Center, VPos::Top)), (x, bottom + 4))?;
         }
         area.draw_text(
             &self.x_label,
@@ -162,7 +166,7 @@ impl Plot for BarChart {
         let n = self.panels.len().max(1) as u32;
         let parts = body.split_evenly((1, n as usize));
         for (panel, part) in self.panels.iter().zip(&parts) {
-            panel.draw(&part.margin(0, 0, 0, 10))?;
+            panel.draw(&part.margin(0, 0, 0, 10), self.numbers)?;
         }
         if let Some(foot) = foot {
             let mut x = 8;
@@ -208,6 +212,7 @@ mod tests {
             }],
             legend: vec![],
             empty: "none".into(),
+            numbers: Numbers::EN,
         };
         let c = render("provincie", "Per provincie", &chart).unwrap();
         for s in ["Groningen", "97.5 %", "target", "share"] {

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{frame, text, Plot, ALERT, MUTED, REFERENCE, SERIES};
+use crate::report::format::Numbers;
 
 /// A published figure to mark beside the measured series.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,8 @@ pub struct Progress {
     pub title: String,
     /// Source line.
     pub source: String,
+    /// Label of the x axis.
+    pub x_label: String,
     /// Label of the y axis, with its unit.
     pub y_label: String,
     /// Name of the measured series in the legend.
@@ -34,6 +37,10 @@ pub struct Progress {
     pub target: Option<(f64, String)>,
     /// Published figures.
     pub markers: Vec<Marker>,
+    /// The legend's names of published measurements and of published expectations.
+    pub marker_labels: [String; 2],
+    /// How the value labels write numbers.
+    pub numbers: Numbers,
 }
 
 impl Progress {
@@ -75,7 +82,7 @@ impl Plot for Progress {
             .x_labels(years + 1)
             .x_label_formatter(&|x| if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { String::new() })
             .y_label_formatter(&|y| format!("{y:.0} %"))
-            .x_desc("Year (situation at the end of the year)")
+            .x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())
             .label_style(text(13))
             .axis_desc_style(text(14))
@@ -97,7 +104,7 @@ impl Plot for Progress {
         chart.draw_series(pts.iter().map(|&p| Circle::new(p, 5, SERIES.filled())))?;
         chart.draw_series(pts.iter().map(|&(x, y)| {
             Text::new(
-                format!("{y:.1}"),
+                self.numbers.fixed(y, 1),
                 (x, y),
                 text(12).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Center,
@@ -111,7 +118,7 @@ impl Plot for Progress {
             if marks.is_empty() {
                 continue;
             }
-            let label = if kind == "measurement" { "Published measurement" } else { "Published expectation" };
+            let label = self.marker_labels[usize::from(kind != "measurement")].as_str();
             if kind == "measurement" {
                 chart
                     .draw_series(marks.iter().map(|&p| TriangleMarker::new(p, 8, REFERENCE.filled())))?
@@ -145,17 +152,20 @@ mod tests {
         let p = Progress {
             title: "t".into(),
             source: "s".into(),
+            x_label: "x".into(),
             y_label: "y".into(),
             series_label: "ours".into(),
             series: vec![(2019, 96.5), (2021, 98.0)],
             target: Some((100.0, "target".into())),
             markers: vec![Marker { year: 2017, pct: 91.0, kind: "measurement".into() }],
+            marker_labels: ["Published measurement".into(), "Published expectation".into()],
+            numbers: Numbers::NL,
         };
         let (x, y) = p.ranges();
         assert_eq!((x.start, x.end), (2016.5, 2021.5));
         assert_eq!((y.start, y.end), (90.0, 100.5));
         let c = render("national", "t", &p).unwrap();
-        for label in ["ours", "target", "Published measurement", "2019", "96.5"] {
+        for label in ["ours", "target", "Published measurement", "2019", "96,5"] {
             assert!(has_text(&c.svg, label), "{label} missing");
         }
     }

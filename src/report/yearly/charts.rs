@@ -1,23 +1,23 @@
-//! The charts of the yearly report, each drawn from [`Figures`] (and the map outlines).
+//! The charts of the yearly report, each drawn from [`Figures`] (and the map outlines), in the
+//! report's language.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use plotters::style::RGBColor;
 
-use super::figures::Figures;
+use super::figures::{Figures, MobileFigures, OperatorFigure};
 use crate::error::Result;
 use crate::model::areas::Boundary;
 use crate::report::charts::bars::{Bar, BarChart, Panel};
 use crate::report::charts::line::{Marker, Progress};
 use crate::report::charts::map::{class_of, shapes, Choropleth, MapShape};
 use crate::report::charts::{render, Chart, REFERENCE, SERIES};
-use crate::report::format::thousands;
+use crate::report::words::Words;
 
 /// Upper bounds of the share classes of the map, percent.
 pub const SHARE_BOUNDS: [f64; 6] = [90.0, 95.0, 98.0, 99.0, 99.5, 100.0];
-const SHARE_LABELS: [&str; 7] =
-    ["< 90 %", "90 – 95 %", "95 – 98 %", "98 – 99 %", "99 – 99.5 %", "99.5 – 100 %", "100 %"];
+const SHARE_RANGES: [&str; 7] = ["< 90", "90 – 95", "95 – 98", "98 – 99", "99 – 99.5", "99.5 – 100", "100"];
 const SHARE_COLOURS: [RGBColor; 7] = [
     RGBColor(255, 255, 204),
     RGBColor(199, 233, 180),
@@ -29,7 +29,8 @@ const SHARE_COLOURS: [RGBColor; 7] = [
 ];
 /// Upper bounds of the change classes, percentage points.
 pub const CHANGE_BOUNDS: [f64; 6] = [-1.0, -0.005, 0.005, 1.0, 2.0, 5.0];
-const CHANGE_LABELS: [&str; 7] = ["< −1 pp", "−1 – 0 pp", "no change", "0 – 1 pp", "1 – 2 pp", "2 – 5 pp", "≥ 5 pp"];
+/// The change classes' ranges; the empty one is "no change".
+const CHANGE_RANGES: [&str; 7] = ["< −1", "−1 – 0", "", "0 – 1", "1 – 2", "2 – 5", "≥ 5"];
 const CHANGE_COLOURS: [RGBColor; 7] = [
     RGBColor(179, 88, 6),
     RGBColor(241, 163, 64),
@@ -46,7 +47,7 @@ const SHORT: RGBColor = RGBColor(217, 95, 2);
 /// Shortfall bars drawn at most.
 pub const MAX_SHORTFALL_BARS: usize = 25;
 
-fn source(f: &Figures) -> String {
+fn source(f: &Figures, w: &Words) -> String {
     let records = f
         .inputs
         .last()
@@ -54,19 +55,28 @@ fn source(f: &Figures) -> String {
         .map(|i| i.path.as_str())
         .unwrap_or("");
     let name = std::path::Path::new(records).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    format!(
-        "Data: {name} and earlier vintages; computed with dekking {}, run date {}",
-        env!("CARGO_PKG_VERSION"),
-        f.run_date
-    )
+    let args = [("file", &name[..]), ("version", env!("CARGO_PKG_VERSION")), ("date", &w.date(&f.run_date))];
+    w.f("chart-source", &args)
 }
 
-fn mobile_source(m: &super::figures::MobileFigures) -> String {
-    format!("Data: {} (dekking mobile); computed with dekking {}", m.file, env!("CARGO_PKG_VERSION"))
+fn mobile_source(m: &super::figures::MobileFigures, w: &Words) -> String {
+    w.f("chart-mobile-source", &[("file", &m.file), ("version", env!("CARGO_PKG_VERSION"))])
+}
+
+/// The share classes' labels, e.g. `99 – 99,5 %`.
+fn share_labels(w: &Words) -> Vec<String> {
+    SHARE_RANGES.iter().map(|r| format!("{} %", r.replace('.', &w.numbers().decimal.to_string()))).collect()
+}
+
+/// The change classes' labels, e.g. `1 – 2 %-punt`.
+fn change_labels(w: &Words) -> Vec<String> {
+    let pp = w.t("unit-pp");
+    CHANGE_RANGES.iter().map(|r| if r.is_empty() { w.t("class-no-change") } else { format!("{r} {pp}") }).collect()
 }
 
 /// A choropleth of the scope's gemeenten: `class` gives the class index per gemeentecode.
 fn map(
+    w: &Words,
     source: String,
     outlines: &Arc<Vec<MapShape>>,
     title: &str,
@@ -85,10 +95,14 @@ fn map(
         })
         .collect();
     let without = outlines.len() as u64 - counts.iter().sum::<u64>();
-    let mut notes: Vec<String> =
-        classes.iter().zip(&counts).filter(|(_, n)| **n > 0).map(|((l, _), n)| format!("{l}: {n} gemeenten")).collect();
+    let mut notes: Vec<String> = classes
+        .iter()
+        .zip(&counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|((l, _), n)| w.f("chart-map-count", &[("class", l), ("n", &w.count(*n))]))
+        .collect();
     if without > 0 {
-        notes.push(format!("no data: {without} gemeenten"));
+        notes.push(w.f("chart-map-no-data", &[("n", &w.count(without))]));
     }
     Choropleth {
         title: title.into(),
@@ -101,8 +115,8 @@ fn map(
     }
 }
 
-fn labelled(labels: &[&str], colours: &[RGBColor]) -> Vec<(String, RGBColor)> {
-    labels.iter().zip(colours).map(|(l, c)| ((*l).to_string(), *c)).collect()
+fn labelled(labels: Vec<String>, colours: &[RGBColor]) -> Vec<(String, RGBColor)> {
+    labels.into_iter().zip(colours.iter().copied()).collect()
 }
 
 /// Outlines of the scope's gemeenten, simplified to about half a map pixel.
@@ -119,193 +133,175 @@ pub fn outlines(f: &Figures, areas: &[Boundary]) -> Arc<Vec<MapShape>> {
     Arc::new(shapes(&mine, span / 1600.0))
 }
 
-/// Every chart of the report, in the order the report shows them.
+/// Every chart of the report, in the order the report shows them, in the words of `w`.
 ///
 /// # Errors
 /// A drawing failure, naming the chart.
-pub fn charts(f: &Figures, areas: &[Boundary]) -> Result<Vec<Chart>> {
-    let mut out = Vec::new();
-    let scope = &f.scope_name;
-    let title = format!("{} with ≥ {} in {scope}, per year", capitalised(&f.unit), f.threshold);
-    let progress = Progress {
-        title: title.clone(),
-        source: source(f),
-        y_label: format!("{} with ≥ {} (%)", capitalised(&f.unit), f.threshold),
-        series_label: "Measured (this report)".into(),
-        series: f.series.iter().filter_map(|s| Some((s.year, s.share_pct?))).collect(),
-        target: f.target.as_ref().map(|t| (t.share_pct, format!("Target: {} % by {}", t.share_pct, t.deadline))),
-        markers: f.references.iter().map(|r| Marker { year: r.year, pct: r.share_pct, kind: r.kind.clone() }).collect(),
-    };
-    out.push(render("progress", &title, &progress)?);
-
-    let parts_title = format!("Per {} in {scope}, {}", f.parts_level, f.latest);
-    let low = f.parts.iter().filter_map(|p| p.share_pct).fold(100.0f64, f64::min);
-    let max_short = f.parts.iter().map(|p| p.short).fold(0.0f64, f64::max);
-    let share_panel = Panel {
-        heading: format!("Share with ≥ {}", f.threshold),
-        x_label: format!("{} (%)", capitalised(&f.unit)),
-        range: (((low - 0.5) / 5.0).floor() * 5.0, 100.0),
-        line: f.target.as_ref().map(|t| (t.share_pct, format!("target {} %", t.share_pct))),
-        bars: f
-            .parts
-            .iter()
-            .map(|p| Bar {
-                label: p.name.clone(),
-                value: p.share_pct.unwrap_or(0.0),
-                text: pct_text(p.share_pct),
-                colour: SERIES,
-            })
-            .collect(),
-    };
-    let short_panel = Panel {
-        heading: format!("{} without ≥ {}", capitalised(&f.unit), f.threshold),
-        x_label: f.unit.clone(),
-        range: (0.0, (max_short * 1.15).max(1.0)),
-        line: None,
-        bars: f
-            .parts
-            .iter()
-            .map(|p| Bar {
-                label: p.name.clone(),
-                value: p.short,
-                text: thousands(p.short.round() as u64),
-                colour: REFERENCE,
-            })
-            .collect(),
-    };
-    out.push(render(
-        "parts",
-        &parts_title,
-        &BarChart {
-            title: parts_title.clone(),
-            source: source(f),
-            panels: vec![share_panel, short_panel],
-            legend: Vec::new(),
-            empty: "no areas".into(),
-        },
-    )?);
-
+pub fn charts(f: &Figures, areas: &[Boundary], w: &Words) -> Result<Vec<Chart>> {
+    let mut out = vec![progress(f, w)?, parts(f, w)?];
     let shapes = outlines(f, areas);
     let share_class: BTreeMap<String, usize> = f
         .gemeenten
         .iter()
         .filter_map(|g| Some((g.now.code.clone(), class_of(g.now.share_pct?, &SHARE_BOUNDS))))
         .collect();
-    let map_title = format!("{} with ≥ {} per gemeente, {scope} {}", capitalised(&f.unit), f.threshold, f.latest);
-    out.push(render(
-        "map",
-        &map_title,
-        &map(
-            source(f),
-            &shapes,
-            &map_title,
-            &format!("Share of {}", f.unit),
-            labelled(&SHARE_LABELS, &SHARE_COLOURS),
-            &share_class,
-        ),
-    )?);
-
+    let unit = w.unit(&f.unit, false);
+    let args = [
+        ("Unit", &w.unit(&f.unit, true)[..]),
+        ("threshold", &f.threshold),
+        ("scope", &f.scope_name),
+        ("year", &f.latest.to_string()),
+    ];
+    let title = w.f("chart-map-title", &args);
+    let heading = w.f("chart-map-heading", &[("unit", &unit)]);
+    let classes = labelled(share_labels(w), &SHARE_COLOURS);
+    out.push(render("map", &title, &map(w, source(f, w), &shapes, &title, &heading, classes, &share_class))?);
     if let Some(prev) = f.previous {
         let change: BTreeMap<String, usize> = f
             .gemeenten
             .iter()
             .filter_map(|g| Some((g.now.code.clone(), class_of(g.change_pp?, &CHANGE_BOUNDS))))
             .collect();
-        let t = format!("Change in the share with ≥ {} per gemeente, {prev} → {}", f.threshold, f.latest);
-        out.push(render(
-            "change",
-            &t,
-            &map(
-                source(f),
-                &shapes,
-                &t,
-                "Change (percentage points)",
-                labelled(&CHANGE_LABELS, &CHANGE_COLOURS),
-                &change,
-            ),
-        )?);
+        let args = [("threshold", &f.threshold[..]), ("from", &prev.to_string()), ("to", &f.latest.to_string())];
+        let t = w.f("chart-change-title", &args);
+        let classes = labelled(change_labels(w), &CHANGE_COLOURS);
+        let chart = map(w, source(f, w), &shapes, &t, &w.t("chart-change-heading"), classes, &change);
+        out.push(render("change", &t, &chart)?);
     }
-
     if let Some(m) = &f.mobile {
         for op in &m.operators {
-            let classes = vec![
-                ("compliant".to_string(), COMPLIANT),
-                ("compliant under an ontheffing".to_string(), ONTHEFFING),
-                ("not compliant".to_string(), SHORT),
-            ];
-            let class: BTreeMap<String, usize> = m
-                .rows
-                .iter()
-                .filter(|r| r.operator == op.operator)
-                .filter_map(|r| match r.compliant? {
-                    true if r.ontheffing.is_some() => Some((r.code.clone(), 1)),
-                    true => Some((r.code.clone(), 0)),
-                    false => Some((r.code.clone(), 2)),
-                })
-                .collect();
-            let t = format!("700 MHz coverage obligation, {}: gemeenten on {}", op.operator, m.date);
-            let mut chart = map(
-                mobile_source(m),
-                &shapes,
-                &t,
-                &format!("≥ {} Mbps on the eligible area", m.required_mbps),
-                classes,
-                &class,
-            );
-            chart.notes.insert(0, format!("{} of {} compliant", op.compliant, op.gemeenten));
-            out.push(render(&format!("mobile_{}", slug(&op.operator)), &t, &chart)?);
+            out.push(mobile_map(m, op, &shapes, w)?);
         }
-        let shown: Vec<_> = m.shortfalls.iter().take(MAX_SHORTFALL_BARS).collect();
-        let t = format!("700 MHz shortfall per gemeente × operator on {}", m.date);
-        let panel = Panel {
-            heading: if m.shortfalls.len() > shown.len() {
-                format!("the {} largest of {}", shown.len(), m.shortfalls.len())
-            } else {
-                "all shortfalls".into()
-            },
-            x_label: "Percentage points below the required share".into(),
-            range: (0.0, shown.first().map_or(1.0, |s| s.shortfall_pp * 1.2).max(0.5)),
-            line: None,
-            bars: shown
-                .iter()
-                .map(|s| Bar {
-                    label: format!("{} ({})", s.name, s.operator),
-                    value: s.shortfall_pp,
-                    text: format!("{:.2} pp, {:.2} km²", s.shortfall_pp, s.shortfall_km2),
-                    colour: if s.ontheffing.is_some() { ONTHEFFING } else { SHORT },
-                })
-                .collect(),
-        };
-        let legend = vec![
-            ("against the licence percentage".to_string(), SHORT),
-            ("under an ontheffing".to_string(), ONTHEFFING),
-        ];
-        out.push(render(
-            "mobile_shortfall",
-            &t,
-            &BarChart {
-                title: t.clone(),
-                source: mobile_source(m),
-                panels: vec![panel],
-                legend,
-                empty: "Every operator meets its requirement in every gemeente.".into(),
-            },
-        )?);
+        out.push(shortfalls(m, w)?);
     }
     Ok(out)
+}
+
+fn progress(f: &Figures, w: &Words) -> Result<Chart> {
+    let args = [("Unit", &w.unit(&f.unit, true)[..]), ("threshold", &f.threshold), ("scope", &f.scope_name)];
+    let title = w.f("chart-progress-title", &args);
+    let target = f.target.as_ref().map(|t| {
+        let label = w.f("chart-target", &[("pct", &w.short(t.share_pct)), ("deadline", &w.date(&t.deadline))]);
+        (t.share_pct, label)
+    });
+    let progress = Progress {
+        title: title.clone(),
+        source: source(f, w),
+        x_label: w.t("chart-progress-x"),
+        y_label: w.f("chart-progress-y", &args[..2]),
+        series_label: w.t("chart-series"),
+        series: f.series.iter().filter_map(|s| Some((s.year, s.share_pct?))).collect(),
+        target,
+        markers: f.references.iter().map(|r| Marker { year: r.year, pct: r.share_pct, kind: r.kind.clone() }).collect(),
+        marker_labels: [w.t("chart-published-measurement"), w.t("chart-published-expectation")],
+        numbers: w.numbers(),
+    };
+    render("progress", &title, &progress)
+}
+
+fn parts(f: &Figures, w: &Words) -> Result<Chart> {
+    let args = [("level", &f.parts_level[..]), ("scope", &f.scope_name), ("year", &f.latest.to_string())];
+    let title = w.f("chart-parts-title", &args);
+    let unit_title = w.unit(&f.unit, true);
+    let low = f.parts.iter().filter_map(|p| p.share_pct).fold(100.0f64, f64::min);
+    let max_short = f.parts.iter().map(|p| p.short).fold(0.0f64, f64::max);
+    let share_panel = Panel {
+        heading: w.f("chart-share-heading", &[("threshold", &f.threshold)]),
+        x_label: w.f("chart-share-x", &[("Unit", &unit_title)]),
+        range: (((low - 0.5) / 5.0).floor() * 5.0, 100.0),
+        line: f.target.as_ref().map(|t| (t.share_pct, w.f("chart-target-line", &[("pct", &w.short(t.share_pct))]))),
+        bars: f
+            .parts
+            .iter()
+            .map(|p| Bar {
+                label: p.name.clone(),
+                value: p.share_pct.unwrap_or(0.0),
+                text: w.pct(p.share_pct),
+                colour: SERIES,
+            })
+            .collect(),
+    };
+    let short_panel = Panel {
+        heading: w.f("chart-short-heading", &[("Unit", &unit_title), ("threshold", &f.threshold)]),
+        x_label: w.unit(&f.unit, false),
+        range: (0.0, (max_short * 1.15).max(1.0)),
+        line: None,
+        bars: f
+            .parts
+            .iter()
+            .map(|p| Bar { label: p.name.clone(), value: p.short, text: w.amount(p.short), colour: REFERENCE })
+            .collect(),
+    };
+    let chart = BarChart {
+        title: title.clone(),
+        source: source(f, w),
+        panels: vec![share_panel, short_panel],
+        legend: Vec::new(),
+        empty: w.t("chart-no-areas"),
+        numbers: w.numbers(),
+    };
+    render("parts", &title, &chart)
+}
+
+fn mobile_map(m: &MobileFigures, op: &OperatorFigure, shapes: &Arc<Vec<MapShape>>, w: &Words) -> Result<Chart> {
+    let classes = vec![
+        (w.t("class-compliant"), COMPLIANT),
+        (w.t("class-ontheffing"), ONTHEFFING),
+        (w.t("class-not-compliant"), SHORT),
+    ];
+    let class: BTreeMap<String, usize> = m
+        .rows
+        .iter()
+        .filter(|r| r.operator == op.operator)
+        .filter_map(|r| match r.compliant? {
+            true if r.ontheffing.is_some() => Some((r.code.clone(), 1)),
+            true => Some((r.code.clone(), 0)),
+            false => Some((r.code.clone(), 2)),
+        })
+        .collect();
+    let t = w.f("chart-mobile-title", &[("operator", &op.operator), ("date", &w.date(&m.date))]);
+    let heading = w.f("chart-mobile-heading", &[("mbps", &m.required_mbps.to_string())]);
+    let mut chart = map(w, mobile_source(m, w), shapes, &t, &heading, classes, &class);
+    let note = w.f("chart-mobile-note", &[("compliant", &w.count(op.compliant)), ("total", &w.count(op.gemeenten))]);
+    chart.notes.insert(0, note);
+    render(&format!("mobile_{}", slug(&op.operator)), &t, &chart)
+}
+
+fn shortfalls(m: &MobileFigures, w: &Words) -> Result<Chart> {
+    let shown: Vec<_> = m.shortfalls.iter().take(MAX_SHORTFALL_BARS).collect();
+    let t = w.f("chart-shortfall-title", &[("date", &w.date(&m.date))]);
+    let heading = if m.shortfalls.len() > shown.len() {
+        let args = [("shown", &w.count(shown.len() as u64)[..]), ("total", &w.count(m.shortfalls.len() as u64))];
+        w.f("chart-shortfall-largest", &args)
+    } else {
+        w.t("chart-shortfall-all")
+    };
+    let bar = |s: &&super::figures::ShortfallFigure| Bar {
+        label: format!("{} ({})", s.name, s.operator),
+        value: s.shortfall_pp,
+        text: w.f("chart-shortfall-bar", &[("pp", &w.num(s.shortfall_pp, 2)), ("km2", &w.num(s.shortfall_km2, 2))]),
+        colour: if s.ontheffing.is_some() { ONTHEFFING } else { SHORT },
+    };
+    let panel = Panel {
+        heading,
+        x_label: w.t("chart-shortfall-x"),
+        range: (0.0, shown.first().map_or(1.0, |s| s.shortfall_pp * 1.2).max(0.5)),
+        line: None,
+        bars: shown.iter().map(bar).collect(),
+    };
+    let chart = BarChart {
+        title: t.clone(),
+        source: mobile_source(m, w),
+        panels: vec![panel],
+        legend: vec![(w.t("legend-licence"), SHORT), (w.t("legend-ontheffing"), ONTHEFFING)],
+        empty: w.t("chart-shortfall-empty"),
+        numbers: w.numbers(),
+    };
+    render("mobile_shortfall", &t, &chart)
 }
 
 /// A file-name-safe lower-case form of an operator id (`VodafoneZiggo` → `vodafoneziggo`).
 #[must_use]
 pub fn slug(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
-fn pct_text(s: Option<f64>) -> String {
-    s.map(|v| format!("{v:.2} %")).unwrap_or_else(|| "n/a".into())
 }

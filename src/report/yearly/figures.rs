@@ -8,8 +8,10 @@ use serde::Serialize;
 use crate::judge::targets::target_for;
 use crate::model::date::Date;
 use crate::model::fixed::CoverageRow;
+use crate::model::lang::Lang;
 use crate::model::source::Provenance;
 use crate::model::yearly::{Gap, Yearly};
+use crate::report::words::Words;
 
 /// Figures of one area in one year, at the headline threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -232,6 +234,8 @@ pub struct VintageProvenance {
 /// Every number in the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
+    /// The language of the texts.
+    pub lang: Lang,
     /// Report title.
     pub title: String,
     /// Run date.
@@ -322,13 +326,21 @@ fn gap_summary(gaps: &[Gap]) -> GapSummary {
     }
 }
 
+/// `text`, or its Dutch form when the report is Dutch and there is one.
+fn in_lang(lang: Lang, text: &str, nl: Option<&String>) -> String {
+    match (lang, nl) {
+        (Lang::Nl, Some(nl)) => nl.clone(),
+        _ => text.to_string(),
+    }
+}
+
 fn year_of(date: &str) -> Option<i32> {
     Date::parse(date).map(|d| d.year)
 }
 
 /// Computes the figures of a report.
 #[must_use]
-pub fn figures(y: &Yearly) -> Figures {
+pub fn figures(y: &Yearly, w: &Words) -> Figures {
     let h = y.headline;
     let (latest_year, latest) = y.vintages.last().expect("run_report refuses an empty vintage list");
     let rows = |r: &'static str, report: &crate::model::fixed::FixedReport| -> Vec<CoverageRow> {
@@ -365,10 +377,10 @@ pub fn figures(y: &Yearly) -> Figures {
         let met = now.share_pct.map(|s| s >= t.share_pct);
         TargetFigure {
             id: t.id.clone(),
-            title: t.title.clone(),
+            title: in_lang(y.lang, &t.title, t.title_nl.as_ref()),
             share_pct: t.share_pct,
             deadline: t.deadline.clone(),
-            source: t.source.clone(),
+            source: in_lang(y.lang, &t.source, t.source_nl.as_ref()),
             met,
             short_pp: now.share_pct.map_or(0.0, |s| (t.share_pct - s).max(0.0)),
         }
@@ -386,7 +398,7 @@ pub fn figures(y: &Yearly) -> Figures {
                     year,
                     share_pct: r.share_pct,
                     kind: r.kind.clone(),
-                    source: r.source.clone(),
+                    source: in_lang(y.lang, &r.source, r.source_nl.as_ref()),
                     ours_pct: ours,
                     difference_pp: ours.map(|o| o - r.share_pct),
                 })
@@ -441,7 +453,8 @@ pub fn figures(y: &Yearly) -> Figures {
         })
         .collect();
     let mut f = Figures {
-        title: format!("Connectivity report {latest_year} — {}", y.scope.name),
+        lang: y.lang,
+        title: w.f("report-title", &[("year", &latest_year.to_string()), ("scope", &y.scope.name)]),
         run_date: y.run_date.clone(),
         scope_level: y.scope.level.into(),
         scope_code: y.scope.code.clone(),
@@ -472,7 +485,7 @@ pub fn figures(y: &Yearly) -> Figures {
             .map(|(year, r)| VintageProvenance { year: *year, provenance: r.provenance.clone() })
             .collect(),
     };
-    f.actieplan = actions(y, &f);
+    f.actieplan = actions(y, &f, w);
     f
 }
 
@@ -543,51 +556,59 @@ fn mobile_figures(rows: &[crate::model::mobile::Compliance], file: &str) -> Mobi
     }
 }
 
-fn actions(y: &Yearly, f: &Figures) -> Vec<ActionFigure> {
-    let now = f.series.last();
+/// The figure and status of an action linked to the fixed headline.
+fn fixed_action(f: &Figures, w: &Words) -> (String, String) {
+    let Some(share) = f.series.last().and_then(|n| n.share_pct) else {
+        return (String::new(), w.t("action-no-universe"));
+    };
+    let measured = w.f(
+        "action-measured-fixed",
+        &[
+            ("share", &w.pct(Some(share))),
+            ("unit", &w.unit(&f.unit, false)),
+            ("threshold", &f.threshold),
+            ("year", &f.latest.to_string()),
+            ("scope", &f.scope_name),
+        ],
+    );
+    let status = match &f.target {
+        None => w.t("action-no-target"),
+        Some(t) => {
+            let (pct, deadline, pp) = (t.share_pct.to_string(), w.date(&t.deadline), w.num(t.short_pp, 2));
+            let args = [("pct", pct.as_str()), ("deadline", &deadline), ("pp", &pp)];
+            match t.met {
+                Some(true) => w.f("action-target-met", &args),
+                _ if Date::parse(&t.deadline).is_some_and(|d| d.year <= f.latest) => w.f("action-target-missed", &args),
+                _ => w.f("action-in-progress", &args),
+            }
+        }
+    };
+    (measured, status)
+}
+
+/// The figure and status of an action linked to the mobile obligation.
+fn mobile_action(f: &Figures, w: &Words) -> (String, String) {
+    let Some(m) = &f.mobile else {
+        return (String::new(), w.t("action-no-mobile"));
+    };
+    let parts: Vec<String> =
+        m.operators.iter().map(|o| format!("{} {}/{}", o.operator, o.compliant, o.gemeenten)).collect();
+    let measured = w.f("action-mobile-measured", &[("date", &w.date(&m.date)), ("parts", &parts.join(", "))]);
+    let short: u64 = m.operators.iter().map(|o| o.not_compliant).sum();
+    let status =
+        if short == 0 { w.t("action-all-compliant") } else { w.f("action-short", &[("n", &short.to_string())]) };
+    (measured, status)
+}
+
+fn actions(y: &Yearly, f: &Figures, w: &Words) -> Vec<ActionFigure> {
     y.actieplan
         .rows
         .iter()
         .map(|a| {
             let (measured, status) = match a.metric.as_deref() {
-                Some("fixed_100mbps_share") => match (now.and_then(|n| n.share_pct), &f.target) {
-                    (Some(s), target) => {
-                        let measured =
-                            format!("{s:.2} % of {} with ≥ {} in {} ({})", f.unit, f.threshold, f.latest, f.scope_name);
-                        let status = match target {
-                            Some(t) if t.met == Some(true) => format!("target {} % met", t.share_pct),
-                            Some(t) if Date::parse(&t.deadline).is_some_and(|d| d.year <= f.latest) => {
-                                format!("target {} % by {} missed by {:.2} pp", t.share_pct, t.deadline, t.short_pp)
-                            }
-                            Some(t) => format!(
-                                "in progress: {:.2} pp to go to {} % by {}",
-                                t.short_pp, t.share_pct, t.deadline
-                            ),
-                            None => "no target for this threshold".into(),
-                        };
-                        (measured, status)
-                    }
-                    (None, _) => (String::new(), "no addresses in the universe".into()),
-                },
-                Some("mobile_700mhz_compliance") => match &f.mobile {
-                    Some(m) => {
-                        let parts: Vec<String> = m
-                            .operators
-                            .iter()
-                            .map(|o| format!("{} {}/{}", o.operator, o.compliant, o.gemeenten))
-                            .collect();
-                        let short: u64 = m.operators.iter().map(|o| o.not_compliant).sum();
-                        let measured = format!("gemeenten compliant on {}: {}", m.date, parts.join(", "));
-                        let status = if short == 0 {
-                            "all compliant".into()
-                        } else {
-                            format!("{short} operator × gemeente combination(s) short")
-                        };
-                        (measured, status)
-                    }
-                    None => (String::new(), "no mobile results given (--mobile)".into()),
-                },
-                _ => (String::new(), "not measured by dekking".into()),
+                Some("fixed_100mbps_share") => fixed_action(f, w),
+                Some("mobile_700mhz_compliance") => mobile_action(f, w),
+                _ => (String::new(), w.t("action-not-measured")),
             };
             ActionFigure {
                 thema: a.thema.clone(),

@@ -1,11 +1,11 @@
 //! `report.html`: one self-contained page (charts inline as SVG, no scripts, no network), laid
-//! out for the screen and for print.
+//! out for the screen and for print, in the report's language.
 
 use std::fmt::Write as _;
 
 use super::figures::Figures;
 use crate::report::charts::Chart;
-use crate::report::format::thousands;
+use crate::report::words::Words;
 
 /// Escapes text for HTML.
 ///
@@ -27,25 +27,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A percentage with two decimals, `n/a` for none.
-#[must_use]
-pub fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.2} %")).unwrap_or_else(|| "n/a".into())
-}
-
-/// A signed change in percentage points with two decimals.
-#[must_use]
-pub fn pp(v: Option<f64>) -> String {
-    // Round first so that -0.001 prints as +0.00, not -0.00.
-    v.map(|v| format!("{:+.2} pp", (v * 100.0).round() / 100.0 + 0.0)).unwrap_or_else(|| "n/a".into())
-}
-
-/// A count in the report's unit, rounded to a whole number, with thousands separators.
-#[must_use]
-pub fn count(v: f64) -> String {
-    thousands(v.max(0.0).round() as u64)
-}
-
 const STYLE: &str = "
 body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#212529;max-width:1100px;margin:2em auto;padding:0 1.5em;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #005293;padding-bottom:.2em}
@@ -61,234 +42,341 @@ code{font-size:.9em}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{page-break-before:auto}.maps figure{flex:1 1 45%}a{color:inherit;text-decoration:none}}
 ";
 
-fn figure(out: &mut String, chart: &Chart, number: usize) {
-    let svg = chart.svg.trim_start_matches(|c| c != '<');
-    let _ = writeln!(
-        out,
-        "<figure id=\"{}\">{svg}<figcaption>Figure {number}. {} (also as <a href=\"charts/{0}.svg\">SVG</a> and <a href=\"charts/{0}.png\">PNG</a>)</figcaption></figure>",
-        chart.name,
-        escape(&chart.title)
-    );
+/// A cell: its HTML (already escaped) and whether it is a number (right-aligned).
+type Cell = (String, bool);
+
+/// A text cell, escaped.
+fn text(s: &str) -> Cell {
+    (escape(s), false)
+}
+
+/// A number cell (numbers need no escaping).
+fn num(s: String) -> Cell {
+    (s, true)
+}
+
+/// Opens a table with the headers `cols`: message ids, a leading `#` marking a number column.
+fn table(o: &mut String, w: &Words, cols: &[&str]) {
+    o.push_str("<table><tr>");
+    for c in cols {
+        match c.strip_prefix('#') {
+            Some(id) => _ = write!(o, "<th class=\"n\">{}</th>", escape(&w.t(id))),
+            None => _ = write!(o, "<th>{}</th>", escape(&w.t(c))),
+        }
+    }
+    o.push_str("</tr>\n");
+}
+
+fn row(o: &mut String, cells: &[Cell]) {
+    o.push_str("<tr>");
+    for (html, number) in cells {
+        let class = if *number { " class=\"n\"" } else { "" };
+        let _ = write!(o, "<td{class}>{html}</td>");
+    }
+    o.push_str("</tr>\n");
+}
+
+fn link(file: &str) -> String {
+    format!("<a href=\"{0}\">{0}</a>", escape(file))
+}
+
+fn code(s: &str) -> String {
+    format!("<code>{}</code>", escape(s))
+}
+
+/// The charts by name, numbered in the order the page shows them.
+struct Numbered<'a> {
+    charts: &'a [Chart],
+    number: usize,
+}
+
+impl Numbered<'_> {
+    fn put(&mut self, o: &mut String, w: &Words, name: &str) {
+        let Some(c) = self.charts.iter().find(|c| c.name == name) else { return };
+        self.number += 1;
+        let svg = c.svg.trim_start_matches(|c| c != '<');
+        let file = |ext: &str| format!("<a href=\"charts/{}.{ext}\">{}</a>", c.name, ext.to_uppercase());
+        let caption = w.f(
+            "figure-caption",
+            &[
+                ("n", &self.number.to_string()),
+                ("title", &escape(&c.title)),
+                ("svg", &file("svg")),
+                ("png", &file("png")),
+            ],
+        );
+        let _ = writeln!(o, "<figure id=\"{}\">{svg}<figcaption>{caption}</figcaption></figure>", c.name);
+    }
 }
 
 /// The bytes of `report.html`.
 #[must_use]
-pub fn html(f: &Figures, charts: &[Chart]) -> Vec<u8> {
-    let e = escape;
+pub fn html(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
     let mut o = String::new();
-    let _ = write!(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n", e(&f.title));
+    let mut figs = Numbered { charts, number: 0 };
+    let title = escape(&f.title);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}</style></head><body>\n",
+        w.lang().code()
+    );
+    let years: Vec<String> = f.years.iter().map(ToString::to_string).collect();
+    let meta = w.f(
+        "meta",
+        &[
+            ("years", &years.join(", ")),
+            ("unit", &w.unit(&f.unit, false)),
+            ("date", &w.date(&f.run_date)),
+            ("version", env!("CARGO_PKG_VERSION")),
+        ],
+    );
+    let _ = writeln!(o, "<h1>{title}</h1><p class=\"meta\">{}</p>", escape(&meta));
+    headline(&mut o, f, w);
+    progress(&mut o, f, w, &mut figs);
     let _ = writeln!(
         o,
-        "<h1>{}</h1><p class=\"meta\">Vintages {} · unit: {} · run date {} · dekking {}</p>",
-        e(&f.title),
-        f.years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-        e(&f.unit),
-        e(&f.run_date),
-        env!("CARGO_PKG_VERSION")
+        "<h2>{}</h2>",
+        escape(&w.f("h-parts", &[("level", &f.parts_level), ("year", &f.latest.to_string())]))
     );
-    let now = f.series.last();
+    figs.put(&mut o, w, "parts");
+    let _ = writeln!(o, "<h2>{}</h2>\n<div class=\"maps\">", escape(&w.t("h-per-gemeente")));
+    figs.put(&mut o, w, "map");
+    figs.put(&mut o, w, "change");
+    o.push_str("</div>\n");
+    if f.previous.is_none() {
+        let _ = writeln!(o, "<p class=\"meta\">{}</p>", escape(&w.t("one-vintage")));
+    }
+    mobile(&mut o, f, w, &mut figs);
+    gaps(&mut o, f, w);
+    actieplan(&mut o, f, w);
+    gemeenten(&mut o, f, w);
+    method(&mut o, f, w);
+    let footer = w.f("footer", &[("json", &code("figures.json"))]);
+    let _ = writeln!(o, "<p class=\"meta\">{footer}</p>\n</body></html>");
+    o.into_bytes()
+}
+
+fn headline(o: &mut String, f: &Figures, w: &Words) {
     o.push_str("<div class=\"headline\">");
-    if let Some(s) = now {
-        let _ = write!(
-            o,
-            "<p><strong id=\"headline-share\">{}</strong> of {} in {} could get at least {} at the end of {}: {} of {} {}; {} without.</p>",
-            pct(s.share_pct),
-            e(&f.unit),
-            e(&f.scope_name),
-            e(&f.threshold),
-            s.year,
-            count(s.covered),
-            count(s.universe),
-            e(&f.unit),
-            count(s.short),
-        );
+    if let Some(s) = f.series.last() {
+        let share = format!("<strong id=\"headline-share\">{}</strong>", w.pct(s.share_pct));
+        let unit = escape(&w.unit(&f.unit, false));
+        let args = [
+            ("share", share.as_str()),
+            ("unit", &unit),
+            ("scope", &escape(&f.scope_name)),
+            ("threshold", &escape(&f.threshold)),
+            ("year", &s.year.to_string()),
+            ("covered", &w.amount(s.covered)),
+            ("universe", &w.amount(s.universe)),
+            ("short", &w.amount(s.short)),
+        ];
+        let _ = write!(o, "<p>{}</p>", w.f("headline", &args));
     }
     if let Some(t) = &f.target {
         let (class, verdict) = match t.met {
-            Some(true) => ("good", "met".to_string()),
-            Some(false) => ("bad", format!("not met ({:.2} percentage points short)", t.short_pp)),
-            None => ("", "not judged (no data)".to_string()),
+            Some(true) => ("good", w.t("target-met")),
+            Some(false) => ("bad", w.f("target-missed", &[("pp", &w.num(t.short_pp, 2))])),
+            None => ("", w.t("target-no-data")),
         };
-        let _ = write!(
-            o,
-            "<p>Target {} % by {} ({}): <strong class=\"{class}\">{verdict}</strong>.</p>",
-            t.share_pct,
-            e(&t.deadline),
-            e(&t.title)
-        );
+        let verdict = format!("<strong class=\"{class}\">{}</strong>", escape(&verdict));
+        let args = [
+            ("pct", &w.short(t.share_pct)[..]),
+            ("deadline", &escape(&w.date(&t.deadline))),
+            ("title", &escape(&t.title)),
+            ("verdict", &verdict),
+        ];
+        let _ = write!(o, "<p>{}</p>", w.f("target-line", &args));
     }
     if let Some(m) = &f.mobile {
-        let parts: Vec<String> =
-            m.operators.iter().map(|p| format!("{} {} of {}", e(&p.operator), p.compliant, p.gemeenten)).collect();
-        let _ = write!(
-            o,
-            "<p>700 MHz coverage obligation on {} (≥ {} Mbps): gemeenten compliant — {}.</p>",
-            e(&m.date),
-            m.required_mbps,
-            parts.join("; ")
-        );
+        let parts: Vec<String> = m
+            .operators
+            .iter()
+            .map(|p| {
+                let (compliant, total) = (p.compliant.to_string(), p.gemeenten.to_string());
+                escape(&w.f("mobile-part", &[("operator", &p.operator), ("compliant", &compliant), ("total", &total)]))
+            })
+            .collect();
+        let args = [
+            ("date", &escape(&w.date(&m.date))[..]),
+            ("mbps", &m.required_mbps.to_string()),
+            ("parts", &parts.join("; ")),
+        ];
+        let _ = write!(o, "<p>{}</p>", w.f("mobile-line", &args));
     }
     o.push_str("</div>\n");
+}
 
-    let mut number = 0;
-    let mut fig = |o: &mut String, name: &str| {
-        if let Some(c) = charts.iter().find(|c| c.name == name) {
-            number += 1;
-            figure(o, c, number);
-        }
-    };
-
-    let _ = writeln!(o, "<h2>Progress per year</h2>");
-    fig(&mut o, "progress");
-    o.push_str("<table><tr><th>Year</th><th class=\"n\">Addresses</th><th class=\"n\">Universe</th><th class=\"n\">Covered</th><th class=\"n\">Without</th><th class=\"n\">Share</th></tr>\n");
+fn progress(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
+    let _ = writeln!(o, "<h2>{}</h2>", escape(&w.t("h-progress")));
+    figs.put(o, w, "progress");
+    table(o, w, &["col-year", "#col-addresses", "#col-universe", "#col-covered", "#col-without", "#col-share"]);
     for s in &f.series {
-        let _ = writeln!(
+        row(
             o,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            s.year,
-            thousands(s.addresses),
-            count(s.universe),
-            count(s.covered),
-            count(s.short),
-            pct(s.share_pct)
+            &[
+                text(&s.year.to_string()),
+                num(w.count(s.addresses)),
+                num(w.amount(s.universe)),
+                num(w.amount(s.covered)),
+                num(w.amount(s.short)),
+                num(w.pct(s.share_pct)),
+            ],
         );
     }
     o.push_str("</table>\n");
-    if !f.references.is_empty() {
-        o.push_str("<p>Published figures beside ours (a difference shows a drift between this computation and the published series):</p><table><tr><th>Year</th><th>Kind</th><th class=\"n\">Published</th><th class=\"n\">This report</th><th class=\"n\">Difference</th><th>Source</th></tr>\n");
-        for r in &f.references {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                r.year,
-                e(&r.kind),
-                pct(Some(r.share_pct)),
-                pct(r.ours_pct),
-                pp(r.difference_pp),
-                e(&r.source)
-            );
-        }
-        o.push_str("</table>\n");
+    if f.references.is_empty() {
+        return;
     }
+    let _ = write!(o, "<p>{}</p>", escape(&w.t("references-intro")));
+    table(o, w, &["col-year", "col-kind", "#col-published", "#col-this-report", "#col-difference", "col-source"]);
+    for r in &f.references {
+        row(
+            o,
+            &[
+                text(&r.year.to_string()),
+                text(&w.kind(&r.kind)),
+                num(w.pct(Some(r.share_pct))),
+                num(w.pct(r.ours_pct)),
+                num(w.pp(r.difference_pp)),
+                text(&r.source),
+            ],
+        );
+    }
+    o.push_str("</table>\n");
+}
 
-    let _ = writeln!(o, "<h2>Per {} ({})</h2>", e(&f.parts_level), f.latest);
-    fig(&mut o, "parts");
-    o.push_str("<h2>Per gemeente</h2>\n<div class=\"maps\">");
-    fig(&mut o, "map");
-    fig(&mut o, "change");
+fn mobile(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
+    let Some(m) = &f.mobile else { return };
+    let _ = writeln!(o, "<h2>{}</h2>", escape(&w.f("h-mobile", &[("date", &w.date(&m.date))])));
+    let cols = ["col-operator", "#col-gemeenten", "#col-compliant", "#col-not-compliant", "#col-ontheffing"];
+    table(o, w, &[&cols[..], &["#col-shortfall-km2"]].concat());
+    for p in &m.operators {
+        row(
+            o,
+            &[
+                text(&p.operator),
+                num(w.count(p.gemeenten)),
+                num(w.count(p.compliant)),
+                num(w.count(p.not_compliant)),
+                num(w.count(p.under_ontheffing)),
+                num(w.num(p.shortfall_km2, 2)),
+            ],
+        );
+    }
+    o.push_str("</table>\n<div class=\"maps\">");
+    for p in &m.operators {
+        figs.put(o, w, &format!("mobile_{}", super::charts::slug(&p.operator)));
+    }
     o.push_str("</div>\n");
-    if f.previous.is_none() {
-        o.push_str("<p class=\"meta\">One vintage only: no change since the previous year.</p>\n");
-    }
+    figs.put(o, w, "mobile_shortfall");
+}
 
-    if let Some(m) = &f.mobile {
-        let _ = writeln!(o, "<h2>Mobile: 700 MHz coverage obligation on {}</h2>", e(&m.date));
-        o.push_str("<table><tr><th>Operator</th><th class=\"n\">Gemeenten</th><th class=\"n\">Compliant</th><th class=\"n\">Not compliant</th><th class=\"n\">Under an ontheffing</th><th class=\"n\">Shortfall (km²)</th></tr>\n");
-        for p in &m.operators {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td></tr>",
-                e(&p.operator),
-                p.gemeenten,
-                p.compliant,
-                p.not_compliant,
-                p.under_ontheffing,
-                p.shortfall_km2
-            );
-        }
-        o.push_str("</table>\n<div class=\"maps\">");
-        for p in &m.operators {
-            fig(&mut o, &format!("mobile_{}", super::charts::slug(&p.operator)));
-        }
-        o.push_str("</div>\n");
-        fig(&mut o, "mobile_shortfall");
+fn gaps(o: &mut String, f: &Figures, w: &Words) {
+    let Some(g) = &f.gaps else { return };
+    let args = [
+        ("addresses", &w.count(g.addresses)[..]),
+        ("scope", &escape(&f.scope_name)),
+        ("threshold", &escape(&f.threshold)),
+        ("year", &f.latest.to_string()),
+        ("located", &w.count(g.with_coordinates)),
+        ("geojson", &link("gaps.geojson")),
+        ("csv", &link("gaps.csv")),
+        ("pc4", &link("gaps_postcode4.csv")),
+    ];
+    let _ = writeln!(o, "<h2>{}</h2><p>{}</p>", escape(&w.t("h-gaps")), w.f("gaps-text", &args));
+    table(o, w, &["col-gemeente", "#col-addresses-without"]);
+    for (code, name, n) in &g.by_gemeente {
+        row(o, &[text(&format!("{name} ({code})")), num(w.count(*n))]);
     }
+    o.push_str("</table>\n");
+}
 
-    if let Some(g) = &f.gaps {
-        let _ = writeln!(
-            o,
-            "<h2>Gap list</h2><p>{} addresses in {} without ≥ {} in {} ({} with coordinates): <a href=\"gaps.geojson\">gaps.geojson</a> (for QGIS), <a href=\"gaps.csv\">gaps.csv</a>, per postcode-4 <a href=\"gaps_postcode4.csv\">gaps_postcode4.csv</a>.</p>",
-            thousands(g.addresses),
-            e(&f.scope_name),
-            e(&f.threshold),
-            f.latest,
-            thousands(g.with_coordinates)
-        );
-        o.push_str("<table><tr><th>Gemeente</th><th class=\"n\">Addresses without</th></tr>\n");
-        for (code, name, n) in &g.by_gemeente {
-            let _ = writeln!(o, "<tr><td>{} ({})</td><td class=\"n\">{}</td></tr>", e(name), e(code), thousands(*n));
-        }
-        o.push_str("</table>\n");
-    }
-
-    o.push_str("<h2>Action plan</h2>\n<p>The connectivity actions of the action plan, with this report's figure and status where dekking measures one.</p>\n<table><tr><th>Thema</th><th>Actie</th><th>Wie / wanneer</th><th>Measured</th><th>Status</th></tr>\n");
+fn actieplan(o: &mut String, f: &Figures, w: &Words) {
+    let _ = writeln!(o, "<h2>{}</h2>\n<p>{}</p>", escape(&w.t("h-actieplan")), escape(&w.t("actieplan-intro")));
+    table(o, w, &["col-thema", "col-actie", "col-wie", "col-measured", "col-status"]);
     for a in &f.actieplan {
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            e(&a.thema),
-            e(&a.actie),
-            e(&a.wie),
-            e(&a.measured),
-            e(&a.status)
-        );
+        row(o, &[text(&a.thema), text(&a.actie), text(&a.wie), text(&a.measured), text(&a.status)]);
     }
     o.push_str("</table>\n");
+}
 
-    let _ = write!(o, "<h2>Gemeenten ({})</h2>\n<table><tr><th>Gemeente</th><th>Provincie</th><th class=\"n\">Addresses</th><th class=\"n\">Without</th><th class=\"n\">Share</th><th class=\"n\">Change</th></tr>\n", f.latest);
+fn gemeenten(o: &mut String, f: &Figures, w: &Words) {
+    let _ = writeln!(o, "<h2>{}</h2>", escape(&w.f("h-gemeenten", &[("year", &f.latest.to_string())])));
+    table(o, w, &["col-gemeente", "col-provincie", "#col-addresses", "#col-without", "#col-share", "#col-change"]);
     for g in &f.gemeenten {
-        let _ = writeln!(
+        row(
             o,
-            "<tr><td>{} ({})</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            e(&g.now.name),
-            e(&g.now.code),
-            e(&g.provincie_name),
-            thousands(g.now.addresses),
-            count(g.now.short),
-            pct(g.now.share_pct),
-            pp(g.change_pp)
+            &[
+                text(&format!("{} ({})", g.now.name, g.now.code)),
+                text(&g.provincie_name),
+                num(w.count(g.now.addresses)),
+                num(w.amount(g.now.short)),
+                num(w.pct(g.now.share_pct)),
+                num(w.pp(g.change_pp)),
+            ],
         );
     }
     o.push_str("</table>\n");
+}
 
-    o.push_str("<h2>Method and sources</h2>\n");
-    if let Some(p) = f.inputs.last() {
-        let _ = writeln!(o, "<p>{}</p><p>Universe: {}</p>", e(&p.provenance.method), e(&p.provenance.universe));
+fn method(o: &mut String, f: &Figures, w: &Words) {
+    let _ = writeln!(o, "<h2>{}</h2>", escape(&w.t("h-method")));
+    if let Some(p) = f.inputs.last().map(|v| &v.provenance) {
+        let (by_code, by_point) = (w.count(p.located.0), w.count(p.located.1));
+        let unit = w.unit(&f.unit, false);
+        let method = w.f("method", &[("unit", &unit), ("by-code", &by_code), ("by-point", &by_point)]);
+        let (file, given) = &p.universe_file;
+        let universe = w.f(if *given { "universe-file" } else { "universe-records" }, &[("file", &code(file))]);
+        let _ = writeln!(o, "<p>{}</p><p>{}</p>", escape(&method), w.f("universe-label", &[("text", &universe)]));
     }
-    let _ = writeln!(
-        o,
-        "<p>Gemeente mergers: every vintage is counted on the current map; codes of earlier maps are re-aggregated with <code>{}</code> ({} mergers, SHA-256 <code>{}</code>). {}</p>",
-        e(&f.mapping.file),
-        f.mapping.mergers,
-        e(&f.mapping.sha256),
-        if f.mapping.remapped.is_empty() {
-            "No vintage used an earlier code.".to_string()
-        } else {
-            format!(
-                "Re-aggregated: {}.",
-                f.mapping.remapped.iter().map(|r| format!("{} {} → {} ({} addresses)", r.year, e(&r.old_code), e(&r.new_code), thousands(r.addresses))).collect::<Vec<_>>().join("; ")
-            )
-        }
-    );
-    o.push_str("<table><tr><th>Vintage</th><th>File</th><th class=\"n\">Rows in</th><th class=\"n\">Used</th><th class=\"n\">Rejected</th><th>SHA-256</th></tr>\n");
+    let m = &f.mapping;
+    let remapped = if m.remapped.is_empty() {
+        w.t("no-remaps")
+    } else {
+        let items: Vec<String> = m
+            .remapped
+            .iter()
+            .map(|r| {
+                let args = [
+                    ("year", &r.year.to_string()[..]),
+                    ("old", &r.old_code),
+                    ("new", &r.new_code),
+                    ("addresses", &w.count(r.addresses)),
+                ];
+                w.f("remap-item", &args)
+            })
+            .collect();
+        w.f("remaps", &[("list", &items.join("; "))])
+    };
+    let args = [
+        ("file", &code(&m.file)[..]),
+        ("mergers", &w.count(m.mergers)),
+        ("sha", &code(&m.sha256)),
+        ("remapped", &escape(&remapped)),
+    ];
+    let _ = writeln!(o, "<p>{}</p>", w.f("mergers-text", &args));
+    table(o, w, &["col-vintage", "col-file", "#col-rows-in", "#col-used", "#col-rejected", "col-sha256"]);
     for v in &f.inputs {
         for (file, c) in &v.provenance.rows {
-            let sha = v.provenance.inputs.iter().find(|i| &i.path == file).map(|i| i.sha256.as_str()).unwrap_or("");
-            let _ = writeln!(
+            let sha = v.provenance.inputs.iter().find(|i| &i.path == file).map_or("", |i| i.sha256.as_str());
+            let year = v.year.to_string();
+            row(
                 o,
-                "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><code>{}</code></td></tr>",
-                v.year,
-                e(file),
-                thousands(c.rows_in),
-                thousands(c.used),
-                thousands(c.rejected_total()),
-                e(sha)
+                &[
+                    text(&year),
+                    (code(file), false),
+                    num(w.count(c.rows_in)),
+                    num(w.count(c.used)),
+                    num(w.count(c.rejected_total())),
+                    (code(sha), false),
+                ],
             );
         }
-        for w in &v.provenance.warnings {
-            let _ = writeln!(o, "<tr><td>{}</td><td colspan=\"5\">warning: {}</td></tr>", v.year, e(w));
+        for warning in &v.provenance.warnings {
+            let text = escape(&w.f("warning-row", &[("text", warning)]));
+            let _ = writeln!(o, "<tr><td>{}</td><td colspan=\"5\">{text}</td></tr>", v.year);
         }
     }
-    o.push_str("</table>\n<p class=\"meta\">Every number on this page is in <code>figures.json</code> and the CSV tables beside it.</p>\n</body></html>\n");
-    o.into_bytes()
+    o.push_str("</table>\n");
 }

@@ -1,123 +1,139 @@
-//! `report.md`: the report as Markdown, charts linked as PNG files.
+//! `report.md`: the report as Markdown in the report's language, charts linked as PNG files.
 
 use std::fmt::Write as _;
 
 use super::figures::Figures;
-use super::html::{count, pct, pp};
 use crate::report::charts::Chart;
-use crate::report::format::thousands;
+use crate::report::words::Words;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A table header: message ids, a leading `#` marking a right-aligned number column.
+fn header(o: &mut String, w: &Words, cols: &[&str]) {
+    let names: Vec<String> = cols.iter().map(|c| cell(&w.t(c.trim_start_matches('#')))).collect();
+    let rule: Vec<&str> = cols.iter().map(|c| if c.starts_with('#') { "--:" } else { "---" }).collect();
+    let _ = writeln!(o, "| {} |\n|{}|", names.join(" | "), rule.join("|"));
+}
+
+fn row(o: &mut String, cells: &[String]) {
+    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    let _ = writeln!(o, "| {} |", cells.join(" | "));
+}
+
 /// The bytes of `report.md`.
 #[must_use]
-pub fn markdown(f: &Figures, charts: &[Chart]) -> Vec<u8> {
+pub fn markdown(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", f.title);
     let years: Vec<String> = f.years.iter().map(ToString::to_string).collect();
-    let _ = writeln!(
-        o,
-        "Vintages {} · unit: {} · run date {} · dekking {}\n",
-        years.join(", "),
-        f.unit,
-        f.run_date,
-        env!("CARGO_PKG_VERSION")
-    );
-    if let Some(s) = f.series.last() {
-        let _ = writeln!(
-            o,
-            "**{}** of {} in {} could get at least {} at the end of {}: {} of {}; {} without.\n",
-            pct(s.share_pct),
-            f.unit,
-            f.scope_name,
-            f.threshold,
-            s.year,
-            count(s.covered),
-            count(s.universe),
-            count(s.short)
-        );
-    }
-    if let Some(t) = &f.target {
-        let verdict = match t.met {
-            Some(true) => "met".to_string(),
-            Some(false) => format!("not met ({:.2} percentage points short)", t.short_pp),
-            None => "not judged (no data)".into(),
-        };
-        let _ = writeln!(o, "Target {} % by {}: **{verdict}**.\n", t.share_pct, t.deadline);
-    }
+    let meta = [
+        ("years", &years.join(", ")[..]),
+        ("unit", &w.unit(&f.unit, false)),
+        ("date", &w.date(&f.run_date)),
+        ("version", env!("CARGO_PKG_VERSION")),
+    ];
+    let _ = writeln!(o, "{}\n", w.f("meta", &meta));
+    headline(&mut o, f, w);
     for c in charts {
         let _ = writeln!(o, "![{}](charts/{}.png)\n", cell(&c.title), c.name);
     }
-    o.push_str("## Progress per year\n\n| Year | Addresses | Covered | Without | Share |\n|---|--:|--:|--:|--:|\n");
-    for s in &f.series {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} | {} |",
-            s.year,
-            thousands(s.addresses),
-            count(s.covered),
-            count(s.short),
-            pct(s.share_pct)
-        );
-    }
-    if !f.references.is_empty() {
-        o.push_str("\n| Year | Kind | Published | This report | Difference |\n|---|---|--:|--:|--:|\n");
-        for r in &f.references {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                r.year,
-                r.kind,
-                pct(Some(r.share_pct)),
-                pct(r.ours_pct),
-                pp(r.difference_pp)
-            );
-        }
-    }
-    let _ = writeln!(
-        o,
-        "\n## Per {} ({})\n\n| Area | Addresses | Without | Share |\n|---|--:|--:|--:|",
-        f.parts_level, f.latest
-    );
-    for p in &f.parts {
-        let _ = writeln!(
-            o,
-            "| {} ({}) | {} | {} | {} |",
-            cell(&p.name),
-            p.code,
-            thousands(p.addresses),
-            count(p.short),
-            pct(p.share_pct)
-        );
-    }
+    progress(&mut o, f, w);
+    parts(&mut o, f, w);
     if let Some(m) = &f.mobile {
-        let _ = writeln!(o, "\n## Mobile: 700 MHz obligation on {}\n\n| Operator | Gemeenten | Compliant | Not compliant | Under an ontheffing |\n|---|--:|--:|--:|--:|", m.date);
+        let _ = writeln!(o, "\n## {}\n", w.f("h-mobile", &[("date", &w.date(&m.date))]));
+        header(
+            &mut o,
+            w,
+            &["col-operator", "#col-gemeenten", "#col-compliant", "#col-not-compliant", "#col-ontheffing"],
+        );
         for p in &m.operators {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                p.operator, p.gemeenten, p.compliant, p.not_compliant, p.under_ontheffing
-            );
+            let counts = [p.gemeenten, p.compliant, p.not_compliant, p.under_ontheffing].map(|n| w.count(n));
+            row(&mut o, &[&[p.operator.clone()][..], &counts].concat());
         }
     }
     if let Some(g) = &f.gaps {
-        let _ = writeln!(
-            o,
-            "\n## Gap list\n\n{} addresses without ≥ {}: `gaps.geojson`, `gaps.csv`, `gaps_postcode4.csv`.",
-            thousands(g.addresses),
-            f.threshold
-        );
+        let files = "`gaps.geojson`, `gaps.csv`, `gaps_postcode4.csv`";
+        let args = [("addresses", &w.count(g.addresses)[..]), ("threshold", &f.threshold), ("files", files)];
+        let _ = writeln!(o, "\n## {}\n\n{}", w.t("h-gaps"), w.f("gaps-text-short", &args));
     }
-    o.push_str("\n## Action plan\n\n| Thema | Actie | Measured | Status |\n|---|---|---|---|\n");
+    let _ = writeln!(o, "\n## {}\n", w.t("h-actieplan"));
+    header(&mut o, w, &["col-thema", "col-actie", "col-measured", "col-status"]);
     for a in &f.actieplan {
-        let _ =
-            writeln!(o, "| {} | {} | {} | {} |", cell(&a.thema), cell(&a.actie), cell(&a.measured), cell(&a.status));
+        row(&mut o, &[a.thema.clone(), a.actie.clone(), a.measured.clone(), a.status.clone()]);
     }
-    let _ = writeln!(o, "\n## Method\n\nGemeenten on the current map; merger table `{}` (SHA-256 `{}`), {} code(s) re-aggregated (see `remapped.csv`). Every number is in `figures.json` and the CSV tables.", f.mapping.file, f.mapping.sha256, f.mapping.remapped.len());
-    if let Some(p) = f.inputs.last() {
-        let _ = writeln!(o, "\n{}", p.provenance.method);
+    let m = &f.mapping;
+    let args = [
+        ("file", &format!("`{}`", m.file)[..]),
+        ("sha", &format!("`{}`", m.sha256)),
+        ("codes", &w.count(m.remapped.len() as u64)),
+        ("list", "`remapped.csv`"),
+        ("json", "`figures.json`"),
+    ];
+    let _ = writeln!(o, "\n## {}\n\n{}", w.t("h-method-short"), w.f("mergers-short", &args));
+    if let Some(p) = f.inputs.last().map(|v| &v.provenance) {
+        let (by_code, by_point) = (w.count(p.located.0), w.count(p.located.1));
+        let args = [("unit", &w.unit(&f.unit, false)[..]), ("by-code", &by_code), ("by-point", &by_point)];
+        let _ = writeln!(o, "\n{}", w.f("method", &args));
     }
     o.into_bytes()
+}
+
+fn headline(o: &mut String, f: &Figures, w: &Words) {
+    if let Some(s) = f.series.last() {
+        let args = [
+            ("share", &format!("**{}**", w.pct(s.share_pct))[..]),
+            ("unit", &w.unit(&f.unit, false)),
+            ("scope", &f.scope_name),
+            ("threshold", &f.threshold),
+            ("year", &s.year.to_string()),
+            ("covered", &w.amount(s.covered)),
+            ("universe", &w.amount(s.universe)),
+            ("short", &w.amount(s.short)),
+        ];
+        let _ = writeln!(o, "{}\n", w.f("headline", &args));
+    }
+    if let Some(t) = &f.target {
+        let verdict = match t.met {
+            Some(true) => w.t("target-met"),
+            Some(false) => w.f("target-missed", &[("pp", &w.num(t.short_pp, 2))]),
+            None => w.t("target-no-data"),
+        };
+        let args = [
+            ("pct", &w.short(t.share_pct)[..]),
+            ("deadline", &w.date(&t.deadline)),
+            ("verdict", &format!("**{verdict}**")),
+        ];
+        let _ = writeln!(o, "{}\n", w.f("target-line-short", &args));
+    }
+}
+
+fn progress(o: &mut String, f: &Figures, w: &Words) {
+    let _ = writeln!(o, "## {}\n", w.t("h-progress"));
+    header(o, w, &["col-year", "#col-addresses", "#col-covered", "#col-without", "#col-share"]);
+    for s in &f.series {
+        let cells =
+            [s.year.to_string(), w.count(s.addresses), w.amount(s.covered), w.amount(s.short), w.pct(s.share_pct)];
+        row(o, &cells);
+    }
+    if f.references.is_empty() {
+        return;
+    }
+    o.push('\n');
+    header(o, w, &["col-year", "col-kind", "#col-published", "#col-this-report", "#col-difference"]);
+    for r in &f.references {
+        let cells =
+            [r.year.to_string(), w.kind(&r.kind), w.pct(Some(r.share_pct)), w.pct(r.ours_pct), w.pp(r.difference_pp)];
+        row(o, &cells);
+    }
+}
+
+fn parts(o: &mut String, f: &Figures, w: &Words) {
+    let _ = writeln!(o, "\n## {}\n", w.f("h-parts", &[("level", &f.parts_level), ("year", &f.latest.to_string())]));
+    header(o, w, &["col-area", "#col-addresses", "#col-without", "#col-share"]);
+    for p in &f.parts {
+        let cells = [format!("{} ({})", p.name, p.code), w.count(p.addresses), w.amount(p.short), w.pct(p.share_pct)];
+        row(o, &cells);
+    }
 }

@@ -1,5 +1,6 @@
 //! The yearly report: `report.html`, `report.md`, `figures.json`, CSV tables, `gemeenten.parquet`,
-//! charts as SVG and PNG, and for one provincie the gap list — all made from [`Yearly`].
+//! charts as SVG and PNG, and for one provincie the gap list — all made from [`Yearly`], in its
+//! language ([`Words`]).
 
 pub mod charts;
 pub mod figures;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::model::yearly::Yearly;
+use crate::report::words::Words;
 use dekking_files::atomic;
 use figures::Figures;
 use tables::CsvStyle;
@@ -23,11 +25,12 @@ pub type OutputFile = (String, Vec<u8>);
 /// # Errors
 /// A drawing or serialisation failure.
 pub fn outputs(y: &Yearly, style: CsvStyle) -> Result<(Figures, Vec<OutputFile>)> {
-    let f = figures::figures(y);
-    let charts = charts::charts(&f, &y.boundaries.areas)?;
+    let w = Words::new(y.lang);
+    let f = figures::figures(y, &w);
+    let charts = charts::charts(&f, &y.boundaries.areas, &w)?;
     let mut files = vec![
-        ("report.html".to_string(), html::html(&f, &charts)),
-        ("report.md".to_string(), markdown::markdown(&f, &charts)),
+        ("report.html".to_string(), html::html(&f, &charts, &w)),
+        ("report.md".to_string(), markdown::markdown(&f, &charts, &w)),
         ("figures.json".to_string(), {
             let mut b = serde_json::to_vec_pretty(&f).map_err(|e| Error::table("figures.json", e.to_string()))?;
             b.push(b'\n');

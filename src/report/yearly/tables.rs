@@ -8,16 +8,34 @@ use polars::prelude::*;
 
 use super::figures::Figures;
 use crate::error::{Error, Result};
+use crate::model::lang::Lang;
 use crate::model::yearly::Gap;
+use crate::report::words::Words;
 
 /// How CSV files are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvStyle {
     /// `;`, decimal comma and a UTF-8 BOM.
     pub excel: bool,
+    /// The language of the column names (the English names are the ones `figures.json` and
+    /// `gemeenten.parquet` use).
+    pub lang: Lang,
+}
+
+impl Default for CsvStyle {
+    /// Commas, decimal points and English column names.
+    fn default() -> CsvStyle {
+        CsvStyle { excel: false, lang: Lang::En }
+    }
 }
 
 impl CsvStyle {
+    /// The style a report in `lang` writes by default: for Excel and in Dutch, or plain English.
+    #[must_use]
+    pub fn of(lang: Lang) -> CsvStyle {
+        CsvStyle { excel: lang == Lang::Nl, lang }
+    }
+
     /// A number as this style writes it (shortest round-trip form).
     #[must_use]
     pub fn num(self, v: f64) -> String {
@@ -35,7 +53,8 @@ impl CsvStyle {
         v.map(|v| self.num(v)).unwrap_or_default()
     }
 
-    /// The bytes of a CSV file with `header` and `rows`.
+    /// The bytes of a CSV file with `header` (English column names, written in the style's
+    /// language) and `rows`.
     ///
     /// # Errors
     /// Only on an internal serialisation failure.
@@ -46,7 +65,10 @@ impl CsvStyle {
             out.extend_from_slice("\u{feff}".as_bytes());
         }
         let mut w = csv::WriterBuilder::new().delimiter(if self.excel { b';' } else { b',' }).from_writer(out);
-        w.write_record(header).map_err(fail)?;
+        let words = Words::new(self.lang);
+        let names: Vec<String> =
+            header.iter().map(|h| if self.lang == Lang::En { (*h).to_string() } else { words.column(h) }).collect();
+        w.write_record(&names).map_err(fail)?;
         for r in rows {
             w.write_record(r).map_err(fail)?;
         }
@@ -354,9 +376,9 @@ mod tests {
 
     #[test]
     fn excel_style_uses_semicolons_decimal_commas_and_a_bom() {
-        let s = CsvStyle { excel: true };
-        let bytes = s.write(&["naam", "aandeel"], &[vec!["Súdwest-Fryslân".into(), s.num(99.25)]]).unwrap();
-        assert_eq!(bytes, "\u{feff}naam;aandeel\nSúdwest-Fryslân;99,25\n".as_bytes());
+        let s = CsvStyle::of(Lang::Nl);
+        let bytes = s.write(&["area_name", "share_pct"], &[vec!["Súdwest-Fryslân".into(), s.num(99.25)]]).unwrap();
+        assert_eq!(bytes, "\u{feff}gebiedsnaam;aandeel_pct\nSúdwest-Fryslân;99,25\n".as_bytes());
         let plain = CsvStyle::default();
         assert_eq!(plain.write(&["a", "b"], &[vec!["x,y".into(), plain.num(0.5)]]).unwrap(), b"a,b\n\"x,y\",0.5\n");
     }
