@@ -71,10 +71,14 @@ pub struct InputArgs {
 /// The boundary file and which of its properties name the areas.
 #[derive(Debug, Clone, Args)]
 pub struct BoundaryArgs {
-    /// Area boundaries (GeoJSON, WGS84 or RD New): every area in it is reported, under its own
-    /// code; default: the built-in CBS 2023 gemeenten.
+    /// Area boundaries (GeoJSON, GeoPackage or GeoParquet; WGS84 or RD New): every area in it is
+    /// reported, under its own code; default: the built-in CBS 2023 gemeenten.
     #[arg(long, value_name = "FILE")]
     pub boundaries: Option<PathBuf>,
+    /// The GeoPackage layer holding the areas (e.g. gemeenten of CBS's wijk- en buurtkaart);
+    /// default: the file's only feature layer.
+    #[arg(long, value_name = "NAME")]
+    pub layer: Option<String>,
     /// The feature property holding the area code; default: the first of gemeentecode, statcode,
     /// GM_CODE, code, area_code, GEOID a feature has.
     #[arg(long, value_name = "NAME")]
@@ -89,7 +93,7 @@ impl BoundaryArgs {
     /// The properties chosen for the code and name.
     #[must_use]
     pub fn fields(&self) -> AreaFields {
-        AreaFields { code: self.area_code_field.clone(), name: self.area_name_field.clone() }
+        AreaFields { layer: self.layer.clone(), code: self.area_code_field.clone(), name: self.area_name_field.clone() }
     }
 }
 

@@ -141,6 +141,7 @@ impl ReportArgs {
             use_weights,
             boundaries: pick(&self.areas.boundaries, r.map(|r| &r.boundaries)),
             area_fields: AreaFields {
+                layer: self.areas.layer.clone().or_else(|| r.and_then(|r| r.layer.clone())),
                 code: self.areas.area_code_field.clone().or_else(|| r.and_then(|r| r.area_code_field.clone())),
                 name: self.areas.area_name_field.clone().or_else(|| r.and_then(|r| r.area_name_field.clone())),
             },

@@ -1,18 +1,21 @@
-//! Area boundaries from GeoJSON: gemeente polygons (CBS/PDOK) in WGS84 or RD New, returned in
-//! RD New metres, merged per area code and sorted by code.
+//! Area boundaries from GeoJSON, GeoPackage or GeoParquet ([`vector`]): gemeente polygons
+//! (CBS/PDOK) in WGS84 or RD New, returned in RD New metres, merged per area code and sorted by
+//! code.
 //!
-//! The CRS is taken from the FeatureCollection's `crs` member (`EPSG:28992` → RD New; `EPSG:4326`
-//! or `CRS84` → WGS84); without one, WGS84 is assumed unless the coordinates are clearly metres
-//! (|x| > 180 or |y| > 90), in which case RD New is assumed and a warning is returned.
+//! The CRS is the one the file declares (a GeoJSON `crs` member, a GeoPackage layer's SRS, a
+//! GeoParquet column's CRS: `EPSG:28992` → RD New; `EPSG:4326`, `EPSG:4258` or `CRS84` → WGS84);
+//! a GeoJSON without one is WGS84 unless the coordinates are clearly metres (|x| > 180 or
+//! |y| > 90), in which case RD New is assumed and a warning is returned.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use geojson::{FeatureCollection, GeoJson, Value};
+use geojson::{FeatureCollection, Value};
 
 use crate::error::{Error, Result};
 use crate::io::profile::AreaScheme;
+use crate::io::vector::{self, VectorFile};
 use crate::model::areas::{Boundaries, Boundary};
 use crate::model::source::SourceInfo;
 use dekking_crs::wgs84_to_rd;
@@ -25,17 +28,21 @@ pub const NAME_KEYS: [&str; 6] = ["gemeentenaam", "statnaam", "GM_NAAM", "naam",
 /// Property names tried for the number of households, in order.
 pub const HOUSEHOLD_KEYS: [&str; 2] = ["aantalHuishoudens", "households"];
 
-/// Which properties of a boundary file's features hold the area code and name (`None`: the
-/// first of [`CODE_KEYS`] or [`NAME_KEYS`] a feature has).
+/// Which layer of a boundary file holds the areas (`None`: the only one), and which properties
+/// of its features hold the area code and name (`None`: the first of [`CODE_KEYS`] or
+/// [`NAME_KEYS`] a feature has).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AreaFields {
+    /// The GeoPackage layer.
+    pub layer: Option<String>,
     /// The property holding the area code.
     pub code: Option<String>,
     /// The property holding the area name.
     pub name: Option<String>,
 }
 
-/// Reads a boundaries GeoJSON file, the code and name from the usual properties.
+/// Reads a boundaries file (GeoJSON, GeoPackage, GeoParquet), the code and name from the usual
+/// properties.
 ///
 /// # Errors
 /// [`Error::Io`] when unreadable; [`Error::Geometry`] for invalid GeoJSON, an unsupported CRS, a
@@ -44,13 +51,13 @@ pub fn load(path: &Path, scheme: AreaScheme) -> Result<Boundaries> {
     load_with(path, scheme, &AreaFields::default())
 }
 
-/// Reads a boundaries GeoJSON file, the code and name from the properties `fields` names.
+/// Reads a boundaries file, its layer, code and name where `fields` says.
 ///
 /// # Errors
 /// As [`load`].
 pub fn load_with(path: &Path, scheme: AreaScheme, fields: &AreaFields) -> Result<Boundaries> {
-    let text = crate::io::read_text(path)?;
-    parse_with(path, &text, scheme, fields)
+    let file = vector::read(path, fields.layer.as_deref())?;
+    areas_of(path, collection(path, file)?, scheme, fields)
 }
 
 /// A parsed FeatureCollection with its CRS decided.
@@ -58,15 +65,12 @@ struct Collection {
     fc: FeatureCollection,
     rd: bool,
     warnings: Vec<String>,
+    format: String,
     sha256: String,
 }
 
-fn collection(path: &Path, text: &str) -> Result<Collection> {
-    let geojson: GeoJson = text
-        .parse()
-        .map_err(|e| Error::geometry(path, format!("not valid GeoJSON ({e}); export the layer as GeoJSON")))?;
-    let fc = FeatureCollection::try_from(geojson)
-        .map_err(|_| Error::geometry(path, "expected a FeatureCollection of (Multi)Polygons"))?;
+fn collection(path: &Path, file: VectorFile) -> Result<Collection> {
+    let VectorFile { fc, format, sha256 } = file;
     let mut warnings = Vec::new();
     let declared = fc
         .foreign_members
@@ -99,7 +103,7 @@ fn collection(path: &Path, text: &str) -> Result<Collection> {
             projected
         }
     };
-    Ok(Collection { fc, rd, warnings, sha256: sha256_hex(text.as_bytes()) })
+    Ok(Collection { fc, rd, warnings, format, sha256 })
 }
 
 impl Collection {
@@ -117,7 +121,7 @@ impl Collection {
             path: path.display().to_string(),
             sha256: self.sha256.clone(),
             rows: self.fc.features.len() as u64,
-            format: format!("geojson, {}", self.crs()),
+            format: format!("{}, {}", self.format, self.crs()),
             columns: Vec::new(),
         }
     }
@@ -171,7 +175,16 @@ pub fn parse(path: &Path, text: &str, scheme: AreaScheme) -> Result<Boundaries> 
 /// # Errors
 /// As [`load`].
 pub fn parse_with(path: &Path, text: &str, scheme: AreaScheme, fields: &AreaFields) -> Result<Boundaries> {
-    let c = collection(path, text)?;
+    areas_of(path, collection(path, geojson_text(path, text)?)?, scheme, fields)
+}
+
+fn geojson_text(path: &Path, text: &str) -> Result<VectorFile> {
+    let fc = vector::parse_geojson(path, text)?;
+    Ok(VectorFile { fc, format: "geojson".into(), sha256: sha256_hex(text.as_bytes()) })
+}
+
+/// The areas of a collection, merged per code.
+fn areas_of(path: &Path, c: Collection, scheme: AreaScheme, fields: &AreaFields) -> Result<Boundaries> {
     let code_keys: Vec<&str> = fields.code.as_deref().map_or(CODE_KEYS.to_vec(), |k| vec![k]);
     let name_keys: Vec<&str> = fields.name.as_deref().map_or(NAME_KEYS.to_vec(), |k| vec![k]);
     let mut merged: BTreeMap<String, Boundary> = BTreeMap::new();
@@ -257,18 +270,20 @@ pub struct Layer {
 /// # Errors
 /// [`Error::Geometry`] for invalid GeoJSON, an unsupported CRS or a non-polygon feature.
 pub fn parse_layer(path: &Path, text: &str, role: &str) -> Result<Layer> {
-    let c = collection(path, text)?;
+    layer_of(path, collection(path, geojson_text(path, text)?)?, role)
+}
+
+fn layer_of(path: &Path, c: Collection, role: &str) -> Result<Layer> {
     let shapes = (0..c.fc.features.len()).map(|k| c.polygons(path, k, "").map(MultiPolygon)).collect::<Result<_>>()?;
     Ok(Layer { shapes, source: c.source(path, role), warnings: c.warnings })
 }
 
-/// Reads a polygon layer from a GeoJSON file.
+/// Reads a polygon layer from a GeoJSON, GeoPackage (its only feature layer) or GeoParquet file.
 ///
 /// # Errors
 /// As [`parse_layer`], plus [`Error::Io`].
 pub fn load_layer(path: &Path, role: &str) -> Result<Layer> {
-    let text = crate::io::read_text(path)?;
-    parse_layer(path, &text, role)
+    layer_of(path, collection(path, vector::read(path, None)?)?, role)
 }
 
 /// Areas as a GeoJSON FeatureCollection in RD New (EPSG:28992, named in a `crs` member), with

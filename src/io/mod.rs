@@ -23,6 +23,7 @@ pub mod policy;
 pub mod profile;
 pub mod records;
 pub mod runfile;
+pub mod vector;
 
 pub use crate::model::rows::{Reject, RejectReason};
 

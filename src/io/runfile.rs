@@ -54,6 +54,8 @@ pub struct RunFile {
     pub unweighted: bool,
     /// Gemeente boundaries.
     pub boundaries: Option<PathBuf>,
+    /// The GeoPackage layer of the boundaries.
+    pub layer: Option<String>,
     /// The boundary feature property holding the area code.
     pub area_code_field: Option<String>,
     /// The boundary feature property holding the area name.

@@ -1,6 +1,7 @@
 //! Mobile-licence results: compliance per operator × gemeente on a date, drive-test verdicts,
 //! and everything a mobile run reports.
 
+use crate::model::areas::Boundary;
 use serde::Serialize;
 
 use crate::model::date::Date;
@@ -83,4 +84,7 @@ pub struct MobileReport {
     /// Rejected rows of grids and drive tests.
     #[serde(skip)]
     pub rejects: Vec<Reject>,
+    /// The areas judged, with their shapes (RD New), by code.
+    #[serde(skip)]
+    pub areas: Vec<Boundary>,
 }

@@ -322,5 +322,5 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         ),
         warnings,
     };
-    Ok(MobileReport { provenance, rows, drive_tests: verdicts, rejects })
+    Ok(MobileReport { provenance, rows, drive_tests: verdicts, rejects, areas })
 }

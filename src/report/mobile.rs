@@ -1,12 +1,16 @@
-//! Writers for `dekking mobile`: `mobile.csv`, `mobile.parquet`, `mobile.json`, `drive_tests.csv`,
+//! Writers for `dekking mobile`: `mobile.csv`, `mobile.parquet`, `mobile.gpkg` and
+//! `mobile_geo.parquet` (the same rows with the areas' polygons), `mobile.json`, `drive_tests.csv`,
 //! `rejected.csv`, and the stdout summary (per operator: gemeenten compliant / total, worst five).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use geo::{Geometry, MultiPolygon};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::io::vector::{geoparquet, gpkg};
 use crate::model::mobile::Compliance;
 use crate::model::mobile::MobileReport;
 use crate::model::outputs::{DriveTestLine, MobileLine};
@@ -15,7 +19,15 @@ use crate::report::format;
 use dekking_files::atomic;
 
 /// The files `dekking mobile` may write.
-pub const MOBILE_FILES: [&str; 5] = ["mobile.csv", "mobile.parquet", "mobile.json", "rejected.csv", "drive_tests.csv"];
+pub const MOBILE_FILES: [&str; 7] = [
+    "mobile.csv",
+    "mobile.parquet",
+    "mobile.gpkg",
+    "mobile_geo.parquet",
+    "mobile.json",
+    "rejected.csv",
+    "drive_tests.csv",
+];
 
 /// The bytes of `mobile.csv`: one [`MobileLine`] per operator × gemeente.
 ///
@@ -38,6 +50,43 @@ pub fn drive_tests_csv(report: &MobileReport) -> Result<Vec<u8>> {
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
+    let fail = |e: PolarsError| Error::table("<output>", format!("writing Parquet: {e}"));
+    let mut df = mobile_frame(report)?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Zstd(None)).finish(&mut df).map_err(fail)?;
+    Ok(bytes)
+}
+
+/// Each row's area shape (RD New; empty when the report does not hold the area).
+fn shapes(report: &MobileReport) -> Vec<Geometry<f64>> {
+    let by_code: BTreeMap<&str, &MultiPolygon<f64>> =
+        report.areas.iter().map(|a| (a.code.as_str(), &a.shape)).collect();
+    let shape = |code: &str| by_code.get(code).map_or_else(|| MultiPolygon(Vec::new()), |s| (*s).clone());
+    report.rows.iter().map(|r| Geometry::MultiPolygon(shape(&r.area_code))).collect()
+}
+
+/// The bytes of `mobile.gpkg`: the rows of `mobile.csv` as the layer `mobile`, each with its
+/// area's polygons in RD New (EPSG:28992), for QGIS.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn mobile_gpkg(report: &MobileReport) -> Result<Vec<u8>> {
+    let table = mobile_frame(report)?;
+    let geometries = shapes(report);
+    gpkg::write(&[gpkg::Layer { name: "mobile", epsg: 28992, geometries: &geometries, table: &table }])
+}
+
+/// The bytes of `mobile_geo.parquet`: `mobile.parquet` with a GeoParquet 1.1 `geometry` column
+/// of the areas' polygons in RD New (EPSG:28992).
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn mobile_geoparquet(report: &MobileReport) -> Result<Vec<u8>> {
+    geoparquet::write(mobile_frame(report)?, &shapes(report), 28992)
+}
+
+/// The rows of `mobile.csv` as a typed table.
+fn mobile_frame(report: &MobileReport) -> Result<DataFrame> {
     let r = &report.rows;
     let text = |name: &str, f: &dyn Fn(&Compliance) -> String| {
         Column::new(name.into(), r.iter().map(f).collect::<Vec<String>>())
@@ -62,11 +111,7 @@ pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
         num("shortfall_km2", &|x| x.shortfall_km2),
         num("shortfall_pp", &|x| x.shortfall_pp),
     ];
-    let fail = |e: PolarsError| Error::table("<output>", format!("writing Parquet: {e}"));
-    let mut df = DataFrame::new(r.len(), columns).map_err(fail)?;
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Zstd(None)).finish(&mut df).map_err(fail)?;
-    Ok(bytes)
+    DataFrame::new(r.len(), columns).map_err(|e| Error::table("<output>", format!("writing Parquet: {e}")))
 }
 
 /// Writes every mobile output into `dir`.
@@ -80,6 +125,8 @@ pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut outputs = vec![
         ("mobile.csv", mobile_csv(report)?),
         ("mobile.parquet", mobile_parquet(report)?),
+        ("mobile.gpkg", mobile_gpkg(report)?),
+        ("mobile_geo.parquet", mobile_geoparquet(report)?),
         ("mobile.json", json),
         ("rejected.csv", rejects(&report.rejects)?),
     ];

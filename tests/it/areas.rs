@@ -170,3 +170,102 @@ fn mobile_judges_every_area_of_the_boundary_file() {
         ("Graz-Test", "0.040000", "yes")
     );
 }
+
+/// Python with GeoPandas, pyogrio and pyarrow, or `None`.
+fn python_with_geopandas() -> Option<std::path::PathBuf> {
+    crate::util::python_with("geopandas, pyogrio, pyarrow", "GeoPackage and GeoParquet")
+}
+
+/// The real CBS 2023 gemeenten and Natura 2000 written as a GeoPackage (two layers, by GDAL) and
+/// as GeoParquet (by GeoPandas): `fixed` and `mobile` give byte-identical tables from each of
+/// the three formats.
+#[test]
+fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
+    let (Some(gem), Some(nat)) = (
+        crate::util::shared("cbs_wijkenbuurten_gemeenten/gemeenten_2023_wgs84_simplified.geojson"),
+        crate::util::shared("natura2000_inspire_2013/natura2000_nl_2013_etrs89.geojson"),
+    ) else {
+        return;
+    };
+    let Some(py) = python_with_geopandas() else { return };
+    let wd = Workdir::new();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/to_gpkg_geoparquet.py");
+    let out = std::process::Command::new(py)
+        .arg(script)
+        .arg(wd.path("cbs.gpkg"))
+        .arg(format!("gemeenten={}", gem.display()))
+        .arg(format!("natura2000={}", nat.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "gemeenten 343 4326\nnatura2000 165 4326\n");
+    wd.ok(&["demo", "generate", "--scale", "0.01", "--vintage", "2023", "-o", "r.csv", "--universe", "u.csv"]);
+    let grid = crate::util::fixture("mobile/grid.csv");
+    let inputs = [
+        ("geojson", gem.display().to_string(), vec![], nat.display().to_string()),
+        ("gpkg", wd.path("cbs.gpkg").display().to_string(), vec!["--layer", "gemeenten"], String::new()),
+        (
+            "parquet",
+            wd.path("gemeenten.parquet").display().to_string(),
+            vec![],
+            wd.path("natura2000.parquet").display().to_string(),
+        ),
+    ];
+    for (name, boundaries, layer, _) in &inputs {
+        let mut args = vec!["fixed", "-i", "r.csv", "--universe", "u.csv", "--boundaries", boundaries.as_str()];
+        args.extend(layer);
+        args.extend(["-t", "100", "--run-date", "2026-12-01", "-q", "--out", name]);
+        wd.ok(&args);
+    }
+    for table in ["coverage.csv", "rejected.csv"] {
+        let geojson = wd.read(&format!("geojson/{table}"));
+        assert!(geojson.lines().count() > 1 || table == "rejected.csv");
+        assert_eq!(wd.read(&format!("gpkg/{table}")), geojson, "{table} from the GeoPackage");
+        assert_eq!(wd.read(&format!("parquet/{table}")), geojson, "{table} from the GeoParquet");
+    }
+    // The GeoPackage holds two layers: without --layer it must be told which.
+    let out = wd.run(&["fixed", "-i", "r.csv", "--boundaries", "cbs.gpkg", "--out", "x", "-q"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("several feature layers; choose one with --layer (\"gemeenten\", \"natura2000\")"), "{err}");
+
+    // Mobile: boundaries and the Natura 2000 exclusions from each format (a one-layer GeoPackage
+    // for the exclusions, since --exclusions takes a file's only layer).
+    let out = std::process::Command::new(python_with_geopandas().unwrap())
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/to_gpkg_geoparquet.py"))
+        .arg(wd.path("natura.gpkg"))
+        .arg(format!("natura2000={}", nat.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let natura_gpkg = wd.path("natura.gpkg").display().to_string();
+    for (name, boundaries, layer, natura) in &inputs {
+        let natura = if natura.is_empty() { natura_gpkg.as_str() } else { natura.as_str() };
+        let grid = format!("KPN={}", grid.display());
+        let mut args = vec!["mobile", "--grid", grid.as_str(), "--boundaries", boundaries.as_str()];
+        args.extend(layer);
+        args.extend(["--no-licence-exclusions", "--exclusions", natura, "--date", "2026-11-23", "-q"]);
+        let dir = format!("m-{name}");
+        args.extend(["--out", dir.as_str()]);
+        wd.ok(&args);
+    }
+    let geojson = wd.read("m-geojson/mobile.csv");
+    assert_eq!(geojson.lines().count(), 343, "342 gemeenten and the header");
+    assert_eq!(wd.read("m-gpkg/mobile.csv"), geojson, "mobile.csv from the GeoPackage");
+    assert_eq!(wd.read("m-parquet/mobile.csv"), geojson, "mobile.csv from the GeoParquet");
+
+    // The results with their areas, as GeoPackage and GeoParquet, read back by GeoPandas: every
+    // row, in RD New, each polygon of the area its row names.
+    let out = std::process::Command::new(python_with_geopandas().unwrap())
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py"))
+        .args([wd.path("m-gpkg/mobile.gpkg"), wd.path("m-gpkg/mobile_geo.parquet")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let columns = geojson.lines().next().unwrap();
+    for (line, file) in String::from_utf8_lossy(&out.stdout).lines().zip(["mobile.gpkg", "mobile_geo.parquet"]) {
+        let f: Vec<&str> = line.split(' ').collect();
+        assert_eq!(&f[..4], [file, "342", "28992", columns], "{line}");
+        assert!(f[4].parse::<f64>().unwrap() < 1e-3, "{line}: a polygon's area differs from area_km2");
+    }
+}

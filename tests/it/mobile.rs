@@ -150,18 +150,7 @@ fn rtr_sample_lands_in_austria() {
 }
 
 fn python_with_shapely() -> Option<std::path::PathBuf> {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    for py in [venv, "python3".into()] {
-        let ok =
-            std::process::Command::new(&py).args(["-c", "import shapely"]).output().is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(py);
-        }
-    }
-    crate::util::skip(
-        "the shapely cross-check: no python3 with shapely (.ci/run creates .venv with tests/requirements.txt)",
-    );
-    None
+    crate::util::python_with("shapely", "the shapely cross-check")
 }
 
 /// Real Natura 2000 (full resolution) on the real CBS 2023 gemeenten: the excluded area per

@@ -89,3 +89,17 @@ pub fn cov<'a>(
         .find(|r| r["area_code"] == code && r["threshold"] == threshold)
         .unwrap_or_else(|| panic!("no row {code} {threshold}"))
 }
+
+/// A Python (`.venv`'s, else `python3`) that imports `modules` (e.g. `"shapely"`), or `None`
+/// with a printed reason naming `what` needs them.
+pub fn python_with(modules: &str, what: &str) -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    for py in [venv, "python3".into()] {
+        let probe = std::process::Command::new(&py).args(["-c", &format!("import {modules}")]).output();
+        if probe.is_ok_and(|o| o.status.success()) {
+            return Some(py);
+        }
+    }
+    skip(&format!("{what}: no python3 with {modules} (.ci/run installs them into .venv)"));
+    None
+}

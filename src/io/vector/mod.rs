@@ -1,0 +1,113 @@
+//! Vector layers from GeoJSON, GeoPackage or GeoParquet, read into one form: a GeoJSON
+//! FeatureCollection whose `crs` member names the layer's CRS when the file declares one.
+//!
+//! The format is told by the file's first bytes (`SQLite format 3` → GeoPackage, `PAR1` →
+//! GeoParquet, else GeoJSON text), not by its name. A GeoPackage may hold several feature
+//! layers: one is chosen by name, or the only one is taken.
+
+mod geometry;
+pub mod geoparquet;
+pub mod gpkg;
+
+use std::path::Path;
+
+use geojson::FeatureCollection;
+
+use crate::error::{Error, Result};
+use dekking_files::sha256_hex;
+
+pub use geometry::{from_wkb, to_wkb};
+
+/// A file's vector format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 7946 GeoJSON (or the older form with a `crs` member).
+    GeoJson,
+    /// OGC GeoPackage 1.x (SQLite), geometries as GeoPackage blobs.
+    GeoPackage,
+    /// GeoParquet 1.x, geometries as WKB.
+    GeoParquet,
+}
+
+impl Format {
+    /// The format of a file from its first bytes.
+    #[must_use]
+    pub fn sniff(head: &[u8]) -> Format {
+        if head.starts_with(b"SQLite format 3\0") {
+            Format::GeoPackage
+        } else if head.starts_with(b"PAR1") {
+            Format::GeoParquet
+        } else {
+            Format::GeoJson
+        }
+    }
+}
+
+/// A vector layer read from a file.
+#[derive(Debug, Clone)]
+pub struct VectorFile {
+    /// The features, with a `crs` foreign member when the file declares the CRS.
+    pub fc: FeatureCollection,
+    /// How it was read, e.g. `geojson` or `gpkg layer gemeenten`.
+    pub format: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// Reads the layer of `path` (`layer` names one of a GeoPackage's layers).
+///
+/// # Errors
+/// [`Error::Io`] when unreadable; [`Error::Geometry`] for a file of none of the three formats,
+/// a layer that is not there, or a geometry that cannot be decoded.
+pub fn read(path: &Path, layer: Option<&str>) -> Result<VectorFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let sha256 = sha256_hex(&bytes);
+    match Format::sniff(&bytes) {
+        Format::GeoJson => {
+            if let Some(layer) = layer {
+                let layer = dekking_table::quoted(layer);
+                return Err(Error::geometry(path, format!("a GeoJSON file has one layer; drop --layer {layer}")));
+            }
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                Error::geometry(path, format!("not UTF-8 text (byte {at} is not); save the file as UTF-8"))
+            })?;
+            Ok(VectorFile { fc: parse_geojson(path, &text)?, format: "geojson".into(), sha256 })
+        }
+        Format::GeoPackage => {
+            let (fc, name) = gpkg::read(path, layer)?;
+            Ok(VectorFile { fc, format: format!("gpkg layer {name}"), sha256 })
+        }
+        Format::GeoParquet => {
+            if let Some(layer) = layer {
+                let layer = dekking_table::quoted(layer);
+                return Err(Error::geometry(path, format!("a GeoParquet file has one layer; drop --layer {layer}")));
+            }
+            Ok(VectorFile { fc: geoparquet::read(path, bytes)?, format: "geoparquet".into(), sha256 })
+        }
+    }
+}
+
+/// Parses GeoJSON text into a FeatureCollection.
+///
+/// # Errors
+/// [`Error::Geometry`] for text that is not a GeoJSON FeatureCollection.
+pub fn parse_geojson(path: &Path, text: &str) -> Result<FeatureCollection> {
+    let geojson: geojson::GeoJson = text.parse().map_err(|e| {
+        Error::geometry(path, format!("not valid GeoJSON ({e}); give a GeoJSON, GeoPackage or GeoParquet file"))
+    })?;
+    FeatureCollection::try_from(geojson)
+        .map_err(|_| Error::geometry(path, "expected a FeatureCollection of (Multi)Polygons"))
+}
+
+/// The `crs` member GeoJSON used before RFC 7946 for `EPSG:code`, which the readers of this
+/// crate understand.
+#[must_use]
+pub fn crs_member(code: u32) -> geojson::JsonObject {
+    let mut m = geojson::JsonObject::new();
+    m.insert(
+        "crs".into(),
+        serde_json::json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{code}")}}),
+    );
+    m
+}
