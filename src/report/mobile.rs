@@ -57,12 +57,15 @@ pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Each row's area shape (RD New; empty when the report does not hold the area).
-fn shapes(report: &MobileReport) -> Vec<Geometry<f64>> {
+/// Each row's area shape (RD New; none when the report does not hold the area).
+fn shapes(report: &MobileReport) -> Vec<Option<Geometry<f64>>> {
     let by_code: BTreeMap<&str, &MultiPolygon<f64>> =
         report.areas.iter().map(|a| (a.code.as_str(), &a.shape)).collect();
-    let shape = |code: &str| by_code.get(code).map_or_else(|| MultiPolygon(Vec::new()), |s| (*s).clone());
-    report.rows.iter().map(|r| Geometry::MultiPolygon(shape(&r.area_code))).collect()
+    report
+        .rows
+        .iter()
+        .map(|r| by_code.get(r.area_code.as_str()).map(|s| Geometry::MultiPolygon((*s).clone())))
+        .collect()
 }
 
 /// The bytes of `mobile.gpkg`: the rows of `mobile.csv` as the layer `mobile`, each with its

@@ -342,6 +342,41 @@ fn run_file_gives_the_same_report_as_the_options() {
     assert_eq!(wd.read("cli/report.html"), wd.read("fromfile/report.html"));
 }
 
+/// The gap list and the gemeenten of a provincie report as GeoPackage and GeoParquet, read back by
+/// GeoPandas: every row of gaps.csv as a WGS84 point, every gemeente as RD New polygons.
+#[test]
+fn report_layers_open_in_geopandas() {
+    let Some(py) = crate::util::python_with("geopandas, pyogrio, pyarrow", "the report's GeoPackage and GeoParquet")
+    else {
+        return;
+    };
+    let wd = Workdir::new();
+    vintages(&wd);
+    run(&wd, &report_args(&["-o", "ut", "--provincie", "utrecht"]));
+    let gaps = csv_rows(&wd.read("ut/gaps.csv")).len();
+    let gemeenten = json(&wd, "ut/figures.json")["gemeenten"].as_array().unwrap().len();
+    let files = ["gaps.gpkg", "gaps_geo.parquet", "gemeenten.gpkg", "gemeenten_geo.parquet"];
+    let out = std::process::Command::new(py)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py"))
+        .args(files.map(|f| wd.path(&format!("ut/{f}"))))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<Vec<&str>> = stdout.lines().map(|l| l.split(' ').collect()).collect();
+    let gap_columns = "address_id,postcode,gemeente_code,gemeente_name,source_row";
+    for (line, file) in lines.iter().zip(files) {
+        let (n, crs, columns) = if file.starts_with("gaps") {
+            // GeoParquet writes longitude/latitude as its default, OGC:CRS84.
+            (gaps, if file.ends_with(".gpkg") { "EPSG:4326" } else { "OGC:CRS84" }, gap_columns)
+        } else {
+            (gemeenten, "EPSG:28992", "area_code,area_name,provincie_code,provincie_name,year,addresses,universe,covered,short,share_pct,previous_share_pct,change_pp")
+        };
+        assert_eq!(&line[..4], [file, &n.to_string(), crs, columns], "{stdout}");
+    }
+    assert!(gaps > 10 && gemeenten == 26, "{gaps} gaps, {gemeenten} gemeenten");
+}
+
 /// Hand-made `mob/mobile.csv`: two operators, three gemeenten, one ontheffing.
 pub(crate) fn mobile_results(wd: &Workdir) {
     let header = "operator,area_code,area_name,date,required_mbps,required_pct,ontheffing,area_km2,excluded_km2,eligible_km2,covered_km2,nodata_km2,share,compliant,shortfall_km2,shortfall_pp\n";

@@ -62,7 +62,8 @@ pub fn read(path: &Path, bytes: Vec<u8>) -> Result<FeatureCollection> {
     Ok(FeatureCollection { bbox: None, features, foreign_members: crs.map(crs_member) })
 }
 
-/// The EPSG code of a PROJJSON CRS; `None` for OGC:CRS84 (absent or null).
+/// The EPSG code of a PROJJSON CRS; `None` for OGC:CRS84 (absent) or an unknown CRS (null),
+/// which is then told from the coordinates as for a GeoJSON without `crs`.
 fn crs_of(crs: &Value) -> std::result::Result<Option<u32>, String> {
     if crs.is_null() {
         return Ok(None);
@@ -93,33 +94,32 @@ fn json(v: AnyValue<'_>) -> Value {
 }
 
 /// The bytes of a GeoParquet 1.1 file: `df`'s columns and a `geometry` column of `geometries`
-/// (WKB) in EPSG:`epsg` (28992, or 4326 as OGC:CRS84), with the `geo` metadata naming it.
+/// (WKB; `None` is null) in EPSG:`epsg` (28992, or 4326 as OGC:CRS84), with the `geo` metadata
+/// naming it.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
-pub fn write(mut df: DataFrame, geometries: &[Geometry<f64>], epsg: u32) -> Result<Vec<u8>> {
+pub fn write(mut df: DataFrame, geometries: &[Option<Geometry<f64>>], epsg: u32) -> Result<Vec<u8>> {
     let fail = |e: PolarsError| Error::table("<output>.parquet", format!("writing GeoParquet: {e}"));
-    let wkb: Vec<Vec<u8>> = geometries.iter().map(to_wkb).collect();
-    df.with_column(Column::new("geometry".into(), wkb.iter().map(Vec::as_slice).collect::<Vec<&[u8]>>()))
+    let wkb: Vec<Option<Vec<u8>>> = geometries.iter().map(|g| g.as_ref().map(to_wkb)).collect();
+    df.with_column(Column::new("geometry".into(), wkb.iter().map(Option::as_deref).collect::<Vec<Option<&[u8]>>>()))
         .map_err(fail)?;
     let mut bounds = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    for r in geometries.iter().filter_map(BoundingRect::bounding_rect) {
+    for r in geometries.iter().flatten().filter_map(BoundingRect::bounding_rect) {
         bounds =
             [bounds[0].min(r.min().x), bounds[1].min(r.min().y), bounds[2].max(r.max().x), bounds[3].max(r.max().y)];
     }
-    let mut types: Vec<&str> = geometries.iter().map(type_name).collect();
+    let mut types: Vec<&str> = geometries.iter().flatten().map(type_name).collect();
     types.sort_unstable();
     types.dedup();
-    let geo = serde_json::json!({
-        "version": "1.1.0",
-        "primary_column": "geometry",
-        "columns": {"geometry": {
-            "encoding": "WKB",
-            "geometry_types": types,
-            "crs": projjson(epsg)?,
-            "bbox": if geometries.is_empty() { Value::Null } else { serde_json::json!(bounds) },
-        }},
-    });
+    let mut column = serde_json::json!({"encoding": "WKB", "geometry_types": types});
+    if let Some(crs) = projjson(epsg)? {
+        column["crs"] = crs;
+    }
+    if bounds[0] <= bounds[2] {
+        column["bbox"] = serde_json::json!(bounds);
+    }
+    let geo = serde_json::json!({"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}});
     let kv = KeyValueMetadata::from_static(vec![("geo".into(), geo.to_string())]);
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes)
@@ -133,12 +133,12 @@ pub fn write(mut df: DataFrame, geometries: &[Geometry<f64>], epsg: u32) -> Resu
 /// EPSG:28992 in PROJJSON (from PROJ 9.5's EPSG database), as GeoParquet requires.
 const RD_NEW: &str = include_str!("epsg28992.projjson");
 
-/// The `crs` of a GeoParquet column in EPSG:`epsg`: PROJJSON for RD New, null (OGC:CRS84,
-/// longitude/latitude on WGS84, the spec's default) for WGS84.
-fn projjson(epsg: u32) -> Result<Value> {
+/// The `crs` of a GeoParquet column in EPSG:`epsg`: PROJJSON for RD New; none for WGS84, whose
+/// longitude/latitude is OGC:CRS84, the spec's meaning of a column without `crs`.
+fn projjson(epsg: u32) -> Result<Option<Value>> {
     match epsg {
-        28992 => serde_json::from_str(RD_NEW).map_err(|e| Error::table("<output>.parquet", e.to_string())),
-        4326 => Ok(Value::Null),
+        28992 => serde_json::from_str(RD_NEW).map(Some).map_err(|e| Error::table("<output>.parquet", e.to_string())),
+        4326 => Ok(None),
         other => Err(Error::table("<output>.parquet", format!("no PROJJSON for EPSG:{other}"))),
     }
 }
@@ -165,7 +165,7 @@ mod tests {
             vec![Column::new("code".into(), ["GM9999", "GM0001"]), Column::new("share".into(), [0.5, 1.0])],
         )
         .unwrap();
-        let points = [Geometry::Point(Point::new(5.1, 52.0)), Geometry::Point(Point::new(5.2, 52.1))];
+        let points = [None, Some(Geometry::Point(Point::new(5.2, 52.1)))];
         let bytes = write(df.clone(), &points, 4326).unwrap();
         assert!(bytes.starts_with(b"PAR1"));
         let fc = read(Path::new("t.parquet"), bytes).unwrap();
@@ -173,7 +173,8 @@ mod tests {
         assert_eq!(fc.features[0].property("code"), Some(&Value::from("GM9999")));
         assert_eq!(fc.features[1].property("share"), Some(&Value::from(1.0)));
         let back: Geometry<f64> = fc.features[1].geometry.clone().unwrap().value.try_into().unwrap();
-        assert_eq!(back, points[1]);
+        assert_eq!(Some(back), points[1]);
+        assert!(fc.features[0].geometry.is_none());
         assert_eq!(fc.foreign_members, None, "longitude/latitude: OGC:CRS84");
         let fc = read(Path::new("t.parquet"), write(df, &points, 28992).unwrap()).unwrap();
         assert_eq!(fc.foreign_members.unwrap()["crs"]["properties"]["name"], "urn:ogc:def:crs:EPSG::28992");

@@ -142,16 +142,16 @@ fn encode(g: &Geometry<f64>, srs: i32) -> Vec<u8> {
     out
 }
 
-/// One layer to write: name, one geometry per row of `table` in EPSG:`epsg`, and the table's
-/// columns as attributes (text, numbers, whole numbers and booleans; nulls kept).
+/// One layer to write: name, one geometry (or none) per row of `table` in EPSG:`epsg`, and the
+/// table's columns as attributes (text, numbers, whole numbers and booleans; nulls kept).
 #[derive(Debug, Clone, Copy)]
 pub struct Layer<'a> {
     /// Table name.
     pub name: &'a str,
     /// EPSG code of the geometries (4326 or 28992).
     pub epsg: i32,
-    /// One geometry per row of `table`.
-    pub geometries: &'a [Geometry<f64>],
+    /// One geometry per row of `table`; `None` is written as NULL.
+    pub geometries: &'a [Option<Geometry<f64>>],
     /// The attributes.
     pub table: &'a DataFrame,
 }
@@ -207,7 +207,7 @@ fn write_layer(db: &Connection, layer: &Layer<'_>) -> rusqlite::Result<()> {
     defs.extend(columns.iter().map(|c| format!("{} {}", quote(c.name()), sql_type(c.dtype()))));
     db.execute_batch(&format!("CREATE TABLE {} ({})", quote(layer.name), defs.join(", ")))?;
     let mut bounds = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for r in layer.geometries.iter().filter_map(BoundingRect::bounding_rect) {
+    for r in layer.geometries.iter().flatten().filter_map(BoundingRect::bounding_rect) {
         bounds = (bounds.0.min(r.min().x), bounds.1.min(r.min().y), bounds.2.max(r.max().x), bounds.3.max(r.max().y));
     }
     db.execute(
@@ -226,7 +226,7 @@ fn write_layer(db: &Connection, layer: &Layer<'_>) -> rusqlite::Result<()> {
     let mut insert = db.prepare(&sql)?;
     db.execute_batch("BEGIN")?;
     for (i, g) in layer.geometries.iter().enumerate() {
-        let mut values: Vec<SqlValue> = vec![encode(g, layer.epsg).into()];
+        let mut values: Vec<SqlValue> = vec![g.as_ref().map_or(SqlValue::Null, |g| encode(g, layer.epsg).into())];
         for c in columns {
             values.push(c.get(i).map_or(SqlValue::Null, sql_value));
         }
@@ -257,14 +257,14 @@ fn sql_value(v: AnyValue<'_>) -> SqlValue {
 }
 
 /// The GeoPackage geometry type name of a layer: the features' common type, else GEOMETRY.
-fn geometry_type(geometries: &[Geometry<f64>]) -> &'static str {
+fn geometry_type(geometries: &[Option<Geometry<f64>>]) -> &'static str {
     let name = |g: &Geometry<f64>| match g {
         Geometry::Point(_) => "POINT",
         Geometry::Polygon(_) => "POLYGON",
         Geometry::MultiPolygon(_) => "MULTIPOLYGON",
         _ => "GEOMETRY",
     };
-    let mut names = geometries.iter().map(name);
+    let mut names = geometries.iter().flatten().map(name);
     let first = names.next().unwrap_or("GEOMETRY");
     if names.all(|n| n == first) {
         first
@@ -282,7 +282,7 @@ mod tests {
     fn a_written_layer_reads_back_with_its_crs_and_properties() {
         let square =
             polygon![(x: 0.0, y: 300_000.0), (x: 10.0, y: 300_000.0), (x: 10.0, y: 300_010.0), (x: 0.0, y: 300_000.0)];
-        let geometries = [Geometry::Polygon(square.clone()), Geometry::Point(Point::new(5.0, 300_005.0))];
+        let geometries = [Some(Geometry::Polygon(square.clone())), None];
         let table = DataFrame::new(
             2,
             vec![
@@ -310,6 +310,7 @@ mod tests {
         assert_eq!(fc.features[1].property("share"), Some(&Value::Null));
         let back: Geometry<f64> = f.geometry.clone().unwrap().value.try_into().unwrap();
         assert_eq!(back, Geometry::Polygon(square));
+        assert!(fc.features[1].geometry.is_none());
         let crs = fc.foreign_members.unwrap()["crs"]["properties"]["name"].clone();
         assert_eq!(crs, "urn:ogc:def:crs:EPSG::28992");
         let err = read(&path, Some("wijken")).unwrap_err().to_string();

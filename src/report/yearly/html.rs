@@ -281,6 +281,7 @@ fn gaps(o: &mut String, f: &Figures, w: &Words) {
         ("year", &f.latest.to_string()),
         ("located", &w.count(g.with_coordinates)),
         ("geojson", &link("gaps.geojson")),
+        ("gpkg", &link("gaps.gpkg")),
         ("csv", &link("gaps.csv")),
         ("pc4", &link("gaps_postcode4.csv")),
     ];

@@ -1,4 +1,5 @@
-//! The yearly report: `report.html`, `report.md`, `figures.json`, CSV tables, `gemeenten.parquet`,
+//! The yearly report: `report.html`, `report.md`, `figures.json`, CSV tables, `gemeenten.parquet`
+//! (and with the polygons `gemeenten.gpkg`, `gemeenten_geo.parquet`),
 //! charts as SVG and PNG, and for one provincie the gap list — all made from [`Yearly`], in its
 //! language ([`Words`]).
 
@@ -38,10 +39,12 @@ pub fn outputs(y: &Yearly, style: CsvStyle) -> Result<(Figures, Vec<OutputFile>)
         }),
         ("gemeenten.parquet".to_string(), tables::gemeenten_parquet(&f)?),
     ];
+    files.extend(tables::gemeenten_geo(&f, &y.boundaries.areas)?);
     files.extend(tables::tables(&f, style)?);
     if let Some(gaps) = &y.gaps {
         files.push(("gaps.geojson".to_string(), tables::gaps_geojson(&f, gaps)?));
         files.extend(tables::gap_tables(&f, gaps, style)?);
+        files.extend(tables::gaps_geo(gaps)?);
     }
     for c in charts {
         files.push((format!("charts/{}.svg", c.name), c.svg.into_bytes()));

@@ -4,10 +4,15 @@
 //! With `excel` the CSV files use `;`, a decimal comma and a UTF-8 byte-order mark, which is
 //! what Excel with a Dutch locale opens correctly by double-click.
 
+use std::collections::BTreeMap;
+
+use geo::Geometry;
 use polars::prelude::*;
 
 use super::figures::Figures;
 use crate::error::{Error, Result};
+use crate::io::vector::{geoparquet, gpkg};
+use crate::model::areas::Boundary;
 use crate::model::lang::Lang;
 use crate::model::yearly::Gap;
 use crate::report::words::Words;
@@ -276,9 +281,37 @@ const GEMEENTE_HEADER: [&str; 12] = [
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn gemeenten_parquet(f: &Figures) -> Result<Vec<u8>> {
+    let mut df = gemeenten_frame(f)?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::table("gemeenten.parquet", e.to_string()))?;
+    Ok(buf)
+}
+
+/// `gemeenten.gpkg` and `gemeenten_geo.parquet`: the table of `gemeenten.parquet` with each
+/// gemeente's polygons from `areas` (RD New, EPSG:28992), for QGIS.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn gemeenten_geo(f: &Figures, areas: &[Boundary]) -> Result<[super::OutputFile; 2]> {
+    let by_code: BTreeMap<&str, &Boundary> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    let shapes: Vec<Option<Geometry<f64>>> = f
+        .gemeenten
+        .iter()
+        .map(|g| by_code.get(g.now.code.as_str()).map(|a| Geometry::MultiPolygon(a.shape.clone())))
+        .collect();
+    let table = gemeenten_frame(f)?;
+    let layer = gpkg::Layer { name: "gemeenten", epsg: 28992, geometries: &shapes, table: &table };
+    Ok([
+        ("gemeenten.gpkg".into(), gpkg::write(&[layer])?),
+        ("gemeenten_geo.parquet".into(), geoparquet::write(table.clone(), &shapes, 28992)?),
+    ])
+}
+
+/// The gemeenten of the scope in the latest year, with the change, as a typed table.
+fn gemeenten_frame(f: &Figures) -> Result<DataFrame> {
     let g = &f.gemeenten;
     let text = |name: &str, v: Vec<String>| Column::new(name.into(), v);
-    let mut df = DataFrame::new(
+    DataFrame::new(
         g.len(),
         vec![
             text("area_code", g.iter().map(|g| g.now.code.clone()).collect()),
@@ -298,10 +331,7 @@ pub fn gemeenten_parquet(f: &Figures) -> Result<Vec<u8>> {
             Column::new("change_pp".into(), g.iter().map(|g| g.change_pp).collect::<Vec<Option<f64>>>()),
         ],
     )
-    .map_err(|e| Error::table("gemeenten.parquet", e.to_string()))?;
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf).finish(&mut df).map_err(|e| Error::table("gemeenten.parquet", e.to_string()))?;
-    Ok(buf)
+    .map_err(|e| Error::table("gemeenten.parquet", e.to_string()))
 }
 
 /// The gap list as CSV (`gaps.csv`) and per postcode-4 (`gaps_postcode4.csv`).
@@ -336,6 +366,34 @@ pub fn gap_tables(f: &Figures, gaps: &[Gap], style: CsvStyle) -> Result<Vec<supe
         out.push(("gaps_gemeente.csv".into(), style.write(&["gemeente_code", "gemeente_name", "addresses"], &gm)?));
     }
     Ok(out)
+}
+
+/// `gaps.gpkg` and `gaps_geo.parquet`: the rows of `gaps.csv` as WGS84 points (EPSG:4326; no
+/// geometry for an address without coordinates), for QGIS.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn gaps_geo(gaps: &[Gap]) -> Result<[super::OutputFile; 2]> {
+    let points: Vec<Option<Geometry<f64>>> =
+        gaps.iter().map(|g| g.lonlat.map(|(x, y)| Geometry::Point(geo::Point::new(x, y)))).collect();
+    let text =
+        |name: &str, f: &dyn Fn(&Gap) -> String| Column::new(name.into(), gaps.iter().map(f).collect::<Vec<_>>());
+    let table = DataFrame::new(
+        gaps.len(),
+        vec![
+            text("address_id", &|g| g.id.clone()),
+            text("postcode", &|g| g.postcode.clone()),
+            text("gemeente_code", &|g| g.gemeente_code.clone()),
+            text("gemeente_name", &|g| g.gemeente_name.clone()),
+            Column::new("source_row".into(), gaps.iter().map(|g| g.row).collect::<Vec<u64>>()),
+        ],
+    )
+    .map_err(|e| Error::table("gaps.gpkg", e.to_string()))?;
+    let layer = gpkg::Layer { name: "gaps", epsg: 4326, geometries: &points, table: &table };
+    Ok([
+        ("gaps.gpkg".into(), gpkg::write(&[layer])?),
+        ("gaps_geo.parquet".into(), geoparquet::write(table.clone(), &points, 4326)?),
+    ])
 }
 
 /// The gap list as GeoJSON points (WGS84 lon/lat, RFC 7946); addresses without coordinates
