@@ -269,3 +269,49 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
         assert!(f[4].parse::<f64>().unwrap() < 1e-3, "{line}: a polygon's area differs from area_km2");
     }
 }
+
+/// An address universe as a GeoPackage point layer and as GeoParquet (written by GeoPandas) gives
+/// the coverage table of the same addresses as CSV, and its own file's checksum in provenance.
+#[test]
+fn address_points_from_geopackage_and_geoparquet() {
+    let Some(py) = python_with_geopandas() else { return };
+    let wd = Workdir::new();
+    wd.ok(&["demo", "generate", "--scale", "0.01", "--vintage", "2023", "-o", "r.csv", "--universe", "u.csv"]);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/points_layer.py");
+    let out = std::process::Command::new(py)
+        .arg(script)
+        .args([wd.path("u.csv"), wd.path("u.gpkg"), wd.path("u.parquet")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert!(n > 5_000, "{n} addresses");
+    for universe in ["u.csv", "u.gpkg", "u.parquet"] {
+        wd.ok(&[
+            "fixed",
+            "-i",
+            "r.csv",
+            "--universe",
+            universe,
+            "-t",
+            "100",
+            "--run-date",
+            "2026-12-01",
+            "-q",
+            "--out",
+            &format!("o-{universe}"),
+        ]);
+    }
+    let csv = wd.read("o-u.csv/coverage.csv");
+    assert_eq!(wd.read("o-u.gpkg/coverage.csv"), csv);
+    assert_eq!(wd.read("o-u.parquet/coverage.csv"), csv);
+    let sha = |file: &str| dekking_files::sha256_hex(&std::fs::read(wd.path(file)).unwrap());
+    for (dir, file) in [("o-u.gpkg", "u.gpkg"), ("o-u.parquet", "u.parquet")] {
+        let json: serde_json::Value = serde_json::from_str(&wd.read(&format!("{dir}/coverage.json"))).unwrap();
+        let inputs = json["provenance"]["inputs"].as_array().unwrap();
+        let universe = inputs.iter().find(|i| i["role"] == "universe").unwrap();
+        assert_eq!(universe["sha256"].as_str(), Some(sha(file).as_str()), "{dir}");
+        let rows = &json["provenance"]["rows"];
+        assert!(rows.to_string().contains(&format!("\"rows_in\":{n}")), "{rows}");
+    }
+}

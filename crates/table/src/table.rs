@@ -112,6 +112,17 @@ impl Table {
         Table::from_raw(path, Bytes::Owned(raw), delimiter)
     }
 
+    /// Like [`Table::from_bytes`], for a table converted from another file (e.g. a layer of
+    /// points): `sha256` is that file's checksum, which provenance then reports.
+    ///
+    /// # Errors
+    /// As [`Table::open`].
+    pub fn converted(path: &Path, raw: Vec<u8>, sha256: String) -> Result<Table> {
+        let table = Table::from_raw(path, Bytes::Owned(raw), None)?;
+        let _ = table.sha256.set(sha256);
+        Ok(table)
+    }
+
     /// Recognises the format, decodes the text and reads the header of `raw`.
     fn from_raw(path: &Path, raw: Bytes, delimiter: Option<u8>) -> Result<Table> {
         let mut table = Table {

@@ -50,6 +50,7 @@ use rules::{Found, Ids, Rules};
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile};
+use crate::io::vector::{self, points::PointNames};
 use crate::model::availability::{Addresses, AreaCodes, Availability, Records, RowNumbers, XyCrs};
 use crate::model::rows::{Reject, RejectReason, RowCounts};
 use crate::progress::Progress;
@@ -109,7 +110,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         Some(path) => Some(universe::load(path, spec, progress, &mut codes, &mut rejects)?),
         None => None,
     };
-    let table = Table::open(&spec.records, spec.delimiter)?;
+    let table = open(&spec.records, spec.delimiter, &spec.profile)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
     let extra = &extra[..if needs.technology { 3 } else { 2 }];
     let layout = Layout::resolve(&table, &spec.profile, extra, universe.is_none(), spec.use_weights)?;
@@ -379,6 +380,24 @@ fn records(out: RowColumns, mut address: Vec<Index>, technologies: Vec<String>, 
     records
 }
 
+/// Opens a records or address file: a table (CSV, Parquet), or a layer of address points
+/// (GeoPackage, GeoParquet) read as a table whose coordinates are named as `profile` names x/y
+/// (RD New) or lon/lat (WGS84).
+///
+/// # Errors
+/// As [`Table::open`], and [`Error::Geometry`] for a layer that is not of points.
+pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile) -> Result<Table> {
+    if !vector::points::is_layer(path)? {
+        return Ok(Table::open(path, delimiter)?);
+    }
+    let first = |a: Field, b: Field| {
+        Some((profile.aliases.get(&a)?.first()?.as_str(), profile.aliases.get(&b)?.first()?.as_str()))
+    };
+    let names = PointNames { rd: first(Field::X, Field::Y), wgs84: first(Field::Lon, Field::Lat) };
+    let (parquet, sha256) = vector::points::point_table(path, names)?;
+    Ok(Table::converted(path, parquet, sha256)?)
+}
+
 /// Reads back the address id and postcode (empty when the file has none) of the given 1-based
 /// data `rows` of an address file, in the order asked.
 ///
@@ -386,7 +405,7 @@ fn records(out: RowColumns, mut address: Vec<Index>, technologies: Vec<String>, 
 /// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
 /// id column, and [`Error::Table`] for a row beyond the end of the file.
 pub fn identify(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u64]) -> Result<Vec<(String, String)>> {
-    let table = Table::open(path, delimiter)?;
+    let table = open(path, delimiter, profile)?;
     let found = profile.resolve(&table.header);
     let id = *found.get(&Field::AddressId).ok_or_else(|| Error::MissingColumn {
         file: table.path.clone(),

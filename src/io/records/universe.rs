@@ -5,7 +5,7 @@ use std::path::Path;
 
 use dekking_rows::keys::{self, KeyIndex};
 use dekking_rows::{compact, Index};
-use dekking_table::{Batch, Sink, Table};
+use dekking_table::{Batch, Sink};
 
 use super::codes::CodeTable;
 use super::columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
@@ -88,7 +88,7 @@ pub(super) fn load(
     codes: &mut CodeTable,
     rejects: &mut Vec<Reject>,
 ) -> Result<Universe> {
-    let table = Table::open(path, spec.delimiter)?;
+    let table = super::open(path, spec.delimiter, &spec.profile)?;
     let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
     progress.stage("read universe", table.rows_known().map(|n| n as u64));
     let weighted = layout.has(Field::Weight);

@@ -72,7 +72,16 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<(FeatureCollection, Stri
             |r| r.get(0),
         )
         .ok();
-    let mut q = db.prepare(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\""))).map_err(sql(path))?;
+    let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+    // The integer primary key is the feature id, not an attribute (as GDAL reads it).
+    let fid: Option<String> = db
+        .query_row(
+            &format!("SELECT name FROM pragma_table_info('{}') WHERE pk = 1", name.replace('\'', "''")),
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    let mut q = db.prepare(&format!("SELECT * FROM {quoted}")).map_err(sql(path))?;
     let columns: Vec<String> = q.column_names().map(str::to_string).collect();
     let mut rows = q.query([]).map_err(sql(path))?;
     let mut features = Vec::new();
@@ -82,6 +91,9 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<(FeatureCollection, Stri
         let mut geometry = None;
         for (i, c) in columns.iter().enumerate() {
             let value = row.get_ref(i).map_err(sql(path))?;
+            if Some(c) == fid.as_ref() {
+                continue;
+            }
             if *c == column {
                 geometry = match value {
                     ValueRef::Blob(b) => decode(b).map_err(|e| Error::geometry(path, format!("feature {k}: {e}")))?,
@@ -161,10 +173,11 @@ const SRS: [(i32, &str, &str); 2] = [
     (28992, "Amersfoort / RD New", "PROJCS[\"Amersfoort / RD New\",GEOGCS[\"Amersfoort\",DATUM[\"Amersfoort\",SPHEROID[\"Bessel 1841\",6377397.155,299.1528128],TOWGS84[565.2369,50.0087,465.658,-0.406857,0.350733,-1.87035,4.0812]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4289\"]],PROJECTION[\"Oblique_Stereographic\"],PARAMETER[\"latitude_of_origin\",52.1561605555556],PARAMETER[\"central_meridian\",5.38763888888889],PARAMETER[\"scale_factor\",0.9999079],PARAMETER[\"false_easting\",155000],PARAMETER[\"false_northing\",463000],UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"28992\"]]"),
 ];
 
-/// The bytes of a GeoPackage holding `layers`. The same layers give the same bytes.
+/// The bytes of a GeoPackage holding `layers` (in EPSG:4326 or 28992). The same layers give the
+/// same bytes.
 ///
 /// # Errors
-/// Only on an internal SQLite failure.
+/// A layer in another CRS, or an internal SQLite failure.
 pub fn write(layers: &[Layer<'_>]) -> Result<Vec<u8>> {
     let fail = |e: rusqlite::Error| Error::table("<output>.gpkg", format!("writing GeoPackage: {e}"));
     let dir = tempfile::tempdir().map_err(|e| Error::io("<temporary folder>", e))?;
@@ -180,6 +193,9 @@ pub fn write(layers: &[Layer<'_>]) -> Result<Vec<u8>> {
             .map_err(fail)?;
         }
         for layer in layers {
+            if !SRS.iter().any(|s| s.0 == layer.epsg) {
+                return Err(Error::table("<output>.gpkg", format!("no definition of EPSG:{}", layer.epsg)));
+            }
             write_layer(&db, layer).map_err(fail)?;
         }
         db.execute_batch("VACUUM").map_err(fail)?;

@@ -3,11 +3,13 @@
 //!
 //! The format is told by the file's first bytes (`SQLite format 3` → GeoPackage, `PAR1` →
 //! GeoParquet, else GeoJSON text), not by its name. A GeoPackage may hold several feature
-//! layers: one is chosen by name, or the only one is taken.
+//! layers: one is chosen by name, or the only one is taken. A layer of address points is read
+//! as a table ([`points`]).
 
 mod geometry;
 pub mod geoparquet;
 pub mod gpkg;
+pub mod points;
 
 use std::path::Path;
 
