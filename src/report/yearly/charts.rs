@@ -99,10 +99,10 @@ fn map(
         .iter()
         .zip(&counts)
         .filter(|(_, n)| **n > 0)
-        .map(|((l, _), n)| w.f("chart-map-count", &[("class", l), ("n", &w.count(*n))]))
+        .map(|((l, _), n)| w.f(&one_or_more("chart-map-count", *n), &[("class", l), ("n", &w.count(*n))]))
         .collect();
     if without > 0 {
-        notes.push(w.f("chart-map-no-data", &[("n", &w.count(without))]));
+        notes.push(w.f(&one_or_more("chart-map-no-data", without), &[("n", &w.count(without))]));
     }
     Choropleth {
         title: title.into(),
@@ -112,6 +112,15 @@ fn map(
         heading: heading.into(),
         classes,
         notes,
+    }
+}
+
+/// The message `id`, or its `-one` form for a count of one (`1 gemeente`).
+fn one_or_more(id: &str, n: u64) -> String {
+    if n == 1 {
+        format!("{id}-one")
+    } else {
+        id.to_string()
     }
 }
 
