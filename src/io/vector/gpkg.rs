@@ -198,7 +198,6 @@ pub fn write(layers: &[Layer<'_>]) -> Result<Vec<u8>> {
             }
             write_layer(&db, layer).map_err(fail)?;
         }
-        db.execute_batch("VACUUM").map_err(fail)?;
     }
     std::fs::read(&file).map_err(|e| Error::io(&file, e))
 }
