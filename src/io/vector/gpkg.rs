@@ -49,17 +49,7 @@ fn layer_names(path: &Path, db: &Connection) -> Result<Vec<String>> {
 /// geometry that cannot be decoded (naming the feature).
 pub fn read(path: &Path, layer: Option<&str>) -> Result<(FeatureCollection, String)> {
     let db = open(path)?;
-    let names = layer_names(path, &db)?;
-    let name = match (layer, names.as_slice()) {
-        (Some(l), _) if names.iter().any(|n| n == l) => l.to_string(),
-        (None, [only]) => only.clone(),
-        (given, _) => {
-            let what =
-                given.map_or("several feature layers".into(), |l| format!("no layer {}", dekking_table::quoted(l)));
-            let list: Vec<String> = names.iter().map(|n| dekking_table::quoted(n)).collect();
-            return Err(Error::geometry(path, format!("{what}; choose one with --layer ({})", list.join(", "))));
-        }
-    };
+    let name = choose(path, layer_names(path, &db)?, layer)?;
     let (column, srs): (String, i64) = db
         .query_row("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?1", [&name], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -67,47 +57,58 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<(FeatureCollection, Stri
         .map_err(sql(path))?;
     let epsg: Option<i64> = db
         .query_row(
-            "SELECT organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = ?1 AND upper(organization) = 'EPSG'",
+            "SELECT organization_coordsys_id FROM gpkg_spatial_ref_sys \
+             WHERE srs_id = ?1 AND upper(organization) = 'EPSG'",
             [srs],
             |r| r.get(0),
         )
         .ok();
-    let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-    // The integer primary key is the feature id, not an attribute (as GDAL reads it).
-    let fid: Option<String> = db
-        .query_row(
-            &format!("SELECT name FROM pragma_table_info('{}') WHERE pk = 1", name.replace('\'', "''")),
-            [],
-            |r| r.get(0),
-        )
-        .ok();
-    let mut q = db.prepare(&format!("SELECT * FROM {quoted}")).map_err(sql(path))?;
+    let features = features(path, &db, &name, &column)?;
+    let foreign_members = epsg.and_then(|c| u32::try_from(c).ok()).map(crs_member);
+    Ok((FeatureCollection { bbox: None, features, foreign_members }, name))
+}
+
+/// The layer `layer` names, or the only one.
+fn choose(path: &Path, names: Vec<String>, layer: Option<&str>) -> Result<String> {
+    match (layer, names.as_slice()) {
+        (Some(l), _) if names.iter().any(|n| n == l) => Ok(l.to_string()),
+        (None, [only]) => Ok(only.clone()),
+        (given, _) => {
+            let what =
+                given.map_or("several feature layers".into(), |l| format!("no layer {}", dekking_table::quoted(l)));
+            let list: Vec<String> = names.iter().map(|n| dekking_table::quoted(n)).collect();
+            Err(Error::geometry(path, format!("{what}; choose one with --layer ({})", list.join(", "))))
+        }
+    }
+}
+
+/// The features of table `name`: the blobs of `column` as geometries, the other columns but the
+/// integer primary key (the feature id, as GDAL reads it) as properties.
+fn features(path: &Path, db: &Connection, name: &str, column: &str) -> Result<Vec<Feature>> {
+    let fid: Option<String> =
+        db.query_row("SELECT name FROM pragma_table_info(?1) WHERE pk = 1", [name], |r| r.get(0)).ok();
+    let mut q = db.prepare(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\""))).map_err(sql(path))?;
     let columns: Vec<String> = q.column_names().map(str::to_string).collect();
     let mut rows = q.query([]).map_err(sql(path))?;
     let mut features = Vec::new();
     while let Some(row) = rows.next().map_err(sql(path))? {
-        let k = features.len() + 1;
         let mut properties = JsonObject::new();
         let mut geometry = None;
         for (i, c) in columns.iter().enumerate() {
             let value = row.get_ref(i).map_err(sql(path))?;
-            if Some(c) == fid.as_ref() {
-                continue;
+            if c == column {
+                let k = features.len() + 1;
+                if let ValueRef::Blob(b) = value {
+                    geometry = decode(b).map_err(|e| Error::geometry(path, format!("feature {k}: {e}")))?;
+                }
+            } else if Some(c) != fid.as_ref() {
+                properties.insert(c.clone(), json(value));
             }
-            if *c == column {
-                geometry = match value {
-                    ValueRef::Blob(b) => decode(b).map_err(|e| Error::geometry(path, format!("feature {k}: {e}")))?,
-                    _ => None,
-                };
-                continue;
-            }
-            properties.insert(c.clone(), json(value));
         }
         let geometry = geometry.map(|g| geojson::Geometry::new(geojson::Value::from(&g)));
         features.push(Feature { geometry, properties: Some(properties), ..Feature::default() });
     }
-    let foreign_members = epsg.and_then(|c| u32::try_from(c).ok()).map(crs_member);
-    Ok((FeatureCollection { bbox: None, features, foreign_members }, name))
+    Ok(features)
 }
 
 fn json(v: ValueRef<'_>) -> Value {
