@@ -440,6 +440,7 @@ fn report_arguments_are_checked() {
         (vec!["report", "--vintage", "2023=r2023.csv", "--universe", "2022=u2021.csv"], "no --vintage has that year"),
         (vec!["report", "--vintage", "2023=missing.csv"], "missing.csv"),
         (vec!["report"], "at least one vintage"),
+        (vec!["report", "--vintage", "2023=r2023.csv", "--lang", "de"], "expected nl or en"),
     ] {
         let out = wd.run(&args);
         let err = String::from_utf8_lossy(&out.stderr);

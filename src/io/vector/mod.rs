@@ -113,3 +113,22 @@ pub fn crs_member(code: u32) -> geojson::JsonObject {
     );
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_their_first_bytes_and_a_layer_needs_a_geopackage() {
+        assert_eq!(Format::sniff(b"SQLite format 3\0rest"), Format::GeoPackage);
+        assert_eq!(Format::sniff(b"PAR1...."), Format::GeoParquet);
+        assert_eq!(Format::sniff(b"{\"type\":"), Format::GeoJson);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.gpkg");
+        std::fs::write(&path, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+        let file = read(&path, None).unwrap();
+        assert_eq!((file.format.as_str(), file.fc.features.len()), ("geojson", 0), "a GeoJSON, whatever its name");
+        let err = read(&path, Some("gemeenten")).unwrap_err().to_string();
+        assert!(err.contains("a GeoJSON file has one layer; drop --layer \"gemeenten\""), "{err}");
+    }
+}
