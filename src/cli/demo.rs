@@ -221,6 +221,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         run_date: args.run.run_date()?,
         mergers: None,
         keep_addresses: false,
+        layers: false,
     };
     let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");

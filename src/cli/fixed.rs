@@ -44,6 +44,10 @@ pub struct FixedArgs {
     /// Targets file; default: the built-in seeds/targets.toml.
     #[arg(long, value_name = "FILE")]
     pub targets: Option<PathBuf>,
+    /// Also write the coverage table with each area's polygons (RD New) for QGIS:
+    /// coverage.gpkg and coverage_geo.parquet (GeoParquet 1.1).
+    #[arg(long)]
+    pub layers: bool,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
@@ -75,6 +79,7 @@ impl FixedArgs {
             run_date: self.run.run_date()?,
             mergers: None,
             keep_addresses: false,
+            layers: self.layers,
         })
     }
 }

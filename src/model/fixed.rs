@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::model::areas::Boundary;
+
 use crate::model::areas::{AreaInfo, Assignment};
 use crate::model::availability::{Locations, RowNumbers, XyCrs};
 use crate::model::policy::FixedTarget;
@@ -211,4 +213,7 @@ pub struct FixedReport {
     /// The outcome per address, when the job asked to keep it.
     #[serde(skip)]
     pub addresses: Option<AddressOutcome>,
+    /// The areas' shapes (RD New), when the job asked for layers.
+    #[serde(skip)]
+    pub shapes: Vec<Boundary>,
 }

@@ -12,7 +12,7 @@ use crate::io::profile::AreaScheme;
 use crate::io::records::{self, InputSpec, Needs};
 use crate::judge::targets::judge;
 use crate::measure::fixed::{covered_bits, measure};
-use crate::model::areas::{AreaSet, AreaTable, Boundaries};
+use crate::model::areas::{AreaSet, AreaTable, Boundaries, Boundary};
 use crate::model::availability::{Addresses, AreaCodes, Availability};
 use crate::model::fixed::Unit;
 use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
@@ -49,6 +49,8 @@ pub struct FixedJob {
     pub mergers: Option<Mergers>,
     /// Keep the outcome per address (for gap lists).
     pub keep_addresses: bool,
+    /// Keep the areas' shapes for the layers with geometry (`coverage.gpkg`, `coverage_geo.parquet`).
+    pub layers: bool,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -68,14 +70,15 @@ fn remap(codes: &mut AreaCodes, addresses: &Addresses, mergers: &Mergers) -> Vec
     out
 }
 
-/// The run's areas ([`assign::areas_of`]) and, when addresses have points or boundaries are
-/// given, the index that locates points in them; the files read join `sources`.
+/// The run's areas ([`assign::areas_of`]) and, when addresses have points, boundaries are given
+/// or layers asked for, the index that locates points in them and (for layers) their shapes;
+/// the files read join `sources`.
 fn areas(
     job: &FixedJob,
     av: &Availability,
     sources: &mut Vec<SourceInfo>,
     warnings: &mut Vec<String>,
-) -> Result<(AreaSet, Option<AreaIndex>)> {
+) -> Result<(AreaSet, Option<AreaIndex>, Vec<Boundary>)> {
     let scheme = job.input.profile.area;
     let mut table = match (&job.areas, scheme) {
         (Some(p), _) => load_area_table(p, scheme)?,
@@ -91,8 +94,9 @@ fn areas(
     let points = av.addresses.location.points();
     let b: Option<Boundaries> = match &job.boundaries {
         Some(p) => Some(boundaries::without_non_areas(boundaries::load_with(p, scheme, &job.area_fields)?, scheme)),
-        None if points == 0 => None,
+        None if points == 0 && !job.layers => None,
         None if scheme == AreaScheme::Gemeente => Some(embedded::gemeenten_2023()?),
+        None if points == 0 => None,
         None => {
             return Err(Error::argument(
                 "boundaries",
@@ -114,11 +118,12 @@ fn areas(
             orphans.join(", ")
         ));
     }
-    let Some(b) = b else { return Ok((set, None)) };
+    let Some(b) = b else { return Ok((set, None, Vec::new())) };
     warnings.extend(b.warnings.iter().cloned());
     sources.push(b.source.clone());
     let index = AreaIndex::for_points(b.areas.iter().filter_map(|a| set.find(&a.code).map(|k| (k, &a.shape))), points);
-    Ok((set, Some(index)))
+    let shapes = if job.layers { b.areas } else { Vec::new() };
+    Ok((set, Some(index), shapes))
 }
 
 /// Runs the whole fixed-coverage pipeline.
@@ -159,7 +164,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     };
 
     progress.stage("areas", None);
-    let (set, index) = areas(job, &av, &mut sources, &mut warnings)?;
+    let (set, index, shapes) = areas(job, &av, &mut sources, &mut warnings)?;
 
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());
@@ -256,5 +261,6 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         rejects: std::mem::take(&mut av.rejects),
         remapped,
         addresses,
+        shapes,
     })
 }

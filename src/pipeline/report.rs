@@ -153,6 +153,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             run_date: job.run_date.clone(),
             mergers: Some(m.clone()),
             keep_addresses: k == last && scope.level == "provincie",
+            layers: false,
         };
         let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
         report.provenance.inputs.push(m_info.clone());

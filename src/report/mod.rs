@@ -23,21 +23,24 @@ use crate::error::Result;
 
 use crate::model::fixed::FixedReport;
 
-/// The files a fixed-coverage run writes into its output directory.
-pub const FIXED_FILES: [&str; 4] = ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv"];
+/// The files a fixed-coverage run writes into its output directory (the last two with `--layers`).
+pub const FIXED_FILES: [&str; 6] =
+    ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv", "coverage.gpkg", "coverage_geo.parquet"];
 
-/// Writes all outputs of `report` into `dir` (created if needed) and returns their paths.
+/// Writes all outputs of `report` into `dir` (created if needed) and returns their paths; the
+/// layers with geometry when the report holds the areas' shapes.
 ///
 /// # Errors
 /// [`crate::Error::Io`] when the directory cannot be created or written.
 pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(dekking_files::atomic::write_all(
-        dir,
-        vec![
-            (FIXED_FILES[0], csv::coverage(report)?),
-            (FIXED_FILES[1], parquet::coverage(report)?),
-            (FIXED_FILES[2], json::coverage(report)?),
-            (FIXED_FILES[3], csv::rejects(&report.rejects)?),
-        ],
-    )?)
+    let mut files = vec![
+        (FIXED_FILES[0], csv::coverage(report)?),
+        (FIXED_FILES[1], parquet::coverage(report)?),
+        (FIXED_FILES[2], json::coverage(report)?),
+        (FIXED_FILES[3], csv::rejects(&report.rejects)?),
+    ];
+    if !report.shapes.is_empty() {
+        files.extend(parquet::coverage_layers(report)?);
+    }
+    Ok(dekking_files::atomic::write_all(dir, files)?)
 }

@@ -1,9 +1,14 @@
-//! `coverage.parquet`: the columns of `coverage.csv`, typed. Universe, covered and short are
+//! `coverage.parquet`: the columns of `coverage.csv`, typed (and with `--layers` the same with the
+//! areas' polygons, `coverage.gpkg` and `coverage_geo.parquet`). Universe, covered and short are
 //! integers for the unit `addresses` and floats for `households`.
 
+use std::collections::BTreeMap;
+
+use geo::{Geometry, MultiPolygon};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::io::vector::{geoparquet, gpkg};
 use crate::model::fixed::FixedReport;
 use crate::model::fixed::Unit;
 
@@ -12,6 +17,42 @@ use crate::model::fixed::Unit;
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
+    let fail = |e: PolarsError| Error::table("<output>", format!("writing Parquet: {e}"));
+    let mut df = coverage_frame(report)?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_row_group_size(Some(262_144))
+        .finish(&mut df)
+        .map_err(fail)?;
+    Ok(bytes)
+}
+
+/// `coverage.gpkg` (layer `coverage`) and `coverage_geo.parquet`: the rows of `coverage.csv`,
+/// each area's with its polygons in RD New (EPSG:28992); rows of the coarser levels have none.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn coverage_layers(report: &FixedReport) -> Result<[(&'static str, Vec<u8>); 2]> {
+    let by_code: BTreeMap<&str, &MultiPolygon<f64>> =
+        report.shapes.iter().map(|a| (a.code.as_str(), &a.shape)).collect();
+    let finest = report.coverage.rows.first().map(|r| r.level);
+    let shapes: Vec<Option<Geometry<f64>>> = report
+        .coverage
+        .rows
+        .iter()
+        .map(|r| {
+            let shape = by_code.get(r.area_code.as_str()).filter(|_| Some(r.level) == finest);
+            shape.map(|s| Geometry::MultiPolygon((*s).clone()))
+        })
+        .collect();
+    let table = coverage_frame(report)?;
+    let layer = gpkg::Layer { name: "coverage", epsg: 28992, geometries: &shapes, table: &table };
+    Ok([("coverage.gpkg", gpkg::write(&[layer])?), ("coverage_geo.parquet", geoparquet::write(table, &shapes, 28992)?)])
+}
+
+/// The rows of `coverage.csv` as a typed table.
+fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
     let c = &report.coverage;
     let rows = &c.rows;
     let thr = |r: &crate::model::fixed::CoverageRow| &c.thresholds[r.threshold];
@@ -47,13 +88,5 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
             report.verdicts.iter().map(|v| v.meets_target).collect::<Vec<Option<bool>>>(),
         ),
     ];
-    let fail = |e: PolarsError| Error::table("<output>", format!("writing Parquet: {e}"));
-    let mut df = DataFrame::new(rows.len(), columns).map_err(fail)?;
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_row_group_size(Some(262_144))
-        .finish(&mut df)
-        .map_err(fail)?;
-    Ok(bytes)
+    DataFrame::new(rows.len(), columns).map_err(|e| Error::table("<output>", format!("writing Parquet: {e}")))
 }

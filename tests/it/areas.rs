@@ -214,7 +214,7 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
     for (name, boundaries, layer, _) in &inputs {
         let mut args = vec!["fixed", "-i", "r.csv", "--universe", "u.csv", "--boundaries", boundaries.as_str()];
         args.extend(layer);
-        args.extend(["-t", "100", "--run-date", "2026-12-01", "-q", "--out", name]);
+        args.extend(["-t", "100", "--run-date", "2026-12-01", "-q", "--layers", "--out", name]);
         wd.ok(&args);
     }
     for table in ["coverage.csv", "rejected.csv"] {
@@ -223,6 +223,22 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
         assert_eq!(wd.read(&format!("gpkg/{table}")), geojson, "{table} from the GeoPackage");
         assert_eq!(wd.read(&format!("parquet/{table}")), geojson, "{table} from the GeoParquet");
     }
+    // The coverage table with the gemeenten's polygons, read back by GeoPandas: every row, the
+    // 342 gemeente rows (of the one threshold) with a geometry, the 12 provincies and NL without.
+    let out = std::process::Command::new(python_with_geopandas().unwrap())
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py"))
+        .args([wd.path("gpkg/coverage.gpkg"), wd.path("gpkg/coverage_geo.parquet")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let coverage = wd.read("geojson/coverage.csv");
+    let rows = (coverage.lines().count() - 1).to_string();
+    let header = coverage.lines().next().unwrap();
+    for (line, file) in String::from_utf8_lossy(&out.stdout).lines().zip(["coverage.gpkg", "coverage_geo.parquet"]) {
+        let f: Vec<&str> = line.split(' ').collect();
+        assert_eq!(f, [file, rows.as_str(), "342", "EPSG:28992", header], "{line}");
+    }
+
     // The GeoPackage holds two layers: without --layer it must be told which.
     let out = wd.run(&["fixed", "-i", "r.csv", "--boundaries", "cbs.gpkg", "--out", "x", "-q"]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -265,8 +281,8 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
     let columns = geojson.lines().next().unwrap();
     for (line, file) in String::from_utf8_lossy(&out.stdout).lines().zip(["mobile.gpkg", "mobile_geo.parquet"]) {
         let f: Vec<&str> = line.split(' ').collect();
-        assert_eq!(&f[..4], [file, "342", "EPSG:28992", columns], "{line}");
-        assert!(f[4].parse::<f64>().unwrap() < 1e-3, "{line}: a polygon's area differs from area_km2");
+        assert_eq!(&f[..5], [file, "342", "342", "EPSG:28992", columns], "{line}");
+        assert!(f[5].parse::<f64>().unwrap() < 1e-3, "{line}: a polygon's area differs from area_km2");
     }
 }
 

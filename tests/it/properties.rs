@@ -97,6 +97,7 @@ proptest! {
             run_date: "2026-11-23".into(),
             mergers: None,
             keep_addresses: false,
+            layers: false,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {

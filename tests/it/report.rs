@@ -372,7 +372,7 @@ fn report_layers_open_in_geopandas() {
         } else {
             (gemeenten, "EPSG:28992", "area_code,area_name,provincie_code,provincie_name,year,addresses,universe,covered,short,share_pct,previous_share_pct,change_pp")
         };
-        assert_eq!(&line[..4], [file, &n.to_string(), crs, columns], "{stdout}");
+        assert_eq!(&line[..5], [file, &n.to_string(), &n.to_string(), crs, columns], "{stdout}");
     }
     assert!(gaps > 10 && gemeenten == 26, "{gaps} gaps, {gemeenten} gemeenten");
 }
