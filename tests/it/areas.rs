@@ -225,16 +225,13 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
     }
     // The coverage table with the gemeenten's polygons, read back by GeoPandas: every row, the
     // 342 gemeente rows (of the one threshold) with a geometry, the 12 provincies and NL without.
-    let out = std::process::Command::new(python_with_geopandas().unwrap())
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py"))
-        .args([wd.path("gpkg/coverage.gpkg"), wd.path("gpkg/coverage_geo.parquet")])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let py = python_with_geopandas().unwrap();
+    let lines =
+        crate::util::read_geo_outputs(&py, &[wd.path("gpkg/coverage.gpkg"), wd.path("gpkg/coverage_geo.parquet")]);
     let coverage = wd.read("geojson/coverage.csv");
     let rows = (coverage.lines().count() - 1).to_string();
     let header = coverage.lines().next().unwrap();
-    for (line, file) in String::from_utf8_lossy(&out.stdout).lines().zip(["coverage.gpkg", "coverage_geo.parquet"]) {
+    for (line, file) in lines.iter().zip(["coverage.gpkg", "coverage_geo.parquet"]) {
         let f: Vec<&str> = line.split(' ').collect();
         assert_eq!(f, [file, rows.as_str(), "342", "EPSG:28992", header], "{line}");
     }
@@ -272,14 +269,10 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
 
     // The results with their areas, as GeoPackage and GeoParquet, read back by GeoPandas: every
     // row, in RD New, each polygon of the area its row names.
-    let out = std::process::Command::new(python_with_geopandas().unwrap())
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py"))
-        .args([wd.path("m-gpkg/mobile.gpkg"), wd.path("m-gpkg/mobile_geo.parquet")])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines =
+        crate::util::read_geo_outputs(&py, &[wd.path("m-gpkg/mobile.gpkg"), wd.path("m-gpkg/mobile_geo.parquet")]);
     let columns = geojson.lines().next().unwrap();
-    for (line, file) in String::from_utf8_lossy(&out.stdout).lines().zip(["mobile.gpkg", "mobile_geo.parquet"]) {
+    for (line, file) in lines.iter().zip(["mobile.gpkg", "mobile_geo.parquet"]) {
         let f: Vec<&str> = line.split(' ').collect();
         assert_eq!(&f[..5], [file, "342", "342", "EPSG:28992", columns], "{line}");
         assert!(f[5].parse::<f64>().unwrap() < 1e-3, "{line}: a polygon's area differs from area_km2");

@@ -356,14 +356,8 @@ fn report_layers_open_in_geopandas() {
     let gaps = csv_rows(&wd.read("ut/gaps.csv")).len();
     let gemeenten = json(&wd, "ut/figures.json")["gemeenten"].as_array().unwrap().len();
     let files = ["gaps.gpkg", "gaps_geo.parquet", "gemeenten.gpkg", "gemeenten_geo.parquet"];
-    let out = std::process::Command::new(py)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py"))
-        .args(files.map(|f| wd.path(&format!("ut/{f}"))))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let lines: Vec<Vec<&str>> = stdout.lines().map(|l| l.split(' ').collect()).collect();
+    let stdout = crate::util::read_geo_outputs(&py, &files.map(|f| wd.path(&format!("ut/{f}"))));
+    let lines: Vec<Vec<&str>> = stdout.iter().map(|l| l.split(' ').collect()).collect();
     let gap_columns = "address_id,postcode,gemeente_code,gemeente_name,source_row";
     for (line, file) in lines.iter().zip(files) {
         let (n, crs, columns) = if file.starts_with("gaps") {
@@ -372,7 +366,7 @@ fn report_layers_open_in_geopandas() {
         } else {
             (gemeenten, "EPSG:28992", "area_code,area_name,provincie_code,provincie_name,year,addresses,universe,covered,short,share_pct,previous_share_pct,change_pp")
         };
-        assert_eq!(&line[..5], [file, &n.to_string(), &n.to_string(), crs, columns], "{stdout}");
+        assert_eq!(&line[..5], [file, &n.to_string(), &n.to_string(), crs, columns], "{stdout:?}");
     }
     assert!(gaps > 10 && gemeenten == 26, "{gaps} gaps, {gemeenten} gemeenten");
 }

@@ -103,3 +103,12 @@ pub fn python_with(modules: &str, what: &str) -> Option<PathBuf> {
     skip(&format!("{what}: no python3 with {modules} (.ci/run installs them into .venv)"));
     None
 }
+
+/// What `tests/scripts/read_geo_outputs.py` (GeoPandas) reads in each of `files`: one line of
+/// name, features, features with a geometry, CRS, columns (and the largest relative area error).
+pub fn read_geo_outputs(py: &Path, files: &[PathBuf]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/read_geo_outputs.py");
+    let out = std::process::Command::new(py).arg(script).args(files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
