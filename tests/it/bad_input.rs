@@ -155,6 +155,16 @@ const CASES: &[(&str, &str, Expect)] = &[
         Fatal("geometry is a Point"),
     ),
     (
+        "boundaries: --layer on a GeoJSON",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/bnd_multi.geojson --layer gemeenten",
+        Fatal("bnd_multi.geojson: a GeoJSON file has one layer; drop --layer \"gemeenten\""),
+    ),
+    (
+        "boundaries: truncated GeoParquet",
+        "fixed -i {B}/points_rd.csv --boundaries {B}/truncated.parquet",
+        Fatal("truncated.parquet: not a readable Parquet file"),
+    ),
+    (
         "area table: duplicate area",
         "fixed -i {B}/code_forms.csv --provincies {B}/prov_dup.csv",
         Fatal("prov_dup.csv: row 2: area GM0014 appears twice"),
