@@ -72,23 +72,15 @@ struct Collection {
 fn collection(path: &Path, file: VectorFile) -> Result<Collection> {
     let VectorFile { fc, format, sha256 } = file;
     let mut warnings = Vec::new();
-    let declared = fc
-        .foreign_members
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-        .and_then(|c| c.pointer("/properties/name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_string);
-    let rd = match declared.as_deref() {
-        Some(n) if n.contains("28992") => true,
-        Some(n) if n.contains("4326") || n.contains("CRS84") || n.contains("4258") => false,
-        Some(n) => {
+    let rd = match vector::declared_rd(&fc) {
+        Ok(Some(rd)) => rd,
+        Err(n) => {
             return Err(Error::geometry(
                 path,
                 format!("unsupported CRS `{n}`: reproject to WGS84 (EPSG:4326) or RD New (EPSG:28992)"),
             ))
         }
-        None => {
+        Ok(None) => {
             let projected = fc
                 .features
                 .iter()

@@ -37,6 +37,14 @@ use crate::error::{Error, Result};
 /// [`Error::Io`] when it cannot be read; [`Error::Table`] when it is not UTF-8, saying so.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    utf8(path, bytes)
+}
+
+/// The bytes of `path` as text, which must be UTF-8.
+///
+/// # Errors
+/// [`Error::Table`] when they are not UTF-8, saying at which byte.
+pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::table(path, format!("not UTF-8 text (byte {at} is not); save the file as UTF-8"))

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::MultiPolygon;
+use geo::{Geometry, MultiPolygon};
 
 use crate::model::availability::XyCrs;
 use crate::model::rows::RejectReason;
@@ -216,6 +216,17 @@ pub struct Boundary {
     pub shape: MultiPolygon<f64>,
     /// Households from the file's properties, when present.
     pub households: Option<f64>,
+}
+
+/// The shape of the area each code names, as a geometry (`None` for no code, or a code none of
+/// `areas` has): one per row of an output table with geometry.
+#[must_use]
+pub fn shapes_of<'a>(
+    areas: &[Boundary],
+    codes: impl IntoIterator<Item = Option<&'a str>>,
+) -> Vec<Option<Geometry<f64>>> {
+    let by_code: BTreeMap<&str, &MultiPolygon<f64>> = areas.iter().map(|a| (a.code.as_str(), &a.shape)).collect();
+    codes.into_iter().map(|c| by_code.get(c?).map(|s| Geometry::MultiPolygon((*s).clone()))).collect()
 }
 
 /// The boundaries of a run.

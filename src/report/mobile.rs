@@ -2,15 +2,14 @@
 //! `mobile_geo.parquet` (the same rows with the areas' polygons), `mobile.json`, `drive_tests.csv`,
 //! `rejected.csv`, and the stdout summary (per operator: gemeenten compliant / total, worst five).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use geo::{Geometry, MultiPolygon};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::io::vector::{geoparquet, gpkg};
+use crate::io::vector;
+use crate::model::areas::shapes_of;
 use crate::model::mobile::Compliance;
 use crate::model::mobile::MobileReport;
 use crate::model::outputs::{DriveTestLine, MobileLine};
@@ -57,35 +56,14 @@ pub fn mobile_parquet(report: &MobileReport) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Each row's area shape (RD New; none when the report does not hold the area).
-fn shapes(report: &MobileReport) -> Vec<Option<Geometry<f64>>> {
-    let by_code: BTreeMap<&str, &MultiPolygon<f64>> =
-        report.areas.iter().map(|a| (a.code.as_str(), &a.shape)).collect();
-    report
-        .rows
-        .iter()
-        .map(|r| by_code.get(r.area_code.as_str()).map(|s| Geometry::MultiPolygon((*s).clone())))
-        .collect()
-}
-
-/// The bytes of `mobile.gpkg`: the rows of `mobile.csv` as the layer `mobile`, each with its
-/// area's polygons in RD New (EPSG:28992), for QGIS.
+/// `mobile.gpkg` (layer `mobile`) and `mobile_geo.parquet` (GeoParquet 1.1): the rows of
+/// `mobile.csv`, each with its area's polygons in RD New (EPSG:28992), for QGIS.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
-pub fn mobile_gpkg(report: &MobileReport) -> Result<Vec<u8>> {
-    let table = mobile_frame(report)?;
-    let geometries = shapes(report);
-    gpkg::write(&[gpkg::Layer { name: "mobile", epsg: 28992, geometries: &geometries, table: &table }])
-}
-
-/// The bytes of `mobile_geo.parquet`: `mobile.parquet` with a GeoParquet 1.1 `geometry` column
-/// of the areas' polygons in RD New (EPSG:28992).
-///
-/// # Errors
-/// Only on an internal serialisation failure.
-pub fn mobile_geoparquet(report: &MobileReport) -> Result<Vec<u8>> {
-    geoparquet::write(mobile_frame(report)?, &shapes(report), 28992)
+pub fn mobile_layers(report: &MobileReport) -> Result<(Vec<u8>, Vec<u8>)> {
+    let shapes = shapes_of(&report.areas, report.rows.iter().map(|r| Some(r.area_code.as_str())));
+    vector::layer_files("mobile", 28992, mobile_frame(report)?, &shapes)
 }
 
 /// The rows of `mobile.csv` as a typed table.
@@ -125,11 +103,12 @@ pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut json =
         serde_json::to_vec_pretty(report).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
     json.push(b'\n');
+    let (gpkg, geoparquet) = mobile_layers(report)?;
     let mut outputs = vec![
         ("mobile.csv", mobile_csv(report)?),
         ("mobile.parquet", mobile_parquet(report)?),
-        ("mobile.gpkg", mobile_gpkg(report)?),
-        ("mobile_geo.parquet", mobile_geoparquet(report)?),
+        ("mobile.gpkg", gpkg),
+        ("mobile_geo.parquet", geoparquet),
         ("mobile.json", json),
         ("rejected.csv", rejects(&report.rejects)?),
     ];

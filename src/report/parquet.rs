@@ -2,13 +2,11 @@
 //! areas' polygons, `coverage.gpkg` and `coverage_geo.parquet`). Universe, covered and short are
 //! integers for the unit `addresses` and floats for `households`.
 
-use std::collections::BTreeMap;
-
-use geo::{Geometry, MultiPolygon};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::io::vector::{geoparquet, gpkg};
+use crate::io::vector;
+use crate::model::areas::shapes_of;
 use crate::model::fixed::FixedReport;
 use crate::model::fixed::Unit;
 
@@ -34,21 +32,11 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn coverage_layers(report: &FixedReport) -> Result<[(&'static str, Vec<u8>); 2]> {
-    let by_code: BTreeMap<&str, &MultiPolygon<f64>> =
-        report.shapes.iter().map(|a| (a.code.as_str(), &a.shape)).collect();
     let finest = report.coverage.rows.first().map(|r| r.level);
-    let shapes: Vec<Option<Geometry<f64>>> = report
-        .coverage
-        .rows
-        .iter()
-        .map(|r| {
-            let shape = by_code.get(r.area_code.as_str()).filter(|_| Some(r.level) == finest);
-            shape.map(|s| Geometry::MultiPolygon((*s).clone()))
-        })
-        .collect();
-    let table = coverage_frame(report)?;
-    let layer = gpkg::Layer { name: "coverage", epsg: 28992, geometries: &shapes, table: &table };
-    Ok([("coverage.gpkg", gpkg::write(&[layer])?), ("coverage_geo.parquet", geoparquet::write(table, &shapes, 28992)?)])
+    let codes = report.coverage.rows.iter().map(|r| (Some(r.level) == finest).then_some(r.area_code.as_str()));
+    let (gpkg, geoparquet) =
+        vector::layer_files("coverage", 28992, coverage_frame(report)?, &shapes_of(&report.shapes, codes))?;
+    Ok([("coverage.gpkg", gpkg), ("coverage_geo.parquet", geoparquet)])
 }
 
 /// The rows of `coverage.csv` as a typed table.

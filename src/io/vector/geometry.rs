@@ -1,6 +1,6 @@
 //! Well-known binary (ISO 19125) to and from geo's geometries, through the georust `wkb` crate.
 
-use geo::Geometry;
+use geo::{BoundingRect, Geometry};
 use geo_traits::to_geo::ToGeoGeometry;
 
 /// The geometry of WKB bytes (2D; a Z or M coordinate is dropped).
@@ -19,6 +19,16 @@ pub fn to_wkb(g: &Geometry<f64>) -> Vec<u8> {
     // Writing into a Vec cannot fail.
     let _ = wkb::writer::write_geometry(&mut out, g, &wkb::writer::WriteOptions::default());
     out
+}
+
+/// The `[min x, min y, max x, max y]` box around every geometry given; `None` when there is none
+/// with a coordinate.
+#[must_use]
+pub fn bounds(geometries: &[Option<Geometry<f64>>]) -> Option<[f64; 4]> {
+    let rects = geometries.iter().flatten().filter_map(BoundingRect::bounding_rect);
+    rects
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+        .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use geo::{BoundingRect, Geometry};
+use geo::Geometry;
 use geojson::{Feature, FeatureCollection, JsonObject};
 use polars::prelude::*;
 use serde_json::Value;
 
-use super::{crs_member, from_wkb, to_wkb};
+use super::{bounds, crs_member, from_wkb, to_wkb};
 use crate::error::{Error, Result};
 
 /// Reads a GeoParquet file's features; `bytes` are the file's.
@@ -104,11 +104,6 @@ pub fn write(mut df: DataFrame, geometries: &[Option<Geometry<f64>>], epsg: u32)
     let wkb: Vec<Option<Vec<u8>>> = geometries.iter().map(|g| g.as_ref().map(to_wkb)).collect();
     df.with_column(Column::new("geometry".into(), wkb.iter().map(Option::as_deref).collect::<Vec<Option<&[u8]>>>()))
         .map_err(fail)?;
-    let mut bounds = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    for r in geometries.iter().flatten().filter_map(BoundingRect::bounding_rect) {
-        bounds =
-            [bounds[0].min(r.min().x), bounds[1].min(r.min().y), bounds[2].max(r.max().x), bounds[3].max(r.max().y)];
-    }
     let mut types: Vec<&str> = geometries.iter().flatten().map(type_name).collect();
     types.sort_unstable();
     types.dedup();
@@ -116,8 +111,8 @@ pub fn write(mut df: DataFrame, geometries: &[Option<Geometry<f64>>], epsg: u32)
     if let Some(crs) = projjson(epsg)? {
         column["crs"] = crs;
     }
-    if bounds[0] <= bounds[2] {
-        column["bbox"] = serde_json::json!(bounds);
+    if let Some(b) = bounds(geometries) {
+        column["bbox"] = serde_json::json!(b);
     }
     let geo = serde_json::json!({"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}});
     let kv = KeyValueMetadata::from_static(vec![("geo".into(), geo.to_string())]);

@@ -13,7 +13,7 @@ use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
-use super::{crs_member, from_wkb, to_wkb};
+use super::{bounds, crs_member, from_wkb, to_wkb};
 use crate::error::{Error, Result};
 
 fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
@@ -141,7 +141,7 @@ fn decode(blob: &[u8]) -> std::result::Result<Option<Geometry<f64>>, String> {
 }
 
 /// A GeoPackage blob of `g`: little-endian, with its xy envelope.
-fn encode(g: &Geometry<f64>, srs: i32) -> Vec<u8> {
+fn encode(g: &Geometry<f64>, srs: u32) -> Vec<u8> {
     let mut out = vec![b'G', b'P', 0, 0b0000_0011];
     out.extend_from_slice(&srs.to_le_bytes());
     if let Some(r) = g.bounding_rect() {
@@ -162,14 +162,14 @@ pub struct Layer<'a> {
     /// Table name.
     pub name: &'a str,
     /// EPSG code of the geometries (4326 or 28992).
-    pub epsg: i32,
+    pub epsg: u32,
     /// One geometry per row of `table`; `None` is written as NULL.
     pub geometries: &'a [Option<Geometry<f64>>],
     /// The attributes.
     pub table: &'a DataFrame,
 }
 
-const SRS: [(i32, &str, &str); 2] = [
+const SRS: [(u32, &str, &str); 2] = [
     (4326, "WGS 84", "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4326\"]]"),
     (28992, "Amersfoort / RD New", "PROJCS[\"Amersfoort / RD New\",GEOGCS[\"Amersfoort\",DATUM[\"Amersfoort\",SPHEROID[\"Bessel 1841\",6377397.155,299.1528128],TOWGS84[565.2369,50.0087,465.658,-0.406857,0.350733,-1.87035,4.0812]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4289\"]],PROJECTION[\"Oblique_Stereographic\"],PARAMETER[\"latitude_of_origin\",52.1561605555556],PARAMETER[\"central_meridian\",5.38763888888889],PARAMETER[\"scale_factor\",0.9999079],PARAMETER[\"false_easting\",155000],PARAMETER[\"false_northing\",463000],UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"28992\"]]"),
 ];
@@ -222,14 +222,11 @@ fn write_layer(db: &Connection, layer: &Layer<'_>) -> rusqlite::Result<()> {
     let mut defs = vec!["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_string(), "geom GEOMETRY".to_string()];
     defs.extend(columns.iter().map(|c| format!("{} {}", quote(c.name()), sql_type(c.dtype()))));
     db.execute_batch(&format!("CREATE TABLE {} ({})", quote(layer.name), defs.join(", ")))?;
-    let mut bounds = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for r in layer.geometries.iter().flatten().filter_map(BoundingRect::bounding_rect) {
-        bounds = (bounds.0.min(r.min().x), bounds.1.min(r.min().y), bounds.2.max(r.max().x), bounds.3.max(r.max().y));
-    }
+    let b = bounds(layer.geometries).unwrap_or([f64::MAX, f64::MAX, f64::MIN, f64::MIN]);
     db.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) \
          VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6)",
-        rusqlite::params![layer.name, bounds.0, bounds.1, bounds.2, bounds.3, layer.epsg],
+        rusqlite::params![layer.name, b[0], b[1], b[2], b[3], layer.epsg],
     )?;
     db.execute(
         "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",

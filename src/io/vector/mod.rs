@@ -13,12 +13,14 @@ pub mod points;
 
 use std::path::Path;
 
+use geo::Geometry;
 use geojson::FeatureCollection;
+use polars::prelude::DataFrame;
 
 use crate::error::{Error, Result};
 use dekking_files::sha256_hex;
 
-pub use geometry::{from_wkb, to_wkb};
+pub use geometry::{bounds, from_wkb, to_wkb};
 
 /// A file's vector format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,15 @@ impl Format {
             Format::GeoJson
         }
     }
+
+    /// The format's name when a file of it holds one layer only (all but GeoPackage).
+    fn single_layer(self) -> Option<&'static str> {
+        match self {
+            Format::GeoJson => Some("GeoJSON"),
+            Format::GeoParquet => Some("GeoParquet"),
+            Format::GeoPackage => None,
+        }
+    }
 }
 
 /// A vector layer read from a file.
@@ -64,16 +75,14 @@ pub struct VectorFile {
 pub fn read(path: &Path, layer: Option<&str>) -> Result<VectorFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha256 = sha256_hex(&bytes);
-    match Format::sniff(&bytes) {
+    let format = Format::sniff(&bytes);
+    if let (Some(layer), Some(kind)) = (layer, format.single_layer()) {
+        let layer = dekking_table::quoted(layer);
+        return Err(Error::geometry(path, format!("a {kind} file has one layer; drop --layer {layer}")));
+    }
+    match format {
         Format::GeoJson => {
-            if let Some(layer) = layer {
-                let layer = dekking_table::quoted(layer);
-                return Err(Error::geometry(path, format!("a GeoJSON file has one layer; drop --layer {layer}")));
-            }
-            let text = String::from_utf8(bytes).map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                Error::geometry(path, format!("not UTF-8 text (byte {at} is not); save the file as UTF-8"))
-            })?;
+            let text = crate::io::utf8(path, bytes)?;
             Ok(VectorFile { fc: parse_geojson(path, &text)?, format: "geojson".into(), sha256 })
         }
         Format::GeoPackage => {
@@ -81,13 +90,24 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<VectorFile> {
             Ok(VectorFile { fc, format: format!("gpkg layer {name}"), sha256 })
         }
         Format::GeoParquet => {
-            if let Some(layer) = layer {
-                let layer = dekking_table::quoted(layer);
-                return Err(Error::geometry(path, format!("a GeoParquet file has one layer; drop --layer {layer}")));
-            }
             Ok(VectorFile { fc: geoparquet::read(path, bytes)?, format: "geoparquet".into(), sha256 })
         }
     }
+}
+
+/// The same layer as GeoPackage bytes (layer `name`) and as GeoParquet bytes: the rows of `table`,
+/// each with its geometry (or none) in EPSG:`epsg` (4326 or 28992).
+///
+/// # Errors
+/// As [`gpkg::write`] and [`geoparquet::write`].
+pub fn layer_files(
+    name: &str,
+    epsg: u32,
+    table: DataFrame,
+    geometries: &[Option<Geometry<f64>>],
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let gpkg = gpkg::write(&[gpkg::Layer { name, epsg, geometries, table: &table }])?;
+    Ok((gpkg, geoparquet::write(table, geometries, epsg)?))
 }
 
 /// Parses GeoJSON text into a FeatureCollection.
@@ -100,6 +120,21 @@ pub fn parse_geojson(path: &Path, text: &str) -> Result<FeatureCollection> {
     })?;
     FeatureCollection::try_from(geojson)
         .map_err(|_| Error::geometry(path, "expected a FeatureCollection of (Multi)Polygons"))
+}
+
+/// Whether the CRS a collection declares in its `crs` member is RD New (`Some(true)`) or WGS84
+/// (`Some(false)`; ETRS89 and CRS84 too); `None` when it declares none.
+///
+/// # Errors
+/// The declared name when it is neither.
+pub fn declared_rd(fc: &FeatureCollection) -> std::result::Result<Option<bool>, String> {
+    let name = fc.foreign_members.as_ref().and_then(|m| m.get("crs")?.pointer("/properties/name")?.as_str());
+    match name {
+        None => Ok(None),
+        Some(n) if n.contains("28992") => Ok(Some(true)),
+        Some(n) if n.contains("4326") || n.contains("CRS84") || n.contains("4258") => Ok(Some(false)),
+        Some(n) => Err(n.to_string()),
+    }
 }
 
 /// The `crs` member GeoJSON used before RFC 7946 for `EPSG:code`, which the readers of this

@@ -48,8 +48,6 @@ pub fn is_layer(path: &Path) -> Result<bool> {
 /// whose CRS the profile has no column names for.
 pub fn point_table(path: &Path, names: PointNames<'_>) -> Result<(Vec<u8>, String)> {
     let file = read(path, None)?;
-    let declared =
-        file.fc.foreign_members.as_ref().and_then(|m| m["crs"]["properties"]["name"].as_str().map(str::to_string));
     let mut xy: Vec<(Option<f64>, Option<f64>)> = Vec::with_capacity(file.fc.features.len());
     for (k, f) in file.fc.features.iter().enumerate() {
         let point = match f.geometry.as_ref().map(|g| &g.value) {
@@ -61,17 +59,16 @@ pub fn point_table(path: &Path, names: PointNames<'_>) -> Result<(Vec<u8>, Strin
         };
         xy.push(point);
     }
-    let rd = match declared.as_deref() {
-        Some(n) if n.ends_with(":28992") => true,
-        Some(n) if n.ends_with(":4326") || n.ends_with(":4258") => false,
-        Some(n) => {
-            let n = dekking_table::quoted(n);
+    let rd = match super::declared_rd(&file.fc) {
+        Ok(Some(rd)) => rd,
+        Err(n) => {
+            let n = dekking_table::quoted(&n);
             return Err(Error::geometry(
                 path,
                 format!("CRS {n}: reproject the points to RD New (EPSG:28992) or WGS84"),
             ));
         }
-        None => xy.iter().any(|(x, y)| x.is_some_and(|x| x.abs() > 180.0) || y.is_some_and(|y| y.abs() > 90.0)),
+        Ok(None) => xy.iter().any(|(x, y)| x.is_some_and(|x| x.abs() > 180.0) || y.is_some_and(|y| y.abs() > 90.0)),
     };
     let Some((nx, ny)) = (if rd { names.rd } else { names.wgs84 }) else {
         let crs = if rd { "RD New" } else { "WGS84" };
@@ -109,7 +106,7 @@ mod tests {
     use crate::io::vector::gpkg;
     use geo::{polygon, Geometry, Point};
 
-    fn layer(dir: &Path, geometry: Geometry<f64>, epsg: i32) -> std::path::PathBuf {
+    fn layer(dir: &Path, geometry: Geometry<f64>, epsg: u32) -> std::path::PathBuf {
         let table = DataFrame::new(1, vec![Column::new("adres_id".into(), ["A1"])]).unwrap();
         let geometries = [Some(geometry)];
         let bytes = gpkg::write(&[gpkg::Layer { name: "a", epsg, geometries: &geometries, table: &table }]).unwrap();

@@ -321,12 +321,18 @@ fn gemeenten(o: &mut String, f: &Figures, w: &Words) {
     o.push_str("</table>\n");
 }
 
+/// How coverage was decided in the latest vintage, in words, with its addresses located by code
+/// and by point.
+pub(super) fn method_text(f: &Figures, w: &Words) -> Option<String> {
+    let p = &f.inputs.last()?.provenance;
+    let (by_code, by_point) = (w.count(p.located.0), w.count(p.located.1));
+    let unit = w.unit(&f.unit, false);
+    Some(w.f("method", &[("unit", &unit), ("by-code", &by_code), ("by-point", &by_point)]))
+}
+
 fn method(o: &mut String, f: &Figures, w: &Words) {
     let _ = writeln!(o, "<h2>{}</h2>", escape(&w.t("h-method")));
-    if let Some(p) = f.inputs.last().map(|v| &v.provenance) {
-        let (by_code, by_point) = (w.count(p.located.0), w.count(p.located.1));
-        let unit = w.unit(&f.unit, false);
-        let method = w.f("method", &[("unit", &unit), ("by-code", &by_code), ("by-point", &by_point)]);
+    if let (Some(p), Some(method)) = (f.inputs.last().map(|v| &v.provenance), method_text(f, w)) {
         let (file, given) = &p.universe_file;
         let universe = w.f(if *given { "universe-file" } else { "universe-records" }, &[("file", &code(file))]);
         let _ = writeln!(o, "<p>{}</p><p>{}</p>", escape(&method), w.f("universe-label", &[("text", &universe)]));

@@ -72,10 +72,8 @@ pub fn markdown(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
         ("json", "`figures.json`"),
     ];
     let _ = writeln!(o, "\n## {}\n\n{}", w.t("h-method-short"), w.f("mergers-short", &args));
-    if let Some(p) = f.inputs.last().map(|v| &v.provenance) {
-        let (by_code, by_point) = (w.count(p.located.0), w.count(p.located.1));
-        let args = [("unit", &w.unit(&f.unit, false)[..]), ("by-code", &by_code), ("by-point", &by_point)];
-        let _ = writeln!(o, "\n{}", w.f("method", &args));
+    if let Some(method) = super::html::method_text(f, w) {
+        let _ = writeln!(o, "\n{method}");
     }
     o.into_bytes()
 }

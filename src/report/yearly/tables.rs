@@ -4,17 +4,16 @@
 //! With `excel` the CSV files use `;`, a decimal comma and a UTF-8 byte-order mark, which is
 //! what Excel with a Dutch locale opens correctly by double-click.
 
-use std::collections::BTreeMap;
-
 use geo::Geometry;
 use polars::prelude::*;
 
 use super::figures::Figures;
 use crate::error::{Error, Result};
-use crate::io::vector::{geoparquet, gpkg};
-use crate::model::areas::Boundary;
+use crate::io::vector;
+use crate::model::areas::{shapes_of, Boundary};
 use crate::model::lang::Lang;
 use crate::model::yearly::Gap;
+use crate::report::format::Numbers;
 use crate::report::words::Words;
 
 /// How CSV files are written.
@@ -44,12 +43,7 @@ impl CsvStyle {
     /// A number as this style writes it (shortest round-trip form).
     #[must_use]
     pub fn num(self, v: f64) -> String {
-        let s = v.to_string();
-        if self.excel {
-            s.replace('.', ",")
-        } else {
-            s
-        }
+        if self.excel { Numbers::NL } else { Numbers::EN }.short(v)
     }
 
     /// An optional number; empty for `None`.
@@ -293,18 +287,9 @@ pub fn gemeenten_parquet(f: &Figures) -> Result<Vec<u8>> {
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn gemeenten_geo(f: &Figures, areas: &[Boundary]) -> Result<[super::OutputFile; 2]> {
-    let by_code: BTreeMap<&str, &Boundary> = areas.iter().map(|a| (a.code.as_str(), a)).collect();
-    let shapes: Vec<Option<Geometry<f64>>> = f
-        .gemeenten
-        .iter()
-        .map(|g| by_code.get(g.now.code.as_str()).map(|a| Geometry::MultiPolygon(a.shape.clone())))
-        .collect();
-    let table = gemeenten_frame(f)?;
-    let layer = gpkg::Layer { name: "gemeenten", epsg: 28992, geometries: &shapes, table: &table };
-    Ok([
-        ("gemeenten.gpkg".into(), gpkg::write(&[layer])?),
-        ("gemeenten_geo.parquet".into(), geoparquet::write(table.clone(), &shapes, 28992)?),
-    ])
+    let shapes = shapes_of(areas, f.gemeenten.iter().map(|g| Some(g.now.code.as_str())));
+    let (gpkg, geoparquet) = vector::layer_files("gemeenten", 28992, gemeenten_frame(f)?, &shapes)?;
+    Ok([("gemeenten.gpkg".into(), gpkg), ("gemeenten_geo.parquet".into(), geoparquet)])
 }
 
 /// The gemeenten of the scope in the latest year, with the change, as a typed table.
@@ -389,11 +374,8 @@ pub fn gaps_geo(gaps: &[Gap]) -> Result<[super::OutputFile; 2]> {
         ],
     )
     .map_err(|e| Error::table("gaps.gpkg", e.to_string()))?;
-    let layer = gpkg::Layer { name: "gaps", epsg: 4326, geometries: &points, table: &table };
-    Ok([
-        ("gaps.gpkg".into(), gpkg::write(&[layer])?),
-        ("gaps_geo.parquet".into(), geoparquet::write(table.clone(), &points, 4326)?),
-    ])
+    let (gpkg, geoparquet) = vector::layer_files("gaps", 4326, table, &points)?;
+    Ok([("gaps.gpkg".into(), gpkg), ("gaps_geo.parquet".into(), geoparquet)])
 }
 
 /// The gap list as GeoJSON points (WGS84 lon/lat, RFC 7946); addresses without coordinates
