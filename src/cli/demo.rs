@@ -245,6 +245,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         licence_exclusions: true,
         date,
         drive_tests: None,
+        points: None,
         run_date: job.run_date.clone(),
     };
     let mreport = run_mobile(&mjob, &mut StderrProgress::new(&args.run))?;

@@ -54,6 +54,10 @@ pub struct MobileArgs {
     /// Drive-test measurements (CSV: operator, x/y or lon/lat, time, dl_mbps and/or success).
     #[arg(long, value_name = "FILE")]
     pub drive_tests: Option<PathBuf>,
+    /// Points for obligations that count addresses, households or people (CSV/Parquet with x/y or
+    /// lon/lat and the weight columns the licence names, or a GeoPackage/GeoParquet point layer).
+    #[arg(long, value_name = "FILE")]
+    pub points: Option<PathBuf>,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-mobile")]
     pub out: PathBuf,
@@ -91,6 +95,7 @@ impl MobileArgs {
             licence_exclusions: !self.no_licence_exclusions,
             date,
             drive_tests: self.drive_tests.clone(),
+            points: self.points.clone(),
             run_date: self.run.run_date()?,
         })
     }
@@ -115,6 +120,7 @@ pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
     let mut inputs: Vec<&std::path::Path> = job.grids.iter().map(|(_, p)| p.as_path()).collect();
     inputs.extend(job.drive_tests.as_deref());
+    inputs.extend(job.points.as_deref());
     check_outputs(&args.out, &mobile::MOBILE_FILES, &inputs)?;
     let report = run_mobile(&job, &mut StderrProgress::new(&args.run))?;
     if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {

@@ -275,7 +275,15 @@ fn layer_of(path: &Path, c: Collection, role: &str) -> Result<Layer> {
 /// # Errors
 /// As [`parse_layer`], plus [`Error::Io`].
 pub fn load_layer(path: &Path, role: &str) -> Result<Layer> {
-    layer_of(path, collection(path, vector::read(path, None)?)?, role)
+    load_layer_named(path, None, role)
+}
+
+/// [`load_layer`], with the layer of a GeoPackage chosen by name.
+///
+/// # Errors
+/// As [`load_layer`], and for a layer the GeoPackage does not have.
+pub fn load_layer_named(path: &Path, layer: Option<&str>, role: &str) -> Result<Layer> {
+    layer_of(path, collection(path, vector::read(path, layer)?)?, role)
 }
 
 /// Areas as a GeoJSON FeatureCollection in RD New (EPSG:28992, named in a `crs` member), with

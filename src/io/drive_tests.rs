@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::io::points::{position, RD_NAMES, WGS84_NAMES};
 use crate::model::date::Date;
 use crate::model::rows::{Reject, RejectReason, RowCounts};
 use crate::model::source::SourceInfo;
@@ -57,7 +58,7 @@ fn flag(s: &str) -> Option<bool> {
 /// [`Error::Table`] when a required column is missing or the file cannot be parsed.
 pub fn load(path: &Path) -> Result<DriveTests> {
     let t = Table::open(path, None)?;
-    let find = |names: &[&str]| names.iter().find_map(|n| t.header.iter().position(|h| h.eq_ignore_ascii_case(n)));
+    let find = |names: &[&str]| position(&t.header, names);
     let need = |what: &str, names: &[&str]| {
         find(names).ok_or_else(|| {
             Error::table(path, format!("drive-test file without a `{what}` column (looked for {})", names.join(", ")))
@@ -65,9 +66,9 @@ pub fn load(path: &Path) -> Result<DriveTests> {
     };
     let op = need("operator", &["operator", "operatör", "aanbieder", "mno"])?;
     let time = need("time", &["time", "timestamp", "datetime", "date", "tijd", "datum"])?;
-    let (xy, rd) = match (find(&["x", "rd_x"]), find(&["y", "rd_y"])) {
+    let (xy, rd) = match (find(RD_NAMES.0), find(RD_NAMES.1)) {
         (Some(x), Some(y)) => ((x, y), true),
-        _ => ((need("lon", &["lon", "longitude", "lng"])?, need("lat", &["lat", "latitude"])?), false),
+        _ => ((need("lon", WGS84_NAMES.0)?, need("lat", WGS84_NAMES.1)?), false),
     };
     let dl = find(&["dl_mbps", "download_mbps", "mbps"]);
     let ok = find(&["success", "succes", "ok"]);

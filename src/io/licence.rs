@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::io::policy::toml_error;
 use crate::io::profile::AreaScheme;
 use crate::model::date::Date;
+pub use crate::model::mobile::Measure;
 
 /// The built-in 700 MHz licence file.
 pub const DEFAULT_LICENCE: &str = include_str!("../../seeds/licences/nl-700mhz-2020.toml");
@@ -46,14 +47,28 @@ pub struct SpeedStep {
     pub source: String,
 }
 
-/// The coverage obligation.
+/// A coverage obligation: what is counted, the percentage and the speed steps.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Obligation {
-    /// Required covered share of the eligible area, percent.
+    /// Identifier, required when a licence has several obligations (`area` by default).
+    #[serde(default = "default_obligation_id")]
+    pub id: String,
+    /// Required covered share of what is counted, percent.
     pub share_pct: f64,
-    /// What is covered: `area` (the only measure implemented).
-    pub measure: String,
+    /// What is counted.
+    pub measure: Measure,
+    /// The mask layer of a `mask_area` obligation: a path relative to the licence file, or
+    /// `builtin:NAME`; GeoJSON, GeoPackage or GeoParquet polygons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask: Option<String>,
+    /// The layer of a GeoPackage mask with several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask_layer: Option<String>,
+    /// The column of the points file that weighs each point in a `points` obligation (e.g.
+    /// `households`, `population`); each point counts once without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
     /// Outdoor coverage.
     #[serde(default)]
     pub outdoor: bool,
@@ -61,6 +76,46 @@ pub struct Obligation {
     pub source: String,
     /// Speed steps, in date order.
     pub speed: Vec<SpeedStep>,
+}
+
+fn default_obligation_id() -> String {
+    "area".into()
+}
+
+impl Obligation {
+    /// The required speed on `date`, Mbps; `None` before the first step.
+    #[must_use]
+    pub fn required_mbps(&self, date: Date) -> Option<f64> {
+        self.speed.iter().rev().find(|s| s.from <= date).map(|s| s.down_mbps)
+    }
+
+    /// The unit of what is counted: `km2` for areas, the weight column or `points` for points.
+    #[must_use]
+    pub fn unit(&self) -> &str {
+        match self.measure {
+            Measure::Area | Measure::MaskArea => "km2",
+            Measure::Points => self.weight.as_deref().unwrap_or("points"),
+        }
+    }
+}
+
+/// `[obligation]` (one) or `[[obligation]]` (several), keeping the errors inside either.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<Obligation>, D::Error> {
+    use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<Obligation>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an [obligation] table or [[obligation]] tables")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> std::result::Result<Self::Value, A::Error> {
+            Ok(vec![Obligation::deserialize(MapAccessDeserializer::new(a))?])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, a: A) -> std::result::Result<Self::Value, A::Error> {
+            Vec::deserialize(SeqAccessDeserializer::new(a))
+        }
+    }
+    d.deserialize_any(V)
 }
 
 /// An exclusion layer: areas that do not count towards the obligation.
@@ -106,7 +161,8 @@ impl Exclusion {
 pub struct Ontheffing {
     /// Operator id.
     pub operator: String,
-    /// Gemeentecode (normalised on load).
+    /// The area's code: a gemeentecode (normalised on load) when the licence's `area_unit` is
+    /// `gemeente`, else the code as the boundary file has it.
     pub gemeente: String,
     /// Gemeente name, for people.
     #[serde(default)]
@@ -119,6 +175,9 @@ pub struct Ontheffing {
     pub end: Date,
     /// Where it is granted.
     pub source: String,
+    /// The obligation it lowers (its id); every obligation of the licence when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obligation: Option<String>,
 }
 
 /// The drive-test verification rule.
@@ -153,15 +212,16 @@ pub struct Licence {
     /// Last day of the licence, if known.
     #[serde(default)]
     pub licence_end: Option<Date>,
-    /// The area unit (`gemeente`).
+    /// The area unit (`gemeente`, or another such as `Katastralgemeinde`).
     pub area_unit: String,
     /// Where the licence is described.
     pub source: String,
     /// The licence holders.
     #[serde(rename = "operator")]
     pub operators: Vec<Operator>,
-    /// The obligation.
-    pub obligation: Obligation,
+    /// The obligations: `[obligation]` for one, `[[obligation]]` for several.
+    #[serde(rename = "obligation", deserialize_with = "one_or_many")]
+    pub obligations: Vec<Obligation>,
     /// Exclusion layers.
     #[serde(default, rename = "exclusion")]
     pub exclusions: Vec<Exclusion>,
@@ -187,29 +247,7 @@ impl Licence {
         if l.operators.is_empty() {
             return Err(bad("operator".into(), "at least one [[operator]] is required".into()));
         }
-        if !pct_ok(l.obligation.share_pct) {
-            return Err(bad("obligation.share_pct".into(), format!("{} is outside 0–100", l.obligation.share_pct)));
-        }
-        if l.obligation.measure != "area" {
-            return Err(bad(
-                "obligation.measure".into(),
-                format!("`{}` is not supported; use `area`", l.obligation.measure),
-            ));
-        }
-        if l.obligation.speed.is_empty() {
-            return Err(bad("obligation.speed".into(), "at least one speed step is required".into()));
-        }
-        for (k, s) in l.obligation.speed.iter().enumerate() {
-            if !(s.down_mbps.is_finite() && s.down_mbps >= 0.0) {
-                return Err(bad(format!("obligation.speed[{k}].down_mbps"), "must be >= 0".into()));
-            }
-            if k > 0 && s.from <= l.obligation.speed[k - 1].from {
-                return Err(bad(
-                    format!("obligation.speed[{k}].from"),
-                    format!("{} is not after the previous step ({})", s.from, l.obligation.speed[k - 1].from),
-                ));
-            }
-        }
+        check_obligations(&l.obligations, &bad)?;
         for x in &l.exclusions {
             if let Exclusion::Circle { id, lat, lon, radius_m, .. } = x {
                 if !(radius_m.is_finite() && *radius_m > 0.0 && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
@@ -227,14 +265,22 @@ impl Licence {
                     format!("`{}` is not an operator of this licence ({})", o.operator, ids.join(", ")),
                 )
             })?;
-            let gemeente = AreaScheme::Gemeente
-                .normalise(&o.gemeente)
-                .ok_or_else(|| bad(key("gemeente"), format!("`{}` is not a gemeentecode", o.gemeente)))?;
+            // Gemeentecodes are checked and normalised; other area units' codes are taken as written.
+            let gemeente = if l.area_unit.eq_ignore_ascii_case("gemeente") {
+                AreaScheme::Gemeente
+                    .normalise(&o.gemeente)
+                    .ok_or_else(|| bad(key("gemeente"), format!("`{}` is not a gemeentecode", o.gemeente)))?
+            } else {
+                o.gemeente.trim().to_string()
+            };
             if !pct_ok(o.share_pct) {
                 return Err(bad(key("share_pct"), format!("{} is outside 0–100", o.share_pct)));
             }
             if o.end < o.start {
                 return Err(bad(key("end"), format!("{} is before start {}", o.end, o.start)));
+            }
+            if let Some(id) = o.obligation.as_deref().filter(|id| !l.obligations.iter().any(|b| b.id == *id)) {
+                return Err(bad(key("obligation"), format!("`{id}` is not an obligation of this licence")));
             }
             let o = &mut l.ontheffingen[k];
             o.operator = operator;
@@ -242,7 +288,9 @@ impl Licence {
         }
         for (a, x) in l.ontheffingen.iter().enumerate() {
             for (b, y) in l.ontheffingen.iter().enumerate().skip(a + 1) {
-                if x.operator == y.operator && x.gemeente == y.gemeente && x.start <= y.end && y.start <= x.end {
+                let same = x.obligation.is_none() || y.obligation.is_none() || x.obligation == y.obligation;
+                if same && x.operator == y.operator && x.gemeente == y.gemeente && x.start <= y.end && y.start <= x.end
+                {
                     return Err(bad(
                         format!("ontheffing[{b}]"),
                         format!("overlaps ontheffing[{a}] for {} in {}", x.operator, x.gemeente),
@@ -282,7 +330,8 @@ impl Licence {
             .find(|o| o.id.eq_ignore_ascii_case(n) || o.aliases.iter().any(|a| a.eq_ignore_ascii_case(n)))
     }
 
-    /// The required speed on `date`, Mbps; `None` before the first step.
+    /// The required speed of the first obligation on `date`, Mbps (the speed drive tests are
+    /// judged at); `None` before its first step.
     ///
     /// ```
     /// use dekking::{io::licence::Licence, model::Date};
@@ -293,22 +342,96 @@ impl Licence {
     /// ```
     #[must_use]
     pub fn required_mbps(&self, date: Date) -> Option<f64> {
-        self.obligation.speed.iter().rev().find(|s| s.from <= date).map(|s| s.down_mbps)
+        self.obligations[0].required_mbps(date)
     }
 
-    /// The percentage in force for `operator` in `gemeente` on `date`, and the ontheffing behind
-    /// it when one applies (start and end inclusive).
+    /// Whether the licence is one obligation over area, as the 700 MHz licence is: its
+    /// `mobile.csv` has the columns in km² it always had.
     #[must_use]
-    pub fn required_pct(&self, operator: &str, gemeente: &str, date: Date) -> (f64, Option<&Ontheffing>) {
-        match self
-            .ontheffingen
-            .iter()
-            .find(|o| o.operator == operator && o.gemeente == gemeente && o.start <= date && date <= o.end)
-        {
+    pub fn is_single_area(&self) -> bool {
+        matches!(&self.obligations[..], [o] if o.measure == Measure::Area)
+    }
+
+    /// The percentage of `obligation` in force for `operator` in `gemeente` on `date`, and the
+    /// ontheffing behind it when one applies (start and end inclusive).
+    #[must_use]
+    pub fn required_pct(
+        &self,
+        obligation: &Obligation,
+        operator: &str,
+        gemeente: &str,
+        date: Date,
+    ) -> (f64, Option<&Ontheffing>) {
+        match self.ontheffingen.iter().find(|o| {
+            o.operator == operator
+                && o.gemeente == gemeente
+                && o.start <= date
+                && date <= o.end
+                && o.obligation.as_ref().is_none_or(|id| *id == obligation.id)
+        }) {
             Some(o) => (o.share_pct, Some(o)),
-            None => (self.obligation.share_pct, None),
+            None => (obligation.share_pct, None),
         }
     }
+
+    /// A path named in the licence file: relative to the file, or `builtin:NAME` as it is.
+    #[must_use]
+    pub fn path_of(&self, path: &str) -> PathBuf {
+        match &self.base_dir {
+            Some(d) if !path.starts_with("builtin:") => d.join(path),
+            _ => PathBuf::from(path),
+        }
+    }
+}
+
+/// Checks the obligations: ids, percentages, measures with their keys, and speed steps.
+fn check_obligations(obligations: &[Obligation], bad: &dyn Fn(String, String) -> Error) -> Result<()> {
+    if obligations.is_empty() {
+        return Err(bad("obligation".into(), "at least one obligation is required".into()));
+    }
+    let several = obligations.len() > 1;
+    for (k, o) in obligations.iter().enumerate() {
+        let at = |name: &str| if several { format!("obligation[{k}].{name}") } else { format!("obligation.{name}") };
+        if several && obligations[..k].iter().any(|b| b.id == o.id) {
+            return Err(bad(at("id"), format!("`{}` is given twice; give each obligation its own id", o.id)));
+        }
+        if !(0.0..=100.0).contains(&o.share_pct) {
+            return Err(bad(at("share_pct"), format!("{} is outside 0–100", o.share_pct)));
+        }
+        match (o.measure, &o.mask, &o.weight) {
+            (Measure::MaskArea, None, _) => {
+                return Err(bad(at("mask"), "a mask_area obligation needs the mask layer (`mask = \"FILE\"`)".into()))
+            }
+            (Measure::Area | Measure::Points, Some(_), _) | (Measure::Area, _, Some(_)) => {
+                return Err(bad(
+                    at("measure"),
+                    format!("`{}` takes no mask, and only `points` a weight", o.measure.name()),
+                ))
+            }
+            (Measure::MaskArea, _, Some(_)) => {
+                return Err(bad(at("weight"), "only a `points` obligation has a weight".into()))
+            }
+            _ => {}
+        }
+        if o.mask_layer.is_some() && o.mask.is_none() {
+            return Err(bad(at("mask_layer"), "names the layer of a mask; give `mask` too".into()));
+        }
+        if o.speed.is_empty() {
+            return Err(bad(at("speed"), "at least one speed step is required".into()));
+        }
+        for (j, s) in o.speed.iter().enumerate() {
+            if !(s.down_mbps.is_finite() && s.down_mbps >= 0.0) {
+                return Err(bad(at(&format!("speed[{j}].down_mbps")), "must be >= 0".into()));
+            }
+            if j > 0 && s.from <= o.speed[j - 1].from {
+                return Err(bad(
+                    at(&format!("speed[{j}].from")),
+                    format!("{} is not after the previous step ({})", s.from, o.speed[j - 1].from),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -323,7 +446,9 @@ mod tests {
     fn built_in_licence_has_the_policy_facts() {
         let l = Licence::load(None).unwrap();
         assert_eq!(l.operators.len(), 3);
-        assert_eq!(l.obligation.share_pct, 98.0);
+        assert_eq!(l.obligations.len(), 1);
+        assert_eq!((l.obligations[0].share_pct, l.obligations[0].measure), (98.0, Measure::Area));
+        assert!(l.is_single_area());
         assert_eq!(l.ontheffingen.len(), 8);
         assert_eq!(l.operator("t-mobile").unwrap().id, "Odido");
         assert_eq!(l.operator("Vodafone Libertel").unwrap().id, "VodafoneZiggo");
@@ -334,12 +459,13 @@ mod tests {
     #[test]
     fn ontheffing_applies_between_its_dates_only() {
         let l = Licence::load(None).unwrap();
+        let pct = |op: &str, code: &str, date: &str| l.required_pct(&l.obligations[0], op, code, d(date)).0;
         // Gemeente Gooise Meren, Vodafone: 97.5 % for six months from 2022-06-30.
-        assert_eq!(l.required_pct("VodafoneZiggo", "GM1942", d("2022-12-29")).0, 97.5);
-        assert_eq!(l.required_pct("VodafoneZiggo", "GM1942", d("2022-12-30")).0, 98.0);
-        assert_eq!(l.required_pct("VodafoneZiggo", "GM1942", d("2022-06-29")).0, 98.0);
-        assert_eq!(l.required_pct("KPN", "GM1942", d("2022-09-01")).0, 98.0);
-        assert_eq!(l.required_pct("VodafoneZiggo", "GM0744", d("2023-01-01")).0, 96.66);
+        assert_eq!(pct("VodafoneZiggo", "GM1942", "2022-12-29"), 97.5);
+        assert_eq!(pct("VodafoneZiggo", "GM1942", "2022-12-30"), 98.0);
+        assert_eq!(pct("VodafoneZiggo", "GM1942", "2022-06-29"), 98.0);
+        assert_eq!(pct("KPN", "GM1942", "2022-09-01"), 98.0);
+        assert_eq!(pct("VodafoneZiggo", "GM0744", "2023-01-01"), 96.66);
     }
 
     fn with(replace: &str, by: &str) -> String {
@@ -370,6 +496,102 @@ mod tests {
         for (text, want) in cases {
             let e = Licence::parse(p, &text).unwrap_err().to_string();
             assert!(e.starts_with("l.toml: ") && e.contains(want), "{want}: {e}");
+        }
+    }
+
+    /// Three obligations in the manner of RTR's: people, settlement area, all area, each with its
+    /// percentage and speed; an ontheffing for one of them only.
+    const THREE: &str = r#"
+id = "at-test"
+title = "t"
+band = "700 MHz"
+licence_start = "2020-01-01"
+area_unit = "Katastralgemeinde"
+source = "s"
+[[operator]]
+id = "A1"
+licence_holder = "A1 Telekom Austria AG"
+[[obligation]]
+id = "population"
+measure = "points"
+weight = "population"
+share_pct = 95.0
+source = "s"
+speed = [{ from = "2020-01-01", down_mbps = 30.0, source = "s" }]
+[[obligation]]
+id = "settlement"
+measure = "mask_area"
+mask = "settlement.geojson"
+share_pct = 90.0
+source = "s"
+speed = [{ from = "2020-01-01", down_mbps = 10.0, source = "s" }, { from = "2025-01-01", down_mbps = 20.0, source = "s" }]
+[[obligation]]
+id = "area"
+measure = "area"
+share_pct = 80.0
+source = "s"
+speed = [{ from = "2020-01-01", down_mbps = 2.0, source = "s" }]
+[[ontheffing]]
+operator = "A1"
+gemeente = "GM0001"
+obligation = "settlement"
+share_pct = 50.0
+start = "2024-01-01"
+end = "2024-12-31"
+source = "s"
+[drive_test]
+pass_factor = 0.9
+source = "s"
+"#;
+
+    #[test]
+    fn several_obligations_each_with_measure_speed_and_percentage() {
+        let l = Licence::parse(Path::new("dir/at.toml"), THREE).unwrap();
+        assert!(!l.is_single_area());
+        let ids: Vec<_> = l.obligations.iter().map(|o| (o.id.as_str(), o.measure, o.unit())).collect();
+        assert_eq!(
+            ids,
+            [
+                ("population", Measure::Points, "population"),
+                ("settlement", Measure::MaskArea, "km2"),
+                ("area", Measure::Area, "km2")
+            ]
+        );
+        let s = &l.obligations[1];
+        assert_eq!((s.required_mbps(d("2024-12-31")), s.required_mbps(d("2025-01-01"))), (Some(10.0), Some(20.0)));
+        assert_eq!(l.path_of(s.mask.as_deref().unwrap()), Path::new("dir/settlement.geojson"));
+        assert_eq!(l.path_of("builtin:natura2000"), Path::new("builtin:natura2000"));
+        // The ontheffing lowers the settlement obligation only.
+        assert_eq!(l.required_pct(s, "A1", "GM0001", d("2024-06-01")).0, 50.0);
+        assert_eq!(l.required_pct(&l.obligations[2], "A1", "GM0001", d("2024-06-01")).0, 80.0);
+    }
+
+    #[test]
+    fn invalid_obligations_are_refused_with_the_key() {
+        let p = Path::new("at.toml");
+        let cases = [
+            (
+                THREE.replace("id = \"area\"\nmeasure", "id = \"population\"\nmeasure"),
+                "obligation[2].id",
+                "given twice",
+            ),
+            (THREE.replace("measure = \"points\"", "measure = \"people\""), "", "unknown variant `people`"),
+            (THREE.replace("mask = \"settlement.geojson\"\n", ""), "obligation[1].mask", "needs the mask layer"),
+            (
+                THREE.replace("measure = \"area\"", "measure = \"area\"\nweight = \"x\""),
+                "obligation[2].measure",
+                "only `points` a weight",
+            ),
+            (
+                THREE.replace("obligation = \"settlement\"", "obligation = \"homes\""),
+                "ontheffing[0].obligation",
+                "not an obligation",
+            ),
+            (THREE.replace("share_pct = 90.0", "share_pct = 190.0"), "obligation[1].share_pct", "outside 0–100"),
+        ];
+        for (text, key, want) in cases {
+            let e = Licence::parse(p, &text).unwrap_err().to_string();
+            assert!(e.starts_with("at.toml: ") && e.contains(key) && e.contains(want), "{want}: {e}");
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod embedded;
 pub mod grids;
 pub mod licence;
 pub mod mergers;
+pub mod points;
 pub mod policy;
 pub mod profile;
 pub mod records;

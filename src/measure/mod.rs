@@ -8,4 +8,5 @@
 pub mod cell_fraction;
 pub mod fixed;
 pub mod mobile;
+pub mod points;
 pub mod wilson;

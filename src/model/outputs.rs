@@ -142,14 +142,14 @@ impl From<&Compliance> for MobileLine {
             required_mbps: r.required_mbps,
             required_pct: r.required_pct,
             ontheffing: r.ontheffing.clone(),
-            area_km2: r.area_km2,
-            excluded_km2: r.excluded_km2,
-            eligible_km2: r.eligible_km2,
-            covered_km2: r.covered_km2,
-            nodata_km2: r.nodata_km2,
+            area_km2: r.total,
+            excluded_km2: r.excluded,
+            eligible_km2: r.eligible,
+            covered_km2: r.covered,
+            nodata_km2: r.nodata,
             share: r.share,
             compliant: r.compliant,
-            shortfall_km2: r.shortfall_km2,
+            shortfall_km2: r.shortfall,
             shortfall_pp: r.shortfall_pp,
         }
     }
@@ -159,20 +159,107 @@ impl From<MobileLine> for Compliance {
     fn from(r: MobileLine) -> Compliance {
         Compliance {
             operator: r.operator,
+            obligation: None,
             area_code: r.area_code,
             area_name: r.area_name,
             date: r.date,
             required_mbps: r.required_mbps,
             required_pct: r.required_pct,
             ontheffing: r.ontheffing.filter(|s| !s.is_empty()),
-            area_km2: r.area_km2,
-            excluded_km2: r.excluded_km2,
-            eligible_km2: r.eligible_km2,
-            covered_km2: r.covered_km2,
-            nodata_km2: r.nodata_km2,
+            total: r.area_km2,
+            excluded: r.excluded_km2,
+            eligible: r.eligible_km2,
+            covered: r.covered_km2,
+            nodata: r.nodata_km2,
             share: r.share,
             compliant: r.compliant,
-            shortfall_km2: r.shortfall_km2,
+            shortfall: r.shortfall_km2,
+            shortfall_pp: r.shortfall_pp,
+        }
+    }
+}
+
+/// One row of `mobile.csv` (and `mobile.parquet`) for a licence with several obligations or one
+/// that does not count area: a [`Compliance`] with its obligation, measure and unit, the
+/// quantities in that unit with six decimals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObligationLine {
+    /// Operator id.
+    pub operator: String,
+    /// The obligation's id.
+    pub obligation: String,
+    /// What it counts: `area`, `mask_area` or `points`.
+    pub measure: String,
+    /// The unit of the quantities: `km2`, `points` or a weight column.
+    pub unit: String,
+    /// Area code.
+    pub area_code: String,
+    /// Area name.
+    pub area_name: String,
+    /// The judging date.
+    pub date: Date,
+    /// Speed required on the date, Mbps.
+    #[serde(with = "text::plain")]
+    pub required_mbps: f64,
+    /// Percentage required on the date.
+    #[serde(with = "text::plain")]
+    pub required_pct: f64,
+    /// The ontheffing in force, if any.
+    pub ontheffing: Option<String>,
+    /// Everything counted in the area, in the unit.
+    #[serde(with = "text::amount")]
+    pub total: f64,
+    /// Excluded, in the unit.
+    #[serde(with = "text::amount")]
+    pub excluded: f64,
+    /// Eligible, in the unit.
+    #[serde(with = "text::amount")]
+    pub eligible: f64,
+    /// Eligible and covered at the required speed, in the unit.
+    #[serde(with = "text::amount")]
+    pub covered: f64,
+    /// Eligible without grid data, in the unit.
+    #[serde(with = "text::amount")]
+    pub nodata: f64,
+    /// covered / eligible, 0–1; empty when nothing is eligible.
+    #[serde(with = "text::share")]
+    pub share: Option<f64>,
+    /// Whether the share meets the percentage.
+    #[serde(with = "text::yes_no")]
+    pub compliant: Option<bool>,
+    /// Short of the requirement, in the unit.
+    #[serde(with = "text::amount")]
+    pub shortfall: f64,
+    /// Percentage points short.
+    #[serde(with = "text::pp")]
+    pub shortfall_pp: f64,
+}
+
+impl From<&Compliance> for ObligationLine {
+    fn from(r: &Compliance) -> ObligationLine {
+        let (id, measure, unit) = match &r.obligation {
+            Some(o) => (o.id.clone(), o.measure.name().to_string(), o.unit.clone()),
+            None => ("area".into(), "area".into(), "km2".into()),
+        };
+        ObligationLine {
+            operator: r.operator.clone(),
+            obligation: id,
+            measure,
+            unit,
+            area_code: r.area_code.clone(),
+            area_name: r.area_name.clone(),
+            date: r.date,
+            required_mbps: r.required_mbps,
+            required_pct: r.required_pct,
+            ontheffing: r.ontheffing.clone(),
+            total: r.total,
+            excluded: r.excluded,
+            eligible: r.eligible,
+            covered: r.covered,
+            nodata: r.nodata,
+            share: r.share,
+            compliant: r.compliant,
+            shortfall: r.shortfall,
             shortfall_pp: r.shortfall_pp,
         }
     }
@@ -354,6 +441,7 @@ pub mod text {
     }
     fixed!(km2, 6, "An area in km² with six decimals (1 m²).");
     fixed!(fraction, 6, "A fraction 0–1 with six decimals.");
+    fixed!(amount, 6, "A quantity in its unit (km², points or their weight) with six decimals.");
     fixed!(pp, 4, "Percentage points with four decimals.");
 
     /// A share 0–1 with six decimals; empty for none.

@@ -10,23 +10,27 @@ use rayon::prelude::*;
 use crate::assign::pip::AreaIndex;
 use crate::error::{Error, Result};
 use crate::io::areas::load_area_table;
-use crate::io::boundaries::{self, load_layer, AreaFields};
+use crate::io::boundaries::{self, load_layer, load_layer_named, AreaFields, Layer};
+use crate::io::grids::Grid;
 use crate::io::grids::{self, GridOptions};
-use crate::io::licence::{Exclusion, Licence};
+use crate::io::licence::{Exclusion, Licence, Measure};
+use crate::io::points::{self, Points};
 use crate::io::profile::AreaScheme;
 use crate::io::{drive_tests, embedded};
-use crate::judge::licences::{judge_area, judge_drive_test};
+use crate::judge::licences::{judge_area, judge_drive_test, Tally};
 use crate::measure::cell_fraction::CellAreas;
-use crate::measure::mobile::{covered, Eligible, Exclusions};
+use crate::measure::mobile::{covered, Eligible, Exclusions, Mask};
+use crate::measure::points::{covered_points, AreaPoints};
+use crate::model::areas::Boundary;
 use crate::model::date::Date;
 use crate::model::grid::GridCrs;
 use crate::model::grid::GridSpec;
-use crate::model::mobile::MobileReport;
+use crate::model::mobile::{Compliance, MobileReport, ObligationOf};
 use crate::model::rows::RejectReason;
 use crate::model::source::MobileProvenance;
 use crate::model::source::SourceInfo;
 use crate::progress::{Progress, Ticker};
-use dekking_crs::{lonlat_to_laea, rd_to_wgs84, wgs84_to_rd};
+use dekking_crs::{lonlat_to_laea, rd_to_wgs84_inverse, wgs84_to_rd};
 
 /// Vertices of the polygon that stands for a circular exclusion (area error below 2·10⁻⁵).
 pub const CIRCLE_VERTICES: usize = 720;
@@ -54,6 +58,8 @@ pub struct MobileJob {
     pub date: Date,
     /// Drive-test measurements, if any.
     pub drive_tests: Option<PathBuf>,
+    /// Points for obligations that count addresses, households or people.
+    pub points: Option<PathBuf>,
     /// Run date for provenance.
     pub run_date: String,
 }
@@ -79,7 +85,7 @@ fn to_grid_crs(shape: &MultiPolygon<f64>, crs: GridCrs) -> MultiPolygon<f64> {
     match crs {
         GridCrs::RdNew => shape.clone(),
         GridCrs::Laea => shape.map_coords(|c| {
-            let (lon, lat) = rd_to_wgs84(c.x, c.y);
+            let (lon, lat) = rd_to_wgs84_inverse(c.x, c.y);
             let (x, y) = lonlat_to_laea(lon, lat);
             Coord { x, y }
         }),
@@ -99,6 +105,15 @@ pub struct LicenceLayers {
     pub warnings: Vec<String>,
 }
 
+/// A layer a licence names: `builtin:NAME`, or a file relative to the licence (`layer` chooses
+/// one of a GeoPackage's).
+fn licence_layer(licence: &Licence, path: &str, layer: Option<&str>, role: &str) -> Result<Layer> {
+    match path.strip_prefix("builtin:") {
+        Some(name) => embedded::layer(name),
+        None => load_layer_named(&licence.path_of(path), layer, role),
+    }
+}
+
 /// Loads the exclusion layers of `licence` (built-in or files beside it, and circles).
 ///
 /// # Errors
@@ -108,13 +123,7 @@ pub fn licence_layers(licence: &Licence) -> Result<LicenceLayers> {
     for x in &licence.exclusions {
         match x {
             Exclusion::File { id, path, .. } => {
-                let layer = match path.strip_prefix("builtin:") {
-                    Some(name) => embedded::layer(name)?,
-                    None => {
-                        let p = licence.base_dir.as_ref().map_or_else(|| PathBuf::from(path), |d| d.join(path));
-                        load_layer(&p, &format!("exclusion {id}"))?
-                    }
-                };
+                let layer = licence_layer(licence, path, None, &format!("exclusion {id}"))?;
                 out.applied.push(format!("{id} ({} polygons, {})", layer.shapes.len(), layer.source.path));
                 out.inputs.push(layer.source);
                 out.warnings.extend(layer.warnings);
@@ -129,20 +138,250 @@ pub fn licence_layers(licence: &Licence) -> Result<LicenceLayers> {
     Ok(out)
 }
 
+/// What one obligation counts before any grid is read.
+enum Counts {
+    /// The eligible area.
+    Area,
+    /// The eligible area inside a mask layer (RD New).
+    Mask(Vec<MultiPolygon<f64>>),
+    /// The points of `--points`, weighted by a column or each once.
+    Points(Option<String>),
+}
+
+/// What one obligation counts in each area, in one grid CRS.
+enum Counted {
+    /// The eligible area itself ([`InCrs::eligible`]).
+    Eligible,
+    /// The eligible area inside the mask.
+    Masked(Vec<Eligible>),
+    /// The points.
+    Points(Vec<AreaPoints>),
+}
+
+/// The cells of each set of shapes on one grid, by [`InCrs::shapes`]' key.
+type ShapeCells = BTreeMap<usize, Vec<CellAreas>>;
+
+/// Every area's eligible shape and every obligation's counts, in one grid CRS.
+struct InCrs {
+    eligible: Vec<Eligible>,
+    counted: Vec<Counted>,
+}
+
+impl InCrs {
+    /// The shapes obligation `k` measures, with a key shared by obligations of the same shapes;
+    /// `None` for a point obligation.
+    fn shapes(&self, k: usize) -> Option<(usize, &[Eligible])> {
+        match &self.counted[k] {
+            Counted::Eligible => Some((0, &self.eligible)),
+            Counted::Masked(m) => Some((k + 1, m)),
+            Counted::Points(_) => None,
+        }
+    }
+}
+
+/// The usable points and, per point, its area and whether an exclusion layer holds it.
+struct Placed {
+    points: Points,
+    at: Vec<(u32, bool)>,
+}
+
+/// Loads `--points` when an obligation counts points, and places each in its area (RD New);
+/// points outside every area are rejected.
+///
+/// # Errors
+/// Points given without an obligation that counts them, or needed and not given; an unreadable
+/// points file.
+fn place_points(
+    job: &MobileJob,
+    counts: &[Counts],
+    areas: &[Boundary],
+    layers: &[MultiPolygon<f64>],
+) -> Result<Option<Placed>> {
+    let weights: Vec<Option<&str>> =
+        counts.iter().filter_map(|c| if let Counts::Points(w) = c { Some(w.as_deref()) } else { None }).collect();
+    let path = match (&job.points, weights.is_empty()) {
+        (None, true) => return Ok(None),
+        (Some(p), true) => {
+            let what = format!("no obligation of {} counts points; leave --points out", job.licence.id);
+            return Err(Error::argument("points", &p.display().to_string(), what));
+        }
+        (None, false) => {
+            let what = format!("an obligation of {} counts points: give them with --points FILE", job.licence.id);
+            return Err(Error::argument("points", "", what));
+        }
+        (Some(p), false) => p,
+    };
+    let mut named: Vec<&str> = weights.into_iter().flatten().collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut points = points::load(path, &named)?;
+    let index = AreaIndex::new(areas.iter().enumerate().map(|(k, a)| (k as u32, &a.shape)));
+    let excl = Exclusions::new(layers.iter().cloned());
+    let found: Vec<Option<u32>> = points.xy.par_iter().map(|&(x, y)| index.locate(x, y)).collect();
+    let file = path.display().to_string();
+    let mut keep = Vec::with_capacity(found.len());
+    let mut at = Vec::with_capacity(found.len());
+    for (k, area) in found.into_iter().enumerate() {
+        let (x, y) = points.xy[k];
+        match area {
+            Some(a) => {
+                keep.push(k);
+                at.push((a, excl.covers(x, y)));
+            }
+            None => {
+                let detail = format!("({x:.1}, {y:.1}) is outside every area");
+                let row = points.row[k];
+                points.rows.unuse(&mut points.rejects, &file, row, RejectReason::OutsideAllAreas, detail);
+            }
+        }
+    }
+    points.row = keep.iter().map(|&k| points.row[k]).collect();
+    points.xy = keep.iter().map(|&k| points.xy[k]).collect();
+    for w in points.weights.values_mut() {
+        *w = keep.iter().map(|&k| w[k]).collect();
+    }
+    Ok(Some(Placed { points, at }))
+}
+
+/// The points of every area for a point obligation weighted by `weight`, in the grid's CRS.
+fn area_points(placed: &Placed, weight: Option<&str>, crs: GridCrs, areas: usize) -> Vec<AreaPoints> {
+    let mut out = vec![AreaPoints::default(); areas];
+    let weights = weight.map(|w| &placed.points.weights[w]);
+    for (k, &(area, excluded)) in placed.at.iter().enumerate() {
+        let w = weights.map_or(1.0, |ws| ws[k]);
+        let a = &mut out[area as usize];
+        a.total += w;
+        if excluded {
+            a.excluded += w;
+        } else {
+            let (x, y) = placed.points.xy[k];
+            let (x, y) = to_grid_point(x, y, crs);
+            a.eligible.push((x, y, w));
+        }
+    }
+    out
+}
+
+/// A point in RD New in the grid's CRS.
+fn to_grid_point(x: f64, y: f64, crs: GridCrs) -> (f64, f64) {
+    match crs {
+        GridCrs::RdNew => (x, y),
+        GridCrs::Laea => {
+            let (lon, lat) = rd_to_wgs84_inverse(x, y);
+            lonlat_to_laea(lon, lat)
+        }
+    }
+}
+
+/// Every area's eligible shape and what each obligation counts, in `crs`.
+fn counted_in(
+    crs: GridCrs,
+    areas: &[Boundary],
+    layers: &[MultiPolygon<f64>],
+    counts: &[Counts],
+    placed: Option<&Placed>,
+    progress: &mut dyn Progress,
+) -> InCrs {
+    progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
+    let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
+    let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
+    let tick = progress.ticker();
+    let eligible: Vec<Eligible> = shapes.par_iter().map(|s| done(excl.eligible(s), &tick)).collect();
+    let counted = counts
+        .iter()
+        .map(|c| match c {
+            Counts::Area => Counted::Eligible,
+            Counts::Mask(mask) => {
+                let mask = Mask::new(mask.iter().map(|m| to_grid_crs(m, crs)));
+                Counted::Masked(shapes.par_iter().zip(&eligible).map(|(s, e)| mask.within(s, e)).collect())
+            }
+            Counts::Points(w) => {
+                Counted::Points(area_points(placed.expect("placed when counted"), w.as_deref(), crs, areas.len()))
+            }
+        })
+        .collect();
+    InCrs { eligible, counted }
+}
+
+/// The tallies of one obligation (`k`) on `grid`, per area; `cells` keeps the areas' cells on
+/// the grid for the next obligation or grid of the same shapes.
+fn tallies(
+    in_crs: &InCrs,
+    k: usize,
+    grid: &Grid,
+    mbps: f64,
+    cells: &mut ShapeCells,
+    progress: &mut dyn Progress,
+) -> Vec<Tally> {
+    let Some((key, shapes)) = in_crs.shapes(k) else {
+        let Counted::Points(points) = &in_crs.counted[k] else { unreachable!("shapes() is None only for points") };
+        return points.par_iter().map(|p| Tally::of_points(p, &covered_points(p, grid, mbps))).collect();
+    };
+    let cells = cells.entry(key).or_insert_with(|| {
+        progress.stage("cells of each gemeente on the grid", Some(shapes.len() as u64));
+        let tick = progress.ticker();
+        shapes.par_iter().map(|e| done(CellAreas::new(&e.shape, &grid.spec), &tick)).collect()
+    });
+    progress.stage("coverage", Some(shapes.len() as u64));
+    let tick = progress.ticker();
+    shapes.par_iter().zip(cells).map(|(e, c)| done(Tally::of_area(e, &covered(e, c, grid, mbps)), &tick)).collect()
+}
+
+/// What the licence's obligations count, with their mask layers loaded.
+fn obligation_counts(
+    licence: &Licence,
+    inputs: &mut Vec<SourceInfo>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Counts>> {
+    licence
+        .obligations
+        .iter()
+        .map(|o| {
+            Ok(match (o.measure, &o.mask) {
+                (Measure::Area, _) => Counts::Area,
+                (Measure::Points, _) => Counts::Points(o.weight.clone()),
+                (Measure::MaskArea, Some(mask)) => {
+                    let layer = licence_layer(licence, mask, o.mask_layer.as_deref(), &format!("mask {}", o.id))?;
+                    inputs.push(layer.source);
+                    warnings.extend(layer.warnings);
+                    Counts::Mask(layer.shapes)
+                }
+                (Measure::MaskArea, None) => unreachable!("the licence parser requires a mask"),
+            })
+        })
+        .collect()
+}
+
+/// The obligations in force on the job's date, with their speeds.
+///
+/// # Errors
+/// When none is in force yet.
+fn in_force(licence: &Licence, date: Date, warnings: &mut Vec<String>) -> Result<Vec<(usize, f64)>> {
+    let mut out = Vec::new();
+    for (k, o) in licence.obligations.iter().enumerate() {
+        match o.required_mbps(date) {
+            Some(mbps) => out.push((k, mbps)),
+            None => {
+                warnings.push(format!("obligation {} is not in force before {}: not judged", o.id, o.speed[0].from))
+            }
+        }
+    }
+    if out.is_empty() {
+        let first = &licence.obligations[0];
+        let what = format!("the obligation of {} is not in force before {}", licence.id, first.speed[0].from);
+        return Err(Error::argument("date", &date.to_string(), what));
+    }
+    Ok(out)
+}
+
 /// Runs the mobile pipeline.
 ///
 /// # Errors
 /// Unreadable inputs, an operator the licence does not name, or a date before the obligation.
 pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<MobileReport> {
     let licence = &job.licence;
-    let required_mbps = licence.required_mbps(job.date).ok_or_else(|| {
-        Error::argument(
-            "date",
-            &job.date.to_string(),
-            format!("the obligation of {} is not in force before {}", licence.id, licence.obligation.speed[0].from),
-        )
-    })?;
     let mut warnings = Vec::new();
+    let judged = in_force(licence, job.date, &mut warnings)?;
     let mut inputs = Vec::new();
 
     progress.stage("gemeenten", None);
@@ -186,6 +425,7 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         warnings.extend(layer.warnings);
         layers.extend(layer.shapes);
     }
+    let counts = obligation_counts(licence, &mut inputs, &mut warnings)?;
 
     // Resolve operators before the heavy work, so a typo fails fast.
     let mut operators = Vec::new();
@@ -201,12 +441,20 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         operators.push((op.id.clone(), path.clone()));
     }
 
-    let mut eligible_by_crs: BTreeMap<&'static str, Vec<Eligible>> = BTreeMap::new();
-    let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let mut row_counts = Vec::new();
+    let placed = place_points(job, &counts, &areas, &layers)?;
+    if let Some(p) = &placed {
+        inputs.push(p.points.source.clone());
+        row_counts.push((p.points.source.path.clone(), p.points.rows.clone()));
+        rejects.extend(p.points.rejects.iter().cloned());
+    }
+
+    let single = licence.is_single_area();
+    let mut by_crs: BTreeMap<&'static str, InCrs> = BTreeMap::new();
+    let mut rows = Vec::new();
     let mut buffer = Vec::new();
-    let mut on_grid: Option<((&str, GridSpec), Vec<CellAreas>)> = None;
+    let mut on_grid: Option<((&str, GridSpec), ShapeCells)> = None;
     let mut grid_inputs = Vec::new();
     // The GeoTIFFs are hashed meanwhile on a thread of their own, not each beside its read.
     let paths: Vec<&Path> = operators.iter().map(|(_, p)| p.as_path()).collect();
@@ -219,39 +467,27 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
             row_counts.push((path.display().to_string(), grid.rows.clone()));
             rejects.extend(grid.rejects.iter().cloned());
             let crs = grid.crs;
-            let eligible = eligible_by_crs.entry(crs.name()).or_insert_with(|| {
-                progress.stage(&format!("eligible area per gemeente ({})", crs.name()), Some(areas.len() as u64));
-                let shapes: Vec<MultiPolygon<f64>> = areas.par_iter().map(|a| to_grid_crs(&a.shape, crs)).collect();
-                let excl = Exclusions::new(layers.iter().map(|l| to_grid_crs(l, crs)));
-                let tick = progress.ticker();
-                shapes.par_iter().map(|s| done(excl.eligible(s), &tick)).collect::<Vec<Eligible>>()
-            });
-            // The gemeenten's cells on this grid, kept for the next grid of the same cells.
+            let in_crs = by_crs
+                .entry(crs.name())
+                .or_insert_with(|| counted_in(crs, &areas, &layers, &counts, placed.as_ref(), progress));
+            // The areas' cells on this grid, kept for the next grid of the same cells.
             let key = (crs.name(), grid.spec);
             if on_grid.as_ref().is_none_or(|(k, _)| *k != key) {
-                progress.stage(&format!("cells of each gemeente on the grid of {operator}"), Some(areas.len() as u64));
-                let tick = progress.ticker();
-                on_grid = Some((
-                    key,
-                    eligible.par_iter().map(|e| done(CellAreas::new(&e.shape, &grid.spec), &tick)).collect(),
-                ));
+                on_grid = Some((key, BTreeMap::new()));
             }
-            let (_, cells) = on_grid.as_ref().expect("set above");
-            progress.stage(&format!("coverage {operator}"), Some(areas.len() as u64));
-            let tick = progress.ticker();
-            let covered_all: Vec<_> =
-                eligible.par_iter().zip(cells).map(|(e, c)| done(covered(e, c, &grid, required_mbps), &tick)).collect();
+            let (_, cells) = on_grid.as_mut().expect("set above");
+            for &(k, mbps) in &judged {
+                let o = &licence.obligations[k];
+                let of =
+                    (!single).then(|| ObligationOf { id: o.id.clone(), measure: o.measure, unit: o.unit().into() });
+                let tallies = tallies(in_crs, k, &grid, mbps, cells, progress);
+                for ((a, name), t) in areas.iter().zip(&names).zip(&tallies) {
+                    rows.push(judge_area(licence, (o, of.clone()), operator, (&a.code, name), job.date, mbps, t));
+                }
+            }
             buffer = grid.mbps;
-            for (((a, name), e), c) in areas.iter().zip(&names).zip(eligible.iter()).zip(&covered_all) {
-                rows.push(judge_area(licence, operator, (&a.code, name), job.date, required_mbps, e, c));
-            }
-            let no_data: Vec<&str> = rows
-                .iter()
-                .filter(|r| &r.operator == operator && r.eligible_km2 > 0.0 && r.nodata_km2 > 0.01 * r.eligible_km2)
-                .map(|r| r.area_code.as_str())
-                .collect();
-            if !no_data.is_empty() {
-                warnings.push(format!("{operator}: {} gemeente(n) have more than 1 % of their eligible area without grid data (counted as not covered)", no_data.len()));
+            if let Some(w) = nodata_warning(&rows, operator, single) {
+                warnings.push(w);
             }
         }
         Ok(())
@@ -312,15 +548,49 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         inputs,
         rows: row_counts,
         exclusions: applied,
-        method: format!(
-            "Eligible area = gemeente area minus the union of all exclusion polygons inside it (each counted once). \
-             Covered area = sum over grid cells with download >= {required_mbps} Mbps (in force on {date}) of the exact area of \
-             cell ∩ eligible area (line integrals per row band; no centroid rule). Nodata cells and eligible area outside \
-             the grid count as not covered. Areas in m² in the grid's CRS. Compliant when covered / eligible >= the \
-             percentage in force (the obligation, or an ontheffing valid on {date}).",
-            date = job.date
-        ),
+        method: method(licence, &judged, job.date),
         warnings,
     };
     Ok(MobileReport { provenance, rows, drive_tests: verdicts, rejects, areas })
+}
+
+/// A warning when more than 1 % of what `operator` is judged on lies without grid data somewhere.
+fn nodata_warning(rows: &[Compliance], operator: &str, single: bool) -> Option<String> {
+    let no_data =
+        rows.iter().filter(|r| r.operator == operator && r.eligible > 0.0 && r.nodata > 0.01 * r.eligible).count();
+    match (no_data, single) {
+        (0, _) => None,
+        (n, true) => Some(format!("{operator}: {n} gemeente(n) have more than 1 % of their eligible area without grid data (counted as not covered)")),
+        (n, false) => Some(format!("{operator}: {n} area × obligation result(s) have more than 1 % of what they count without grid data (counted as not covered)")),
+    }
+}
+
+/// The method paragraph of the provenance.
+fn method(licence: &Licence, judged: &[(usize, f64)], date: Date) -> String {
+    let area = |mbps: f64| {
+        format!(
+            "Eligible area = gemeente area minus the union of all exclusion polygons inside it (each counted once). \
+             Covered area = sum over grid cells with download >= {mbps} Mbps (in force on {date}) of the exact area of \
+             cell ∩ eligible area (line integrals per row band; no centroid rule). Nodata cells and eligible area outside \
+             the grid count as not covered. Areas in m² in the grid's CRS. Compliant when covered / eligible >= the \
+             percentage in force (the obligation, or an ontheffing valid on {date})."
+        )
+    };
+    if licence.is_single_area() {
+        return area(judged[0].1);
+    }
+    let mut text = String::from(
+        "Per obligation, what it counts in each area: eligible area = area minus the union of all exclusion polygons \
+         inside it; for a mask_area obligation, the part of it inside the mask layer; for a points obligation, the \
+         points in the area outside every exclusion polygon, each weighted by the obligation's weight column (or 1). \
+         Covered = the exact area of cell ∩ what is counted (line integrals per row band), or the weight of the points, \
+         in cells at or above the obligation's speed; nodata cells and what lies outside the grid count as not \
+         covered. Areas in m² in the grid's CRS. Compliant when covered / eligible >= the percentage in force (the \
+         obligation's, or an ontheffing valid on the date).",
+    );
+    for &(k, mbps) in judged {
+        let o = &licence.obligations[k];
+        text.push_str(&format!(" {}: {} at >= {mbps} Mbps on {date}, {} %.", o.id, o.measure.name(), o.share_pct));
+    }
+    text
 }

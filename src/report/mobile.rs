@@ -10,9 +10,9 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::io::vector;
 use crate::model::areas::shapes_of;
-use crate::model::mobile::Compliance;
 use crate::model::mobile::MobileReport;
-use crate::model::outputs::{DriveTestLine, MobileLine};
+use crate::model::mobile::{Compliance, ObligationOf};
+use crate::model::outputs::{DriveTestLine, MobileLine, ObligationLine};
 use crate::report::csv::{lines, rejects};
 use crate::report::format;
 use dekking_files::atomic;
@@ -28,12 +28,22 @@ pub const MOBILE_FILES: [&str; 7] = [
     "drive_tests.csv",
 ];
 
-/// The bytes of `mobile.csv`: one [`MobileLine`] per operator × gemeente.
+/// The bytes of `mobile.csv`: one [`MobileLine`] per operator × gemeente for a licence of one
+/// area obligation, else one [`ObligationLine`] per operator × obligation × area.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn mobile_csv(report: &MobileReport) -> Result<Vec<u8>> {
-    lines(report.rows.iter().map(MobileLine::from))
+    if is_single_area(report) {
+        lines(report.rows.iter().map(MobileLine::from))
+    } else {
+        lines(report.rows.iter().map(ObligationLine::from))
+    }
+}
+
+/// Whether the rows are those of a licence of one area obligation (km² column names).
+fn is_single_area(report: &MobileReport) -> bool {
+    report.rows.iter().all(|r| r.obligation.is_none())
 }
 
 /// The bytes of `drive_tests.csv`: one [`DriveTestLine`] per operator × gemeente tested.
@@ -74,24 +84,32 @@ fn mobile_frame(report: &MobileReport) -> Result<DataFrame> {
     };
     let num =
         |name: &str, f: &dyn Fn(&Compliance) -> f64| Column::new(name.into(), r.iter().map(f).collect::<Vec<f64>>());
-    let columns = vec![
-        text("operator", &|x| x.operator.clone()),
+    let single = is_single_area(report);
+    let name = |generic: &'static str, km2: &'static str| if single { km2 } else { generic };
+    let of = |x: &Compliance, f: fn(&ObligationOf) -> String| x.obligation.as_ref().map(f).unwrap_or_default();
+    let mut columns = vec![text("operator", &|x| x.operator.clone())];
+    if !single {
+        columns.push(text("obligation", &|x| of(x, |o| o.id.clone())));
+        columns.push(text("measure", &|x| of(x, |o| o.measure.name().to_string())));
+        columns.push(text("unit", &|x| of(x, |o| o.unit.clone())));
+    }
+    columns.extend([
         text("area_code", &|x| x.area_code.clone()),
         text("area_name", &|x| x.area_name.clone()),
         text("date", &|x| x.date.to_string()),
         num("required_mbps", &|x| x.required_mbps),
         num("required_pct", &|x| x.required_pct),
         Column::new("ontheffing".into(), r.iter().map(|x| x.ontheffing.clone()).collect::<Vec<Option<String>>>()),
-        num("area_km2", &|x| x.area_km2),
-        num("excluded_km2", &|x| x.excluded_km2),
-        num("eligible_km2", &|x| x.eligible_km2),
-        num("covered_km2", &|x| x.covered_km2),
-        num("nodata_km2", &|x| x.nodata_km2),
+        num(name("total", "area_km2"), &|x| x.total),
+        num(name("excluded", "excluded_km2"), &|x| x.excluded),
+        num(name("eligible", "eligible_km2"), &|x| x.eligible),
+        num(name("covered", "covered_km2"), &|x| x.covered),
+        num(name("nodata", "nodata_km2"), &|x| x.nodata),
         Column::new("share".into(), r.iter().map(|x| x.share).collect::<Vec<Option<f64>>>()),
         Column::new("compliant".into(), r.iter().map(|x| x.compliant).collect::<Vec<Option<bool>>>()),
-        num("shortfall_km2", &|x| x.shortfall_km2),
+        num(name("shortfall", "shortfall_km2"), &|x| x.shortfall),
         num("shortfall_pp", &|x| x.shortfall_pp),
-    ];
+    ]);
     DataFrame::new(r.len(), columns).map_err(|e| Error::table("<output>", format!("writing Parquet: {e}")))
 }
 
@@ -118,32 +136,46 @@ pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(atomic::write_all(dir, outputs)?)
 }
 
-/// Per operator: gemeenten compliant of those with eligible area, and the five largest shortfalls.
+/// Per operator (and obligation, when the licence has several): areas compliant of those with
+/// something eligible, and the five largest shortfalls.
 #[must_use]
 pub fn summary(report: &MobileReport) -> String {
     let mut s = String::new();
-    let mut operators: Vec<&str> = report.rows.iter().map(|r| r.operator.as_str()).collect();
-    operators.dedup();
-    let first = report.rows.first();
-    if let Some(r) = first {
+    let key = |r: &Compliance| (r.operator.clone(), r.obligation.as_ref().map(|o| o.id.clone()));
+    let mut groups: Vec<(String, Option<String>)> = report.rows.iter().map(key).collect();
+    groups.dedup();
+    if let (Some(r), true) = (report.rows.first(), is_single_area(report)) {
         let _ = writeln!(s, "{} on {}: {} Mbps required", report.provenance.licence, r.date, r.required_mbps);
+    } else if let Some(r) = report.rows.first() {
+        let _ = writeln!(s, "{} on {}", report.provenance.licence, r.date);
     }
-    for op in operators {
-        let rows: Vec<&Compliance> = report.rows.iter().filter(|r| r.operator == op).collect();
+    for group in groups {
+        let rows: Vec<&Compliance> = report.rows.iter().filter(|r| key(r) == group).collect();
         let judged = rows.iter().filter(|r| r.compliant.is_some()).count();
         let ok = rows.iter().filter(|r| r.compliant == Some(true)).count();
-        let _ = writeln!(s, "{op}: {ok} of {judged} gemeenten compliant");
+        let (op, r) = (&group.0, rows[0]);
+        let unit = match &r.obligation {
+            Some(o) => {
+                let (m, mbps, pct) = (o.measure.name(), r.required_mbps, r.required_pct);
+                let _ = writeln!(s, "{op} {} ({m}, {mbps} Mbps, {pct} %): {ok} of {judged} areas compliant", o.id);
+                o.unit.as_str()
+            }
+            None => {
+                let _ = writeln!(s, "{op}: {ok} of {judged} gemeenten compliant");
+                "km²"
+            }
+        };
         let mut worst: Vec<&&Compliance> = rows.iter().filter(|r| r.compliant == Some(false)).collect();
         worst.sort_by(|a, b| b.shortfall_pp.total_cmp(&a.shortfall_pp).then(a.area_code.cmp(&b.area_code)));
         for r in worst.iter().take(5) {
             let _ = writeln!(
                 s,
-                "  {:<8} {:<24} {:>8} covered of {:>5} % required, short {:.3} km² ({:.2} pp){}",
+                "  {:<8} {:<24} {:>8} covered of {:>5} % required, short {:.3} {unit} ({:.2} pp){}",
                 r.area_code,
                 r.area_name.chars().take(24).collect::<String>(),
                 format::pct(r.share),
                 r.required_pct,
-                r.shortfall_km2,
+                r.shortfall,
                 r.shortfall_pp,
                 if r.ontheffing.is_some() { ", ontheffing" } else { "" }
             );

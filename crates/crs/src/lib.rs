@@ -88,6 +88,44 @@ pub fn wgs84_to_rd(lon: f64, lat: f64) -> (f64, f64) {
     (X0 + x, Y0 + y)
 }
 
+/// Converts RD New x/y (metres) to WGS84 (longitude, latitude) in degrees as the exact inverse of
+/// [`wgs84_to_rd`] (Newton's method, to 10⁻⁶ m), so a position that came from WGS84 gets its
+/// longitude and latitude back. [`rd_to_wgs84`] is the published inverse polynomial: it agrees to
+/// centimetres inside the Netherlands but by tens of metres far outside (about 25 m at Graz),
+/// where foreign areas read from WGS84 must not move.
+///
+/// ```
+/// use dekking_crs::{rd_to_wgs84_inverse, wgs84_to_rd};
+/// // Graz Hauptplatz, 900 km outside the RD validity box.
+/// let (x, y) = wgs84_to_rd(15.4382, 47.0709);
+/// let (lon, lat) = rd_to_wgs84_inverse(x, y);
+/// assert!((lon - 15.4382).abs() < 1e-10 && (lat - 47.0709).abs() < 1e-10);
+/// ```
+#[inline]
+#[must_use]
+pub fn rd_to_wgs84_inverse(x: f64, y: f64) -> (f64, f64) {
+    const H: f64 = 1e-6;
+    let (mut lon, mut lat) = rd_to_wgs84(x, y);
+    for _ in 0..8 {
+        let (fx, fy) = wgs84_to_rd(lon, lat);
+        let (rx, ry) = (fx - x, fy - y);
+        if rx.abs() < 1e-6 && ry.abs() < 1e-6 {
+            break;
+        }
+        // Jacobian by central differences (metres per degree).
+        let (ax, ay) = wgs84_to_rd(lon + H, lat);
+        let (bx, by) = wgs84_to_rd(lon - H, lat);
+        let (cx, cy) = wgs84_to_rd(lon, lat + H);
+        let (dx, dy) = wgs84_to_rd(lon, lat - H);
+        let (j11, j21) = ((ax - bx) / (2.0 * H), (ay - by) / (2.0 * H));
+        let (j12, j22) = ((cx - dx) / (2.0 * H), (cy - dy) / (2.0 * H));
+        let det = j11 * j22 - j12 * j21;
+        lon -= (j22 * rx - j12 * ry) / det;
+        lat -= (j11 * ry - j21 * rx) / det;
+    }
+    (lon, lat)
+}
+
 /// Whether RD coordinates lie in the RD validity box (x −7 km … 300 km, y 289 km … 629 km).
 #[inline]
 #[must_use]
@@ -193,6 +231,18 @@ mod tests {
             let (x2, y2) = wgs84_to_rd(lon, lat);
             assert!((x - x2).abs() < 0.5 && (y - y2).abs() < 0.5, "{x},{y} -> {x2},{y2}");
         }
+    }
+
+    #[test]
+    fn inverse_gives_back_what_came_from_wgs84_far_outside_the_netherlands() {
+        for &(lon, lat) in &[(15.4382, 47.0709), (14.2, 46.95), (5.0, 52.0), (-3.7, 40.4), (24.9, 60.2)] {
+            let (x, y) = wgs84_to_rd(lon, lat);
+            let (lon2, lat2) = rd_to_wgs84_inverse(x, y);
+            assert!((lon - lon2).abs() < 1e-9 && (lat - lat2).abs() < 1e-9, "{lon},{lat} -> {lon2},{lat2}");
+        }
+        // Inside the Netherlands the two inverses agree to a few centimetres.
+        let (a, b) = (rd_to_wgs84(155_000.0, 463_000.0), rd_to_wgs84_inverse(155_000.0, 463_000.0));
+        assert!((a.0 - b.0).abs() < 1e-6 && (a.1 - b.1).abs() < 1e-6);
     }
 
     #[test]

@@ -515,7 +515,7 @@ fn mobile_figures(rows: &[crate::model::mobile::Compliance], file: &str) -> Mobi
             None => o.not_judged += 1,
         }
         o.under_ontheffing += u64::from(r.ontheffing.is_some());
-        o.shortfall_km2 += r.shortfall_km2;
+        o.shortfall_km2 += r.shortfall;
     }
     let mut shortfalls: Vec<ShortfallFigure> = rows
         .iter()
@@ -527,7 +527,7 @@ fn mobile_figures(rows: &[crate::model::mobile::Compliance], file: &str) -> Mobi
             share_pct: r.share.map(|s| s * 100.0),
             required_pct: r.required_pct,
             shortfall_pp: r.shortfall_pp,
-            shortfall_km2: r.shortfall_km2,
+            shortfall_km2: r.shortfall,
             ontheffing: r.ontheffing.clone(),
         })
         .collect();
