@@ -22,6 +22,8 @@ mod fixed;
 mod mergers;
 /// `dekking mobile`: hand-computed areas, ontheffingen, drive tests, RTR and Natura 2000.
 mod mobile;
+/// Licences of several obligations: area, area inside a mask, points; by hand and on RTR data.
+mod obligations;
 /// Property tests: no panics on any bytes; aggregation invariants.
 mod properties;
 /// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.

@@ -400,6 +400,7 @@ fn parallel_stages_advance_once_per_gemeente() {
         licence_exclusions: false,
         date: "2026-11-23".parse().unwrap(),
         drive_tests: None,
+        points: None,
         run_date: "2026-11-23".into(),
     };
     let mut progress = Counting::default();
