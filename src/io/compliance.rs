@@ -29,6 +29,11 @@ pub fn load(path: &Path) -> Result<(Vec<Compliance>, SourceInfo)> {
     let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
     let mut r = csv::ReaderBuilder::new().from_reader(&bytes[..]);
     let names = r.headers().map_err(|e| Error::table(&file, format!("header: {e}")))?.clone();
+    if names.iter().any(|h| h == "obligation") {
+        let what = "the compliance table of a licence with several obligations or one not over area; the yearly \
+                    report charts a licence of one area obligation (as the 700 MHz licence): give that mobile.csv";
+        return Err(Error::table(&file, what));
+    }
     if let Some(name) = header::<MobileLine>().iter().find(|n| !names.iter().any(|h| h == **n)) {
         let what = format!("missing column `{name}`; give the mobile.csv (or its folder) that `dekking mobile` wrote");
         return Err(Error::table(&file, what));
@@ -64,4 +69,23 @@ pub fn load(path: &Path) -> Result<(Vec<Compliance>, SourceInfo)> {
         columns: Vec::new(),
     };
     Ok((rows, info))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_of_several_obligations_is_refused_with_the_reason() {
+        let dir = std::env::temp_dir().join(format!("dekking-compliance-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("mobile.csv");
+        std::fs::write(&p, "operator,obligation,measure,unit,area_code\nKPN,households,points,households,GM0001\n")
+            .unwrap();
+        let e = load(&dir).unwrap_err().to_string();
+        assert!(e.contains("mobile.csv: the compliance table of a licence with several obligations"), "{e}");
+        std::fs::write(&p, "operator,area_code\nKPN,GM0001\n").unwrap();
+        assert!(load(&p).unwrap_err().to_string().contains("missing column `area_name`"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -200,6 +200,37 @@ const CASES: &[(&str, &str, Expect)] = &[
         "mobile --grid KPN={M}/grid.csv --licence {B}/licence_pct.toml",
         Fatal("outside 0–100"),
     ),
+    (
+        "licence: unknown measure",
+        "mobile --grid KPN={M}/grid.csv --licence {B}/licence_measure.toml",
+        Fatal("unknown variant `population`, expected one of `area`, `mask_area`, `points`"),
+    ),
+    (
+        "licence: mask_area without its mask",
+        "mobile --grid KPN={M}/grid.csv --licence {B}/licence_no_mask.toml",
+        Fatal("`obligation.mask`: a mask_area obligation needs the mask layer"),
+    ),
+    // Points of obligations that count households.
+    (
+        "points needed and not given",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --licence {B}/licence_households.toml",
+        Fatal("counts points: give them with --points FILE"),
+    ),
+    (
+        "points given and not needed",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --points {B}/points_households.csv",
+        Fatal("no obligation of nl-700mhz-2020 counts points; leave --points out"),
+    ),
+    (
+        "points without the weight column",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --licence {B}/licence_households.toml --points {B}/points_no_weight.csv",
+        Fatal("points_no_weight.csv: no `households` column"),
+    ),
+    (
+        "points: bad weight, outside every area",
+        "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --licence {B}/licence_households.toml --points {B}/points_households.csv",
+        Reject(&[("points_households.csv", 2, "invalid_weight"), ("points_households.csv", 3, "outside_all_areas")]),
+    ),
     // Coverage grids.
     (
         "GeoTIFF without georeference",

@@ -158,6 +158,10 @@ fn run(wd: &Workdir, extra: &[&str]) -> std::process::Output {
     wd.run(&args)
 }
 
+/// One expected row: obligation, area, unit, [total, excluded, eligible, covered, nodata,
+/// shortfall], share, compliant.
+type Want = (&'static str, &'static str, &'static str, [f64; 6], f64, &'static str);
+
 /// Every figure by hand (quantities in the obligation's unit; areas in km²).
 ///
 /// - `households` (10 Mbps, 95 %). GM9001: households 3 at (50, 50) in a 9 Mbps cell, 5 at
@@ -193,7 +197,7 @@ fn four_obligations_by_hand() {
          total,excluded,eligible,covered,nodata,share,compliant,shortfall,shortfall_pp"
     );
     #[rustfmt::skip]
-    let want: [(&str, &str, &str, [f64; 6], f64, &str); 8] = [
+    let want: [Want; 8] = [
         // obligation, area, unit, [total, excluded, eligible, covered, nodata, shortfall], share, compliant
         ("households", "GM9001", "households", [14.0, 4.0, 10.0, 5.0, 0.0, 4.5], 0.5, "no"),
         ("households", "GM9002", "households", [19.0, 0.0, 19.0, 10.0, 2.0, 8.05], 10.0 / 19.0, "no"),
@@ -485,3 +489,32 @@ speed = [{ from = "2020-01-01", down_mbps = 2.0, source = "test" }]
 pass_factor = 0.9
 source = "test"
 "#;
+
+/// The households as a GeoPackage and a GeoParquet point layer (written by GeoPandas) give the
+/// same `mobile.csv` and `rejected.csv` rows as the CSV, byte for byte.
+#[test]
+fn households_from_point_layers() {
+    let Some(py) = crate::util::python_with("geopandas, pyogrio, pyarrow", "the point-layer households") else {
+        return;
+    };
+    let wd = Workdir::new();
+    scene(&wd);
+    wd.write("points_semicolon.csv", POINTS.replace(',', ";"));
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/points_layer.py");
+    let out = std::process::Command::new(py)
+        .arg(script)
+        .args([wd.path("points_semicolon.csv"), wd.path("points.gpkg"), wd.path("points_geo.parquet")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(run(&wd, &["--points", "points.csv", "-q"]).status.success());
+    let want = wd.read("out/mobile.csv");
+    for layer in ["points.gpkg", "points_geo.parquet"] {
+        let out = run(&wd, &["--points", layer, "-q"]);
+        assert!(out.status.success(), "{layer}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(wd.read("out/mobile.csv"), want, "{layer}");
+        let reasons: Vec<String> =
+            csv_rows(&wd.read("out/rejected.csv")).iter().map(|r| format!("{} {}", r["row"], r["reason"])).collect();
+        assert_eq!(reasons, ["9 outside_all_areas", "10 invalid_weight"], "{layer}");
+    }
+}
