@@ -266,6 +266,28 @@ fn geopackage_and_geoparquet_give_the_tables_of_the_geojson() {
     assert_eq!(geojson.lines().count(), 343, "342 gemeenten and the header");
     assert_eq!(wd.read("m-gpkg/mobile.csv"), geojson, "mobile.csv from the GeoPackage");
     assert_eq!(wd.read("m-parquet/mobile.csv"), geojson, "mobile.csv from the GeoParquet");
+    // The exclusions as one layer of the two-layer GeoPackage, chosen as FILE#LAYER.
+    let grid_arg = format!("KPN={}", grid.display());
+    let (bnd, natura) =
+        (wd.path("cbs.gpkg").display().to_string(), format!("{}#natura2000", wd.path("cbs.gpkg").display()));
+    wd.ok(&[
+        "mobile",
+        "--grid",
+        &grid_arg,
+        "--boundaries",
+        &bnd,
+        "--layer",
+        "gemeenten",
+        "--no-licence-exclusions",
+        "--exclusions",
+        &natura,
+        "--date",
+        "2026-11-23",
+        "-q",
+        "--out",
+        "m-hash",
+    ]);
+    assert_eq!(wd.read("m-hash/mobile.csv"), geojson, "mobile.csv with the exclusions as cbs.gpkg#natura2000");
 
     // The results with their areas, as GeoPackage and GeoParquet, read back by GeoPandas: every
     // row, in RD New, each polygon of the area its row names.

@@ -77,7 +77,11 @@ fn choose(path: &Path, names: Vec<String>, layer: Option<&str>) -> Result<String
             let what =
                 given.map_or("several feature layers".into(), |l| format!("no layer {}", dekking_table::quoted(l)));
             let list: Vec<String> = names.iter().map(|n| dekking_table::quoted(n)).collect();
-            Err(Error::geometry(path, format!("{what}; choose one with --layer ({})", list.join(", "))))
+            let list = list.join(", ");
+            Err(Error::geometry(
+                path,
+                format!("{what}; choose one with --layer ({list}), or as FILE#LAYER for inputs without --layer"),
+            ))
         }
     }
 }

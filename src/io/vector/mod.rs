@@ -11,7 +11,7 @@ pub mod geoparquet;
 pub mod gpkg;
 pub mod points;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::Geometry;
 use geojson::FeatureCollection;
@@ -19,6 +19,7 @@ use polars::prelude::DataFrame;
 
 use crate::error::{Error, Result};
 use dekking_files::sha256_hex;
+use dekking_table::quoted;
 
 pub use geometry::{bounds, from_wkb, to_wkb};
 
@@ -67,12 +68,42 @@ pub struct VectorFile {
     pub sha256: String,
 }
 
+/// The file and the layer a path names: `FILE#LAYER` chooses a layer of a GeoPackage wherever a
+/// vector file is read (universes, exclusions, masks; boundaries also take `--layer`). A path
+/// that exists is a file as it is, `#` and all.
+///
+/// ```
+/// use dekking::io::vector::file_and_layer;
+/// use std::path::Path;
+/// assert_eq!(file_and_layer(Path::new("Cargo.toml#x")), (Path::new("Cargo.toml").into(), Some("x".into())));
+/// assert_eq!(file_and_layer(Path::new("Cargo.toml")), (Path::new("Cargo.toml").into(), None));
+/// assert_eq!(file_and_layer(Path::new("missing.gpkg#x")), (Path::new("missing.gpkg#x").into(), None));
+/// ```
+#[must_use]
+pub fn file_and_layer(path: &Path) -> (PathBuf, Option<String>) {
+    if !path.exists() {
+        if let Some((file, layer)) = path.to_str().and_then(|s| s.rsplit_once('#')) {
+            if !layer.is_empty() && Path::new(file).is_file() {
+                return (PathBuf::from(file), Some(layer.to_string()));
+            }
+        }
+    }
+    (path.to_path_buf(), None)
+}
+
 /// Reads the layer of `path` (`layer` names one of a GeoPackage's layers).
 ///
 /// # Errors
 /// [`Error::Io`] when unreadable; [`Error::Geometry`] for a file of none of the three formats,
 /// a layer that is not there, or a geometry that cannot be decoded.
 pub fn read(path: &Path, layer: Option<&str>) -> Result<VectorFile> {
+    let (file, named) = file_and_layer(path);
+    let (path, layer) = match (layer, named.as_deref()) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::geometry(&file, format!("layer {} and --layer {}: give one", quoted(b), quoted(a))))
+        }
+        (given, named) => (file.as_path(), given.or(named)),
+    };
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha256 = sha256_hex(&bytes);
     let format = Format::sniff(&bytes);

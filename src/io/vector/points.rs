@@ -28,6 +28,8 @@ pub struct PointNames<'a> {
 pub fn is_layer(path: &Path) -> Result<bool> {
     use std::io::Read as _;
     let mut head = [0u8; 16];
+    let (path, _) = super::file_and_layer(path);
+    let path = path.as_path();
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let n = file.read(&mut head).map_err(|e| Error::io(path, e))?;
     Ok(match Format::sniff(&head[..n]) {
@@ -135,5 +137,37 @@ mod tests {
         let areas = layer(&dir.path().join("areas"), Geometry::Polygon(square), 28992);
         let err = point_table(&areas, names).unwrap_err().to_string();
         assert!(err.contains("feature 1: not a point; give address points"), "{err}");
+    }
+
+    /// A GeoPackage of two layers (addresses and areas, as PDOK's downloads hold several): the
+    /// address layer chosen as `FILE#LAYER`; without it, an error naming both.
+    #[test]
+    fn a_layer_of_several_is_chosen_as_file_hash_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = DataFrame::new(1, vec![Column::new("adres_id".into(), ["A1"])]).unwrap();
+        let point = [Some(Geometry::Point(Point::new(155_000.0, 463_000.0)))];
+        let square = [Some(Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)]))];
+        let bytes = gpkg::write(&[
+            gpkg::Layer { name: "vlakken", epsg: 28992, geometries: &square, table: &table },
+            gpkg::Layer { name: "adressen", epsg: 28992, geometries: &point, table: &table },
+        ])
+        .unwrap();
+        let path = dir.path().join("bag.gpkg");
+        std::fs::write(&path, bytes).unwrap();
+        let names = PointNames { rd: Some(("x", "y")), wgs84: None };
+        let chosen = dir.path().join("bag.gpkg#adressen");
+        assert!(is_layer(&chosen).unwrap());
+        let (parquet, sha) = point_table(&chosen, names).unwrap();
+        assert_eq!(sha, dekking_files::sha256_hex(&std::fs::read(&path).unwrap()));
+        assert_eq!(ParquetReader::new(Cursor::new(parquet)).finish().unwrap().height(), 1);
+        let err = point_table(&path, names).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "several feature layers; choose one with --layer (\"vlakken\", \"adressen\"), or as FILE#LAYER"
+            ),
+            "{err}"
+        );
+        let err = point_table(&dir.path().join("bag.gpkg#vlakken"), names).unwrap_err().to_string();
+        assert!(err.contains("not a point"), "{err}");
     }
 }
