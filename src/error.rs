@@ -104,12 +104,10 @@ impl From<dekking_files::Error> for Error {
 
 impl From<dekking_table::Error> for Error {
     fn from(e: dekking_table::Error) -> Error {
-        match e.kind() {
-            dekking_table::ErrorKind::Io => {
-                let (path, source) = e.into_io().expect("an I/O error carries its source");
-                Error::Io { path, source }
-            }
-            _ => Error::Table { file: e.path().to_path_buf(), reason: e.message().to_string() },
+        let (file, reason) = (e.path().to_path_buf(), e.message().to_string());
+        match e.into_io() {
+            Some((path, source)) => Error::Io { path, source },
+            None => Error::Table { file, reason },
         }
     }
 }

@@ -107,6 +107,9 @@ const CASES: &[(&str, &str, Expect)] = &[
         Reject(&[("bad_weight.csv", 2, "invalid_weight"), ("bad_weight.csv", 3, "invalid_weight")]),
     ),
     ("truncated Parquet", "fixed -i {B}/truncated.parquet", Fatal("truncated.parquet: not a readable Parquet file")),
+    ("gzip-packed CSV", "fixed -i {B}/packed.csv.gz", Ok("coverage.json", "delimiter ';' (gzip)")),
+    ("zip of two tables", "fixed -i {B}/packed_two.zip", Fatal("packed_two.zip: a zip file of 2 files")),
+    ("truncated gzip", "fixed -i {B}/packed_truncated.csv.gz", Fatal("packed_truncated.csv.gz: a corrupt gzip file")),
     (
         "row with more fields than the header",
         "fixed -i {B}/ragged.csv",

@@ -352,6 +352,54 @@ fn fcc_bdc_maine_matches_independent_computation() {
     }
 }
 
+/// The FCC BDC Maine FTTP file as the FCC ships it (zipped) and gzipped, both written by Python's
+/// standard library: the coverage table byte for byte that of the plain CSV, and the provenance
+/// names how it was packed and the checksum of the file as stored.
+#[test]
+fn fcc_bdc_maine_read_from_zip_and_gzip() {
+    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
+    else {
+        return;
+    };
+    let wd = Workdir::new();
+    let pack = "import gzip, shutil, sys, zipfile\n\
+        src, gz, zp = sys.argv[1:4]\n\
+        with open(src, 'rb') as f, gzip.open(gz, 'wb') as g: shutil.copyfileobj(f, g)\n\
+        with zipfile.ZipFile(zp, 'w', zipfile.ZIP_DEFLATED) as z: z.write(src, 'bdc_23_FibertothePremises.csv')\n";
+    let out = match std::process::Command::new("python3")
+        .args(["-c", pack])
+        .arg(&file)
+        .args([wd.path("bdc.csv.gz"), wd.path("bdc.zip")])
+        .output()
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::util::skip("packing the FCC file: python3 is not available");
+            return;
+        }
+        r => r.unwrap(),
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = |input: &str, dir: &str| {
+        let args = ["fixed", "--profile", "fcc-bdc", "-i", input, "--by", "county", "--by", "state", "-t", "100/20"];
+        let mut args = args.to_vec();
+        args.extend(["--run-date", "2026-12-03", "--out", dir, "-q"]);
+        wd.ok(&args);
+        wd.read(&format!("{dir}/coverage.csv"))
+    };
+    let plain = run(file.to_str().unwrap(), "plain");
+    assert!(plain.lines().count() > 17, "{plain}");
+    let plain_json: serde_json::Value = serde_json::from_str(&wd.read("plain/coverage.json")).unwrap();
+    for (packed, how) in [("bdc.csv.gz", "(gzip)"), ("bdc.zip", "(zip, member \"bdc_23_FibertothePremises.csv\")")] {
+        let dir = packed.replace('.', "_");
+        assert_eq!(run(wd.path(packed).to_str().unwrap(), &dir), plain, "{packed}");
+        let json: serde_json::Value = serde_json::from_str(&wd.read(&format!("{dir}/coverage.json"))).unwrap();
+        let input = &json["provenance"]["inputs"][0];
+        assert!(input["format"].as_str().unwrap().ends_with(how), "{input}");
+        assert_eq!(input["sha256"], dekking_files::sha256_hex(&std::fs::read(wd.path(packed)).unwrap()).as_str());
+        assert_eq!(input["rows"], plain_json["provenance"]["inputs"][0]["rows"], "{input}");
+    }
+}
+
 /// A run killed while it writes its outputs leaves every output either as it was or complete,
 /// never torn. The new run's `rejected.csv` is large (200,000 rows), and the run is killed the
 /// moment its first, second, third or fourth temporary file appears in the output folder (one

@@ -42,6 +42,8 @@ pub enum ErrorKind {
     Unsupported,
     /// The file changed while it was read (more rows than it declares).
     Changed,
+    /// A gzip or zip file that cannot be unpacked, or a zip of no table or of several.
+    Packed,
 }
 
 impl Error {

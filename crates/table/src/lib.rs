@@ -2,7 +2,7 @@
 //!
 //! A [`Table`] is opened once: the format is recognised (Parquet by its `PAR1` magic or its
 //! extension), a CSV file's encoding found (UTF-8 with or without a byte-order mark, else
-//! Windows-1252, decoded in parallel), its banner lines (`#`) skipped, its delimiter sniffed
+//! Windows-1252, decoded in parallel), a gzip or zip file unpacked into memory, its banner lines (`#`) skipped, its delimiter sniffed
 //! from the header (`,` `;` tab `|`) unless given, and its header read. Then the columns asked
 //! for (a projection by header position, each as text or as a number) are read in batches and
 //! handed to a [`Sink`] in row order, so that a file is processed without being held whole:
@@ -35,6 +35,7 @@
 
 mod encoding;
 mod error;
+mod packed;
 mod parse;
 mod sink;
 mod sniff;

@@ -59,6 +59,9 @@ pub struct Table {
     pub(crate) body: usize,
     /// The Parquet footer, read once.
     pub(crate) parquet: Option<FileMetadataRef>,
+    /// How the file was packed (`gzip`, `zip, member "NAME"`), when it was; the table is the
+    /// unpacked one, the checksum that of the file as stored.
+    pub packing: Option<String>,
 }
 
 /// What a column is wanted as.
@@ -82,11 +85,13 @@ pub(crate) enum Part {
 }
 
 impl Table {
-    /// Opens `path`, detects its format, encoding and delimiter, and reads its header.
+    /// Opens `path`, detects its format, encoding and delimiter, and reads its header. A gzip or
+    /// zip file (one table inside) is unpacked into memory first.
     ///
     /// # Errors
-    /// [`ErrorKind::Io`] when the file cannot be read; [`ErrorKind::Empty`] for a file without a
-    /// header line; [`ErrorKind::Parquet`] for an unreadable Parquet footer.
+    /// [`ErrorKind::Io`] when the file cannot be read; [`ErrorKind::Packed`] for a corrupt
+    /// archive or a zip of no or several files; [`ErrorKind::Empty`] for a file without a header line;
+    /// [`ErrorKind::Parquet`] for an unreadable Parquet footer.
     pub fn open(path: &Path, delimiter: Option<u8>) -> Result<Table> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let opened = Opened::note(&file);
@@ -96,8 +101,18 @@ impl Table {
             Ok(map) => Bytes::Mapped(map),
             Err(_) => Bytes::Owned(std::fs::read(path).map_err(|e| Error::io(path, e))?),
         };
-        let mut table = Table::from_raw(path, raw, delimiter)?;
-        if let Some(sha) = opened.recall() {
+        let (mut table, sha) = match crate::packed::unpack(path, &raw)? {
+            // A packed file's checksum is that of the file as stored, taken now.
+            Some((inner, how)) => {
+                let sha = opened.recall().unwrap_or_else(|| sha256_hex(&raw));
+                opened.remember(path, &sha);
+                let mut table = Table::from_raw(path, Bytes::Owned(inner), delimiter)?;
+                table.packing = Some(how);
+                (table, Some(sha))
+            }
+            None => (Table::from_raw(path, raw, delimiter)?, opened.recall()),
+        };
+        if let Some(sha) = sha {
             let _ = table.sha256.set(sha);
         }
         table.opened = Some(opened);
@@ -141,6 +156,7 @@ impl Table {
             start: 0,
             body: 0,
             parquet: None,
+            packing: None,
         };
         let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));

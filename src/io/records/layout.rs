@@ -184,9 +184,15 @@ impl Layout {
             path: table.path.display().to_string(),
             sha256: table.sha256().to_string(),
             rows: rows as u64,
-            format: match table.delimiter {
-                Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
-                None => "parquet".into(),
+            format: {
+                let format = match table.delimiter {
+                    Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
+                    None => "parquet".into(),
+                };
+                match &table.packing {
+                    Some(how) => format!("{format} ({how})"),
+                    None => format,
+                }
             },
             columns: self.wanted.iter().map(|(f, i, _)| (f.name().to_string(), table.header[*i].clone())).collect(),
         }
