@@ -156,8 +156,8 @@ pub fn summary(report: &MobileReport) -> String {
         let (op, r) = (&group.0, rows[0]);
         let unit = match &r.obligation {
             Some(o) => {
-                let (m, mbps, pct) = (o.measure.name(), r.required_mbps, r.required_pct);
-                let _ = writeln!(s, "{op} {} ({m}, {mbps} Mbps, {pct} %): {ok} of {judged} areas compliant", o.id);
+                let (m, mbps) = (o.measure.name(), r.required_mbps);
+                let _ = writeln!(s, "{op} {} ({m}, {mbps} Mbps): {ok} of {judged} areas compliant", o.id);
                 o.unit.as_str()
             }
             None => {
