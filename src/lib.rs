@@ -12,7 +12,8 @@
 //! The types that pass between the stages live in [`model`], which every stage imports and which
 //! imports none; a stage imports only the stages above it in this list (checked by
 //! `tests/it/architecture.rs`). [`pipeline`] runs the stages end to end; [`demo`] makes synthetic
-//! inputs. The command line (`src/main.rs` and `src/cli/`) is a thin layer over the library, and
+//! inputs; [`predict`] computes path loss and spectral efficiency link by link, for grids of
+//! predicted coverage. The command line (`src/main.rs` and `src/cli/`) is a thin layer over the library, and
 //! the only place that prints. ARCHITECTURE.md is the map.
 #![warn(missing_docs)]
 
@@ -25,6 +26,7 @@ pub mod judge;
 pub mod measure;
 pub mod model;
 pub mod pipeline;
+pub mod predict;
 pub mod progress;
 pub mod report;
 

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod fixed;
 pub mod man;
 pub mod mobile;
+pub mod predict;
 pub mod report;
 
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Run everything on a synthetic Netherlands, or generate synthetic input files.
     Demo(demo::DemoArgs),
+    /// Link-level propagation: path loss of a model, spectral efficiency at a SINR (CSV on stdout).
+    Predict(predict::PredictArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), of the command or of one subcommand.
@@ -338,6 +341,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mobile(args) => mobile::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Predict(args) => predict::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }

@@ -11,13 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The library's top-level modules, lowest first: a module may import only lower ones.
-const LAYERS: [(&str, u8); 10] = [
+const LAYERS: [(&str, u8); 11] = [
     ("error", 0),
     ("progress", 0),
     ("model", 1),
     ("io", 2),
     ("assign", 3),
     ("measure", 4),
+    ("predict", 4),
     ("judge", 5),
     ("report", 6),
     ("pipeline", 7),

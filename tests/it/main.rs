@@ -24,6 +24,8 @@ mod mergers;
 mod mobile;
 /// Licences of several obligations: area, area inside a mask, points; by hand and on RTR data.
 mod obligations;
+/// `dekking predict`: path loss and spectral efficiency against published values.
+mod predict;
 /// Property tests: no panics on any bytes; aggregation invariants.
 mod properties;
 /// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.

@@ -1,0 +1,115 @@
+//! Path loss in dB between a transmitter and a receiver `distance_m` apart horizontally, by the
+//! model named: free space, Okumura–Hata (urban large city, urban small/medium city, suburban,
+//! open) and COST-231 Hata (urban metropolitan centre, suburban/medium city).
+
+mod free_space;
+mod hata;
+
+use std::fmt;
+
+pub use free_space::free_space_db;
+pub use hata::{cost231_db, hata_db, City, Environment};
+
+/// One link: frequency, antenna heights and horizontal distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    /// Carrier frequency, MHz.
+    pub freq_mhz: f64,
+    /// Transmitter (base station) antenna height above ground, m.
+    pub tx_height_m: f64,
+    /// Receiver antenna height above ground, m.
+    pub rx_height_m: f64,
+    /// Horizontal distance, m.
+    pub distance_m: f64,
+}
+
+/// A propagation model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// Free-space (Friis) loss over the 3D distance.
+    FreeSpace,
+    /// Okumura–Hata, urban, large city.
+    HataUrbanLarge,
+    /// Okumura–Hata, urban, small or medium city.
+    HataUrbanSmall,
+    /// Okumura–Hata, suburban.
+    HataSuburban,
+    /// Okumura–Hata, open (rural) area.
+    HataOpen,
+    /// COST-231 Hata, metropolitan centre (C = 3 dB).
+    Cost231Urban,
+    /// COST-231 Hata, medium city and suburban centre (C = 0 dB).
+    Cost231Suburban,
+}
+
+/// Every model with its command-line name.
+pub const MODELS: [(&str, Model); 7] = [
+    ("free-space", Model::FreeSpace),
+    ("hata-urban-large", Model::HataUrbanLarge),
+    ("hata-urban-small", Model::HataUrbanSmall),
+    ("hata-suburban", Model::HataSuburban),
+    ("hata-open", Model::HataOpen),
+    ("cost231-hata-urban", Model::Cost231Urban),
+    ("cost231-hata-suburban", Model::Cost231Suburban),
+];
+
+impl Model {
+    /// The model a command-line name names.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Model> {
+        MODELS.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
+
+    /// The path loss of `link`, dB.
+    ///
+    /// # Errors
+    /// [`OutOfRange`] when the link is outside the model's range of validity.
+    pub fn loss_db(self, link: &Link) -> Result<f64, OutOfRange> {
+        match self {
+            Model::FreeSpace => free_space_db(link),
+            Model::HataUrbanLarge => hata_db(link, Environment::Urban(City::Large)),
+            Model::HataUrbanSmall => hata_db(link, Environment::Urban(City::SmallMedium)),
+            Model::HataSuburban => hata_db(link, Environment::Suburban),
+            Model::HataOpen => hata_db(link, Environment::Open),
+            Model::Cost231Urban => cost231_db(link, City::Large),
+            Model::Cost231Suburban => cost231_db(link, City::SmallMedium),
+        }
+    }
+}
+
+/// A link outside a model's range of validity: which quantity, its value and the range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutOfRange {
+    /// The model's name.
+    pub model: &'static str,
+    /// The quantity, e.g. `distance_m`.
+    pub quantity: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// The range of validity, in the quantity's unit.
+    pub range: (f64, f64),
+}
+
+impl fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} = {} is outside the range of {} ({} to {}); choose a model valid for the link",
+            self.quantity, self.value, self.model, self.range.0, self.range.1
+        )
+    }
+}
+
+/// Checks that `value` lies in `range` (inclusive).
+pub(crate) fn within(
+    model: &'static str,
+    quantity: &'static str,
+    value: f64,
+    range: (f64, f64),
+) -> Result<(), OutOfRange> {
+    if value >= range.0 && value <= range.1 {
+        Ok(())
+    } else {
+        Err(OutOfRange { model, quantity, value, range })
+    }
+}
