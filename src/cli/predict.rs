@@ -24,7 +24,8 @@ pub enum Predict {
     /// Path loss of a propagation model at each distance: CSV `distance_m,pathloss_db`.
     #[command(after_help = "Examples:
   dekking predict pathloss --model hata-urban-large --freq-mhz 869 --tx-height-m 30 --rx-height-m 1 --distance-m 2000
-  dekking predict pathloss --model free-space --freq-mhz 758 --tx-height-m 40 --rx-height-m 1.5 --distance-m 100 --distance-m 1000")]
+  dekking predict pathloss --model free-space --freq-mhz 758 --tx-height-m 40 --rx-height-m 1.5 --distance-m 100 --distance-m 1000
+  dekking predict pathloss --model 38901-rma-nlos --freq-mhz 758 --tx-height-m 35 --distance-m 500 --distance-m 2000")]
     Pathloss(PathlossArgs),
     /// Downlink spectral efficiency (attenuated Shannon, 3GPP TR 36.942 Annex A): CSV `sinr_db,bps_per_hz`.
     #[command(after_help = "Example:
@@ -35,7 +36,7 @@ pub enum Predict {
 /// Options of `dekking predict pathloss`.
 #[derive(Debug, Clone, Args)]
 pub struct PathlossArgs {
-    /// The model: free-space, hata-urban-large, hata-urban-small, hata-suburban, hata-open, cost231-hata-urban or cost231-hata-suburban.
+    /// The model: free-space, hata-urban-large, hata-urban-small, hata-suburban, hata-open, cost231-hata-urban, cost231-hata-suburban, 38901-rma-los, 38901-rma-nlos, 38901-uma-los, 38901-uma-nlos, 38901-umi-los or 38901-umi-nlos.
     #[arg(long)]
     pub model: String,
     /// Carrier frequency, MHz.

@@ -2,8 +2,8 @@
 
 use crate::util::{csv_rows, Workdir};
 
-/// ns-3's Okumura–Hata reference values (869 MHz, hb 30 m, hm 1 m, 2 km) through the command
-/// line, and TR 36.942's attenuated Shannon bound at three SINRs.
+/// ns-3's Okumura–Hata reference values (869 MHz, hb 30 m, hm 1 m, 2 km) and TR 38.901 values
+/// through the command line (the receiver at its default 1.5 m), and TR 36.942's attenuated Shannon bound at three SINRs.
 #[test]
 fn pathloss_and_spectral_efficiency_on_the_command_line() {
     let wd = Workdir::new();
@@ -32,6 +32,24 @@ fn pathloss_and_spectral_efficiency_on_the_command_line() {
         // Doubling the distance adds (44.9 − 6.55·log10 30)·log10 2 = 10.6038 dB in every Hata variant.
         let twice: f64 = rows[1]["pathloss_db"].parse().unwrap();
         assert!((twice - got - 10.6038).abs() < 1e-3, "{model}: {twice} - {got}");
+    }
+    // TR 38.901 RMa NLOS and UMa LOS at 5 GHz against ns-3's reference values.
+    for (model, hbs, d, want) in [("38901-rma-nlos", "35", "1000", 133.5223), ("38901-uma-los", "25", "5000", 137.6794)]
+    {
+        let out = wd.ok(&[
+            "predict",
+            "pathloss",
+            "--model",
+            model,
+            "--freq-mhz",
+            "5000",
+            "--tx-height-m",
+            hbs,
+            "--distance-m",
+            d,
+        ]);
+        let got: f64 = csv_rows(&String::from_utf8(out.stdout).unwrap())[0]["pathloss_db"].parse().unwrap();
+        assert!((got - want).abs() < 0.01, "{model}: {got} != {want}");
     }
     let out = wd.ok(&["predict", "spectral-efficiency", "--sinr-db", "-11", "--sinr-db", "10", "--sinr-db", "25"]);
     let rows = csv_rows(&String::from_utf8(out.stdout).unwrap());

@@ -1,14 +1,17 @@
 //! Path loss in dB between a transmitter and a receiver `distance_m` apart horizontally, by the
 //! model named: free space, Okumura–Hata (urban large city, urban small/medium city, suburban,
-//! open) and COST-231 Hata (urban metropolitan centre, suburban/medium city).
+//! open), COST-231 Hata (urban metropolitan centre, suburban/medium city), and 3GPP TR 38.901
+//! RMa, UMa and UMi, LOS and NLOS.
 
 mod free_space;
 mod hata;
+mod tr38901;
 
 use std::fmt;
 
 pub use free_space::free_space_db;
 pub use hata::{cost231_db, hata_db, City, Environment};
+pub use tr38901::{los_probability, tr38901_db, Scenario};
 
 /// One link: frequency, antenna heights and horizontal distance.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,10 +43,12 @@ pub enum Model {
     Cost231Urban,
     /// COST-231 Hata, medium city and suburban centre (C = 0 dB).
     Cost231Suburban,
+    /// 3GPP TR 38.901, a scenario with line of sight (`true`) or without.
+    Tr38901(Scenario, bool),
 }
 
 /// Every model with its command-line name.
-pub const MODELS: [(&str, Model); 7] = [
+pub const MODELS: [(&str, Model); 13] = [
     ("free-space", Model::FreeSpace),
     ("hata-urban-large", Model::HataUrbanLarge),
     ("hata-urban-small", Model::HataUrbanSmall),
@@ -51,6 +56,12 @@ pub const MODELS: [(&str, Model); 7] = [
     ("hata-open", Model::HataOpen),
     ("cost231-hata-urban", Model::Cost231Urban),
     ("cost231-hata-suburban", Model::Cost231Suburban),
+    ("38901-rma-los", Model::Tr38901(Scenario::RMa, true)),
+    ("38901-rma-nlos", Model::Tr38901(Scenario::RMa, false)),
+    ("38901-uma-los", Model::Tr38901(Scenario::UMa, true)),
+    ("38901-uma-nlos", Model::Tr38901(Scenario::UMa, false)),
+    ("38901-umi-los", Model::Tr38901(Scenario::UMi, true)),
+    ("38901-umi-nlos", Model::Tr38901(Scenario::UMi, false)),
 ];
 
 impl Model {
@@ -73,6 +84,7 @@ impl Model {
             Model::HataOpen => hata_db(link, Environment::Open),
             Model::Cost231Urban => cost231_db(link, City::Large),
             Model::Cost231Suburban => cost231_db(link, City::SmallMedium),
+            Model::Tr38901(scenario, los) => tr38901_db(link, scenario, los),
         }
     }
 }
