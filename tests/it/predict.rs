@@ -2,54 +2,38 @@
 
 use crate::util::{csv_rows, Workdir};
 
+/// The losses `dekking predict pathloss` prints for `model` at 869 or 5,000 MHz (`freq`), the base
+/// at `tx` m and the receiver at `rx` (its default 1.5 m when `None`), at each distance.
+fn pathloss(wd: &Workdir, model: &str, freq: &str, tx: &str, rx: Option<&str>, distances: &[&str]) -> Vec<f64> {
+    let mut args = vec!["predict", "pathloss", "--model", model, "--freq-mhz", freq, "--tx-height-m", tx];
+    if let Some(rx) = rx {
+        args.extend(["--rx-height-m", rx]);
+    }
+    for d in distances {
+        args.extend(["--distance-m", d]);
+    }
+    let rows = csv_rows(&String::from_utf8(wd.ok(&args).stdout).unwrap());
+    let shown: Vec<&str> = rows.iter().map(|r| r["distance_m"].as_str()).collect();
+    assert_eq!(shown, distances);
+    rows.iter().map(|r| r["pathloss_db"].parse().unwrap()).collect()
+}
+
 /// ns-3's Okumura–Hata reference values (869 MHz, hb 30 m, hm 1 m, 2 km) and TR 38.901 values
-/// through the command line (the receiver at its default 1.5 m), and TR 36.942's attenuated Shannon bound at three SINRs.
+/// (5 GHz, the receiver at its default 1.5 m) through the command line, and TR 36.942's
+/// attenuated Shannon bound at three SINRs.
 #[test]
 fn pathloss_and_spectral_efficiency_on_the_command_line() {
     let wd = Workdir::new();
     for (model, want) in [("hata-urban-large", 137.93), ("hata-urban-small", 137.88), ("hata-suburban", 128.03)] {
-        let out = wd.ok(&[
-            "predict",
-            "pathloss",
-            "--model",
-            model,
-            "--freq-mhz",
-            "869",
-            "--tx-height-m",
-            "30",
-            "--rx-height-m",
-            "1",
-            "--distance-m",
-            "2000",
-            "--distance-m",
-            "4000",
-        ]);
-        let rows = csv_rows(&String::from_utf8(out.stdout).unwrap());
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0]["distance_m"], "2000");
-        let got: f64 = rows[0]["pathloss_db"].parse().unwrap();
-        assert!((got - want).abs() < 0.01, "{model}: {got} != {want}");
+        let got = pathloss(&wd, model, "869", "30", Some("1"), &["2000", "4000"]);
+        assert!((got[0] - want).abs() < 0.01, "{model}: {got:?} != {want}");
         // Doubling the distance adds (44.9 − 6.55·log10 30)·log10 2 = 10.6038 dB in every Hata variant.
-        let twice: f64 = rows[1]["pathloss_db"].parse().unwrap();
-        assert!((twice - got - 10.6038).abs() < 1e-3, "{model}: {twice} - {got}");
+        assert!((got[1] - got[0] - 10.6038).abs() < 1e-3, "{model}: {got:?}");
     }
-    // TR 38.901 RMa NLOS and UMa LOS at 5 GHz against ns-3's reference values.
-    for (model, hbs, d, want) in [("38901-rma-nlos", "35", "1000", 133.5223), ("38901-uma-los", "25", "5000", 137.6794)]
+    for (model, tx, d, want) in [("38901-rma-nlos", "35", "1000", 133.5223), ("38901-uma-los", "25", "5000", 137.6794)]
     {
-        let out = wd.ok(&[
-            "predict",
-            "pathloss",
-            "--model",
-            model,
-            "--freq-mhz",
-            "5000",
-            "--tx-height-m",
-            hbs,
-            "--distance-m",
-            d,
-        ]);
-        let got: f64 = csv_rows(&String::from_utf8(out.stdout).unwrap())[0]["pathloss_db"].parse().unwrap();
-        assert!((got - want).abs() < 0.01, "{model}: {got} != {want}");
+        let got = pathloss(&wd, model, "5000", tx, None, &[d]);
+        assert!((got[0] - want).abs() < 0.01, "{model}: {got:?} != {want}");
     }
     let out = wd.ok(&["predict", "spectral-efficiency", "--sinr-db", "-11", "--sinr-db", "10", "--sinr-db", "25"]);
     let rows = csv_rows(&String::from_utf8(out.stdout).unwrap());
