@@ -27,6 +27,7 @@ pub mod mobile;
 pub mod outputs;
 pub mod policy;
 pub mod rows;
+pub mod site;
 pub mod source;
 pub mod threshold;
 pub mod yearly;

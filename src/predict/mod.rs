@@ -1,6 +1,10 @@
-//! Predicted coverage from antenna sites, link by link: path loss by standard propagation models
-//! ([`pathloss`]) and downlink spectral efficiency from SINR ([`spectral`]). Each model is a file
-//! of its own with its range of validity; a link outside it is an error, not an extrapolation.
+//! Predicted coverage from antenna sites: path loss by standard propagation models
+//! ([`pathloss`]), the sectored antenna pattern ([`antenna`]), downlink spectral efficiency from
+//! SINR ([`spectral`]), and per grid cell the best server's speed among an operator's sites
+//! ([`grid`]). Each model is a file of its own with its range of validity; a link outside it is
+//! an error, not an extrapolation.
 
+pub mod antenna;
+pub mod grid;
 pub mod pathloss;
 pub mod spectral;
