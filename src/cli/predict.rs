@@ -7,8 +7,18 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 
+use std::path::PathBuf;
+
+use dekking::io::grids::write_geotiff;
+use dekking::model::grid::GridCrs;
+use dekking::pipeline::predict::{run_predict, PredictJob};
+use dekking::predict::antenna::Pattern;
+use dekking::predict::grid::Radio;
 use dekking::predict::pathloss::{Link, Model, MODELS};
 use dekking::predict::spectral::Shannon;
+use dekking::report::csv::rejects;
+
+use crate::cli::{check_outputs, RunArgs};
 
 /// Options of `dekking predict`.
 #[derive(Debug, Clone, Args)]
@@ -31,6 +41,72 @@ pub enum Predict {
     #[command(after_help = "Example:
   dekking predict spectral-efficiency --sinr-db -10 --sinr-db 0 --sinr-db 10 --sinr-db 30")]
     SpectralEfficiency(SpectralArgs),
+    /// Predicted downlink speed per grid cell from antenna sites: one GeoTIFF per operator that `dekking mobile --grid` reads.
+    #[command(after_help = "Examples:
+  dekking predict grid --sites sites.csv --model 38901-rma-nlos --cell-size 100 --out predicted
+  dekking mobile --grid KPN=predicted/grid_KPN.tif --date 2026-12-01 --out mobile-predicted")]
+    Grid(GridArgs),
+}
+
+/// The attenuated Shannon bound's parameters.
+#[derive(Debug, Clone, Args)]
+pub struct ShannonArgs {
+    /// Attenuation factor α.
+    #[arg(long, default_value = "0.6")]
+    pub alpha: f64,
+    /// SINR below which nothing is carried, dB.
+    #[arg(long, default_value = "-10", allow_negative_numbers = true)]
+    pub sinr_min_db: f64,
+    /// The most the modulation and coding carry, b/s/Hz.
+    #[arg(long, default_value = "4.4")]
+    pub max_bps_per_hz: f64,
+}
+
+impl ShannonArgs {
+    fn shannon(&self) -> Shannon {
+        Shannon { alpha: self.alpha, sinr_min_db: self.sinr_min_db, max_bps_per_hz: self.max_bps_per_hz }
+    }
+}
+
+/// Options of `dekking predict grid`.
+#[derive(Debug, Clone, Args)]
+pub struct GridArgs {
+    /// Antenna sites: CSV or Parquet, one row per transmitter (x/y or lon/lat, operator, height_m, azimuth_deg, tilt_deg, freq_mhz, eirp_dbm, bandwidth_mhz; or the Antenneregister's names).
+    #[arg(long, value_name = "FILE")]
+    pub sites: PathBuf,
+    /// The operator of every site, when the file has no operator column.
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// The propagation model (see `dekking predict pathloss --help`).
+    #[arg(long, default_value = "38901-rma-nlos")]
+    pub model: String,
+    /// Cell size, m.
+    #[arg(long, default_value = "100")]
+    pub cell_size: f64,
+    /// The grids' CRS: 28992 (RD New) or 3035 (ETRS89-LAEA).
+    #[arg(long, default_value = "28992")]
+    pub crs: String,
+    /// The grids' extent X0,Y0,X1,Y1 in their CRS; default: the sites' box widened by --range-m.
+    #[arg(long, value_name = "X0,Y0,X1,Y1", allow_negative_numbers = true)]
+    pub extent: Option<String>,
+    /// How far a site reaches at most, m.
+    #[arg(long, default_value = "10000")]
+    pub range_m: f64,
+    /// Receiver height above ground, m (outdoors).
+    #[arg(long, default_value = "1.5")]
+    pub rx_height_m: f64,
+    /// Receiver noise figure, dB.
+    #[arg(long, default_value = "7")]
+    pub noise_figure_db: f64,
+    /// Spectral efficiency from SINR.
+    #[command(flatten)]
+    pub shannon: ShannonArgs,
+    /// Output directory.
+    #[arg(long, short = 'o', default_value = "dekking-predict")]
+    pub out: PathBuf,
+    /// Run date, verbosity, strictness.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Options of `dekking predict pathloss`.
@@ -59,15 +135,9 @@ pub struct SpectralArgs {
     /// SINR, dB (repeatable).
     #[arg(long = "sinr-db", required = true, allow_negative_numbers = true)]
     pub sinrs_db: Vec<f64>,
-    /// Attenuation factor α.
-    #[arg(long, default_value = "0.6")]
-    pub alpha: f64,
-    /// SINR below which nothing is carried, dB.
-    #[arg(long, default_value = "-10", allow_negative_numbers = true)]
-    pub sinr_min_db: f64,
-    /// The most the modulation and coding carry, b/s/Hz.
-    #[arg(long, default_value = "4.4")]
-    pub max_bps_per_hz: f64,
+    /// The bound's parameters.
+    #[command(flatten)]
+    pub shannon: ShannonArgs,
 }
 
 /// Runs `dekking predict`.
@@ -78,10 +148,7 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let mut out = String::new();
     match args.what {
         Predict::Pathloss(a) => {
-            let model = Model::parse(&a.model).with_context(|| {
-                let names: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();
-                format!("unknown --model `{}`: use one of {}", a.model, names.join(", "))
-            })?;
+            let model = model(&a.model)?;
             out.push_str("distance_m,pathloss_db\n");
             for d in a.distances_m {
                 let link = Link {
@@ -94,8 +161,9 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
                 out.push_str(&format!("{d},{loss:.4}\n"));
             }
         }
+        Predict::Grid(a) => return grid(&a),
         Predict::SpectralEfficiency(a) => {
-            let s = Shannon { alpha: a.alpha, sinr_min_db: a.sinr_min_db, max_bps_per_hz: a.max_bps_per_hz };
+            let s = a.shannon.shannon();
             out.push_str("sinr_db,bps_per_hz\n");
             for db in a.sinrs_db {
                 out.push_str(&format!("{db},{:.6}\n", s.bps_per_hz(db)));
@@ -105,3 +173,98 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     std::io::stdout().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The model a `--model` names.
+fn model(name: &str) -> anyhow::Result<Model> {
+    Model::parse(name).with_context(|| {
+        let names: Vec<&str> = MODELS.iter().map(|(n, _)| *n).collect();
+        format!("unknown --model `{name}`: use one of {}", names.join(", "))
+    })
+}
+
+/// The job of `dekking predict grid`.
+fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
+    let crs = GridCrs::parse(&a.crs).with_context(|| format!("invalid --crs `{}`: expected 28992 or 3035", a.crs))?;
+    let extent = match &a.extent {
+        None => None,
+        Some(e) => {
+            let v: Vec<f64> =
+                e.split(',').map(|t| t.trim().parse::<f64>()).collect::<Result<_, _>>().ok().unwrap_or_default();
+            let [x0, y0, x1, y1] = v[..] else {
+                anyhow::bail!("invalid --extent `{e}`: expected X0,Y0,X1,Y1 in metres")
+            };
+            anyhow::ensure!(x0 < x1 && y0 < y1, "invalid --extent `{e}`: X0 < X1 and Y0 < Y1 are needed");
+            Some([x0, y0, x1, y1])
+        }
+    };
+    anyhow::ensure!(a.cell_size > 0.0 && a.range_m > 0.0, "--cell-size and --range-m must be above 0");
+    let radio = Radio {
+        model: model(&a.model)?,
+        rx_height_m: a.rx_height_m,
+        noise_figure_db: a.noise_figure_db,
+        pattern: Pattern::default(),
+        shannon: a.shannon.shannon(),
+    };
+    Ok(PredictJob {
+        sites: a.sites.clone(),
+        operator: a.operator.clone(),
+        radio,
+        cell_m: a.cell_size,
+        crs,
+        extent,
+        range_m: a.range_m,
+    })
+}
+
+/// Runs `dekking predict grid`: one GeoTIFF per operator, `rejected.csv`, `predict.json` (the
+/// provenance), and a line per operator.
+fn grid(a: &GridArgs) -> anyhow::Result<ExitCode> {
+    let job = grid_job(a)?;
+    let run_date = a.run.run_date()?;
+    check_outputs(&a.out, &["rejected.csv", "predict.json"], &[job.sites.as_path()])?;
+    let report = run_predict(&job)?;
+    let c = &report.rows;
+    say!("{}: rows in {} = used {} + rejected {}", report.source.path, c.rows_in, c.used, c.rejected_total());
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let (mut written, mut operators) = (Vec::new(), Vec::new());
+    for g in &report.grids {
+        let name: String =
+            g.operator.chars().map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' }).collect();
+        let path = a.out.join(format!("grid_{name}.tif"));
+        write_geotiff(&path, &g.spec, job.crs, &g.mbps, NODATA)?;
+        let reached = g.mbps.iter().filter(|v| !v.is_nan()).count();
+        let fast = g.mbps.iter().filter(|&&v| v >= 10.0).count();
+        if !a.run.quiet {
+            println!(
+                "{}: {} sites, {reached} of {} cells reached, {fast} at 10 Mbps or more",
+                g.operator,
+                g.sites,
+                g.mbps.len()
+            );
+        }
+        operators.push(serde_json::json!({
+            "operator": g.operator, "file": path.display().to_string(), "sites": g.sites,
+            "cells": g.mbps.len(), "cells_reached": reached, "cells_10_mbps": fast,
+        }));
+        written.push(path);
+    }
+    let spec = report.grids.first().map(|g| g.spec);
+    let provenance = serde_json::json!({
+        "tool": "dekking", "version": env!("CARGO_PKG_VERSION"), "run_date": run_date,
+        "inputs": [report.source], "rows": report.rows,
+        "model": a.model, "crs": job.crs.name(), "grid": spec.map(|s| serde_json::json!({
+            "x0": s.x0, "y0": s.y0, "cell_m": s.cell, "cols": s.cols, "rows": s.rows })),
+        "range_m": job.range_m, "rx_height_m": job.radio.rx_height_m, "noise_figure_db": job.radio.noise_figure_db,
+        "pattern": format!("{:?}", job.radio.pattern), "spectral_efficiency": format!("{:?}", job.radio.shannon),
+        "nodata": NODATA, "operators": operators,
+    });
+    let mut json = serde_json::to_vec_pretty(&provenance)?;
+    json.push(b'\n');
+    let files = vec![("rejected.csv", rejects(&report.rejects)?), ("predict.json", json)];
+    written.extend(dekking_files::atomic::write_all(&a.out, files)?);
+    println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The nodata value of the GeoTIFFs written.
+const NODATA: f32 = -9999.0;

@@ -24,6 +24,7 @@ pub mod policy;
 pub mod profile;
 pub mod records;
 pub mod runfile;
+pub mod sites;
 pub mod vector;
 
 pub use crate::model::rows::{Reject, RejectReason};

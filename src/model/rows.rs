@@ -43,6 +43,8 @@ pub enum RejectReason {
     OutsideLicencePeriod,
     /// A drive-test attempt for an operator the licence does not name.
     UnknownOperator,
+    /// A site's height, direction, tilt, frequency, power or bandwidth is not a usable number.
+    InvalidSiteValue,
 }
 
 /// The largest speed accepted, in Mbps (100 Gbit/s); larger values are taken for unit errors.
@@ -69,6 +71,7 @@ impl RejectReason {
             RejectReason::DuplicateCell => "duplicate_cell",
             RejectReason::OutsideLicencePeriod => "outside_licence_period",
             RejectReason::UnknownOperator => "unknown_operator",
+            RejectReason::InvalidSiteValue => "invalid_site_value",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! no data.
 
 use rayon::prelude::*;
+use rstar::{primitives::GeomWithData, RTree};
 
 use crate::model::grid::GridSpec;
 use crate::model::site::Site;
@@ -49,7 +50,7 @@ pub fn received_dbm(site: &Site, x: f64, y: f64, radio: &Radio) -> Option<f64> {
 /// The predicted downlink speed at (`x`, `y`) from `sites` (one operator's), Mbps; `None` where
 /// no site reaches.
 #[must_use]
-pub fn mbps_at(sites: &[Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
+pub fn mbps_at(sites: &[&Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
     let powers: Vec<(usize, f64)> =
         sites.iter().enumerate().filter_map(|(k, s)| Some((k, received_dbm(s, x, y, radio)?))).collect();
     let &(best, signal_dbm) = powers.iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
@@ -63,16 +64,23 @@ pub fn mbps_at(sites: &[Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
 }
 
 /// The predicted speed of every cell of `spec` (cell centres, the sites' CRS), Mbps, row-major
-/// from the south; NaN where no site reaches.
+/// from the south; NaN where no site reaches. Only sites within `range_m` of a cell centre
+/// count there.
 #[must_use]
-pub fn predict(sites: &[Site], spec: &GridSpec, radio: &Radio) -> Vec<f32> {
+pub fn predict(sites: &[Site], spec: &GridSpec, radio: &Radio, range_m: f64) -> Vec<f32> {
+    let tree = RTree::bulk_load(sites.iter().enumerate().map(|(k, s)| GeomWithData::new([s.x, s.y], k)).collect());
     (0..spec.rows)
         .into_par_iter()
         .flat_map_iter(|r| {
             let y = spec.y0 + (r as f64 + 0.5) * spec.cell;
+            let tree = &tree;
             (0..spec.cols).map(move |c| {
                 let x = spec.x0 + (c as f64 + 0.5) * spec.cell;
-                mbps_at(sites, x, y, radio).map_or(f32::NAN, |v| v as f32)
+                let mut near: Vec<usize> =
+                    tree.locate_within_distance([x, y], range_m * range_m).map(|p| p.data).collect();
+                near.sort_unstable();
+                let near: Vec<&Site> = near.into_iter().map(|k| &sites[k]).collect();
+                mbps_at(&near, x, y, radio).map_or(f32::NAN, |v| v as f32)
             })
         })
         .collect()
@@ -119,16 +127,17 @@ mod tests {
     ///   SINR = 10^3 / 5² = 40, 0.6·log2(41)·10 = 32.1452 Mbps.
     #[test]
     fn two_sites_by_hand() {
-        let sites = [site(0.0, 90.0), site(2000.0, 270.0)];
+        let (a, b) = (site(0.0, 90.0), site(2000.0, 270.0));
+        let sites = [&a, &b];
         let r = radio();
         for (x, y, want) in [(500.0, 0.0, 19.9316), (1000.0, 1000.0, 6.0), (-500.0, 0.0, 32.1452)] {
             let got = mbps_at(&sites, x, y, &r).unwrap();
             assert!((got - want).abs() < 1e-3, "({x}, {y}): {got} != {want}");
         }
         // The received power of A at (500, 0): 60 − 20·log10(4π·500·8·10⁸/c) = 60 − 84.4890.
-        assert!((received_dbm(&sites[0], 500.0, 0.0, &r).unwrap() + 24.4890).abs() < 1e-3);
+        assert!((received_dbm(sites[0], 500.0, 0.0, &r).unwrap() + 24.4890).abs() < 1e-3);
         // On a site no model reaches (free space needs a distance above zero): no data there.
-        let one = [site(0.0, 90.0)];
+        let one = [&a];
         assert_eq!(mbps_at(&one, 0.0, 0.0, &r), None);
         // Alone, A gives the capped 4.4 b/s/Hz (44 Mbps) up close: noise only.
         assert!((mbps_at(&one, 500.0, 0.0, &r).unwrap() - 44.0).abs() < 1e-9);
@@ -139,12 +148,19 @@ mod tests {
     fn grid_cells_are_the_centres() {
         let sites = [site(0.0, 90.0), site(2000.0, 270.0)];
         let spec = GridSpec { x0: -1000.0, y0: -500.0, cell: 500.0, cols: 8, rows: 2 };
-        let g = predict(&sites, &spec, &radio());
+        let g = predict(&sites, &spec, &radio(), 10_000.0);
         assert_eq!(g.len(), 16);
         let at = |c: usize, r: usize| g[r * spec.cols + c];
-        assert_eq!(at(3, 1), mbps_at(&sites, 750.0, 250.0, &radio()).unwrap() as f32);
+        let both = [&sites[0], &sites[1]];
+        assert_eq!(at(3, 1), mbps_at(&both, 750.0, 250.0, &radio()).unwrap() as f32);
+        // Within 800 m only A counts at (750, 250) (791 m; B is 1,275 m away), so there is no
+        // interference: the capped 44 Mbps. Within 300 m no cell centre has a site (the nearest
+        // are 354 m away): no data anywhere.
+        let near = predict(&sites, &spec, &radio(), 800.0);
+        assert_eq!(near[spec.cols + 3], 44.0);
+        assert!(predict(&sites, &spec, &radio(), 300.0).iter().all(|v| v.is_nan()));
         let hata = Radio { model: Model::HataOpen, ..radio() };
         // Hata needs a 30 m base and 1 km: nothing here qualifies.
-        assert!(predict(&sites, &spec, &hata).iter().all(|v| v.is_nan()));
+        assert!(predict(&sites, &spec, &hata, 10_000.0).iter().all(|v| v.is_nan()));
     }
 }

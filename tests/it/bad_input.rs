@@ -234,6 +234,17 @@ const CASES: &[(&str, &str, Expect)] = &[
         "mobile --grid KPN={M}/grid.csv --boundaries {M}/gemeenten_rd.geojson --licence {B}/licence_households.toml --points {B}/points_households.csv",
         Reject(&[("points_households.csv", 2, "invalid_weight"), ("points_households.csv", 3, "outside_all_areas")]),
     ),
+    // Antenna sites.
+    (
+        "sites without operators",
+        "predict grid --sites {B}/sites_no_operator.csv --model free-space --extent 149000,449000,151000,451000",
+        Fatal("sites_no_operator.csv: no `operator` column: name the operator of these sites with --operator"),
+    ),
+    (
+        "site height not a number",
+        "predict grid --sites {B}/sites_bad_height.csv --model free-space --extent 149000,449000,151000,451000",
+        Reject(&[("sites_bad_height.csv", 2, "invalid_site_value")]),
+    ),
     // Coverage grids.
     (
         "GeoTIFF without georeference",

@@ -70,3 +70,69 @@ fn pathloss_and_spectral_efficiency_on_the_command_line() {
     ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown --model `okumura`: use one of free-space"));
 }
+
+/// The hand-built scene of `predict::grid`'s unit test through `dekking predict grid`: site A at
+/// (100050, 400050) facing east and B 2 km east of it facing west, both 1.5 m high, 60 dBm EIRP,
+/// 800 MHz, 10 MHz, free space. At cell centres 500 m east of A: 19.9316 Mbps (SINR 9); 1 km east
+/// and 1 km north: 6 Mbps (SINR 1); 500 m behind A: 32.1452 Mbps (B serves, SINR 40). The
+/// GeoTIFF is then judged by `dekking mobile` as it is: the covered km² of an area on whole
+/// cells is the number of its cells at 10 Mbps or more times 0.01.
+#[test]
+fn predicted_grid_by_hand_and_judged_by_mobile() {
+    let wd = Workdir::new();
+    wd.write(
+        "sites.csv",
+        "x,y,operator,height_m,azimuth_deg,tilt_deg,freq_mhz,eirp_dbm,bandwidth_mhz\n\
+         100050,400050,KPN,1.5,90,0,800,60,10\n102050,400050,KPN,1.5,270,0,800,60,10\n\
+         100050,400050,KPN,-3,90,0,800,60,10\n",
+    );
+    let out = wd.ok(&[
+        "predict",
+        "grid",
+        "--sites",
+        "sites.csv",
+        "--model",
+        "free-space",
+        "--extent",
+        "99000,399000,103000,402000",
+        "--cell-size",
+        "100",
+        "--out",
+        "pred",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sites.csv: rows in 3 = used 2 + rejected 1"), "{stderr}");
+    let g = dekking::io::grids::load(&wd.path("pred/grid_KPN.tif"), &Default::default()).unwrap();
+    assert_eq!((g.spec.x0, g.spec.y0, g.spec.cols, g.spec.rows), (99_000.0, 399_000.0, 40, 30));
+    let at = |x: f64, y: f64| g.get(((y - g.spec.y0) / 100.0) as usize, ((x - g.spec.x0) / 100.0) as usize);
+    for (x, y, want) in [(100_550.0, 400_050.0, 19.9316), (101_050.0, 401_050.0, 6.0), (99_550.0, 400_050.0, 32.1452)] {
+        assert!((f64::from(at(x, y)) - want).abs() < 1e-3, "({x}, {y}): {} != {want}", at(x, y));
+    }
+    wd.write(
+        "area.geojson",
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[{"type":"Feature","properties":{"gemeentecode":"GM9001","gemeentenaam":"Proef"},"geometry":{"type":"Polygon","coordinates":[[[99500,399500],[102500,399500],[102500,401500],[99500,401500],[99500,399500]]]}}]}"#,
+    );
+    wd.ok(&[
+        "mobile",
+        "--grid",
+        "KPN=pred/grid_KPN.tif",
+        "--boundaries",
+        "area.geojson",
+        "--no-licence-exclusions",
+        "--date",
+        "2026-12-01",
+        "--out",
+        "mob",
+        "-q",
+    ]);
+    let row = &csv_rows(&wd.read("mob/mobile.csv"))[0];
+    let mut fast = 0;
+    for r in 5..25 {
+        for c in 5..35 {
+            fast += usize::from(g.get(r, c) >= 10.0);
+        }
+    }
+    assert!(fast > 100 && fast < 600, "{fast} of 600 cells at 10 Mbps");
+    assert_eq!(row["covered_km2"], format!("{:.6}", fast as f64 * 0.01));
+    assert_eq!(row["area_km2"], "6.000000");
+}
