@@ -246,6 +246,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         date,
         drive_tests: None,
         points: None,
+        predicted: Vec::new(),
         run_date: job.run_date.clone(),
     };
     let mreport = run_mobile(&mjob, &mut StderrProgress::new(&args.run))?;

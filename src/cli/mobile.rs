@@ -58,6 +58,9 @@ pub struct MobileArgs {
     /// lon/lat and the weight columns the licence names, or a GeoPackage/GeoParquet point layer).
     #[arg(long, value_name = "FILE")]
     pub points: Option<PathBuf>,
+    /// A predicted grid of an operator, OPERATOR=FILE (repeatable; e.g. from `dekking predict grid`): where it and the operator's --grid disagree, per area, in plausibility.csv.
+    #[arg(long = "predicted", value_name = "OPERATOR=FILE")]
+    pub predicted: Vec<String>,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-mobile")]
     pub out: PathBuf,
@@ -72,15 +75,17 @@ impl MobileArgs {
     /// # Errors
     /// Malformed options or an invalid licence file.
     pub fn job(&self) -> anyhow::Result<MobileJob> {
-        let grids = self
-            .grids
-            .iter()
-            .map(|g| {
-                let (op, file) =
-                    g.split_once('=').with_context(|| format!("invalid --grid `{g}`: expected OPERATOR=FILE"))?;
-                Ok((op.trim().to_string(), PathBuf::from(file.trim())))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let pairs = |flag: &str, values: &[String]| {
+            values
+                .iter()
+                .map(|g| {
+                    let (op, file) =
+                        g.split_once('=').with_context(|| format!("invalid --{flag} `{g}`: expected OPERATOR=FILE"))?;
+                    Ok((op.trim().to_string(), PathBuf::from(file.trim())))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        };
+        let grids = pairs("grid", &self.grids)?;
         let crs = GridCrs::parse(&self.grid_crs)
             .with_context(|| format!("invalid --grid-crs `{}`: expected 28992 or 3035", self.grid_crs))?;
         let date = date_or_today(self.date.as_deref(), "--date")?;
@@ -96,6 +101,7 @@ impl MobileArgs {
             date,
             drive_tests: self.drive_tests.clone(),
             points: self.points.clone(),
+            predicted: pairs("predicted", &self.predicted)?,
             run_date: self.run.run_date()?,
         })
     }
@@ -121,6 +127,7 @@ pub fn run(args: MobileArgs) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<&std::path::Path> = job.grids.iter().map(|(_, p)| p.as_path()).collect();
     inputs.extend(job.drive_tests.as_deref());
     inputs.extend(job.points.as_deref());
+    inputs.extend(job.predicted.iter().map(|(_, p)| p.as_path()));
     check_outputs(&args.out, &mobile::MOBILE_FILES, &inputs)?;
     let report = run_mobile(&job, &mut StderrProgress::new(&args.run))?;
     if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {

@@ -8,5 +8,6 @@
 pub mod cell_fraction;
 pub mod fixed;
 pub mod mobile;
+pub mod plausibility;
 pub mod points;
 pub mod wilson;

@@ -145,6 +145,29 @@ pub struct DriveTestVerdict {
     pub pass: bool,
 }
 
+/// Where an operator's grid and a prediction disagree in one area (`dekking mobile --predicted`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plausibility {
+    /// Operator id.
+    pub operator: String,
+    /// Area code.
+    pub area_code: String,
+    /// Area name.
+    pub area_name: String,
+    /// The speed compared, Mbps.
+    pub required_mbps: f64,
+    /// Eligible area, km².
+    pub eligible_km2: f64,
+    /// Eligible area the operator's grid covers at the speed, km².
+    pub claimed_km2: f64,
+    /// Eligible area the prediction covers at the speed, km².
+    pub predicted_km2: f64,
+    /// Claimed covered but predicted below the speed (or not reached), km².
+    pub claimed_not_predicted_km2: f64,
+    /// Predicted covered but claimed below the speed (or without data), km².
+    pub predicted_not_claimed_km2: f64,
+}
+
 /// Everything a mobile run reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct MobileReport {
@@ -154,6 +177,9 @@ pub struct MobileReport {
     pub rows: Vec<Compliance>,
     /// Drive-test verdicts per operator × gemeente (empty without drive tests).
     pub drive_tests: Vec<DriveTestVerdict>,
+    /// Claimed against predicted coverage per operator × area (empty without `--predicted`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plausibility: Vec<Plausibility>,
     /// Rejected rows of grids and drive tests.
     #[serde(skip)]
     pub rejects: Vec<Reject>,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::date::Date;
 use crate::model::fixed::{CoverageRow, Unit, Verdict};
-use crate::model::mobile::{Compliance, DriveTestVerdict};
+use crate::model::mobile::{Compliance, DriveTestVerdict, Plausibility};
 use crate::model::threshold::Threshold;
 
 /// One row of `coverage.csv` (and `coverage.parquet`): an area at a level, for one threshold.
@@ -261,6 +261,51 @@ impl From<&Compliance> for ObligationLine {
             compliant: r.compliant,
             shortfall: r.shortfall,
             shortfall_pp: r.shortfall_pp,
+        }
+    }
+}
+
+/// One row of `plausibility.csv`: a [`Plausibility`] as written, km² with six decimals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlausibilityLine {
+    /// Operator id.
+    pub operator: String,
+    /// Area code.
+    pub area_code: String,
+    /// Area name.
+    pub area_name: String,
+    /// The speed compared, Mbps.
+    #[serde(with = "text::plain")]
+    pub required_mbps: f64,
+    /// Eligible area, km².
+    #[serde(with = "text::km2")]
+    pub eligible_km2: f64,
+    /// Claimed covered at the speed, km².
+    #[serde(with = "text::km2")]
+    pub claimed_km2: f64,
+    /// Predicted covered at the speed, km².
+    #[serde(with = "text::km2")]
+    pub predicted_km2: f64,
+    /// Claimed but not predicted, km².
+    #[serde(with = "text::km2")]
+    pub claimed_not_predicted_km2: f64,
+    /// Predicted but not claimed, km².
+    #[serde(with = "text::km2")]
+    pub predicted_not_claimed_km2: f64,
+}
+
+impl From<&Plausibility> for PlausibilityLine {
+    fn from(p: &Plausibility) -> PlausibilityLine {
+        PlausibilityLine {
+            operator: p.operator.clone(),
+            area_code: p.area_code.clone(),
+            area_name: p.area_name.clone(),
+            required_mbps: p.required_mbps,
+            eligible_km2: p.eligible_km2,
+            claimed_km2: p.claimed_km2,
+            predicted_km2: p.predicted_km2,
+            claimed_not_predicted_km2: p.claimed_not_predicted_km2,
+            predicted_not_claimed_km2: p.predicted_not_claimed_km2,
         }
     }
 }

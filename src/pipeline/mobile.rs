@@ -20,12 +20,13 @@ use crate::io::{drive_tests, embedded};
 use crate::judge::licences::{judge_area, judge_drive_test, Tally};
 use crate::measure::cell_fraction::CellAreas;
 use crate::measure::mobile::{covered, Eligible, Exclusions, Mask};
+use crate::measure::plausibility::{agreement, Agreement};
 use crate::measure::points::{covered_points, AreaPoints};
 use crate::model::areas::Boundary;
 use crate::model::date::Date;
 use crate::model::grid::GridCrs;
 use crate::model::grid::GridSpec;
-use crate::model::mobile::{Compliance, MobileReport, ObligationOf};
+use crate::model::mobile::{Compliance, MobileReport, ObligationOf, Plausibility};
 use crate::model::rows::RejectReason;
 use crate::model::source::MobileProvenance;
 use crate::model::source::SourceInfo;
@@ -60,6 +61,8 @@ pub struct MobileJob {
     pub drive_tests: Option<PathBuf>,
     /// Points for obligations that count addresses, households or people.
     pub points: Option<PathBuf>,
+    /// (operator as given, predicted grid) to compare with that operator's grid, in the order given.
+    pub predicted: Vec<(String, PathBuf)>,
     /// Run date for provenance.
     pub run_date: String,
 }
@@ -374,6 +377,72 @@ fn in_force(licence: &Licence, date: Date, warnings: &mut Vec<String>) -> Result
     Ok(out)
 }
 
+/// Claimed against predicted coverage of `operator` in every area, on the cells of the areas'
+/// eligible shapes on `grid` (computed into `cells` when no obligation needed them yet).
+#[allow(clippy::too_many_arguments)]
+fn plausibility(
+    operator: &str,
+    (areas, names): (&[Boundary], &[&str]),
+    in_crs: &InCrs,
+    grid: &Grid,
+    predicted: &Grid,
+    mbps: f64,
+    cells: &mut ShapeCells,
+) -> Vec<Plausibility> {
+    let cells = cells
+        .entry(0)
+        .or_insert_with(|| in_crs.eligible.par_iter().map(|e| CellAreas::new(&e.shape, &grid.spec)).collect());
+    let agree: Vec<Agreement> = cells.par_iter().map(|c| agreement(c, grid, predicted, mbps)).collect();
+    areas
+        .iter()
+        .zip(names)
+        .zip(agree.iter().zip(&in_crs.eligible))
+        .map(|((a, name), (g, e))| Plausibility {
+            operator: operator.to_string(),
+            area_code: a.code.clone(),
+            area_name: name.to_string(),
+            required_mbps: mbps,
+            eligible_km2: e.eligible_m2() / 1e6,
+            claimed_km2: g.claimed_m2 / 1e6,
+            predicted_km2: g.predicted_m2 / 1e6,
+            claimed_not_predicted_km2: g.claimed_only_m2 / 1e6,
+            predicted_not_claimed_km2: g.predicted_only_m2 / 1e6,
+        })
+        .collect()
+}
+
+/// The predicted grids by operator id, and the speed they are compared at (the first area
+/// obligation in force).
+///
+/// # Errors
+/// A prediction for an operator the licence does not name or that has no grid, or a licence
+/// without an area obligation in force.
+fn predictions(
+    job: &MobileJob,
+    operators: &[(String, PathBuf)],
+    judged: &[(usize, f64)],
+) -> Result<(BTreeMap<String, PathBuf>, f64)> {
+    let licence = &job.licence;
+    let mut out = BTreeMap::new();
+    for (name, path) in &job.predicted {
+        let arg = format!("{name}={}", path.display());
+        let op = licence.operator(name).filter(|o| operators.iter().any(|(id, _)| *id == o.id)).ok_or_else(|| {
+            Error::argument("predicted", &arg, format!("`{name}` has no --grid to compare with; give its grid too"))
+        })?;
+        out.insert(op.id.clone(), path.clone());
+    }
+    let area = judged.iter().find(|(k, _)| licence.obligations[*k].measure == Measure::Area).map(|j| j.1);
+    match (area, out.is_empty()) {
+        (Some(mbps), _) => Ok((out, mbps)),
+        (None, true) => Ok((out, 0.0)),
+        (None, false) => Err(Error::argument(
+            "predicted",
+            "",
+            format!("--predicted compares area coverage, and {} has no area obligation in force", licence.id),
+        )),
+    }
+}
+
 /// Runs the mobile pipeline.
 ///
 /// # Errors
@@ -441,6 +510,8 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         operators.push((op.id.clone(), path.clone()));
     }
 
+    let (predicted, compare_mbps) = predictions(job, &operators, &judged)?;
+    let mut checks = Vec::new();
     let mut rejects = Vec::new();
     let mut row_counts = Vec::new();
     let placed = place_points(job, &counts, &areas, &layers)?;
@@ -484,6 +555,22 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
                 for ((a, name), t) in areas.iter().zip(&names).zip(&tallies) {
                     rows.push(judge_area(licence, (o, of.clone()), operator, (&a.code, name), job.date, mbps, t));
                 }
+            }
+            if let Some(path) = predicted.get(operator) {
+                progress.stage(&format!("predicted grid {operator}"), None);
+                let p = grids::load(path, &job.grid_options)?;
+                if p.crs != grid.crs {
+                    let what = format!(
+                        "the prediction is in {} and the grid of {operator} in {}: give both in one CRS",
+                        p.crs.name(),
+                        grid.crs.name()
+                    );
+                    return Err(Error::argument("predicted", &path.display().to_string(), what));
+                }
+                inputs.push(p.source.clone());
+                row_counts.push((path.display().to_string(), p.rows.clone()));
+                rejects.extend(p.rejects.iter().cloned());
+                checks.extend(plausibility(operator, (&areas, &names), in_crs, &grid, &p, compare_mbps, cells));
             }
             buffer = grid.mbps;
             if let Some(w) = nodata_warning(&rows, operator, single) {
@@ -551,7 +638,7 @@ pub fn run_mobile(job: &MobileJob, progress: &mut dyn Progress) -> Result<Mobile
         method: method(licence, &judged, job.date),
         warnings,
     };
-    Ok(MobileReport { provenance, rows, drive_tests: verdicts, rejects, areas })
+    Ok(MobileReport { provenance, rows, drive_tests: verdicts, plausibility: checks, rejects, areas })
 }
 
 /// A warning when more than 1 % of what `operator` is judged on lies without grid data somewhere.

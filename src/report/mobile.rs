@@ -12,13 +12,13 @@ use crate::io::vector;
 use crate::model::areas::shapes_of;
 use crate::model::mobile::MobileReport;
 use crate::model::mobile::{Compliance, ObligationOf};
-use crate::model::outputs::{DriveTestLine, MobileLine, ObligationLine};
+use crate::model::outputs::{DriveTestLine, MobileLine, ObligationLine, PlausibilityLine};
 use crate::report::csv::{lines, rejects};
 use crate::report::format;
 use dekking_files::atomic;
 
 /// The files `dekking mobile` may write.
-pub const MOBILE_FILES: [&str; 7] = [
+pub const MOBILE_FILES: [&str; 8] = [
     "mobile.csv",
     "mobile.parquet",
     "mobile.gpkg",
@@ -26,6 +26,7 @@ pub const MOBILE_FILES: [&str; 7] = [
     "mobile.json",
     "rejected.csv",
     "drive_tests.csv",
+    "plausibility.csv",
 ];
 
 /// The bytes of `mobile.csv`: one [`MobileLine`] per operator × gemeente for a licence of one
@@ -132,6 +133,9 @@ pub fn write(report: &MobileReport, dir: &Path) -> Result<Vec<PathBuf>> {
     ];
     if !report.drive_tests.is_empty() {
         outputs.push(("drive_tests.csv", drive_tests_csv(report)?));
+    }
+    if !report.plausibility.is_empty() {
+        outputs.push(("plausibility.csv", lines(report.plausibility.iter().map(PlausibilityLine::from))?));
     }
     Ok(atomic::write_all(dir, outputs)?)
 }

@@ -401,6 +401,7 @@ fn parallel_stages_advance_once_per_gemeente() {
         date: "2026-11-23".parse().unwrap(),
         drive_tests: None,
         points: None,
+        predicted: Vec::new(),
         run_date: "2026-11-23".into(),
     };
     let mut progress = Counting::default();

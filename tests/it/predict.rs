@@ -135,4 +135,59 @@ fn predicted_grid_by_hand_and_judged_by_mobile() {
     assert!(fast > 100 && fast < 600, "{fast} of 600 cells at 10 Mbps");
     assert_eq!(row["covered_km2"], format!("{:.6}", fast as f64 * 0.01));
     assert_eq!(row["area_km2"], "6.000000");
+
+    // The operator claims 12 Mbps in every cell of the area but 5 in the column from x 100500:
+    // claimed-not-predicted are the claimed cells the prediction leaves below 10 Mbps,
+    // predicted-not-claimed the predicted cells of that column.
+    let mut claimed = String::from("x,y,dl_mbps\n");
+    let (mut claimed_only, mut predicted_only) = (0, 0);
+    for r in 5..25 {
+        for c in 5..35 {
+            let (x, y) = (99_050 + 100 * c, 399_050 + 100 * r);
+            let slow = x / 100 == 1005;
+            claimed += &format!("{x},{y},{}\n", if slow { 5 } else { 12 });
+            let predicted = g.get(r, c) >= 10.0;
+            claimed_only += usize::from(!slow && !predicted);
+            predicted_only += usize::from(slow && predicted);
+        }
+    }
+    wd.write("claimed.csv", claimed);
+    wd.ok(&[
+        "mobile",
+        "--grid",
+        "KPN=claimed.csv",
+        "--predicted",
+        "KPN=pred/grid_KPN.tif",
+        "--boundaries",
+        "area.geojson",
+        "--no-licence-exclusions",
+        "--date",
+        "2026-12-01",
+        "--out",
+        "check",
+        "-q",
+    ]);
+    let p = &csv_rows(&wd.read("check/plausibility.csv"))[0];
+    assert_eq!((p["operator"].as_str(), p["area_code"].as_str(), p["required_mbps"].as_str()), ("KPN", "GM9001", "10"));
+    assert_eq!(p["claimed_km2"], "5.800000");
+    assert_eq!(p["predicted_km2"], format!("{:.6}", fast as f64 * 0.01));
+    assert_eq!(p["claimed_not_predicted_km2"], format!("{:.6}", claimed_only as f64 * 0.01));
+    assert_eq!(p["predicted_not_claimed_km2"], format!("{:.6}", predicted_only as f64 * 0.01));
+    assert!(claimed_only > 0 && predicted_only > 0, "{claimed_only} {predicted_only}");
+    // A prediction for an operator without a grid is refused.
+    let out = wd.run(&[
+        "mobile",
+        "--grid",
+        "KPN=claimed.csv",
+        "--predicted",
+        "Odido=pred/grid_KPN.tif",
+        "--boundaries",
+        "area.geojson",
+        "--date",
+        "2026-12-01",
+        "--out",
+        "x",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`Odido` has no --grid to compare with"));
 }
