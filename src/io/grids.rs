@@ -41,6 +41,22 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// A grid made in memory (a prediction, a test) of `mbps` on `spec`, its source named `what`.
+    #[must_use]
+    pub fn in_memory(spec: GridSpec, crs: GridCrs, mbps: Vec<f32>, what: &str) -> Grid {
+        let rows = (spec.cols * spec.rows) as u64;
+        let source = SourceInfo {
+            role: "grid".into(),
+            path: what.into(),
+            sha256: String::new(),
+            rows,
+            format: "in memory".into(),
+            columns: Vec::new(),
+        };
+        let counts = RowCounts { rows_in: rows, used: rows, ..RowCounts::default() };
+        Grid { spec, crs, mbps, source, rows: counts, rejects: Vec::new() }
+    }
+
     /// The speed of cell (`row`, `col`), Mbps (NaN = no data).
     #[inline]
     pub fn get(&self, row: usize, col: usize) -> f32 {

@@ -158,8 +158,6 @@ mod tests {
     use super::*;
     use crate::model::grid::GridCrs;
     use crate::model::grid::GridSpec;
-    use crate::model::rows::RowCounts;
-    use crate::model::source::SourceInfo;
     use geo::{polygon, LineString, MapCoords};
 
     fn square(x: f64, y: f64, w: f64) -> Polygon<f64> {
@@ -167,21 +165,7 @@ mod tests {
     }
 
     fn grid(spec: GridSpec, mbps: Vec<f32>) -> Grid {
-        Grid {
-            spec,
-            crs: GridCrs::RdNew,
-            mbps,
-            source: SourceInfo {
-                role: "grid".into(),
-                path: "t".into(),
-                sha256: String::new(),
-                rows: 0,
-                format: String::new(),
-                columns: vec![],
-            },
-            rows: RowCounts::default(),
-            rejects: vec![],
-        }
+        Grid::in_memory(spec, GridCrs::RdNew, mbps, "t")
     }
 
     fn cover(e: &Eligible, gr: &Grid, required_mbps: f64) -> Covered {

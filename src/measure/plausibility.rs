@@ -58,20 +58,10 @@ pub fn agreement(cells: &CellAreas, claimed: &Grid, predicted: &Grid, required_m
 mod tests {
     use super::*;
     use crate::model::grid::{GridCrs, GridSpec};
-    use crate::model::rows::RowCounts;
-    use crate::model::source::SourceInfo;
     use geo::{polygon, MultiPolygon};
 
     fn grid(spec: GridSpec, mbps: Vec<f32>) -> Grid {
-        let source = SourceInfo {
-            role: "grid".into(),
-            path: "t".into(),
-            sha256: String::new(),
-            rows: 0,
-            format: String::new(),
-            columns: vec![],
-        };
-        Grid { spec, crs: GridCrs::RdNew, mbps, source, rows: RowCounts::default(), rejects: vec![] }
+        Grid::in_memory(spec, GridCrs::RdNew, mbps, "t")
     }
 
     /// By hand: an area [50, 400] × [0, 100] on a claimed 100 m grid of four cells at 12, 12, 5,

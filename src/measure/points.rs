@@ -48,25 +48,9 @@ pub fn covered_points(points: &AreaPoints, grid: &Grid, required_mbps: f64) -> C
 mod tests {
     use super::*;
     use crate::model::grid::{GridCrs, GridSpec};
-    use crate::model::rows::RowCounts;
-    use crate::model::source::SourceInfo;
 
     fn grid(mbps: Vec<f32>) -> Grid {
-        Grid {
-            spec: GridSpec { x0: 0.0, y0: 0.0, cell: 100.0, cols: 2, rows: 2 },
-            crs: GridCrs::RdNew,
-            mbps,
-            source: SourceInfo {
-                role: "grid".into(),
-                path: "t".into(),
-                sha256: String::new(),
-                rows: 0,
-                format: String::new(),
-                columns: vec![],
-            },
-            rows: RowCounts::default(),
-            rejects: vec![],
-        }
+        Grid::in_memory(GridSpec { x0: 0.0, y0: 0.0, cell: 100.0, cols: 2, rows: 2 }, GridCrs::RdNew, mbps, "t")
     }
 
     /// Hand computation on a 2 × 2 grid of 100 m cells, speeds (row 0) 12, 5 and (row 1) NaN, 30:
