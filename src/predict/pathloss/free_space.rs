@@ -10,10 +10,12 @@ const C: f64 = 299_792_458.0;
 /// difference).
 ///
 /// # Errors
-/// [`OutOfRange`] for a frequency or a 3D distance that is not above zero.
+/// [`OutOfRange`] for a frequency or a 3D distance that is not above zero, or a negative
+/// horizontal distance.
 pub fn free_space_db(link: &Link) -> Result<f64, OutOfRange> {
     let d = link.distance_m.hypot(link.tx_height_m - link.rx_height_m);
     within("free-space", "freq_mhz", link.freq_mhz, (f64::MIN_POSITIVE, f64::MAX))?;
+    within("free-space", "distance_m", link.distance_m, (0.0, f64::MAX))?;
     within("free-space", "distance_m (3D)", d, (f64::MIN_POSITIVE, f64::MAX))?;
     Ok(20.0 * (4.0 * std::f64::consts::PI * d * link.freq_mhz * 1e6 / C).log10())
 }
@@ -37,5 +39,6 @@ mod tests {
         let straight = free_space_db(&Link { tx_height_m: 0.0, rx_height_m: 0.0, distance_m: 50.0, ..link }).unwrap();
         assert!((slant - straight).abs() < 1e-9);
         assert!(free_space_db(&Link { distance_m: 0.0, tx_height_m: 1.5, rx_height_m: 1.5, ..link }).is_err());
+        assert_eq!(free_space_db(&Link { distance_m: -5.0, ..link }).unwrap_err().quantity, "distance_m");
     }
 }
