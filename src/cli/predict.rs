@@ -13,6 +13,7 @@ use dekking::io::grids::write_geotiff;
 use dekking::model::grid::GridCrs;
 use dekking::pipeline::predict::{run_predict, PredictJob};
 use dekking::predict::antenna::Pattern;
+use dekking::predict::environment::{Models, SUBURBAN_FROM, URBAN_FROM};
 use dekking::predict::grid::Radio;
 use dekking::predict::pathloss::{Link, Model, MODELS};
 use dekking::predict::spectral::Shannon;
@@ -45,7 +46,7 @@ pub enum Predict {
     #[command(after_help = "Examples:
   dekking predict grid --sites sites.csv --model 38901-rma-nlos --cell-size 100 --out predicted
   dekking mobile --grid KPN=predicted/grid_KPN.tif --date 2026-12-01 --out mobile-predicted")]
-    Grid(GridArgs),
+    Grid(Box<GridArgs>),
 }
 
 /// The attenuated Shannon bound's parameters.
@@ -77,9 +78,21 @@ pub struct GridArgs {
     /// The operator of every site, when the file has no operator column.
     #[arg(long)]
     pub operator: Option<String>,
-    /// The propagation model (see `dekking predict pathloss --help`).
-    #[arg(long, default_value = "38901-rma-nlos")]
-    pub model: String,
+    /// The propagation model everywhere (see `dekking predict pathloss --help`); default 38901-rma-nlos.
+    #[arg(long, conflicts_with = "addresses")]
+    pub model: Option<String>,
+    /// Addresses (x/y or lon/lat; CSV, Parquet or a point layer) whose density within 1 km picks each cell's model: urban from 1,500 per km², suburban from 500, rural below.
+    #[arg(long, value_name = "FILE")]
+    pub addresses: Option<PathBuf>,
+    /// The model of urban cells, with --addresses.
+    #[arg(long, default_value = "38901-uma-nlos", requires = "addresses")]
+    pub model_urban: String,
+    /// The model of suburban cells, with --addresses.
+    #[arg(long, default_value = "38901-rma-nlos", requires = "addresses")]
+    pub model_suburban: String,
+    /// The model of rural cells, with --addresses.
+    #[arg(long, default_value = "38901-rma-nlos", requires = "addresses")]
+    pub model_rural: String,
     /// Cell size, m.
     #[arg(long, default_value = "100")]
     pub cell_size: f64,
@@ -198,8 +211,19 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
         }
     };
     anyhow::ensure!(a.cell_size > 0.0 && a.range_m > 0.0, "--cell-size and --range-m must be above 0");
+    let environment = match &a.addresses {
+        None => None,
+        Some(p) => Some((
+            p.clone(),
+            Models {
+                urban: model(&a.model_urban)?,
+                suburban: model(&a.model_suburban)?,
+                rural: model(&a.model_rural)?,
+            },
+        )),
+    };
     let radio = Radio {
-        model: model(&a.model)?,
+        model: model(a.model.as_deref().unwrap_or(DEFAULT_MODEL))?,
         rx_height_m: a.rx_height_m,
         noise_figure_db: a.noise_figure_db,
         pattern: Pattern::default(),
@@ -213,6 +237,7 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
         crs,
         extent,
         range_m: a.range_m,
+        environment,
     })
 }
 
@@ -252,7 +277,12 @@ fn grid(a: &GridArgs) -> anyhow::Result<ExitCode> {
     let provenance = serde_json::json!({
         "tool": "dekking", "version": env!("CARGO_PKG_VERSION"), "run_date": run_date,
         "inputs": [report.source], "rows": report.rows,
-        "model": a.model, "crs": job.crs.name(), "grid": spec.map(|s| serde_json::json!({
+        "model": job.radio.model.name(), "environment": report.environment.as_ref().map(|(source, rows, cells)| serde_json::json!({
+            "addresses": source, "rows": rows, "urban_from_per_km2": URBAN_FROM, "suburban_from_per_km2": SUBURBAN_FROM,
+            "cells": { "urban": cells[0], "suburban": cells[1], "rural": cells[2] },
+            "models": job.environment.as_ref().map(|(_, m)| [m.urban.name(), m.suburban.name(), m.rural.name()]),
+        })),
+        "crs": job.crs.name(), "grid": spec.map(|s| serde_json::json!({
             "x0": s.x0, "y0": s.y0, "cell_m": s.cell, "cols": s.cols, "rows": s.rows })),
         "range_m": job.range_m, "rx_height_m": job.radio.rx_height_m, "noise_figure_db": job.radio.noise_figure_db,
         "pattern": format!("{:?}", job.radio.pattern), "spectral_efficiency": format!("{:?}", job.radio.shannon),
@@ -265,6 +295,9 @@ fn grid(a: &GridArgs) -> anyhow::Result<ExitCode> {
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)
 }
+
+/// The model of `dekking predict grid` without --model or --addresses.
+const DEFAULT_MODEL: &str = "38901-rma-nlos";
 
 /// The nodata value of the GeoTIFFs written.
 const NODATA: f32 = -9999.0;

@@ -45,6 +45,19 @@ impl GridCrs {
         }
     }
 
+    /// A position in RD New metres in this CRS, metres: as it is, or to EPSG:3035 through the
+    /// exact inverse of `wgs84_to_rd` (so what came from WGS84 keeps its place, also abroad).
+    #[must_use]
+    pub fn from_rd(self, x: f64, y: f64) -> (f64, f64) {
+        match self {
+            GridCrs::RdNew => (x, y),
+            GridCrs::Laea => {
+                let (lon, lat) = dekking_crs::rd_to_wgs84_inverse(x, y);
+                dekking_crs::lonlat_to_laea(lon, lat)
+            }
+        }
+    }
+
     /// `EPSG:28992` or `EPSG:3035`.
     pub fn name(self) -> &'static str {
         match self {

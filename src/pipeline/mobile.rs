@@ -31,7 +31,7 @@ use crate::model::rows::RejectReason;
 use crate::model::source::MobileProvenance;
 use crate::model::source::SourceInfo;
 use crate::progress::{Progress, Ticker};
-use dekking_crs::{lonlat_to_laea, rd_to_wgs84_inverse, wgs84_to_rd};
+use dekking_crs::wgs84_to_rd;
 
 /// Vertices of the polygon that stands for a circular exclusion (area error below 2·10⁻⁵).
 pub const CIRCLE_VERTICES: usize = 720;
@@ -88,8 +88,7 @@ fn to_grid_crs(shape: &MultiPolygon<f64>, crs: GridCrs) -> MultiPolygon<f64> {
     match crs {
         GridCrs::RdNew => shape.clone(),
         GridCrs::Laea => shape.map_coords(|c| {
-            let (lon, lat) = rd_to_wgs84_inverse(c.x, c.y);
-            let (x, y) = lonlat_to_laea(lon, lat);
+            let (x, y) = crs.from_rd(c.x, c.y);
             Coord { x, y }
         }),
     }
@@ -258,22 +257,11 @@ fn area_points(placed: &Placed, weight: Option<&str>, crs: GridCrs, areas: usize
             a.excluded += w;
         } else {
             let (x, y) = placed.points.xy[k];
-            let (x, y) = to_grid_point(x, y, crs);
+            let (x, y) = crs.from_rd(x, y);
             a.eligible.push((x, y, w));
         }
     }
     out
-}
-
-/// A point in RD New in the grid's CRS.
-fn to_grid_point(x: f64, y: f64, crs: GridCrs) -> (f64, f64) {
-    match crs {
-        GridCrs::RdNew => (x, y),
-        GridCrs::Laea => {
-            let (lon, lat) = rd_to_wgs84_inverse(x, y);
-            lonlat_to_laea(lon, lat)
-        }
-    }
 }
 
 /// Every area's eligible shape and what each obligation counts, in `crs`.

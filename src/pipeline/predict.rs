@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::io::sites;
+use crate::io::{points, sites};
 use crate::model::grid::{GridCrs, GridSpec};
 use crate::model::rows::{Reject, RowCounts};
 use crate::model::site::Site;
 use crate::model::source::SourceInfo;
+use crate::predict::environment::{density, Environment, Models};
 use crate::predict::grid::{predict, Radio};
-use dekking_crs::{lonlat_to_laea, rd_to_wgs84_inverse};
 
 /// A `dekking predict grid` job.
 #[derive(Debug, Clone)]
@@ -31,6 +31,9 @@ pub struct PredictJob {
     pub extent: Option<[f64; 4]>,
     /// How far a site reaches at most, m.
     pub range_m: f64,
+    /// Addresses whose density chooses each cell's model, and the model of each environment;
+    /// `None` = the radio's model everywhere.
+    pub environment: Option<(PathBuf, Models)>,
 }
 
 /// One operator's predicted grid.
@@ -57,16 +60,15 @@ pub struct PredictReport {
     pub rows: RowCounts,
     /// Its rejected rows.
     pub rejects: Vec<Reject>,
+    /// The addresses file, its rows, and the cells per environment (urban, suburban, rural),
+    /// when the environment chose the models.
+    pub environment: Option<(SourceInfo, RowCounts, [usize; 3])>,
 }
 
-/// A site's position in the grid's CRS.
+/// A site with its position in the grid's CRS.
 fn in_crs(site: &Site, crs: GridCrs) -> Site {
-    let mut s = site.clone();
-    if crs == GridCrs::Laea {
-        let (lon, lat) = rd_to_wgs84_inverse(site.x, site.y);
-        (s.x, s.y) = lonlat_to_laea(lon, lat);
-    }
-    s
+    let (x, y) = crs.from_rd(site.x, site.y);
+    Site { x, y, ..site.clone() }
 }
 
 /// The lattice of `extent` (or of the sites' box widened by `range_m`), snapped out to whole cells.
@@ -102,14 +104,25 @@ pub fn run_predict(job: &PredictJob) -> Result<PredictReport> {
     }
     let all: Vec<Site> = read.sites.iter().map(|s| in_crs(s, job.crs)).collect();
     let spec = lattice(&all, job.extent, job.cell_m, job.range_m)?;
+    let (mut rejects, mut environment, mut cell_models) = (read.rejects, None, None);
+    if let Some((path, models)) = &job.environment {
+        let addresses = points::load(path, &[])?;
+        let xy: Vec<(f64, f64)> = addresses.xy.iter().map(|&(x, y)| job.crs.from_rd(x, y)).collect();
+        let envs: Vec<Environment> = density(&xy, &spec).into_iter().map(Environment::of_density).collect();
+        let count = |e: Environment| envs.iter().filter(|&&v| v == e).count();
+        let cells = [count(Environment::Urban), count(Environment::Suburban), count(Environment::Rural)];
+        environment = Some((addresses.source, addresses.rows, cells));
+        rejects.extend(addresses.rejects);
+        cell_models = Some(envs.into_iter().map(|e| models.of(e)).collect::<Vec<_>>());
+    }
     let grids = by_operator
         .into_iter()
         .map(|(operator, sites)| Predicted {
             operator: operator.to_string(),
             spec,
-            mbps: predict(&sites, &spec, &job.radio, job.range_m),
+            mbps: predict(&sites, &spec, &job.radio, job.range_m, cell_models.as_deref()),
             sites: sites.len(),
         })
         .collect();
-    Ok(PredictReport { grids, source: read.source, rows: read.rows, rejects: read.rejects })
+    Ok(PredictReport { grids, source: read.source, rows: read.rows, rejects, environment })
 }

@@ -65,9 +65,16 @@ pub fn mbps_at(sites: &[&Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
 
 /// The predicted speed of every cell of `spec` (cell centres, the sites' CRS), Mbps, row-major
 /// from the south; NaN where no site reaches. Only sites within `range_m` of a cell centre
-/// count there.
+/// count there. `cell_models` gives each cell its own propagation model (by its environment);
+/// `None` uses the radio's everywhere.
 #[must_use]
-pub fn predict(sites: &[Site], spec: &GridSpec, radio: &Radio, range_m: f64) -> Vec<f32> {
+pub fn predict(
+    sites: &[Site],
+    spec: &GridSpec,
+    radio: &Radio,
+    range_m: f64,
+    cell_models: Option<&[Model]>,
+) -> Vec<f32> {
     let tree = RTree::bulk_load(sites.iter().enumerate().map(|(k, s)| GeomWithData::new([s.x, s.y], k)).collect());
     (0..spec.rows)
         .into_par_iter()
@@ -80,6 +87,10 @@ pub fn predict(sites: &[Site], spec: &GridSpec, radio: &Radio, range_m: f64) -> 
                     tree.locate_within_distance([x, y], range_m * range_m).map(|p| p.data).collect();
                 near.sort_unstable();
                 let near: Vec<&Site> = near.into_iter().map(|k| &sites[k]).collect();
+                let radio = match cell_models {
+                    Some(m) => &Radio { model: m[r * spec.cols + c], ..*radio },
+                    None => radio,
+                };
                 mbps_at(&near, x, y, radio).map_or(f32::NAN, |v| v as f32)
             })
         })
@@ -148,7 +159,7 @@ mod tests {
     fn grid_cells_are_the_centres() {
         let sites = [site(0.0, 90.0), site(2000.0, 270.0)];
         let spec = GridSpec { x0: -1000.0, y0: -500.0, cell: 500.0, cols: 8, rows: 2 };
-        let g = predict(&sites, &spec, &radio(), 10_000.0);
+        let g = predict(&sites, &spec, &radio(), 10_000.0, None);
         assert_eq!(g.len(), 16);
         let at = |c: usize, r: usize| g[r * spec.cols + c];
         let both = [&sites[0], &sites[1]];
@@ -156,11 +167,17 @@ mod tests {
         // Within 800 m only A counts at (750, 250) (791 m; B is 1,275 m away), so there is no
         // interference: the capped 44 Mbps. Within 300 m no cell centre has a site (the nearest
         // are 354 m away): no data anywhere.
-        let near = predict(&sites, &spec, &radio(), 800.0);
+        let near = predict(&sites, &spec, &radio(), 800.0, None);
         assert_eq!(near[spec.cols + 3], 44.0);
-        assert!(predict(&sites, &spec, &radio(), 300.0).iter().all(|v| v.is_nan()));
+        assert!(predict(&sites, &spec, &radio(), 300.0, None).iter().all(|v| v.is_nan()));
         let hata = Radio { model: Model::HataOpen, ..radio() };
         // Hata needs a 30 m base and 1 km: nothing here qualifies.
-        assert!(predict(&sites, &spec, &hata, 10_000.0).iter().all(|v| v.is_nan()));
+        assert!(predict(&sites, &spec, &hata, 10_000.0, None).iter().all(|v| v.is_nan()));
+        // A model per cell: Hata in every cell but one, which gets free space back.
+        let mut models = vec![Model::HataOpen; 16];
+        models[spec.cols + 3] = Model::FreeSpace;
+        let mixed = predict(&sites, &spec, &hata, 10_000.0, Some(&models));
+        assert_eq!(mixed.iter().filter(|v| !v.is_nan()).count(), 1);
+        assert_eq!(mixed[spec.cols + 3], g[spec.cols + 3]);
     }
 }

@@ -191,3 +191,51 @@ fn predicted_grid_by_hand_and_judged_by_mobile() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`Odido` has no --grid to compare with"));
 }
+
+/// The environment from address density picks each cell's model: 5,000 addresses at one place
+/// make the cells whose centres lie within 1 km of its cell's centre urban (5,000 / π = 1,592
+/// per km²), so they take the urban model's value (a run with `--model 38901-uma-nlos`), and
+/// every other cell the rural model's (a run with `--model 38901-rma-nlos`).
+#[test]
+fn environment_from_address_density_picks_the_model() {
+    let wd = Workdir::new();
+    wd.write("sites.csv", "x,y,operator,height_m,azimuth_deg\n150000,450000,KPN,30,\n");
+    let mut addresses = String::from("x,y\n");
+    for _ in 0..5000 {
+        addresses += "152250,450250\n";
+    }
+    wd.write("addresses.csv", addresses);
+    let extent = ["--extent", "146000,446000,154000,454000", "--cell-size", "500"];
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec!["predict", "grid", "--sites", "sites.csv", "--out", out, "-q"];
+        args.extend(extent);
+        args.extend(extra);
+        wd.ok(&args);
+        dekking::io::grids::load(&wd.path(&format!("{out}/grid_KPN.tif")), &Default::default()).unwrap()
+    };
+    let mixed = run("mixed", &["--addresses", "addresses.csv"]);
+    let urban = run("urban", &["--model", "38901-uma-nlos"]);
+    let rural = run("rural", &["--model", "38901-rma-nlos"]);
+    let (mut n_urban, mut cells) = (0, 0);
+    for r in 0..mixed.spec.rows {
+        for c in 0..mixed.spec.cols {
+            // The addresses' cell: column (152250 − 146000) / 500 = 12, row 8.
+            let near = ((c as i64 - 12).pow(2) + (r as i64 - 8).pow(2)) * 500 * 500 <= 1_000_000;
+            let want = if near { urban.get(r, c) } else { rural.get(r, c) };
+            let got = mixed.get(r, c);
+            assert!(got == want || (got.is_nan() && want.is_nan()), "({r}, {c}): {got} != {want}");
+            n_urban += usize::from(near);
+            cells += 1;
+        }
+    }
+    assert_eq!((n_urban, cells), (13, 256));
+    let json: serde_json::Value = serde_json::from_str(&wd.read("mixed/predict.json")).unwrap();
+    let env = &json["environment"];
+    assert_eq!((env["cells"]["urban"].as_u64(), env["cells"]["rural"].as_u64()), (Some(13), Some(243)));
+    assert_eq!(env["models"][0], "38901-uma-nlos");
+    // Urban loses more than rural at the addresses (2.3 km from the site), so the test can tell them apart.
+    assert!(urban.get(8, 12) < rural.get(8, 12), "{} {}", urban.get(8, 12), rural.get(8, 12));
+    let out =
+        wd.run(&["predict", "grid", "--sites", "sites.csv", "--model", "free-space", "--addresses", "addresses.csv"]);
+    assert_eq!(out.status.code(), Some(2), "--model and --addresses conflict");
+}

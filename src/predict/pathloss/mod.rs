@@ -71,6 +71,12 @@ impl Model {
         MODELS.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
     }
 
+    /// The model's command-line name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        MODELS.iter().find(|(_, m)| *m == self).map_or("?", |(n, _)| n)
+    }
+
     /// The path loss of `link`, dB.
     ///
     /// # Errors
