@@ -5,13 +5,13 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, Subcommand};
+use clap::{ArgGroup, Args, Subcommand};
 
 use std::path::PathBuf;
 
 use dekking::io::grids::write_geotiff;
 use dekking::model::grid::GridCrs;
-use dekking::pipeline::predict::{run_predict, PredictJob};
+use dekking::pipeline::predict::{run_predict, Environs, PredictJob};
 use dekking::predict::antenna::Pattern;
 use dekking::predict::environment::{Models, SUBURBAN_FROM, URBAN_FROM};
 use dekking::predict::grid::Radio;
@@ -71,6 +71,7 @@ impl ShannonArgs {
 
 /// Options of `dekking predict grid`.
 #[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("environs").args(["addresses", "environment_raster"])))]
 pub struct GridArgs {
     /// Antenna sites: CSV or Parquet, one row per transmitter (x/y or lon/lat, operator, height_m, azimuth_deg, tilt_deg, freq_mhz, eirp_dbm, bandwidth_mhz; or the Antenneregister's names).
     #[arg(long, value_name = "FILE")]
@@ -79,19 +80,22 @@ pub struct GridArgs {
     #[arg(long)]
     pub operator: Option<String>,
     /// The propagation model everywhere (see `dekking predict pathloss --help`); default 38901-rma-nlos.
-    #[arg(long, conflicts_with = "addresses")]
+    #[arg(long, conflicts_with_all = ["addresses", "environment_raster"])]
     pub model: Option<String>,
+    /// A raster of each place's environment (1 urban, 2 suburban, 3 rural; GeoTIFF or x/y CSV in the grids' CRS) that picks each cell's model; cells it gives no class count as rural.
+    #[arg(long, value_name = "FILE", conflicts_with = "addresses")]
+    pub environment_raster: Option<PathBuf>,
     /// Addresses (x/y or lon/lat; CSV, Parquet or a point layer) whose density within 1 km picks each cell's model: urban from 1,500 per km², suburban from 500, rural below.
     #[arg(long, value_name = "FILE")]
     pub addresses: Option<PathBuf>,
-    /// The model of urban cells, with --addresses.
-    #[arg(long, default_value = "38901-uma-nlos", requires = "addresses")]
+    /// The model of urban cells, with --addresses or --environment-raster.
+    #[arg(long, default_value = "38901-uma-nlos", requires = "environs")]
     pub model_urban: String,
-    /// The model of suburban cells, with --addresses.
-    #[arg(long, default_value = "38901-rma-nlos", requires = "addresses")]
+    /// The model of suburban cells, with --addresses or --environment-raster.
+    #[arg(long, default_value = "38901-rma-nlos", requires = "environs")]
     pub model_suburban: String,
-    /// The model of rural cells, with --addresses.
-    #[arg(long, default_value = "38901-rma-nlos", requires = "addresses")]
+    /// The model of rural cells, with --addresses or --environment-raster.
+    #[arg(long, default_value = "38901-rma-nlos", requires = "environs")]
     pub model_rural: String,
     /// Cell size, m.
     #[arg(long, default_value = "100")]
@@ -211,16 +215,13 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
         }
     };
     anyhow::ensure!(a.cell_size > 0.0 && a.range_m > 0.0, "--cell-size and --range-m must be above 0");
-    let environment = match &a.addresses {
-        None => None,
-        Some(p) => Some((
-            p.clone(),
-            Models {
-                urban: model(&a.model_urban)?,
-                suburban: model(&a.model_suburban)?,
-                rural: model(&a.model_rural)?,
-            },
-        )),
+    let models = || -> anyhow::Result<Models> {
+        Ok(Models { urban: model(&a.model_urban)?, suburban: model(&a.model_suburban)?, rural: model(&a.model_rural)? })
+    };
+    let environment = match (&a.addresses, &a.environment_raster) {
+        (None, None) => None,
+        (Some(p), _) => Some((Environs::Addresses(p.clone()), models()?)),
+        (None, Some(p)) => Some((Environs::Raster(p.clone()), models()?)),
     };
     let radio = Radio {
         model: model(a.model.as_deref().unwrap_or(DEFAULT_MODEL))?,
@@ -246,7 +247,9 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
 fn grid(a: &GridArgs) -> anyhow::Result<ExitCode> {
     let job = grid_job(a)?;
     let run_date = a.run.run_date()?;
-    check_outputs(&a.out, &["rejected.csv", "predict.json"], &[job.sites.as_path()])?;
+    let mut inputs = vec![job.sites.as_path()];
+    inputs.extend(a.addresses.as_deref().or(a.environment_raster.as_deref()));
+    check_outputs(&a.out, &["rejected.csv", "predict.json"], &inputs)?;
     let report = run_predict(&job)?;
     let c = &report.rows;
     say!("{}: rows in {} = used {} + rejected {}", report.source.path, c.rows_in, c.used, c.rejected_total());
@@ -277,9 +280,9 @@ fn grid(a: &GridArgs) -> anyhow::Result<ExitCode> {
     let provenance = serde_json::json!({
         "tool": "dekking", "version": env!("CARGO_PKG_VERSION"), "run_date": run_date,
         "inputs": [report.source], "rows": report.rows,
-        "model": job.radio.model.name(), "environment": report.environment.as_ref().map(|(source, rows, cells)| serde_json::json!({
-            "addresses": source, "rows": rows, "urban_from_per_km2": URBAN_FROM, "suburban_from_per_km2": SUBURBAN_FROM,
-            "cells": { "urban": cells[0], "suburban": cells[1], "rural": cells[2] },
+        "model": job.radio.model.name(), "environment": report.environment.as_ref().map(|e| serde_json::json!({
+            "from": e, "urban_from_per_km2": URBAN_FROM, "suburban_from_per_km2": SUBURBAN_FROM,
+            "cells": { "urban": e.urban, "suburban": e.suburban, "rural": e.rural, "unclassified": e.unclassified },
             "models": job.environment.as_ref().map(|(_, m)| [m.urban.name(), m.suburban.name(), m.rural.name()]),
         })),
         "crs": job.crs.name(), "grid": spec.map(|s| serde_json::json!({

@@ -57,6 +57,19 @@ impl Grid {
         Grid { spec, crs, mbps, source, rows: counts, rejects: Vec::new() }
     }
 
+    /// The value at (`x`, `y`) in the grid's CRS (half-open cells), NaN outside the grid or
+    /// without data.
+    #[must_use]
+    pub fn at(&self, x: f64, y: f64) -> f32 {
+        let s = &self.spec;
+        let (c, r) = (((x - s.x0) / s.cell).floor(), ((y - s.y0) / s.cell).floor());
+        if c >= 0.0 && r >= 0.0 && c < s.cols as f64 && r < s.rows as f64 {
+            self.get(r as usize, c as usize)
+        } else {
+            f32::NAN
+        }
+    }
+
     /// The speed of cell (`row`, `col`), Mbps (NaN = no data).
     #[inline]
     pub fn get(&self, row: usize, col: usize) -> f32 {

@@ -22,17 +22,6 @@ pub struct Agreement {
     pub predicted_only_m2: f64,
 }
 
-/// The value of `grid` at (`x`, `y`) (half-open cells), NaN outside it or without data.
-fn value_at(grid: &Grid, x: f64, y: f64) -> f32 {
-    let s = &grid.spec;
-    let (c, r) = (((x - s.x0) / s.cell).floor(), ((y - s.y0) / s.cell).floor());
-    if c >= 0.0 && r >= 0.0 && c < s.cols as f64 && r < s.rows as f64 {
-        grid.get(r as usize, c as usize)
-    } else {
-        f32::NAN
-    }
-}
-
 /// How `claimed` and `predicted` agree over `cells` (an area's cells on `claimed`'s lattice) at
 /// `required_mbps`.
 #[must_use]
@@ -44,7 +33,7 @@ pub fn agreement(cells: &CellAreas, claimed: &Grid, predicted: &Grid, required_m
         for c in col..col + len {
             let x = s.x0 + (c as f64 + 0.5) * s.cell;
             let claims = f64::from(claimed.get(row, c)) >= required_mbps;
-            let predicts = f64::from(value_at(predicted, x, y)) >= required_mbps;
+            let predicts = f64::from(predicted.at(x, y)) >= required_mbps;
             out.claimed_m2 += if claims { a } else { 0.0 };
             out.predicted_m2 += if predicts { a } else { 0.0 };
             out.claimed_only_m2 += if claims && !predicts { a } else { 0.0 };
@@ -83,6 +72,6 @@ mod tests {
         assert!(close(a.claimed_m2, 15_000.0) && close(a.predicted_m2, 20_000.0), "{a:?}");
         assert!(close(a.claimed_only_m2, 15_000.0) && close(a.predicted_only_m2, 20_000.0), "{a:?}");
         // Beyond the prediction's extent nothing is predicted.
-        assert!(value_at(&predicted, 450.0, 50.0).is_nan() && value_at(&predicted, -1.0, 50.0).is_nan());
+        assert!(predicted.at(450.0, 50.0).is_nan() && predicted.at(-1.0, 50.0).is_nan());
     }
 }

@@ -29,12 +29,9 @@ impl AreaPoints {
 /// (`covered`), and in nodata cells or outside the grid (`nodata`).
 #[must_use]
 pub fn covered_points(points: &AreaPoints, grid: &Grid, required_mbps: f64) -> Covered {
-    let s = &grid.spec;
     let (mut covered, mut nodata) = (0.0, 0.0);
     for &(x, y, w) in &points.eligible {
-        let (c, r) = (((x - s.x0) / s.cell).floor(), ((y - s.y0) / s.cell).floor());
-        let inside = c >= 0.0 && r >= 0.0 && c < s.cols as f64 && r < s.rows as f64;
-        let v = if inside { f64::from(grid.get(r as usize, c as usize)) } else { f64::NAN };
+        let v = f64::from(grid.at(x, y));
         if v.is_nan() {
             nodata += w;
         } else if v >= required_mbps {

@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
+use crate::io::grids::{self, GridOptions};
 use crate::io::{points, sites};
 use crate::model::grid::{GridCrs, GridSpec};
 use crate::model::rows::{Reject, RowCounts};
@@ -31,9 +34,35 @@ pub struct PredictJob {
     pub extent: Option<[f64; 4]>,
     /// How far a site reaches at most, m.
     pub range_m: f64,
-    /// Addresses whose density chooses each cell's model, and the model of each environment;
-    /// `None` = the radio's model everywhere.
-    pub environment: Option<(PathBuf, Models)>,
+    /// Where each cell's environment comes from, and the model of each environment; `None` =
+    /// the radio's model everywhere.
+    pub environment: Option<(Environs, Models)>,
+}
+
+/// Where the cells' environments come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Environs {
+    /// The density of these addresses (points).
+    Addresses(PathBuf),
+    /// A raster of classes: 1 urban, 2 suburban, 3 rural (GeoTIFF or cell CSV, the grids' CRS).
+    Raster(PathBuf),
+}
+
+/// What chose the cells' environments: the file, its rows, and the cells per environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentUsed {
+    /// The addresses or raster file.
+    pub source: SourceInfo,
+    /// Its row accounting.
+    pub rows: RowCounts,
+    /// Urban cells.
+    pub urban: usize,
+    /// Suburban cells.
+    pub suburban: usize,
+    /// Rural cells.
+    pub rural: usize,
+    /// Cells the raster gives no class (counted as rural).
+    pub unclassified: usize,
 }
 
 /// One operator's predicted grid.
@@ -60,9 +89,8 @@ pub struct PredictReport {
     pub rows: RowCounts,
     /// Its rejected rows.
     pub rejects: Vec<Reject>,
-    /// The addresses file, its rows, and the cells per environment (urban, suburban, rural),
-    /// when the environment chose the models.
-    pub environment: Option<(SourceInfo, RowCounts, [usize; 3])>,
+    /// What chose the cells' environments, when they chose the models.
+    pub environment: Option<EnvironmentUsed>,
 }
 
 /// A site with its position in the grid's CRS.
@@ -89,6 +117,47 @@ fn lattice(sites: &[Site], extent: Option<[f64; 4]>, cell: f64, range_m: f64) ->
     Ok(GridSpec { x0: sx, y0: sy, cell, cols: cols as usize, rows: rows as usize })
 }
 
+/// Each cell's environment on `spec`, what chose them, and the rows rejected reading it.
+///
+/// # Errors
+/// An unreadable file, or a raster in another CRS than the grids'.
+fn environments(
+    from: &Environs,
+    crs: GridCrs,
+    spec: &GridSpec,
+) -> Result<(Vec<Environment>, EnvironmentUsed, Vec<Reject>)> {
+    let (envs, source, rows, rejects, unclassified) = match from {
+        Environs::Addresses(path) => {
+            let a = points::load(path, &[])?;
+            let xy: Vec<(f64, f64)> = a.xy.iter().map(|&(x, y)| crs.from_rd(x, y)).collect();
+            let envs: Vec<Environment> = density(&xy, spec).into_iter().map(Environment::of_density).collect();
+            (envs, a.source, a.rows, a.rejects, 0)
+        }
+        Environs::Raster(path) => {
+            let r = grids::load(path, &GridOptions { crs, ..GridOptions::default() })?;
+            if r.crs != crs {
+                let what =
+                    format!("the raster is in {} and the grids in {}: give both in one CRS", r.crs.name(), crs.name());
+                return Err(Error::argument("environment-raster", &path.display().to_string(), what));
+            }
+            let classes: Vec<Option<Environment>> = (0..spec.rows)
+                .flat_map(|row| (0..spec.cols).map(move |c| (row, c)))
+                .map(|(row, c)| {
+                    let (x, y) = (spec.x0 + (c as f64 + 0.5) * spec.cell, spec.y0 + (row as f64 + 0.5) * spec.cell);
+                    Environment::of_class(r.at(x, y))
+                })
+                .collect();
+            let unclassified = classes.iter().filter(|c| c.is_none()).count();
+            let envs = classes.into_iter().map(|c| c.unwrap_or(Environment::Rural)).collect();
+            (envs, r.source, r.rows, r.rejects, unclassified)
+        }
+    };
+    let count = |e: Environment| envs.iter().filter(|&&v| v == e).count();
+    let (urban, suburban) = (count(Environment::Urban), count(Environment::Suburban));
+    let used = EnvironmentUsed { source, rows, urban, suburban, rural: count(Environment::Rural), unclassified };
+    Ok((envs, used, rejects))
+}
+
 /// Runs `dekking predict grid`.
 ///
 /// # Errors
@@ -104,17 +173,15 @@ pub fn run_predict(job: &PredictJob) -> Result<PredictReport> {
     }
     let all: Vec<Site> = read.sites.iter().map(|s| in_crs(s, job.crs)).collect();
     let spec = lattice(&all, job.extent, job.cell_m, job.range_m)?;
-    let (mut rejects, mut environment, mut cell_models) = (read.rejects, None, None);
-    if let Some((path, models)) = &job.environment {
-        let addresses = points::load(path, &[])?;
-        let xy: Vec<(f64, f64)> = addresses.xy.iter().map(|&(x, y)| job.crs.from_rd(x, y)).collect();
-        let envs: Vec<Environment> = density(&xy, &spec).into_iter().map(Environment::of_density).collect();
-        let count = |e: Environment| envs.iter().filter(|&&v| v == e).count();
-        let cells = [count(Environment::Urban), count(Environment::Suburban), count(Environment::Rural)];
-        environment = Some((addresses.source, addresses.rows, cells));
-        rejects.extend(addresses.rejects);
-        cell_models = Some(envs.into_iter().map(|e| models.of(e)).collect::<Vec<_>>());
-    }
+    let mut rejects = read.rejects;
+    let (environment, cell_models) = match &job.environment {
+        None => (None, None),
+        Some((from, models)) => {
+            let (envs, used, more) = environments(from, job.crs, &spec)?;
+            rejects.extend(more);
+            (Some(used), Some(envs.into_iter().map(|e| models.of(e)).collect::<Vec<_>>()))
+        }
+    };
     let grids = by_operator
         .into_iter()
         .map(|(operator, sites)| Predicted {

@@ -30,6 +30,16 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// The environment of a raster class: 1 urban, 2 suburban, 3 rural; `None` for any other
+    /// value or no data.
+    #[must_use]
+    pub fn of_class(value: f32) -> Option<Environment> {
+        [(1.0, Environment::Urban), (2.0, Environment::Suburban), (3.0, Environment::Rural)]
+            .into_iter()
+            .find(|(class, _)| *class == value)
+            .map(|(_, e)| e)
+    }
+
     /// The environment of a density, addresses per km².
     #[must_use]
     pub fn of_density(per_km2: f64) -> Environment {
@@ -124,6 +134,10 @@ mod tests {
         assert_eq!(Environment::of_density(at(6, 3)), Environment::Rural);
         let some: Vec<(f64, f64)> = (0..1600).map(|_| (1750.0, 1750.0)).collect();
         assert_eq!(Environment::of_density(density(&some, &spec)[3 * 7 + 3]), Environment::Suburban);
+        // Raster classes: 1, 2, 3; anything else (no data, 0, 1.5) is no class.
+        assert_eq!(Environment::of_class(1.0), Some(Environment::Urban));
+        assert_eq!(Environment::of_class(3.0), Some(Environment::Rural));
+        assert!([0.0, 1.5, f32::NAN].iter().all(|&v| Environment::of_class(v).is_none()));
         // Addresses beyond the extent are not counted.
         assert!(density(&[(-10.0, 10.0), (3600.0, 10.0)], &spec).iter().all(|&v| v == 0.0));
     }

@@ -238,4 +238,25 @@ fn environment_from_address_density_picks_the_model() {
     let out =
         wd.run(&["predict", "grid", "--sites", "sites.csv", "--model", "free-space", "--addresses", "addresses.csv"]);
     assert_eq!(out.status.code(), Some(2), "--model and --addresses conflict");
+
+    // The same classes as a raster (1 urban near the addresses, 3 rural elsewhere, and one far
+    // cell without a class, which counts as rural) give the same grid.
+    let spec = mixed.spec;
+    let classes: Vec<f32> = (0..spec.rows)
+        .flat_map(|r| (0..spec.cols).map(move |c| (r, c)))
+        .map(|(r, c)| match ((c as i64 - 12).pow(2) + (r as i64 - 8).pow(2)) * 250_000 <= 1_000_000 {
+            true => 1.0,
+            false if (r, c) == (0, 0) => 0.0,
+            false => 3.0,
+        })
+        .collect();
+    let crs = dekking::model::grid::GridCrs::RdNew;
+    dekking::io::grids::write_geotiff(&wd.path("classes.tif"), &spec, crs, &classes, -1.0).unwrap();
+    let from_raster = run("raster", &["--environment-raster", "classes.tif"]);
+    assert_eq!(from_raster.mbps.len(), mixed.mbps.len());
+    assert!(from_raster.mbps.iter().zip(&mixed.mbps).all(|(a, b)| a == b || (a.is_nan() && b.is_nan())));
+    let json: serde_json::Value = serde_json::from_str(&wd.read("raster/predict.json")).unwrap();
+    let cells = &json["environment"]["cells"];
+    let counts = (cells["urban"].as_u64(), cells["rural"].as_u64(), cells["unclassified"].as_u64());
+    assert_eq!(counts, (Some(13), Some(243), Some(1)));
 }
