@@ -39,9 +39,12 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            // One line, like every other error; the usage is one `--help` away.
+            // One line, like every other error: clap's first paragraph (a list of the missing
+            // arguments included) joined; the usage is one `--help` away.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ");
+            let lines: Vec<&str> = text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+            let first = lines.join(" ");
+            let first = first.trim_start_matches("error: ");
             let _ = writeln!(std::io::stderr(), "dekking: error: {} (see --help)", dekking::error::one_line(first));
             return ExitCode::from(2);
         }

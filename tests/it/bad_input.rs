@@ -299,6 +299,11 @@ const CASES: &[(&str, &str, Expect)] = &[
         "fixed -i {B}/code_forms.csv --out a --out b",
         Fatal("'--out <OUT>' cannot be used multiple times"),
     ),
+    (
+        "a required option missing",
+        "mobile --boundaries {M}/gemeenten_rd.geojson",
+        Fatal("the following required arguments were not provided: --grid <OPERATOR=FILE> (see --help)"),
+    ),
     ("threshold needs an upload column", "fixed -i {B}/cp1252.csv -t 100/20", Fatal("no upload-speed column")),
     ("malformed threshold", "fixed -i {B}/code_forms.csv -t snel", Fatal("invalid threshold `snel`")),
     ("unknown profile", "fixed -i {B}/code_forms.csv --profile xx", Fatal("invalid profile `xx`")),
