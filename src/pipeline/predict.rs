@@ -56,12 +56,16 @@ pub struct EnvironmentUsed {
     /// Its row accounting.
     pub rows: RowCounts,
     /// Urban cells.
+    #[serde(skip)]
     pub urban: usize,
     /// Suburban cells.
+    #[serde(skip)]
     pub suburban: usize,
     /// Rural cells.
+    #[serde(skip)]
     pub rural: usize,
     /// Cells the raster gives no class (counted as rural).
+    #[serde(skip)]
     pub unclassified: usize,
 }
 
@@ -167,12 +171,12 @@ pub fn run_predict(job: &PredictJob) -> Result<PredictReport> {
     if read.sites.is_empty() {
         return Err(Error::table(&job.sites, "no usable site; see the rejected rows"));
     }
-    let mut by_operator: BTreeMap<&str, Vec<Site>> = BTreeMap::new();
-    for s in &read.sites {
-        by_operator.entry(s.operator.as_str()).or_default().push(in_crs(s, job.crs));
-    }
     let all: Vec<Site> = read.sites.iter().map(|s| in_crs(s, job.crs)).collect();
     let spec = lattice(&all, job.extent, job.cell_m, job.range_m)?;
+    let mut by_operator: BTreeMap<&str, Vec<Site>> = BTreeMap::new();
+    for s in &all {
+        by_operator.entry(s.operator.as_str()).or_default().push(s.clone());
+    }
     let mut rejects = read.rejects;
     let (environment, cell_models) = match &job.environment {
         None => (None, None),

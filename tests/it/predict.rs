@@ -112,19 +112,14 @@ fn predicted_grid_by_hand_and_judged_by_mobile() {
         "area.geojson",
         r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[{"type":"Feature","properties":{"gemeentecode":"GM9001","gemeentenaam":"Proef"},"geometry":{"type":"Polygon","coordinates":[[[99500,399500],[102500,399500],[102500,401500],[99500,401500],[99500,399500]]]}}]}"#,
     );
-    wd.ok(&[
-        "mobile",
-        "--grid",
-        "KPN=pred/grid_KPN.tif",
-        "--boundaries",
-        "area.geojson",
-        "--no-licence-exclusions",
-        "--date",
-        "2026-12-01",
-        "--out",
-        "mob",
-        "-q",
-    ]);
+    // `dekking mobile` on the test area with `grids` (`--grid`, `--predicted` pairs) into `out`.
+    let mobile = |grids: &[&str], out: &str| {
+        let mut args = vec!["mobile"];
+        args.extend(grids);
+        args.extend(["--boundaries", "area.geojson", "--no-licence-exclusions", "--date", "2026-12-01"]);
+        wd.ok(&[&args[..], &["--out", out, "-q"]].concat());
+    };
+    mobile(&["--grid", "KPN=pred/grid_KPN.tif"], "mob");
     let row = &csv_rows(&wd.read("mob/mobile.csv"))[0];
     let mut fast = 0;
     for r in 5..25 {
@@ -152,21 +147,7 @@ fn predicted_grid_by_hand_and_judged_by_mobile() {
         }
     }
     wd.write("claimed.csv", claimed);
-    wd.ok(&[
-        "mobile",
-        "--grid",
-        "KPN=claimed.csv",
-        "--predicted",
-        "KPN=pred/grid_KPN.tif",
-        "--boundaries",
-        "area.geojson",
-        "--no-licence-exclusions",
-        "--date",
-        "2026-12-01",
-        "--out",
-        "check",
-        "-q",
-    ]);
+    mobile(&["--grid", "KPN=claimed.csv", "--predicted", "KPN=pred/grid_KPN.tif"], "check");
     let p = &csv_rows(&wd.read("check/plausibility.csv"))[0];
     assert_eq!((p["operator"].as_str(), p["area_code"].as_str(), p["required_mbps"].as_str()), ("KPN", "GM9001", "10"));
     assert_eq!(p["claimed_km2"], "5.800000");
