@@ -71,6 +71,40 @@ pub enum DemoAction {
     /// Write synthetic national coverage grids (one GeoTIFF per 700 MHz licence holder), the
     /// gemeenten and the licence's exclusion layers in RD New: the inputs of the mobile benchmark.
     Grids(GridsArgs),
+    /// Write synthetic antenna sites (three sectors each) for the three 700 MHz licence holders
+    /// on the NL map: the input of `dekking predict grid --sites`.
+    Sites(SitesArgs),
+}
+
+/// Options of `dekking demo sites`.
+#[derive(Debug, Clone, Args)]
+pub struct SitesArgs {
+    /// The sites CSV to write (generic layout, RD New).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// About this many sites per operator.
+    #[arg(long, default_value_t = 5000)]
+    pub per_operator: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 2023)]
+    pub seed: u64,
+}
+
+/// Writes the sites of `dekking demo sites`.
+fn sites(a: &SitesArgs) -> anyhow::Result<ExitCode> {
+    let operators: Vec<String> = Licence::load(None)?.operators.into_iter().map(|o| o.id).collect();
+    let s = dekking::demo::sites::sites(&gemeenten_2023()?.areas, &operators, a.per_operator, a.seed);
+    dekking::demo::sites::write_sites(&a.out, &s)?;
+    say!(
+        "dekking: wrote {} synthetic transmitters ({} sites of {} sectors, seed {}) for {} to {}",
+        s.len(),
+        s.len() / dekking::demo::sites::SECTORS,
+        dekking::demo::sites::SECTORS,
+        a.seed,
+        operators.join(", "),
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Options of `dekking demo grids`.
@@ -161,6 +195,9 @@ pub struct GenerateArgs {
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(DemoAction::Grids(g)) = &args.action {
         return grids(g);
+    }
+    if let Some(DemoAction::Sites(a)) = &args.action {
+        return sites(a);
     }
     if let Some(DemoAction::Generate(g)) = args.action {
         let mut s = synthesize(g.scale, g.seed, g.vintage)?;

@@ -5,6 +5,7 @@
 
 pub mod generate;
 pub mod grids;
+pub mod sites;
 
 use std::path::Path;
 

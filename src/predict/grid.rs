@@ -7,7 +7,6 @@
 //! no data.
 
 use rayon::prelude::*;
-use rstar::{primitives::GeomWithData, RTree};
 
 use crate::model::grid::GridSpec;
 use crate::model::site::Site;
@@ -51,13 +50,35 @@ pub fn received_dbm(site: &Site, x: f64, y: f64, radio: &Radio) -> Option<f64> {
 /// no site reaches.
 #[must_use]
 pub fn mbps_at(sites: &[&Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
-    let powers: Vec<(usize, f64)> =
-        sites.iter().enumerate().filter_map(|(k, s)| Some((k, received_dbm(s, x, y, radio)?))).collect();
-    let &(best, signal_dbm) = powers.iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
-    let server = &sites[best];
+    serve(sites.iter().copied(), x, y, radio, &mut Vec::new())
+}
+
+/// [`mbps_at`] over `sites` in the order given, with `powers` as scratch space: the strongest
+/// transmitter serves (the first of equals), the others on its frequency interfere.
+fn serve<'a>(
+    sites: impl Iterator<Item = &'a Site>,
+    x: f64,
+    y: f64,
+    radio: &Radio,
+    powers: &mut Vec<(f64, f64)>,
+) -> Option<f64> {
+    powers.clear();
+    let mut best: Option<(usize, f64, &Site)> = None;
+    for s in sites {
+        let Some(dbm) = received_dbm(s, x, y, radio) else { continue };
+        if best.is_none_or(|(_, b, _)| dbm > b) {
+            best = Some((powers.len(), dbm, s));
+        }
+        powers.push((dbm, s.freq_mhz));
+    }
+    let (k, signal_dbm, server) = best?;
     let mw = |dbm: f64| 10f64.powf(dbm / 10.0);
-    let interference: f64 =
-        powers.iter().filter(|(k, _)| *k != best && sites[*k].freq_mhz == server.freq_mhz).map(|p| mw(p.1)).sum();
+    let interference: f64 = powers
+        .iter()
+        .enumerate()
+        .filter(|&(i, &(_, freq))| i != k && freq == server.freq_mhz)
+        .map(|(_, &(dbm, _))| mw(dbm))
+        .sum();
     let noise_dbm = NOISE_DBM_PER_HZ + 10.0 * (server.bandwidth_mhz * 1e6).log10() + radio.noise_figure_db;
     let sinr_db = signal_dbm - 10.0 * (interference + mw(noise_dbm)).log10();
     Some(radio.shannon.bps_per_hz(sinr_db) * server.bandwidth_mhz)
@@ -65,8 +86,12 @@ pub fn mbps_at(sites: &[&Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
 
 /// The predicted speed of every cell of `spec` (cell centres, the sites' CRS), Mbps, row-major
 /// from the south; NaN where no site reaches. Only sites within `range_m` of a cell centre
-/// count there. `cell_models` gives each cell its own propagation model (by its environment);
-/// `None` uses the radio's everywhere.
+/// count there (and within the farthest distance the models allow). `cell_models` gives each
+/// cell its own propagation model (by its environment); `None` uses the radio's everywhere.
+///
+/// Each row of cells takes the sites within reach of its centre line, sorted by x, and slides
+/// a window of ±reach along them; the sites of a cell are taken in file order, as [`mbps_at`]
+/// takes them.
 #[must_use]
 pub fn predict(
     sites: &[Site],
@@ -75,26 +100,48 @@ pub fn predict(
     range_m: f64,
     cell_models: Option<&[Model]>,
 ) -> Vec<f32> {
-    let tree = RTree::bulk_load(sites.iter().enumerate().map(|(k, s)| GeomWithData::new([s.x, s.y], k)).collect());
-    (0..spec.rows)
-        .into_par_iter()
-        .flat_map_iter(|r| {
+    let farthest = match cell_models {
+        Some(m) => m.iter().map(|m| m.max_distance_m()).fold(0.0, f64::max),
+        None => radio.model.max_distance_m(),
+    };
+    let reach = range_m.min(farthest);
+    let mut by_y: Vec<usize> = (0..sites.len()).collect();
+    by_y.sort_by(|&a, &b| sites[a].y.total_cmp(&sites[b].y).then(a.cmp(&b)));
+    let mut out = vec![f32::NAN; spec.rows * spec.cols];
+    out.par_chunks_mut(spec.cols.max(1)).enumerate().for_each_init(
+        || (Vec::new(), Vec::new(), Vec::new()),
+        |(band, near, powers), (r, row)| {
             let y = spec.y0 + (r as f64 + 0.5) * spec.cell;
-            let tree = &tree;
-            (0..spec.cols).map(move |c| {
+            let from = by_y.partition_point(|&k| sites[k].y < y - reach);
+            let to = by_y.partition_point(|&k| sites[k].y <= y + reach);
+            band.clear();
+            band.extend_from_slice(&by_y[from..to]);
+            band.sort_by(|&a: &usize, &b: &usize| sites[a].x.total_cmp(&sites[b].x).then(a.cmp(&b)));
+            let mut lo = 0;
+            for (c, cell) in row.iter_mut().enumerate() {
                 let x = spec.x0 + (c as f64 + 0.5) * spec.cell;
-                let mut near: Vec<usize> =
-                    tree.locate_within_distance([x, y], range_m * range_m).map(|p| p.data).collect();
+                while lo < band.len() && sites[band[lo]].x < x - reach {
+                    lo += 1;
+                }
+                near.clear();
+                for &k in band[lo..].iter().take_while(|&&k| sites[k].x <= x + reach) {
+                    let (dx, dy) = (sites[k].x - x, sites[k].y - y);
+                    if dx * dx + dy * dy <= reach * reach {
+                        near.push(k);
+                    }
+                }
                 near.sort_unstable();
-                let near: Vec<&Site> = near.into_iter().map(|k| &sites[k]).collect();
                 let radio = match cell_models {
                     Some(m) => &Radio { model: m[r * spec.cols + c], ..*radio },
                     None => radio,
                 };
-                mbps_at(&near, x, y, radio).map_or(f32::NAN, |v| v as f32)
-            })
-        })
-        .collect()
+                if let Some(v) = serve(near.iter().map(|&k| &sites[k]), x, y, radio, powers) {
+                    *cell = v as f32;
+                }
+            }
+        },
+    );
+    out
 }
 
 #[cfg(test)]

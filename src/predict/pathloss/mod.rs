@@ -77,6 +77,17 @@ impl Model {
         MODELS.iter().find(|(_, m)| *m == self).map_or("?", |(n, _)| n)
     }
 
+    /// The farthest horizontal distance the model is valid for, m (infinite for free space).
+    #[must_use]
+    pub fn max_distance_m(self) -> f64 {
+        match self {
+            Model::FreeSpace => f64::INFINITY,
+            Model::Tr38901(Scenario::RMa, true) => 10_000.0,
+            Model::Tr38901(..) => 5_000.0,
+            _ => 20_000.0,
+        }
+    }
+
     /// The path loss of `link`, dB.
     ///
     /// # Errors
@@ -129,5 +140,26 @@ pub(crate) fn within(
         Ok(())
     } else {
         Err(OutOfRange { model, quantity, value, range })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `max_distance_m` is where each model's own range check ends.
+    #[test]
+    fn max_distance_is_the_checked_limit() {
+        for (name, model) in MODELS {
+            let freq_mhz = if name.starts_with("cost231") { 1800.0 } else { 800.0 };
+            let link = |distance_m| Link { freq_mhz, tx_height_m: 35.0, rx_height_m: 1.5, distance_m };
+            let max = model.max_distance_m();
+            if max.is_infinite() {
+                assert!(model.loss_db(&link(1e9)).is_ok(), "{name}");
+                continue;
+            }
+            assert!(model.loss_db(&link(max)).is_ok(), "{name} at {max} m");
+            assert_eq!(model.loss_db(&link(max + 0.01)).unwrap_err().quantity, "distance_m", "{name}");
+        }
     }
 }
