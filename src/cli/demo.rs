@@ -318,6 +318,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         areas: None,
         mergers: None,
         mobile: Some(mobile_dir.clone()),
+        predicted: None,
         provincie: None,
         targets: job.targets.clone(),
         actieplan: Actieplan::built_in()?,

@@ -9,17 +9,17 @@ use clap::{ArgGroup, Args, Subcommand};
 
 use std::path::PathBuf;
 
-use dekking::io::grids::write_geotiff;
+use dekking::io::licence::Licence;
 use dekking::model::grid::GridCrs;
 use dekking::pipeline::predict::{run_predict, Environs, PredictJob};
 use dekking::predict::antenna::Pattern;
-use dekking::predict::environment::{Models, SUBURBAN_FROM, URBAN_FROM};
+use dekking::predict::environment::Models;
 use dekking::predict::grid::Radio;
 use dekking::predict::pathloss::{Link, Model, MODELS};
 use dekking::predict::spectral::Shannon;
-use dekking::report::csv::rejects;
+use dekking::report::predict;
 
-use crate::cli::{check_outputs, RunArgs};
+use crate::cli::{check_outputs, date_or_today, RunArgs};
 
 /// Options of `dekking predict`.
 #[derive(Debug, Clone, Args)]
@@ -118,6 +118,10 @@ pub struct GridArgs {
     /// Spectral efficiency from SINR.
     #[command(flatten)]
     pub shannon: ShannonArgs,
+    /// The speed the summary and predict.json count cells at, Mbps; default: the 700 MHz
+    /// licence's on the run date (10 from 2026-07-28).
+    #[arg(long)]
+    pub mbps: Option<f64>,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-predict")]
     pub out: PathBuf,
@@ -246,61 +250,24 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
 /// provenance), and a line per operator.
 fn grid(a: &GridArgs) -> anyhow::Result<ExitCode> {
     let job = grid_job(a)?;
-    let run_date = a.run.run_date()?;
+    let run_date = date_or_today(a.run.run_date.as_deref(), "--run-date")?;
+    let mbps = match a.mbps {
+        Some(v) => v,
+        None => Licence::load(None)?.required_mbps(run_date).unwrap_or(0.0),
+    };
     let mut inputs = vec![job.sites.as_path()];
     inputs.extend(a.addresses.as_deref().or(a.environment_raster.as_deref()));
     check_outputs(&a.out, &["rejected.csv", "predict.json"], &inputs)?;
     let report = run_predict(&job)?;
     let c = &report.rows;
     say!("{}: rows in {} = used {} + rejected {}", report.source.path, c.rows_in, c.used, c.rejected_total());
-    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
-    let (mut written, mut operators) = (Vec::new(), Vec::new());
-    for g in &report.grids {
-        let name: String =
-            g.operator.chars().map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' }).collect();
-        let path = a.out.join(format!("grid_{name}.tif"));
-        write_geotiff(&path, &g.spec, job.crs, &g.mbps, NODATA)?;
-        let reached = g.mbps.iter().filter(|v| !v.is_nan()).count();
-        let fast = g.mbps.iter().filter(|&&v| v >= 10.0).count();
-        if !a.run.quiet {
-            println!(
-                "{}: {} sites, {reached} of {} cells reached, {fast} at 10 Mbps or more",
-                g.operator,
-                g.sites,
-                g.mbps.len()
-            );
-        }
-        operators.push(serde_json::json!({
-            "operator": g.operator, "file": path.display().to_string(), "sites": g.sites,
-            "cells": g.mbps.len(), "cells_reached": reached, "cells_10_mbps": fast,
-        }));
-        written.push(path);
+    let written = predict::write(&report, &a.out, &run_date.to_string(), mbps)?;
+    if !a.run.quiet {
+        print!("{}", predict::summary(&report, mbps));
     }
-    let spec = report.grids.first().map(|g| g.spec);
-    let provenance = serde_json::json!({
-        "tool": "dekking", "version": env!("CARGO_PKG_VERSION"), "run_date": run_date,
-        "inputs": [report.source], "rows": report.rows,
-        "model": job.radio.model.name(), "environment": report.environment.as_ref().map(|e| serde_json::json!({
-            "from": e, "urban_from_per_km2": URBAN_FROM, "suburban_from_per_km2": SUBURBAN_FROM,
-            "cells": { "urban": e.urban, "suburban": e.suburban, "rural": e.rural, "unclassified": e.unclassified },
-            "models": job.environment.as_ref().map(|(_, m)| [m.urban.name(), m.suburban.name(), m.rural.name()]),
-        })),
-        "crs": job.crs.name(), "grid": spec.map(|s| serde_json::json!({
-            "x0": s.x0, "y0": s.y0, "cell_m": s.cell, "cols": s.cols, "rows": s.rows })),
-        "range_m": job.range_m, "rx_height_m": job.radio.rx_height_m, "noise_figure_db": job.radio.noise_figure_db,
-        "pattern": format!("{:?}", job.radio.pattern), "spectral_efficiency": format!("{:?}", job.radio.shannon),
-        "nodata": NODATA, "operators": operators,
-    });
-    let mut json = serde_json::to_vec_pretty(&provenance)?;
-    json.push(b'\n');
-    let files = vec![("rejected.csv", rejects(&report.rejects)?), ("predict.json", json)];
-    written.extend(dekking_files::atomic::write_all(&a.out, files)?);
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)
 }
 
 /// The model of `dekking predict grid` without --model or --addresses.
 const DEFAULT_MODEL: &str = "38901-rma-nlos";
-
-/// The nodata value of the GeoTIFFs written.
-const NODATA: f32 = -9999.0;

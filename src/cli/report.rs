@@ -40,6 +40,10 @@ pub struct ReportArgs {
     /// Mobile compliance: the output folder (or mobile.csv) of `dekking mobile`.
     #[arg(long, value_name = "DIR")]
     pub mobile: Option<PathBuf>,
+    /// Predicted coverage: the output folder (or mobile.csv) of `dekking mobile` run on the
+    /// grids of `dekking predict grid`; drawn as a map of its own.
+    #[arg(long, value_name = "DIR")]
+    pub predicted: Option<PathBuf>,
     /// Limit the report to one provincie (code PVxx or name) and write its gap list.
     #[arg(long, value_name = "NAME|PVxx")]
     pub provincie: Option<String>,
@@ -148,6 +152,7 @@ impl ReportArgs {
             areas: pick(&self.provincies, r.map(|r| &r.provincies)),
             mergers: pick(&self.mergers, r.map(|r| &r.mergers)),
             mobile: pick(&self.mobile, r.map(|r| &r.mobile)),
+            predicted: pick(&self.predicted, r.map(|r| &r.predicted)),
             provincie: self.provincie.clone().or_else(|| r.and_then(|r| r.provincie.clone())),
             targets: Targets::load(targets.as_deref())?,
             actieplan,

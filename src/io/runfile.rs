@@ -6,6 +6,7 @@
 //! run_date = "2024-03-01"      # optional; default today
 //! provincie = "Utrecht"         # optional: limit to one provincie
 //! mobile = "mobile-2023"        # optional: a `dekking mobile` output folder
+//! predicted = "predicted-2023"  # optional: `dekking mobile` over `dekking predict` grids
 //! csv_excel = false             # optional
 //! columns = ["down_mbps=Download"]   # optional, as --column
 //!
@@ -70,6 +71,8 @@ pub struct RunFile {
     pub actieplan: Option<PathBuf>,
     /// `dekking mobile` result.
     pub mobile: Option<PathBuf>,
+    /// A `dekking mobile` result over predicted grids (`dekking predict grid`).
+    pub predicted: Option<PathBuf>,
     /// Limit to one provincie.
     pub provincie: Option<String>,
     /// Excel-style CSV.
@@ -112,6 +115,7 @@ impl RunFile {
             &mut r.targets,
             &mut r.actieplan,
             &mut r.mobile,
+            &mut r.predicted,
         ]
         .into_iter()
         .flatten()

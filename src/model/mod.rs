@@ -26,6 +26,7 @@ pub mod lang;
 pub mod mobile;
 pub mod outputs;
 pub mod policy;
+pub mod predict;
 pub mod rows;
 pub mod site;
 pub mod source;

@@ -51,6 +51,8 @@ pub struct Yearly {
     pub boundaries: Boundaries,
     /// Mobile compliance rows (within the scope) and the file they came from.
     pub mobile: Option<(Vec<Compliance>, SourceInfo)>,
+    /// The same for coverage predicted from antenna sites.
+    pub predicted: Option<(Vec<Compliance>, SourceInfo)>,
     /// The provenance of the merger table used.
     pub mergers: SourceInfo,
     /// The gap list (provincie scope only), by gemeente then row.

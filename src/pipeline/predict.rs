@@ -5,15 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use crate::error::{Error, Result};
 use crate::io::grids::{self, GridOptions};
 use crate::io::{points, sites};
 use crate::model::grid::{GridCrs, GridSpec};
-use crate::model::rows::{Reject, RowCounts};
+use crate::model::predict::{EnvironmentUsed, PredictReport, Predicted, Settings};
+use crate::model::rows::Reject;
 use crate::model::site::Site;
-use crate::model::source::SourceInfo;
 use crate::predict::environment::{density, Environment, Models};
 use crate::predict::grid::{predict, Radio};
 
@@ -46,55 +44,6 @@ pub enum Environs {
     Addresses(PathBuf),
     /// A raster of classes: 1 urban, 2 suburban, 3 rural (GeoTIFF or cell CSV, the grids' CRS).
     Raster(PathBuf),
-}
-
-/// What chose the cells' environments: the file, its rows, and the cells per environment.
-#[derive(Debug, Clone, Serialize)]
-pub struct EnvironmentUsed {
-    /// The addresses or raster file.
-    pub source: SourceInfo,
-    /// Its row accounting.
-    pub rows: RowCounts,
-    /// Urban cells.
-    #[serde(skip)]
-    pub urban: usize,
-    /// Suburban cells.
-    #[serde(skip)]
-    pub suburban: usize,
-    /// Rural cells.
-    #[serde(skip)]
-    pub rural: usize,
-    /// Cells the raster gives no class (counted as rural).
-    #[serde(skip)]
-    pub unclassified: usize,
-}
-
-/// One operator's predicted grid.
-#[derive(Debug, Clone)]
-pub struct Predicted {
-    /// The operator.
-    pub operator: String,
-    /// The lattice, in the job's CRS.
-    pub spec: GridSpec,
-    /// Predicted downlink speed per cell, Mbps, row-major from the south; NaN = no data.
-    pub mbps: Vec<f32>,
-    /// Its sites.
-    pub sites: usize,
-}
-
-/// What a predict run gives.
-#[derive(Debug, Clone)]
-pub struct PredictReport {
-    /// One grid per operator, by operator.
-    pub grids: Vec<Predicted>,
-    /// The sites file read.
-    pub source: SourceInfo,
-    /// Its row accounting.
-    pub rows: RowCounts,
-    /// Its rejected rows.
-    pub rejects: Vec<Reject>,
-    /// What chose the cells' environments, when they chose the models.
-    pub environment: Option<EnvironmentUsed>,
 }
 
 /// A site with its position in the grid's CRS.
@@ -195,5 +144,15 @@ pub fn run_predict(job: &PredictJob) -> Result<PredictReport> {
             sites: sites.len(),
         })
         .collect();
-    Ok(PredictReport { grids, source: read.source, rows: read.rows, rejects, environment })
+    let settings = Settings {
+        model: job.radio.model.name(),
+        models: job.environment.as_ref().map(|(_, m)| [m.urban.name(), m.suburban.name(), m.rural.name()]),
+        crs: job.crs,
+        range_m: job.range_m,
+        rx_height_m: job.radio.rx_height_m,
+        noise_figure_db: job.radio.noise_figure_db,
+        pattern: format!("{:?}", job.radio.pattern),
+        spectral_efficiency: format!("{:?}", job.radio.shannon),
+    };
+    Ok(PredictReport { settings, grids, source: read.source, rows: read.rows, rejects, environment })
 }

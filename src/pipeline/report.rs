@@ -58,6 +58,8 @@ pub struct ReportJob {
     pub mergers: Option<PathBuf>,
     /// A `dekking mobile` result (`mobile.csv` or its folder).
     pub mobile: Option<PathBuf>,
+    /// A `dekking mobile` result over predicted grids (`mobile.csv` or its folder).
+    pub predicted: Option<PathBuf>,
     /// Limit to one provincie (`PV26`, `26` or a name).
     pub provincie: Option<String>,
     /// Targets and reference figures.
@@ -163,15 +165,13 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         Some(outcome) => Some(gap_list(&outcome, headline, &scope, &table, job)?),
         None => None,
     };
-    let mobile = match &job.mobile {
-        Some(p) => {
-            let (rows, info) = compliance::load(p)?;
-            let keep =
-                |code: &str| scope.level == "nl" || table.areas.get(code).is_some_and(|a| a.parent == scope.code);
-            Some((rows.into_iter().filter(|r| keep(&r.area_code)).collect(), info))
-        }
-        None => None,
+    let in_scope = |path: &Option<PathBuf>| -> Result<_> {
+        let Some(p) = path else { return Ok(None) };
+        let (rows, info) = compliance::load(p)?;
+        let keep = |code: &str| scope.level == "nl" || table.areas.get(code).is_some_and(|a| a.parent == scope.code);
+        Ok(Some((rows.into_iter().filter(|r| keep(&r.area_code)).collect(), info)))
     };
+    let (mobile, predicted) = (in_scope(&job.mobile)?, in_scope(&job.predicted)?);
     Ok(Yearly {
         vintages,
         headline,
@@ -179,6 +179,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         table,
         boundaries,
         mobile,
+        predicted,
         mergers: m_info,
         gaps,
         targets: job.targets.clone(),

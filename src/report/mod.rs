@@ -13,6 +13,7 @@ pub mod format;
 pub mod json;
 pub mod mobile;
 pub mod parquet;
+pub mod predict;
 pub mod text;
 pub mod words;
 pub mod yearly;

@@ -183,6 +183,9 @@ pub fn charts(f: &Figures, areas: &[Boundary], w: &Words) -> Result<Vec<Chart>> 
         }
         out.push(shortfalls(m, w)?);
     }
+    if let Some(p) = &f.predicted {
+        out.push(predicted_map(p, &shapes, w)?);
+    }
     Ok(out)
 }
 
@@ -274,6 +277,48 @@ fn mobile_map(m: &MobileFigures, op: &OperatorFigure, shapes: &Arc<Vec<MapShape>
     let note = w.f("chart-mobile-note", &[("compliant", &w.count(op.compliant)), ("total", &w.count(op.gemeenten))]);
     chart.notes.insert(0, note);
     render(&format!("mobile_{}", slug(&op.operator)), &t, &chart)
+}
+
+/// Per gemeente, whether all, some or none of the licence holders are predicted to meet the
+/// obligation there (gemeenten without eligible area have no data).
+fn predicted_map(p: &MobileFigures, shapes: &Arc<Vec<MapShape>>, w: &Words) -> Result<Chart> {
+    let classes = vec![
+        (w.t("class-predicted-all"), COMPLIANT),
+        (w.t("class-predicted-some"), ONTHEFFING),
+        (w.t("class-predicted-none"), SHORT),
+    ];
+    let mut met: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in &p.rows {
+        if let Some(ok) = r.compliant {
+            let e = met.entry(&r.code).or_default();
+            *e = (e.0 + usize::from(ok), e.1 + 1);
+        }
+    }
+    let class = met
+        .into_iter()
+        .map(|(code, (ok, judged))| {
+            (
+                code.to_string(),
+                if ok == judged {
+                    0
+                } else if ok > 0 {
+                    1
+                } else {
+                    2
+                },
+            )
+        })
+        .collect();
+    let t = w.f("chart-predicted-title", &[("date", &w.date(&p.date))]);
+    let heading = w.f("chart-predicted-heading", &[("mbps", &p.required_mbps.to_string())]);
+    let source = w.f("chart-predicted-source", &[("file", &p.file), ("version", env!("CARGO_PKG_VERSION"))]);
+    let mut chart = map(w, source, shapes, &t, &heading, classes, &class);
+    for op in &p.operators {
+        let args =
+            [("operator", &op.operator[..]), ("compliant", &w.count(op.compliant)), ("total", &w.count(op.gemeenten))];
+        chart.notes.push(w.f("chart-predicted-note", &args));
+    }
+    render("predicted", &t, &chart)
 }
 
 fn shortfalls(m: &MobileFigures, w: &Words) -> Result<Chart> {

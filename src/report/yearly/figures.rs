@@ -270,6 +270,9 @@ pub struct Figures {
     pub previous: Option<i32>,
     /// Mobile compliance, when given.
     pub mobile: Option<MobileFigures>,
+    /// The obligation judged on coverage predicted from antenna sites, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicted: Option<MobileFigures>,
     /// The action-plan rows.
     pub actieplan: Vec<ActionFigure>,
     /// The merger mapping.
@@ -440,6 +443,7 @@ pub fn figures(y: &Yearly, w: &Words) -> Figures {
         })
         .collect();
     let mobile = y.mobile.as_ref().map(|(rows, info)| mobile_figures(rows, &info.path));
+    let predicted = y.predicted.as_ref().map(|(rows, info)| mobile_figures(rows, &info.path));
     let remapped = y
         .vintages
         .iter()
@@ -471,6 +475,7 @@ pub fn figures(y: &Yearly, w: &Words) -> Figures {
         gemeenten,
         previous: previous.map(|p| p.0),
         mobile,
+        predicted,
         actieplan: Vec::new(),
         mapping: MappingFigure {
             file: y.mergers.path.clone(),

@@ -147,6 +147,7 @@ pub fn html(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
         let _ = writeln!(o, "<p class=\"meta\">{}</p>", escape(&w.t("one-vintage")));
     }
     mobile(&mut o, f, w, &mut figs);
+    predicted(&mut o, f, w, &mut figs);
     gaps(&mut o, f, w);
     actieplan(&mut o, f, w);
     gemeenten(&mut o, f, w);
@@ -249,6 +250,26 @@ fn progress(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
 fn mobile(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
     let Some(m) = &f.mobile else { return };
     let _ = writeln!(o, "<h2>{}</h2>", escape(&w.f("h-mobile", &[("date", &w.date(&m.date))])));
+    operators(o, m, w);
+    o.push_str("<div class=\"maps\">");
+    for p in &m.operators {
+        figs.put(o, w, &format!("mobile_{}", super::charts::slug(&p.operator)));
+    }
+    o.push_str("</div>\n");
+    figs.put(o, w, "mobile_shortfall");
+}
+
+/// The obligation judged on predicted coverage: what it is, the table per operator, the map.
+fn predicted(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
+    let Some(p) = &f.predicted else { return };
+    let _ = writeln!(o, "<h2>{}</h2>", escape(&w.f("h-predicted", &[("date", &w.date(&p.date))])));
+    let _ = writeln!(o, "<p>{}</p>", escape(&w.t("predicted-text")));
+    operators(o, p, w);
+    figs.put(o, w, "predicted");
+}
+
+/// The table of gemeenten compliant per operator.
+fn operators(o: &mut String, m: &super::figures::MobileFigures, w: &Words) {
     let cols = ["col-operator", "#col-gemeenten", "#col-compliant", "#col-not-compliant", "#col-ontheffing"];
     table(o, w, &[&cols[..], &["#col-shortfall-km2"]].concat());
     for p in &m.operators {
@@ -264,12 +285,7 @@ fn mobile(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
             ],
         );
     }
-    o.push_str("</table>\n<div class=\"maps\">");
-    for p in &m.operators {
-        figs.put(o, w, &format!("mobile_{}", super::charts::slug(&p.operator)));
-    }
-    o.push_str("</div>\n");
-    figs.put(o, w, "mobile_shortfall");
+    o.push_str("</table>\n");
 }
 
 fn gaps(o: &mut String, f: &Figures, w: &Words) {

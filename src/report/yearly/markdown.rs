@@ -43,15 +43,12 @@ pub fn markdown(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
     parts(&mut o, f, w);
     if let Some(m) = &f.mobile {
         let _ = writeln!(o, "\n## {}\n", w.f("h-mobile", &[("date", &w.date(&m.date))]));
-        header(
-            &mut o,
-            w,
-            &["col-operator", "#col-gemeenten", "#col-compliant", "#col-not-compliant", "#col-ontheffing"],
-        );
-        for p in &m.operators {
-            let counts = [p.gemeenten, p.compliant, p.not_compliant, p.under_ontheffing].map(|n| w.count(n));
-            row(&mut o, &[&[p.operator.clone()][..], &counts].concat());
-        }
+        operators(&mut o, m, w);
+    }
+    if let Some(p) = &f.predicted {
+        let _ =
+            writeln!(o, "\n## {}\n\n{}\n", w.f("h-predicted", &[("date", &w.date(&p.date))]), w.t("predicted-text"));
+        operators(&mut o, p, w);
     }
     if let Some(g) = &f.gaps {
         let files = "`gaps.geojson`, `gaps.csv`, `gaps_postcode4.csv`";
@@ -133,5 +130,14 @@ fn parts(o: &mut String, f: &Figures, w: &Words) {
     for p in &f.parts {
         let cells = [format!("{} ({})", p.name, p.code), w.count(p.addresses), w.amount(p.short), w.pct(p.share_pct)];
         row(o, &cells);
+    }
+}
+
+/// The table of gemeenten compliant per operator.
+fn operators(o: &mut String, m: &super::figures::MobileFigures, w: &Words) {
+    header(o, w, &["col-operator", "#col-gemeenten", "#col-compliant", "#col-not-compliant", "#col-ontheffing"]);
+    for p in &m.operators {
+        let counts = [p.gemeenten, p.compliant, p.not_compliant, p.under_ontheffing].map(|n| w.count(n));
+        row(o, &[&[p.operator.clone()][..], &counts].concat());
     }
 }

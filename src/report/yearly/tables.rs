@@ -7,7 +7,7 @@
 use geo::Geometry;
 use polars::prelude::*;
 
-use super::figures::Figures;
+use super::figures::{Figures, MobileFigures};
 use crate::error::{Error, Result};
 use crate::io::vector;
 use crate::model::areas::{shapes_of, Boundary};
@@ -187,38 +187,7 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
         .collect();
     out.push(("remapped.csv".into(), style.write(&["year", "old_code", "new_code", "addresses"], &remaps)?));
     if let Some(m) = &f.mobile {
-        let ops: Vec<Vec<String>> = m
-            .operators
-            .iter()
-            .map(|o| {
-                vec![
-                    o.operator.clone(),
-                    m.date.clone(),
-                    o.gemeenten.to_string(),
-                    o.compliant.to_string(),
-                    o.not_compliant.to_string(),
-                    o.not_judged.to_string(),
-                    o.under_ontheffing.to_string(),
-                    n(o.shortfall_km2),
-                ]
-            })
-            .collect();
-        out.push((
-            "mobile_operators.csv".into(),
-            style.write(
-                &[
-                    "operator",
-                    "date",
-                    "gemeenten",
-                    "compliant",
-                    "not_compliant",
-                    "not_judged",
-                    "under_ontheffing",
-                    "shortfall_km2",
-                ],
-                &ops,
-            )?,
-        ));
+        out.push(("mobile_operators.csv".into(), operator_table(m, style)?));
         let short: Vec<Vec<String>> = m
             .shortfalls
             .iter()
@@ -251,6 +220,9 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
                 &short,
             )?,
         ));
+    }
+    if let Some(p) = &f.predicted {
+        out.push(("predicted_operators.csv".into(), operator_table(p, style)?));
     }
     Ok(out)
 }
@@ -408,6 +380,40 @@ pub fn gaps_geojson(f: &Figures, gaps: &[Gap]) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec(&doc).map_err(|e| Error::table("gaps.geojson", e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// One row per operator of `m`: gemeenten compliant, not, not judged, under an ontheffing, and
+/// the shortfall in km².
+fn operator_table(m: &MobileFigures, style: CsvStyle) -> Result<Vec<u8>> {
+    let ops: Vec<Vec<String>> = m
+        .operators
+        .iter()
+        .map(|o| {
+            vec![
+                o.operator.clone(),
+                m.date.clone(),
+                o.gemeenten.to_string(),
+                o.compliant.to_string(),
+                o.not_compliant.to_string(),
+                o.not_judged.to_string(),
+                o.under_ontheffing.to_string(),
+                style.num(o.shortfall_km2),
+            ]
+        })
+        .collect();
+    style.write(
+        &[
+            "operator",
+            "date",
+            "gemeenten",
+            "compliant",
+            "not_compliant",
+            "not_judged",
+            "under_ontheffing",
+            "shortfall_km2",
+        ],
+        &ops,
+    )
 }
 
 #[cfg(test)]
