@@ -18,15 +18,19 @@ use dekking::io::licence::Licence;
 use dekking::io::profile::Profile;
 use dekking::io::records::InputSpec;
 use dekking::model::areas::Boundary;
+use dekking::model::grid::GridCrs;
 use dekking::model::lang::Lang;
 use dekking::model::policy::Actieplan;
 use dekking::model::policy::Targets;
 use dekking::model::threshold::default_thresholds;
 use dekking::pipeline::mobile::{run_mobile, MobileJob};
+use dekking::pipeline::predict::{run_predict, PredictJob};
 use dekking::pipeline::report::{run_report, ReportJob, VintageInput};
 use dekking::pipeline::{run_fixed, FixedJob};
+use dekking::predict::grid::Radio;
 use dekking::report;
 use dekking::report::mobile;
+use dekking::report::predict;
 use dekking::report::yearly::{self, tables::CsvStyle};
 
 /// The vintages of the demo's yearly report.
@@ -158,6 +162,52 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Sites per operator in the demo, and the cell size of their predicted grids, m.
+const DEMO_SITES: usize = 2_000;
+const DEMO_PREDICTED_CELL_M: f64 = 250.0;
+/// The cell load of the demo's predictions: half, a common planning assumption.
+const DEMO_LOAD: f64 = 0.25;
+
+/// Places the demo's synthetic sites, predicts each operator's grid from them (written to
+/// `predict/` beside the demo's other outputs) and returns (operator, grid file) in licence
+/// order.
+fn predict_sites(
+    args: &DemoArgs,
+    licence: &Licence,
+    run_date: &str,
+    speed: f64,
+) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    println!();
+    println!("dekking demo: SYNTHETIC antenna sites for the three licence holders and their PREDICTED 700 MHz coverage (dekking predict).");
+    let operators: Vec<String> = licence.operators.iter().map(|o| o.id.clone()).collect();
+    let sites = dekking::demo::sites::sites(&gemeenten_2023()?.areas, &operators, DEMO_SITES, args.seed);
+    let file = args.out.join("input").join("sites.csv");
+    dekking::demo::sites::write_sites(&file, &sites)?;
+    let g = &DEMO_GRID;
+    let job = PredictJob {
+        sites: file,
+        operator: None,
+        radio: Radio { load: DEMO_LOAD, ..Radio::default() },
+        cell_m: DEMO_PREDICTED_CELL_M,
+        crs: GridCrs::RdNew,
+        extent: Some([g.x0, g.y0, g.x0 + g.cell * g.cols as f64, g.y0 + g.cell * g.rows as f64]),
+        range_m: 10_000.0,
+        environment: None,
+    };
+    let report = run_predict(&job)?;
+    let dir = args.out.join("predict");
+    predict::write(&report, &dir, run_date, speed)?;
+    print!("{}", predict::summary(&report, speed));
+    println!("predicted grids in {}/", dir.display());
+    Ok(operators
+        .into_iter()
+        .map(|op| {
+            let f = dir.join(predict::grid_file(&op));
+            (op, f)
+        })
+        .collect())
+}
+
 /// Options of `dekking demo generate`.
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
@@ -271,7 +321,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let licence = Licence::load(None)?;
     let grids = write_grids(&input_dir, &gemeenten_2023()?.areas, &licence, &DEMO_GRID, args.seed)?;
     let date = date_or_today(args.date.as_deref(), "--date")?;
-    let mjob = MobileJob {
+    let speed = licence.required_mbps(date).unwrap_or(0.0);
+    let predicted = predict_sites(&args, &licence, &job.run_date, speed)?;
+    let mut mjob = MobileJob {
         grids,
         grid_options: GridOptions::default(),
         licence,
@@ -283,14 +335,23 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         date,
         drive_tests: None,
         points: None,
-        predicted: Vec::new(),
+        predicted: predicted.clone(),
         run_date: job.run_date.clone(),
     };
     let mreport = run_mobile(&mjob, &mut StderrProgress::new(&args.run))?;
     let mobile_dir = args.out.join("mobile");
     mobile::write(&mreport, &mobile_dir)?;
     print_mobile(&mreport);
-    println!("mobile outputs in {}/", mobile_dir.display());
+    println!("mobile outputs in {}/ (plausibility.csv: the grids against the predictions)", mobile_dir.display());
+
+    println!();
+    println!("dekking demo: the 700 MHz obligation judged on the PREDICTED grids.");
+    (mjob.grids, mjob.predicted) = (predicted, Vec::new());
+    let preport = run_mobile(&mjob, &mut StderrProgress::new(&args.run))?;
+    let predicted_dir = args.out.join("predicted");
+    mobile::write(&preport, &predicted_dir)?;
+    print_mobile(&preport);
+    println!("outputs in {}/", predicted_dir.display());
 
     println!();
     println!("dekking demo: the yearly report over the SYNTHETIC vintages {}–{} (older vintages carry the gemeentecodes of their year's map).", DEMO_YEARS.start(), DEMO_YEARS.end());
@@ -318,7 +379,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         areas: None,
         mergers: None,
         mobile: Some(mobile_dir.clone()),
-        predicted: None,
+        predicted: Some(predicted_dir),
         provincie: None,
         targets: job.targets.clone(),
         actieplan: Actieplan::built_in()?,

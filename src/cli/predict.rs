@@ -118,6 +118,10 @@ pub struct GridArgs {
     /// Spectral efficiency from SINR.
     #[command(flatten)]
     pub shannon: ShannonArgs,
+    /// Cell load, 0–1: the share of time the other transmitters on the frequency send, by which
+    /// their interference is scaled (1: the worst case, all of them all the time).
+    #[arg(long, default_value = "1")]
+    pub load: f64,
     /// The speed the summary and predict.json count cells at, Mbps; default: the 700 MHz
     /// licence's on the run date (10 from 2026-07-28).
     #[arg(long)]
@@ -219,6 +223,7 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
         }
     };
     anyhow::ensure!(a.cell_size > 0.0 && a.range_m > 0.0, "--cell-size and --range-m must be above 0");
+    anyhow::ensure!((0.0..=1.0).contains(&a.load), "invalid --load {}: expected a share from 0 to 1", a.load);
     let models = || -> anyhow::Result<Models> {
         Ok(Models { urban: model(&a.model_urban)?, suburban: model(&a.model_suburban)?, rural: model(&a.model_rural)? })
     };
@@ -233,6 +238,7 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
         noise_figure_db: a.noise_figure_db,
         pattern: Pattern::default(),
         shannon: a.shannon.shannon(),
+        load: a.load,
     };
     Ok(PredictJob {
         sites: a.sites.clone(),

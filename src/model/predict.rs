@@ -77,4 +77,6 @@ pub struct Settings {
     pub pattern: String,
     /// Spectral efficiency from SINR.
     pub spectral_efficiency: String,
+    /// Cell load, 0–1.
+    pub load: f64,
 }

@@ -153,6 +153,7 @@ pub fn run_predict(job: &PredictJob) -> Result<PredictReport> {
         noise_figure_db: job.radio.noise_figure_db,
         pattern: format!("{:?}", job.radio.pattern),
         spectral_efficiency: format!("{:?}", job.radio.shannon),
+        load: job.radio.load,
     };
     Ok(PredictReport { settings, grids, source: read.source, rows: read.rows, rejects, environment })
 }

@@ -1,7 +1,7 @@
 //! Predicted downlink speed per grid cell from an operator's transmitters: each transmitter's
 //! received power at the cell centre (EIRP + antenna pattern − path loss, the receiver outdoors
 //! at its height), the strongest as the server, the others on the same frequency as
-//! interference, thermal noise (−174 dBm/Hz + 10·log10(bandwidth) + noise figure), and the
+//! interference (scaled by the cell load), thermal noise (−174 dBm/Hz + 10·log10(bandwidth) + noise figure), and the
 //! spectral efficiency of the SINR times the server's bandwidth. A transmitter counts at a cell
 //! only where the link lies in the model's range of validity; a cell no transmitter reaches has
 //! no data.
@@ -27,6 +27,24 @@ pub struct Radio {
     pub pattern: Pattern,
     /// Spectral efficiency from SINR.
     pub shannon: Shannon,
+    /// Cell load, 0–1: the share of time the other transmitters on the frequency send, by which
+    /// their interference is scaled (1: all of them all the time, the worst case).
+    pub load: f64,
+}
+
+impl Default for Radio {
+    /// TR 38.901 RMa NLOS, the receiver outdoors at 1.5 m with a 7 dB noise figure, the 3GPP
+    /// sector pattern and TR 36.942's attenuated Shannon bound.
+    fn default() -> Radio {
+        Radio {
+            model: Model::Tr38901(crate::predict::pathloss::Scenario::RMa, false),
+            rx_height_m: 1.5,
+            noise_figure_db: 7.0,
+            pattern: Pattern::default(),
+            shannon: Shannon::default(),
+            load: 1.0,
+        }
+    }
 }
 
 /// Thermal noise density at 290 K, dBm/Hz.
@@ -78,7 +96,8 @@ fn serve<'a>(
         .enumerate()
         .filter(|&(i, &(_, freq))| i != k && freq == server.freq_mhz)
         .map(|(_, &(dbm, _))| mw(dbm))
-        .sum();
+        .sum::<f64>()
+        * radio.load;
     let noise_dbm = NOISE_DBM_PER_HZ + 10.0 * (server.bandwidth_mhz * 1e6).log10() + radio.noise_figure_db;
     let sinr_db = signal_dbm - 10.0 * (interference + mw(noise_dbm)).log10();
     Some(radio.shannon.bps_per_hz(sinr_db) * server.bandwidth_mhz)
@@ -170,6 +189,7 @@ mod tests {
             noise_figure_db: 7.0,
             pattern: Pattern::default(),
             shannon: Shannon::default(),
+            load: 1.0,
         }
     }
 
@@ -183,6 +203,8 @@ mod tests {
     ///   = 6 Mbps.
     /// - (−500, 0): behind A (−30 dB at 500 m) and in B's beam at 2,500 m: B serves, with
     ///   SINR = 10^3 / 5² = 40, 0.6·log2(41)·10 = 32.1452 Mbps.
+    /// - (500, 0) at a cell load of 0.5: B interferes half as much, SINR = 18, 0.6·log2(19)·10
+    ///   = 25.4876 Mbps.
     #[test]
     fn two_sites_by_hand() {
         let (a, b) = (site(0.0, 90.0), site(2000.0, 270.0));
@@ -194,6 +216,8 @@ mod tests {
         }
         // The received power of A at (500, 0): 60 − 20·log10(4π·500·8·10⁸/c) = 60 − 84.4890.
         assert!((received_dbm(sites[0], 500.0, 0.0, &r).unwrap() + 24.4890).abs() < 1e-3);
+        let half = Radio { load: 0.5, ..r };
+        assert!((mbps_at(&sites, 500.0, 0.0, &half).unwrap() - 25.4876).abs() < 1e-3);
         // On a site no model reaches (free space needs a distance above zero): no data there.
         let one = [&a];
         assert_eq!(mbps_at(&one, 0.0, 0.0, &r), None);

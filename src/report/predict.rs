@@ -61,7 +61,7 @@ pub fn provenance(report: &PredictReport, run_date: &str, mbps: f64) -> Result<V
         "crs": s.crs.name(),
         "grid": grid.map(|g| json!({ "x0": g.x0, "y0": g.y0, "cell_m": g.cell, "cols": g.cols, "rows": g.rows })),
         "range_m": s.range_m, "rx_height_m": s.rx_height_m, "noise_figure_db": s.noise_figure_db,
-        "pattern": s.pattern, "spectral_efficiency": s.spectral_efficiency,
+        "pattern": s.pattern, "spectral_efficiency": s.spectral_efficiency, "load": s.load,
         "nodata": NODATA, "speed_mbps": mbps, "operators": operators,
     });
     let mut bytes = serde_json::to_vec_pretty(&p).map_err(|e| Error::table("predict.json", e.to_string()))?;

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use crate::util::{cov, csv_rows, Workdir};
 
 #[test]
@@ -33,6 +35,42 @@ fn demo_runs_and_states_that_its_data_is_synthetic() {
     let excluded: f64 =
         mobile.iter().filter(|r| r["operator"] == "KPN").map(|r| r["excluded_km2"].parse::<f64>().unwrap()).sum();
     assert!((3_500.0..4_100.0).contains(&excluded), "Natura 2000 and Westerbork on land: {excluded} km²");
+
+    // The predicted part: sites for the three operators, their grids predicted and judged, the
+    // operators' grids checked against them, and the report's map of the predictions.
+    assert!(stdout.contains("PREDICTED 700 MHz coverage"), "{stdout}");
+    let sites = csv_rows(&wd.read("d/input/sites.csv"));
+    for op in ["KPN", "VodafoneZiggo", "Odido"] {
+        let n = sites.iter().filter(|r| r["operator"] == op).count();
+        assert!((5_000..7_000).contains(&n), "{op}: {n} transmitters");
+    }
+    let json: serde_json::Value = serde_json::from_str(&wd.read("d/predict/predict.json")).unwrap();
+    assert_eq!(json["speed_mbps"], 10.0);
+    assert_eq!(json["rows"]["rows_in"].as_u64().unwrap() as usize, sites.len());
+    let predicted = csv_rows(&wd.read("d/predicted/mobile.csv"));
+    assert_eq!(predicted.len(), 3 * 342);
+    assert_eq!(csv_rows(&wd.read("d/mobile/plausibility.csv")).len(), 3 * 342);
+    let mut met: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in predicted.iter().filter(|r| !r["compliant"].is_empty()) {
+        let e = met.entry(&r["area_code"]).or_default();
+        *e = (e.0 + usize::from(r["compliant"] == "yes"), e.1 + 1);
+    }
+    let all = met.values().filter(|(ok, n)| ok == n).count();
+    let none = met.values().filter(|(ok, _)| *ok == 0).count();
+    let some = met.len() - all - none;
+    assert!(all > 0 && some > 0 && none > 0, "a map of one colour: {all} {some} {none}");
+    let svg = wd.read("d/report/charts/predicted.svg");
+    for (class, n) in [("allemaal", all), ("een deel", some), ("geen", none)] {
+        let text = format!(">\n{class}: {n} gemeente{}\n<", if n == 1 { "" } else { "n" });
+        assert!(svg.contains(&text), "{text} not in the map's legend");
+    }
+    let figures: serde_json::Value = serde_json::from_str(&wd.read("d/report/figures.json")).unwrap();
+    for op in figures["predicted"]["operators"].as_array().unwrap() {
+        let name = op["operator"].as_str().unwrap();
+        let yes = predicted.iter().filter(|r| r["operator"] == name && r["compliant"] == "yes").count();
+        assert_eq!(op["compliant"].as_u64().unwrap() as usize, yes, "{name}");
+    }
+    assert!(wd.read("d/report/report.html").contains("charts/predicted.svg"));
 }
 
 #[test]

@@ -10,9 +10,10 @@ use crate::util::Workdir;
 
 /// Words both languages use: names (RD New, `dekking mobile`), loanwords and units.
 #[rustfmt::skip]
-const SHARED: [&str; 25] = [
-    "actie", "code", "codes", "csv", "dekking", "gemeente", "gemeenten", "km²", "mbps", "met", "mhz", "mobile", "new",
-    "ontheffing", "opgave", "pct", "per", "postcode", "provincie", "qgis", "record", "records", "sha", "thema", "wie",
+const SHARED: [&str; 28] = [
+    "actie", "code", "codes", "csv", "dekking", "gemeente", "gemeenten", "km²", "mbps", "met", "mhz", "mobile", "model",
+    "new", "ontheffing", "operators", "opgave", "pct", "per", "postcode", "predict", "provincie", "qgis", "record",
+    "records", "sha", "thema", "wie",
 ];
 
 /// The words of the English messages but for [`SHARED`] (`the`, `with`, `share`, …): any of them

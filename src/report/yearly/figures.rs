@@ -522,6 +522,10 @@ fn mobile_figures(rows: &[crate::model::mobile::Compliance], file: &str) -> Mobi
         o.under_ontheffing += u64::from(r.ontheffing.is_some());
         o.shortfall_km2 += r.shortfall;
     }
+    // The sums of km² read with six decimals, without the float noise of adding them.
+    for o in &mut operators {
+        o.shortfall_km2 = (o.shortfall_km2 * 1e6).round() / 1e6;
+    }
     let mut shortfalls: Vec<ShortfallFigure> = rows
         .iter()
         .filter(|r| r.compliant == Some(false))
