@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::model::grid::GridSpec;
 use crate::model::site::Site;
 use crate::predict::antenna::Pattern;
-use crate::predict::pathloss::{Link, Model};
+use crate::predict::pathloss::{Model, Prepared};
 use crate::predict::spectral::Shannon;
 
 /// How signals become speeds.
@@ -54,10 +54,14 @@ const NOISE_DBM_PER_HZ: f64 = -174.0;
 /// link is outside the model's range.
 #[must_use]
 pub fn received_dbm(site: &Site, x: f64, y: f64, radio: &Radio) -> Option<f64> {
+    received(site, &radio.model.prepare(site.freq_mhz, site.height_m, radio.rx_height_m), x, y, radio)
+}
+
+/// [`received_dbm`] with the model prepared for the site.
+fn received(site: &Site, model: &Prepared, x: f64, y: f64, radio: &Radio) -> Option<f64> {
     let (dx, dy) = (x - site.x, y - site.y);
-    let distance_m = dx.hypot(dy);
-    let link = Link { freq_mhz: site.freq_mhz, tx_height_m: site.height_m, rx_height_m: radio.rx_height_m, distance_m };
-    let loss = radio.model.loss_db(&link).ok()?;
+    let distance_m = (dx * dx + dy * dy).sqrt();
+    let loss = model.loss_db(distance_m)?;
     let bearing = dx.atan2(dy).to_degrees();
     let depression = (site.height_m - radio.rx_height_m).atan2(distance_m).to_degrees();
     let gain = radio.pattern.gain_db(site.azimuth_deg.map(|a| bearing - a), depression - site.tilt_deg);
@@ -68,29 +72,28 @@ pub fn received_dbm(site: &Site, x: f64, y: f64, radio: &Radio) -> Option<f64> {
 /// no site reaches.
 #[must_use]
 pub fn mbps_at(sites: &[&Site], x: f64, y: f64, radio: &Radio) -> Option<f64> {
-    serve(sites.iter().copied(), x, y, radio, &mut Vec::new())
+    serve(sites.iter().map(|s| (*s, received_dbm(s, x, y, radio))), radio, &mut Vec::new())
 }
 
-/// [`mbps_at`] over `sites` in the order given, with `powers` as scratch space: the strongest
-/// transmitter serves (the first of equals), the others on its frequency interfere.
+/// The speed from the transmitters and their received powers (dBm; `None` where out of
+/// range), in the order given, with `powers` as scratch space: the strongest transmitter
+/// serves (the first of equals), the others on its frequency interfere.
 fn serve<'a>(
-    sites: impl Iterator<Item = &'a Site>,
-    x: f64,
-    y: f64,
+    received: impl Iterator<Item = (&'a Site, Option<f64>)>,
     radio: &Radio,
     powers: &mut Vec<(f64, f64)>,
 ) -> Option<f64> {
     powers.clear();
     let mut best: Option<(usize, f64, &Site)> = None;
-    for s in sites {
-        let Some(dbm) = received_dbm(s, x, y, radio) else { continue };
+    for (s, dbm) in received {
+        let Some(dbm) = dbm else { continue };
         if best.is_none_or(|(_, b, _)| dbm > b) {
             best = Some((powers.len(), dbm, s));
         }
         powers.push((dbm, s.freq_mhz));
     }
     let (k, signal_dbm, server) = best?;
-    let mw = |dbm: f64| 10f64.powf(dbm / 10.0);
+    let mw = |dbm: f64| (dbm * (std::f64::consts::LN_10 / 10.0)).exp();
     let interference: f64 = powers
         .iter()
         .enumerate()
@@ -124,6 +127,18 @@ pub fn predict(
         None => radio.model.max_distance_m(),
     };
     let reach = range_m.min(farthest);
+    // Each model in use, prepared for each site: `prepared[slot][site]`.
+    let mut models = vec![radio.model];
+    for m in cell_models.unwrap_or_default() {
+        if !models.contains(m) {
+            models.push(*m);
+        }
+    }
+    let prepared: Vec<Vec<Prepared>> = models
+        .iter()
+        .map(|m| sites.iter().map(|s| m.prepare(s.freq_mhz, s.height_m, radio.rx_height_m)).collect())
+        .collect();
+    let slot = |cell: usize| cell_models.map_or(0, |cm| models.iter().position(|m| *m == cm[cell]).unwrap_or(0));
     let mut by_y: Vec<usize> = (0..sites.len()).collect();
     by_y.sort_by(|&a, &b| sites[a].y.total_cmp(&sites[b].y).then(a.cmp(&b)));
     let mut out = vec![f32::NAN; spec.rows * spec.cols];
@@ -150,11 +165,9 @@ pub fn predict(
                     }
                 }
                 near.sort_unstable();
-                let radio = match cell_models {
-                    Some(m) => &Radio { model: m[r * spec.cols + c], ..*radio },
-                    None => radio,
-                };
-                if let Some(v) = serve(near.iter().map(|&k| &sites[k]), x, y, radio, powers) {
+                let model = &prepared[slot(r * spec.cols + c)];
+                let received = near.iter().map(|&k| (&sites[k], received(&sites[k], &model[k], x, y, radio)));
+                if let Some(v) = serve(received, radio, powers) {
                     *cell = v as f32;
                 }
             }

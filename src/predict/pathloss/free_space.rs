@@ -1,6 +1,7 @@
 //! Free-space path loss (Friis): 20·log10(4π·d·f / c) over the 3D distance d between the
 //! antennas, for any frequency and any distance above zero.
 
+use super::prepared::{Curve, Segment};
 use super::{within, Link, OutOfRange};
 
 /// The speed of light, m/s.
@@ -18,6 +19,12 @@ pub fn free_space_db(link: &Link) -> Result<f64, OutOfRange> {
     within("free-space", "distance_m", link.distance_m, (0.0, f64::MAX))?;
     within("free-space", "distance_m (3D)", d, (f64::MIN_POSITIVE, f64::MAX))?;
     Ok(20.0 * (4.0 * std::f64::consts::PI * d * link.freq_mhz * 1e6 / C).log10())
+}
+
+/// The loss of links at `link`'s frequency: 20·log10(4π·f/c) + 20·log10(d3).
+pub(super) fn curve(link: &Link) -> Curve {
+    let near = Segment { c: 20.0 * (4.0 * std::f64::consts::PI * link.freq_mhz * 1e6 / C).log10(), k: 20.0, m: 0.0 };
+    Curve { horizontal: false, near, bp: f64::INFINITY, far: near, nlos: None }
 }
 
 #[cfg(test)]

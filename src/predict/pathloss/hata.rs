@@ -14,6 +14,7 @@
 //!
 //! Valid for f 150–1,500 MHz (COST-231: 1,500–2,000 MHz), hb 30–200 m, hm 1–10 m, d 1–20 km.
 
+use super::prepared::{Curve, Segment};
 use super::{within, Link, OutOfRange};
 
 /// The size of the city, for the mobile-antenna correction a(hm).
@@ -56,7 +57,20 @@ fn check(model: &'static str, link: &Link, freq: (f64, f64)) -> Result<(), OutOf
 /// The distance term (44.9 − 6.55·log hb)·log d − 13.82·log hb, dB.
 fn height_distance(link: &Link) -> f64 {
     let log_hb = link.tx_height_m.log10();
-    (44.9 - 6.55 * log_hb) * (link.distance_m / 1000.0).log10() - 13.82 * log_hb
+    slope(link) * (link.distance_m / 1000.0).log10() - 13.82 * log_hb
+}
+
+/// The slope of every Hata variant in log10 of the distance, 44.9 − 6.55·log hb, dB per decade.
+fn slope(link: &Link) -> f64 {
+    44.9 - 6.55 * link.tx_height_m.log10()
+}
+
+/// The loss of a Hata variant that is `at_1km_db` at 1 km, at `link`'s frequency and heights:
+/// the formulas are linear in log10 of the horizontal distance.
+pub(super) fn curve(at_1km_db: f64, link: &Link) -> Curve {
+    let k = slope(link);
+    let near = Segment { c: at_1km_db - 3.0 * k, k, m: 0.0 };
+    Curve { horizontal: true, near, bp: f64::INFINITY, far: near, nlos: None }
 }
 
 /// Okumura–Hata loss of `link` in `environment`, dB.

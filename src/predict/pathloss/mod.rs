@@ -5,12 +5,14 @@
 
 mod free_space;
 mod hata;
+mod prepared;
 mod tr38901;
 
 use std::fmt;
 
 pub use free_space::free_space_db;
 pub use hata::{cost231_db, hata_db, City, Environment};
+pub use prepared::Prepared;
 pub use tr38901::{los_probability, tr38901_db, Scenario};
 
 /// One link: frequency, antenna heights and horizontal distance.

@@ -21,6 +21,7 @@
 //! and 25 m (UMa) and 10 m (UMi); base heights from 10 to 150 m are taken for all three, as the
 //! formulas allow.
 
+use super::prepared::{Curve, Segment};
 use super::{within, Link, OutOfRange};
 
 /// The speed of light as TR 38.901 takes it, m/s.
@@ -118,6 +119,46 @@ fn unchecked(link: &Link, scenario: Scenario, los: bool) -> f64 {
         Scenario::UMi => 35.3 * d3.log10() + 22.4 + 21.3 * fc.log10() - 0.3 * (hut - 1.5),
     };
     los_db.max(nlos)
+}
+
+/// The same formulas as terms in log10(d3D) and d3D for `link`'s frequency and heights (the
+/// distance of `link` unused).
+pub(super) fn curve(link: &Link, scenario: Scenario, los: bool) -> Curve {
+    let (hbs, hut, fc) = (link.tx_height_m, link.rx_height_m, link.freq_mhz / 1000.0);
+    let seg = |c: f64, k: f64| Segment { c, k, m: 0.0 };
+    let (near, bp, far) = match scenario {
+        Scenario::RMa => {
+            let h = H_BUILDING;
+            let (m1, m2) = ((0.03 * h.powf(1.72)).min(10.0), (0.044 * h.powf(1.72)).min(14.77));
+            let near = Segment {
+                c: 20.0 * (40.0 * std::f64::consts::PI * fc / 3.0).log10() - m2,
+                k: 20.0 + m1,
+                m: 0.002 * h.log10(),
+            };
+            let bp = 2.0 * std::f64::consts::PI * hbs * hut * fc * 1e9 / C;
+            let at_bp = near.c + near.k * bp.log10() + near.m * bp;
+            (near, bp, seg(at_bp - 40.0 * bp.log10(), 40.0))
+        }
+        Scenario::UMa | Scenario::UMi => {
+            let (a, b, k) = if scenario == Scenario::UMa { (28.0, 22.0, 9.0) } else { (32.4, 21.0, 9.5) };
+            let bp = 4.0 * (hbs - H_E) * (hut - H_E) * fc * 1e9 / C;
+            let base = a + 20.0 * fc.log10();
+            (seg(base, b), bp, seg(base - k * (bp * bp + (hbs - hut).powi(2)).log10(), 40.0))
+        }
+    };
+    let nlos = (!los).then(|| match scenario {
+        Scenario::RMa => {
+            let (h, w) = (H_BUILDING, W_STREET);
+            let s = 43.42 - 3.1 * hbs.log10();
+            let c = 161.04 - 7.1 * w.log10() + 7.5 * h.log10() - (24.37 - 3.7 * (h / hbs).powi(2)) * hbs.log10()
+                + 20.0 * fc.log10()
+                - (3.2 * (11.75 * hut).log10().powi(2) - 4.97);
+            seg(c - 3.0 * s, s)
+        }
+        Scenario::UMa => seg(13.54 + 20.0 * fc.log10() - 0.6 * (hut - 1.5), 39.08),
+        Scenario::UMi => seg(22.4 + 21.3 * fc.log10() - 0.3 * (hut - 1.5), 35.3),
+    });
+    Curve { horizontal: false, near, bp, far, nlos }
 }
 
 /// The probability of line of sight at horizontal distance `d2d_m` with the receiver at
