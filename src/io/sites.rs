@@ -14,8 +14,11 @@
 //! | bandwidth, MHz | `bandwidth_mhz`, `bandwidth` | 10 |
 //!
 //! The installation fields of the Antenneregister (`HOOGTE`, `HOOFDSTRAALRICHTING`,
-//! `FREQUENTIE`, `ZENDVERMOGEN`) are read by their own names. A row with an unusable position or
-//! value is rejected with its reason; rows in = used + rejected.
+//! `FREQUENTIE`, `ZENDVERMOGEN`) are read by their own names. A row for no mobile network is
+//! rejected as `not_mobile`: by its technologies (`technology`, `hoofdsoort`, `sat_code`:
+//! comma-separated, mobile when one of them is 5G NR, LTE, UMTS or GSM, or 2G–5G), else by the
+//! Antenneregister's `mobiele_communicatie` flag (0). A row with an unusable position or value is
+//! rejected with its reason; rows in = used + rejected.
 
 use std::path::Path;
 
@@ -69,6 +72,28 @@ const FIELDS: [&[&str]; 9] = [
 ];
 /// The Antenneregister's transmit power, dBW.
 const ZENDVERMOGEN: &[&str] = &["zendvermogen"];
+/// The technologies of a row (comma-separated), and the Antenneregister's mobile flag.
+const TECHNOLOGY: &[&str] = &["technology", "hoofdsoort", "sat_code"];
+const MOBILE_FLAG: &[&str] = &["mobiele_communicatie"];
+/// The technologies of mobile networks, as the Antenneregister and others name them.
+const MOBILE: [&str; 9] = ["5G NR", "NR", "5G", "LTE", "4G", "UMTS", "3G", "GSM", "2G"];
+
+/// Whether row `i` is for a mobile network: by its technologies when the file names them (any
+/// of [`MOBILE`]), else by the mobile flag (1), else yes; `Err` names what it is for instead.
+fn mobile(technology: Option<&Values>, flag: Option<&Values>, i: usize) -> std::result::Result<(), String> {
+    if let Some(t) = technology {
+        let text = t.text(i).unwrap_or_default();
+        let text = text.trim();
+        let is_mobile = text.split(',').any(|s| MOBILE.iter().any(|m| s.trim().eq_ignore_ascii_case(m)));
+        return if is_mobile { Ok(()) } else { Err(format!("technology = {text:?}")) };
+    }
+    match flag.and_then(|f| f.text(i)) {
+        Some(v) if v.trim().parse::<f64>().is_ok_and(|n| n == 0.0) => {
+            Err(format!("mobiele_communicatie = {}", v.trim()))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// A cell as a number: `None` for an empty cell, an error text for one that is not a number
 /// (a unit after it, as in `773 MHz`, is allowed).
@@ -91,7 +116,8 @@ fn number(v: Option<&Values>, i: usize) -> std::result::Result<Option<f64>, Stri
 pub fn load(path: &Path, operator: Option<&str>) -> Result<Sites> {
     let t = Table::open(path, None)?;
     let ((cx, cy), rd) = position_columns(path, &t.header, "sites file")?;
-    let found: Vec<Option<usize>> = FIELDS.iter().chain([&ZENDVERMOGEN]).map(|n| position(&t.header, n)).collect();
+    let found: Vec<Option<usize>> =
+        FIELDS.iter().chain([&ZENDVERMOGEN, &TECHNOLOGY, &MOBILE_FLAG]).map(|n| position(&t.header, n)).collect();
     if found[0].is_none() && operator.is_none() {
         return Err(Error::table(path, "no `operator` column: name the operator of these sites with --operator"));
     }
@@ -122,6 +148,10 @@ pub fn load(path: &Path, operator: Option<&str>) -> Result<Sites> {
                 continue;
             }
         };
+        if let Err(detail) = mobile(col[10], col[11], i) {
+            rows.reject(&mut rejects, &file, row, RejectReason::NotMobile, detail);
+            continue;
+        }
         let op = col[0].and_then(|c| c.text(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         match site_values(&col, i) {
             Ok(mut site) => {
@@ -220,5 +250,25 @@ mod tests {
         let g = load(&q, None).unwrap();
         assert_eq!((g.sites[0].operator.as_str(), g.sites[0].eirp_dbm), ("Odido", 64.0));
         assert!((g.sites[0].x - 155_000.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn rows_for_no_mobile_network_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let load_text = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            load(&p, Some("A")).unwrap()
+        };
+        // By technology: any mobile one among several counts; case and spaces do not matter.
+        let t = load_text("t.csv", "x,y,sat_code\n1,2,LTE\n1,2,vv\n1,2,\"VV, 5g nr\"\n1,2,\n");
+        assert_eq!((t.rows.rows_in, t.rows.used), (4, 2));
+        let why: Vec<(u64, &str)> = t.rejects.iter().map(|r| (r.row, r.detail.as_str())).collect();
+        assert_eq!(why, [(2, "technology = \"vv\""), (4, "technology = \"\"")]);
+        assert!(t.rejects.iter().all(|r| r.reason == RejectReason::NotMobile));
+        // By the register's flag when no technology is named; without either, every row counts.
+        let f = load_text("f.csv", "X,Y,MOBIELE_COMMUNICATIE\n1,2,1.0\n1,2,0.0\n");
+        assert_eq!((f.rows.used, f.rejects[0].row), (1, 2));
+        assert_eq!(load_text("n.csv", "x,y\n1,2\n").rows.used, 1);
     }
 }

@@ -45,6 +45,8 @@ pub enum RejectReason {
     UnknownOperator,
     /// A site's height, direction, tilt, frequency, power or bandwidth is not a usable number.
     InvalidSiteValue,
+    /// A row of a sites file for no mobile technology (a fixed link, broadcast, radio amateurs).
+    NotMobile,
 }
 
 /// The largest speed accepted, in Mbps (100 Gbit/s); larger values are taken for unit errors.
@@ -72,6 +74,7 @@ impl RejectReason {
             RejectReason::OutsideLicencePeriod => "outside_licence_period",
             RejectReason::UnknownOperator => "unknown_operator",
             RejectReason::InvalidSiteValue => "invalid_site_value",
+            RejectReason::NotMobile => "not_mobile",
         }
     }
 }

@@ -245,6 +245,11 @@ const CASES: &[(&str, &str, Expect)] = &[
         "predict grid --sites {B}/sites_bad_height.csv --model free-space --extent 149000,449000,151000,451000",
         Reject(&[("sites_bad_height.csv", 2, "invalid_site_value")]),
     ),
+    (
+        "a register row for a fixed link",
+        "predict grid --sites {B}/sites_fixed_link.csv --operator KPN --model free-space --extent 149000,449000,151000,451000",
+        Reject(&[("sites_fixed_link.csv", 2, "not_mobile")]),
+    ),
     // Coverage grids.
     (
         "GeoTIFF without georeference",

@@ -241,3 +241,52 @@ fn environment_from_address_density_picks_the_model() {
     let counts = (cells["urban"].as_u64(), cells["rural"].as_u64(), cells["unclassified"].as_u64());
     assert_eq!(counts, (Some(13), Some(243), Some(1)));
 }
+
+/// The real Antenneregister sample (53 location rows): the rows for fixed links and radio
+/// amateurs are rejected as `not_mobile`, counted independently here from the technologies of
+/// `HOOFDSOORT`; the mobile ones are used, and the grid covers them with the reach around.
+#[test]
+fn antenneregister_sample_keeps_the_mobile_rows() {
+    let Some(sample) = crate::util::shared("antenneregister_sample/antennes_sample_53rows.csv") else { return };
+    let mut reader = csv::Reader::from_path(&sample).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let tech = headers.iter().position(|h| h == "HOOFDSOORT").unwrap();
+    let (mut mobile, mut not_mobile, mut xs) = (0u64, Vec::new(), Vec::new());
+    for (k, r) in reader.records().enumerate() {
+        let r = r.unwrap();
+        if r[tech].split(',').any(|t| ["5G NR", "LTE", "UMTS", "GSM"].contains(&t.trim())) {
+            mobile += 1;
+            xs.push(r[1].parse::<f64>().unwrap());
+        } else {
+            not_mobile.push((k + 1).to_string());
+        }
+    }
+    assert!(mobile > 0 && !not_mobile.is_empty());
+    let wd = Workdir::new();
+    let s = sample.to_str().unwrap();
+    wd.ok(&[
+        "predict",
+        "grid",
+        "--sites",
+        s,
+        "--operator",
+        "R",
+        "--cell-size",
+        "500",
+        "-o",
+        "p",
+        "--run-date",
+        "2026-12-01",
+        "-q",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&wd.read("p/predict.json")).unwrap();
+    assert_eq!(json["rows"]["rows_in"], 53);
+    assert_eq!(json["rows"]["used"].as_u64().unwrap(), mobile);
+    let rejected = csv_rows(&wd.read("p/rejected.csv"));
+    assert!(rejected.iter().all(|r| r["reason"] == "not_mobile"));
+    assert_eq!(rejected.iter().map(|r| r["row"].clone()).collect::<Vec<_>>(), not_mobile);
+    assert_eq!(json["operators"][0]["transmitters"].as_u64().unwrap(), mobile);
+    let west = xs.iter().copied().fold(f64::MAX, f64::min);
+    let x0 = json["grid"]["x0"].as_f64().unwrap();
+    assert!(x0 <= west - 10_000.0 && x0 > west - 10_500.0, "{x0} {west}");
+}
