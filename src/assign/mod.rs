@@ -140,22 +140,17 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     let mut new_rejects = Vec::new();
     if let Some(counts) = av.universe_rows.as_mut() {
         for (a, reason, detail) in &assigned.rejected_addresses {
-            counts.unuse(
-                &mut new_rejects,
-                &av.addresses.file,
-                av.addresses.first_row.get(*a as usize).into(),
-                *reason,
-                detail.clone(),
-            );
+            let (file, row) = av.addresses.parts.locate(av.addresses.first_row.get(*a as usize).into());
+            counts.unuse(&mut new_rejects, file, row, *reason, detail.clone());
         }
     }
-    let records_file = av.sources.iter().find(|s| s.role == "records").map(|s| s.path.clone()).unwrap_or_default();
     let r = &mut av.records;
     // The records of rejected addresses are dropped; the rest close up around them.
     let dropped = compact::positions(r.address.len(), |i| why(r.address[i]).is_some());
     for &i in &dropped {
         if let Some((reason, detail)) = why(r.address[i]) {
-            av.record_rows.unuse(&mut new_rejects, &records_file, r.row.get(i).into(), reason, detail.to_string());
+            let (file, row) = av.record_parts.locate(r.row.get(i).into());
+            av.record_rows.unuse(&mut new_rejects, file, row, reason, detail.to_string());
         }
     }
     r.remove(&dropped);

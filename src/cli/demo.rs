@@ -292,7 +292,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     let job = FixedJob {
         input: InputSpec {
-            records: records.clone(),
+            records: vec![records.clone()],
             universe: Some(universe.clone()),
             profile: Profile::built_in("nl")?,
             delimiter: None,

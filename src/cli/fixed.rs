@@ -112,7 +112,7 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
     let mut progress = StderrProgress::new(&args.run);
-    let mut inputs: Vec<&std::path::Path> = vec![&job.input.records];
+    let mut inputs: Vec<&std::path::Path> = job.input.records.iter().map(PathBuf::as_path).collect();
     inputs.extend(job.input.universe.as_deref());
     check_outputs(&args.out, &report::FIXED_FILES, &inputs)?;
     let report = run_fixed(&job, &mut progress)?;

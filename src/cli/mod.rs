@@ -60,9 +60,9 @@ pub enum Command {
 /// Input options shared by every command that reads availability records.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Availability records: CSV (any of , ; tab |) or Parquet; one row per address × provider × technology.
-    #[arg(long, short = 'i', value_name = "FILE")]
-    pub input: PathBuf,
+    /// Availability records: CSV (any of , ; tab |) or Parquet, or .csv.gz / .zip of one; one row per address × provider × technology. Repeat it, or give a directory (every table inside, at any depth) or a quoted glob pattern ('fcc/*.zip'), to read many files as one.
+    #[arg(long, short = 'i', value_name = "FILE|DIR|PATTERN", required = true)]
+    pub input: Vec<PathBuf>,
     /// All addresses that count (served or not); default: the distinct addresses of --input.
     #[arg(long, value_name = "FILE")]
     pub universe: Option<PathBuf>,
@@ -148,10 +148,12 @@ impl InputArgs {
     /// Turns the options into a validated [`InputSpec`].
     ///
     /// # Errors
-    /// [`Error::Argument`] for an unknown profile or field, or a bad delimiter.
+    /// [`Error::Argument`] for an unknown profile or field, a bad delimiter, or an `--input`
+    /// that names no table.
     pub fn spec(&self) -> Result<InputSpec, Error> {
         let (profile, delimiter, use_weights) = self.mapping.resolve()?;
-        Ok(InputSpec { records: self.input.clone(), universe: self.universe.clone(), profile, delimiter, use_weights })
+        let records = dekking::io::inputs::expand("input", &self.input)?;
+        Ok(InputSpec { records, universe: self.universe.clone(), profile, delimiter, use_weights })
     }
 }
 

@@ -17,6 +17,7 @@ pub mod compliance;
 pub mod drive_tests;
 pub mod embedded;
 pub mod grids;
+pub mod inputs;
 pub mod licence;
 pub mod mergers;
 pub mod points;

@@ -269,8 +269,75 @@ pub struct Addresses {
     pub weight: Vec<f64>,
     /// The CRS of [`Location::Point`] coordinates.
     pub point_crs: Option<XyCrs>,
-    /// The file the addresses come from (the universe, or the records).
-    pub file: String,
+    /// The files the addresses come from (the universe, or the records), for their rows.
+    pub parts: Parts,
+}
+
+/// The files one input was read from as one table: each file with the number of rows before it,
+/// so that a row of the combined numbering can be told as a file's own row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// Each file's path and the rows of the files before it, in reading order.
+    pub files: Vec<(String, u64)>,
+}
+
+impl Parts {
+    /// One file.
+    #[must_use]
+    pub fn one(file: impl Into<String>) -> Parts {
+        Parts { files: vec![(file.into(), 0)] }
+    }
+
+    /// The file and its own data row (1-based) of the combined data row `row` (1-based).
+    ///
+    /// ```
+    /// use dekking::model::availability::Parts;
+    /// let p = Parts { files: vec![("a.csv".into(), 0), ("empty.csv".into(), 3), ("b.csv".into(), 3)] };
+    /// assert_eq!(p.locate(3), ("a.csv", 3));
+    /// assert_eq!(p.locate(4), ("b.csv", 1));
+    /// ```
+    #[must_use]
+    pub fn locate(&self, row: u64) -> (&str, u64) {
+        let k = self.files.partition_point(|(_, before)| *before < row).max(1) - 1;
+        self.files.get(k).map_or(("", row), |(file, before)| (file.as_str(), row - before))
+    }
+
+    /// Each file's row accounting, from the rows of them all (`total`) and their rejected rows
+    /// (each naming its file): rows in from where the next file begins, used = in − rejected.
+    #[must_use]
+    pub fn counts(&self, total: &RowCounts, rejects: &[Reject]) -> Vec<(String, RowCounts)> {
+        if let [(file, _)] = &self.files[..] {
+            return vec![(file.clone(), total.clone())];
+        }
+        let mut out: Vec<(String, RowCounts)> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(k, (file, before))| {
+                let end = self.files.get(k + 1).map_or(total.rows_in, |next| next.1);
+                (file.clone(), RowCounts { rows_in: end - before, ..RowCounts::default() })
+            })
+            .collect();
+        for r in rejects {
+            if let Some((_, c)) = out.iter_mut().find(|(f, _)| *f == r.file) {
+                *c.rejected.entry(r.reason).or_default() += 1;
+            }
+        }
+        for (_, c) in &mut out {
+            c.used = c.rows_in - c.rejected_total();
+        }
+        out
+    }
+
+    /// How the input is named in a message: its file, or the first and how many more.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match &self.files[..] {
+            [] => String::new(),
+            [(one, _)] => one.clone(),
+            [(first, _), rest @ ..] => format!("{first} (and {} more files)", rest.len()),
+        }
+    }
 }
 
 impl Addresses {
@@ -332,8 +399,10 @@ pub struct Availability {
     pub codes: AreaCodes,
     /// Rejected rows of both files, in file and row order.
     pub rejects: Vec<Reject>,
-    /// Row accounting for the records file.
+    /// Row accounting for the records files together.
     pub record_rows: RowCounts,
+    /// The records files, for their rows.
+    pub record_parts: Parts,
     /// Row accounting for the universe file, when given.
     pub universe_rows: Option<RowCounts>,
     /// Whether the universe came from a separate file.

@@ -1,8 +1,6 @@
 //! Fixed-broadband results: the covered flags of every address, the coverage table per area ×
 //! threshold, the verdicts against the targets, and everything a fixed run reports.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 
 use crate::model::areas::Boundary;
@@ -178,8 +176,8 @@ pub struct Remap {
 /// The outcome per address of a run, for gap lists.
 #[derive(Debug, Clone, Default)]
 pub struct AddressOutcome {
-    /// The file the addresses come from (the universe, or the records).
-    pub file: PathBuf,
+    /// The files the addresses come from (the universe, or the records).
+    pub parts: crate::model::availability::Parts,
     /// The data row (1-based) where each address was first seen.
     pub first_row: RowNumbers,
     /// Each address's location as given.

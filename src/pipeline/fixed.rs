@@ -150,11 +150,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         ),
     ];
     if let Some((Some(t), _, what)) = missing.into_iter().find(|(t, has, _)| t.is_some() && !has) {
-        return Err(Error::argument(
-            "threshold",
-            &t.to_string(),
-            format!("{} has {what}", job.input.records.display()),
-        ));
+        return Err(Error::argument("threshold", &t.to_string(), format!("{} has {what}", av.record_parts.name())));
     }
     let mut warnings = Vec::new();
     let mut sources = av.sources.clone();
@@ -168,7 +164,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
 
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());
-    warnings.extend(assigned.suspicious.warnings(&av.addresses.file));
+    warnings.extend(assigned.suspicious.warnings(&av.addresses.parts.name()));
     assign::reject_unassigned(&mut av, &assigned);
     progress.advance(av.addresses.len() as u64);
 
@@ -196,7 +192,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             .unzip();
     }
 
-    let mut rows = vec![(job.input.records.display().to_string(), av.record_rows.clone())];
+    let mut rows = av.record_parts.counts(&av.record_rows, &av.rejects);
     if let (Some(u), Some(c)) = (&job.input.universe, &av.universe_rows) {
         rows.insert(0, (u.display().to_string(), c.clone()));
     }
@@ -209,18 +205,21 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     if av.location_conflicts > 0 {
         warnings.push(format!(
             "{}: {} address(es) have records with different locations; the first record's location was used",
-            job.input.records.display(),
+            av.record_parts.name(),
             av.location_conflicts
         ));
     }
-    let universe_file = job.input.universe.as_ref().filter(|_| av.universe_given).unwrap_or(&job.input.records);
+    let universe_file = match job.input.universe.as_ref().filter(|_| av.universe_given) {
+        Some(u) => u.display().to_string(),
+        None => av.record_parts.name(),
+    };
     let universe = if av.universe_given {
         format!(
             "the address universe file {} (addresses without records count as unserved)",
             job.input.universe.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
         )
     } else {
-        format!("the distinct addresses of the records file {} (no universe file given: addresses absent from it are not counted)", job.input.records.display())
+        format!("the distinct addresses of the records file {} (no universe file given: addresses absent from it are not counted)", av.record_parts.name())
     };
     let provenance = Provenance {
         tool: "dekking",
@@ -242,10 +241,10 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         ),
         warnings,
         located: (assigned.by_code, assigned.by_point),
-        universe_file: (universe_file.display().to_string(), av.universe_given),
+        universe_file: (universe_file, av.universe_given),
     };
     let addresses = job.keep_addresses.then(|| AddressOutcome {
-        file: job.input.universe.clone().unwrap_or_else(|| job.input.records.clone()),
+        parts: av.addresses.parts.clone(),
         first_row: std::mem::take(&mut av.addresses.first_row),
         location: std::mem::take(&mut av.addresses.location),
         point_crs: av.addresses.point_crs,

@@ -139,7 +139,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
         progress.stage(&format!("vintage {}", v.year), None);
         let fixed = FixedJob {
             input: InputSpec {
-                records: v.records.clone(),
+                records: vec![v.records.clone()],
                 universe: v.universe.clone(),
                 profile: job.profile.clone(),
                 delimiter: job.delimiter,
@@ -207,7 +207,7 @@ fn gap_list(
         .collect();
     picked.sort_by_key(|&(a, area)| (o.areas[area].code.as_str(), o.first_row.get(a)));
     let rows: Vec<u64> = picked.iter().map(|&(a, _)| o.first_row.get(a).into()).collect();
-    let ids = records::identify(&o.file, &job.profile, job.delimiter, &rows)?;
+    let ids = records::identify(&o.parts, &job.profile, job.delimiter, &rows)?;
     Ok(picked
         .iter()
         .zip(ids)

@@ -400,6 +400,73 @@ fn fcc_bdc_maine_read_from_zip_and_gzip() {
     }
 }
 
+/// The FCC BDC Maine FTTP file split by county (Python's standard library) into 16 parts, gzip
+/// and zip in turn, in hive-style folders `state=23/county=NNNNN/`: read as one input — the
+/// folder, or two glob patterns — it gives the whole file's coverage table byte for byte, and
+/// the provenance lists every part with its checksum and its own rows in = used + rejected.
+#[test]
+fn fcc_bdc_maine_split_into_packed_parts() {
+    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
+    else {
+        return;
+    };
+    let wd = Workdir::new();
+    let split = "import csv, gzip, io, os, sys, zipfile\n\
+        src, out = sys.argv[1:3]\n\
+        parts = {}\n\
+        with open(src, newline='') as f:\n\
+        \x20   r = csv.reader(f); head = next(r)\n\
+        \x20   for row in r: parts.setdefault(row[head.index('block_geoid')][:5], []).append(row)\n\
+        for k, (county, rows) in enumerate(sorted(parts.items())):\n\
+        \x20   d = os.path.join(out, 'state=23', 'county=' + county); os.makedirs(d)\n\
+        \x20   text = io.StringIO(); w = csv.writer(text, lineterminator='\\n'); w.writerow(head); w.writerows(rows)\n\
+        \x20   if k % 2 == 0:\n\
+        \x20       with gzip.open(os.path.join(d, 'part.csv.gz'), 'wt', newline='') as g: g.write(text.getvalue())\n\
+        \x20   else:\n\
+        \x20       with zipfile.ZipFile(os.path.join(d, 'part.zip'), 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('part.csv', text.getvalue())\n\
+        print(len(parts))\n";
+    let out = match std::process::Command::new("python3").args(["-c", split]).arg(&file).arg(wd.path("parts")).output()
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::util::skip("splitting the FCC file: python3 is not available");
+            return;
+        }
+        r => r.unwrap(),
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "16");
+    let run = |inputs: &[&str], dir: &str| {
+        let mut args =
+            vec!["fixed", "--profile", "fcc-bdc", "--by", "county", "--by", "state", "-t", "25/3", "-t", "100/20"];
+        for i in inputs {
+            args.extend(["-i", i]);
+        }
+        args.extend(["--run-date", "2026-12-03", "--out", dir, "-q"]);
+        wd.ok(&args);
+        wd.read(&format!("{dir}/coverage.csv"))
+    };
+    let whole = run(&[file.to_str().unwrap()], "whole");
+    let folder = wd.path("parts");
+    assert_eq!(run(&[folder.to_str().unwrap()], "folder"), whole);
+    let (gz, zip) = (folder.join("state=23/*/*.csv.gz"), folder.join("state=23/*/*.zip"));
+    assert_eq!(run(&[gz.to_str().unwrap(), zip.to_str().unwrap()], "globs"), whole);
+    let json: serde_json::Value = serde_json::from_str(&wd.read("folder/coverage.json")).unwrap();
+    let inputs = json["provenance"]["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 16);
+    let rows = json["provenance"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 16);
+    let mut total = 0;
+    for (input, r) in inputs.iter().zip(rows) {
+        let path = input["path"].as_str().unwrap();
+        assert_eq!(input["sha256"], dekking_files::sha256_hex(&std::fs::read(path).unwrap()).as_str());
+        assert_eq!((r[0].as_str().unwrap(), &r[1]["rows_in"]), (path, &input["rows"]));
+        assert_eq!(r[1]["rows_in"], r[1]["used"], "no row of the FCC file is rejected");
+        total += r[1]["rows_in"].as_u64().unwrap();
+    }
+    let whole_json: serde_json::Value = serde_json::from_str(&wd.read("whole/coverage.json")).unwrap();
+    assert_eq!(total, whole_json["provenance"]["inputs"][0]["rows"].as_u64().unwrap());
+}
+
 /// A run killed while it writes its outputs leaves every output either as it was or complete,
 /// never torn. The new run's `rejected.csv` is large (200,000 rows), and the run is killed the
 /// moment its first, second, third or fourth temporary file appears in the output folder (one

@@ -36,7 +36,7 @@ fn mutate(base: &[u8], edits: &[(usize, u8, u8)]) -> Vec<u8> {
 
 fn spec(records: &Path, universe: Option<&Path>) -> InputSpec {
     InputSpec {
-        records: records.to_path_buf(),
+        records: vec![records.to_path_buf()],
         universe: universe.map(Path::to_path_buf),
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,

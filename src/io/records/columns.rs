@@ -145,7 +145,7 @@ pub(super) fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: 
 
 /// The data rows of a file read so far, checked against what the file declares and against the
 /// 32-bit row numbers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct RowCount {
     /// Rows the file declares (a Parquet footer), when known.
     declared: Option<usize>,

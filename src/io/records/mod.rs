@@ -42,7 +42,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use codes::{add_name, CodeTable};
-use columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
+use columns::{rows_per_batch, within_row_limit, Kept, RowColumns, RowCount, CHECK_CHUNK};
 use ids::{IdColumn, OutOfOrder};
 use layout::{Columns, Layout};
 use rules::{Found, Ids, Rules};
@@ -51,15 +51,17 @@ use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile};
 use crate::io::vector::{self, points::PointNames};
-use crate::model::availability::{Addresses, AreaCodes, Availability, Records, RowNumbers, XyCrs};
+use crate::model::availability::{Addresses, AreaCodes, Availability, Parts, Records, RowNumbers, XyCrs};
 use crate::model::rows::{Reject, RejectReason, RowCounts};
+use crate::model::source::SourceInfo;
 use crate::progress::Progress;
 
 /// What to load: the validated form of the command-line input options.
 #[derive(Debug, Clone)]
 pub struct InputSpec {
-    /// The availability records (CSV or Parquet).
-    pub records: PathBuf,
+    /// The availability records (CSV or Parquet, packed or not): one file, or several read as
+    /// one table in this order (the same columns in each).
+    pub records: Vec<PathBuf>,
     /// The address universe (CSV or Parquet), if any.
     pub universe: Option<PathBuf>,
     /// The column mapping.
@@ -68,6 +70,14 @@ pub struct InputSpec {
     pub delimiter: Option<u8>,
     /// Whether to use a weight column when one is found.
     pub use_weights: bool,
+}
+
+impl InputSpec {
+    /// The first records file (the one errors about the whole input name).
+    #[must_use]
+    pub fn first(&self) -> &Path {
+        self.records.first().map_or(Path::new(""), PathBuf::as_path)
+    }
 }
 
 /// What a job uses of the records beyond ids, download speeds and locations.
@@ -97,7 +107,7 @@ pub fn load(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress) -> Resu
     match load_as(spec, needs, progress, true)? {
         Some(av) => Ok(av),
         None => load_as(spec, needs, progress, false)?
-            .ok_or_else(|| Error::table(&spec.records, "the ids could not be deduplicated")),
+            .ok_or_else(|| Error::table(spec.first(), "the ids could not be deduplicated")),
     }
 }
 
@@ -110,50 +120,94 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         Some(path) => Some(universe::load(path, spec, progress, &mut codes, &mut rejects)?),
         None => None,
     };
-    let table = open(&spec.records, spec.delimiter, &spec.profile)?;
     let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
     let extra = &extra[..if needs.technology { 3 } else { 2 }];
-    let layout = Layout::resolve(&table, &spec.profile, extra, universe.is_none(), spec.use_weights)?;
-    progress.stage("read and check records", table.rows_known().map(|n| n as u64));
     let located = universe.is_none();
-    let kept = Kept {
-        down: true,
-        up: needs.upload && layout.has(Field::UpMbps),
-        technology: layout.has(Field::Technology),
-        location: located,
-        weight: located && layout.has(Field::Weight),
+    let mut state = Read {
+        file: String::new(),
+        count: RowCount::default(),
+        before: 0,
+        parts: Parts::default(),
+        ids: IdColumn::new(by_runs, universe.is_some()),
+        out: RowColumns::default(),
+        address: Vec::new(),
+        codes,
+        technologies: Vec::new(),
+        tech_index: FxHashMap::default(),
+        rejects,
+        counts: RowCounts::default(),
+        out_of_order: false,
     };
-    let mut reading = Reading {
-        checking: Checking::new(&table, &layout, spec, kept),
-        universe: universe.as_ref().map(|u| &u.index),
-        progress,
-        state: Read {
-            file: spec.records.display().to_string(),
-            count: RowCount::of(&table),
-            ids: IdColumn::new(by_runs, universe.is_some()),
-            out: RowColumns::default(),
-            address: Vec::new(),
-            codes,
-            technologies: Vec::new(),
-            tech_index: FxHashMap::default(),
-            rejects,
-            counts: RowCounts::default(),
-            out_of_order: false,
-        },
-    };
-    let read = table.read_into(&layout.asked(), rows_per_batch(&table), &mut reading);
-    let state = reading.state;
-    match read {
-        Err(_) if state.out_of_order => return Ok(None),
-        r => r?,
+    let (mut sources, mut first): (Vec<SourceInfo>, Option<(Layout, Kept)>) = (Vec::new(), None);
+    for path in &spec.records {
+        let table = open(path, spec.delimiter, &spec.profile)?;
+        let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?;
+        let kept = Kept {
+            down: true,
+            up: needs.upload && layout.has(Field::UpMbps),
+            technology: layout.has(Field::Technology),
+            location: located,
+            weight: located && layout.has(Field::Weight),
+        };
+        if let Some((l, k)) = &first {
+            same_columns(path, &layout, kept, l, *k, spec.first())?;
+        }
+        let known = table.rows_known().map(|n| n as u64).filter(|_| spec.records.len() == 1);
+        progress.stage("read and check records", known);
+        state.start(&table);
+        let mut reading = Reading {
+            checking: Checking::new(&table, &layout, spec, kept, state.before),
+            universe: universe.as_ref().map(|u| &u.index),
+            progress: &mut *progress,
+            state,
+        };
+        let read = table.read_into(&layout.asked(), rows_per_batch(&table), &mut reading);
+        state = reading.state;
+        match read {
+            Err(_) if state.out_of_order => return Ok(None),
+            r => r?,
+        }
+        sources.push(layout.source(&table, "records", state.count.rows));
+        state.before += state.count.rows;
+        first.get_or_insert((layout, kept));
     }
-    let source = layout.source(&table, "records", state.count.rows);
+    let Some((layout, kept)) = first else { return Err(Error::table(spec.first(), "no records file given")) };
     let (has_up, has_technology) = (layout.has(Field::UpMbps), layout.has(Field::Technology));
-    drop(table);
     let mut av = state.finish(spec, universe, kept, layout.xy_crs)?;
-    av.sources.push(source);
+    av.sources.extend(sources);
     (av.records.has_up, av.records.has_technology) = (has_up, has_technology);
     Ok(Some(av))
+}
+
+/// Checks that a later records file `path` has the columns the first (`first_path`) has: the
+/// same kept columns and the same coordinates.
+///
+/// # Errors
+/// [`Error::Table`] naming the file, what differs and the first file.
+fn same_columns(
+    path: &Path,
+    layout: &Layout,
+    kept: Kept,
+    first: &Layout,
+    first_kept: Kept,
+    first_path: &Path,
+) -> Result<()> {
+    let differs = [
+        (kept.up != first_kept.up, "an upload column"),
+        (kept.technology != first_kept.technology, "a technology column"),
+        (kept.weight != first_kept.weight, "a weight column"),
+        (layout.xy_crs != first.xy_crs, "the same coordinates"),
+    ];
+    match differs.iter().find(|(d, _)| *d) {
+        Some((_, what)) => Err(Error::table(
+            path,
+            format!(
+                "differs from {} in {what}: every records file of one input needs the same columns",
+                first_path.display()
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// How a file's batches are checked: the file, its layout and what it keeps.
@@ -162,14 +216,18 @@ struct Checking<'a> {
     layout: &'a Layout,
     scheme: AreaScheme,
     kept: Kept,
-    /// The file's rows at most (room reserved in each column).
+    /// The rows of the files before this one.
+    before: usize,
+    /// The rows of this file and those before at most (room reserved in each column).
     bound: usize,
 }
 
 impl<'a> Checking<'a> {
-    /// How the batches of `table`, read with `layout`, are checked, keeping the columns `kept`.
-    fn new(table: &'a Table, layout: &'a Layout, spec: &InputSpec, kept: Kept) -> Checking<'a> {
-        Checking { table, layout, scheme: spec.profile.area, kept, bound: table.rows_at_most() }
+    /// How the batches of `table`, read with `layout` after `before` rows of other files, are
+    /// checked, keeping the columns `kept`.
+    fn new(table: &'a Table, layout: &'a Layout, spec: &InputSpec, kept: Kept, before: usize) -> Checking<'a> {
+        let bound = before + table.rows_at_most();
+        Checking { table, layout, scheme: spec.profile.area, kept, before, bound }
     }
 
     /// Checks the batch of rows `at` by the rules, in parallel pieces within the input's chunks
@@ -201,7 +259,7 @@ impl<'a> Checking<'a> {
             if complete || !unlocated {
                 return Ok(found);
             }
-            self.layout.read_coordinates(self.table, at.clone(), cols)?;
+            self.layout.read_coordinates(self.table, at.start - self.before..at.end - self.before, cols)?;
         }
     }
 }
@@ -215,10 +273,15 @@ struct Reading<'a> {
     state: Read,
 }
 
-/// What the records' batches build up.
+/// What the records' batches build up. Rows are numbered across the files (0-based).
 struct Read {
+    /// The file being read, and its rows so far.
     file: String,
     count: RowCount,
+    /// The rows of the files read before it.
+    before: usize,
+    /// Every file begun, with the rows before it.
+    parts: Parts,
     ids: IdColumn,
     out: RowColumns,
     /// Each record's address: the join's answer with a universe; without one, a buffer the run
@@ -239,7 +302,9 @@ impl Sink for Reading<'_> {
     fn batch(&mut self, batch: Batch) -> Result<()> {
         let (checking, state) = (&self.checking, &mut self.state);
         let mut cols = checking.layout.columns(batch.columns);
-        let at = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
+        let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
+        let at = state.before + local.start..state.before + local.end;
+        within_row_limit(&checking.table.path, at.end)?;
         let ids = match state.ids.key(&cols.id, at.clone(), at.end, checking.bound) {
             Ok(ids) => ids,
             Err(OutOfOrder) => {
@@ -271,6 +336,13 @@ impl Sink for Reading<'_> {
 }
 
 impl Read {
+    /// Begins the next file, `table`.
+    fn start(&mut self, table: &Table) {
+        self.file = table.path.display().to_string();
+        self.count = RowCount::of(table);
+        self.parts.files.push((self.file.clone(), self.before as u64));
+    }
+
     /// Merges a batch's checked pieces in row order: technologies and area codes (when the
     /// records are `located` here) in order of first appearance, each piece's own numbers
     /// renumbered; rejected rows in row order.
@@ -290,7 +362,8 @@ impl Read {
             for rejected in piece.rejected {
                 let row = at.start + rejected.row;
                 self.out.usable[row] = false;
-                self.counts.reject(&mut self.rejects, &self.file, row as u64 + 1, rejected.reason, rejected.detail);
+                let own = (row - self.before) as u64 + 1;
+                self.counts.reject(&mut self.rejects, &self.file, own, rejected.reason, rejected.detail);
             }
             if located {
                 self.codes.absorb(piece.codes, &mut self.out.locations.area[r.clone()], &self.out.usable[r]);
@@ -311,12 +384,11 @@ impl Read {
         kept: Kept,
         point_crs: Option<XyCrs>,
     ) -> Result<Availability> {
-        let Read { file, count, ids, mut out, address, codes, technologies, rejects, mut counts, .. } = self;
-        let n = count.rows;
+        let Read { before: n, parts, ids, mut out, address, codes, technologies, rejects, mut counts, .. } = self;
         if out.usable.len() != n {
             let found = out.usable.len();
             return Err(Error::table(
-                &spec.records,
+                spec.first(),
                 format!("{found} rows where the file declares {n}; was it changed during the run?"),
             ));
         }
@@ -334,11 +406,12 @@ impl Read {
                 let first_row = RowNumbers::where_set(&rows.first, rows.count);
                 let location = std::mem::take(&mut out.locations);
                 let weight = std::mem::take(&mut out.weight);
-                (Addresses { first_row, location, weight, point_crs, file }, rows.address, rows.conflicts)
+                let parts = parts.clone();
+                (Addresses { first_row, location, weight, point_crs, parts }, rows.address, rows.conflicts)
             }
         };
         if universe.is_none() && addresses.is_empty() {
-            return Err(Error::NoData { file: spec.records.clone(), reason: counts.none_used(rejects.first()) });
+            return Err(Error::NoData { file: spec.first().to_path_buf(), reason: counts.none_used(rejects.first()) });
         }
         let records = records(out, address, technologies, n, used);
         let (addresses, weighted, sources, universe_rows) = match universe {
@@ -351,6 +424,7 @@ impl Read {
             codes: AreaCodes { codes: codes.codes },
             rejects,
             record_rows: counts,
+            record_parts: parts,
             universe_rows,
             universe_given: spec.universe.is_some(),
             weighted,
@@ -399,12 +473,49 @@ pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile) -> Res
 }
 
 /// Reads back the address id and postcode (empty when the file has none) of the given 1-based
-/// data `rows` of an address file, in the order asked.
+/// data `rows` of an input read from `parts` (rows numbered across its files), in the order asked.
+///
+/// # Errors
+/// As [`identify_in`], for each file.
+pub fn identify(
+    parts: &Parts,
+    profile: &Profile,
+    delimiter: Option<u8>,
+    rows: &[u64],
+) -> Result<Vec<(String, String)>> {
+    let mut out = vec![(String::new(), String::new()); rows.len()];
+    for (file, _) in &parts.files {
+        let asked: Vec<(usize, u64)> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &r)| {
+                let (f, own) = parts.locate(r);
+                (f == file).then_some((k, own))
+            })
+            .collect();
+        if asked.is_empty() {
+            continue;
+        }
+        let own: Vec<u64> = asked.iter().map(|&(_, r)| r).collect();
+        for ((k, _), found) in asked.into_iter().zip(identify_in(Path::new(file), profile, delimiter, &own)?) {
+            out[k] = found;
+        }
+    }
+    Ok(out)
+}
+
+/// Reads back the address id and postcode (empty when the file has none) of the given 1-based
+/// data `rows` of one address file, in the order asked.
 ///
 /// # Errors
 /// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
 /// id column, and [`Error::Table`] for a row beyond the end of the file.
-pub fn identify(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u64]) -> Result<Vec<(String, String)>> {
+pub(super) fn identify_in(
+    path: &Path,
+    profile: &Profile,
+    delimiter: Option<u8>,
+    rows: &[u64],
+) -> Result<Vec<(String, String)>> {
     let table = open(path, delimiter, profile)?;
     let found = profile.resolve(&table.header);
     let id = *found.get(&Field::AddressId).ok_or_else(|| Error::MissingColumn {

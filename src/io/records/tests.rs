@@ -20,7 +20,7 @@ fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
         let text: String = rows.iter().map(|r| format!("{r};GM0363\n")).collect();
         std::fs::write(&path, format!("adres_id;download_mbps;gemeentecode\n{text}")).unwrap();
         let spec = InputSpec {
-            records: path,
+            records: vec![path],
             universe: None,
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
@@ -71,7 +71,7 @@ fn chunked_checks_equal_a_row_by_row_reading() {
     let path = dir.path().join("r.csv");
     std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n"))).unwrap();
     let spec = InputSpec {
-        records: path,
+        records: vec![path],
         universe: None,
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -150,7 +150,7 @@ fn parquet_batches_equal_one_csv_batch() {
     assert_eq!(table.batches(BATCH_ROWS), Some(vec![0..6, 6..12, 12..15]));
     let load_from = |records: &Path, universe: Option<PathBuf>| {
         let spec = InputSpec {
-            records: records.into(),
+            records: vec![records.into()],
             universe,
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
@@ -204,7 +204,7 @@ fn loaded_as_text_and_typed(csv: &str, mut df: polars::prelude::DataFrame) -> (A
         .unwrap();
     let load_from = |records: &Path| {
         let spec = InputSpec {
-            records: records.into(),
+            records: vec![records.into()],
             universe: None,
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
@@ -308,7 +308,7 @@ fn rejected_rows_beside_coordinates_are_rejects() {
     )
     .unwrap();
     let spec = InputSpec {
-        records: path,
+        records: vec![path],
         universe: None,
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -332,7 +332,7 @@ fn rows_without_any_value_are_blank_rows() {
     std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n\n;;;\n;;;50\n2;122000;487500;30\n\n")
         .unwrap();
     let spec = InputSpec {
-        records: path,
+        records: vec![path],
         universe: None,
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -356,7 +356,7 @@ fn rows_without_any_value_are_blank_rows() {
     std::fs::write(&universe, "adres_id;gemeentecode\na;GM0363\n\nb;GM0014\n").unwrap();
     std::fs::write(&records, "adres_id;download_mbps\na;100\n;\nb;50\n").unwrap();
     let spec = InputSpec {
-        records,
+        records: vec![records],
         universe: Some(universe),
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -380,7 +380,7 @@ fn universe_rows_make_addresses_in_row_order() {
     let records = dir.path().join("r.csv");
     std::fs::write(&records, "adres_id;download_mbps\na;100\nd;50\nx;5\n").unwrap();
     let spec = InputSpec {
-        records,
+        records: vec![records],
         universe: Some(universe),
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -450,7 +450,7 @@ fn universe_in_batches_equals_one_batch() {
     std::fs::write(&records, "adres_id;download_mbps\nf;5\nb;50\nz;5\na;100\n").unwrap();
     let load_with = |universe: &Path| {
         let spec = InputSpec {
-            records: records.clone(),
+            records: vec![records.clone()],
             universe: Some(universe.into()),
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
@@ -537,7 +537,7 @@ fn lazy_coordinates_serve_the_rows_without_a_code() {
     let load_from = |records: &Path| {
         load(
             &InputSpec {
-                records: records.into(),
+                records: vec![records.into()],
                 universe: None,
                 profile: profile.clone(),
                 delimiter: None,
@@ -567,7 +567,7 @@ fn technologies_and_upload_speeds_are_kept_only_when_needed() {
     let records = dir.path().join("r.csv");
     std::fs::write(&records, "adres_id;gemeentecode;download_mbps;upload_mbps;technologie\na;GM0363;100;10;glas\nb;GM0014;-1;1;coax\nc;GM0014;50;-2;\nd;GM0014;50;5;\n").unwrap();
     let spec = InputSpec {
-        records,
+        records: vec![records],
         universe: None,
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -612,7 +612,7 @@ fn weights_are_kept_only_when_weighted() {
     std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n")
         .unwrap();
     let spec = |use_weights| InputSpec {
-        records: records.clone(),
+        records: vec![records.clone()],
         universe: None,
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
@@ -625,4 +625,56 @@ fn weights_are_kept_only_when_weighted() {
     assert!(!counted.weighted);
     assert!(counted.addresses.weight.is_empty());
     assert_eq!(counted.addresses.len(), 2);
+}
+
+/// Three files read as one (the middle one header only, the last a Parquet with its columns
+/// in another order): the addresses and records are those of the files joined, rows
+/// numbered across them; rejects name their own file and row; each file's rows reconcile.
+#[test]
+fn several_files_read_as_one() {
+    use polars::prelude::{Column, DataFrame, ParquetWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let csv = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let head = "adres_id;download_mbps;gemeentecode\n";
+    let a = csv("a.csv", &format!("{head}a;100;GM0363\nb;-5;GM0363\nc;30;GM0014\n"));
+    let empty = csv("empty.csv", head);
+    let c = dir.path().join("c.parquet");
+    let text = |v: [Option<&'static str>; 3]| v.to_vec();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("gemeentecode".into(), text([Some("GM0363"), Some("GM0014"), Some("GM0014")])),
+        Column::new("adres_id".into(), text([Some("a"), None, Some("d")])),
+        Column::new("download_mbps".into(), [50.0, 7.0, 20.0].to_vec()),
+    ])
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&c).unwrap()).finish(&mut df).unwrap();
+    let all =
+        csv("all.csv", &format!("{head}a;100;GM0363\nb;-5;GM0363\nc;30;GM0014\na;50;GM0363\n;7;GM0014\nd;20;GM0014\n"));
+    let spec = |records: Vec<PathBuf>| InputSpec {
+        records,
+        universe: None,
+        profile: Profile::built_in("nl").unwrap(),
+        delimiter: None,
+        use_weights: false,
+    };
+    let parts = load(&spec(vec![a.clone(), empty.clone(), c.clone()]), Needs::ALL, &mut Silent).unwrap();
+    let whole = load(&spec(vec![all]), Needs::ALL, &mut Silent).unwrap();
+    assert_eq!(parts.addresses.first_row, whole.addresses.first_row);
+    assert_eq!((parts.records.address.clone(), parts.records.row.clone()), (whole.records.address, whole.records.row));
+    assert_eq!(parts.records.down_mbps, whole.records.down_mbps);
+    let rejected: Vec<(String, u64)> = parts.rejects.iter().map(|r| (r.file.clone(), r.row)).collect();
+    let name = |p: &Path| p.display().to_string();
+    assert_eq!(rejected, [(name(&a), 2), (name(&c), 2)]);
+    let counts = parts.record_parts.counts(&parts.record_rows, &parts.rejects);
+    let per_file: Vec<(String, u64, u64)> = counts.iter().map(|(f, c)| (f.clone(), c.rows_in, c.used)).collect();
+    assert_eq!(per_file, [(name(&a), 3, 2), (name(&empty), 0, 0), (name(&c), 3, 2)]);
+    assert_eq!(parts.record_parts.locate(4), (name(&c).as_str(), 1));
+    assert_eq!(parts.sources.iter().filter(|s| s.role == "records").count(), 3);
+    // A later file without the first one's columns is refused, naming both.
+    let other = csv("other.csv", "adres_id;download_mbps;upload_mbps;gemeentecode\nx;1;1;GM0363\n");
+    let e = load(&spec(vec![a, other]), Needs::ALL, &mut Silent).unwrap_err().to_string();
+    assert!(e.contains("other.csv") && e.contains("a.csv") && e.contains("upload"), "{e}");
 }

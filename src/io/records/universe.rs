@@ -9,14 +9,14 @@ use dekking_table::{Batch, Sink};
 
 use super::codes::CodeTable;
 use super::columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
-use super::identify;
+use super::identify_in;
 use super::ids::IdColumn;
 use super::layout::Layout;
 use super::rules::Rejected;
 use super::{Checking, InputSpec};
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
-use crate::model::availability::{Addresses, RowNumbers};
+use crate::model::availability::{Addresses, Parts, RowNumbers};
 use crate::model::rows::{Reject, RejectReason, RowCounts};
 use crate::model::source::SourceInfo;
 use crate::progress::Progress;
@@ -94,7 +94,7 @@ pub(super) fn load(
     let weighted = layout.has(Field::Weight);
     let kept = Kept { down: false, up: false, technology: false, location: true, weight: weighted };
     let mut reading = Reading {
-        checking: Checking::new(&table, &layout, spec, kept),
+        checking: Checking::new(&table, &layout, spec, kept, 0),
         count: RowCount::of(&table),
         ids: IdColumn::new(false, false),
         out: RowColumns::default(),
@@ -117,7 +117,7 @@ pub(super) fn load(
     if !made.duplicates.is_empty() {
         let rows: Vec<u64> = made.duplicates.iter().map(|d| d.1).collect();
         for ((at, _, first), (id, _)) in
-            made.duplicates.iter().zip(identify(path, &spec.profile, spec.delimiter, &rows)?)
+            made.duplicates.iter().zip(identify_in(path, &spec.profile, spec.delimiter, &rows)?)
         {
             rejects[*at].detail = format!("address_id {id:?} first at row {first}");
         }
@@ -130,7 +130,7 @@ pub(super) fn load(
         location: out.locations,
         weight: out.weight,
         point_crs: layout.xy_crs,
-        file,
+        parts: Parts::one(file),
     };
     let index = KeyIndex::new(ukeys, &made.address);
     Ok(Universe { addresses, index, counts: made.counts, source, weighted })
