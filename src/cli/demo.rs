@@ -297,6 +297,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             profile: Profile::built_in("nl")?,
             delimiter: None,
             use_weights: true,
+            filters: Vec::new(),
         },
         boundaries: None,
         area_fields: AreaFields::default(),

@@ -9,6 +9,7 @@ use clap::Args;
 use crate::cli::{check_outputs, strict_check, BoundaryArgs, InputArgs, RunArgs, StderrProgress};
 use dekking::model::fixed::FixedReport;
 use dekking::model::policy::Targets;
+use dekking::model::rows::RowCounts;
 use dekking::model::threshold::{default_thresholds, Threshold};
 use dekking::pipeline::{run_fixed, FixedJob};
 use dekking::progress::Progress;
@@ -84,16 +85,38 @@ impl FixedArgs {
     }
 }
 
+/// Files given a line each in the summary; more are summed on one.
+const MAX_FILE_LINES: usize = 10;
+
 /// Prints the run's accounting, headline and table.
 pub fn print_summary(report: &FixedReport, quiet: bool) {
-    for (file, c) in &report.provenance.rows {
+    let rows = &report.provenance.rows;
+    // Many files (a national release) are summed on one line; each is in coverage.json.
+    let summed;
+    let shown = if rows.len() > MAX_FILE_LINES {
+        let mut all = RowCounts::default();
+        for (_, c) in rows {
+            all.rows_in += c.rows_in;
+            all.used += c.used;
+            all.left_out += c.left_out;
+            for (r, n) in &c.rejected {
+                *all.rejected.entry(*r).or_default() += n;
+            }
+        }
+        summed = [(format!("{} files (each in coverage.json)", rows.len()), all)];
+        &summed[..]
+    } else {
+        &rows[..]
+    };
+    for (file, c) in shown {
         let by_reason: Vec<String> = c.rejected.iter().map(|(r, n)| format!("{} {n}", r.code())).collect();
         say!(
-            "{file}: rows in {} = used {} + rejected {}{}",
+            "{file}: rows in {} = used {} + rejected {}{}{}",
             c.rows_in,
             c.used,
             c.rejected_total(),
-            if by_reason.is_empty() { String::new() } else { format!(" ({})", by_reason.join(", ")) }
+            if by_reason.is_empty() { String::new() } else { format!(" ({})", by_reason.join(", ")) },
+            if c.left_out == 0 { String::new() } else { format!(" + left out by --where {}", c.left_out) }
         );
     }
     for w in &report.provenance.warnings {

@@ -26,7 +26,7 @@ use dekking::error::Error;
 use dekking::io::boundaries::AreaFields;
 use dekking::io::columns::Field;
 use dekking::io::profile::Profile;
-use dekking::io::records::InputSpec;
+use dekking::io::records::{InputSpec, RowFilter};
 use dekking::progress::{Progress, Ticker};
 
 /// Broadband and spectrum coverage analytics per gemeente, provincie and country.
@@ -66,6 +66,9 @@ pub struct InputArgs {
     /// All addresses that count (served or not); default: the distinct addresses of --input.
     #[arg(long, value_name = "FILE")]
     pub universe: Option<PathBuf>,
+    /// Read only the records rows whose COLUMN holds one of the values, e.g. business_residential_code=R,X (repeatable: every filter must pass); the rows left out are counted per file.
+    #[arg(long = "where", value_name = "COLUMN=V1,V2")]
+    pub filters: Vec<String>,
     /// Column mapping.
     #[command(flatten)]
     pub mapping: MappingArgs,
@@ -153,7 +156,12 @@ impl InputArgs {
     pub fn spec(&self) -> Result<InputSpec, Error> {
         let (profile, delimiter, use_weights) = self.mapping.resolve()?;
         let records = dekking::io::inputs::expand("input", &self.input)?;
-        Ok(InputSpec { records, universe: self.universe.clone(), profile, delimiter, use_weights })
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| RowFilter::parse(f).ok_or_else(|| Error::argument("where", f, "expected COLUMN=V1,V2")))
+            .collect::<Result<_, _>>()?;
+        Ok(InputSpec { records, universe: self.universe.clone(), profile, delimiter, use_weights, filters })
     }
 }
 

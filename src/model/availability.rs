@@ -279,20 +279,23 @@ pub struct Addresses {
 pub struct Parts {
     /// Each file's path and the rows of the files before it, in reading order.
     pub files: Vec<(String, u64)>,
+    /// Each file's rows left out by a row filter (empty: none).
+    pub left_out: Vec<u64>,
 }
 
 impl Parts {
     /// One file.
     #[must_use]
     pub fn one(file: impl Into<String>) -> Parts {
-        Parts { files: vec![(file.into(), 0)] }
+        Parts { files: vec![(file.into(), 0)], left_out: Vec::new() }
     }
 
     /// The file and its own data row (1-based) of the combined data row `row` (1-based).
     ///
     /// ```
     /// use dekking::model::availability::Parts;
-    /// let p = Parts { files: vec![("a.csv".into(), 0), ("empty.csv".into(), 3), ("b.csv".into(), 3)] };
+    /// let files = vec![("a.csv".into(), 0), ("empty.csv".into(), 3), ("b.csv".into(), 3)];
+    /// let p = Parts { files, left_out: Vec::new() };
     /// assert_eq!(p.locate(3), ("a.csv", 3));
     /// assert_eq!(p.locate(4), ("b.csv", 1));
     /// ```
@@ -303,7 +306,8 @@ impl Parts {
     }
 
     /// Each file's row accounting, from the rows of them all (`total`) and their rejected rows
-    /// (each naming its file): rows in from where the next file begins, used = in − rejected.
+    /// (each naming its file): rows in from where the next file begins, used = in − rejected −
+    /// left out.
     #[must_use]
     pub fn counts(&self, total: &RowCounts, rejects: &[Reject]) -> Vec<(String, RowCounts)> {
         if let [(file, _)] = &self.files[..] {
@@ -315,7 +319,8 @@ impl Parts {
             .enumerate()
             .map(|(k, (file, before))| {
                 let end = self.files.get(k + 1).map_or(total.rows_in, |next| next.1);
-                (file.clone(), RowCounts { rows_in: end - before, ..RowCounts::default() })
+                let left_out = self.left_out.get(k).copied().unwrap_or(0);
+                (file.clone(), RowCounts { rows_in: end - before, left_out, ..RowCounts::default() })
             })
             .collect();
         for r in rejects {
@@ -324,7 +329,7 @@ impl Parts {
             }
         }
         for (_, c) in &mut out {
-            c.used = c.rows_in - c.rejected_total();
+            c.used = c.rows_in - c.rejected_total() - c.left_out;
         }
         out
     }

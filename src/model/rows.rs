@@ -92,7 +92,7 @@ pub struct Reject {
     pub detail: String,
 }
 
-/// Row accounting for one input file: rows in = used + rejected.
+/// Row accounting for one input file: rows in = used + rejected (+ left out by a row filter).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RowCounts {
     /// Data rows read.
@@ -101,6 +101,15 @@ pub struct RowCounts {
     pub used: u64,
     /// Rows rejected, by reason.
     pub rejected: BTreeMap<RejectReason, u64>,
+    /// Rows left out by a row filter (`--where`), not rejected: not listed row by row.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub left_out: u64,
+}
+
+/// Whether a count is zero (left out of the JSON).
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RowCounts {
@@ -128,6 +137,9 @@ impl RowCounts {
         if self.rows_in == 0 {
             return "the file has a header but no data rows".into();
         }
+        if self.rejected_total() == 0 && self.left_out > 0 {
+            return format!("every row ({}) was left out by --where", self.left_out);
+        }
         let reasons: Vec<String> = self.rejected.iter().map(|(r, n)| format!("{} {n}", r.code())).collect();
         let mut why = format!("every row was rejected: {}", reasons.join(", "));
         if let Some(f) = first {
@@ -136,8 +148,8 @@ impl RowCounts {
         why
     }
 
-    /// Whether rows in = used + rejected.
+    /// Whether rows in = used + rejected + left out.
     pub fn reconciles(&self) -> bool {
-        self.rows_in == self.used + self.rejected_total()
+        self.rows_in == self.used + self.rejected_total() + self.left_out
     }
 }

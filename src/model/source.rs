@@ -38,6 +38,9 @@ pub struct Provenance {
     pub inputs: Vec<SourceInfo>,
     /// Row accounting per input file (path, counts).
     pub rows: Vec<(String, RowCounts)>,
+    /// The row filters applied to the records (`COLUMN=V1,V2`), if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
     /// The unit of the figures.
     pub unit: String,
     /// Where the universe (denominator) comes from.

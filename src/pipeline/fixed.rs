@@ -228,6 +228,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         profile: job.input.profile.name.clone(),
         inputs: sources,
         rows,
+        filters: job.input.filters.iter().map(ToString::to_string).collect(),
         unit: unit.name().into(),
         universe,
         method: format!(

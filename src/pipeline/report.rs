@@ -144,6 +144,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                 profile: job.profile.clone(),
                 delimiter: job.delimiter,
                 use_weights: job.use_weights,
+                filters: Vec::new(),
             },
             boundaries: job.boundaries.clone(),
             area_fields: job.area_fields.clone(),

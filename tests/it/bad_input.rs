@@ -39,6 +39,11 @@ const CASES: &[(&str, &str, Expect)] = &[
         Ok("coverage.csv", "nl,NL,Nederland,100/0,100,0,,addresses,2,2,1"),
     ),
     (
+        "--where on a column the file lacks",
+        "fixed -i {B}/quoted.csv --where business_residential_code=R",
+        Fatal("quoted.csv: no column \"business_residential_code\" for --where business_residential_code=R; the columns are adres_id, gemeentecode, download_mbps, opmerking"),
+    ),
+    (
         "missing required column",
         "fixed -i {B}/missing_column.csv",
         Fatal("missing_column.csv: missing column for `down_mbps`"),

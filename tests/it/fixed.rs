@@ -404,6 +404,8 @@ fn fcc_bdc_maine_read_from_zip_and_gzip() {
 /// and zip in turn, in hive-style folders `state=23/county=NNNNN/`: read as one input — the
 /// folder, or two glob patterns — it gives the whole file's coverage table byte for byte, and
 /// the provenance lists every part with its checksum and its own rows in = used + rejected.
+/// With `--where business_residential_code=R,X` the parts give the table of the rows Python
+/// kept, and count the rows left out.
 #[test]
 fn fcc_bdc_maine_split_into_packed_parts() {
     let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
@@ -417,6 +419,10 @@ fn fcc_bdc_maine_split_into_packed_parts() {
         with open(src, newline='') as f:\n\
         \x20   r = csv.reader(f); head = next(r)\n\
         \x20   for row in r: parts.setdefault(row[head.index('block_geoid')][:5], []).append(row)\n\
+        with open(os.path.join(os.path.dirname(out), 'residential.csv'), 'w', newline='') as f:\n\
+        \x20   w = csv.writer(f, lineterminator='\\n'); w.writerow(head)\n\
+        \x20   code = head.index('business_residential_code')\n\
+        \x20   for county, rows in sorted(parts.items()): w.writerows(r for r in rows if r[code] in ('R', 'X'))\n\
         for k, (county, rows) in enumerate(sorted(parts.items())):\n\
         \x20   d = os.path.join(out, 'state=23', 'county=' + county); os.makedirs(d)\n\
         \x20   text = io.StringIO(); w = csv.writer(text, lineterminator='\\n'); w.writerow(head); w.writerows(rows)\n\
@@ -465,6 +471,27 @@ fn fcc_bdc_maine_split_into_packed_parts() {
     }
     let whole_json: serde_json::Value = serde_json::from_str(&wd.read("whole/coverage.json")).unwrap();
     assert_eq!(total, whole_json["provenance"]["inputs"][0]["rows"].as_u64().unwrap());
+
+    // --where keeps the residential locations (R, X) as the rows Python kept give them, each
+    // part counting the business rows it left out.
+    let kept = run(&[wd.path("residential.csv").to_str().unwrap()], "residential");
+    let mut args =
+        vec!["fixed", "--profile", "fcc-bdc", "--by", "county", "--by", "state", "-t", "25/3", "-t", "100/20"];
+    args.extend(["-i", folder.to_str().unwrap(), "--where", "business_residential_code=R,X"]);
+    args.extend(["--run-date", "2026-12-03", "--out", "where", "-q"]);
+    wd.ok(&args);
+    assert_eq!(wd.read("where/coverage.csv"), kept);
+    let json: serde_json::Value = serde_json::from_str(&wd.read("where/coverage.json")).unwrap();
+    assert_eq!(json["provenance"]["filters"][0], "business_residential_code=R,X");
+    let left: u64 =
+        json["provenance"]["rows"].as_array().unwrap().iter().map(|r| r[1]["left_out"].as_u64().unwrap_or(0)).sum();
+    let kept_rows = csv_rows(&wd.read("residential.csv")).len() as u64;
+    assert_eq!((left, total - left), (total - kept_rows, kept_rows));
+    for r in json["provenance"]["rows"].as_array().unwrap() {
+        let c = &r[1];
+        let sum = c["used"].as_u64().unwrap() + c["left_out"].as_u64().unwrap_or(0);
+        assert_eq!(sum, c["rows_in"].as_u64().unwrap(), "{r}");
+    }
 }
 
 /// A run killed while it writes its outputs leaves every output either as it was or complete,

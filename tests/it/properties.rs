@@ -41,6 +41,7 @@ fn spec(records: &Path, universe: Option<&Path>) -> InputSpec {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: true,
+        filters: Vec::new(),
     }
 }
 

@@ -11,6 +11,8 @@ use crate::io::profile::Profile;
 use crate::model::availability::XyCrs;
 use crate::model::source::SourceInfo;
 
+use super::RowFilter;
+
 /// One batch's columns by role; `None` when the file has no such column or it is not read.
 pub(super) struct Columns {
     pub(super) id: Values,
@@ -20,6 +22,8 @@ pub(super) struct Columns {
     pub(super) down: Option<Values>,
     pub(super) up: Option<Values>,
     pub(super) technology: Option<Values>,
+    /// The row filters' columns, in the order of [`Layout::filters`].
+    pub(super) filters: Vec<Values>,
 }
 
 /// Row access to the location and weight columns of a range of rows.
@@ -58,6 +62,8 @@ pub(super) struct Layout {
     /// Whether the coordinates are read only for the batches that need them: a Parquet file
     /// with area codes, whose coordinates serve the rows without one.
     pub(super) lazy_xy: bool,
+    /// The row filters, each with its column's header position.
+    filters: Vec<(usize, RowFilter)>,
 }
 
 impl Layout {
@@ -117,7 +123,40 @@ impl Layout {
             }
         }
         let lazy_xy = table.format == Format::Parquet && found.contains_key(&Field::AreaCode) && xy_crs.is_some();
-        Ok(Layout { wanted, xy_crs, lazy_xy })
+        Ok(Layout { wanted, xy_crs, lazy_xy, filters: Vec::new() })
+    }
+
+    /// The layout with the row `filters`' columns found in `table`'s header (exact name first,
+    /// else any case).
+    ///
+    /// # Errors
+    /// [`Error::Table`] for a filter column the file lacks.
+    pub(super) fn with_filters(mut self, table: &Table, filters: &[RowFilter]) -> Result<Layout> {
+        for f in filters {
+            let h = &table.header;
+            let at = h
+                .iter()
+                .position(|c| *c == f.column)
+                .or_else(|| h.iter().position(|c| c.eq_ignore_ascii_case(&f.column)));
+            let Some(i) = at else {
+                let what = format!("no column {} for --where {f}; the columns are {}", quoted(&f.column), h.join(", "));
+                return Err(Error::table(&table.path, what));
+            };
+            self.filters.push((i, f.clone()));
+        }
+        Ok(self)
+    }
+
+    /// The rows of a batch (0-based, ascending) some row filter leaves out.
+    pub(super) fn left_out(&self, cols: &Columns) -> Vec<usize> {
+        if self.filters.is_empty() {
+            return Vec::new();
+        }
+        (0..cols.len())
+            .filter(|&i| {
+                self.filters.iter().zip(&cols.filters).any(|((_, f), v)| !f.keeps(&v.text(i).unwrap_or_default()))
+            })
+            .collect()
     }
 
     /// Whether `field` is read with every batch (all but lazy coordinates).
@@ -132,7 +171,8 @@ impl Layout {
 
     /// The header positions to read with every batch, and as what.
     pub(super) fn asked(&self) -> Vec<(usize, Want)> {
-        self.wanted.iter().filter(|(f, _, _)| self.every_batch(*f)).map(|(_, i, w)| (*i, *w)).collect()
+        let read = self.wanted.iter().filter(|(f, _, _)| self.every_batch(*f)).map(|(_, i, w)| (*i, *w));
+        read.chain(self.filters.iter().map(|(i, _)| (*i, Want::Text))).collect()
     }
 
     /// Reads the lazy coordinates of `rows` (0-based) into `cols`, for a batch with rows that
@@ -157,7 +197,8 @@ impl Layout {
     }
 
     /// A batch's columns (read in the order of [`Layout::asked`]) by role.
-    pub(super) fn columns(&self, values: Vec<Values>) -> Columns {
+    pub(super) fn columns(&self, mut values: Vec<Values>) -> Columns {
+        let filters = values.split_off(values.len() - self.filters.len());
         let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
         let read: Vec<Field> = self.wanted.iter().map(|(f, _, _)| *f).filter(|f| self.every_batch(*f)).collect();
         let mut take = |field: Field| read.iter().position(|f| *f == field).and_then(|k| values[k].take());
@@ -174,7 +215,7 @@ impl Layout {
         };
         let (weight, down, up, technology) =
             (take(Field::Weight), take(Field::DownMbps), take(Field::UpMbps), take(Field::Technology));
-        Columns { id, area, xy, weight, down, up, technology }
+        Columns { id, area, xy, weight, down, up, technology, filters }
     }
 
     /// Provenance of `table` read with this layout, with its number of data rows.

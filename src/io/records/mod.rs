@@ -70,6 +70,52 @@ pub struct InputSpec {
     pub delimiter: Option<u8>,
     /// Whether to use a weight column when one is found.
     pub use_weights: bool,
+    /// Row filters on the records: a row is read only when it passes every one.
+    pub filters: Vec<RowFilter>,
+}
+
+/// A row filter, `--where COLUMN=V1,V2`: a records row is kept only when its `column` holds
+/// one of `values` (compared as text, exactly, spaces around trimmed); the others are left out and
+/// counted as such, not rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFilter {
+    /// The column, by its name in the file (any case).
+    pub column: String,
+    /// The values kept.
+    pub values: Vec<String>,
+}
+
+impl RowFilter {
+    /// Parses `COLUMN=V1,V2`.
+    ///
+    /// ```
+    /// use dekking::io::records::RowFilter;
+    /// let f = RowFilter::parse("business_residential_code=R,X").unwrap();
+    /// assert_eq!((f.column.as_str(), f.values.len()), ("business_residential_code", 2));
+    /// assert!(f.keeps(" X") && !f.keeps("B") && RowFilter::parse("no_values").is_none());
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Option<RowFilter> {
+        let (column, values) = text.split_once('=')?;
+        let column = column.trim();
+        (!column.is_empty()).then(|| RowFilter {
+            column: column.to_string(),
+            values: values.split(',').map(|v| v.trim().to_string()).collect(),
+        })
+    }
+
+    /// Whether a row holding `value` is kept.
+    #[must_use]
+    pub fn keeps(&self, value: &str) -> bool {
+        let v = value.trim();
+        self.values.iter().any(|k| k == v)
+    }
+}
+
+impl std::fmt::Display for RowFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.column, self.values.join(","))
+    }
 }
 
 impl InputSpec {
@@ -141,7 +187,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     let (mut sources, mut first): (Vec<SourceInfo>, Option<(Layout, Kept)>) = (Vec::new(), None);
     for path in &spec.records {
         let table = open(path, spec.delimiter, &spec.profile)?;
-        let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?;
+        let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?
+            .with_filters(&table, &spec.filters)?;
         let kept = Kept {
             down: true,
             up: needs.upload && layout.has(Field::UpMbps),
@@ -302,6 +349,7 @@ impl Sink for Reading<'_> {
     fn batch(&mut self, batch: Batch) -> Result<()> {
         let (checking, state) = (&self.checking, &mut self.state);
         let mut cols = checking.layout.columns(batch.columns);
+        let left = checking.layout.left_out(&cols);
         let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
         let at = state.before + local.start..state.before + local.end;
         within_row_limit(&checking.table.path, at.end)?;
@@ -329,7 +377,7 @@ impl Sink for Reading<'_> {
         let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
         let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, at.clone(), &pieces)?;
         state.address.extend(in_universe);
-        state.merge(found, &pieces, at.clone(), checking.kept.location);
+        state.merge(found, &pieces, at.clone(), checking.kept.location, &left);
         self.progress.advance(at.len() as u64);
         Ok(())
     }
@@ -341,12 +389,21 @@ impl Read {
         self.file = table.path.display().to_string();
         self.count = RowCount::of(table);
         self.parts.files.push((self.file.clone(), self.before as u64));
+        self.parts.left_out.push(0);
     }
 
-    /// Merges a batch's checked pieces in row order: technologies and area codes (when the
-    /// records are `located` here) in order of first appearance, each piece's own numbers
-    /// renumbered; rejected rows in row order.
-    fn merge(&mut self, found: Vec<Found>, pieces: &[Range<usize>], at: Range<usize>, located: bool) {
+    /// Merges a batch's checked pieces in row order: the rows `left` out by a filter (sorted,
+    /// in the batch) unused and counted, whatever the checks found; technologies and area codes
+    /// (when the records are `located` here) in order of first appearance, each piece's own
+    /// numbers renumbered; rejected rows in row order.
+    fn merge(&mut self, found: Vec<Found>, pieces: &[Range<usize>], at: Range<usize>, located: bool, left: &[usize]) {
+        for &i in left {
+            self.out.usable[at.start + i] = false;
+        }
+        self.counts.left_out += left.len() as u64;
+        if let Some(n) = self.parts.left_out.last_mut() {
+            *n += left.len() as u64;
+        }
         for (piece, r) in found.into_iter().zip(pieces) {
             let r = at.start + r.start..at.start + r.end;
             let remap: Vec<u32> = piece
@@ -359,7 +416,7 @@ impl Read {
                     *t = Index::new(remap[k as usize]);
                 }
             }
-            for rejected in piece.rejected {
+            for rejected in piece.rejected.into_iter().filter(|x| left.binary_search(&x.row).is_err()) {
                 let row = at.start + rejected.row;
                 self.out.usable[row] = false;
                 let own = (row - self.before) as u64 + 1;

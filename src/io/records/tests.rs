@@ -25,6 +25,7 @@ fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
             use_weights: false,
+            filters: Vec::new(),
         };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         // Expected: each usable row's address is the first usable row with its id.
@@ -76,6 +77,7 @@ fn chunked_checks_equal_a_row_by_row_reading() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
@@ -155,6 +157,7 @@ fn parquet_batches_equal_one_csv_batch() {
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
             use_weights: false,
+            filters: Vec::new(),
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -209,6 +212,7 @@ fn loaded_as_text_and_typed(csv: &str, mut df: polars::prelude::DataFrame) -> (A
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
             use_weights: false,
+            filters: Vec::new(),
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -313,6 +317,7 @@ fn rejected_rows_beside_coordinates_are_rejects() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4]);
@@ -337,6 +342,7 @@ fn rows_without_any_value_are_blank_rows() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
@@ -361,6 +367,7 @@ fn rows_without_any_value_are_blank_rows() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(bool, u64, RejectReason)> =
@@ -385,6 +392,7 @@ fn universe_rows_make_addresses_in_row_order() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
@@ -455,6 +463,7 @@ fn universe_in_batches_equals_one_batch() {
             profile: Profile::built_in("nl").unwrap(),
             delimiter: None,
             use_weights: false,
+            filters: Vec::new(),
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -542,6 +551,7 @@ fn lazy_coordinates_serve_the_rows_without_a_code() {
                 profile: profile.clone(),
                 delimiter: None,
                 use_weights: false,
+                filters: Vec::new(),
             },
             Needs::ALL,
             &mut Silent,
@@ -572,6 +582,7 @@ fn technologies_and_upload_speeds_are_kept_only_when_needed() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let all = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let least = load(&spec, Needs { technology: false, upload: false }, &mut Silent).unwrap();
@@ -617,6 +628,7 @@ fn weights_are_kept_only_when_weighted() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights,
+        filters: Vec::new(),
     };
     let weighted = load(&spec(true), Needs::ALL, &mut Silent).unwrap();
     assert!(weighted.weighted);
@@ -659,6 +671,7 @@ fn several_files_read_as_one() {
         profile: Profile::built_in("nl").unwrap(),
         delimiter: None,
         use_weights: false,
+        filters: Vec::new(),
     };
     let parts = load(&spec(vec![a.clone(), empty.clone(), c.clone()]), Needs::ALL, &mut Silent).unwrap();
     let whole = load(&spec(vec![all]), Needs::ALL, &mut Silent).unwrap();
@@ -677,4 +690,29 @@ fn several_files_read_as_one() {
     let other = csv("other.csv", "adres_id;download_mbps;upload_mbps;gemeentecode\nx;1;1;GM0363\n");
     let e = load(&spec(vec![a, other]), Needs::ALL, &mut Silent).unwrap_err().to_string();
     assert!(e.contains("other.csv") && e.contains("a.csv") && e.contains("upload"), "{e}");
+}
+
+/// A row filter leaves rows out before any check: a left-out row with a bad speed is counted as
+/// left out, not rejected, and makes no address; rows in = used + rejected + left out.
+#[test]
+fn rows_left_out_by_a_filter_are_counted_not_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    let rows = "a;100;GM0363;R\nb;-5;GM0363;B\nc;-5;GM0363;R\nd;30;GM0014;B\ne;30;GM0014; X \n";
+    std::fs::write(&path, format!("adres_id;download_mbps;gemeentecode;soort\n{rows}")).unwrap();
+    let spec = InputSpec {
+        records: vec![path],
+        universe: None,
+        profile: Profile::built_in("nl").unwrap(),
+        delimiter: None,
+        use_weights: false,
+        filters: vec![RowFilter::parse("SOORT=R,X").unwrap()],
+    };
+    let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
+    assert_eq!(av.addresses.first_row, [1u32, 5]);
+    let rejected: Vec<u64> = av.rejects.iter().map(|r| r.row).collect();
+    assert_eq!(rejected, [3]);
+    let c = &av.record_rows;
+    assert_eq!((c.rows_in, c.used, c.rejected_total(), c.left_out), (5, 2, 1, 2));
+    assert!(c.reconciles());
 }
