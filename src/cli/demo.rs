@@ -298,6 +298,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             delimiter: None,
             use_weights: true,
             filters: Vec::new(),
+            condition: None,
         },
         boundaries: None,
         area_fields: AreaFields::default(),
@@ -310,6 +311,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         mergers: None,
         keep_addresses: false,
         layers: false,
+        classify: None,
     };
     let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");

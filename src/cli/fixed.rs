@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, strict_check, BoundaryArgs, InputArgs, RunArgs, StderrProgress};
+use dekking::io::records::RowFilter;
 use dekking::model::fixed::FixedReport;
 use dekking::model::policy::Targets;
 use dekking::model::rows::RowCounts;
@@ -49,6 +50,9 @@ pub struct FixedArgs {
     /// coverage.gpkg and coverage_geo.parquet (GeoParquet 1.1).
     #[arg(long)]
     pub layers: bool,
+    /// Count each area's locations by service class into classes.csv: `bead-us` (built in: served at 100/20, underserved at 25/3, unserved; technologies 10, 40, 50, 71, 72 with low_latency = 1) or a scheme file of the same form.
+    #[arg(long, value_name = "bead-us|FILE")]
+    pub classify: Option<String>,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
@@ -68,8 +72,12 @@ impl FixedArgs {
         } else {
             self.thresholds.iter().map(|t| Threshold::parse(t)).collect::<Result<_, _>>()?
         };
+        let classify = self.classify.as_deref().map(dekking::io::classes::load).transpose()?;
+        let mut input = self.input.spec()?;
+        input.condition =
+            classify.as_ref().and_then(|c| c.condition.clone()).map(|(column, values)| RowFilter { column, values });
         Ok(FixedJob {
-            input: self.input.spec()?,
+            input,
             boundaries: self.areas.boundaries.clone(),
             area_fields: self.areas.fields(),
             areas: self.provincies.clone(),
@@ -81,6 +89,7 @@ impl FixedArgs {
             mergers: None,
             keep_addresses: false,
             layers: self.layers,
+            classify,
         })
     }
 }

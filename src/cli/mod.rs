@@ -161,7 +161,15 @@ impl InputArgs {
             .iter()
             .map(|f| RowFilter::parse(f).ok_or_else(|| Error::argument("where", f, "expected COLUMN=V1,V2")))
             .collect::<Result<_, _>>()?;
-        Ok(InputSpec { records, universe: self.universe.clone(), profile, delimiter, use_weights, filters })
+        Ok(InputSpec {
+            records,
+            universe: self.universe.clone(),
+            profile,
+            delimiter,
+            use_weights,
+            filters,
+            condition: None,
+        })
     }
 }
 

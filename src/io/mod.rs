@@ -12,6 +12,7 @@
 pub mod actieplan;
 pub mod areas;
 pub mod boundaries;
+pub mod classes;
 pub mod columns;
 pub mod compliance;
 pub mod drive_tests;

@@ -18,7 +18,8 @@ use crate::model::threshold::Threshold;
 /// Addresses (or records) per parallel chunk.
 const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
 
-/// The covered flags of each address: bit `t` set when a record of the address meets threshold `t`.
+/// The covered flags of each address: bit `t` set when a record of the address meets threshold `t`
+/// (only records that meet the record condition count, when one was read).
 ///
 /// # Errors
 /// [`Error::Argument`] for more than 64 thresholds.
@@ -35,7 +36,12 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
                 .map(|set| records.technologies.iter().map(|name| set.iter().any(|s| s == name)).collect())
         })
         .collect();
+    // Records that do not meet the record condition count for no threshold.
+    let counts = |i: usize| records.qualifies.get(i).is_none_or(|&q| q);
     let mask = |i: usize| {
+        if !counts(i) {
+            return 0;
+        }
         let tech = records.technology.get(i).and_then(|t| t.get());
         let (d, u) = (records.down_mbps[i], records.up_mbps.get(i).copied().unwrap_or(0.0));
         let mut mask = 0u64;
@@ -52,7 +58,7 @@ pub fn covered_bits(n_addresses: usize, records: &Records, thresholds: &[Thresho
     };
     // Thresholds on download speed alone (the usual case): the mask from the speed only.
     let downs: Vec<f64> = thresholds.iter().map(|t| t.down_mbps).collect();
-    let plain = thresholds.iter().all(|t| t.technologies.is_none() && t.up_mbps <= 0.0);
+    let plain = thresholds.iter().all(|t| t.technologies.is_none() && t.up_mbps <= 0.0) && records.qualifies.is_empty();
     let down =
         |i: usize| downs.iter().enumerate().fold(0u64, |m, (k, &t)| m | u64::from(records.down_mbps[i] >= t) << k);
     let mut covered = Covered::zeroed(n_addresses, thresholds.len());
@@ -244,6 +250,7 @@ mod tests {
             technologies: vec![],
             has_up: true,
             has_technology: true,
+            qualifies: Vec::new(),
         }
     }
 

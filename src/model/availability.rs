@@ -378,6 +378,9 @@ pub struct Records {
     pub has_up: bool,
     /// Whether a technology column was read.
     pub has_technology: bool,
+    /// Whether each record meets the classification's record condition (e.g. `low_latency` =
+    /// 1); empty when none was asked.
+    pub qualifies: Vec<bool>,
 }
 
 impl Records {
@@ -386,6 +389,7 @@ impl Records {
     pub fn remove(&mut self, dropped: &[usize]) {
         compact::remove_sorted(&mut self.address, dropped);
         compact::remove_sorted(&mut self.technology, dropped);
+        compact::remove_sorted(&mut self.qualifies, dropped);
         for column in [&mut self.down_mbps, &mut self.up_mbps] {
             compact::remove_sorted(column, dropped);
         }

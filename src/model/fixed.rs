@@ -214,4 +214,7 @@ pub struct FixedReport {
     /// The areas' shapes (RD New), when the job asked for layers.
     #[serde(skip)]
     pub shapes: Vec<Boundary>,
+    /// The locations of each area by service class, when the job asked for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<crate::model::classes::Classes>,
 }

@@ -11,9 +11,11 @@ use crate::io::mergers::Mergers;
 use crate::io::profile::AreaScheme;
 use crate::io::records::{self, InputSpec, Needs};
 use crate::judge::targets::judge;
+use crate::measure::classes;
 use crate::measure::fixed::{covered_bits, measure};
 use crate::model::areas::{AreaSet, AreaTable, Boundaries, Boundary};
 use crate::model::availability::{Addresses, AreaCodes, Availability};
+use crate::model::classes::ClassScheme;
 use crate::model::fixed::Unit;
 use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
 use crate::model::policy::Targets;
@@ -51,6 +53,8 @@ pub struct FixedJob {
     pub keep_addresses: bool,
     /// Keep the areas' shapes for the layers with geometry (`coverage.gpkg`, `coverage_geo.parquet`).
     pub layers: bool,
+    /// A service-class scheme to count the locations of each area by (`--classify`).
+    pub classify: Option<ClassScheme>,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -133,8 +137,10 @@ fn areas(
 /// upload speed or a technology that the records do not have.
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
     let scheme = job.input.profile.area;
-    let with_upload = job.thresholds.iter().find(|t| t.up_mbps > 0.0);
-    let with_technology = job.thresholds.iter().find(|t| t.technologies.is_some());
+    // The service classes' thresholds need their columns as the job's own do.
+    let class_thresholds = job.classify.as_ref().map(ClassScheme::thresholds).unwrap_or_default();
+    let with_upload = job.thresholds.iter().chain(&class_thresholds).find(|t| t.up_mbps > 0.0);
+    let with_technology = job.thresholds.iter().chain(&class_thresholds).find(|t| t.technologies.is_some());
     let needs = Needs { technology: with_technology.is_some(), upload: with_upload.is_some() };
     let mut av = records::load(&job.input, needs, progress)?;
     let missing = [
@@ -175,6 +181,10 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     progress.advance(av.records.address.len() as u64);
 
     progress.stage("judge", None);
+    let mut classes = match &job.classify {
+        Some(scheme) => Some(classes::classes(&set, &assigned, &av.records, av.addresses.len(), scheme)?),
+        None => None,
+    };
     let (mut verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
     let mut coverage = coverage;
     if !job.levels.is_empty() {
@@ -190,6 +200,9 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             .zip(verdicts)
             .filter(|(r, _)| job.levels.iter().any(|l| l == r.level))
             .unzip();
+        if let Some(c) = &mut classes {
+            c.rows.retain(|r| job.levels.iter().any(|l| l == r.level));
+        }
     }
 
     let mut rows = av.record_parts.counts(&av.record_rows, &av.rejects);
@@ -254,6 +267,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         areas: set.areas,
     });
     Ok(FixedReport {
+        classes,
         provenance,
         coverage,
         verdicts,

@@ -145,6 +145,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                 delimiter: job.delimiter,
                 use_weights: job.use_weights,
                 filters: Vec::new(),
+                condition: None,
             },
             boundaries: job.boundaries.clone(),
             area_fields: job.area_fields.clone(),
@@ -157,6 +158,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             mergers: Some(m.clone()),
             keep_addresses: k == last && scope.level == "provincie",
             layers: false,
+            classify: None,
         };
         let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
         report.provenance.inputs.push(m_info.clone());

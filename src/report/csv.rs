@@ -1,9 +1,10 @@
-//! CSV writers: `coverage.csv` and `rejected.csv` (UTF-8, comma, header row, RFC 4180 quoting).
+//! CSV writers: `coverage.csv`, `classes.csv` and `rejected.csv` (UTF-8, comma, header row, RFC 4180 quoting).
 
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::model::classes::Classes;
 use crate::model::fixed::FixedReport;
 use crate::model::outputs::{header, CoverageLine};
 use crate::model::rows::Reject;
@@ -37,6 +38,22 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
             .zip(&report.verdicts)
             .map(|(row, v)| CoverageLine::new(row, &c.thresholds[row.threshold], c.unit, v)),
     )
+}
+
+/// The bytes of `classes.csv`: `level, area_code, area_name, locations`, then the locations of
+/// each class, worst first (for BEAD: `unserved, underserved, served`).
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn classes(c: &Classes) -> Result<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let head = ["level", "area_code", "area_name", "locations"].map(String::from);
+    w.write_record(head.into_iter().chain(c.scheme.columns())).map_err(csv_err)?;
+    for r in &c.rows {
+        let first = [r.level.to_string(), r.area_code.clone(), r.area_name.clone(), r.locations.to_string()];
+        w.write_record(first.into_iter().chain(r.counts.iter().map(u64::to_string))).map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_err)
 }
 
 /// The bytes of `rejected.csv`: file, row, reason, detail.

@@ -24,9 +24,17 @@ use crate::error::Result;
 
 use crate::model::fixed::FixedReport;
 
-/// The files a fixed-coverage run writes into its output directory (the last two with `--layers`).
-pub const FIXED_FILES: [&str; 6] =
-    ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv", "coverage.gpkg", "coverage_geo.parquet"];
+/// The files a fixed-coverage run writes into its output directory (the geometry layers with
+/// `--layers`, `classes.csv` with `--classify`).
+pub const FIXED_FILES: [&str; 7] = [
+    "coverage.csv",
+    "coverage.parquet",
+    "coverage.json",
+    "rejected.csv",
+    "coverage.gpkg",
+    "coverage_geo.parquet",
+    "classes.csv",
+];
 
 /// Writes all outputs of `report` into `dir` (created if needed) and returns their paths; the
 /// layers with geometry when the report holds the areas' shapes.
@@ -42,6 +50,9 @@ pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
     ];
     if !report.shapes.is_empty() {
         files.extend(parquet::coverage_layers(report)?);
+    }
+    if let Some(c) = &report.classes {
+        files.push((FIXED_FILES[6], csv::classes(c)?));
     }
     Ok(dekking_files::atomic::write_all(dir, files)?)
 }

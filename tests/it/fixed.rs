@@ -492,6 +492,71 @@ fn fcc_bdc_maine_split_into_packed_parts() {
         let sum = c["used"].as_u64().unwrap() + c["left_out"].as_u64().unwrap_or(0);
         assert_eq!(sum, c["rows_in"].as_u64().unwrap(), "{r}");
     }
+
+    // The BEAD classes of the parts per county and state equal the standard-library Python
+    // classification of the whole file (tests/scripts/fcc_bead_check.py).
+    let mut args = vec!["fixed", "--profile", "fcc-bdc", "--by", "county", "--by", "state", "--classify", "bead-us"];
+    args.extend(["-i", folder.to_str().unwrap(), "--run-date", "2026-12-03", "--out", "bead", "-q"]);
+    wd.ok(&args);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/fcc_bead_check.py");
+    let py = std::process::Command::new("python3").arg(&script).arg(&file).output().unwrap();
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let theirs = csv_rows(&String::from_utf8(py.stdout).unwrap());
+    let ours = csv_rows(&wd.read("bead/classes.csv"));
+    assert_eq!(ours.len(), 17, "16 counties and the state");
+    assert_eq!(theirs.len(), ours.len());
+    for (o, t) in ours.iter().zip(&theirs) {
+        for k in ["level", "area_code", "locations", "unserved", "underserved", "served"] {
+            assert_eq!(o[k], t[k], "{k}: {o:?} {t:?}");
+        }
+    }
+}
+
+/// BEAD classes by hand on records in the FCC layout: only reliable technologies with
+/// low_latency = 1 count, a location takes its best class, one without a counting record is
+/// unserved.
+///
+/// | location | records (technology, down/up, low_latency) | class |
+/// |---|---|---|
+/// | 1 | 50 1000/1000 1 | served |
+/// | 2 | 60 (satellite) 100/20 1; 10 50/5 1 | underserved |
+/// | 3 | 40 300/20 0 (not low latency); 70 (unlicensed) 100/20 1 | unserved |
+/// | 4 | 71 25/3 1; 72 100/19 1 | underserved |
+/// | 5 | 40 24/3 1 | unserved |
+/// | 6 (another county) | 10 100/20 1; 40 25/3 0 | served |
+#[test]
+fn bead_classes_by_hand() {
+    let wd = Workdir::new();
+    let head =
+        "location_id,technology,max_advertised_download_speed,max_advertised_upload_speed,low_latency,block_geoid\n";
+    let rows = [
+        "1,50,1000,1000,1,230010001001000",
+        "2,60,100,20,1,230010001001000",
+        "2,10,50,5,1,230010001001000",
+        "3,40,300,20,0,230010001001000",
+        "3,70,100,20,1,230010001001000",
+        "4,71,25,3,1,230010001001000",
+        "4,72,100,19,1,230010001001000",
+        "5,40,24,3,1,230010001001000",
+        "6,10,100,20,1,230030001001000",
+        "6,40,25,3,0,230030001001000",
+    ];
+    wd.write("bdc.csv", format!("{head}{}\n", rows.join("\n")));
+    let args = ["fixed", "--profile", "fcc-bdc", "-i", "bdc.csv", "--classify", "bead-us", "--out", "o", "-q"];
+    wd.ok(&args);
+    let got: Vec<String> = csv_rows(&wd.read("o/classes.csv"))
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {} {}",
+                r["level"], r["area_code"], r["locations"], r["unserved"], r["underserved"], r["served"]
+            )
+        })
+        .collect();
+    assert_eq!(got, ["county 23001 5 2 2 1", "county 23003 1 0 0 1", "state 23 6 2 2 2", "us US 6 2 2 2"]);
+    // Without the class file the same run writes no classes.csv.
+    wd.ok(&["fixed", "--profile", "fcc-bdc", "-i", "bdc.csv", "--out", "p", "-q"]);
+    assert!(!wd.path("p/classes.csv").exists());
 }
 
 /// A run killed while it writes its outputs leaves every output either as it was or complete,

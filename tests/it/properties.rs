@@ -42,6 +42,7 @@ fn spec(records: &Path, universe: Option<&Path>) -> InputSpec {
         delimiter: None,
         use_weights: true,
         filters: Vec::new(),
+        condition: None,
     }
 }
 
@@ -99,6 +100,7 @@ proptest! {
             mergers: None,
             keep_addresses: false,
             layers: false,
+            classify: None,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {
@@ -166,6 +168,7 @@ fn records(rows: &[(u32, u16, u16)]) -> Records {
         technologies: vec![],
         has_up: true,
         has_technology: true,
+        qualifies: Vec::new(),
     }
 }
 

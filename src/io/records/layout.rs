@@ -24,6 +24,8 @@ pub(super) struct Columns {
     pub(super) technology: Option<Values>,
     /// The row filters' columns, in the order of [`Layout::filters`].
     pub(super) filters: Vec<Values>,
+    /// The record condition's column.
+    pub(super) condition: Option<Values>,
 }
 
 /// Row access to the location and weight columns of a range of rows.
@@ -64,6 +66,8 @@ pub(super) struct Layout {
     pub(super) lazy_xy: bool,
     /// The row filters, each with its column's header position.
     filters: Vec<(usize, RowFilter)>,
+    /// The record condition, with its column's header position.
+    condition: Option<(usize, RowFilter)>,
 }
 
 impl Layout {
@@ -123,28 +127,43 @@ impl Layout {
             }
         }
         let lazy_xy = table.format == Format::Parquet && found.contains_key(&Field::AreaCode) && xy_crs.is_some();
-        Ok(Layout { wanted, xy_crs, lazy_xy, filters: Vec::new() })
+        Ok(Layout { wanted, xy_crs, lazy_xy, filters: Vec::new(), condition: None })
     }
 
-    /// The layout with the row `filters`' columns found in `table`'s header (exact name first,
-    /// else any case).
+    /// The layout with the columns of the row `filters` and of the record `condition` found in
+    /// `table`'s header (exact name first, else any case).
     ///
     /// # Errors
-    /// [`Error::Table`] for a filter column the file lacks.
-    pub(super) fn with_filters(mut self, table: &Table, filters: &[RowFilter]) -> Result<Layout> {
+    /// [`Error::Table`] for a column the file lacks.
+    pub(super) fn with_filters(
+        mut self,
+        table: &Table,
+        filters: &[RowFilter],
+        condition: Option<&RowFilter>,
+    ) -> Result<Layout> {
+        let h = &table.header;
+        let find = |f: &RowFilter, flag: &str| {
+            let exact = h.iter().position(|c| *c == f.column);
+            exact.or_else(|| h.iter().position(|c| c.eq_ignore_ascii_case(&f.column))).ok_or_else(|| {
+                let what = format!("no column {} for {flag} {f}; the columns are {}", quoted(&f.column), h.join(", "));
+                Error::table(&table.path, what)
+            })
+        };
         for f in filters {
-            let h = &table.header;
-            let at = h
-                .iter()
-                .position(|c| *c == f.column)
-                .or_else(|| h.iter().position(|c| c.eq_ignore_ascii_case(&f.column)));
-            let Some(i) = at else {
-                let what = format!("no column {} for --where {f}; the columns are {}", quoted(&f.column), h.join(", "));
-                return Err(Error::table(&table.path, what));
-            };
-            self.filters.push((i, f.clone()));
+            self.filters.push((find(f, "--where")?, f.clone()));
+        }
+        if let Some(c) = condition {
+            self.condition = Some((find(c, "the classification's condition")?, c.clone()));
         }
         Ok(self)
+    }
+
+    /// Appends to `out` whether each row of a batch meets the record condition (nothing
+    /// without one).
+    pub(super) fn qualifies(&self, cols: &Columns, out: &mut Vec<bool>) {
+        if let (Some((_, c)), Some(v)) = (&self.condition, &cols.condition) {
+            out.extend((0..cols.len()).map(|i| c.keeps(&v.text(i).unwrap_or_default())));
+        }
     }
 
     /// The rows of a batch (0-based, ascending) some row filter leaves out.
@@ -172,7 +191,8 @@ impl Layout {
     /// The header positions to read with every batch, and as what.
     pub(super) fn asked(&self) -> Vec<(usize, Want)> {
         let read = self.wanted.iter().filter(|(f, _, _)| self.every_batch(*f)).map(|(_, i, w)| (*i, *w));
-        read.chain(self.filters.iter().map(|(i, _)| (*i, Want::Text))).collect()
+        let more = self.filters.iter().chain(&self.condition).map(|(i, _)| (*i, Want::Text));
+        read.chain(more).collect()
     }
 
     /// Reads the lazy coordinates of `rows` (0-based) into `cols`, for a batch with rows that
@@ -198,6 +218,7 @@ impl Layout {
 
     /// A batch's columns (read in the order of [`Layout::asked`]) by role.
     pub(super) fn columns(&self, mut values: Vec<Values>) -> Columns {
+        let condition = if self.condition.is_some() { values.pop() } else { None };
         let filters = values.split_off(values.len() - self.filters.len());
         let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
         let read: Vec<Field> = self.wanted.iter().map(|(f, _, _)| *f).filter(|f| self.every_batch(*f)).collect();
@@ -215,7 +236,7 @@ impl Layout {
         };
         let (weight, down, up, technology) =
             (take(Field::Weight), take(Field::DownMbps), take(Field::UpMbps), take(Field::Technology));
-        Columns { id, area, xy, weight, down, up, technology, filters }
+        Columns { id, area, xy, weight, down, up, technology, filters, condition }
     }
 
     /// Provenance of `table` read with this layout, with its number of data rows.

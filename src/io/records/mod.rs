@@ -72,6 +72,9 @@ pub struct InputSpec {
     pub use_weights: bool,
     /// Row filters on the records: a row is read only when it passes every one.
     pub filters: Vec<RowFilter>,
+    /// A condition kept per record ([`crate::model::availability::Records::qualifies`]): the
+    /// classification's (e.g. `low_latency=1`), which leaves no row out.
+    pub condition: Option<RowFilter>,
 }
 
 /// A row filter, `--where COLUMN=V1,V2`: a records row is kept only when its `column` holds
@@ -174,6 +177,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         count: RowCount::default(),
         before: 0,
         parts: Parts::default(),
+        qualifies: Vec::new(),
         ids: IdColumn::new(by_runs, universe.is_some()),
         out: RowColumns::default(),
         address: Vec::new(),
@@ -187,8 +191,11 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     let (mut sources, mut first): (Vec<SourceInfo>, Option<(Layout, Kept)>) = (Vec::new(), None);
     for path in &spec.records {
         let table = open(path, spec.delimiter, &spec.profile)?;
-        let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?
-            .with_filters(&table, &spec.filters)?;
+        let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?.with_filters(
+            &table,
+            &spec.filters,
+            spec.condition.as_ref(),
+        )?;
         let kept = Kept {
             down: true,
             up: needs.upload && layout.has(Field::UpMbps),
@@ -329,6 +336,8 @@ struct Read {
     before: usize,
     /// Every file begun, with the rows before it.
     parts: Parts,
+    /// Whether each row meets the record condition (empty without one).
+    qualifies: Vec<bool>,
     ids: IdColumn,
     out: RowColumns,
     /// Each record's address: the join's answer with a universe; without one, a buffer the run
@@ -350,6 +359,7 @@ impl Sink for Reading<'_> {
         let (checking, state) = (&self.checking, &mut self.state);
         let mut cols = checking.layout.columns(batch.columns);
         let left = checking.layout.left_out(&cols);
+        checking.layout.qualifies(&cols, &mut state.qualifies);
         let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
         let at = state.before + local.start..state.before + local.end;
         within_row_limit(&checking.table.path, at.end)?;
@@ -441,7 +451,9 @@ impl Read {
         kept: Kept,
         point_crs: Option<XyCrs>,
     ) -> Result<Availability> {
-        let Read { before: n, parts, ids, mut out, address, codes, technologies, rejects, mut counts, .. } = self;
+        let Read {
+            before: n, parts, ids, mut out, address, codes, technologies, rejects, mut counts, qualifies, ..
+        } = self;
         if out.usable.len() != n {
             let found = out.usable.len();
             return Err(Error::table(
@@ -470,7 +482,7 @@ impl Read {
         if universe.is_none() && addresses.is_empty() {
             return Err(Error::NoData { file: spec.first().to_path_buf(), reason: counts.none_used(rejects.first()) });
         }
-        let records = records(out, address, technologies, n, used);
+        let records = records(out, address, technologies, qualifies, n, used);
         let (addresses, weighted, sources, universe_rows) = match universe {
             Some(u) => (u.addresses, u.weighted, vec![u.source], Some(u.counts)),
             None => (addresses, kept.weight, Vec::new(), None),
@@ -492,8 +504,16 @@ impl Read {
 }
 
 /// The usable records of the `n` rows read (`used` of them), in row order: the output columns
-/// with the unusable rows squeezed out.
-fn records(out: RowColumns, mut address: Vec<Index>, technologies: Vec<String>, n: usize, used: usize) -> Records {
+/// (and whether each row meets the record condition, when asked) with the unusable rows
+/// squeezed out.
+fn records(
+    out: RowColumns,
+    mut address: Vec<Index>,
+    technologies: Vec<String>,
+    qualifies: Vec<bool>,
+    n: usize,
+    used: usize,
+) -> Records {
     let dropped = compact::clear_positions(&out.usable, used);
     compact::remove_sorted(&mut address, &dropped);
     let mut records = Records {
@@ -505,6 +525,7 @@ fn records(out: RowColumns, mut address: Vec<Index>, technologies: Vec<String>, 
         technologies,
         has_up: false,
         has_technology: false,
+        qualifies,
     };
     records.remove(&dropped);
     records.address = address.into_iter().map(|a| a.get().expect("a usable record has its address")).collect();

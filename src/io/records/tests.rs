@@ -26,6 +26,7 @@ fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
             delimiter: None,
             use_weights: false,
             filters: Vec::new(),
+            condition: None,
         };
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         // Expected: each usable row's address is the first usable row with its id.
@@ -78,6 +79,7 @@ fn chunked_checks_equal_a_row_by_row_reading() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
@@ -158,6 +160,7 @@ fn parquet_batches_equal_one_csv_batch() {
             delimiter: None,
             use_weights: false,
             filters: Vec::new(),
+            condition: None,
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -213,6 +216,7 @@ fn loaded_as_text_and_typed(csv: &str, mut df: polars::prelude::DataFrame) -> (A
             delimiter: None,
             use_weights: false,
             filters: Vec::new(),
+            condition: None,
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -318,6 +322,7 @@ fn rejected_rows_beside_coordinates_are_rejects() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4]);
@@ -343,6 +348,7 @@ fn rows_without_any_value_are_blank_rows() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
@@ -368,6 +374,7 @@ fn rows_without_any_value_are_blank_rows() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(bool, u64, RejectReason)> =
@@ -393,6 +400,7 @@ fn universe_rows_make_addresses_in_row_order() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
@@ -464,6 +472,7 @@ fn universe_in_batches_equals_one_batch() {
             delimiter: None,
             use_weights: false,
             filters: Vec::new(),
+            condition: None,
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -552,6 +561,7 @@ fn lazy_coordinates_serve_the_rows_without_a_code() {
                 delimiter: None,
                 use_weights: false,
                 filters: Vec::new(),
+                condition: None,
             },
             Needs::ALL,
             &mut Silent,
@@ -583,6 +593,7 @@ fn technologies_and_upload_speeds_are_kept_only_when_needed() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let all = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let least = load(&spec, Needs { technology: false, upload: false }, &mut Silent).unwrap();
@@ -629,6 +640,7 @@ fn weights_are_kept_only_when_weighted() {
         delimiter: None,
         use_weights,
         filters: Vec::new(),
+        condition: None,
     };
     let weighted = load(&spec(true), Needs::ALL, &mut Silent).unwrap();
     assert!(weighted.weighted);
@@ -672,6 +684,7 @@ fn several_files_read_as_one() {
         delimiter: None,
         use_weights: false,
         filters: Vec::new(),
+        condition: None,
     };
     let parts = load(&spec(vec![a.clone(), empty.clone(), c.clone()]), Needs::ALL, &mut Silent).unwrap();
     let whole = load(&spec(vec![all]), Needs::ALL, &mut Silent).unwrap();
@@ -707,6 +720,7 @@ fn rows_left_out_by_a_filter_are_counted_not_rejected() {
         delimiter: None,
         use_weights: false,
         filters: vec![RowFilter::parse("SOORT=R,X").unwrap()],
+        condition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, [1u32, 5]);
