@@ -78,6 +78,42 @@ pub enum DemoAction {
     /// Write synthetic antenna sites (three sectors each) for the three 700 MHz licence holders
     /// on the NL map: the input of `dekking predict grid --sites`.
     Sites(SitesArgs),
+    /// Write a synthetic national release in the FCC Broadband Data Collection layout: one file
+    /// per state × technology, several records per location.
+    Fcc(FccArgs),
+}
+
+/// Options of `dekking demo fcc`.
+#[derive(Debug, Clone, Args)]
+pub struct FccArgs {
+    /// Output directory: bdc_SS_TECH.csv.gz (or .parquet) per state and technology.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Locations in all (each has about four records).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub locations: u64,
+    /// States (1–56; seven files each).
+    #[arg(long, default_value_t = 56)]
+    pub states: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 2023)]
+    pub seed: u64,
+    /// Write Parquet instead of gzipped CSV.
+    #[arg(long)]
+    pub parquet: bool,
+}
+
+/// Writes the release of `dekking demo fcc`.
+fn fcc(a: &FccArgs) -> anyhow::Result<ExitCode> {
+    let (files, rows) = dekking::demo::fcc::write_release(&a.out, a.locations, a.states, a.seed, a.parquet)?;
+    say!(
+        "dekking: wrote a synthetic FCC-layout release of {rows} records for {} locations in {} files (seed {}) to {}",
+        a.locations / a.states as u64 * a.states as u64,
+        files.len(),
+        a.seed,
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Options of `dekking demo sites`.
@@ -248,6 +284,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(DemoAction::Sites(a)) = &args.action {
         return sites(a);
+    }
+    if let Some(DemoAction::Fcc(a)) = &args.action {
+        return fcc(a);
     }
     if let Some(DemoAction::Generate(g)) = args.action {
         let mut s = synthesize(g.scale, g.seed, g.vintage)?;

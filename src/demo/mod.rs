@@ -3,6 +3,7 @@
 //! The addresses are synthetic: drawn by [`generate`] from CBS household counts, not real
 //! addresses. Their coverage is calibrated to published national figures.
 
+pub mod fcc;
 pub mod generate;
 pub mod grids;
 pub mod sites;

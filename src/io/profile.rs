@@ -119,7 +119,23 @@ impl AreaScheme {
     /// ```
     #[must_use]
     pub fn normalise(self, raw: &str) -> Option<String> {
+        self.normal_form(raw).map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`AreaScheme::normalise`] without a copy where the code is a part of `raw` as it is (a
+    /// 15-digit block code's county, a code already in its normal form).
+    #[must_use]
+    pub fn normal_form(self, raw: &str) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         let raw = raw.trim();
+        if self == AreaScheme::UsCounty && raw.len() == 15 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(Cow::Borrowed(&raw[..5]));
+        }
+        self.normalise_owned(raw).map(Cow::Owned)
+    }
+
+    /// The normal form of a trimmed code, as a new string.
+    fn normalise_owned(self, raw: &str) -> Option<String> {
         match self {
             AreaScheme::Gemeente => {
                 let digits = raw

@@ -57,8 +57,17 @@ impl<T: Copy> LastRun<T> {
 }
 
 impl CodeTable {
-    /// Interns a raw code: `None` when it is malformed for the scheme.
+    /// Interns a raw code: `None` when it is malformed for the scheme. A US block code goes
+    /// straight to its county, unremembered (a release has millions of distinct blocks, in few
+    /// counties); other raw codes are remembered with their answer.
     fn intern(&mut self, scheme: AreaScheme, raw: &str) -> Option<u32> {
+        if scheme == AreaScheme::UsCounty {
+            let code = scheme.normal_form(raw)?;
+            return Some(match self.normal.get(code.as_ref()) {
+                Some(&k) => k,
+                None => add_name(&mut self.codes, &mut self.normal, code.into_owned()),
+            });
+        }
         match self.raw.get(raw) {
             Some(hit) => *hit,
             None => {

@@ -136,7 +136,8 @@ fn split<'a, T>(mut v: &'a mut [T], pieces: &[Range<usize>]) -> Vec<&'a mut [T]>
 pub(super) fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: T, bound: usize) {
     if len > v.len() {
         if len > v.capacity() {
-            v.reserve_exact(bound.max(len) - v.len());
+            // To the bound at once; past it (the next file of an input), by half again at least.
+            v.reserve_exact(bound.max(len).max(v.capacity() + v.capacity() / 2) - v.len());
         }
         let more = len - v.len();
         v.par_extend(rayon::iter::repeat_n(value, more));

@@ -1,0 +1,174 @@
+//! Synthetic national releases in the layout of the FCC Broadband Data Collection: one file per
+//! state × technology (`bdc_SS_TECH.csv.gz`, or `.parquet`), the availability columns the FCC
+//! publishes but `h3_res8_id`, several records per location (one per technology and provider
+//! offering it), a realistic mix: cable and satellite nearly everywhere, fibre at about half the
+//! locations, copper, licensed and unlicensed fixed wireless at fewer, a second provider of a
+//! technology at some. Seeded: each cell comes from a hash of the seed, the location and the
+//! technology, so the files can be written in parallel and the same seed gives the same bytes.
+//! They describe no real network.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// One technology: its FCC code, the share of locations offered it, its speed tiers (down/up
+/// Mbps) and whether it is low latency (≤ 100 ms).
+struct Technology {
+    code: u16,
+    offered: f64,
+    tiers: &'static [(u32, u32)],
+    low_latency: bool,
+}
+
+const TECHNOLOGIES: [Technology; 7] = [
+    Technology { code: 10, offered: 0.35, tiers: &[(100, 10), (25, 3), (10, 1)], low_latency: true },
+    Technology { code: 40, offered: 0.80, tiers: &[(1000, 35), (500, 20), (300, 10)], low_latency: true },
+    Technology { code: 50, offered: 0.45, tiers: &[(2000, 2000), (1000, 1000), (500, 500)], low_latency: true },
+    Technology { code: 60, offered: 0.98, tiers: &[(25, 3), (100, 5)], low_latency: false },
+    Technology { code: 61, offered: 0.95, tiers: &[(220, 25), (100, 10)], low_latency: true },
+    Technology { code: 70, offered: 0.20, tiers: &[(100, 20), (25, 3), (10, 1)], low_latency: true },
+    Technology { code: 71, offered: 0.10, tiers: &[(100, 20), (50, 10), (25, 3)], low_latency: true },
+];
+
+/// The header of every file.
+const HEADER: &str = "frn,provider_id,brand_name,location_id,technology,max_advertised_download_speed,max_advertised_upload_speed,low_latency,business_residential_code,state_usps,block_geoid";
+
+/// Postal codes of the synthetic states, in FIPS order from 01.
+const STATES: [&str; 56] = [
+    "AL", "AK", "AS", "AZ", "AR", "CA", "GU", "CO", "CT", "DE", "DC", "FL", "GA", "MP", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
+    "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "VI",
+];
+
+/// A number in [0, 1) from a seeded hash of (`a`, `b`).
+fn unit(seed: u64, a: u64, b: u64) -> f64 {
+    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The rows of technology `t` for the locations `ids` of state `s` (0-based), as CSV lines.
+fn lines(seed: u64, s: usize, t: &Technology, ids: std::ops::Range<u64>, out: &mut String) {
+    use std::fmt::Write as _;
+    let tech = u64::from(t.code);
+    for id in ids {
+        let county = 1 + 2 * (unit(seed, id, 1) * 40.0) as u32;
+        let block = (unit(seed, id, 2) * 1e10) as u64;
+        let kind = match unit(seed, id, 3) {
+            u if u < 0.7 => 'R',
+            u if u < 0.9 => 'X',
+            _ => 'B',
+        };
+        for provider in 0..2u64 {
+            let p = unit(seed, id, tech * 16 + provider);
+            if p >= if provider == 0 { t.offered } else { t.offered * 0.3 } {
+                break;
+            }
+            let (down, up) = t.tiers[(unit(seed ^ 7, id, tech * 16 + provider) * t.tiers.len() as f64) as usize];
+            let pid = 100_000 + tech * 100 + provider * 10 + (id % 7);
+            let _ = writeln!(
+                out,
+                "{:010},{pid},Provider {pid},{id},{},{down},{up},{},{kind},{},{:02}{county:03}{block:010}",
+                pid * 31,
+                t.code,
+                u8::from(t.low_latency),
+                STATES[s],
+                s + 1
+            );
+        }
+    }
+}
+
+/// Writes a release of about `locations` locations over the first `states` states (at most 56)
+/// into `dir`, one file per state × technology, gzipped CSV or Parquet (`parquet`); returns the
+/// files and the rows written.
+///
+/// # Errors
+/// [`Error::Argument`] for no state or more than 56; unwritable files.
+pub fn write_release(
+    dir: &Path,
+    locations: u64,
+    states: usize,
+    seed: u64,
+    parquet: bool,
+) -> Result<(Vec<PathBuf>, u64)> {
+    if !(1..=STATES.len()).contains(&states) {
+        return Err(Error::argument("states", &states.to_string(), "expected 1 to 56"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let per = locations / states as u64;
+    let jobs: Vec<(usize, usize)> = (0..states).flat_map(|s| (0..TECHNOLOGIES.len()).map(move |t| (s, t))).collect();
+    let written: Vec<(PathBuf, u64)> = jobs
+        .par_iter()
+        .map(|&(s, t)| {
+            let ids = 1_000_000_000 + s as u64 * per..1_000_000_000 + (s as u64 + 1) * per;
+            let mut text = String::from(HEADER);
+            text.push('\n');
+            lines(seed, s, &TECHNOLOGIES[t], ids, &mut text);
+            let rows = text.bytes().filter(|&b| b == b'\n').count() as u64 - 1;
+            let name = format!("bdc_{:02}_{}", s + 1, TECHNOLOGIES[t].code);
+            let path = dir.join(format!("{name}.{}", if parquet { "parquet" } else { "csv.gz" }));
+            let bytes = if parquet { to_parquet(&text)? } else { gzip(&text)? };
+            dekking_files::atomic::write(&path, &bytes)?;
+            Ok((path, rows))
+        })
+        .collect::<Result<_>>()?;
+    let rows = written.iter().map(|w| w.1).sum();
+    Ok((written.into_iter().map(|w| w.0).collect(), rows))
+}
+
+/// `text` gzipped (fast compression).
+fn gzip(text: &str) -> Result<Vec<u8>> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(text.as_bytes()).and_then(|()| e.finish()).map_err(|e| Error::io("<gzip>", e))
+}
+
+/// The CSV `text` as Parquet (the ids and codes as text, as the FCC's CSV has them).
+fn to_parquet(text: &str) -> Result<Vec<u8>> {
+    use polars::prelude::*;
+    let fail = |e: PolarsError| Error::table("<parquet>", e.to_string());
+    let text_cols = ["frn", "brand_name", "business_residential_code", "state_usps", "block_geoid"];
+    let schema: Schema = HEADER
+        .split(',')
+        .map(|c| Field::new(c.into(), if text_cols.contains(&c) { DataType::String } else { DataType::Int64 }))
+        .collect();
+    let mut df = CsvReadOptions::default()
+        .with_schema(Some(Arc::new(schema)))
+        .into_reader_with_file_handle(std::io::Cursor::new(text.as_bytes()))
+        .finish()
+        .map_err(fail)?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).finish(&mut df).map_err(fail)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_per_state_and_technology_seeded() {
+        let d = tempfile::tempdir().unwrap();
+        let (files, rows) = write_release(d.path(), 700, 2, 5, false).unwrap();
+        assert_eq!(files.len(), 14);
+        // About four records a location: the shares offered plus second providers.
+        assert!((2_000..3_500).contains(&rows), "{rows}");
+        let again = tempfile::tempdir().unwrap();
+        write_release(again.path(), 700, 2, 5, false).unwrap();
+        for f in &files {
+            let same = again.path().join(f.file_name().unwrap());
+            assert_eq!(std::fs::read(f).unwrap(), std::fs::read(same).unwrap());
+        }
+        let mut text = String::new();
+        lines(5, 22, &TECHNOLOGIES[2], 1_000_000_000..1_000_000_100, &mut text);
+        let first = text.lines().next().unwrap();
+        let cells: Vec<&str> = first.split(',').collect();
+        assert_eq!((cells.len(), cells[4], cells[9]), (11, "50", "ME"));
+        assert!(cells[10].starts_with("23") && cells[10].len() == 15, "{first}");
+    }
+}
