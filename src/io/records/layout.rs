@@ -57,6 +57,7 @@ fn is_xy(field: Field) -> bool {
 }
 
 /// Which columns of a table are read, and as what: the profile resolved against its header.
+#[derive(Clone)]
 pub(super) struct Layout {
     wanted: Vec<(Field, usize, Want)>,
     /// The CRS of the coordinates, when there are any.

@@ -25,6 +25,7 @@
 
 mod codes;
 mod columns;
+mod files;
 mod ids;
 mod layout;
 mod rules;
@@ -34,15 +35,17 @@ mod universe;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use dekking_rows::keys::KeyIndex;
 use dekking_rows::{compact, Index};
-use dekking_table::{Batch, Sink, Table, Values, Want};
+use dekking_table::{Batch, Table, Values, Want};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use codes::{add_name, CodeTable};
-use columns::{rows_per_batch, within_row_limit, Kept, RowColumns, RowCount, CHECK_CHUNK};
+use columns::{within_row_limit, Kept, RowColumns, RowCount, CHECK_CHUNK};
+use files::Piece;
 use ids::{IdColumn, OutOfOrder};
 use layout::{Columns, Layout};
 use rules::{Found, Ids, Rules};
@@ -189,41 +192,44 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         out_of_order: false,
     };
     let (mut sources, mut first): (Vec<SourceInfo>, Option<(Layout, Kept)>) = (Vec::new(), None);
-    for path in &spec.records {
-        let table = open(path, spec.delimiter, &spec.profile)?;
-        let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?.with_filters(
-            &table,
-            &spec.filters,
-            spec.condition.as_ref(),
-        )?;
-        let kept = Kept {
-            down: true,
-            up: needs.upload && layout.has(Field::UpMbps),
-            technology: layout.has(Field::Technology),
-            location: located,
-            weight: located && layout.has(Field::Weight),
-        };
-        if let Some((l, k)) = &first {
-            same_columns(path, &layout, kept, l, *k, spec.first())?;
+    let mut current: Option<(Arc<Table>, Layout, Kept)> = None;
+    let index = universe.as_ref().map(|u| &u.index);
+    let read = files::read_files(spec, extra, located, |piece| match piece {
+        Piece::File(table, layout) => {
+            if let Some((t, l, _)) = current.take() {
+                sources.push(l.source(&t, "records", state.count.rows));
+                state.before += state.count.rows;
+            }
+            let kept = Kept {
+                down: true,
+                up: needs.upload && layout.has(Field::UpMbps),
+                technology: layout.has(Field::Technology),
+                location: located,
+                weight: located && layout.has(Field::Weight),
+            };
+            match &first {
+                Some((l, k)) => same_columns(&table.path, &layout, kept, l, *k, spec.first())?,
+                None => first = Some((layout.clone(), kept)),
+            }
+            let known = table.rows_known().map(|n| n as u64).filter(|_| spec.records.len() == 1);
+            progress.stage("read and check records", known);
+            state.start(&table);
+            current = Some((table, layout, kept));
+            Ok(())
         }
-        let known = table.rows_known().map(|n| n as u64).filter(|_| spec.records.len() == 1);
-        progress.stage("read and check records", known);
-        state.start(&table);
-        let mut reading = Reading {
-            checking: Checking::new(&table, &layout, spec, kept, state.before),
-            universe: universe.as_ref().map(|u| &u.index),
-            progress: &mut *progress,
-            state,
-        };
-        let read = table.read_into(&layout.asked(), rows_per_batch(&table), &mut reading);
-        state = reading.state;
-        match read {
-            Err(_) if state.out_of_order => return Ok(None),
-            r => r?,
+        Piece::Batch(batch) => {
+            let (table, layout, kept) = current.as_ref().expect("a file is announced before its batches");
+            let checking = Checking::new(table, layout, spec, *kept, state.before);
+            take(&checking, index, &mut state, &mut *progress, batch)
         }
-        sources.push(layout.source(&table, "records", state.count.rows));
+    });
+    match read {
+        Err(_) if state.out_of_order => return Ok(None),
+        r => r?,
+    }
+    if let Some((t, l, _)) = current.take() {
+        sources.push(l.source(&t, "records", state.count.rows));
         state.before += state.count.rows;
-        first.get_or_insert((layout, kept));
     }
     let Some((layout, kept)) = first else { return Err(Error::table(spec.first(), "no records file given")) };
     let (has_up, has_technology) = (layout.has(Field::UpMbps), layout.has(Field::Technology));
@@ -318,15 +324,6 @@ impl<'a> Checking<'a> {
     }
 }
 
-/// The records file being read: how it is checked, and what is carried from batch to batch.
-struct Reading<'a> {
-    checking: Checking<'a>,
-    /// The universe's keys, each with its address.
-    universe: Option<&'a KeyIndex>,
-    progress: &'a mut dyn Progress,
-    state: Read,
-}
-
 /// What the records' batches build up. Rows are numbered across the files (0-based).
 struct Read {
     /// The file being read, and its rows so far.
@@ -351,46 +348,52 @@ struct Read {
     out_of_order: bool,
 }
 
-impl Sink for Reading<'_> {
-    type Error = Error;
-
-    /// One batch through the steps: read, key, join, check and locate, merge.
-    fn batch(&mut self, batch: Batch) -> Result<()> {
-        let (checking, state) = (&self.checking, &mut self.state);
-        let mut cols = checking.layout.columns(batch.columns);
-        let left = checking.layout.left_out(&cols);
-        checking.layout.qualifies(&cols, &mut state.qualifies);
-        let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
-        let at = state.before + local.start..state.before + local.end;
-        within_row_limit(&checking.table.path, at.end)?;
-        let ids = match state.ids.key(&cols.id, at.clone(), at.end, checking.bound) {
-            Ok(ids) => ids,
-            Err(OutOfOrder) => {
-                state.out_of_order = true;
-                return Err(Error::table(&state.file, "ids out of order after the first batch"));
-            }
-        };
-        let in_universe = match (self.universe, ids) {
-            (Some(index), Ids::Keys(keys)) => index.lookup(keys),
-            (_, Ids::Runs(_)) => {
-                // A slot a row for the addresses the run flags are numbered into.
-                columns::fill_to(&mut state.address, at.end, Index::NONE, checking.bound);
-                cols.id = Values::empty();
-                Vec::new()
-            }
-            (None, Ids::Keys(_)) => {
-                // The ids are only needed for their keys now: freed, their memory takes the checks' output.
-                cols.id = Values::empty();
-                Vec::new()
-            }
-        };
-        let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
-        let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, at.clone(), &pieces)?;
-        state.address.extend(in_universe);
-        state.merge(found, &pieces, at.clone(), checking.kept.location, &left);
-        self.progress.advance(at.len() as u64);
-        Ok(())
-    }
+/// One batch through the steps: read, key, join (to the universe's keys `index`), check and
+/// locate, merge.
+///
+/// # Errors
+/// A file past the row limits, ids out of order after the first batch (the load is then done
+/// again with keys), or an unreadable file when lazy coordinates are read.
+fn take(
+    checking: &Checking<'_>,
+    index: Option<&KeyIndex>,
+    state: &mut Read,
+    progress: &mut dyn Progress,
+    batch: Batch,
+) -> Result<()> {
+    let mut cols = checking.layout.columns(batch.columns);
+    let left = checking.layout.left_out(&cols);
+    checking.layout.qualifies(&cols, &mut state.qualifies);
+    let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
+    let at = state.before + local.start..state.before + local.end;
+    within_row_limit(&checking.table.path, at.end)?;
+    let ids = match state.ids.key(&cols.id, at.clone(), at.end, checking.bound) {
+        Ok(ids) => ids,
+        Err(OutOfOrder) => {
+            state.out_of_order = true;
+            return Err(Error::table(&state.file, "ids out of order after the first batch"));
+        }
+    };
+    let in_universe = match (index, ids) {
+        (Some(index), Ids::Keys(keys)) => index.lookup(keys),
+        (_, Ids::Runs(_)) => {
+            // A slot a row for the addresses the run flags are numbered into.
+            columns::fill_to(&mut state.address, at.end, Index::NONE, checking.bound);
+            cols.id = Values::empty();
+            Vec::new()
+        }
+        (None, Ids::Keys(_)) => {
+            // The ids are only needed for their keys now: freed, their memory takes the checks' output.
+            cols.id = Values::empty();
+            Vec::new()
+        }
+    };
+    let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
+    let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, at.clone(), &pieces)?;
+    state.address.extend(in_universe);
+    state.merge(found, &pieces, at.clone(), checking.kept.location, &left);
+    progress.advance(at.len() as u64);
+    Ok(())
 }
 
 impl Read {
