@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::unit;
+
 use crate::error::{Error, Result};
 
 /// One technology: its FCC code, the share of locations offered it, its speed tiers (down/up
@@ -42,15 +44,6 @@ const STATES: [&str; 56] = [
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
     "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "VI",
 ];
-
-/// A number in [0, 1) from a seeded hash of (`a`, `b`).
-fn unit(seed: u64, a: u64, b: u64) -> f64 {
-    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
 
 /// The rows of technology `t` for the locations `ids` of state `s` (0-based), as CSV lines.
 fn lines(seed: u64, s: usize, t: &Technology, ids: std::ops::Range<u64>, out: &mut String) {

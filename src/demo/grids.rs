@@ -7,6 +7,8 @@
 
 use rayon::prelude::*;
 
+use super::unit;
+
 use crate::assign::pip::PreparedPolygon;
 use crate::model::areas::Boundary;
 use crate::model::grid::GridSpec;
@@ -24,15 +26,6 @@ pub fn national_grid(cell: f64) -> GridSpec {
 /// Share of slow cells everywhere, and in the deliberately short gemeenten.
 const SPECKLE: f64 = 0.004;
 const SHORT: f64 = 0.05;
-
-fn unit(seed: u64, a: u64, b: u64) -> f64 {
-    // SplitMix64 finaliser over the combined key: a fixed, platform-independent hash.
-    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
 
 /// The gemeenten made deliberately short for operator `k` (indices into `areas`).
 #[must_use]

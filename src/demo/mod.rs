@@ -8,6 +8,17 @@ pub mod generate;
 pub mod grids;
 pub mod sites;
 
+/// A number in [0, 1) from a seeded hash of (`a`, `b`): the SplitMix64 finaliser over the
+/// combined key, fixed and platform-independent, so that any cell of a synthetic file can be
+/// made on its own (in parallel) and the same seed gives the same bytes.
+pub(crate) fn unit(seed: u64, a: u64, b: u64) -> f64 {
+    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
 use std::path::Path;
 
 use polars::prelude::*;

@@ -10,6 +10,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::unit;
+
 use crate::assign::pip::AreaIndex;
 use crate::error::Result;
 use crate::model::areas::Boundary;
@@ -17,15 +19,6 @@ use crate::model::site::Site;
 
 /// Sectors per site.
 pub const SECTORS: usize = 3;
-
-/// A number in [0, 1) from a seeded hash of (`a`, `b`): the generator's only randomness.
-fn unit(seed: u64, a: u64, b: u64) -> f64 {
-    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
 
 /// The sectors of about `per_operator` sites for each of `operators` on the land of `areas` (RD
 /// New), operators in the order given, each operator's sites from south-west to north-east.

@@ -557,7 +557,8 @@ pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile) -> Res
 /// data `rows` of an input read from `parts` (rows numbered across its files), in the order asked.
 ///
 /// # Errors
-/// As [`identify_in`], for each file.
+/// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
+/// id column, and [`Error::Table`] for a row beyond the end of a file.
 pub fn identify(
     parts: &Parts,
     profile: &Profile,

@@ -651,6 +651,19 @@ fn weights_are_kept_only_when_weighted() {
     assert_eq!(counted.addresses.len(), 2);
 }
 
+/// The `nl` profile over `records`, unweighted, with no universe, filter or condition.
+fn nl(records: Vec<PathBuf>) -> InputSpec {
+    InputSpec {
+        records,
+        universe: None,
+        profile: Profile::built_in("nl").unwrap(),
+        delimiter: None,
+        use_weights: false,
+        filters: Vec::new(),
+        condition: None,
+    }
+}
+
 /// Three files read as one (the middle one header only, the last a Parquet with its columns
 /// in another order): the addresses and records are those of the files joined, rows
 /// numbered across them; rejects name their own file and row; each file's rows reconcile.
@@ -677,17 +690,9 @@ fn several_files_read_as_one() {
     ParquetWriter::new(std::fs::File::create(&c).unwrap()).finish(&mut df).unwrap();
     let all =
         csv("all.csv", &format!("{head}a;100;GM0363\nb;-5;GM0363\nc;30;GM0014\na;50;GM0363\n;7;GM0014\nd;20;GM0014\n"));
-    let spec = |records: Vec<PathBuf>| InputSpec {
-        records,
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-    };
-    let parts = load(&spec(vec![a.clone(), empty.clone(), c.clone()]), Needs::ALL, &mut Silent).unwrap();
-    let whole = load(&spec(vec![all]), Needs::ALL, &mut Silent).unwrap();
+
+    let parts = load(&nl(vec![a.clone(), empty.clone(), c.clone()]), Needs::ALL, &mut Silent).unwrap();
+    let whole = load(&nl(vec![all]), Needs::ALL, &mut Silent).unwrap();
     assert_eq!(parts.addresses.first_row, whole.addresses.first_row);
     assert_eq!((parts.records.address.clone(), parts.records.row.clone()), (whole.records.address, whole.records.row));
     assert_eq!(parts.records.down_mbps, whole.records.down_mbps);
@@ -701,7 +706,7 @@ fn several_files_read_as_one() {
     assert_eq!(parts.sources.iter().filter(|s| s.role == "records").count(), 3);
     // A later file without the first one's columns is refused, naming both.
     let other = csv("other.csv", "adres_id;download_mbps;upload_mbps;gemeentecode\nx;1;1;GM0363\n");
-    let e = load(&spec(vec![a, other]), Needs::ALL, &mut Silent).unwrap_err().to_string();
+    let e = load(&nl(vec![a, other]), Needs::ALL, &mut Silent).unwrap_err().to_string();
     assert!(e.contains("other.csv") && e.contains("a.csv") && e.contains("upload"), "{e}");
 }
 
@@ -713,15 +718,7 @@ fn rows_left_out_by_a_filter_are_counted_not_rejected() {
     let path = dir.path().join("r.csv");
     let rows = "a;100;GM0363;R\nb;-5;GM0363;B\nc;-5;GM0363;R\nd;30;GM0014;B\ne;30;GM0014; X \n";
     std::fs::write(&path, format!("adres_id;download_mbps;gemeentecode;soort\n{rows}")).unwrap();
-    let spec = InputSpec {
-        records: vec![path],
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: vec![RowFilter::parse("SOORT=R,X").unwrap()],
-        condition: None,
-    };
+    let spec = InputSpec { filters: vec![RowFilter::parse("SOORT=R,X").unwrap()], ..nl(vec![path]) };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, [1u32, 5]);
     let rejected: Vec<u64> = av.rejects.iter().map(|r| r.row).collect();
