@@ -223,6 +223,7 @@ fn predict_sites(
     let job = PredictJob {
         sites: file,
         operator: None,
+        columns: Vec::new(),
         radio: Radio { load: DEMO_LOAD, ..Radio::default() },
         cell_m: DEMO_PREDICTED_CELL_M,
         crs: GridCrs::RdNew,

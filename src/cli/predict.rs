@@ -76,6 +76,9 @@ pub struct GridArgs {
     /// Antenna sites: CSV or Parquet, one row per transmitter (x/y or lon/lat, operator, height_m, azimuth_deg, tilt_deg, freq_mhz, eirp_dbm, bandwidth_mhz; or the Antenneregister's names).
     #[arg(long, value_name = "FILE")]
     pub sites: PathBuf,
+    /// A field of the sites file under another column name, FIELD=NAME (repeatable): x, y, lon, lat, operator, height_m, azimuth_deg, tilt_deg, freq_mhz, eirp_dbm, tx_power_dbm, antenna_gain_dbi, bandwidth_mhz, technology.
+    #[arg(long = "column", value_name = "FIELD=NAME")]
+    pub columns: Vec<String>,
     /// The operator of every site, when the file has no operator column.
     #[arg(long)]
     pub operator: Option<String>,
@@ -240,9 +243,18 @@ fn grid_job(a: &GridArgs) -> anyhow::Result<PredictJob> {
         shannon: a.shannon.shannon(),
         load: a.load,
     };
+    let columns = a
+        .columns
+        .iter()
+        .map(|c| {
+            let (f, n) = c.split_once('=').with_context(|| format!("invalid --column `{c}`: expected FIELD=NAME"))?;
+            Ok((f.trim().to_string(), n.trim().to_string()))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(PredictJob {
         sites: a.sites.clone(),
         operator: a.operator.clone(),
+        columns,
         radio,
         cell_m: a.cell_size,
         crs,

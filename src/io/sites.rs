@@ -14,7 +14,8 @@
 //! | bandwidth, MHz | `bandwidth_mhz`, `bandwidth` | 10 |
 //!
 //! The installation fields of the Antenneregister (`HOOGTE`, `HOOFDSTRAALRICHTING`,
-//! `FREQUENTIE`, `ZENDVERMOGEN`) are read by their own names. A row for no mobile network is
+//! `FREQUENTIE`, `ZENDVERMOGEN`) are read by their own names; any field under another name is
+//! mapped by `--column FIELD=NAME` ([`FIELD_NAMES`]). A row for no mobile network is
 //! rejected as `not_mobile`: by its technologies (`technology`, `hoofdsoort`, `sat_code`:
 //! comma-separated, mobile when one of them is 5G NR, LTE, UMTS or GSM, or 2G–5G), else by the
 //! Antenneregister's `mobiele_communicatie` flag (0). A row with an unusable position or value is
@@ -107,17 +108,64 @@ fn number(v: Option<&Values>, i: usize) -> std::result::Result<Option<f64>, Stri
     head.parse::<f64>().ok().filter(|n| n.is_finite()).map(Some).ok_or_else(|| format!("{t:?}"))
 }
 
+/// The fields `--column FIELD=NAME` may map, as named there.
+pub const FIELD_NAMES: [&str; 14] = [
+    "x",
+    "y",
+    "lon",
+    "lat",
+    "operator",
+    "height_m",
+    "azimuth_deg",
+    "tilt_deg",
+    "freq_mhz",
+    "eirp_dbm",
+    "tx_power_dbm",
+    "antenna_gain_dbi",
+    "bandwidth_mhz",
+    "technology",
+];
+
+/// `header` with the columns `columns` names (field, column) renamed to their fields, and any
+/// other column already holding such a field's name renamed out of its way.
+///
+/// # Errors
+/// [`Error::Argument`] for an unknown field or a column the file lacks.
+fn mapped(path: &Path, header: &[String], columns: &[(String, String)]) -> Result<Vec<String>> {
+    let mut out = header.to_vec();
+    for (field, column) in columns {
+        let given = format!("{field}={column}");
+        if !FIELD_NAMES.contains(&field.as_str()) {
+            return Err(Error::argument(
+                "column",
+                &given,
+                format!("unknown field; expected one of {}", FIELD_NAMES.join(", ")),
+            ));
+        }
+        let Some(i) = header.iter().position(|h| h == column) else {
+            let what = format!("{} has no column {column:?}; its columns are {}", path.display(), header.join(", "));
+            return Err(Error::argument("column", &given, what));
+        };
+        for h in out.iter_mut().filter(|h| h.eq_ignore_ascii_case(field)) {
+            h.insert(0, '~');
+        }
+        out[i].clone_from(field);
+    }
+    Ok(out)
+}
+
 /// Reads a sites file; `operator` names the operator of every site when the file has no
-/// operator column.
+/// operator column; `columns` maps fields to other column names (`--column FIELD=NAME`).
 ///
 /// # Errors
 /// [`Error::Table`] for a file without positions, or without operators when `operator` is
 /// `None`; an unreadable file.
-pub fn load(path: &Path, operator: Option<&str>) -> Result<Sites> {
+pub fn load(path: &Path, operator: Option<&str>, columns: &[(String, String)]) -> Result<Sites> {
     let t = Table::open(path, None)?;
-    let ((cx, cy), rd) = position_columns(path, &t.header, "sites file")?;
+    let header = mapped(path, &t.header, columns)?;
+    let ((cx, cy), rd) = position_columns(path, &header, "sites file")?;
     let found: Vec<Option<usize>> =
-        FIELDS.iter().chain([&ZENDVERMOGEN, &TECHNOLOGY, &MOBILE_FLAG]).map(|n| position(&t.header, n)).collect();
+        FIELDS.iter().chain([&ZENDVERMOGEN, &TECHNOLOGY, &MOBILE_FLAG]).map(|n| position(&header, n)).collect();
     if found[0].is_none() && operator.is_none() {
         return Err(Error::table(path, "no `operator` column: name the operator of these sites with --operator"));
     }
@@ -229,7 +277,7 @@ mod tests {
              158000;463000;25;-30;1800 MHz;\n",
         )
         .unwrap();
-        let s = load(&p, Some("KPN")).unwrap();
+        let s = load(&p, Some("KPN"), &[]).unwrap();
         assert_eq!((s.rows.rows_in, s.rows.used, s.rows.rejected_total()), (5, 3, 2));
         let a = &s.sites[0];
         assert_eq!(
@@ -242,12 +290,12 @@ mod tests {
         let reasons: Vec<_> = s.rejects.iter().map(|r| (r.row, r.reason, r.detail.as_str())).collect();
         assert_eq!(reasons[0], (3, RejectReason::InvalidSiteValue, "height_m = \"hoog\""));
         assert_eq!((reasons[1].0, reasons[1].1), (4, RejectReason::InvalidCoordinate));
-        let e = load(&p, None).unwrap_err().to_string();
+        let e = load(&p, None, &[]).unwrap_err().to_string();
         assert!(e.contains("name the operator of these sites with --operator"), "{e}");
         // A transmit power with a gain; an operator column.
         let q = dir.path().join("g.csv");
         std::fs::write(&q, "lon,lat,operator,tx_power_dbm,antenna_gain_dbi\n5.387206,52.155174,Odido,46,18\n").unwrap();
-        let g = load(&q, None).unwrap();
+        let g = load(&q, None, &[]).unwrap();
         assert_eq!((g.sites[0].operator.as_str(), g.sites[0].eirp_dbm), ("Odido", 64.0));
         assert!((g.sites[0].x - 155_000.0).abs() < 1.0);
     }
@@ -258,7 +306,7 @@ mod tests {
         let load_text = |name: &str, text: &str| {
             let p = dir.path().join(name);
             std::fs::write(&p, text).unwrap();
-            load(&p, Some("A")).unwrap()
+            load(&p, Some("A"), &[]).unwrap()
         };
         // By technology: any mobile one among several counts; case and spaces do not matter.
         let t = load_text("t.csv", "x,y,sat_code\n1,2,LTE\n1,2,vv\n1,2,\"VV, 5g nr\"\n1,2,\n");
@@ -270,5 +318,24 @@ mod tests {
         let f = load_text("f.csv", "X,Y,MOBIELE_COMMUNICATIE\n1,2,1.0\n1,2,0.0\n");
         assert_eq!((f.rows.used, f.rejects[0].row), (1, 2));
         assert_eq!(load_text("n.csv", "x,y\n1,2\n").rows.used, 1);
+    }
+
+    /// `--column` maps fields to other names; a column already holding a mapped field's name
+    /// gives way; an unknown field or a column the file lacks is an error naming both.
+    #[test]
+    fn columns_mapped_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, "rd_x,rd_y,height_m,mast_m,net\n155000,463000,99,42,B\n").unwrap();
+        let map = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(f, c)| (f.to_string(), c.to_string())).collect()
+        };
+        let cols = map(&[("x", "rd_x"), ("y", "rd_y"), ("height_m", "mast_m"), ("operator", "net")]);
+        let s = load(&p, None, &cols).unwrap();
+        assert_eq!((s.sites[0].x, s.sites[0].height_m, s.sites[0].operator.as_str()), (155_000.0, 42.0, "B"));
+        let e = load(&p, None, &map(&[("x", "rd_x"), ("hoogte", "mast_m")])).unwrap_err().to_string();
+        assert!(e.contains("unknown field") && e.contains("height_m"), "{e}");
+        let e = load(&p, None, &map(&[("x", "east")])).unwrap_err().to_string();
+        assert!(e.contains("no column \"east\"") && e.contains("rd_x"), "{e}");
     }
 }

@@ -22,6 +22,8 @@ pub struct PredictJob {
     pub sites: PathBuf,
     /// The operator of every site when the file names none.
     pub operator: Option<String>,
+    /// Fields of the sites file under other column names: (field, column).
+    pub columns: Vec<(String, String)>,
     /// How signals become speeds.
     pub radio: Radio,
     /// Cell size, m.
@@ -116,7 +118,7 @@ fn environments(
 /// # Errors
 /// An unreadable sites file, no usable site, or an extent of no cells or too many.
 pub fn run_predict(job: &PredictJob) -> Result<PredictReport> {
-    let read = sites::load(&job.sites, job.operator.as_deref())?;
+    let read = sites::load(&job.sites, job.operator.as_deref(), &job.columns)?;
     if read.sites.is_empty() {
         return Err(Error::table(&job.sites, "no usable site; see the rejected rows"));
     }
