@@ -52,6 +52,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sites", default="1000,2500,5000", help="sites per operator, comma-separated")
     ap.add_argument("--cells", default="200,100,50", help="cell sizes in m for the largest --sites")
+    ap.add_argument("--base-cell", type=float, default=100.0, help="the cell size of the runs over --sites and the peer, m")
     ap.add_argument("--work", type=Path, default=ROOT / "target" / "bench-predict")
     ap.add_argument("--binary", type=Path)
     ap.add_argument("--python", type=Path)
@@ -74,15 +75,16 @@ def main():
 
     for n in sizes:
         subprocess.run([binary, "demo", "sites", "--per-operator", str(n), "-o", work / f"sites_{n}.csv"], check=True, capture_output=True)
-    rows = [(n, 100.0, *predict(n, 100.0)) for n in sizes]
-    rows += [(sizes[-1], c, *predict(sizes[-1], c)) for c in cells if c != 100.0]
+    base = args.base_cell
+    rows = [(n, base, *predict(n, base)) for n in sizes]
+    rows += [(sizes[-1], c, *predict(sizes[-1], c)) for c in cells if c != base]
 
     failures, peer_row = [], None
     if not args.no_peer:
         npz = work / "peer.npz"
-        pwall, prss, _, perr = peak_rss([python, ROOT / "benches" / "predict_peer.py", work / f"sites_{sizes[-1]}.csv", EXTENT, "100", npz])
+        pwall, prss, _, perr = peak_rss([python, ROOT / "benches" / "predict_peer.py", work / f"sites_{sizes[-1]}.csv", EXTENT, str(base), npz])
         job = next((float(l.split("=")[1]) for l in perr.splitlines() if l.startswith("job_seconds=")), None)
-        ours = next(r for r in rows if r[0] == sizes[-1] and r[1] == 100.0)
+        ours = next(r for r in rows if r[0] == sizes[-1] and r[1] == base)
         cmp = subprocess.run([python, "-c", COMPARE, npz, ours[6], str(TOLERANCE_MBPS)], capture_output=True, text=True, check=True)
         worst, bad, ncells, nops = cmp.stdout.split()
         if int(bad) or int(nops) != len(OPERATORS):
@@ -97,8 +99,8 @@ def main():
         print(f"| {n:,} | {tx:,} | {cell:g} | {ncells:,} | {wall:.2f} | {rss:.0f} |")
     if peer_row:
         pwall, prss, job, worst, ncells = peer_row
-        ours = next(r for r in rows if r[0] == sizes[-1] and r[1] == 100.0)
-        print(f"\n| tool, {sizes[-1]:,} sites per operator at 100 m | wall (s) | job (s) | peak RSS (MiB) | / dekking |")
+        ours = next(r for r in rows if r[0] == sizes[-1] and r[1] == base)
+        print(f"\n| tool, {sizes[-1]:,} sites per operator at {base:g} m | wall (s) | job (s) | peak RSS (MiB) | / dekking |")
         print("|---|---:|---:|---:|---:|")
         print(f"| dekking predict grid (2 threads) | {ours[2]:.2f} | | {ours[3]:.0f} | 1.00 |")
         print(f"| numpy, vectorised per transmitter (1 thread) | {pwall:.2f} | {job:.2f} | {prss:.0f} | {pwall / ours[2]:.2f} |")

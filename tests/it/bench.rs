@@ -70,3 +70,31 @@ fn mobile_benchmark_smoke_run() {
     assert!(stdout.contains("| dekking mobile | 3 |"), "{stdout}");
     assert!(stdout.contains("| dekking mobile, the grids hashed | 3 |"), "{stdout}");
 }
+
+/// The predict benchmark on 2 km grids from a few sites: every cell of dekking's three grids
+/// must equal the numpy computation written from the 3GPP documents.
+#[test]
+fn predict_benchmark_smoke_run() {
+    let Some((stdout, _)) =
+        harness("predict.py", "numpy, rasterio", &["--sites", "40,80", "--cells", "4000", "--base-cell", "2000"])
+    else {
+        return;
+    };
+    assert!(stdout.contains("cells of the three grids agree with the numpy computation"), "{stdout}");
+    assert!(stdout.contains("| 80 |"), "{stdout}");
+}
+
+/// The release benchmark on a small release of 3 states (21 files): dekking's locations and
+/// covered counts per county must equal DuckDB's on the same files.
+#[test]
+fn release_benchmark_smoke_run() {
+    for format in ["parquet", "csv.gz"] {
+        let Some((stdout, _)) =
+            harness("release.py", "duckdb", &["--locations", "30000", "--states", "3", "--format", format])
+        else {
+            return;
+        };
+        assert!(stdout.contains(&format!("Release: 21 files ({format})")), "{stdout}");
+        assert!(stdout.contains("| DuckDB |"), "{stdout}");
+    }
+}
