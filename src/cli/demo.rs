@@ -352,6 +352,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         keep_addresses: false,
         layers: false,
         classify: None,
+        class_locations: false,
     };
     let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");

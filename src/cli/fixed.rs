@@ -53,6 +53,9 @@ pub struct FixedArgs {
     /// Count each area's locations by service class into classes.csv: `bead-us` (built in: served at 100/20, underserved at 25/3, unserved; technologies 10, 40, 50, 71, 72 with low_latency = 1) or a scheme file of the same form.
     #[arg(long, value_name = "bead-us|FILE")]
     pub classify: Option<String>,
+    /// With --classify, also write class_locations.csv: each location's id, area code and class.
+    #[arg(long, requires = "classify")]
+    pub class_locations: bool,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
@@ -90,6 +93,7 @@ impl FixedArgs {
             keep_addresses: false,
             layers: self.layers,
             classify,
+            class_locations: self.class_locations,
         })
     }
 }

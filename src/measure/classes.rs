@@ -44,5 +44,10 @@ pub fn classes(
             }
         })
         .collect();
-    Ok(Classes { scheme: scheme.clone(), rows })
+    // Each location's column: 0 (`otherwise`) when it reaches no class, else counted from the
+    // worst class up.
+    let k = thresholds.len();
+    let of_location =
+        (0..n_addresses).map(|a| (0..k).find(|&j| bits.get(a) >> j & 1 == 1).map_or(0, |j| (k - j) as u8)).collect();
+    Ok(Classes { scheme: scheme.clone(), rows, of_location, locations: Vec::new() })
 }

@@ -68,4 +68,11 @@ pub struct Classes {
     pub scheme: ClassScheme,
     /// The rows.
     pub rows: Vec<ClassRow>,
+    /// Each location's class, as an index into [`ClassScheme::columns`].
+    #[serde(skip)]
+    pub of_location: Vec<u8>,
+    /// Per location, when asked: its id, its area's code and its class (an index into
+    /// [`ClassScheme::columns`]), in the order of the input.
+    #[serde(skip)]
+    pub locations: Vec<(String, String, u8)>,
 }

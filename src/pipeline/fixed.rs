@@ -13,9 +13,9 @@ use crate::io::records::{self, InputSpec, Needs};
 use crate::judge::targets::judge;
 use crate::measure::classes;
 use crate::measure::fixed::{covered_bits, measure};
-use crate::model::areas::{AreaSet, AreaTable, Boundaries, Boundary};
+use crate::model::areas::{AreaSet, AreaTable, Assigned, Boundaries, Boundary};
 use crate::model::availability::{Addresses, AreaCodes, Availability};
-use crate::model::classes::ClassScheme;
+use crate::model::classes::{ClassScheme, Classes};
 use crate::model::fixed::Unit;
 use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
 use crate::model::policy::Targets;
@@ -55,6 +55,8 @@ pub struct FixedJob {
     pub layers: bool,
     /// A service-class scheme to count the locations of each area by (`--classify`).
     pub classify: Option<ClassScheme>,
+    /// Also list each location with its class (`--class-locations`).
+    pub class_locations: bool,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -180,11 +182,15 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let coverage = measure(&set, &assigned, &av.addresses.weight, &bits, &job.thresholds, unit);
     progress.advance(av.records.address.len() as u64);
 
-    progress.stage("judge", None);
     let mut classes = match &job.classify {
         Some(scheme) => Some(classes::classes(&set, &assigned, &av.records, av.addresses.len(), scheme)?),
         None => None,
     };
+    if let Some(c) = classes.as_mut().filter(|_| job.class_locations) {
+        c.locations = class_locations(c, &av, &assigned, &set, job)?;
+    }
+
+    progress.stage("judge", None);
     let (mut verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
     let mut coverage = coverage;
     if !job.levels.is_empty() {
@@ -277,4 +283,23 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         addresses,
         shapes,
     })
+}
+
+/// Each located address's id (read back from its file), its area's code and its class, in the
+/// order of the input.
+///
+/// # Errors
+/// An address file that cannot be read back.
+fn class_locations(
+    c: &Classes,
+    av: &Availability,
+    assigned: &Assigned,
+    set: &AreaSet,
+    job: &FixedJob,
+) -> Result<Vec<(String, String, u8)>> {
+    let placed: Vec<(usize, usize)> =
+        (0..av.addresses.len()).filter_map(|a| assigned.area[a].index().map(|i| (a, i))).collect();
+    let rows: Vec<u64> = placed.iter().map(|&(a, _)| av.addresses.first_row.get(a).into()).collect();
+    let ids = records::identify(&av.addresses.parts, &job.input.profile, job.input.delimiter, &rows)?;
+    Ok(placed.iter().zip(ids).map(|(&(a, i), (id, _))| (id, set.areas[i].code.clone(), c.of_location[a])).collect())
 }

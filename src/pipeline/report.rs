@@ -159,6 +159,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             keep_addresses: k == last && scope.level == "provincie",
             layers: false,
             classify: None,
+            class_locations: false,
         };
         let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
         report.provenance.inputs.push(m_info.clone());

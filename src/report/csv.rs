@@ -56,6 +56,20 @@ pub fn classes(c: &Classes) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_err)
 }
 
+/// The bytes of `class_locations.csv`: `location_id, area_code, class`, one line per location.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn class_locations(c: &Classes) -> Result<Vec<u8>> {
+    let names = c.scheme.columns();
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(["location_id", "area_code", "class"]).map_err(csv_err)?;
+    for (id, area, class) in &c.locations {
+        w.write_record([id.as_str(), area.as_str(), names[usize::from(*class)].as_str()]).map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_err)
+}
+
 /// The bytes of `rejected.csv`: file, row, reason, detail.
 ///
 /// # Errors

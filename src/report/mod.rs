@@ -25,8 +25,8 @@ use crate::error::Result;
 use crate::model::fixed::FixedReport;
 
 /// The files a fixed-coverage run writes into its output directory (the geometry layers with
-/// `--layers`, `classes.csv` with `--classify`).
-pub const FIXED_FILES: [&str; 7] = [
+/// `--layers`, `classes.csv` with `--classify`, `class_locations.csv` with `--class-locations`).
+pub const FIXED_FILES: [&str; 8] = [
     "coverage.csv",
     "coverage.parquet",
     "coverage.json",
@@ -34,6 +34,7 @@ pub const FIXED_FILES: [&str; 7] = [
     "coverage.gpkg",
     "coverage_geo.parquet",
     "classes.csv",
+    "class_locations.csv",
 ];
 
 /// Writes all outputs of `report` into `dir` (created if needed) and returns their paths; the
@@ -53,6 +54,9 @@ pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
     }
     if let Some(c) = &report.classes {
         files.push((FIXED_FILES[6], csv::classes(c)?));
+        if !c.locations.is_empty() {
+            files.push((FIXED_FILES[7], csv::class_locations(c)?));
+        }
     }
     Ok(dekking_files::atomic::write_all(dir, files)?)
 }

@@ -496,6 +496,7 @@ fn fcc_bdc_maine_split_into_packed_parts() {
     // The BEAD classes of the parts per county and state equal the standard-library Python
     // classification of the whole file (tests/scripts/fcc_bead_check.py).
     let mut args = vec!["fixed", "--profile", "fcc-bdc", "--by", "county", "--by", "state", "--classify", "bead-us"];
+    args.push("--class-locations");
     args.extend(["-i", folder.to_str().unwrap(), "--run-date", "2026-12-03", "--out", "bead", "-q"]);
     wd.ok(&args);
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/fcc_bead_check.py");
@@ -509,6 +510,14 @@ fn fcc_bdc_maine_split_into_packed_parts() {
         for k in ["level", "area_code", "locations", "unserved", "underserved", "served"] {
             assert_eq!(o[k], t[k], "{k}: {o:?} {t:?}");
         }
+    }
+    // Each location once in class_locations.csv, the classes adding up to the state's row.
+    let each = csv_rows(&wd.read("bead/class_locations.csv"));
+    let ids: std::collections::BTreeSet<&str> = each.iter().map(|r| r["location_id"].as_str()).collect();
+    let state = theirs.iter().find(|t| t["level"] == "state").unwrap();
+    assert_eq!(ids.len().to_string(), state["locations"]);
+    for class in ["unserved", "underserved", "served"] {
+        assert_eq!(each.iter().filter(|r| r["class"] == class).count().to_string(), state[class], "{class}");
     }
 }
 
@@ -524,6 +533,8 @@ fn fcc_bdc_maine_split_into_packed_parts() {
 /// | 4 | 71 25/3 1; 72 100/19 1 | underserved |
 /// | 5 | 40 24/3 1 | unserved |
 /// | 6 (another county) | 10 100/20 1; 40 25/3 0 | served |
+///
+/// With `--class-locations` each location is listed with its county and class.
 #[test]
 fn bead_classes_by_hand() {
     let wd = Workdir::new();
@@ -542,8 +553,8 @@ fn bead_classes_by_hand() {
         "6,40,25,3,0,230030001001000",
     ];
     wd.write("bdc.csv", format!("{head}{}\n", rows.join("\n")));
-    let args = ["fixed", "--profile", "fcc-bdc", "-i", "bdc.csv", "--classify", "bead-us", "--out", "o", "-q"];
-    wd.ok(&args);
+    let args = ["fixed", "--profile", "fcc-bdc", "-i", "bdc.csv", "--classify", "bead-us", "--class-locations"];
+    wd.ok(&[&args[..], &["--out", "o", "-q"]].concat());
     let got: Vec<String> = csv_rows(&wd.read("o/classes.csv"))
         .iter()
         .map(|r| {
@@ -554,6 +565,13 @@ fn bead_classes_by_hand() {
         })
         .collect();
     assert_eq!(got, ["county 23001 5 2 2 1", "county 23003 1 0 0 1", "state 23 6 2 2 2", "us US 6 2 2 2"]);
+    let each: Vec<String> = csv_rows(&wd.read("o/class_locations.csv"))
+        .iter()
+        .map(|r| format!("{} {} {}", r["location_id"], r["area_code"], r["class"]))
+        .collect();
+    let want = ["served", "underserved", "unserved", "underserved", "unserved"].map(|c| format!("23001 {c}"));
+    let want: Vec<String> = want.iter().enumerate().map(|(k, w)| format!("{} {w}", k + 1)).collect();
+    assert_eq!(each, [&want[..], &["6 23003 served".to_string()]].concat());
     // Without the class file the same run writes no classes.csv.
     wd.ok(&["fixed", "--profile", "fcc-bdc", "-i", "bdc.csv", "--out", "p", "-q"]);
     assert!(!wd.path("p/classes.csv").exists());

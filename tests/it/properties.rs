@@ -101,6 +101,7 @@ proptest! {
             keep_addresses: false,
             layers: false,
             classify: None,
+            class_locations: false,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {
