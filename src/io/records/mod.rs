@@ -196,17 +196,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     let index = universe.as_ref().map(|u| &u.index);
     let read = files::read_files(spec, extra, located, |piece| match piece {
         Piece::File(table, layout) => {
-            if let Some((t, l, _)) = current.take() {
-                sources.push(l.source(&t, "records", state.count.rows));
-                state.before += state.count.rows;
-            }
-            let kept = Kept {
-                down: true,
-                up: needs.upload && layout.has(Field::UpMbps),
-                technology: layout.has(Field::Technology),
-                location: located,
-                weight: located && layout.has(Field::Weight),
-            };
+            sources.extend(current.take().map(|(t, l, _)| state.end(&t, &l)));
+            let kept = kept_of(&layout, needs, located);
             match &first {
                 Some((l, k)) => same_columns(&table.path, &layout, kept, l, *k, spec.first())?,
                 None => first = Some((layout.clone(), kept)),
@@ -227,16 +218,26 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         Err(_) if state.out_of_order => return Ok(None),
         r => r?,
     }
-    if let Some((t, l, _)) = current.take() {
-        sources.push(l.source(&t, "records", state.count.rows));
-        state.before += state.count.rows;
-    }
+    sources.extend(current.take().map(|(t, l, _)| state.end(&t, &l)));
     let Some((layout, kept)) = first else { return Err(Error::table(spec.first(), "no records file given")) };
     let (has_up, has_technology) = (layout.has(Field::UpMbps), layout.has(Field::Technology));
     let mut av = state.finish(spec, universe, kept, layout.xy_crs)?;
     av.sources.extend(sources);
     (av.records.has_up, av.records.has_technology) = (has_up, has_technology);
     Ok(Some(av))
+}
+
+/// The columns a records file read with `layout` fills: upload speeds when `needs` asks for them
+/// and the file has them, technologies when read, and locations and weights when the records are
+/// `located` (no universe).
+fn kept_of(layout: &Layout, needs: Needs, located: bool) -> Kept {
+    Kept {
+        down: true,
+        up: needs.upload && layout.has(Field::UpMbps),
+        technology: layout.has(Field::Technology),
+        location: located,
+        weight: located && layout.has(Field::Weight),
+    }
 }
 
 /// Checks that a later records file `path` has the columns the first (`first_path`) has: the
@@ -397,6 +398,13 @@ fn take(
 }
 
 impl Read {
+    /// Ends the file begun last, `table` read with `layout`: its provenance, and its rows added to
+    /// those before the next.
+    fn end(&mut self, table: &Table, layout: &Layout) -> SourceInfo {
+        self.before += self.count.rows;
+        layout.source(table, "records", self.count.rows)
+    }
+
     /// Begins the next file, `table`.
     fn start(&mut self, table: &Table) {
         self.file = table.path.display().to_string();

@@ -19,15 +19,7 @@ fn ascending_ids_and_ids_out_of_order_later_make_the_same_addresses() {
         let path = dir.path().join("r.csv");
         let text: String = rows.iter().map(|r| format!("{r};GM0363\n")).collect();
         std::fs::write(&path, format!("adres_id;download_mbps;gemeentecode\n{text}")).unwrap();
-        let spec = InputSpec {
-            records: vec![path],
-            universe: None,
-            profile: Profile::built_in("nl").unwrap(),
-            delimiter: None,
-            use_weights: false,
-            filters: Vec::new(),
-            condition: None,
-        };
+        let spec = nl(vec![path]);
         let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
         // Expected: each usable row's address is the first usable row with its id.
         let usable: Vec<usize> = (0..rows.len()).filter(|&i| i != 2 && i != 3).collect();
@@ -72,15 +64,7 @@ fn chunked_checks_equal_a_row_by_row_reading() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.csv");
     std::fs::write(&path, format!("adres_id;gemeentecode;download_mbps;technologie\n{}\n", rows.join("\n"))).unwrap();
-    let spec = InputSpec {
-        records: vec![path],
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-    };
+    let spec = nl(vec![path]);
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 3, 7, 9, 11, 15]);
     assert_eq!(av.codes.codes, vec!["GM0363", "GM0014", "GM0518"]);
@@ -209,15 +193,7 @@ fn loaded_as_text_and_typed(csv: &str, mut df: polars::prelude::DataFrame) -> (A
         .finish(&mut df)
         .unwrap();
     let load_from = |records: &Path| {
-        let spec = InputSpec {
-            records: vec![records.into()],
-            universe: None,
-            profile: Profile::built_in("nl").unwrap(),
-            delimiter: None,
-            use_weights: false,
-            filters: Vec::new(),
-            condition: None,
-        };
+        let spec = nl(vec![records.into()]);
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
     (load_from(&text), load_from(&parquet))
@@ -315,15 +291,7 @@ fn rejected_rows_beside_coordinates_are_rejects() {
         "adres_id;x;y;download_mbps\n1;121000;487000;100\n2;122000;487500;abc\n;1;2;3\n3;4,9;52,3;50\n",
     )
     .unwrap();
-    let spec = InputSpec {
-        records: vec![path],
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-    };
+    let spec = nl(vec![path]);
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4]);
     assert_eq!(av.addresses.location.get(1), Location::Point { x: 4.9, y: 52.3 });
@@ -341,15 +309,7 @@ fn rows_without_any_value_are_blank_rows() {
     let path = dir.path().join("p.csv");
     std::fs::write(&path, "adres_id;x;y;download_mbps\n1;121000;487000;100\n\n;;;\n;;;50\n2;122000;487500;30\n\n")
         .unwrap();
-    let spec = InputSpec {
-        records: vec![path],
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-    };
+    let spec = nl(vec![path]);
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(u64, RejectReason)> = av.rejects.iter().map(|r| (r.row, r.reason)).collect();
     assert_eq!(
@@ -586,15 +546,7 @@ fn technologies_and_upload_speeds_are_kept_only_when_needed() {
     let dir = tempfile::tempdir().unwrap();
     let records = dir.path().join("r.csv");
     std::fs::write(&records, "adres_id;gemeentecode;download_mbps;upload_mbps;technologie\na;GM0363;100;10;glas\nb;GM0014;-1;1;coax\nc;GM0014;50;-2;\nd;GM0014;50;5;\n").unwrap();
-    let spec = InputSpec {
-        records: vec![records],
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-    };
+    let spec = nl(vec![records]);
     let all = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let least = load(&spec, Needs { technology: false, upload: false }, &mut Silent).unwrap();
     assert_eq!(
