@@ -6,6 +6,7 @@
 //! addresses (universe row and all record rows) become rejects, so rows still reconcile.
 
 pub mod cellgrid;
+pub mod cells;
 pub mod pip;
 
 use rayon::prelude::*;

@@ -353,6 +353,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         layers: false,
         classify: None,
         class_locations: false,
+        min_count: None,
     };
     let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");

@@ -41,6 +41,9 @@ pub struct FixedArgs {
     #[arg(long = "threshold", short = 't', value_name = "DOWN[/UP][@TECH]")]
     pub thresholds: Vec<String>,
     /// Level to report (repeatable): gemeente, provincie, nl (profile nl); county, state, us (fcc-bdc); default all.
+    /// Also cells: h3:R (H3 resolution 0-15, from the h3 cell column such as FCC h3_res8_id, else
+    /// lon/lat or x/y) and grid:100m or grid:1km (the EEA reference grid in EPSG:3035), written to
+    /// cells.geojson and cells_geo.parquet as polygons too.
     #[arg(long = "by", value_name = "LEVEL")]
     pub by: Vec<String>,
     /// Targets file; default: the built-in seeds/targets.toml.
@@ -56,6 +59,10 @@ pub struct FixedArgs {
     /// With --classify, also write class_locations.csv: each location's id, area code and class.
     #[arg(long, requires = "classify")]
     pub class_locations: bool,
+    /// With cell levels (--by h3:R, grid:...): a cell of fewer than K addresses is written with
+    /// its figures left empty and `suppressed` = yes (it still counts in the areas and the total).
+    #[arg(long, value_name = "K")]
+    pub min_count: Option<u64>,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
@@ -94,6 +101,7 @@ impl FixedArgs {
             layers: self.layers,
             classify,
             class_locations: self.class_locations,
+            min_count: self.min_count,
         })
     }
 }

@@ -30,11 +30,13 @@ pub enum Field {
     Weight,
     /// Postcode (kept for gap lists; not used in the figures).
     Postcode,
+    /// H3 cell index of the address as 15 hexadecimal digits (FCC `h3_res8_id`), for `--by h3:R`.
+    H3Cell,
 }
 
 impl Field {
     /// Every field, in a fixed order.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 12] = [
         Field::AddressId,
         Field::AreaCode,
         Field::X,
@@ -46,6 +48,7 @@ impl Field {
         Field::Technology,
         Field::Weight,
         Field::Postcode,
+        Field::H3Cell,
     ];
 
     /// The canonical name, as used by `--column FIELD=NAME` and by the `generic` profile.
@@ -62,6 +65,7 @@ impl Field {
             Field::Technology => "technology",
             Field::Weight => "weight",
             Field::Postcode => "postcode",
+            Field::H3Cell => "h3_cell",
         }
     }
 

@@ -221,6 +221,7 @@ pub fn measure(
                 addresses: c.addresses,
                 universe_micro: c.universe,
                 covered_micro: c.covered[k],
+                suppressed: false,
             });
         }
     };

@@ -6,6 +6,7 @@
 //! judgement and no formatting happens here.
 
 pub mod cell_fraction;
+pub mod cells;
 pub mod classes;
 pub mod fixed;
 pub mod mobile;

@@ -105,6 +105,9 @@ pub struct CoverageRow {
     pub universe_micro: u64,
     /// Covered in micro-units of [`Coverage::unit`].
     pub covered_micro: u64,
+    /// A cell with fewer addresses than `--min-count`: its figures are not published (they
+    /// still count in the areas and the total).
+    pub suppressed: bool,
 }
 
 impl CoverageRow {
@@ -217,4 +220,10 @@ pub struct FixedReport {
     /// The locations of each area by service class, when the job asked for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classes: Option<crate::model::classes::Classes>,
+    /// The cells of each cell level asked (`--by h3:R`, `grid:…`), for their outlines.
+    #[serde(skip)]
+    pub cells: Vec<(crate::model::cells::CellScheme, crate::model::cells::CellsOf)>,
+    /// The fewest addresses a cell's figures are published for (`--min-count`), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_count: Option<u64>,
 }

@@ -19,6 +19,7 @@
 
 pub mod areas;
 pub mod availability;
+pub mod cells;
 pub mod classes;
 pub mod date;
 pub mod fixed;

@@ -35,20 +35,20 @@ pub struct CoverageLine {
     pub technologies: String,
     /// `addresses` or `households`.
     pub unit: String,
-    /// Addresses in the universe (whatever the unit).
-    pub addresses: u64,
-    /// Universe, micro-units of the unit.
-    #[serde(with = "text::micro")]
-    pub universe: u64,
-    /// Covered, micro-units of the unit.
-    #[serde(with = "text::micro")]
-    pub covered: u64,
-    /// covered / universe, 0–1; empty for an empty universe.
+    /// Addresses in the universe (whatever the unit); empty for a suppressed cell.
+    pub addresses: Option<u64>,
+    /// Universe, micro-units of the unit; empty for a suppressed cell.
+    #[serde(with = "text::micro_opt")]
+    pub universe: Option<u64>,
+    /// Covered, micro-units of the unit; empty for a suppressed cell.
+    #[serde(with = "text::micro_opt")]
+    pub covered: Option<u64>,
+    /// covered / universe, 0–1; empty for an empty universe or a suppressed cell.
     #[serde(with = "text::share")]
     pub share: Option<f64>,
-    /// universe − covered, micro-units of the unit.
-    #[serde(with = "text::micro")]
-    pub short: u64,
+    /// universe − covered, micro-units of the unit; empty for a suppressed cell.
+    #[serde(with = "text::micro_opt")]
+    pub short: Option<u64>,
     /// The applicable target's id.
     pub target_id: Option<String>,
     /// The applicable target's share, percent.
@@ -63,6 +63,7 @@ impl CoverageLine {
     /// The line of a coverage row, its threshold, the run's unit and the row's verdict.
     #[must_use]
     pub fn new(row: &CoverageRow, t: &Threshold, unit: Unit, v: &Verdict) -> CoverageLine {
+        let shown = |n: u64| (!row.suppressed).then_some(n);
         CoverageLine {
             level: row.level.to_string(),
             area_code: row.area_code.clone(),
@@ -72,14 +73,14 @@ impl CoverageLine {
             up_mbps: t.up_mbps,
             technologies: t.technologies.as_ref().map(|x| x.join(",")).unwrap_or_default(),
             unit: unit.name().to_string(),
-            addresses: row.addresses,
-            universe: row.universe_micro,
-            covered: row.covered_micro,
-            share: row.share(),
-            short: row.short_micro(),
+            addresses: shown(row.addresses),
+            universe: shown(row.universe_micro),
+            covered: shown(row.covered_micro),
+            share: row.share().filter(|_| !row.suppressed),
+            short: shown(row.short_micro()),
             target_id: v.target_id.clone(),
             target_pct: v.target_pct,
-            meets_target: v.meets_target,
+            meets_target: v.meets_target.filter(|_| !row.suppressed),
         }
     }
 }
@@ -548,15 +549,41 @@ pub mod text {
 
         /// Reads a decimal with up to six decimals as micro-units.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-            let t = cell(d)?;
-            let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
-            let bad = || D::Error::custom(format!("{t:?} is not an amount with up to six decimals"));
+            parse(&cell(d)?).map_err(D::Error::custom)
+        }
+
+        /// A decimal with up to six decimals as micro-units.
+        pub(super) fn parse(t: &str) -> Result<u64, String> {
+            let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+            let bad = || format!("{t:?} is not an amount with up to six decimals");
             if frac.len() > 6 || !frac.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             let int: u64 = int.parse().map_err(|_| bad())?;
             let frac: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<6}").parse().map_err(|_| bad())? };
             int.checked_mul(1_000_000).and_then(|m| m.checked_add(frac)).ok_or_else(bad)
+        }
+    }
+
+    /// [`micro`] or an empty cell.
+    pub mod micro_opt {
+        use super::*;
+
+        /// Writes `m` micro-units, or nothing.
+        pub fn serialize<S: Serializer>(m: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+            match m {
+                Some(m) => micro::serialize(m, s),
+                None => s.serialize_str(""),
+            }
+        }
+
+        /// Reads micro-units, or none from an empty cell.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+            let t = cell(d)?;
+            if t.is_empty() {
+                return Ok(None);
+            }
+            micro::parse(&t).map(Some).map_err(D::Error::custom)
         }
     }
 }

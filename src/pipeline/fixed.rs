@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::assign::{self, pip::AreaIndex};
+use crate::assign::{self, cells, pip::AreaIndex};
 use crate::error::{Error, Result};
 use crate::io::areas::{load_area_table, with_parents};
 use crate::io::boundaries::{self, AreaFields};
@@ -11,10 +11,12 @@ use crate::io::mergers::Mergers;
 use crate::io::profile::AreaScheme;
 use crate::io::records::{self, InputSpec, Needs};
 use crate::judge::targets::judge;
+use crate::measure::cells::cell_rows;
 use crate::measure::classes;
 use crate::measure::fixed::{covered_bits, measure};
 use crate::model::areas::{AreaSet, AreaTable, Assigned, Boundaries, Boundary};
 use crate::model::availability::{Addresses, AreaCodes, Availability};
+use crate::model::cells::{CellPlace, CellScheme, CellsOf};
 use crate::model::classes::{ClassScheme, Classes};
 use crate::model::fixed::Unit;
 use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
@@ -57,6 +59,9 @@ pub struct FixedJob {
     pub classify: Option<ClassScheme>,
     /// Also list each location with its class (`--class-locations`).
     pub class_locations: bool,
+    /// The fewest addresses a cell of a cell level (`--by h3:R`, `grid:…`) must have for its
+    /// figures to be published; smaller cells are marked suppressed (`--min-count`).
+    pub min_count: Option<u64>,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -179,8 +184,24 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     progress.stage("measure", Some(av.records.address.len() as u64));
     let bits = covered_bits(av.addresses.len(), &av.records, &job.thresholds)?;
     let unit = if av.weighted { Unit::Households } else { Unit::Addresses };
-    let coverage = measure(&set, &assigned, &av.addresses.weight, &bits, &job.thresholds, unit);
+    let mut coverage = measure(&set, &assigned, &av.addresses.weight, &bits, &job.thresholds, unit);
     progress.advance(av.records.address.len() as u64);
+    let mut cells = Vec::new();
+    for scheme in cell_schemes(&job.levels)? {
+        progress.stage(scheme.level(), None);
+        let of = cells_of_addresses(job, &av, &assigned, scheme)?;
+        if of.unplaced > 0 {
+            warnings.push(format!(
+                "{}: {} address(es) have no {} cell (no usable cell or coordinates in their row); they count in the areas and the total only",
+                av.addresses.parts.name(),
+                of.unplaced,
+                scheme.level()
+            ));
+        }
+        let min = job.min_count.unwrap_or(0);
+        coverage.rows.extend(cell_rows(scheme, &of, &av.addresses.weight, &bits, &job.thresholds, unit, min));
+        cells.push((scheme, of));
+    }
 
     let mut classes = match &job.classify {
         Some(scheme) => Some(classes::classes(&set, &assigned, &av.records, av.addresses.len(), scheme)?),
@@ -192,22 +213,35 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
 
     progress.stage("judge", None);
     let (mut verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
-    let mut coverage = coverage;
     if !job.levels.is_empty() {
-        if let Some(bad) = job.levels.iter().find(|l| !set.levels.contains(&l.as_str())) {
+        let known = |l: &str| set.levels.contains(&l) || CellScheme::is_cell_level(l);
+        if let Some(bad) = job.levels.iter().find(|l| !known(l)) {
             return Err(Error::argument(
                 "--by",
                 bad,
-                format!("profile `{}` has the levels {}", job.input.profile.name, set.levels.join(", ")),
+                format!(
+                    "profile `{}` has the levels {}, and the cells h3:R (R 0-15), grid:100m and grid:1km",
+                    job.input.profile.name,
+                    set.levels.join(", ")
+                ),
             ));
         }
+        // Cell levels under their own names (`h3:08` is `h3:8`).
+        let wanted: Vec<&str> = job
+            .levels
+            .iter()
+            .map(|l| match l.parse::<CellScheme>() {
+                Ok(s) => s.level(),
+                Err(_) => l.as_str(),
+            })
+            .collect();
         (coverage.rows, verdicts) = std::mem::take(&mut coverage.rows)
             .into_iter()
             .zip(verdicts)
-            .filter(|(r, _)| job.levels.iter().any(|l| l == r.level))
+            .filter(|(r, _)| wanted.iter().any(|w| *w == r.level))
             .unzip();
         if let Some(c) = &mut classes {
-            c.rows.retain(|r| job.levels.iter().any(|l| l == r.level));
+            c.rows.retain(|r| wanted.iter().any(|w| *w == r.level));
         }
     }
 
@@ -282,7 +316,41 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         remapped,
         addresses,
         shapes,
+        cells,
+        min_count: job.min_count,
     })
+}
+
+/// The distinct cell schemes among the `--by` levels, in the order given.
+///
+/// # Errors
+/// [`Error::Argument`] for a level that starts like a cell scheme but is none (`h3:16`).
+fn cell_schemes(levels: &[String]) -> Result<Vec<CellScheme>> {
+    let mut out: Vec<CellScheme> = Vec::new();
+    for l in levels.iter().filter(|l| CellScheme::is_cell_level(l)) {
+        let scheme: CellScheme = l.parse().map_err(|e: String| Error::argument("--by", l, e))?;
+        if !out.contains(&scheme) {
+            out.push(scheme);
+        }
+    }
+    Ok(out)
+}
+
+/// The cell of each address that has an area, at `scheme`, from its row read back (its H3
+/// cell column, else its coordinates).
+///
+/// # Errors
+/// An address file that cannot be read back, or has neither coordinates nor a cell column.
+fn cells_of_addresses(job: &FixedJob, av: &Availability, assigned: &Assigned, scheme: CellScheme) -> Result<CellsOf> {
+    let placed: Vec<usize> = (0..av.addresses.len()).filter(|&a| assigned.area[a].index().is_some()).collect();
+    let rows: Vec<u64> = placed.iter().map(|&a| av.addresses.first_row.get(a).into()).collect();
+    let h3 = matches!(scheme, CellScheme::H3(_));
+    let found = records::places(&av.addresses.parts, &job.input.profile, job.input.delimiter, &rows, h3)?;
+    let mut places = vec![CellPlace::Missing; av.addresses.len()];
+    for (a, p) in placed.into_iter().zip(found) {
+        places[a] = p;
+    }
+    Ok(cells::cells_of(&places, scheme, |a| assigned.area[a].index().is_some()))
 }
 
 /// Each located address's id (read back from its file), its area's code and its class, in the

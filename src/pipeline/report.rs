@@ -160,6 +160,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             layers: false,
             classify: None,
             class_locations: false,
+            min_count: None,
         };
         let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
         report.provenance.inputs.push(m_info.clone());

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::model::classes::Classes;
-use crate::model::fixed::FixedReport;
+use crate::model::fixed::{CoverageRow, FixedReport, Verdict};
 use crate::model::outputs::{header, CoverageLine};
 use crate::model::rows::Reject;
 
@@ -32,12 +32,19 @@ pub fn lines<T: Serialize + DeserializeOwned>(rows: impl IntoIterator<Item = T>)
 /// Only on an internal serialisation failure.
 pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
     let c = &report.coverage;
-    lines(
-        c.rows
-            .iter()
-            .zip(&report.verdicts)
-            .map(|(row, v)| CoverageLine::new(row, &c.thresholds[row.threshold], c.unit, v)),
-    )
+    let rows = c.rows.iter().zip(&report.verdicts);
+    let line = |(row, v): (&CoverageRow, &Verdict)| CoverageLine::new(row, &c.thresholds[row.threshold], c.unit, v);
+    if report.min_count.is_none() {
+        return lines(rows.map(line));
+    }
+    // With --min-count, a last column `suppressed` (yes/no).
+    let mut w = ::csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    w.write_record(header::<CoverageLine>().iter().chain(&["suppressed"])).map_err(csv_err)?;
+    for r in rows {
+        let suppressed = if r.0.suppressed { "yes" } else { "no" };
+        w.serialize((line(r), suppressed)).map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_err)
 }
 
 /// The bytes of `classes.csv`: `level, area_code, area_name, locations`, then the locations of

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::fixed::FixedReport;
 use crate::model::fixed::Unit;
+use crate::model::fixed::{CoverageRow, FixedReport};
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -16,14 +16,17 @@ struct Row<'a> {
     up_mbps: f64,
     technologies: Option<&'a [String]>,
     unit: &'a str,
-    addresses: u64,
-    universe: f64,
-    covered: f64,
+    addresses: Option<u64>,
+    universe: Option<f64>,
+    covered: Option<f64>,
     share: Option<f64>,
-    short: f64,
+    short: Option<f64>,
     target_id: Option<&'a str>,
     target_pct: Option<f64>,
     meets_target: Option<bool>,
+    /// A cell under `--min-count`: its figures are left out (null).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    suppressed: bool,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,11 @@ struct Doc<'a> {
     unit: Unit,
     summary: Vec<Summary<'a>>,
     rows: Vec<Row<'a>>,
+}
+
+/// `v`, or none for a suppressed cell.
+fn shown<T>(r: &CoverageRow, v: T) -> Option<T> {
+    (!r.suppressed).then_some(v)
 }
 
 fn units(m: u64) -> f64 {
@@ -74,14 +82,15 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
                 up_mbps: t.up_mbps,
                 technologies: t.technologies.as_deref(),
                 unit: c.unit.name(),
-                addresses: r.addresses,
-                universe: units(r.universe_micro),
-                covered: units(r.covered_micro),
-                share: r.share(),
-                short: units(r.short_micro()),
+                addresses: shown(r, r.addresses),
+                universe: shown(r, units(r.universe_micro)),
+                covered: shown(r, units(r.covered_micro)),
+                share: r.share().filter(|_| !r.suppressed),
+                short: shown(r, units(r.short_micro())),
                 target_id: v.target_id.as_deref(),
                 target_pct: v.target_pct,
-                meets_target: v.meets_target,
+                meets_target: v.meets_target.filter(|_| !r.suppressed),
+                suppressed: r.suppressed,
             }
         })
         .collect();

@@ -25,8 +25,9 @@ use crate::error::Result;
 use crate::model::fixed::FixedReport;
 
 /// The files a fixed-coverage run writes into its output directory (the geometry layers with
-/// `--layers`, `classes.csv` with `--classify`, `class_locations.csv` with `--class-locations`).
-pub const FIXED_FILES: [&str; 8] = [
+/// `--layers`, `classes.csv` with `--classify`, `class_locations.csv` with `--class-locations`,
+/// the cells' outlines with cell levels).
+pub const FIXED_FILES: [&str; 11] = [
     "coverage.csv",
     "coverage.parquet",
     "coverage.json",
@@ -35,6 +36,9 @@ pub const FIXED_FILES: [&str; 8] = [
     "coverage_geo.parquet",
     "classes.csv",
     "class_locations.csv",
+    "cells.geojson",
+    "cells.gpkg",
+    "cells_geo.parquet",
 ];
 
 /// Writes all outputs of `report` into `dir` (created if needed) and returns their paths; the
@@ -52,6 +56,7 @@ pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
     if !report.shapes.is_empty() {
         files.extend(parquet::coverage_layers(report)?);
     }
+    files.extend(parquet::cell_layers(report)?);
     if let Some(c) = &report.classes {
         files.push((FIXED_FILES[6], csv::classes(c)?));
         if !c.locations.is_empty() {

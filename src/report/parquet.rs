@@ -4,11 +4,14 @@
 
 use polars::prelude::*;
 
+use geo::Geometry;
+
+use crate::assign::cells;
 use crate::error::{Error, Result};
 use crate::io::vector;
 use crate::model::areas::shapes_of;
-use crate::model::fixed::FixedReport;
 use crate::model::fixed::Unit;
+use crate::model::fixed::{CoverageRow, FixedReport};
 
 /// The bytes of `coverage.parquet` (zstd-compressed, one row group per 262,144 rows).
 ///
@@ -39,17 +42,51 @@ pub fn coverage_layers(report: &FixedReport) -> Result<[(&'static str, Vec<u8>);
     Ok([("coverage.gpkg", gpkg), ("coverage_geo.parquet", geoparquet)])
 }
 
+/// `cells.geojson`, `cells.gpkg` (layer `cells`) and `cells_geo.parquet`: the rows of the cell
+/// levels of `coverage.csv` (`--by h3:R`, `grid:…`), each with its cell's outline in
+/// longitude/latitude (EPSG:4326); none without cell levels.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn cell_layers(report: &FixedReport) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    if report.cells.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = &report.coverage.rows;
+    let is_cell = |r: &CoverageRow| report.cells.iter().any(|(s, _)| s.level() == r.level);
+    let mask: BooleanChunked = rows.iter().map(|r| is_cell(r)).collect();
+    let frame = coverage_frame(report)?
+        .filter(&mask)
+        .map_err(|e| Error::table("<output>", format!("writing the cell layers: {e}")))?;
+    let outline = |r: &CoverageRow| {
+        let (scheme, cells) = report.cells.iter().find(|(s, _)| s.level() == r.level)?;
+        let k = cells.codes.binary_search(&r.area_code).ok()?;
+        Some(Geometry::Polygon(cells::outline(*scheme, cells.ids[k])))
+    };
+    let geometries: Vec<Option<Geometry<f64>>> = rows.iter().filter(|r| is_cell(r)).map(outline).collect();
+    let geojson = vector::geojson_bytes(&frame, &geometries)?;
+    let (gpkg, geoparquet) = vector::layer_files("cells", 4326, frame, &geometries)?;
+    Ok(vec![("cells.geojson", geojson), ("cells.gpkg", gpkg), ("cells_geo.parquet", geoparquet)])
+}
+
 /// The rows of `coverage.csv` as a typed table.
 fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
     let c = &report.coverage;
     let rows = &c.rows;
-    let thr = |r: &crate::model::fixed::CoverageRow| &c.thresholds[r.threshold];
+    let thr = |r: &CoverageRow| &c.thresholds[r.threshold];
     let text = |name: &str, v: Vec<String>| Column::new(name.into(), v);
-    let amount = |name: &str, f: &dyn Fn(&crate::model::fixed::CoverageRow) -> u64| match c.unit {
-        Unit::Addresses => Column::new(name.into(), rows.iter().map(|r| f(r) / 1_000_000).collect::<Vec<u64>>()),
-        Unit::Households => Column::new(name.into(), rows.iter().map(|r| f(r) as f64 / 1e6).collect::<Vec<f64>>()),
+    // A suppressed cell's figures are null.
+    let shown = |r: &CoverageRow, v| (!r.suppressed).then_some(v);
+    let amount = |name: &str, f: &dyn Fn(&CoverageRow) -> u64| match c.unit {
+        Unit::Addresses => {
+            Column::new(name.into(), rows.iter().map(|r| shown(r, f(r) / 1_000_000)).collect::<Vec<Option<u64>>>())
+        }
+        Unit::Households => Column::new(
+            name.into(),
+            rows.iter().map(|r| shown(r, f(r)).map(|m| m as f64 / 1e6)).collect::<Vec<Option<f64>>>(),
+        ),
     };
-    let columns = vec![
+    let mut columns = vec![
         text("level", rows.iter().map(|r| r.level.to_string()).collect()),
         text("area_code", rows.iter().map(|r| r.area_code.clone()).collect()),
         text("area_name", rows.iter().map(|r| r.area_name.clone()).collect()),
@@ -61,10 +98,13 @@ fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
             rows.iter().map(|r| thr(r).technologies.as_ref().map(|t| t.join(",")).unwrap_or_default()).collect(),
         ),
         text("unit", rows.iter().map(|_| c.unit.name().to_string()).collect()),
-        Column::new("addresses".into(), rows.iter().map(|r| r.addresses).collect::<Vec<u64>>()),
+        Column::new("addresses".into(), rows.iter().map(|r| shown(r, r.addresses)).collect::<Vec<Option<u64>>>()),
         amount("universe", &|r| r.universe_micro),
         amount("covered", &|r| r.covered_micro),
-        Column::new("share".into(), rows.iter().map(|r| r.share()).collect::<Vec<Option<f64>>>()),
+        Column::new(
+            "share".into(),
+            rows.iter().map(|r| r.share().filter(|_| !r.suppressed)).collect::<Vec<Option<f64>>>(),
+        ),
         amount("short", &|r| r.short_micro()),
         Column::new(
             "target_id".into(),
@@ -73,8 +113,14 @@ fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
         Column::new("target_pct".into(), report.verdicts.iter().map(|v| v.target_pct).collect::<Vec<Option<f64>>>()),
         Column::new(
             "meets_target".into(),
-            report.verdicts.iter().map(|v| v.meets_target).collect::<Vec<Option<bool>>>(),
+            rows.iter()
+                .zip(&report.verdicts)
+                .map(|(r, v)| v.meets_target.filter(|_| !r.suppressed))
+                .collect::<Vec<Option<bool>>>(),
         ),
     ];
+    if report.min_count.is_some() {
+        columns.push(Column::new("suppressed".into(), rows.iter().map(|r| r.suppressed).collect::<Vec<bool>>()));
+    }
     DataFrame::new(rows.len(), columns).map_err(|e| Error::table("<output>", format!("writing Parquet: {e}")))
 }

@@ -23,6 +23,7 @@
 //! squeezed out in place) is in `columns.rs`, apart from the rules. Every output is the same as a
 //! row-by-row reading, whatever the number of threads and batches.
 
+mod back;
 mod codes;
 mod columns;
 mod files;
@@ -33,13 +34,15 @@ mod rules;
 mod tests;
 mod universe;
 
+pub use back::{identify, places};
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dekking_rows::keys::KeyIndex;
 use dekking_rows::{compact, Index};
-use dekking_table::{Batch, Table, Values, Want};
+use dekking_table::{Batch, Table, Values};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -559,73 +562,4 @@ pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile) -> Res
     let names = PointNames { rd: first(Field::X, Field::Y), wgs84: first(Field::Lon, Field::Lat) };
     let (parquet, sha256) = vector::points::point_table(path, names)?;
     Ok(Table::converted(path, parquet, sha256)?)
-}
-
-/// Reads back the address id and postcode (empty when the file has none) of the given 1-based
-/// data `rows` of an input read from `parts` (rows numbered across its files), in the order asked.
-///
-/// # Errors
-/// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
-/// id column, and [`Error::Table`] for a row beyond the end of a file.
-pub fn identify(
-    parts: &Parts,
-    profile: &Profile,
-    delimiter: Option<u8>,
-    rows: &[u64],
-) -> Result<Vec<(String, String)>> {
-    let mut out = vec![(String::new(), String::new()); rows.len()];
-    for (file, _) in &parts.files {
-        let asked: Vec<(usize, u64)> = rows
-            .iter()
-            .enumerate()
-            .filter_map(|(k, &r)| {
-                let (f, own) = parts.locate(r);
-                (f == file).then_some((k, own))
-            })
-            .collect();
-        if asked.is_empty() {
-            continue;
-        }
-        let own: Vec<u64> = asked.iter().map(|&(_, r)| r).collect();
-        for ((k, _), found) in asked.into_iter().zip(identify_in(Path::new(file), profile, delimiter, &own)?) {
-            out[k] = found;
-        }
-    }
-    Ok(out)
-}
-
-/// Reads back the address id and postcode (empty when the file has none) of the given 1-based
-/// data `rows` of one address file, in the order asked.
-///
-/// # Errors
-/// [`Error::Io`] or [`Error::Table`] for an unreadable file, [`Error::MissingColumn`] without an
-/// id column, and [`Error::Table`] for a row beyond the end of the file.
-pub(super) fn identify_in(
-    path: &Path,
-    profile: &Profile,
-    delimiter: Option<u8>,
-    rows: &[u64],
-) -> Result<Vec<(String, String)>> {
-    let table = open(path, delimiter, profile)?;
-    let found = profile.resolve(&table.header);
-    let id = *found.get(&Field::AddressId).ok_or_else(|| Error::MissingColumn {
-        file: table.path.clone(),
-        field: Field::AddressId.name().into(),
-        profile: profile.name.clone(),
-        looked_for: profile.looked_for(Field::AddressId),
-    })?;
-    let mut asked = vec![(id, Want::Text)];
-    if let Some(&pc) = found.get(&Field::Postcode) {
-        asked.push((pc, Want::Text));
-    }
-    let values = table.read(&asked)?;
-    rows.iter()
-        .map(|&r| {
-            let i = usize::try_from(r).ok().filter(|&r| r >= 1 && r <= values[0].len()).ok_or_else(|| {
-                Error::table(path, format!("row {r} is past the end of the file; was it changed during the run?"))
-            })? - 1;
-            let text = |v: &Values| v.text(i).map(|t| t.into_owned()).unwrap_or_default();
-            Ok((text(&values[0]), values.get(1).map(text).unwrap_or_default()))
-        })
-        .collect()
 }

@@ -7,9 +7,9 @@ use dekking_rows::keys::{self, KeyIndex};
 use dekking_rows::{compact, Index};
 use dekking_table::{Batch, Sink};
 
+use super::back::identify_in;
 use super::codes::CodeTable;
 use super::columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
-use super::identify_in;
 use super::ids::IdColumn;
 use super::layout::Layout;
 use super::rules::Rejected;

@@ -78,7 +78,7 @@ fn crs_of(crs: &Value) -> std::result::Result<Option<u32>, String> {
     }
 }
 
-fn json(v: AnyValue<'_>) -> Value {
+pub(super) fn json(v: AnyValue<'_>) -> Value {
     match v {
         AnyValue::Null => Value::Null,
         AnyValue::Boolean(b) => Value::Bool(b),

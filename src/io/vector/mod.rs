@@ -141,6 +141,28 @@ pub fn layer_files(
     Ok((gpkg, geoparquet::write(table, geometries, epsg)?))
 }
 
+/// The bytes of a GeoJSON FeatureCollection (RFC 7946: longitude/latitude, WGS84): a feature per
+/// row of `table`, its columns as properties (nulls as null), with its geometry (or none).
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn geojson_bytes(table: &DataFrame, geometries: &[Option<Geometry<f64>>]) -> Result<Vec<u8>> {
+    let fail = |e: &dyn std::fmt::Display| Error::table("<output>.geojson", e.to_string());
+    let mut features = Vec::with_capacity(table.height());
+    for (i, g) in geometries.iter().enumerate().take(table.height()) {
+        let mut properties = geojson::JsonObject::new();
+        for c in table.columns() {
+            properties.insert(c.name().to_string(), geoparquet::json(c.get(i).map_err(|e| fail(&e))?));
+        }
+        let geometry = g.as_ref().map(|g| geojson::Geometry::new(geojson::Value::from(g)));
+        features.push(geojson::Feature { geometry, properties: Some(properties), ..geojson::Feature::default() });
+    }
+    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
+    let mut bytes = serde_json::to_vec(&fc).map_err(|e| fail(&e))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// Parses GeoJSON text into a FeatureCollection.
 ///
 /// # Errors
