@@ -48,7 +48,7 @@ mod tests {
             unplaced: 1,
         };
         let bits = Covered::from_flags(&[1, 1, 0, 0], 1);
-        let t: Vec<Threshold> = vec!["100".parse().unwrap()];
+        let t = vec![Threshold::parse("100").unwrap()];
         let rows = cell_rows(CellScheme::H3(8), &cells, &[1.0; 4], &bits, &t, Unit::Addresses, 2);
         let got: Vec<(&str, &str, u64, u64, bool)> = rows
             .iter()

@@ -654,9 +654,9 @@ mod tests {
     #[test]
     fn amounts_are_exact_decimals_of_the_unit() {
         let line = CoverageLine {
-            universe: 8_270_244_000_000,
-            covered: 2_500_000,
-            short: 1,
+            universe: Some(8_270_244_000_000),
+            covered: Some(2_500_000),
+            short: Some(1),
             share: Some(0.5),
             ..CoverageLine::default()
         };

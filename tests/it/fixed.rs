@@ -519,6 +519,54 @@ fn fcc_bdc_maine_split_into_packed_parts() {
     for class in ["unserved", "underserved", "served"] {
         assert_eq!(each.iter().filter(|r| r["class"] == class).count().to_string(), state[class], "{class}");
     }
+
+    // Per H3 res-8 cell (from `h3_res8_id`) the parts give the counts of a standard-library
+    // grouping of the whole file (tests/scripts/fcc_h3_check.py); with --min-count 5 a cell of
+    // fewer locations keeps its rows with the figures empty, marked suppressed, and still counts
+    // in the state.
+    let mut args = vec!["fixed", "--profile", "fcc-bdc", "--by", "h3:8", "--by", "state", "-t", "25/3", "-t", "100/20"];
+    args.extend(["--min-count", "5", "-i", folder.to_str().unwrap(), "--run-date", "2026-12-03", "--out", "h3", "-q"]);
+    wd.ok(&args);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts/fcc_h3_check.py");
+    let py = std::process::Command::new("python3").arg(&script).arg(&file).output().unwrap();
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let theirs = csv_rows(&String::from_utf8(py.stdout).unwrap());
+    let ours = csv_rows(&wd.read("h3/coverage.csv"));
+    let cells: std::collections::BTreeMap<(&str, &str), _> = ours
+        .iter()
+        .filter(|r| r["level"] == "h3:8")
+        .map(|r| ((r["area_code"].as_str(), r["threshold"].as_str()), r))
+        .collect();
+    assert_eq!(cells.len(), 2 * theirs.len(), "a row per cell and threshold");
+    let (mut suppressed, mut locations) = (0, 0);
+    for t in &theirs {
+        let n: u64 = t["addresses"].parse().unwrap();
+        locations += n;
+        for (threshold, column) in [("25/3", "covered_25_3"), ("100/20", "covered_100_20")] {
+            let o = cells[&(t["area_code"].as_str(), threshold)];
+            if n < 5 {
+                suppressed += 1;
+                let figures = [&o["addresses"], &o["universe"], &o["covered"], &o["share"], &o["short"]];
+                assert!(o["suppressed"] == "yes" && figures.iter().all(|v| v.is_empty()), "{t:?}: {o:?}");
+            } else {
+                assert_eq!(o["suppressed"], "no");
+                assert_eq!((&o["addresses"], &o["covered"]), (&t["addresses"], &t[column]), "{t:?} at {threshold}");
+            }
+        }
+    }
+    assert!(suppressed > 0 && suppressed < cells.len(), "{suppressed} of {} rows suppressed", cells.len());
+    let state = ours.iter().find(|r| r["level"] == "state").unwrap();
+    assert_eq!(state["addresses"], locations.to_string());
+    // The cells' outlines: a feature per cell row, in the same order, each a closed hexagon or
+    // pentagon.
+    let geo: serde_json::Value = serde_json::from_str(&wd.read("h3/cells.geojson")).unwrap();
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), cells.len());
+    for f in features.iter().take(50) {
+        let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
+        assert!((6..=8).contains(&ring.len()) && ring[0] == ring[ring.len() - 1], "{f}");
+        assert_eq!(f["properties"]["level"], "h3:8");
+    }
 }
 
 /// BEAD classes by hand on records in the FCC layout: only reliable technologies with

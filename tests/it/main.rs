@@ -10,6 +10,8 @@ mod assign;
 mod bad_input;
 /// The benchmark harness, smoke-run at a tiny scale.
 mod bench;
+/// Cells (`--by h3:R`, `grid:…`) against the h3 package and the EEA codes of real RTR data.
+mod cells;
 /// The help's examples run as written; completions and manual pages.
 mod cli;
 /// `dekking demo` and `dekking demo generate`.

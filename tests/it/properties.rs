@@ -102,6 +102,7 @@ proptest! {
             layers: false,
             classify: None,
             class_locations: false,
+            min_count: None,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {
