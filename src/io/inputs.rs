@@ -2,6 +2,9 @@
 //! `**` for any depth) or a directory (every table inside, at any depth, hive-style partition
 //! folders such as `state=23/` included), expanded into the list of files read in turn.
 //!
+//! The partition values of hive-style folders in a file's path are columns of its table
+//! ([`hive_values`]) unless the file has columns of those names itself.
+//!
 //! A pattern or directory gives its files in path order, so the same files are read in the same
 //! order on every machine; inputs are read in the order given. A file named twice, a pattern
 //! that matches nothing and a directory without tables are errors, not empty inputs.
@@ -22,6 +25,30 @@ fn is_table(path: &Path) -> bool {
 /// Whether `text` is a glob pattern rather than a path.
 fn is_pattern(text: &str) -> bool {
     text.contains(['*', '?', '['])
+}
+
+/// The partition values of the hive-style folders in `path` (`…/state=23/county=23001/part.csv`
+/// gives `state` = `23` and `county` = `23001`), outermost first; Hive's name for a missing
+/// value, `__HIVE_DEFAULT_PARTITION__`, is an empty value.
+///
+/// ```
+/// use dekking::io::inputs::hive_values;
+/// let v = hive_values(std::path::Path::new("bdc/state=23/county=23001/part.csv.gz"));
+/// assert_eq!(v, [("state".to_string(), "23".to_string()), ("county".into(), "23001".into())]);
+/// assert!(hive_values(std::path::Path::new("a=b.csv")).is_empty());
+/// ```
+#[must_use]
+pub fn hive_values(path: &Path) -> Vec<(String, String)> {
+    let Some(folders) = path.parent() else { return Vec::new() };
+    folders
+        .components()
+        .filter_map(|c| {
+            let text = c.as_os_str().to_str()?;
+            let (name, value) = text.split_once('=')?;
+            let value = if value == "__HIVE_DEFAULT_PARTITION__" { "" } else { value };
+            (!name.is_empty()).then(|| (name.to_string(), value.to_string()))
+        })
+        .collect()
 }
 
 /// The files of `given`, each a file, a directory or a glob pattern, in order.

@@ -238,10 +238,10 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         (coverage.rows, verdicts) = std::mem::take(&mut coverage.rows)
             .into_iter()
             .zip(verdicts)
-            .filter(|(r, _)| wanted.iter().any(|w| *w == r.level))
+            .filter(|(r, _)| wanted.contains(&r.level))
             .unzip();
         if let Some(c) = &mut classes {
-            c.rows.retain(|r| wanted.iter().any(|w| *w == r.level));
+            c.rows.retain(|r| wanted.contains(&r.level));
         }
     }
 

@@ -54,7 +54,7 @@ pub fn cell_layers(report: &FixedReport) -> Result<Vec<(&'static str, Vec<u8>)>>
     }
     let rows = &report.coverage.rows;
     let is_cell = |r: &CoverageRow| report.cells.iter().any(|(s, _)| s.level() == r.level);
-    let mask: BooleanChunked = rows.iter().map(|r| is_cell(r)).collect();
+    let mask: BooleanChunked = rows.iter().map(&is_cell).collect();
     let frame = coverage_frame(report)?
         .filter(&mask)
         .map_err(|e| Error::table("<output>", format!("writing the cell layers: {e}")))?;

@@ -405,7 +405,7 @@ fn fcc_bdc_maine_read_from_zip_and_gzip() {
 /// folder, or two glob patterns — it gives the whole file's coverage table byte for byte, and
 /// the provenance lists every part with its checksum and its own rows in = used + rejected.
 /// With `--where business_residential_code=R,X` the parts give the table of the rows Python
-/// kept, and count the rows left out.
+/// kept, and count the rows left out; the folders' partition values are columns to filter on.
 #[test]
 fn fcc_bdc_maine_split_into_packed_parts() {
     let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
@@ -471,6 +471,27 @@ fn fcc_bdc_maine_split_into_packed_parts() {
     }
     let whole_json: serde_json::Value = serde_json::from_str(&wd.read("whole/coverage.json")).unwrap();
     assert_eq!(total, whole_json["provenance"]["inputs"][0]["rows"].as_u64().unwrap());
+
+    // The hive folders' values are columns: `--where county=…` on the folder reads two counties,
+    // whose rows are the whole file's rows for them, and the state is their sum.
+    let mut args =
+        vec!["fixed", "--profile", "fcc-bdc", "--by", "county", "--by", "state", "-t", "25/3", "-t", "100/20"];
+    args.extend(["-i", folder.to_str().unwrap(), "--where", "county=23005,23019", "--where", "state=23"]);
+    args.extend(["--run-date", "2026-12-03", "--out", "hive", "-q"]);
+    wd.ok(&args);
+    let two = csv_rows(&wd.read("hive/coverage.csv"));
+    let all = csv_rows(&whole);
+    let counties: Vec<_> = two.iter().filter(|r| r["level"] == "county").collect();
+    assert_eq!(counties.len(), 4, "two counties, two thresholds: {counties:?}");
+    for c in &counties {
+        assert!(all.contains(c), "{c:?}");
+    }
+    for t in ["25/3", "100/20"] {
+        let state = two.iter().find(|r| r["level"] == "state" && r["threshold"] == t).unwrap();
+        let sum: u64 =
+            counties.iter().filter(|r| r["threshold"] == t).map(|r| r["addresses"].parse::<u64>().unwrap()).sum();
+        assert_eq!(state["addresses"], sum.to_string());
+    }
 
     // --where keeps the residential locations (R, X) as the rows Python kept give them, each
     // part counting the business rows it left out.

@@ -19,13 +19,37 @@ impl Table {
         columns.iter().map(|(i, _)| self.header[*i].as_str().into()).collect()
     }
 
-    /// Parses the asked columns of one part of the table: its number of rows and the columns.
+    /// Parses the asked columns of one part of the table: its number of rows and the columns,
+    /// a partition column as its value in every row.
     pub(crate) fn parse(
         &self,
         columns: &[(usize, Want)],
         names: &[PlSmallStr],
         part: &Part,
     ) -> Result<(usize, Vec<Values>)> {
+        let width = self.file_width();
+        if columns.iter().all(|(i, _)| *i < width) {
+            return self.parse_file(columns, names, part);
+        }
+        // The file's own columns (at least its first, to count the rows), then the constants.
+        let mut own: Vec<(usize, Want)> = columns.iter().copied().filter(|(i, _)| *i < width).collect();
+        if own.is_empty() {
+            own.push((0, Want::Text));
+        }
+        let (rows, parsed) = self.parse_file(&own, &self.names(&own), part)?;
+        let mut parsed = parsed.into_iter();
+        let values = columns
+            .iter()
+            .map(|&(i, _)| match i.checked_sub(width) {
+                Some(k) => Values::constant(&self.partitions[k], rows),
+                None => parsed.next().unwrap_or_else(Values::empty),
+            })
+            .collect();
+        Ok((rows, values))
+    }
+
+    /// [`Table::parse`] of the file's own columns.
+    fn parse_file(&self, columns: &[(usize, Want)], names: &[PlSmallStr], part: &Part) -> Result<(usize, Vec<Values>)> {
         let mut unique = names.to_vec();
         unique.sort();
         unique.dedup();
@@ -67,7 +91,7 @@ impl Table {
             .map(|&(i, want)| (i, if want == Want::Number { Kind::Number } else { Kind::Text }))
             .collect();
         let (rows, parsed) =
-            unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.header.len(), &kinds)
+            unquoted::parse(&self.data()[bytes.clone()], self.delimiter.unwrap_or(b','), self.file_width(), &kinds)
                 .map_err(|e| {
                     let line = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() + e.line + 1;
                     self.ragged(line as u64, e.fields)
@@ -126,7 +150,7 @@ impl Table {
             let (line, fields) = reader
                 .records()
                 .flatten()
-                .find(|r| r.len() != self.header.len())
+                .find(|r| r.len() != self.file_width())
                 .map(|r| (r.position().map_or(0, |p| p.line()), r.len()))?;
             let before = memchr::memchr_iter(b'\n', &self.data()[..bytes.start]).count() as u64;
             Some(self.ragged(before + line, fields))
@@ -143,6 +167,6 @@ impl Table {
     /// The error for line `line` (1-based in the file), which has `fields` fields where the
     /// header has another number.
     pub(crate) fn ragged(&self, line: u64, fields: usize) -> Error {
-        Error::ragged(&self.path, line, fields, self.header.len())
+        Error::ragged(&self.path, line, fields, self.file_width())
     }
 }

@@ -62,6 +62,9 @@ pub struct Table {
     /// How the file was packed (`gzip`, `zip, member "NAME"`), when it was; the table is the
     /// unpacked one, the checksum that of the file as stored.
     pub packing: Option<String>,
+    /// The values of the partition columns (the last ones of `header`), one per row of the
+    /// file: from hive-style folders of its path (see [`Table::with_partitions`]).
+    pub(crate) partitions: Vec<String>,
 }
 
 /// What a column is wanted as.
@@ -138,6 +141,38 @@ impl Table {
         Ok(table)
     }
 
+    /// Adds a column per `(name, value)` that the file's header does not have (by name,
+    /// ignoring case), holding `value` in every row: the partition values of hive-style folders
+    /// such as `state=23/` in the file's path. The columns come after the file's own.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("part.csv");
+    /// std::fs::write(&path, "id,state\na,23\nb,23\n")?;
+    /// let t = dekking_table::Table::open(&path, None)?
+    ///     .with_partitions([("state".into(), "99".into()), ("county".into(), "23001".into())]);
+    /// assert_eq!(t.header, ["id", "state", "county"]);
+    /// let v = t.read(&[(2, dekking_table::Want::Text), (0, dekking_table::Want::Text)])?;
+    /// assert_eq!((v[0].text(1).as_deref(), v[1].text(1).as_deref()), (Some("23001"), Some("b")));
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn with_partitions(mut self, pairs: impl IntoIterator<Item = (String, String)>) -> Table {
+        for (name, value) in pairs {
+            if !self.header.iter().any(|h| h.trim().eq_ignore_ascii_case(name.trim())) {
+                self.header.push(name);
+                self.partitions.push(value);
+            }
+        }
+        self
+    }
+
+    /// The number of the file's own columns (the header without the partition columns).
+    pub(crate) fn file_width(&self) -> usize {
+        self.header.len() - self.partitions.len()
+    }
+
     /// Recognises the format, decodes the text and reads the header of `raw`.
     fn from_raw(path: &Path, raw: Bytes, delimiter: Option<u8>) -> Result<Table> {
         let mut table = Table {
@@ -157,6 +192,7 @@ impl Table {
             body: 0,
             parquet: None,
             packing: None,
+            partitions: Vec::new(),
         };
         let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));

@@ -87,6 +87,11 @@ impl Values {
         )
     }
 
+    /// A column of `rows` rows all holding `text`.
+    pub(crate) fn constant(text: &str, rows: usize) -> Values {
+        Values::text_column(&StringChunked::full(PlSmallStr::from_static("constant"), text, rows))
+    }
+
     /// A column without rows.
     #[must_use]
     pub fn empty() -> Values {

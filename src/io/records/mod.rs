@@ -309,13 +309,13 @@ impl<'a> Checking<'a> {
         cols: &mut Columns,
         ids: Ids<'_>,
         in_universe: &[Index],
-        at: Range<usize>,
+        (at, left): (Range<usize>, &[usize]),
         pieces: &[Range<usize>],
     ) -> Result<Vec<Found>> {
         loop {
             out.grow(self.kept, rows, self.bound, cols.xy.is_some());
             let complete = !self.layout.xy_unread(cols);
-            let rules = Rules { cols, scheme: self.scheme, in_universe, complete };
+            let rules = Rules { cols, scheme: self.scheme, in_universe, complete, left };
             let jobs: Vec<_> = out.pieces(at.clone(), pieces).into_iter().zip(pieces).collect();
             let found: Vec<Found> =
                 jobs.into_par_iter().map(|(out, r)| rules.check(r.start, out, ids.get(r.clone()))).collect();
@@ -393,7 +393,7 @@ fn take(
         }
     };
     let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
-    let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, at.clone(), &pieces)?;
+    let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, (at.clone(), &left), &pieces)?;
     state.address.extend(in_universe);
     state.merge(found, &pieces, at.clone(), checking.kept.location, &left);
     progress.advance(at.len() as u64);
@@ -554,7 +554,7 @@ fn records(
 /// As [`Table::open`], and [`Error::Geometry`] for a layer that is not of points.
 pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile) -> Result<Table> {
     if !vector::points::is_layer(path)? {
-        return Ok(Table::open(path, delimiter)?);
+        return Ok(Table::open(path, delimiter)?.with_partitions(crate::io::inputs::hive_values(path)));
     }
     let first = |a: Field, b: Field| {
         Some((profile.aliases.get(&a)?.first()?.as_str(), profile.aliases.get(&b)?.first()?.as_str()))

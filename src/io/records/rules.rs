@@ -147,6 +147,8 @@ pub(super) struct Rules<'a> {
     /// Whether every column a row is checked on is read (not so while a Parquet file's lazy
     /// coordinates are left unread): only then is a row without any value called blank.
     pub(super) complete: bool,
+    /// The rows a `--where` filter leaves out (sorted): not checked, their codes not noted.
+    pub(super) left: &'a [usize],
 }
 
 /// Row access to one piece's columns.
@@ -182,6 +184,9 @@ impl Rules<'_> {
         let (mut seen, mut last) = (FxHashMap::default(), LastRun::default());
         for k in 0..ids.len() {
             let i = base + k;
+            if !self.left.is_empty() && self.left.binary_search(&i).is_ok() {
+                continue;
+            }
             if let Err((reason, detail)) = self.check_row(&piece, i, k, ids, whole, &mut out, &mut found.codes) {
                 found.rejected.push(Rejected { row: i, reason, detail });
                 continue;

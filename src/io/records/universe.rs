@@ -55,7 +55,7 @@ impl Sink for Reading<'_> {
         let (rows, bound) = (self.count.rows, self.checking.bound);
         let ids = self.ids.key(&cols.id, at.clone(), rows, bound).expect("universe ids are keyed, never flagged");
         let pieces = cols.id.pieces(CHECK_CHUNK);
-        let found = self.checking.check(&mut self.out, rows, &mut cols, ids, &[], at.clone(), &pieces)?;
+        let found = self.checking.check(&mut self.out, rows, &mut cols, ids, &[], (at.clone(), &[]), &pieces)?;
         for (piece, r) in found.into_iter().zip(&pieces) {
             let r = at.start + r.start..at.start + r.end;
             for rejected in piece.rejected {
