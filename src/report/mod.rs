@@ -7,6 +7,7 @@
 //! row structs of [`crate::model::outputs`]. Writes are atomic; the same inputs give the same
 //! bytes.
 
+pub mod cells;
 pub mod charts;
 pub mod csv;
 pub mod format;
@@ -27,7 +28,7 @@ use crate::model::fixed::FixedReport;
 /// The files a fixed-coverage run writes into its output directory (the geometry layers with
 /// `--layers`, `classes.csv` with `--classify`, `class_locations.csv` with `--class-locations`,
 /// the cells' outlines with cell levels).
-pub const FIXED_FILES: [&str; 11] = [
+pub const FIXED_FILES: [&str; 13] = [
     "coverage.csv",
     "coverage.parquet",
     "coverage.json",
@@ -39,6 +40,8 @@ pub const FIXED_FILES: [&str; 11] = [
     "cells.geojson",
     "cells.gpkg",
     "cells_geo.parquet",
+    "cells.svg",
+    "cells.png",
 ];
 
 /// Writes all outputs of `report` into `dir` (created if needed) and returns their paths; the
@@ -56,7 +59,10 @@ pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
     if !report.shapes.is_empty() {
         files.extend(parquet::coverage_layers(report)?);
     }
-    files.extend(parquet::cell_layers(report)?);
+    files.extend(cells::cell_layers(report)?);
+    if let Some(map) = cells::cell_map(report)? {
+        files.extend([(FIXED_FILES[11], map.svg.into_bytes()), (FIXED_FILES[12], map.png)]);
+    }
     if let Some(c) = &report.classes {
         files.push((FIXED_FILES[6], csv::classes(c)?));
         if !c.locations.is_empty() {

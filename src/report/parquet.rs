@@ -4,9 +4,6 @@
 
 use polars::prelude::*;
 
-use geo::Geometry;
-
-use crate::assign::cells;
 use crate::error::{Error, Result};
 use crate::io::vector;
 use crate::model::areas::shapes_of;
@@ -42,35 +39,8 @@ pub fn coverage_layers(report: &FixedReport) -> Result<[(&'static str, Vec<u8>);
     Ok([("coverage.gpkg", gpkg), ("coverage_geo.parquet", geoparquet)])
 }
 
-/// `cells.geojson`, `cells.gpkg` (layer `cells`) and `cells_geo.parquet`: the rows of the cell
-/// levels of `coverage.csv` (`--by h3:R`, `grid:…`), each with its cell's outline in
-/// longitude/latitude (EPSG:4326); none without cell levels.
-///
-/// # Errors
-/// Only on an internal serialisation failure.
-pub fn cell_layers(report: &FixedReport) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    if report.cells.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = &report.coverage.rows;
-    let is_cell = |r: &CoverageRow| report.cells.iter().any(|(s, _)| s.level() == r.level);
-    let mask: BooleanChunked = rows.iter().map(&is_cell).collect();
-    let frame = coverage_frame(report)?
-        .filter(&mask)
-        .map_err(|e| Error::table("<output>", format!("writing the cell layers: {e}")))?;
-    let outline = |r: &CoverageRow| {
-        let (scheme, cells) = report.cells.iter().find(|(s, _)| s.level() == r.level)?;
-        let k = cells.codes.binary_search(&r.area_code).ok()?;
-        Some(Geometry::Polygon(cells::outline(*scheme, cells.ids[k])))
-    };
-    let geometries: Vec<Option<Geometry<f64>>> = rows.iter().filter(|r| is_cell(r)).map(outline).collect();
-    let geojson = vector::geojson_bytes(&frame, &geometries)?;
-    let (gpkg, geoparquet) = vector::layer_files("cells", 4326, frame, &geometries)?;
-    Ok(vec![("cells.geojson", geojson), ("cells.gpkg", gpkg), ("cells_geo.parquet", geoparquet)])
-}
-
 /// The rows of `coverage.csv` as a typed table.
-fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
+pub(super) fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
     let c = &report.coverage;
     let rows = &c.rows;
     let thr = |r: &CoverageRow| &c.thresholds[r.threshold];

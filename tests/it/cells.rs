@@ -138,9 +138,9 @@ fn grid_cells_of_rtr_raster_centres_have_their_codes() {
 }
 
 /// Suppression by hand: five addresses in one 1 km cell and two in another; with
-/// `--min-count 3` the second is written with empty figures and `suppressed` = yes (CSV,
-/// Parquet and JSON alike) and still counts in the total; without `--min-count` there is no
-/// `suppressed` column.
+/// `--min-count 3` the second is written with empty figures and `suppressed` = yes (CSV and
+/// JSON alike), still counts in the total, and is grey on the map; without `--min-count` there
+/// is no `suppressed` column.
 #[test]
 fn small_cells_are_suppressed_but_counted_in_the_total() {
     let wd = Workdir::new();
@@ -181,6 +181,12 @@ fn small_cells_are_suppressed_but_counted_in_the_total() {
     let json: serde_json::Value = serde_json::from_str(&wd.read("min/coverage.json")).unwrap();
     let hidden = json["rows"].as_array().unwrap().iter().find(|r| r["suppressed"] == true).unwrap();
     assert!(hidden["addresses"].is_null() && hidden["covered"].is_null() && hidden["share"].is_null());
+    // The map of the cells: one class of < 90 % (3 of 5 covered), one suppressed.
+    let svg = wd.read("min/cells.svg");
+    for note in ["&lt; 90 %: 1 cell", "suppressed (&lt; 3 addresses): 1 cell"] {
+        assert!(svg.contains(note) && !svg.contains(&format!("{note}s")), "{note} in cells.svg");
+    }
+    assert!(wd.path("min/cells.png").exists());
     let plain = run("plain", &[]);
     assert!(plain.iter().all(|r| !r.contains_key("suppressed")));
     assert_eq!(plain.iter().filter(|r| r["level"] == "grid:1km" && !r["addresses"].is_empty()).count(), 2);

@@ -15,6 +15,21 @@ use crate::model::areas::Boundary;
 /// Width and height of a map chart, pixels.
 pub const MAP_SIZE: (u32, u32) = (820, 900);
 
+/// Upper bounds of the share classes of the map, percent.
+pub const SHARE_BOUNDS: [f64; 6] = [90.0, 95.0, 98.0, 99.0, 99.5, 100.0];
+/// The share classes' ranges, percent (decimal point).
+pub const SHARE_RANGES: [&str; 7] = ["< 90", "90 – 95", "95 – 98", "98 – 99", "99 – 99.5", "99.5 – 100", "100"];
+/// The share classes' colours, lightest for the lowest.
+pub const SHARE_COLOURS: [RGBColor; 7] = [
+    RGBColor(255, 255, 204),
+    RGBColor(199, 233, 180),
+    RGBColor(127, 205, 187),
+    RGBColor(65, 182, 196),
+    RGBColor(29, 145, 192),
+    RGBColor(34, 94, 168),
+    RGBColor(12, 44, 132),
+];
+
 /// One area's outline for drawing: exterior rings in RD New metres.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapShape {
@@ -64,6 +79,8 @@ pub struct Choropleth {
     pub classes: Vec<(String, RGBColor)>,
     /// Lines of text under the legend (e.g. counts per class).
     pub notes: Vec<String>,
+    /// Whether each shape is outlined in white (areas; not small cells, which it would hide).
+    pub outlined: bool,
 }
 
 impl Plot for Choropleth {
@@ -93,7 +110,9 @@ impl Plot for Choropleth {
                 for ring in &shape.rings {
                     let pts: Vec<(i32, i32)> = ring.iter().map(px).collect();
                     map.draw(&Polygon::new(pts.clone(), fill.unwrap_or(NO_DATA).filled()))?;
-                    map.draw(&PathElement::new(pts, WHITE.stroke_width(1)))?;
+                    if self.outlined {
+                        map.draw(&PathElement::new(pts, WHITE.stroke_width(1)))?;
+                    }
                 }
             }
         }
@@ -136,6 +155,7 @@ mod tests {
         assert!(vertices > 5_000, "{vertices}");
         let fill = (0..s.len()).map(|i| (i % 2 == 0).then_some(RGBColor(0, 100, 0))).collect();
         let map = Choropleth {
+            outlined: true,
             title: "NL".into(),
             source: "s".into(),
             shapes: s,

@@ -11,22 +11,10 @@ use crate::error::Result;
 use crate::model::areas::Boundary;
 use crate::report::charts::bars::{Bar, BarChart, Panel};
 use crate::report::charts::line::{Marker, Progress};
-use crate::report::charts::map::{class_of, shapes, Choropleth, MapShape};
+use crate::report::charts::map::{class_of, shapes, Choropleth, MapShape, SHARE_BOUNDS, SHARE_COLOURS, SHARE_RANGES};
 use crate::report::charts::{render, Chart, REFERENCE, SERIES};
 use crate::report::words::Words;
 
-/// Upper bounds of the share classes of the map, percent.
-pub const SHARE_BOUNDS: [f64; 6] = [90.0, 95.0, 98.0, 99.0, 99.5, 100.0];
-const SHARE_RANGES: [&str; 7] = ["< 90", "90 – 95", "95 – 98", "98 – 99", "99 – 99.5", "99.5 – 100", "100"];
-const SHARE_COLOURS: [RGBColor; 7] = [
-    RGBColor(255, 255, 204),
-    RGBColor(199, 233, 180),
-    RGBColor(127, 205, 187),
-    RGBColor(65, 182, 196),
-    RGBColor(29, 145, 192),
-    RGBColor(34, 94, 168),
-    RGBColor(12, 44, 132),
-];
 /// Upper bounds of the change classes, percentage points.
 pub const CHANGE_BOUNDS: [f64; 6] = [-1.0, -0.005, 0.005, 1.0, 2.0, 5.0];
 /// The change classes' ranges; the empty one is "no change".
@@ -105,6 +93,7 @@ fn map(
         notes.push(w.f(&one_or_more("chart-map-no-data", without), &[("n", &w.count(without))]));
     }
     Choropleth {
+        outlined: true,
         title: title.into(),
         source,
         shapes: Arc::clone(outlines),
