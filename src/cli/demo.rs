@@ -339,6 +339,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             use_weights: true,
             filters: Vec::new(),
             condition: None,
+            partition: None,
         },
         boundaries: None,
         area_fields: AreaFields::default(),

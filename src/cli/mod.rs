@@ -169,6 +169,7 @@ impl InputArgs {
             use_weights,
             filters,
             condition: None,
+            partition: None,
         })
     }
 }

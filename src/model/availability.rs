@@ -273,6 +273,33 @@ pub struct Addresses {
     pub parts: Parts,
 }
 
+/// One of `count` partitions of a run's addresses (`index` from 0): an address belongs to the
+/// partition of the hash of its trimmed id, so every address, with all its rows, is in exactly
+/// one, whatever file its rows are in.
+///
+/// ```
+/// use dekking::model::availability::Partition;
+/// let parts: Vec<Partition> = (0..4).map(|index| Partition { index, count: 4 }).collect();
+/// assert_eq!(parts.iter().filter(|p| p.holds(" 0363200000123456 ")).count(), 1);
+/// assert_eq!(parts.iter().position(|p| p.holds("a")), parts.iter().position(|p| p.holds(" a")));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    /// This partition, from 0.
+    pub index: u32,
+    /// The number of partitions (1 or more).
+    pub count: u32,
+}
+
+impl Partition {
+    /// Whether the address with id `id` belongs to this partition (xxh3 of the trimmed id).
+    #[inline]
+    #[must_use]
+    pub fn holds(self, id: &str) -> bool {
+        xxhash_rust::xxh3::xxh3_64(id.trim().as_bytes()) % u64::from(self.count.max(1)) == u64::from(self.index)
+    }
+}
+
 /// The files one input was read from as one table: each file with the number of rows before it,
 /// so that a row of the combined numbering can be told as a file's own row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -281,13 +308,15 @@ pub struct Parts {
     pub files: Vec<(String, u64)>,
     /// Each file's rows left out by a row filter (empty: none).
     pub left_out: Vec<u64>,
+    /// Each file's rows of other partitions, while one partition is read (empty: none).
+    pub elsewhere: Vec<u64>,
 }
 
 impl Parts {
     /// One file.
     #[must_use]
     pub fn one(file: impl Into<String>) -> Parts {
-        Parts { files: vec![(file.into(), 0)], left_out: Vec::new() }
+        Parts { files: vec![(file.into(), 0)], left_out: Vec::new(), elsewhere: Vec::new() }
     }
 
     /// The file and its own data row (1-based) of the combined data row `row` (1-based).
@@ -295,7 +324,7 @@ impl Parts {
     /// ```
     /// use dekking::model::availability::Parts;
     /// let files = vec![("a.csv".into(), 0), ("empty.csv".into(), 3), ("b.csv".into(), 3)];
-    /// let p = Parts { files, left_out: Vec::new() };
+    /// let p = Parts { files, left_out: Vec::new(), elsewhere: Vec::new() };
     /// assert_eq!(p.locate(3), ("a.csv", 3));
     /// assert_eq!(p.locate(4), ("b.csv", 1));
     /// ```
@@ -320,7 +349,8 @@ impl Parts {
             .map(|(k, (file, before))| {
                 let end = self.files.get(k + 1).map_or(total.rows_in, |next| next.1);
                 let left_out = self.left_out.get(k).copied().unwrap_or(0);
-                (file.clone(), RowCounts { rows_in: end - before, left_out, ..RowCounts::default() })
+                let elsewhere = self.elsewhere.get(k).copied().unwrap_or(0);
+                (file.clone(), RowCounts { rows_in: end - before, left_out, elsewhere, ..RowCounts::default() })
             })
             .collect();
         for r in rejects {
@@ -329,7 +359,7 @@ impl Parts {
             }
         }
         for (_, c) in &mut out {
-            c.used = c.rows_in - c.rejected_total() - c.left_out;
+            c.used = c.rows_in - c.rejected_total() - c.left_out - c.elsewhere;
         }
         out
     }

@@ -104,6 +104,10 @@ pub struct RowCounts {
     /// Rows left out by a row filter (`--where`), not rejected: not listed row by row.
     #[serde(skip_serializing_if = "is_zero")]
     pub left_out: u64,
+    /// Rows of addresses in other partitions, while one partition of a run is read (none once
+    /// the partitions are merged).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub elsewhere: u64,
 }
 
 /// Whether a count is zero (left out of the JSON).
@@ -148,8 +152,18 @@ impl RowCounts {
         why
     }
 
-    /// Whether rows in = used + rejected + left out.
+    /// Whether rows in = used + rejected + left out (+ rows of other partitions).
     pub fn reconciles(&self) -> bool {
-        self.rows_in == self.used + self.rejected_total() + self.left_out
+        self.rows_in == self.used + self.rejected_total() + self.left_out + self.elsewhere
+    }
+
+    /// Adds the used, rejected and left-out rows of another partition of the same file (rows
+    /// in are the file's, the same in every partition).
+    pub fn add_partition(&mut self, other: &RowCounts) {
+        self.used += other.used;
+        self.left_out += other.left_out;
+        for (reason, n) in &other.rejected {
+            *self.rejected.entry(*reason).or_default() += n;
+        }
     }
 }

@@ -146,6 +146,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                 use_weights: job.use_weights,
                 filters: Vec::new(),
                 condition: None,
+                partition: None,
             },
             boundaries: job.boundaries.clone(),
             area_fields: job.area_fields.clone(),

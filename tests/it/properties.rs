@@ -43,6 +43,7 @@ fn spec(records: &Path, universe: Option<&Path>) -> InputSpec {
         use_weights: true,
         filters: Vec::new(),
         condition: None,
+        partition: None,
     }
 }
 

@@ -57,7 +57,7 @@ use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::io::profile::{AreaScheme, Profile};
 use crate::io::vector::{self, points::PointNames};
-use crate::model::availability::{Addresses, AreaCodes, Availability, Parts, Records, RowNumbers, XyCrs};
+use crate::model::availability::{Addresses, AreaCodes, Availability, Partition, Parts, Records, RowNumbers, XyCrs};
 use crate::model::rows::{Reject, RejectReason, RowCounts};
 use crate::model::source::SourceInfo;
 use crate::progress::Progress;
@@ -81,6 +81,9 @@ pub struct InputSpec {
     /// A condition kept per record ([`crate::model::availability::Records::qualifies`]): the
     /// classification's (e.g. `low_latency=1`), which leaves no row out.
     pub condition: Option<RowFilter>,
+    /// Read only the addresses of one partition (the rows of the others counted as elsewhere);
+    /// `None`: all. A partition without usable rows is then no error.
+    pub partition: Option<Partition>,
 }
 
 /// A row filter, `--where COLUMN=V1,V2`: a records row is kept only when its `column` holds
@@ -284,6 +287,8 @@ struct Checking<'a> {
     before: usize,
     /// The rows of this file and those before at most (room reserved in each column).
     bound: usize,
+    /// The partition read, if one.
+    partition: Option<Partition>,
 }
 
 impl<'a> Checking<'a> {
@@ -291,7 +296,7 @@ impl<'a> Checking<'a> {
     /// checked, keeping the columns `kept`.
     fn new(table: &'a Table, layout: &'a Layout, spec: &InputSpec, kept: Kept, before: usize) -> Checking<'a> {
         let bound = before + table.rows_at_most();
-        Checking { table, layout, scheme: spec.profile.area, kept, before, bound }
+        Checking { table, layout, scheme: spec.profile.area, kept, before, bound, partition: spec.partition }
     }
 
     /// Checks the batch of rows `at` by the rules, in parallel pieces within the input's chunks
@@ -366,7 +371,7 @@ fn take(
     batch: Batch,
 ) -> Result<()> {
     let mut cols = checking.layout.columns(batch.columns);
-    let left = checking.layout.left_out(&cols);
+    let (left, away) = unread(checking.layout.left_out(&cols), checking.elsewhere(&cols));
     checking.layout.qualifies(&cols, &mut state.qualifies);
     let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
     let at = state.before + local.start..state.before + local.end;
@@ -395,9 +400,33 @@ fn take(
     let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
     let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, (at.clone(), &left), &pieces)?;
     state.address.extend(in_universe);
-    state.merge(found, &pieces, at.clone(), checking.kept.location, &left);
+    state.merge(found, &pieces, at.clone(), checking.kept.location, (&left, away));
     progress.advance(at.len() as u64);
     Ok(())
+}
+
+/// The rows of a batch left unread, sorted, each once: those a `--where` filter leaves out
+/// (`filtered`) and those of addresses in another partition (`away`); and how many of them are
+/// in another partition (such a row counts as elsewhere, whatever the filters say).
+fn unread(filtered: Vec<usize>, away: Vec<usize>) -> (Vec<usize>, u64) {
+    if away.is_empty() {
+        return (filtered, 0);
+    }
+    let n = away.len() as u64;
+    let mut all = away;
+    all.extend(filtered);
+    all.sort_unstable();
+    all.dedup();
+    (all, n)
+}
+
+impl Checking<'_> {
+    /// The rows of a batch (0-based, ascending) whose address is in another partition than
+    /// the one read; none when all are read.
+    fn elsewhere(&self, cols: &Columns) -> Vec<usize> {
+        let Some(p) = self.partition else { return Vec::new() };
+        (0..cols.len()).into_par_iter().filter(|&i| !p.holds(&cols.id.text(i).unwrap_or_default())).collect()
+    }
 }
 
 impl Read {
@@ -414,19 +443,29 @@ impl Read {
         self.count = RowCount::of(table);
         self.parts.files.push((self.file.clone(), self.before as u64));
         self.parts.left_out.push(0);
+        self.parts.elsewhere.push(0);
     }
 
     /// Merges a batch's checked pieces in row order: the rows `left` out by a filter (sorted,
     /// in the batch) unused and counted, whatever the checks found; technologies and area codes
     /// (when the records are `located` here) in order of first appearance, each piece's own
     /// numbers renumbered; rejected rows in row order.
-    fn merge(&mut self, found: Vec<Found>, pieces: &[Range<usize>], at: Range<usize>, located: bool, left: &[usize]) {
+    fn merge(
+        &mut self,
+        found: Vec<Found>,
+        pieces: &[Range<usize>],
+        at: Range<usize>,
+        located: bool,
+        (left, away): (&[usize], u64),
+    ) {
         for &i in left {
             self.out.usable[at.start + i] = false;
         }
-        self.counts.left_out += left.len() as u64;
-        if let Some(n) = self.parts.left_out.last_mut() {
-            *n += left.len() as u64;
+        let filtered = left.len() as u64 - away;
+        self.counts.left_out += filtered;
+        self.counts.elsewhere += away;
+        if let (Some(n), Some(e)) = (self.parts.left_out.last_mut(), self.parts.elsewhere.last_mut()) {
+            (*n, *e) = (*n + filtered, *e + away);
         }
         for (piece, r) in found.into_iter().zip(pieces) {
             let r = at.start + r.start..at.start + r.end;
@@ -493,7 +532,7 @@ impl Read {
                 (Addresses { first_row, location, weight, point_crs, parts }, rows.address, rows.conflicts)
             }
         };
-        if universe.is_none() && addresses.is_empty() {
+        if universe.is_none() && addresses.is_empty() && spec.partition.is_none() {
             return Err(Error::NoData { file: spec.first().to_path_buf(), reason: counts.none_used(rejects.first()) });
         }
         let records = records(out, address, technologies, qualifies, n, used);

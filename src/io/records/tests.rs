@@ -145,6 +145,7 @@ fn parquet_batches_equal_one_csv_batch() {
             use_weights: false,
             filters: Vec::new(),
             condition: None,
+            partition: None,
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -335,6 +336,7 @@ fn rows_without_any_value_are_blank_rows() {
         use_weights: false,
         filters: Vec::new(),
         condition: None,
+        partition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(bool, u64, RejectReason)> =
@@ -361,6 +363,7 @@ fn universe_rows_make_addresses_in_row_order() {
         use_weights: false,
         filters: Vec::new(),
         condition: None,
+        partition: None,
     };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
@@ -433,6 +436,7 @@ fn universe_in_batches_equals_one_batch() {
             use_weights: false,
             filters: Vec::new(),
             condition: None,
+            partition: None,
         };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
@@ -522,6 +526,7 @@ fn lazy_coordinates_serve_the_rows_without_a_code() {
                 use_weights: false,
                 filters: Vec::new(),
                 condition: None,
+                partition: None,
             },
             Needs::ALL,
             &mut Silent,
@@ -593,6 +598,7 @@ fn weights_are_kept_only_when_weighted() {
         use_weights,
         filters: Vec::new(),
         condition: None,
+        partition: None,
     };
     let weighted = load(&spec(true), Needs::ALL, &mut Silent).unwrap();
     assert!(weighted.weighted);
@@ -613,6 +619,7 @@ fn nl(records: Vec<PathBuf>) -> InputSpec {
         use_weights: false,
         filters: Vec::new(),
         condition: None,
+        partition: None,
     }
 }
 

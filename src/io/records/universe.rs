@@ -40,6 +40,8 @@ struct Reading<'a> {
     codes: &'a mut CodeTable,
     /// The rows the checks rejected (0-based, ascending), with why.
     failed: Vec<Rejected>,
+    /// The rows of addresses in other partitions (0-based, ascending).
+    away: Vec<usize>,
     progress: &'a mut dyn Progress,
 }
 
@@ -55,7 +57,12 @@ impl Sink for Reading<'_> {
         let (rows, bound) = (self.count.rows, self.checking.bound);
         let ids = self.ids.key(&cols.id, at.clone(), rows, bound).expect("universe ids are keyed, never flagged");
         let pieces = cols.id.pieces(CHECK_CHUNK);
-        let found = self.checking.check(&mut self.out, rows, &mut cols, ids, &[], (at.clone(), &[]), &pieces)?;
+        let away = self.checking.elsewhere(&cols);
+        let found = self.checking.check(&mut self.out, rows, &mut cols, ids, &[], (at.clone(), &away), &pieces)?;
+        for &i in &away {
+            self.out.usable[at.start + i] = false;
+        }
+        self.away.extend(away.iter().map(|i| at.start + i));
         for (piece, r) in found.into_iter().zip(&pieces) {
             let r = at.start + r.start..at.start + r.end;
             for rejected in piece.rejected {
@@ -100,17 +107,18 @@ pub(super) fn load(
         out: RowColumns::default(),
         codes: &mut *codes,
         failed: Vec::new(),
+        away: Vec::new(),
         progress,
     };
     table.read_into(&layout.asked(), rows_per_batch(&table), &mut reading)?;
-    let Reading { count, ids, mut out, failed, .. } = reading;
+    let Reading { count, ids, mut out, failed, away, .. } = reading;
     let n = count.rows;
     let source = layout.source(&table, "universe", n);
     drop(table);
     let file = path.display().to_string();
     let (ukeys, sorted) = ids.into_keys();
-    let made = addresses_in_row_order(&file, &ukeys, sorted, failed, rejects);
-    if made.first_row.is_empty() {
+    let made = addresses_in_row_order(&file, &ukeys, sorted, (failed, away), rejects);
+    if made.first_row.is_empty() && spec.partition.is_none() {
         return Err(Error::NoData { file: path.to_path_buf(), reason: made.counts.none_used(rejects.first()) });
     }
     // The ids of duplicates, read back for their messages (they are rare: most files have none).
@@ -150,14 +158,14 @@ struct Made {
     dropped: Vec<usize>,
 }
 
-/// In row order: a row with the id of an accepted row is a duplicate (whatever else is wrong
-/// with it), else it is rejected for what its checks found (`failed`, ascending), else it makes
-/// an address.
+/// In row order: a row of another partition (`away`, ascending) is elsewhere, else a row with
+/// the id of an accepted row is a duplicate (whatever else is wrong with it), else it is rejected
+/// for what its checks found (`failed`, ascending), else it makes an address.
 fn addresses_in_row_order(
     file: &str,
     ukeys: &[u128],
     sorted: bool,
-    failed: Vec<Rejected>,
+    (failed, away): (Vec<Rejected>, Vec<usize>),
     rejects: &mut Vec<Reject>,
 ) -> Made {
     let n = ukeys.len();
@@ -170,9 +178,14 @@ fn addresses_in_row_order(
         duplicates: Vec::new(),
         dropped: Vec::new(),
     };
-    let mut failed = failed.into_iter().peekable();
+    let (mut failed, mut away) = (failed.into_iter().peekable(), away.into_iter().peekable());
     for i in 0..n {
         let fault = failed.next_if(|f| f.row == i);
+        if away.next_if_eq(&i).is_some() {
+            made.counts.elsewhere += 1;
+            made.dropped.push(i);
+            continue;
+        }
         let row = i as u64 + 1;
         let first = leader[i].get().map_or(Index::NONE, |l| at_leader[l as usize]);
         if let Some(first) = first.get() {
