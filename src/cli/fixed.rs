@@ -63,6 +63,11 @@ pub struct FixedArgs {
     /// its figures left empty and `suppressed` = yes (it still counts in the areas and the total).
     #[arg(long, value_name = "K")]
     pub min_count: Option<u64>,
+    /// Process the addresses in N partitions in turn (by a hash of their ids), each read from the
+    /// inputs on its own: memory for about 1/N of the addresses and records, N passes over the
+    /// files, the same tables as one pass.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub partitions: u32,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
@@ -102,6 +107,7 @@ impl FixedArgs {
             classify,
             class_locations: self.class_locations,
             min_count: self.min_count,
+            partitions: self.partitions,
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Fixed coverage per cell (`--by h3:R`, `grid:…`): the counts of [`crate::measure::fixed`] with
-//! each cell as an area, and cells of fewer than `--min-count` addresses marked suppressed.
+//! each cell as an area.
 
 use crate::measure::fixed::measure;
 use crate::model::areas::{AreaInfo, AreaSet, Assigned, Assignment};
@@ -7,8 +7,8 @@ use crate::model::cells::{CellScheme, CellsOf};
 use crate::model::fixed::{CoverageRow, Covered, Unit};
 use crate::model::threshold::Threshold;
 
-/// The coverage rows of `cells` at `scheme`: per cell and threshold, in code order; a cell with
-/// fewer than `min_count` addresses is marked suppressed.
+/// The coverage rows of `cells` at `scheme`: per cell and threshold, in code order (none yet
+/// suppressed: that is decided on the run's whole counts).
 #[must_use]
 pub fn cell_rows(
     scheme: CellScheme,
@@ -17,7 +17,6 @@ pub fn cell_rows(
     bits: &Covered,
     thresholds: &[Threshold],
     unit: Unit,
-    min_count: u64,
 ) -> Vec<CoverageRow> {
     let level = scheme.level();
     let areas = cells.codes.iter().map(|c| AreaInfo { code: c.clone(), name: c.clone(), parent: None }).collect();
@@ -28,9 +27,6 @@ pub fn cell_rows(
     let mut rows = measure(&set, &assigned, weights, bits, thresholds, unit).rows;
     // The last rows are the set's total, which the areas and the run's own total already give.
     rows.truncate(rows.len() - thresholds.len());
-    for r in &mut rows {
-        r.suppressed = r.addresses < min_count;
-    }
     rows
 }
 
@@ -39,7 +35,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_count_their_addresses_and_small_ones_are_suppressed() {
+    fn cells_count_their_addresses() {
         // Four addresses: two in cell 0 (one covered), one in cell 1 (covered), one in none.
         let cells = CellsOf {
             codes: vec!["a".into(), "b".into()],
@@ -49,11 +45,11 @@ mod tests {
         };
         let bits = Covered::from_flags(&[1, 1, 0, 0], 1);
         let t = vec![Threshold::parse("100").unwrap()];
-        let rows = cell_rows(CellScheme::H3(8), &cells, &[1.0; 4], &bits, &t, Unit::Addresses, 2);
+        let rows = cell_rows(CellScheme::H3(8), &cells, &[1.0; 4], &bits, &t, Unit::Addresses);
         let got: Vec<(&str, &str, u64, u64, bool)> = rows
             .iter()
             .map(|r| (r.level, r.area_code.as_str(), r.addresses, r.covered_micro / 1_000_000, r.suppressed))
             .collect();
-        assert_eq!(got, [("h3:8", "a", 2, 1, false), ("h3:8", "b", 1, 1, true)]);
+        assert_eq!(got, [("h3:8", "a", 2, 1, false), ("h3:8", "b", 1, 1, false)]);
     }
 }

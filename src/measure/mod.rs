@@ -9,6 +9,7 @@ pub mod cell_fraction;
 pub mod cells;
 pub mod classes;
 pub mod fixed;
+pub mod merge;
 pub mod mobile;
 pub mod plausibility;
 pub mod points;

@@ -8,8 +8,8 @@ use crate::model::areas::Boundary;
 use crate::model::areas::{AreaInfo, Assignment};
 use crate::model::availability::{Locations, RowNumbers, XyCrs};
 use crate::model::policy::FixedTarget;
-use crate::model::rows::Reject;
-use crate::model::source::Provenance;
+use crate::model::rows::{Reject, RowCounts};
+use crate::model::source::{Provenance, SourceInfo};
 use crate::model::threshold::Threshold;
 
 /// Micro-units per unit of weight.
@@ -174,6 +174,51 @@ pub struct Remap {
     pub new_code: String,
     /// Addresses with that code.
     pub addresses: u64,
+}
+
+/// A fixed run's counts before judgement, of all its addresses or of one partition of them:
+/// the partial results of a run's partitions add up ([`crate::measure::merge`]) to those of the
+/// whole run.
+#[derive(Debug, Clone)]
+pub struct FixedPart {
+    /// The area levels, finest first (gemeente, provincie, nl).
+    pub levels: [&'static str; 3],
+    /// The coverage rows of every area level and cell level (cells not yet suppressed).
+    pub coverage: Coverage,
+    /// Locations per service class, when asked.
+    pub classes: Option<crate::model::classes::Classes>,
+    /// The cells of each cell level (their addresses' places dropped once counted).
+    pub cells: Vec<(crate::model::cells::CellScheme, crate::model::cells::CellsOf)>,
+    /// Rejected rows, each naming its file and row.
+    pub rejects: Vec<Reject>,
+    /// Per input file (the universe first), its rows in = used + rejected (+ left out, + elsewhere).
+    pub rows: Vec<(String, RowCounts)>,
+    /// Every file read, with its checksum.
+    pub sources: Vec<SourceInfo>,
+    /// Warnings that do not depend on the partition (e.g. about the boundaries).
+    pub warnings: Vec<String>,
+    /// The finest areas without a parent (sorted), and whether the run has parents at all.
+    pub orphans: (Vec<String>, bool),
+    /// Counts of points that look like another CRS.
+    pub suspicious: crate::model::areas::Suspicious,
+    /// Addresses located by code and by point.
+    pub located: (u64, u64),
+    /// Addresses whose records give different locations.
+    pub location_conflicts: u64,
+    /// Addresses read (before any was rejected for its area): a run without any has no data.
+    pub loaded: u64,
+    /// Gemeentecodes of earlier maps counted under their current code.
+    pub remapped: Vec<Remap>,
+    /// Whether a universe file gave the addresses.
+    pub universe_given: bool,
+    /// The name of the records input in messages.
+    pub records_name: String,
+    /// The name of the address input (the universe, else the records) in messages.
+    pub addresses_name: String,
+    /// The areas' shapes, when layers were asked for.
+    pub shapes: Vec<Boundary>,
+    /// The outcome per address, when kept.
+    pub addresses: Option<AddressOutcome>,
 }
 
 /// The outcome per address of a run, for gap lists.

@@ -14,13 +14,15 @@ use crate::judge::targets::judge;
 use crate::measure::cells::cell_rows;
 use crate::measure::classes;
 use crate::measure::fixed::{covered_bits, measure};
+use crate::measure::merge::merge;
 use crate::model::areas::{AreaSet, AreaTable, Assigned, Boundaries, Boundary};
-use crate::model::availability::{Addresses, AreaCodes, Availability};
+use crate::model::availability::{Addresses, AreaCodes, Availability, Partition};
 use crate::model::cells::{CellPlace, CellScheme, CellsOf};
 use crate::model::classes::{ClassScheme, Classes};
 use crate::model::fixed::Unit;
-use crate::model::fixed::{AddressOutcome, FixedReport, Remap};
+use crate::model::fixed::{AddressOutcome, FixedPart, FixedReport, Remap};
 use crate::model::policy::Targets;
+use crate::model::rows::RowCounts;
 use crate::model::source::{Provenance, SourceInfo};
 use crate::model::threshold::Threshold;
 use crate::progress::Progress;
@@ -62,6 +64,9 @@ pub struct FixedJob {
     /// The fewest addresses a cell of a cell level (`--by h3:R`, `grid:…`) must have for its
     /// figures to be published; smaller cells are marked suppressed (`--min-count`).
     pub min_count: Option<u64>,
+    /// Run the addresses in this many partitions in turn (by a hash of their ids), each read
+    /// from the inputs on its own, so that a run holds one partition at a time; 1 = all at once.
+    pub partitions: u32,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -118,17 +123,6 @@ fn areas(
     };
     let shapes = b.as_ref().map_or(&[][..], |b| &b.areas[..]);
     let set = assign::areas_of(scheme, &table, &av.codes.codes, shapes);
-    let orphans: Vec<&str> = set.areas.iter().filter(|a| a.parent.is_none()).map(|a| a.code.as_str()).collect();
-    if !set.parents.is_empty() && !orphans.is_empty() {
-        warnings.push(format!(
-            "{} area(s) have no {} in the area table and are left out of the {} and {} figures: {}; give their parents with --parents FILE",
-            orphans.len(),
-            set.levels[1],
-            set.levels[1],
-            set.levels[2],
-            orphans.join(", ")
-        ));
-    }
     let Some(b) = b else { return Ok((set, None, Vec::new())) };
     warnings.extend(b.warnings.iter().cloned());
     sources.push(b.source.clone());
@@ -137,12 +131,63 @@ fn areas(
     Ok((set, Some(index), shapes))
 }
 
-/// Runs the whole fixed-coverage pipeline.
+/// Runs the whole fixed-coverage pipeline: over all addresses at once, or (with
+/// [`FixedJob::partitions`] above 1) over each partition of them in turn, their partial results
+/// merged ([`merge`]) into the same figures.
 ///
 /// # Errors
 /// Any [`Error`] from reading the inputs, or [`Error::Argument`] when a threshold needs an
 /// upload speed or a technology that the records do not have.
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
+    let n = job.partitions.max(1);
+    if n == 1 {
+        let part = run_part(job, progress)?;
+        return finish(job, part);
+    }
+    if job.class_locations || job.keep_addresses {
+        let why = "lists per location (--class-locations, gap lists) are made in one pass; run without --partitions";
+        return Err(Error::argument("--partitions", &n.to_string(), why));
+    }
+    let mut merged: Option<FixedPart> = None;
+    for index in 0..n {
+        progress.stage(&format!("partition {} of {n}", index + 1), None);
+        let mut one = job.clone();
+        one.input.partition = Some(Partition { index, count: n });
+        let part = run_part(&one, progress)?;
+        merged = Some(match merged {
+            None => part,
+            Some(m) => merge(m, part),
+        });
+    }
+    let part = merged.expect("at least one partition");
+    if part.loaded == 0 {
+        return Err(no_data(job, &part));
+    }
+    finish(job, part)
+}
+
+/// The error of a run whose partitions read no address, as a run in one pass reports it: for
+/// the universe, or for the records files together (named by the first).
+fn no_data(job: &FixedJob, part: &FixedPart) -> Error {
+    let (file, counts) = match (&job.input.universe, part.rows.first()) {
+        (Some(u), Some((_, c))) => (u.clone(), c.clone()),
+        _ => {
+            let mut all = RowCounts::default();
+            for (_, c) in &part.rows {
+                all.rows_in += c.rows_in;
+                all.add_partition(c);
+            }
+            (job.input.first().to_path_buf(), all)
+        }
+    };
+    Error::NoData { file, reason: counts.none_used(part.rejects.first()) }
+}
+
+/// The counts of a job's addresses (or of its partition of them) before judgement.
+///
+/// # Errors
+/// As [`run_fixed`].
+pub fn run_part(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedPart> {
     let scheme = job.input.profile.area;
     // The service classes' thresholds need their columns as the job's own do.
     let class_thresholds = job.classify.as_ref().map(ClassScheme::thresholds).unwrap_or_default();
@@ -172,12 +217,12 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         _ => Vec::new(),
     };
 
+    let loaded = av.addresses.len();
     progress.stage("areas", None);
     let (set, index, shapes) = areas(job, &av, &mut sources, &mut warnings)?;
 
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());
-    warnings.extend(assigned.suspicious.warnings(&av.addresses.parts.name()));
     assign::reject_unassigned(&mut av, &assigned);
     progress.advance(av.addresses.len() as u64);
 
@@ -189,17 +234,9 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let mut cells = Vec::new();
     for scheme in cell_schemes(&job.levels)? {
         progress.stage(scheme.level(), None);
-        let of = cells_of_addresses(job, &av, &assigned, scheme)?;
-        if of.unplaced > 0 {
-            warnings.push(format!(
-                "{}: {} address(es) have no {} cell (no usable cell or coordinates in their row); they count in the areas and the total only",
-                av.addresses.parts.name(),
-                of.unplaced,
-                scheme.level()
-            ));
-        }
-        let min = job.min_count.unwrap_or(0);
-        coverage.rows.extend(cell_rows(scheme, &of, &av.addresses.weight, &bits, &job.thresholds, unit, min));
+        let mut of = cells_of_addresses(job, &av, &assigned, scheme)?;
+        coverage.rows.extend(cell_rows(scheme, &of, &av.addresses.weight, &bits, &job.thresholds, unit));
+        of.of_address = Vec::new();
         cells.push((scheme, of));
     }
 
@@ -211,10 +248,102 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         c.locations = class_locations(c, &av, &assigned, &set, job)?;
     }
 
-    progress.stage("judge", None);
-    let (mut verdicts, summaries) = judge(&coverage, &job.targets, set.levels[0], set.levels[2]);
+    let mut rows = av.record_parts.counts(&av.record_rows, &av.rejects);
+    if let (Some(u), Some(c)) = (&job.input.universe, &av.universe_rows) {
+        rows.insert(0, (u.display().to_string(), c.clone()));
+    }
+    let orphans = set.areas.iter().filter(|a| a.parent.is_none()).map(|a| a.code.clone()).collect();
+    let addresses = job.keep_addresses.then(|| AddressOutcome {
+        parts: av.addresses.parts.clone(),
+        first_row: std::mem::take(&mut av.addresses.first_row),
+        location: std::mem::take(&mut av.addresses.location),
+        point_crs: av.addresses.point_crs,
+        area: assigned.area,
+        bits,
+        areas: set.areas,
+    });
+    Ok(FixedPart {
+        levels: set.levels,
+        coverage,
+        classes,
+        cells,
+        rejects: std::mem::take(&mut av.rejects),
+        rows,
+        sources,
+        warnings,
+        orphans: (orphans, !set.parents.is_empty()),
+        suspicious: assigned.suspicious,
+        located: (assigned.by_code, assigned.by_point),
+        location_conflicts: av.location_conflicts,
+        loaded: loaded as u64,
+        remapped,
+        universe_given: av.universe_given,
+        records_name: av.record_parts.name(),
+        addresses_name: av.addresses.parts.name(),
+        shapes,
+        addresses,
+    })
+}
+
+/// The warnings of a run's counts, in order: areas without a parent, the part's own, points
+/// that look like another CRS, addresses without a cell, files with many rejected rows, and
+/// addresses with conflicting locations.
+fn warnings_of(part: &FixedPart) -> Vec<String> {
+    let levels = part.levels;
+    let mut warnings = Vec::new();
+    let (orphans, has_parents) = &part.orphans;
+    if *has_parents && !orphans.is_empty() {
+        warnings.push(format!(
+            "{} area(s) have no {} in the area table and are left out of the {} and {} figures: {}; give their parents with --parents FILE",
+            orphans.len(),
+            levels[1],
+            levels[1],
+            levels[2],
+            orphans.join(", ")
+        ));
+    }
+    warnings.extend(part.warnings.iter().cloned());
+    warnings.extend(part.suspicious.warnings(&part.addresses_name));
+    for (scheme, of) in part.cells.iter().filter(|(_, of)| of.unplaced > 0) {
+        warnings.push(format!(
+            "{}: {} address(es) have no {} cell (no usable cell or coordinates in their row); they count in the areas and the total only",
+            part.addresses_name,
+            of.unplaced,
+            scheme.level()
+        ));
+    }
+    for (file, c) in &part.rows {
+        let share = c.rejected_total() as f64 / c.rows_in.max(1) as f64;
+        if share > REJECT_WARNING_SHARE {
+            warnings.push(format!("{file}: {:.1} % of rows rejected (see rejected.csv)", share * 100.0));
+        }
+    }
+    if part.location_conflicts > 0 {
+        warnings.push(format!(
+            "{}: {} address(es) have records with different locations; the first record's location was used",
+            part.records_name, part.location_conflicts
+        ));
+    }
+    warnings
+}
+
+/// Judges a run's counts and makes its report: verdicts, the levels asked, suppressed cells,
+/// warnings and provenance.
+///
+/// # Errors
+/// [`Error::Argument`] for a `--by` level the profile does not have.
+pub fn finish(job: &FixedJob, mut part: FixedPart) -> Result<FixedReport> {
+    let levels = part.levels;
+    let warnings = warnings_of(&part);
+    let min = job.min_count.unwrap_or(0);
+    for r in part.coverage.rows.iter_mut().filter(|r| CellScheme::is_cell_level(r.level)) {
+        r.suppressed = r.addresses < min;
+    }
+    let mut coverage = part.coverage;
+    let mut classes = part.classes;
+    let (mut verdicts, summaries) = judge(&coverage, &job.targets, levels[0], levels[2]);
     if !job.levels.is_empty() {
-        let known = |l: &str| set.levels.contains(&l) || CellScheme::is_cell_level(l);
+        let known = |l: &str| levels.contains(&l) || CellScheme::is_cell_level(l);
         if let Some(bad) = job.levels.iter().find(|l| !known(l)) {
             return Err(Error::argument(
                 "--by",
@@ -222,7 +351,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
                 format!(
                     "profile `{}` has the levels {}, and the cells h3:R (R 0-15), grid:100m and grid:1km",
                     job.input.profile.name,
-                    set.levels.join(", ")
+                    levels.join(", ")
                 ),
             ));
         }
@@ -244,43 +373,24 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             c.rows.retain(|r| wanted.contains(&r.level));
         }
     }
-
-    let mut rows = av.record_parts.counts(&av.record_rows, &av.rejects);
-    if let (Some(u), Some(c)) = (&job.input.universe, &av.universe_rows) {
-        rows.insert(0, (u.display().to_string(), c.clone()));
-    }
-    for (file, c) in &rows {
-        let share = c.rejected_total() as f64 / c.rows_in.max(1) as f64;
-        if share > REJECT_WARNING_SHARE {
-            warnings.push(format!("{file}: {:.1} % of rows rejected (see rejected.csv)", share * 100.0));
-        }
-    }
-    if av.location_conflicts > 0 {
-        warnings.push(format!(
-            "{}: {} address(es) have records with different locations; the first record's location was used",
-            av.record_parts.name(),
-            av.location_conflicts
-        ));
-    }
-    let universe_file = match job.input.universe.as_ref().filter(|_| av.universe_given) {
+    let unit = coverage.unit;
+    let universe_file = match job.input.universe.as_ref().filter(|_| part.universe_given) {
         Some(u) => u.display().to_string(),
-        None => av.record_parts.name(),
+        None => part.records_name.clone(),
     };
-    let universe = if av.universe_given {
-        format!(
-            "the address universe file {} (addresses without records count as unserved)",
-            job.input.universe.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
-        )
+    let universe = if part.universe_given {
+        format!("the address universe file {universe_file} (addresses without records count as unserved)")
     } else {
-        format!("the distinct addresses of the records file {} (no universe file given: addresses absent from it are not counted)", av.record_parts.name())
+        format!("the distinct addresses of the records file {} (no universe file given: addresses absent from it are not counted)", part.records_name)
     };
+    let (by_code, by_point) = part.located;
     let provenance = Provenance {
         tool: "dekking",
         version: env!("CARGO_PKG_VERSION"),
         run_date: job.run_date.clone(),
         profile: job.input.profile.name.clone(),
-        inputs: sources,
-        rows,
+        inputs: part.sources,
+        rows: part.rows,
         filters: job.input.filters.iter().map(ToString::to_string).collect(),
         unit: unit.name().into(),
         universe,
@@ -290,33 +400,22 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
              Share = covered / universe in {unit}. Addresses are located by area code, else by point-in-polygon in RD New \
              (half-open border rule; overlaps go to the lowest code). {by_code} addresses located by code, {by_point} by point.",
             unit = unit.name(),
-            by_code = assigned.by_code,
-            by_point = assigned.by_point,
         ),
         warnings,
-        located: (assigned.by_code, assigned.by_point),
-        universe_file: (universe_file, av.universe_given),
+        located: part.located,
+        universe_file: (universe_file, part.universe_given),
     };
-    let addresses = job.keep_addresses.then(|| AddressOutcome {
-        parts: av.addresses.parts.clone(),
-        first_row: std::mem::take(&mut av.addresses.first_row),
-        location: std::mem::take(&mut av.addresses.location),
-        point_crs: av.addresses.point_crs,
-        area: assigned.area,
-        bits,
-        areas: set.areas,
-    });
     Ok(FixedReport {
         classes,
         provenance,
         coverage,
         verdicts,
         summaries,
-        rejects: std::mem::take(&mut av.rejects),
-        remapped,
-        addresses,
-        shapes,
-        cells,
+        rejects: part.rejects,
+        remapped: part.remapped,
+        addresses: part.addresses,
+        shapes: part.shapes,
+        cells: part.cells,
         min_count: job.min_count,
     })
 }

@@ -406,6 +406,7 @@ fn fcc_bdc_maine_read_from_zip_and_gzip() {
 /// the provenance lists every part with its checksum and its own rows in = used + rejected.
 /// With `--where business_residential_code=R,X` the parts give the table of the rows Python
 /// kept, and count the rows left out; the folders' partition values are columns to filter on.
+/// Run in 8 partitions, every table is the one pass's.
 #[test]
 fn fcc_bdc_maine_split_into_packed_parts() {
     let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
@@ -578,6 +579,22 @@ fn fcc_bdc_maine_split_into_packed_parts() {
     assert!(suppressed > 0 && suppressed < cells.len(), "{suppressed} of {} rows suppressed", cells.len());
     let state = ours.iter().find(|r| r["level"] == "state").unwrap();
     assert_eq!(state["addresses"], locations.to_string());
+    // In 8 partitions (each a pass over the 16 parts keeping the locations of its ids), with a
+    // filter, the classes and the cells, every table is the one pass's byte for byte.
+    let folder_text = folder.to_str().unwrap();
+    let pass = |dir: &str, n: &str| {
+        let mut args = vec!["fixed", "--profile", "fcc-bdc", "--by", "county", "--by", "state", "--by", "h3:8"];
+        args.extend(["-t", "25/3", "-t", "100/20", "--min-count", "5", "--classify", "bead-us", "-i", folder_text]);
+        args.extend(["--where", "business_residential_code=R,X", "--partitions", n, "--run-date", "2026-12-03"]);
+        args.extend(["--out", dir, "-q"]);
+        wd.ok(&args);
+    };
+    pass("pass1", "1");
+    pass("pass8", "8");
+    for file in ["coverage.csv", "coverage.json", "rejected.csv", "classes.csv", "cells.geojson"] {
+        assert_eq!(wd.read(&format!("pass1/{file}")), wd.read(&format!("pass8/{file}")), "{file}");
+    }
+
     // The cells' outlines: a feature per cell row, in the same order, each a closed hexagon or
     // pentagon.
     let geo: serde_json::Value = serde_json::from_str(&wd.read("h3/cells.geojson")).unwrap();

@@ -104,6 +104,7 @@ proptest! {
             classify: None,
             class_locations: false,
             min_count: None,
+            partitions: 1,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {

@@ -1,0 +1,214 @@
+//! Merging the partial results of a run's partitions: every address is in exactly one
+//! partition (by a hash of its id), so the counts of the partitions add up to those of the
+//! whole run, exactly (integers, micro-units). Areas and cells are the union of the partitions',
+//! rejected rows are put back in file and row order, and each file's rows in = used + rejected
+//! (+ left out) again once every partition is in.
+
+use std::collections::BTreeMap;
+
+use crate::model::cells::CellsOf;
+use crate::model::classes::{ClassRow, Classes};
+use crate::model::fixed::{CoverageRow, FixedPart, Remap};
+
+/// The partial result of `a` and `b` together (two partitions of one run, or a partition and
+/// the merge of others).
+#[must_use]
+pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
+    let levels: Vec<&'static str> = a.levels.iter().copied().chain(a.cells.iter().map(|(s, _)| s.level())).collect();
+    let rank = |level: &str| levels.iter().position(|l| *l == level).unwrap_or(levels.len());
+    let mut coverage = a.coverage;
+    coverage.rows = rows(coverage.rows, b.coverage.rows, rank);
+    let classes = match (a.classes, b.classes) {
+        (Some(x), Some(y)) => Some(classes(x, y, rank)),
+        (x, y) => x.or(y),
+    };
+    let cells = a.cells.into_iter().zip(b.cells).map(|((s, x), (_, y))| (s, cells(x, y))).collect();
+    let files: Vec<String> = a.rows.iter().map(|(f, _)| f.clone()).collect();
+    let mut rejects = a.rejects;
+    rejects.extend(b.rejects);
+    let at = |file: &str| files.iter().position(|f| f == file).unwrap_or(files.len());
+    rejects.sort_by_key(|x| (at(&x.file), x.row));
+    let mut counts = a.rows;
+    for ((_, c), (_, d)) in counts.iter_mut().zip(&b.rows) {
+        c.add_partition(d);
+        c.elsewhere = c.rows_in - c.used - c.rejected_total() - c.left_out;
+    }
+    // A partition without points reads no boundaries: the files of both, each once, in order.
+    let mut sources = a.sources;
+    for s in b.sources {
+        if !sources.iter().any(|t| t.role == s.role && t.path == s.path) {
+            sources.push(s);
+        }
+    }
+    let mut warnings = a.warnings;
+    warnings.extend(b.warnings.into_iter().filter(|w| !warnings.contains(w)).collect::<Vec<_>>());
+    let mut orphans = a.orphans.0;
+    orphans.extend(b.orphans.0);
+    orphans.sort();
+    orphans.dedup();
+    FixedPart {
+        levels: a.levels,
+        coverage,
+        classes,
+        cells,
+        rejects,
+        rows: counts,
+        sources,
+        warnings,
+        orphans: (orphans, a.orphans.1 || b.orphans.1),
+        suspicious: a.suspicious + b.suspicious,
+        located: (a.located.0 + b.located.0, a.located.1 + b.located.1),
+        location_conflicts: a.location_conflicts + b.location_conflicts,
+        loaded: a.loaded + b.loaded,
+        remapped: remapped(a.remapped, b.remapped),
+        universe_given: a.universe_given,
+        records_name: a.records_name,
+        addresses_name: a.addresses_name,
+        shapes: if a.shapes.is_empty() { b.shapes } else { a.shapes },
+        addresses: None,
+    }
+}
+
+/// The coverage rows of both, one per level, area and threshold (counts added), ordered by
+/// level (by `rank`), area code and threshold.
+fn rows(a: Vec<CoverageRow>, b: Vec<CoverageRow>, rank: impl Fn(&str) -> usize) -> Vec<CoverageRow> {
+    let mut all: BTreeMap<(usize, String, usize), CoverageRow> = BTreeMap::new();
+    for r in a.into_iter().chain(b) {
+        let key = (rank(r.level), r.area_code.clone(), r.threshold);
+        match all.get_mut(&key) {
+            Some(s) => {
+                s.addresses += r.addresses;
+                s.universe_micro += r.universe_micro;
+                s.covered_micro += r.covered_micro;
+            }
+            None => {
+                all.insert(key, r);
+            }
+        }
+    }
+    all.into_values().collect()
+}
+
+/// The class rows of both, one per level and area (counts added), in the same order.
+fn classes(mut a: Classes, b: Classes, rank: impl Fn(&str) -> usize) -> Classes {
+    let mut all: BTreeMap<(usize, String), ClassRow> = BTreeMap::new();
+    for r in a.rows.into_iter().chain(b.rows) {
+        match all.get_mut(&(rank(r.level), r.area_code.clone())) {
+            Some(s) => {
+                s.locations += r.locations;
+                s.counts.iter_mut().zip(&r.counts).for_each(|(x, y)| *x += y);
+            }
+            None => {
+                all.insert((rank(r.level), r.area_code.clone()), r);
+            }
+        }
+    }
+    a.rows = all.into_values().collect();
+    a.of_location = Vec::new();
+    a
+}
+
+/// The cells of both, sorted by code, each once.
+fn cells(a: CellsOf, b: CellsOf) -> CellsOf {
+    let mut pairs: Vec<(String, u64)> = a.codes.into_iter().zip(a.ids).chain(b.codes.into_iter().zip(b.ids)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (codes, ids) = pairs.into_iter().unzip();
+    CellsOf { codes, ids, of_address: Vec::new(), unplaced: a.unplaced + b.unplaced }
+}
+
+/// The remapped codes of both, addresses added, by old code.
+fn remapped(a: Vec<Remap>, b: Vec<Remap>) -> Vec<Remap> {
+    let mut all: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for r in a.into_iter().chain(b) {
+        *all.entry((r.old_code, r.new_code)).or_default() += r.addresses;
+    }
+    all.into_iter().map(|((old_code, new_code), addresses)| Remap { old_code, new_code, addresses }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixed::{Coverage, Unit};
+    use crate::model::rows::{Reject, RejectReason, RowCounts};
+    use crate::model::threshold::Threshold;
+
+    /// A partition's part: `rows` as (level, code, addresses, covered), its rejects as
+    /// (file, row), and the file `a.csv` of 10 rows with `used` of them used here.
+    fn part(rows: &[(&'static str, &str, u64, u64)], rejects: &[(&str, u64)], used: u64) -> FixedPart {
+        let row = |&(level, code, n, c): &(&'static str, &str, u64, u64)| CoverageRow {
+            level,
+            area_code: code.into(),
+            area_name: code.into(),
+            threshold: 0,
+            addresses: n,
+            universe_micro: n * 1_000_000,
+            covered_micro: c * 1_000_000,
+            suppressed: false,
+        };
+        let rejected = rejects.iter().filter(|(f, _)| *f == "a.csv").count() as u64;
+        let counts = RowCounts {
+            rows_in: 10,
+            used,
+            rejected: [(RejectReason::InvalidSpeed, rejected)].into(),
+            elsewhere: 10 - used - rejected,
+            ..RowCounts::default()
+        };
+        FixedPart {
+            levels: ["area", "group", "total"],
+            coverage: Coverage {
+                thresholds: vec![Threshold::parse("100").unwrap()],
+                unit: Unit::Addresses,
+                rows: rows.iter().map(row).collect(),
+            },
+            classes: None,
+            cells: Vec::new(),
+            rejects: rejects
+                .iter()
+                .map(|&(file, row)| Reject {
+                    file: file.into(),
+                    row,
+                    reason: RejectReason::InvalidSpeed,
+                    detail: String::new(),
+                })
+                .collect(),
+            rows: vec![("u.csv".into(), RowCounts::default()), ("a.csv".into(), counts)],
+            sources: Vec::new(),
+            warnings: vec!["same".into()],
+            orphans: (Vec::new(), false),
+            suspicious: Default::default(),
+            located: (used, 0),
+            location_conflicts: 0,
+            loaded: used,
+            remapped: Vec::new(),
+            universe_given: false,
+            records_name: "a.csv".into(),
+            addresses_name: "a.csv".into(),
+            shapes: Vec::new(),
+            addresses: None,
+        }
+    }
+
+    #[test]
+    fn partitions_add_up_area_by_area_and_rows_reconcile() {
+        // Area B only in the first partition, C only in the second; the total in both.
+        let a = part(&[("area", "B", 2, 1), ("total", "T", 2, 1)], &[("a.csv", 7)], 2);
+        let b =
+            part(&[("area", "A", 1, 1), ("area", "C", 4, 0), ("total", "T", 5, 1)], &[("u.csv", 9), ("a.csv", 3)], 5);
+        let m = merge(a, b);
+        let got: Vec<(&str, &str, u64, u64)> = m
+            .coverage
+            .rows
+            .iter()
+            .map(|r| (r.level, r.area_code.as_str(), r.addresses, r.covered_micro / 1_000_000))
+            .collect();
+        assert_eq!(got, [("area", "A", 1, 1), ("area", "B", 2, 1), ("area", "C", 4, 0), ("total", "T", 7, 2)]);
+        // Rejects in reading order: the universe's first, then by row.
+        let order: Vec<(&str, u64)> = m.rejects.iter().map(|r| (r.file.as_str(), r.row)).collect();
+        assert_eq!(order, [("u.csv", 9), ("a.csv", 3), ("a.csv", 7)]);
+        let c = &m.rows[1].1;
+        assert_eq!((c.rows_in, c.used, c.rejected_total(), c.elsewhere), (10, 7, 2, 1));
+        assert!(c.reconciles());
+        assert_eq!((m.warnings.len(), m.located, m.loaded), (1, (7, 0), 7));
+    }
+}
