@@ -427,6 +427,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         mergers: None,
         mobile: Some(mobile_dir.clone()),
         predicted: Some(predicted_dir),
+        classify: None,
         provincie: None,
         targets: job.targets.clone(),
         actieplan: Actieplan::built_in()?,

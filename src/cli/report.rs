@@ -44,6 +44,10 @@ pub struct ReportArgs {
     /// grids of `dekking predict grid`; drawn as a map of its own.
     #[arg(long, value_name = "DIR")]
     pub predicted: Option<PathBuf>,
+    /// Count the latest vintage's addresses by service class (`bead-us` or a scheme file, as
+    /// `dekking fixed --classify`) into a section and classes.csv.
+    #[arg(long, value_name = "bead-us|FILE")]
+    pub classify: Option<String>,
     /// Limit the report to one provincie (code PVxx or name) and write its gap list.
     #[arg(long, value_name = "NAME|PVxx")]
     pub provincie: Option<String>,
@@ -153,6 +157,12 @@ impl ReportArgs {
             mergers: pick(&self.mergers, r.map(|r| &r.mergers)),
             mobile: pick(&self.mobile, r.map(|r| &r.mobile)),
             predicted: pick(&self.predicted, r.map(|r| &r.predicted)),
+            classify: self
+                .classify
+                .clone()
+                .or_else(|| r.and_then(|r| r.classify.clone()))
+                .map(|c| dekking::io::classes::load(&c))
+                .transpose()?,
             provincie: self.provincie.clone().or_else(|| r.and_then(|r| r.provincie.clone())),
             targets: Targets::load(targets.as_deref())?,
             actieplan,

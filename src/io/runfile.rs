@@ -7,6 +7,7 @@
 //! provincie = "Utrecht"         # optional: limit to one provincie
 //! mobile = "mobile-2023"        # optional: a `dekking mobile` output folder
 //! predicted = "predicted-2023"  # optional: `dekking mobile` over `dekking predict` grids
+//! classify = "classes.toml"     # optional: service classes of the latest vintage (or bead-us)
 //! csv_excel = false             # optional
 //! columns = ["down_mbps=Download"]   # optional, as --column
 //!
@@ -73,6 +74,8 @@ pub struct RunFile {
     pub mobile: Option<PathBuf>,
     /// A `dekking mobile` result over predicted grids (`dekking predict grid`).
     pub predicted: Option<PathBuf>,
+    /// A service-class scheme for the latest vintage: `bead-us` or a scheme file.
+    pub classify: Option<String>,
     /// Limit to one provincie.
     pub provincie: Option<String>,
     /// Excel-style CSV.
@@ -121,6 +124,9 @@ impl RunFile {
         .flatten()
         {
             fix(p);
+        }
+        if let Some(c) = r.classify.as_mut().filter(|c| *c != "bead-us" && Path::new(c.as_str()).is_relative()) {
+            *c = base.join(&*c).display().to_string();
         }
         for v in &mut r.vintages {
             fix(&mut v.records);

@@ -11,10 +11,11 @@ use crate::io::compliance;
 use crate::io::embedded;
 use crate::io::mergers::Mergers;
 use crate::io::profile::{AreaScheme, Profile};
-use crate::io::records::{self, InputSpec};
+use crate::io::records::{self, InputSpec, RowFilter};
 use crate::model::areas::AreaTable;
 use crate::model::availability::Location;
 use crate::model::availability::XyCrs;
+use crate::model::classes::ClassScheme;
 use crate::model::lang::Lang;
 use crate::model::policy::Actieplan;
 use crate::model::policy::Targets;
@@ -60,6 +61,8 @@ pub struct ReportJob {
     pub mobile: Option<PathBuf>,
     /// A `dekking mobile` result over predicted grids (`mobile.csv` or its folder).
     pub predicted: Option<PathBuf>,
+    /// A service-class scheme the latest vintage's addresses are counted by.
+    pub classify: Option<ClassScheme>,
     /// Limit to one provincie (`PV26`, `26` or a name).
     pub provincie: Option<String>,
     /// Targets and reference figures.
@@ -137,6 +140,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
     let mut vintages = Vec::with_capacity(job.vintages.len());
     for (k, v) in job.vintages.iter().enumerate() {
         progress.stage(&format!("vintage {}", v.year), None);
+        let classify = job.classify.as_ref().filter(|_| k == last);
         let fixed = FixedJob {
             input: InputSpec {
                 records: vec![v.records.clone()],
@@ -145,7 +149,9 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                 delimiter: job.delimiter,
                 use_weights: job.use_weights,
                 filters: Vec::new(),
-                condition: None,
+                condition: classify
+                    .and_then(|c| c.condition.clone())
+                    .map(|(column, values)| RowFilter { column, values }),
                 partition: None,
             },
             boundaries: job.boundaries.clone(),
@@ -159,7 +165,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             mergers: Some(m.clone()),
             keep_addresses: k == last && scope.level == "provincie",
             layers: false,
-            classify: None,
+            classify: classify.cloned(),
             class_locations: false,
             min_count: None,
             partitions: 1,

@@ -630,3 +630,51 @@ fn real_households_2022_reaggregated_on_the_2023_map() {
         );
     }
 }
+
+/// `--classify FILE` counts the latest vintage's addresses by service class: the scope's row of
+/// `figures.json` equals a count made here from the records and the universe (each address in
+/// the best class its download reaches; without a record, the lowest), the provincies add up to
+/// it, and the section, `classes.csv` and the Markdown table are written.
+#[test]
+fn service_classes_of_the_latest_vintage() {
+    let wd = Workdir::new();
+    vintages(&wd);
+    wd.write(
+        "classes.toml",
+        "name = \"speeds\"\ntitle = \"Speed classes\"\nsource = \"a hand-made test scheme\"\notherwise = \"below 30\"\n\n\
+         [[class]]\nname = \"gigabit\"\ndown_mbps = 1000\nup_mbps = 0\n\n[[class]]\nname = \"100\"\ndown_mbps = 100\nup_mbps = 0\n\n\
+         [[class]]\nname = \"30\"\ndown_mbps = 30\nup_mbps = 0\n",
+    );
+    run(&wd, &report_args(&["-o", "rep", "--classify", "classes.toml"]));
+    let f = json(&wd, "rep/figures.json");
+    let c = &f["classes"];
+    assert_eq!(
+        (c["year"].as_i64(), &c["columns"]),
+        (Some(2023), &serde_json::json!(["below 30", "30", "100", "gigabit"]))
+    );
+    let mut best: BTreeMap<String, f64> =
+        semicolon_rows(&wd.read("u2023.csv")).into_iter().map(|r| (r["adres_id"].clone(), -1.0)).collect();
+    for r in semicolon_rows(&wd.read("r2023.csv")) {
+        if let Some(b) = best.get_mut(&r["adres_id"]) {
+            *b = b.max(r["download_mbps"].parse().unwrap());
+        }
+    }
+    let mut counts = [0u64; 4];
+    for d in best.values() {
+        counts[[30.0, 100.0, 1000.0].iter().filter(|t| d >= t).count()] += 1;
+    }
+    let rows = c["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["code"], "NL");
+    assert_eq!(rows[0]["counts"], serde_json::json!(counts));
+    assert_eq!(rows[0]["addresses"].as_u64(), Some(best.len() as u64));
+    let provincies = &rows[1..];
+    assert_eq!(provincies.len(), 12);
+    for k in 0..4 {
+        let sum: u64 = provincies.iter().map(|p| p["counts"][k].as_u64().unwrap()).sum();
+        assert_eq!(sum, counts[k], "class {k}");
+    }
+    assert!(wd.read("rep/report.html").contains("Addresses by service class, 2023"));
+    assert!(wd.read("rep/report.md").contains("| Area | Addresses | below 30 | 30 | 100 | gigabit |"));
+    let table = csv_rows(&wd.read("rep/classes.csv"));
+    assert_eq!((table.len(), table[0]["gigabit"].clone()), (13, counts[3].to_string()));
+}

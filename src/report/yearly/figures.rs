@@ -273,6 +273,9 @@ pub struct Figures {
     /// The obligation judged on coverage predicted from antenna sites, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted: Option<MobileFigures>,
+    /// The latest vintage's addresses by service class, when a scheme was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<ClassFigures>,
     /// The action-plan rows.
     pub actieplan: Vec<ActionFigure>,
     /// The merger mapping.
@@ -281,6 +284,60 @@ pub struct Figures {
     pub gaps: Option<GapSummary>,
     /// Provenance per vintage.
     pub inputs: Vec<VintageProvenance>,
+}
+
+/// The latest vintage's addresses by service class: the scope, then its parts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassFigures {
+    /// The year of the vintage.
+    pub year: i32,
+    /// The scheme's title and source.
+    pub title: String,
+    /// Where its rules come from.
+    pub source: String,
+    /// The class names, worst first.
+    pub columns: Vec<String>,
+    /// The scope's row, then one per part (provincie or gemeente), by code.
+    pub rows: Vec<ClassFigure>,
+}
+
+/// One area's addresses by service class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassFigure {
+    /// Area code.
+    pub code: String,
+    /// Area name.
+    pub name: String,
+    /// Addresses.
+    pub addresses: u64,
+    /// Addresses per class, in the order of [`ClassFigures::columns`].
+    pub counts: Vec<u64>,
+}
+
+/// The class figures of the latest vintage (`year`, `report`) for the scope (`level`, `code`)
+/// and its parts at `parts_level` (those `in_scope`).
+fn class_figures(
+    (year, report): (i32, &crate::model::fixed::FixedReport),
+    (level, code): (&str, &str),
+    parts_level: &str,
+    in_scope: impl Fn(&str) -> bool,
+) -> Option<ClassFigures> {
+    let c = report.classes.as_ref()?;
+    let figure = |r: &crate::model::classes::ClassRow| ClassFigure {
+        code: r.area_code.clone(),
+        name: r.area_name.clone(),
+        addresses: r.locations,
+        counts: r.counts.clone(),
+    };
+    let scope = c.rows.iter().filter(|r| r.level == level && r.area_code == code);
+    let parts = c.rows.iter().filter(|r| r.level == parts_level && in_scope(&r.area_code));
+    Some(ClassFigures {
+        year,
+        title: c.scheme.title.clone(),
+        source: c.scheme.source.clone(),
+        columns: c.scheme.columns(),
+        rows: scope.chain(parts).map(figure).collect(),
+    })
 }
 
 fn units(m: u64) -> f64 {
@@ -442,6 +499,7 @@ pub fn figures(y: &Yearly, w: &Words) -> Figures {
             }
         })
         .collect();
+    let classes = class_figures((*latest_year, latest), (y.scope.level, &y.scope.code), parts_level, in_scope);
     let mobile = y.mobile.as_ref().map(|(rows, info)| mobile_figures(rows, &info.path));
     let predicted = y.predicted.as_ref().map(|(rows, info)| mobile_figures(rows, &info.path));
     let remapped = y
@@ -476,6 +534,7 @@ pub fn figures(y: &Yearly, w: &Words) -> Figures {
         previous: previous.map(|p| p.0),
         mobile,
         predicted,
+        classes,
         actieplan: Vec::new(),
         mapping: MappingFigure {
             file: y.mergers.path.clone(),

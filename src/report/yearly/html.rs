@@ -148,6 +148,7 @@ pub fn html(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
     }
     mobile(&mut o, f, w, &mut figs);
     predicted(&mut o, f, w, &mut figs);
+    classes(&mut o, f, w);
     gaps(&mut o, f, w);
     actieplan(&mut o, f, w);
     gemeenten(&mut o, f, w);
@@ -266,6 +267,28 @@ fn predicted(o: &mut String, f: &Figures, w: &Words, figs: &mut Numbered<'_>) {
     let _ = writeln!(o, "<p>{}</p>", escape(&w.t("predicted-text")));
     operators(o, p, w);
     figs.put(o, w, "predicted");
+}
+
+/// The latest vintage's addresses by service class: the scheme, then a row for the scope and
+/// one per part.
+fn classes(o: &mut String, f: &Figures, w: &Words) {
+    let Some(c) = &f.classes else { return };
+    let _ = writeln!(o, "<h2>{}</h2>", escape(&w.f("h-classes", &[("year", &c.year.to_string())])));
+    let args =
+        [("title", &escape(&c.title)[..]), ("source", &escape(&c.source)[..]), ("file", &code("classes.csv")[..])];
+    let _ = writeln!(o, "<p>{}</p>", w.f("classes-text", &args));
+    o.push_str("<table><tr>");
+    let _ = write!(o, "<th>{}</th><th class=\"n\">{}</th>", escape(&w.t("col-area")), escape(&w.t("col-addresses")));
+    for name in &c.columns {
+        let _ = write!(o, "<th class=\"n\">{}</th>", escape(name));
+    }
+    o.push_str("</tr>\n");
+    for r in &c.rows {
+        let mut cells: Vec<Cell> = vec![(escape(&r.name), false), (w.count(r.addresses), true)];
+        cells.extend(r.counts.iter().map(|n| (w.count(*n), true)));
+        row(o, &cells);
+    }
+    o.push_str("</table>\n");
 }
 
 /// The table of gemeenten compliant per operator.

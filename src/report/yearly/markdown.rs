@@ -50,6 +50,27 @@ pub fn markdown(f: &Figures, charts: &[Chart], w: &Words) -> Vec<u8> {
             writeln!(o, "\n## {}\n\n{}\n", w.f("h-predicted", &[("date", &w.date(&p.date))]), w.t("predicted-text"));
         operators(&mut o, p, w);
     }
+    if let Some(c) = &f.classes {
+        let args = [("title", &c.title[..]), ("source", &c.source[..]), ("file", "`classes.csv`")];
+        let _ = writeln!(
+            o,
+            "\n## {}\n\n{}\n",
+            w.f("h-classes", &[("year", &c.year.to_string())]),
+            w.f("classes-text", &args)
+        );
+        let names: Vec<String> =
+            [w.t("col-area"), w.t("col-addresses")].into_iter().chain(c.columns.iter().cloned()).collect();
+        let rule: Vec<&str> = names.iter().enumerate().map(|(k, _)| if k == 0 { "---" } else { "--:" }).collect();
+        let names: Vec<String> = names.iter().map(|n| cell(n)).collect();
+        let _ = writeln!(o, "| {} |\n|{}|", names.join(" | "), rule.join("|"));
+        for r in &c.rows {
+            let cells: Vec<String> = [r.name.clone(), w.count(r.addresses)]
+                .into_iter()
+                .chain(r.counts.iter().map(|n| w.count(*n)))
+                .collect();
+            row(&mut o, &cells);
+        }
+    }
     if let Some(g) = &f.gaps {
         let files = "`gaps.geojson`, `gaps.csv`, `gaps_postcode4.csv`";
         let args = [("addresses", &w.count(g.addresses)[..]), ("threshold", &f.threshold), ("files", files)];

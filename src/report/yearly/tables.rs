@@ -224,6 +224,21 @@ pub fn tables(f: &Figures, style: CsvStyle) -> Result<Vec<super::OutputFile>> {
     if let Some(p) = &f.predicted {
         out.push(("predicted_operators.csv".into(), operator_table(p, style)?));
     }
+    if let Some(c) = &f.classes {
+        let rows: Vec<Vec<String>> = c
+            .rows
+            .iter()
+            .map(|r| {
+                let head = [r.code.clone(), r.name.clone(), c.year.to_string(), r.addresses.to_string()];
+                head.into_iter().chain(r.counts.iter().map(u64::to_string)).collect()
+            })
+            .collect();
+        let header: Vec<&str> = ["area_code", "area_name", "year", "addresses"]
+            .into_iter()
+            .chain(c.columns.iter().map(String::as_str))
+            .collect();
+        out.push(("classes.csv".into(), style.write(&header, &rows)?));
+    }
     Ok(out)
 }
 
