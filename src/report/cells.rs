@@ -12,10 +12,9 @@ use crate::assign::cells;
 use crate::error::{Error, Result};
 use crate::io::vector;
 use crate::model::cells::{CellScheme, CellsOf};
-use crate::model::fixed::{CoverageRow, FixedReport};
+use crate::model::fixed::{CoverageRow, FixedReport, Unit};
 use crate::report::charts::map::{class_of, Choropleth, MapShape, SHARE_BOUNDS, SHARE_COLOURS, SHARE_RANGES};
 use crate::report::charts::{render, Chart};
-use crate::report::parquet::coverage_frame;
 
 /// Fill of a suppressed cell on the map.
 const SUPPRESSED: RGBColor = RGBColor(150, 150, 150);
@@ -32,9 +31,11 @@ fn outline(report: &FixedReport, r: &CoverageRow) -> Option<geo::Polygon<f64>> {
     Some(cells::outline(*scheme, cells.ids[k]))
 }
 
-/// `cells.geojson`, `cells.gpkg` (layer `cells`) and `cells_geo.parquet`: the rows of the cell
-/// levels of `coverage.csv` (`--by h3:R`, `grid:…`), each with its cell's outline in
-/// longitude/latitude (EPSG:4326); none without cell levels.
+/// `cells.geojson`, `cells.gpkg` (layer `cells`) and `cells_geo.parquet`: one feature per cell
+/// of the cell levels (`--by h3:R`, `grid:…`) with its outline in longitude/latitude
+/// (EPSG:4326) and its figures side by side: `level`, `area_code`, `addresses`, then per
+/// threshold `covered_T` and `share_T` (T the threshold with `_` for its signs), and with
+/// `--min-count` `suppressed` (a suppressed cell's figures null); none without cell levels.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
@@ -42,14 +43,41 @@ pub fn cell_layers(report: &FixedReport) -> Result<Vec<(&'static str, Vec<u8>)>>
     if report.cells.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = &report.coverage.rows;
-    let is_cell = |r: &CoverageRow| cells_of(report, r).is_some();
-    let mask: BooleanChunked = rows.iter().map(&is_cell).collect();
-    let frame = coverage_frame(report)?
-        .filter(&mask)
+    let c = &report.coverage;
+    let n = c.thresholds.len().max(1);
+    // A cell's rows are its thresholds', one after the other.
+    let cells: Vec<&[CoverageRow]> = c.rows.chunks(n).filter(|ch| cells_of(report, &ch[0]).is_some()).collect();
+    let shown = |r: &CoverageRow, v| (!r.suppressed).then_some(v);
+    let text = |name: &str, v: Vec<String>| Column::new(name.into(), v);
+    let mut columns = vec![
+        text("level", cells.iter().map(|ch| ch[0].level.to_string()).collect()),
+        text("area_code", cells.iter().map(|ch| ch[0].area_code.clone()).collect()),
+        Column::new("addresses".into(), cells.iter().map(|ch| shown(&ch[0], ch[0].addresses)).collect::<Vec<_>>()),
+    ];
+    for (k, t) in c.thresholds.iter().enumerate() {
+        let slug: String =
+            t.to_string().chars().map(|ch| if ch.is_ascii_alphanumeric() || ch == '.' { ch } else { '_' }).collect();
+        let covered: Vec<Option<u64>> = cells.iter().map(|ch| shown(&ch[k], ch[k].covered_micro)).collect();
+        let share: Vec<Option<f64>> = cells.iter().map(|ch| ch[k].share().filter(|_| !ch[k].suppressed)).collect();
+        columns.push(match c.unit {
+            Unit::Addresses => Column::new(
+                format!("covered_{slug}").into(),
+                covered.iter().map(|v| v.map(|m| m / 1_000_000)).collect::<Vec<Option<u64>>>(),
+            ),
+            Unit::Households => Column::new(
+                format!("covered_{slug}").into(),
+                covered.iter().map(|v| v.map(|m| m as f64 / 1e6)).collect::<Vec<Option<f64>>>(),
+            ),
+        });
+        columns.push(Column::new(format!("share_{slug}").into(), share));
+    }
+    if report.min_count.is_some() {
+        columns.push(Column::new("suppressed".into(), cells.iter().map(|ch| ch[0].suppressed).collect::<Vec<bool>>()));
+    }
+    let frame = DataFrame::new(cells.len(), columns)
         .map_err(|e| Error::table("<output>", format!("writing the cell layers: {e}")))?;
     let geometries: Vec<Option<Geometry<f64>>> =
-        rows.iter().filter(|r| is_cell(r)).map(|r| outline(report, r).map(Geometry::Polygon)).collect();
+        cells.iter().map(|ch| outline(report, &ch[0]).map(Geometry::Polygon)).collect();
     let geojson = vector::geojson_bytes(&frame, &geometries)?;
     let (gpkg, geoparquet) = vector::layer_files("cells", 4326, frame, &geometries)?;
     Ok(vec![("cells.geojson", geojson), ("cells.gpkg", gpkg), ("cells_geo.parquet", geoparquet)])

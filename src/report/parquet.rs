@@ -40,7 +40,7 @@ pub fn coverage_layers(report: &FixedReport) -> Result<[(&'static str, Vec<u8>);
 }
 
 /// The rows of `coverage.csv` as a typed table.
-pub(super) fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
+fn coverage_frame(report: &FixedReport) -> Result<DataFrame> {
     let c = &report.coverage;
     let rows = &c.rows;
     let thr = |r: &CoverageRow| &c.thresholds[r.threshold];

@@ -50,7 +50,8 @@ pub fn table(report: &FixedReport) -> String {
     }
     s.push('\n');
     let n = c.thresholds.len();
-    for chunk in c.rows.chunks(n).filter(|ch| ch[0].level != finest) {
+    let cell = |level: &str| crate::model::cells::CellScheme::is_cell_level(level);
+    for chunk in c.rows.chunks(n).filter(|ch| ch[0].level != finest && !cell(ch[0].level)) {
         let r = &chunk[0];
         let name: String = r.area_name.chars().take(24).collect();
         let _ = write!(
@@ -65,6 +66,11 @@ pub fn table(report: &FixedReport) -> String {
             let _ = write!(s, " {:>12}", format::pct(row.share()));
         }
         s.push('\n');
+    }
+    for (scheme, _) in &report.cells {
+        let rows = c.rows.iter().filter(|r| r.level == scheme.level() && r.threshold == 0);
+        let (cells, hidden) = rows.fold((0, 0), |(n, h), r| (n + 1, h + u64::from(r.suppressed)));
+        let _ = writeln!(s, "{}: {cells} cells in coverage.csv ({hidden} suppressed)", scheme.level());
     }
     s
 }

@@ -47,7 +47,7 @@ fn points() -> String {
 
 /// H3 cells of longitude/latitude points at resolutions 0, 4, 9 and 15 equal the `h3`
 /// package's (the bindings of the reference C library) point for point, and the outlines in
-/// `cells.geojson` are its cell boundaries.
+/// `cells.geojson` are its cell boundaries (to the file's 7 decimals).
 #[test]
 fn h3_cells_of_points_equal_the_h3_package() {
     let Some(py) = python_with("h3", "H3 cells against the h3 package") else { return };
@@ -91,7 +91,7 @@ fn h3_cells_of_points_equal_the_h3_package() {
                 .collect();
             assert_eq!(ours.len(), theirs.len() + 1, "{cell}: a closed ring of the same vertices");
             for (o, t) in ours.iter().zip(&theirs) {
-                assert!((o.0 - t.0).abs() < 1e-9 && (o.1 - t.1).abs() < 1e-9, "{cell}: {o:?} against {t:?}");
+                assert!((o.0 - t.0).abs() < 1e-7 && (o.1 - t.1).abs() < 1e-7, "{cell}: {o:?} against {t:?}");
             }
         }
     }

@@ -142,24 +142,33 @@ pub fn layer_files(
 }
 
 /// The bytes of a GeoJSON FeatureCollection (RFC 7946: longitude/latitude, WGS84): a feature per
-/// row of `table`, its columns as properties (nulls as null), with its geometry (or none).
+/// row of `table`, its columns as properties (nulls as null), with its geometry (or none), the
+/// coordinates to 7 decimals (about a centimetre). Written feature by feature, so a large layer
+/// is never held as a JSON tree.
 ///
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn geojson_bytes(table: &DataFrame, geometries: &[Option<Geometry<f64>>]) -> Result<Vec<u8>> {
+    use geo::MapCoords;
     let fail = |e: &dyn std::fmt::Display| Error::table("<output>.geojson", e.to_string());
-    let mut features = Vec::with_capacity(table.height());
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    let mut bytes = b"{\"type\":\"FeatureCollection\",\"features\":[".to_vec();
     for (i, g) in geometries.iter().enumerate().take(table.height()) {
         let mut properties = geojson::JsonObject::new();
         for c in table.columns() {
             properties.insert(c.name().to_string(), geoparquet::json(c.get(i).map_err(|e| fail(&e))?));
         }
-        let geometry = g.as_ref().map(|g| geojson::Geometry::new(geojson::Value::from(g)));
-        features.push(geojson::Feature { geometry, properties: Some(properties), ..geojson::Feature::default() });
+        let geometry = g.as_ref().map(|g| {
+            let g = g.map_coords(|c| geo::Coord { x: round(c.x), y: round(c.y) });
+            geojson::Geometry::new(geojson::Value::from(&g))
+        });
+        let feature = geojson::Feature { geometry, properties: Some(properties), ..geojson::Feature::default() };
+        if i > 0 {
+            bytes.push(b',');
+        }
+        serde_json::to_writer(&mut bytes, &feature).map_err(|e| fail(&e))?;
     }
-    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
-    let mut bytes = serde_json::to_vec(&fc).map_err(|e| fail(&e))?;
-    bytes.push(b'\n');
+    bytes.extend_from_slice(b"]}\n");
     Ok(bytes)
 }
 
