@@ -156,9 +156,5 @@ pub fn reject_unassigned(av: &mut Availability, assigned: &Assigned) {
     }
     r.remove(&dropped);
     av.rejects.extend(new_rejects);
-    // In reading order: the universe's rows, then each records file's.
-    let files: Vec<&str> =
-        av.addresses.parts.files.iter().chain(&av.record_parts.files).map(|(f, _)| f.as_str()).collect();
-    let at = |file: &str| files.iter().position(|f| *f == file).unwrap_or(files.len());
-    av.rejects.sort_by_key(|a| (at(&a.file), a.row));
+    av.rejects.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
 }

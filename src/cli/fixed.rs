@@ -8,10 +8,12 @@ use clap::Args;
 
 use crate::cli::{check_outputs, strict_check, BoundaryArgs, InputArgs, RunArgs, StderrProgress};
 use dekking::io::records::RowFilter;
+use dekking::model::availability::Partition;
 use dekking::model::fixed::FixedReport;
 use dekking::model::policy::Targets;
 use dekking::model::rows::RowCounts;
 use dekking::model::threshold::{default_thresholds, Threshold};
+use dekking::pipeline::fixed::{merge_partials, run_part};
 use dekking::pipeline::{run_fixed, FixedJob};
 use dekking::progress::Progress;
 use dekking::report::{self, text};
@@ -68,6 +70,14 @@ pub struct FixedArgs {
     /// files, the same tables as one pass.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub partitions: u32,
+    /// Run only partition K of N (K from 1; an address is in the partition of its id's hash) and
+    /// write its counts to partial.json, for --merge (e.g. one partition per cluster worker).
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["merge", "partitions"])]
+    pub partition: Option<String>,
+    /// Merge the partial.json files (or their folders) of every --partition K/N run into the
+    /// tables, instead of reading the inputs; the other options as for the partition runs.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub merge: Vec<PathBuf>,
     /// Output directory.
     #[arg(long, short = 'o', default_value = "dekking-out")]
     pub out: PathBuf,
@@ -110,6 +120,26 @@ impl FixedArgs {
             partitions: self.partitions,
         })
     }
+}
+
+/// Runs one partition of the job and writes its partial result (`partial.json`) into `out`.
+///
+/// # Errors
+/// As [`run`].
+fn run_partition(
+    mut job: FixedJob,
+    partition: Partition,
+    out: &std::path::Path,
+    mut progress: StderrProgress,
+) -> anyhow::Result<ExitCode> {
+    job.input.partition = Some(partition);
+    let part = run_part(&job, &mut progress)?;
+    let bytes = report::json::partial(&part, partition)?;
+    let written = dekking_files::atomic::write_all(out, vec![("partial.json", bytes)])
+        .with_context(|| format!("writing outputs to {}", out.display()))?;
+    drop(progress);
+    println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Files given a line each in the summary; more are summed on one.
@@ -164,8 +194,18 @@ pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let mut progress = StderrProgress::new(&args.run);
     let mut inputs: Vec<&std::path::Path> = job.input.records.iter().map(PathBuf::as_path).collect();
     inputs.extend(job.input.universe.as_deref());
+    if let Some(k) = &args.partition {
+        check_outputs(&args.out, &["partial.json"], &inputs)?;
+        let partition = Partition::parse(k).map_err(|e| dekking::Error::argument("--partition", k, e))?;
+        return run_partition(job, partition, &args.out, progress);
+    }
     check_outputs(&args.out, &report::FIXED_FILES, &inputs)?;
-    let report = run_fixed(&job, &mut progress)?;
+    let report = if args.merge.is_empty() {
+        run_fixed(&job, &mut progress)?
+    } else {
+        let partials = args.merge.iter().map(|p| dekking::io::partial::read(p)).collect::<Result<Vec<_>, _>>()?;
+        merge_partials(&job, partials)?
+    };
     if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
         return Ok(code);
     }

@@ -21,6 +21,7 @@ pub mod grids;
 pub mod inputs;
 pub mod licence;
 pub mod mergers;
+pub mod partial;
 pub mod points;
 pub mod policy;
 pub mod profile;

@@ -1,7 +1,7 @@
 //! Merging the partial results of a run's partitions: every address is in exactly one
 //! partition (by a hash of its id), so the counts of the partitions add up to those of the
 //! whole run, exactly (integers, micro-units). Areas and cells are the union of the partitions',
-//! rejected rows are put back in file and row order, and each file's rows in = used + rejected
+//! rejected rows are put back in the order one pass gives them, and each file's rows in = used + rejected
 //! (+ left out) again once every partition is in.
 
 use std::collections::BTreeMap;
@@ -27,7 +27,14 @@ pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
     let mut rejects = a.rejects;
     rejects.extend(b.rejects);
     let at = |file: &str| files.iter().position(|f| f == file).unwrap_or(files.len());
-    rejects.sort_by_key(|x| (at(&x.file), x.row));
+    // As one pass has them: in reading order, or by file name once any address was rejected
+    // for its area.
+    let by_name = a.rejects_by_name || b.rejects_by_name;
+    if by_name {
+        rejects.sort_by(|x, y| (&x.file, x.row).cmp(&(&y.file, y.row)));
+    } else {
+        rejects.sort_by_key(|x| (at(&x.file), x.row));
+    }
     let mut counts = a.rows;
     for ((_, c), (_, d)) in counts.iter_mut().zip(&b.rows) {
         c.add_partition(d);
@@ -52,6 +59,7 @@ pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
         classes,
         cells,
         rejects,
+        rejects_by_name: by_name,
         rows: counts,
         sources,
         warnings,
@@ -172,6 +180,7 @@ mod tests {
                     detail: String::new(),
                 })
                 .collect(),
+            rejects_by_name: false,
             rows: vec![("u.csv".into(), RowCounts::default()), ("a.csv".into(), counts)],
             sources: Vec::new(),
             warnings: vec!["same".into()],

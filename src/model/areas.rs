@@ -129,7 +129,7 @@ pub struct Assigned {
 
 /// Counts of points whose coordinates look like another CRS than the declared one, or like x
 /// and y swapped.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suspicious {
     /// Points seen.
     pub points: u64,

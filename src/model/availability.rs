@@ -283,7 +283,7 @@ pub struct Addresses {
 /// assert_eq!(parts.iter().filter(|p| p.holds(" 0363200000123456 ")).count(), 1);
 /// assert_eq!(parts.iter().position(|p| p.holds("a")), parts.iter().position(|p| p.holds(" a")));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Partition {
     /// This partition, from 0.
     pub index: u32,
@@ -292,6 +292,26 @@ pub struct Partition {
 }
 
 impl Partition {
+    /// Parses `K/N`, K counted from 1 (`3/8` is the third of eight).
+    ///
+    /// ```
+    /// use dekking::model::availability::Partition;
+    /// assert_eq!(Partition::parse("3/8"), Ok(Partition { index: 2, count: 8 }));
+    /// assert!(Partition::parse("9/8").is_err() && Partition::parse("0/8").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// A text that is not two whole numbers with 1 ≤ K ≤ N.
+    pub fn parse(text: &str) -> Result<Partition, String> {
+        let bad = || format!("`{text}`: expected K/N with 1 <= K <= N, as in 3/8");
+        let (k, n) = text.trim().split_once('/').ok_or_else(bad)?;
+        let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Partition { index: k - 1, count: n })
+    }
+
     /// Whether the address with id `id` belongs to this partition (xxh3 of the trimmed id).
     #[inline]
     #[must_use]

@@ -2,6 +2,8 @@
 //! reference grid in EPSG:3035 (`--by grid:100m`, `grid:1km`), and where each address is for them.
 
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 use crate::model::availability::XyCrs;
@@ -15,7 +17,8 @@ use crate::model::availability::XyCrs;
 /// assert_eq!(CellScheme::Grid(100).level(), "grid:100m");
 /// assert!("h3:16".parse::<CellScheme>().is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum CellScheme {
     /// H3 cells at a resolution 0–15.
     H3(u8),
@@ -63,6 +66,20 @@ impl FromStr for CellScheme {
     }
 }
 
+impl From<CellScheme> for String {
+    fn from(s: CellScheme) -> String {
+        s.level().to_string()
+    }
+}
+
+impl TryFrom<String> for CellScheme {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<CellScheme, String> {
+        s.parse()
+    }
+}
+
 impl fmt::Display for CellScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.level())
@@ -83,7 +100,7 @@ pub enum CellPlace {
 }
 
 /// The cells of a run's addresses at one scheme.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellsOf {
     /// The distinct cells' codes, sorted (H3: 15 lowercase hexadecimal digits; grid:
     /// `100mN26593E47365`).
@@ -91,6 +108,7 @@ pub struct CellsOf {
     /// The cells' identifiers in the order of `codes` (an H3 index, or the grid's row and column).
     pub ids: Vec<u64>,
     /// Per address, the index of its cell in `codes`; `None` without a place.
+    #[serde(skip, default)]
     pub of_address: Vec<Option<u32>>,
     /// Addresses with no usable place (no cell column value, no finite coordinates, or a place
     /// outside the scheme's reach).

@@ -1,12 +1,12 @@
 //! Service classes of locations (BEAD's served, underserved and unserved): per location the
 //! best class its counting records reach, counted per area.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::threshold::Threshold;
 
 /// A scheme of service classes, best first, and the class of a location that reaches none.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassScheme {
     /// Short name (`bead-us`).
     pub name: String,
@@ -47,10 +47,11 @@ impl ClassScheme {
 }
 
 /// The locations of one area by class.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassRow {
     /// Level name.
-    pub level: &'static str,
+    #[serde(deserialize_with = "crate::model::level_name::deserialize")]
+    pub level: crate::model::Level,
     /// Area code.
     pub area_code: String,
     /// Area name.
@@ -62,17 +63,17 @@ pub struct ClassRow {
 }
 
 /// The classes of a run: the scheme and one row per area (levels finest first, then by code).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classes {
     /// The scheme.
     pub scheme: ClassScheme,
     /// The rows.
     pub rows: Vec<ClassRow>,
     /// Each location's class, as an index into [`ClassScheme::columns`].
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub of_location: Vec<u8>,
     /// Per location, when asked: its id, its area's code and its class (an index into
     /// [`ClassScheme::columns`]), in the order of the input.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub locations: Vec<(String, String, u8)>,
 }

@@ -1,7 +1,7 @@
 //! Fixed-broadband results: the covered flags of every address, the coverage table per area ×
 //! threshold, the verdicts against the targets, and everything a fixed run reports.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::areas::Boundary;
 
@@ -16,7 +16,7 @@ use crate::model::threshold::Threshold;
 pub const MICRO: f64 = 1e6;
 
 /// The unit figures are counted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// Each address counts 1.
@@ -89,10 +89,11 @@ impl Covered {
 }
 
 /// One figure: an area at a level, for one threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoverageRow {
     /// Level name (gemeente, provincie, nl, county, ...).
-    pub level: &'static str,
+    #[serde(deserialize_with = "crate::model::level_name::deserialize")]
+    pub level: crate::model::Level,
     /// Area code.
     pub area_code: String,
     /// Area name.
@@ -123,7 +124,7 @@ impl CoverageRow {
 }
 
 /// The coverage table of a run: rows ordered by level (finest first), area code, threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     /// The thresholds, in the order given.
     pub thresholds: Vec<Threshold>,
@@ -166,7 +167,7 @@ pub struct TargetSummary {
 }
 
 /// Addresses whose gemeentecode was mapped onto the current map.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remap {
     /// The code as given.
     pub old_code: String,
@@ -179,18 +180,22 @@ pub struct Remap {
 /// A fixed run's counts before judgement, of all its addresses or of one partition of them:
 /// the partial results of a run's partitions add up ([`crate::measure::merge`]) to those of the
 /// whole run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FixedPart {
     /// The area levels, finest first (gemeente, provincie, nl).
-    pub levels: [&'static str; 3],
+    #[serde(deserialize_with = "crate::model::level_name::three")]
+    pub levels: [crate::model::Level; 3],
     /// The coverage rows of every area level and cell level (cells not yet suppressed).
     pub coverage: Coverage,
     /// Locations per service class, when asked.
     pub classes: Option<crate::model::classes::Classes>,
     /// The cells of each cell level (their addresses' places dropped once counted).
     pub cells: Vec<(crate::model::cells::CellScheme, crate::model::cells::CellsOf)>,
-    /// Rejected rows, each naming its file and row.
+    /// Rejected rows, each naming its file and row: in reading order, or by file name and row
+    /// once addresses were rejected for their area (`rejects_by_name`).
     pub rejects: Vec<Reject>,
+    /// Whether addresses were rejected for their area, which puts the rejects in file-name order.
+    pub rejects_by_name: bool,
     /// Per input file (the universe first), its rows in = used + rejected (+ left out, + elsewhere).
     pub rows: Vec<(String, RowCounts)>,
     /// Every file read, with its checksum.
@@ -215,10 +220,31 @@ pub struct FixedPart {
     pub records_name: String,
     /// The name of the address input (the universe, else the records) in messages.
     pub addresses_name: String,
-    /// The areas' shapes, when layers were asked for.
+    /// The areas' shapes, when layers were asked for (not carried in a partial result file).
+    #[serde(skip, default)]
     pub shapes: Vec<Boundary>,
-    /// The outcome per address, when kept.
+    /// The outcome per address, when kept (not carried in a partial result file).
+    #[serde(skip, default)]
     pub addresses: Option<AddressOutcome>,
+}
+
+/// A partial result as a file (`partial.json`): one partition of a run, to be merged with the
+/// others (`dekking fixed --merge`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartialFile {
+    /// The file's format, [`PartialFile::FORMAT`].
+    pub format: String,
+    /// The dekking version that wrote it.
+    pub version: String,
+    /// Which partition of how many.
+    pub partition: crate::model::availability::Partition,
+    /// The counts.
+    pub part: FixedPart,
+}
+
+impl PartialFile {
+    /// The format name of this version of the file.
+    pub const FORMAT: &'static str = "dekking-partial/1";
 }
 
 /// The outcome per address of a run, for gap lists.

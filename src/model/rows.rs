@@ -93,7 +93,7 @@ pub struct Reject {
 }
 
 /// Row accounting for one input file: rows in = used + rejected (+ left out by a row filter).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RowCounts {
     /// Data rows read.
     pub rows_in: u64,
@@ -102,11 +102,11 @@ pub struct RowCounts {
     /// Rows rejected, by reason.
     pub rejected: BTreeMap<RejectReason, u64>,
     /// Rows left out by a row filter (`--where`), not rejected: not listed row by row.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero", default)]
     pub left_out: u64,
     /// Rows of addresses in other partitions, while one partition of a run is read (none once
     /// the partitions are merged).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero", default)]
     pub elsewhere: u64,
 }
 

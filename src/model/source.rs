@@ -1,13 +1,13 @@
 //! Provenance: which files a run read (with their SHA-256 and how they were read) and how its
 //! figures were made, as every output states it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::date::Date;
 use crate::model::rows::RowCounts;
 
 /// Facts about one input file, for provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceInfo {
     /// The role of the file (`records`, `universe`, `boundaries`, ...).
     pub role: String,

@@ -2,13 +2,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
 /// A coverage threshold: a record meets it when down ≥ `down_mbps`, up ≥ `up_mbps` and (when a
 /// technology set is given) its technology is in the set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Threshold {
     /// Minimum download speed, Mbps.
     pub down_mbps: f64,

@@ -20,7 +20,7 @@ use crate::model::availability::{Addresses, AreaCodes, Availability, Partition};
 use crate::model::cells::{CellPlace, CellScheme, CellsOf};
 use crate::model::classes::{ClassScheme, Classes};
 use crate::model::fixed::Unit;
-use crate::model::fixed::{AddressOutcome, FixedPart, FixedReport, Remap};
+use crate::model::fixed::{AddressOutcome, FixedPart, FixedReport, PartialFile, Remap};
 use crate::model::policy::Targets;
 use crate::model::rows::RowCounts;
 use crate::model::source::{Provenance, SourceInfo};
@@ -166,6 +166,36 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     finish(job, part)
 }
 
+/// Merges the partial results of every partition of a run (`dekking fixed --partition K/N`,
+/// each once) and judges them as [`run_fixed`] judges a run in partitions.
+///
+/// # Errors
+/// [`Error::Argument`] for partials of different partition counts or inputs, a partition given
+/// twice or missing; [`Error::NoData`] when no partition read an address.
+pub fn merge_partials(job: &FixedJob, mut partials: Vec<PartialFile>) -> Result<FixedReport> {
+    partials.sort_by_key(|p| p.partition.index);
+    let count = partials.first().map_or(0, |p| p.partition.count);
+    let given: Vec<String> =
+        partials.iter().map(|p| format!("{}/{}", p.partition.index + 1, p.partition.count)).collect();
+    let complete = partials.len() == count as usize
+        && partials.iter().enumerate().all(|(k, p)| p.partition.index as usize == k && p.partition.count == count);
+    if !complete {
+        let why = format!("expected each of the {count} partitions once (1/{count} to {count}/{count})");
+        return Err(Error::argument("--merge", &given.join(", "), why));
+    }
+    let inputs = |p: &PartialFile| {
+        p.part.sources.iter().filter(|s| s.role != "boundaries").map(|s| s.sha256.clone()).collect::<Vec<_>>()
+    };
+    if partials.iter().any(|p| inputs(p) != inputs(&partials[0])) {
+        return Err(Error::argument("--merge", &given.join(", "), "the partitions were run on different input files"));
+    }
+    let part = partials.into_iter().map(|p| p.part).reduce(merge).expect("at least one partition");
+    if part.loaded == 0 {
+        return Err(no_data(job, &part));
+    }
+    finish(job, part)
+}
+
 /// The error of a run whose partitions read no address, as a run in one pass reports it: for
 /// the universe, or for the records files together (named by the first).
 fn no_data(job: &FixedJob, part: &FixedPart) -> Error {
@@ -223,6 +253,7 @@ pub fn run_part(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedPart
 
     progress.stage("assign", Some(av.addresses.len() as u64));
     let assigned = assign::assign(&av, &set, index.as_ref());
+    let rejects_by_name = !assigned.rejected_addresses.is_empty();
     assign::reject_unassigned(&mut av, &assigned);
     progress.advance(av.addresses.len() as u64);
 
@@ -268,6 +299,7 @@ pub fn run_part(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedPart
         classes,
         cells,
         rejects: std::mem::take(&mut av.rejects),
+        rejects_by_name,
         rows,
         sources,
         warnings,

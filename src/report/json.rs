@@ -117,3 +117,22 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
     bytes.push(b'\n');
     Ok(bytes)
 }
+
+/// The bytes of `partial.json`: one partition's counts (`dekking fixed --partition`), for a merge.
+///
+/// # Errors
+/// Only on an internal serialisation failure.
+pub fn partial(
+    part: &crate::model::fixed::FixedPart,
+    partition: crate::model::availability::Partition,
+) -> Result<Vec<u8>> {
+    let file = crate::model::fixed::PartialFile {
+        format: crate::model::fixed::PartialFile::FORMAT.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        partition,
+        part: part.clone(),
+    };
+    let mut bytes = serde_json::to_vec(&file).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

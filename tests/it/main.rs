@@ -26,6 +26,8 @@ mod mergers;
 mod mobile;
 /// Licences of several obligations: area, area inside a mask, points; by hand and on RTR data.
 mod obligations;
+/// Partial results of partitions run in separate processes, merged.
+mod partitions;
 /// `dekking predict`: path loss and spectral efficiency against published values.
 mod predict;
 /// Property tests: no panics on any bytes; aggregation invariants.

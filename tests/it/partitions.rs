@@ -1,0 +1,88 @@
+//! Partial results across processes: `dekking fixed --partition K/N` in separate runs, then
+//! `--merge`, gives the tables of one run byte for byte; incomplete or mixed sets are refused.
+
+use crate::util::{fixture, shared, Workdir};
+
+/// The tables a fixed run writes that must agree.
+const TABLES: [&str; 4] = ["coverage.csv", "coverage.json", "rejected.csv", "classes.csv"];
+
+/// Runs `args` whole into `whole`, then in `n` partition runs merged into `merged`, and
+/// compares the tables.
+fn whole_equals_merged(wd: &Workdir, args: &[&str], n: u32) {
+    let run = |extra: &[&str]| {
+        let all: Vec<&str> = ["fixed"].iter().chain(args).chain(extra).copied().collect();
+        wd.ok(&all);
+    };
+    run(&["-o", "whole"]);
+    let dirs: Vec<String> = (1..=n).map(|k| format!("part{k}")).collect();
+    for (k, dir) in dirs.iter().enumerate() {
+        run(&["--partition", &format!("{}/{n}", k + 1), "-o", dir]);
+    }
+    let mut merge: Vec<&str> = dirs.iter().rev().flat_map(|d| ["--merge", d.as_str()]).collect();
+    merge.extend(["-o", "merged"]);
+    run(&merge);
+    let mut compared = 0;
+    for t in TABLES {
+        if wd.path("whole").join(t).exists() {
+            assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("merged/{t}")), "{t}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 3);
+}
+
+/// The hand-made universe and records (rejected rows, addresses without records) in 3
+/// separate partition runs, merged in reverse order.
+#[test]
+fn partition_runs_merge_into_the_whole_run() {
+    let wd = Workdir::new();
+    let (u, r) = (fixture("fixed/universe.csv"), fixture("fixed/records.csv"));
+    let args = ["-i", r.to_str().unwrap(), "--universe", u.to_str().unwrap(), "-t", "100", "-t", "100/20", "-t", "30"];
+    whole_equals_merged(&wd, &[&args[..], &["--run-date", "2026-12-03", "-q"]].concat(), 3);
+}
+
+/// The FCC Maine file with BEAD classes and H3 cells in 4 partition runs.
+#[test]
+fn fcc_maine_partition_runs_merge_into_the_whole_run() {
+    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
+    else {
+        return;
+    };
+    let wd = Workdir::new();
+    let mut args = vec!["-i", file.to_str().unwrap(), "--profile", "fcc-bdc", "--by", "county", "--by", "state"];
+    args.extend(["--by", "h3:8", "--min-count", "5", "--classify", "bead-us", "-t", "25/3", "-t", "100/20"]);
+    args.extend(["--run-date", "2026-12-03", "-q"]);
+    whole_equals_merged(&wd, &args, 4);
+    assert_eq!(wd.read("whole/cells.geojson"), wd.read("merged/cells.geojson"));
+}
+
+/// A merge needs every partition of one count once, of the same inputs, in this format.
+#[test]
+fn incomplete_or_mixed_partials_are_refused() {
+    let wd = Workdir::new();
+    let (u, r) = (fixture("fixed/universe.csv"), fixture("fixed/records.csv"));
+    let base = ["fixed", "-i", r.to_str().unwrap(), "--universe", u.to_str().unwrap(), "-q"];
+    let run = |extra: &[&str]| wd.run(&[&base[..], extra].concat());
+    for (k, dir) in [("1/2", "a1"), ("2/2", "a2"), ("1/3", "b1")] {
+        assert!(run(&["--partition", k, "-o", dir]).status.success());
+    }
+    let other = wd.write("other.csv", "adres_id,gemeentecode,download_mbps\nX,GM0363,100\n");
+    let o = wd.run(&["fixed", "-i", other.to_str().unwrap(), "--partition", "2/2", "-o", "c2", "-q"]);
+    assert!(o.status.success());
+    wd.write("junk.json", "{\"format\": \"something else\"}");
+    let cases: [(&[&str], &str); 5] = [
+        (&["--merge", "a1"], "each of the 2 partitions once"),
+        (&["--merge", "a1", "--merge", "a1"], "each of the 2 partitions once"),
+        (&["--merge", "a1", "--merge", "b1"], "partitions once"),
+        (&["--merge", "a1", "--merge", "c2"], "different input files"),
+        (&["--merge", "junk.json"], "not a partial result"),
+    ];
+    for (extra, text) in cases {
+        let out = run(&[extra, &["-o", "m"]].concat());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.code() == Some(2) && err.contains(text), "{extra:?}: {err}");
+        assert_eq!(err.lines().filter(|l| l.starts_with("dekking: error")).count(), 1, "{err}");
+    }
+    let bad = run(&["--partition", "3/2", "-o", "x"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("1 <= K <= N"));
+}
