@@ -1,10 +1,10 @@
-//! Fixed coverage per cell (`--by h3:R`, `grid:…`): the counts of [`crate::measure::fixed`] with
-//! each cell as an area.
+//! Fixed coverage per cell (`--by h3:R`, `grid:…`): per cell the addresses, the universe and
+//! the covered part per threshold, as [`crate::measure::fixed`] counts them per area, in one pass
+//! over the addresses (a level can have a million cells: a row of sums per cell in each parallel
+//! chunk, as the areas have, would cost more than the pass).
 
-use crate::measure::fixed::measure;
-use crate::model::areas::{AreaInfo, AreaSet, Assigned, Assignment};
 use crate::model::cells::{CellScheme, CellsOf};
-use crate::model::fixed::{CoverageRow, Covered, Unit};
+use crate::model::fixed::{CoverageRow, Covered, Unit, MICRO};
 use crate::model::threshold::Threshold;
 
 /// The coverage rows of `cells` at `scheme`: per cell and threshold, in code order (none yet
@@ -18,15 +18,38 @@ pub fn cell_rows(
     thresholds: &[Threshold],
     unit: Unit,
 ) -> Vec<CoverageRow> {
+    let n = thresholds.len();
+    // Per cell: addresses, universe, covered per threshold (micro-units; integer sums).
+    let width = 2 + n;
+    let mut sums = vec![0u64; cells.codes.len() * width];
+    for (a, cell) in cells.of_address.iter().enumerate() {
+        let Some(cell) = cell else { continue };
+        let w = match unit {
+            Unit::Addresses => MICRO as u64,
+            Unit::Households => (weights[a] * MICRO).round() as u64,
+        };
+        let row = &mut sums[*cell as usize * width..][..width];
+        row[0] += 1;
+        row[1] += w;
+        let flags = bits.get(a);
+        for (k, cov) in row[2..].iter_mut().enumerate() {
+            *cov += w * (flags >> k & 1);
+        }
+    }
     let level = scheme.level();
-    let areas = cells.codes.iter().map(|c| AreaInfo { code: c.clone(), name: c.clone(), parent: None }).collect();
-    let set = AreaSet { levels: [level; 3], areas, parents: Vec::new(), total: (String::new(), String::new()) };
-    let none = Assignment::none(crate::model::areas::Unassigned::UnknownCode);
-    let area = cells.of_address.iter().map(|c| c.map_or(none, Assignment::area)).collect();
-    let assigned = Assigned { area, ..Assigned::default() };
-    let mut rows = measure(&set, &assigned, weights, bits, thresholds, unit).rows;
-    // The last rows are the set's total, which the areas and the run's own total already give.
-    rows.truncate(rows.len() - thresholds.len());
+    let mut rows = Vec::with_capacity(cells.codes.len() * n);
+    for (code, s) in cells.codes.iter().zip(sums.chunks(width)) {
+        rows.extend((0..n).map(|k| CoverageRow {
+            level,
+            area_code: code.clone(),
+            area_name: code.clone(),
+            threshold: k,
+            addresses: s[0],
+            universe_micro: s[1],
+            covered_micro: s[2 + k],
+            suppressed: false,
+        }));
+    }
     rows
 }
 
