@@ -137,16 +137,7 @@ fn parquet_batches_equal_one_csv_batch() {
     let table = Table::open(&parquet, None).unwrap();
     assert_eq!(table.batches(BATCH_ROWS), Some(vec![0..6, 6..12, 12..15]));
     let load_from = |records: &Path, universe: Option<PathBuf>| {
-        let spec = InputSpec {
-            records: vec![records.into()],
-            universe,
-            profile: Profile::built_in("nl").unwrap(),
-            delimiter: None,
-            use_weights: false,
-            filters: Vec::new(),
-            condition: None,
-            partition: None,
-        };
+        let spec = InputSpec { universe, ..nl(vec![records.into()]) };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
     let records = |av: &Availability| {
@@ -328,16 +319,7 @@ fn rows_without_any_value_are_blank_rows() {
     let (universe, records) = (dir.path().join("u.csv"), dir.path().join("r.csv"));
     std::fs::write(&universe, "adres_id;gemeentecode\na;GM0363\n\nb;GM0014\n").unwrap();
     std::fs::write(&records, "adres_id;download_mbps\na;100\n;\nb;50\n").unwrap();
-    let spec = InputSpec {
-        records: vec![records],
-        universe: Some(universe),
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-        partition: None,
-    };
+    let spec = InputSpec { universe: Some(universe), ..nl(vec![records]) };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let rejected: Vec<(bool, u64, RejectReason)> =
         av.rejects.iter().map(|r| (r.file.ends_with("u.csv"), r.row, r.reason)).collect();
@@ -355,16 +337,7 @@ fn universe_rows_make_addresses_in_row_order() {
     std::fs::write(&universe, format!("adres_id;gemeentecode\n{}\n", rows.join("\n"))).unwrap();
     let records = dir.path().join("r.csv");
     std::fs::write(&records, "adres_id;download_mbps\na;100\nd;50\nx;5\n").unwrap();
-    let spec = InputSpec {
-        records: vec![records],
-        universe: Some(universe),
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights: false,
-        filters: Vec::new(),
-        condition: None,
-        partition: None,
-    };
+    let spec = InputSpec { universe: Some(universe), ..nl(vec![records]) };
     let av = load(&spec, Needs::ALL, &mut Silent).unwrap();
     assert_eq!(av.addresses.first_row, vec![1, 4, 7, 9]);
     assert_eq!(av.codes.codes, vec!["GM0200", "GM0014", "GM0518"], "GM0363 is only in duplicate rows");
@@ -428,16 +401,7 @@ fn universe_in_batches_equals_one_batch() {
     let records = dir.path().join("r.csv");
     std::fs::write(&records, "adres_id;download_mbps\nf;5\nb;50\nz;5\na;100\n").unwrap();
     let load_with = |universe: &Path| {
-        let spec = InputSpec {
-            records: vec![records.clone()],
-            universe: Some(universe.into()),
-            profile: Profile::built_in("nl").unwrap(),
-            delimiter: None,
-            use_weights: false,
-            filters: Vec::new(),
-            condition: None,
-            partition: None,
-        };
+        let spec = InputSpec { universe: Some(universe.into()), ..nl(vec![records.clone()]) };
         load(&spec, Needs::ALL, &mut Silent).unwrap()
     };
     for av in [load_with(&csv), load_with(&parquet)] {
@@ -517,21 +481,7 @@ fn lazy_coordinates_serve_the_rows_without_a_code() {
     assert!(layout(&parquet).lazy_xy && layout(&parquet).asked().len() == 2, "id and code with every batch");
     assert!(!layout(&csv).lazy_xy && layout(&csv).asked().len() == 4);
     let load_from = |records: &Path| {
-        load(
-            &InputSpec {
-                records: vec![records.into()],
-                universe: None,
-                profile: profile.clone(),
-                delimiter: None,
-                use_weights: false,
-                filters: Vec::new(),
-                condition: None,
-                partition: None,
-            },
-            Needs::ALL,
-            &mut Silent,
-        )
-        .unwrap()
+        load(&InputSpec { profile: profile.clone(), ..nl(vec![records.into()]) }, Needs::ALL, &mut Silent).unwrap()
     };
     for av in [load_from(&csv), load_from(&parquet)] {
         let point = Location::Point { x: 150000.5, y: 450000.25 };
@@ -590,16 +540,7 @@ fn weights_are_kept_only_when_weighted() {
     let records = dir.path().join("r.csv");
     std::fs::write(&records, "adres_id;gemeentecode;huishoudens;download_mbps\na;GM0363;2;100\nb;GM0014;0.5;50\n")
         .unwrap();
-    let spec = |use_weights| InputSpec {
-        records: vec![records.clone()],
-        universe: None,
-        profile: Profile::built_in("nl").unwrap(),
-        delimiter: None,
-        use_weights,
-        filters: Vec::new(),
-        condition: None,
-        partition: None,
-    };
+    let spec = |use_weights| InputSpec { use_weights, ..nl(vec![records.clone()]) };
     let weighted = load(&spec(true), Needs::ALL, &mut Silent).unwrap();
     assert!(weighted.weighted);
     assert_eq!(weighted.addresses.weight, vec![2.0, 0.5]);
