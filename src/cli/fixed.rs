@@ -134,7 +134,7 @@ fn run_partition(
 ) -> anyhow::Result<ExitCode> {
     job.input.partition = Some(partition);
     let part = run_part(&job, &mut progress)?;
-    let bytes = report::json::partial(&part, partition)?;
+    let bytes = report::json::partial(part, partition)?;
     let written = dekking_files::atomic::write_all(out, vec![("partial.json", bytes)])
         .with_context(|| format!("writing outputs to {}", out.display()))?;
     drop(progress);
@@ -151,15 +151,7 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
     // Many files (a national release) are summed on one line; each is in coverage.json.
     let summed;
     let shown = if rows.len() > MAX_FILE_LINES {
-        let mut all = RowCounts::default();
-        for (_, c) in rows {
-            all.rows_in += c.rows_in;
-            all.used += c.used;
-            all.left_out += c.left_out;
-            for (r, n) in &c.rejected {
-                *all.rejected.entry(*r).or_default() += n;
-            }
-        }
+        let all = RowCounts::total(rows.iter().map(|(_, c)| c));
         summed = [(format!("{} files (each in coverage.json)", rows.len()), all)];
         &summed[..]
     } else {

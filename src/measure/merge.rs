@@ -4,6 +4,7 @@
 //! rejected rows are put back in the order one pass gives them, and each file's rows in = used + rejected
 //! (+ left out) again once every partition is in.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use crate::model::cells::CellsOf;
@@ -82,16 +83,14 @@ pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
 fn rows(a: Vec<CoverageRow>, b: Vec<CoverageRow>, rank: impl Fn(&str) -> usize) -> Vec<CoverageRow> {
     let mut all: BTreeMap<(usize, String, usize), CoverageRow> = BTreeMap::new();
     for r in a.into_iter().chain(b) {
-        let key = (rank(r.level), r.area_code.clone(), r.threshold);
-        match all.get_mut(&key) {
-            Some(s) => {
+        match all.entry((rank(r.level), r.area_code.clone(), r.threshold)) {
+            Entry::Occupied(mut s) => {
+                let s = s.get_mut();
                 s.addresses += r.addresses;
                 s.universe_micro += r.universe_micro;
                 s.covered_micro += r.covered_micro;
             }
-            None => {
-                all.insert(key, r);
-            }
+            Entry::Vacant(v) => _ = v.insert(r),
         }
     }
     all.into_values().collect()
@@ -101,14 +100,13 @@ fn rows(a: Vec<CoverageRow>, b: Vec<CoverageRow>, rank: impl Fn(&str) -> usize) 
 fn classes(mut a: Classes, b: Classes, rank: impl Fn(&str) -> usize) -> Classes {
     let mut all: BTreeMap<(usize, String), ClassRow> = BTreeMap::new();
     for r in a.rows.into_iter().chain(b.rows) {
-        match all.get_mut(&(rank(r.level), r.area_code.clone())) {
-            Some(s) => {
+        match all.entry((rank(r.level), r.area_code.clone())) {
+            Entry::Occupied(mut s) => {
+                let s = s.get_mut();
                 s.locations += r.locations;
                 s.counts.iter_mut().zip(&r.counts).for_each(|(x, y)| *x += y);
             }
-            None => {
-                all.insert((rank(r.level), r.area_code.clone()), r);
-            }
+            Entry::Vacant(v) => _ = v.insert(r),
         }
     }
     a.rows = all.into_values().collect();

@@ -166,4 +166,14 @@ impl RowCounts {
             *self.rejected.entry(*reason).or_default() += n;
         }
     }
+
+    /// The counts of several files together.
+    pub fn total<'a>(files: impl IntoIterator<Item = &'a RowCounts>) -> RowCounts {
+        let mut all = RowCounts::default();
+        for c in files {
+            all.rows_in += c.rows_in;
+            all.add_partition(c);
+        }
+        all
+    }
 }

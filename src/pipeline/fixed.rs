@@ -159,11 +159,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
             Some(m) => merge(m, part),
         });
     }
-    let part = merged.expect("at least one partition");
-    if part.loaded == 0 {
-        return Err(no_data(job, &part));
-    }
-    finish(job, part)
+    finish_merged(job, merged.expect("at least one partition"))
 }
 
 /// Merges the partial results of every partition of a run (`dekking fixed --partition K/N`,
@@ -177,7 +173,8 @@ pub fn merge_partials(job: &FixedJob, mut partials: Vec<PartialFile>) -> Result<
     let count = partials.first().map_or(0, |p| p.partition.count);
     let given: Vec<String> =
         partials.iter().map(|p| format!("{}/{}", p.partition.index + 1, p.partition.count)).collect();
-    let complete = partials.len() == count as usize
+    let complete = count > 0
+        && partials.len() == count as usize
         && partials.iter().enumerate().all(|(k, p)| p.partition.index as usize == k && p.partition.count == count);
     if !complete {
         let why = format!("expected each of the {count} partitions once (1/{count} to {count}/{count})");
@@ -189,7 +186,15 @@ pub fn merge_partials(job: &FixedJob, mut partials: Vec<PartialFile>) -> Result<
     if partials.iter().any(|p| inputs(p) != inputs(&partials[0])) {
         return Err(Error::argument("--merge", &given.join(", "), "the partitions were run on different input files"));
     }
-    let part = partials.into_iter().map(|p| p.part).reduce(merge).expect("at least one partition");
+    finish_merged(job, partials.into_iter().map(|p| p.part).reduce(merge).expect("at least one partition"))
+}
+
+/// [`finish`] for the merge of every partition, which has no data when no partition read an
+/// address (as one pass has none).
+///
+/// # Errors
+/// [`Error::NoData`], or as [`finish`].
+fn finish_merged(job: &FixedJob, part: FixedPart) -> Result<FixedReport> {
     if part.loaded == 0 {
         return Err(no_data(job, &part));
     }
@@ -201,14 +206,7 @@ pub fn merge_partials(job: &FixedJob, mut partials: Vec<PartialFile>) -> Result<
 fn no_data(job: &FixedJob, part: &FixedPart) -> Error {
     let (file, counts) = match (&job.input.universe, part.rows.first()) {
         (Some(u), Some((_, c))) => (u.clone(), c.clone()),
-        _ => {
-            let mut all = RowCounts::default();
-            for (_, c) in &part.rows {
-                all.rows_in += c.rows_in;
-                all.add_partition(c);
-            }
-            (job.input.first().to_path_buf(), all)
-        }
+        _ => (job.input.first().to_path_buf(), RowCounts::total(part.rows.iter().map(|(_, c)| c))),
     };
     Error::NoData { file, reason: counts.none_used(part.rejects.first()) }
 }

@@ -123,14 +123,14 @@ pub fn coverage(report: &FixedReport) -> Result<Vec<u8>> {
 /// # Errors
 /// Only on an internal serialisation failure.
 pub fn partial(
-    part: &crate::model::fixed::FixedPart,
+    part: crate::model::fixed::FixedPart,
     partition: crate::model::availability::Partition,
 ) -> Result<Vec<u8>> {
     let file = crate::model::fixed::PartialFile {
         format: crate::model::fixed::PartialFile::FORMAT.into(),
         version: env!("CARGO_PKG_VERSION").into(),
         partition,
-        part: part.clone(),
+        part,
     };
     let mut bytes = serde_json::to_vec(&file).map_err(|e| Error::table("<output>", format!("writing JSON: {e}")))?;
     bytes.push(b'\n');

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use dekking_table::{Values, Want};
 
+use super::layout::missing;
 use super::open;
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
@@ -75,12 +76,7 @@ pub(super) fn identify_in(
 ) -> Result<Vec<(String, String)>> {
     let table = open(path, delimiter, profile)?;
     let found = profile.resolve(&table.header);
-    let id = *found.get(&Field::AddressId).ok_or_else(|| Error::MissingColumn {
-        file: table.path.clone(),
-        field: Field::AddressId.name().into(),
-        profile: profile.name.clone(),
-        looked_for: profile.looked_for(Field::AddressId),
-    })?;
+    let id = *found.get(&Field::AddressId).ok_or_else(|| missing(&table, profile, Field::AddressId))?;
     let mut asked = vec![(id, Want::Text)];
     if let Some(&pc) = found.get(&Field::Postcode) {
         asked.push((pc, Want::Text));

@@ -264,7 +264,7 @@ impl Layout {
 
 /// The error for a required field the header lacks: a missing column, or, when the header is one
 /// column holding another candidate delimiter, a wrong delimiter.
-fn missing(table: &Table, profile: &Profile, field: Field) -> Error {
+pub(super) fn missing(table: &Table, profile: &Profile, field: Field) -> Error {
     match (&table.header[..], table.delimiter) {
         ([only], Some(d)) if [b',', b';', b'\t', b'|'].iter().any(|c| *c != d && only.as_bytes().contains(c)) => {
             Error::table(
