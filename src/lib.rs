@@ -13,11 +13,12 @@
 //! imports none; a stage imports only the stages above it in this list (checked by
 //! `tests/it/architecture.rs`). [`pipeline`] runs the stages end to end; [`demo`] makes synthetic
 //! inputs; [`predict`] computes path loss and spectral efficiency link by link, for grids of
-//! predicted coverage. The command line (`src/main.rs` and `src/cli/`) is a thin layer over the library, and
-//! the only place that prints. ARCHITECTURE.md is the map.
+//! predicted coverage. The command line ([`cli`], run by the thin `src/main.rs`, and by the
+//! Python package in `python/`) is a layer over the library, and the only place that prints. ARCHITECTURE.md is the map.
 #![warn(missing_docs)]
 
 pub mod assign;
+pub mod cli;
 
 pub mod demo;
 pub mod error;

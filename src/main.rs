@@ -7,8 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-
-mod cli;
+use dekking::cli;
 
 /// Keeps freed memory in the process for reuse. A national run allocates and frees columns of
 /// hundreds of megabytes; by default glibc maps each anew and returns it on free, and keeps
@@ -39,13 +38,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            // One line, like every other error: clap's first paragraph (a list of the missing
-            // arguments included) joined; the usage is one `--help` away.
-            let text = e.to_string();
-            let lines: Vec<&str> = text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
-            let first = lines.join(" ");
-            let first = first.trim_start_matches("error: ");
-            let _ = writeln!(std::io::stderr(), "dekking: error: {} (see --help)", dekking::error::one_line(first));
+            let _ = writeln!(std::io::stderr(), "dekking: error: {}", cli::usage_error(&e));
             return ExitCode::from(2);
         }
     };
@@ -57,17 +50,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            // Each cause once: an error that already names its source is not followed by it again.
-            let mut msg = String::new();
-            for cause in err.chain().map(ToString::to_string) {
-                if !msg.contains(&cause) {
-                    if !msg.is_empty() {
-                        msg.push_str(": ");
-                    }
-                    msg.push_str(&cause);
-                }
-            }
-            let _ = writeln!(std::io::stderr(), "dekking: error: {}", dekking::error::one_line(&msg));
+            let _ = writeln!(std::io::stderr(), "dekking: error: {}", cli::error_line(&err));
             ExitCode::from(2)
         }
     }

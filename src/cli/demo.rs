@@ -9,29 +9,29 @@ use clap::{Args, Subcommand};
 use crate::cli::fixed::print_summary;
 use crate::cli::mobile::print_summary as print_mobile;
 use crate::cli::{date_or_today, RunArgs, StderrProgress};
-use dekking::demo::grids::{national_grid, write_grids, DEMO_GRID};
-use dekking::demo::synthesize;
-use dekking::io::boundaries::{to_rd_geojson, AreaFields};
-use dekking::io::embedded::gemeenten_2023;
-use dekking::io::grids::GridOptions;
-use dekking::io::licence::Licence;
-use dekking::io::profile::Profile;
-use dekking::io::records::InputSpec;
-use dekking::model::areas::Boundary;
-use dekking::model::grid::GridCrs;
-use dekking::model::lang::Lang;
-use dekking::model::policy::Actieplan;
-use dekking::model::policy::Targets;
-use dekking::model::threshold::default_thresholds;
-use dekking::pipeline::mobile::{run_mobile, MobileJob};
-use dekking::pipeline::predict::{run_predict, PredictJob};
-use dekking::pipeline::report::{run_report, ReportJob, VintageInput};
-use dekking::pipeline::{run_fixed, FixedJob};
-use dekking::predict::grid::Radio;
-use dekking::report;
-use dekking::report::mobile;
-use dekking::report::predict;
-use dekking::report::yearly::{self, tables::CsvStyle};
+use crate::demo::grids::{national_grid, write_grids, DEMO_GRID};
+use crate::demo::synthesize;
+use crate::io::boundaries::{to_rd_geojson, AreaFields};
+use crate::io::embedded::gemeenten_2023;
+use crate::io::grids::GridOptions;
+use crate::io::licence::Licence;
+use crate::io::profile::Profile;
+use crate::io::records::InputSpec;
+use crate::model::areas::Boundary;
+use crate::model::grid::GridCrs;
+use crate::model::lang::Lang;
+use crate::model::policy::Actieplan;
+use crate::model::policy::Targets;
+use crate::model::threshold::default_thresholds;
+use crate::pipeline::mobile::{run_mobile, MobileJob};
+use crate::pipeline::predict::{run_predict, PredictJob};
+use crate::pipeline::report::{run_report, ReportJob, VintageInput};
+use crate::pipeline::{run_fixed, FixedJob};
+use crate::predict::grid::Radio;
+use crate::report;
+use crate::report::mobile;
+use crate::report::predict;
+use crate::report::yearly::{self, tables::CsvStyle};
 
 /// The vintages of the demo's yearly report.
 pub const DEMO_YEARS: std::ops::RangeInclusive<u16> = 2017..=2023;
@@ -105,7 +105,7 @@ pub struct FccArgs {
 
 /// Writes the release of `dekking demo fcc`.
 fn fcc(a: &FccArgs) -> anyhow::Result<ExitCode> {
-    let (files, rows) = dekking::demo::fcc::write_release(&a.out, a.locations, a.states, a.seed, a.parquet)?;
+    let (files, rows) = crate::demo::fcc::write_release(&a.out, a.locations, a.states, a.seed, a.parquet)?;
     say!(
         "dekking: wrote a synthetic FCC-layout release of {rows} records for {} locations in {} files (seed {}) to {}",
         a.locations / a.states as u64 * a.states as u64,
@@ -133,13 +133,13 @@ pub struct SitesArgs {
 /// Writes the sites of `dekking demo sites`.
 fn sites(a: &SitesArgs) -> anyhow::Result<ExitCode> {
     let operators: Vec<String> = Licence::load(None)?.operators.into_iter().map(|o| o.id).collect();
-    let s = dekking::demo::sites::sites(&gemeenten_2023()?.areas, &operators, a.per_operator, a.seed);
-    dekking::demo::sites::write_sites(&a.out, &s)?;
+    let s = crate::demo::sites::sites(&gemeenten_2023()?.areas, &operators, a.per_operator, a.seed);
+    crate::demo::sites::write_sites(&a.out, &s)?;
     say!(
         "dekking: wrote {} synthetic transmitters ({} sites of {} sectors, seed {}) for {} to {}",
         s.len(),
-        s.len() / dekking::demo::sites::SECTORS,
-        dekking::demo::sites::SECTORS,
+        s.len() / crate::demo::sites::SECTORS,
+        crate::demo::sites::SECTORS,
         a.seed,
         operators.join(", "),
         a.out.display()
@@ -171,7 +171,7 @@ fn grids(g: &GridsArgs) -> anyhow::Result<ExitCode> {
     let gemeenten = gemeenten_2023()?;
     let written = write_grids(&g.out, &gemeenten.areas, &licence, &spec, g.seed)?;
     dekking_files::atomic::write(&g.out.join("gemeenten_rd.geojson"), &to_rd_geojson(&gemeenten.areas)?)?;
-    let layers = dekking::pipeline::mobile::licence_layers(&licence)?;
+    let layers = crate::pipeline::mobile::licence_layers(&licence)?;
     let exclusions: Vec<Boundary> = layers
         .shapes
         .into_iter()
@@ -216,9 +216,9 @@ fn predict_sites(
     println!();
     println!("dekking demo: SYNTHETIC antenna sites for the three licence holders and their PREDICTED 700 MHz coverage (dekking predict).");
     let operators: Vec<String> = licence.operators.iter().map(|o| o.id.clone()).collect();
-    let sites = dekking::demo::sites::sites(&gemeenten_2023()?.areas, &operators, DEMO_SITES, args.seed);
+    let sites = crate::demo::sites::sites(&gemeenten_2023()?.areas, &operators, DEMO_SITES, args.seed);
     let file = args.out.join("input").join("sites.csv");
-    dekking::demo::sites::write_sites(&file, &sites)?;
+    crate::demo::sites::write_sites(&file, &sites)?;
     let g = &DEMO_GRID;
     let job = PredictJob {
         sites: file,
@@ -299,7 +299,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         s.write_records(&g.out)?;
         if let Some(b) = &g.boundaries {
-            dekking_files::atomic::write(b, &dekking::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
+            dekking_files::atomic::write(b, &crate::io::boundaries::to_rd_geojson(&gemeenten_2023()?.areas)?)?;
         }
         if let Some(u) = &g.universe {
             s.write_universe(u)?;
@@ -340,6 +340,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             filters: Vec::new(),
             condition: None,
             partition: None,
+            frames: Default::default(),
         },
         boundaries: None,
         area_fields: AreaFields::default(),

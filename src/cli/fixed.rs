@@ -7,16 +7,16 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, strict_check, BoundaryArgs, InputArgs, RunArgs, StderrProgress};
-use dekking::io::records::RowFilter;
-use dekking::model::availability::Partition;
-use dekking::model::fixed::FixedReport;
-use dekking::model::policy::Targets;
-use dekking::model::rows::RowCounts;
-use dekking::model::threshold::{default_thresholds, Threshold};
-use dekking::pipeline::fixed::{merge_partials, run_part};
-use dekking::pipeline::{run_fixed, FixedJob};
-use dekking::progress::Progress;
-use dekking::report::{self, text};
+use crate::io::records::RowFilter;
+use crate::model::availability::Partition;
+use crate::model::fixed::FixedReport;
+use crate::model::policy::Targets;
+use crate::model::rows::RowCounts;
+use crate::model::threshold::{default_thresholds, Threshold};
+use crate::pipeline::fixed::{merge_partials, run_part};
+use crate::pipeline::{run_fixed, FixedJob};
+use crate::progress::Progress;
+use crate::report::{self, text};
 
 /// Options of `dekking fixed`.
 #[derive(Debug, Clone, Args)]
@@ -97,7 +97,7 @@ impl FixedArgs {
         } else {
             self.thresholds.iter().map(|t| Threshold::parse(t)).collect::<Result<_, _>>()?
         };
-        let classify = self.classify.as_deref().map(dekking::io::classes::load).transpose()?;
+        let classify = self.classify.as_deref().map(crate::io::classes::load).transpose()?;
         let mut input = self.input.spec()?;
         input.condition =
             classify.as_ref().and_then(|c| c.condition.clone()).map(|(column, values)| RowFilter { column, values });
@@ -122,24 +122,37 @@ impl FixedArgs {
     }
 }
 
-/// Runs one partition of the job and writes its partial result (`partial.json`) into `out`.
+/// What `dekking fixed` makes of its options: the judged report (none for a run of one
+/// partition) and the files to write, each name with its bytes.
+pub struct FixedRun {
+    /// The figures judged; `None` for a run of one partition (`--partition K/N`).
+    pub report: Option<FixedReport>,
+    /// The output files as they are written: the tables, or `partial.json` of one partition.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// Runs `dekking fixed` up to its files, writing nothing: `job` (made by [`FixedArgs::job`],
+/// perhaps with tables in memory) run whole or for one partition, or the partials of `--merge`
+/// merged.
 ///
 /// # Errors
-/// As [`run`].
-fn run_partition(
-    mut job: FixedJob,
-    partition: Partition,
-    out: &std::path::Path,
-    mut progress: StderrProgress,
-) -> anyhow::Result<ExitCode> {
-    job.input.partition = Some(partition);
-    let part = run_part(&job, &mut progress)?;
-    let bytes = report::json::partial(part, partition)?;
-    let written = dekking_files::atomic::write_all(out, vec![("partial.json", bytes)])
-        .with_context(|| format!("writing outputs to {}", out.display()))?;
-    drop(progress);
-    println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
-    Ok(ExitCode::SUCCESS)
+/// Any input or computation error, or a malformed `--partition`.
+pub fn compute(args: &FixedArgs, mut job: FixedJob, progress: &mut dyn Progress) -> anyhow::Result<FixedRun> {
+    if let Some(k) = &args.partition {
+        let partition = Partition::parse(k).map_err(|e| crate::Error::argument("--partition", k, e))?;
+        job.input.partition = Some(partition);
+        let part = run_part(&job, progress)?;
+        return Ok(FixedRun { report: None, files: vec![("partial.json", report::json::partial(part, partition)?)] });
+    }
+    let report = if args.merge.is_empty() {
+        run_fixed(&job, progress)?
+    } else {
+        let partials = args.merge.iter().map(|p| crate::io::partial::read(p)).collect::<Result<Vec<_>, _>>()?;
+        merge_partials(&job, partials)?
+    };
+    progress.stage("write", None);
+    let files = report::fixed_files(&report)?;
+    Ok(FixedRun { report: Some(report), files })
 }
 
 /// Files given a line each in the summary; more are summed on one.
@@ -183,29 +196,21 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 /// Any input, computation or output error.
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
-    let mut progress = StderrProgress::new(&args.run);
     let mut inputs: Vec<&std::path::Path> = job.input.records.iter().map(PathBuf::as_path).collect();
     inputs.extend(job.input.universe.as_deref());
-    if let Some(k) = &args.partition {
-        check_outputs(&args.out, &["partial.json"], &inputs)?;
-        let partition = Partition::parse(k).map_err(|e| dekking::Error::argument("--partition", k, e))?;
-        return run_partition(job, partition, &args.out, progress);
-    }
-    check_outputs(&args.out, &report::FIXED_FILES, &inputs)?;
-    let report = if args.merge.is_empty() {
-        run_fixed(&job, &mut progress)?
-    } else {
-        let partials = args.merge.iter().map(|p| dekking::io::partial::read(p)).collect::<Result<Vec<_>, _>>()?;
-        merge_partials(&job, partials)?
-    };
-    if let Some(code) = strict_check(args.run.strict, &report.provenance.warnings) {
+    let names: &[&str] = if args.partition.is_some() { &["partial.json"] } else { &report::FIXED_FILES };
+    check_outputs(&args.out, names, &inputs)?;
+    let mut progress = StderrProgress::new(&args.run);
+    let run = compute(&args, job.clone(), &mut progress)?;
+    if let Some(code) = run.report.as_ref().and_then(|r| strict_check(args.run.strict, &r.provenance.warnings)) {
         return Ok(code);
     }
-    progress.stage("write", None);
-    let written = report::write_fixed(&report, &args.out)
+    let written = dekking_files::atomic::write_all(&args.out, run.files)
         .with_context(|| format!("writing outputs to {}", args.out.display()))?;
     drop(progress);
-    print_summary(&report, args.run.quiet);
+    if let Some(report) = &run.report {
+        print_summary(report, args.run.quiet);
+    }
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)
 }

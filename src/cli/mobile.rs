@@ -7,12 +7,12 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{check_outputs, date_or_today, strict_check, BoundaryArgs, RunArgs, StderrProgress};
-use dekking::io::grids::GridOptions;
-use dekking::io::licence::Licence;
-use dekking::model::grid::GridCrs;
-use dekking::model::mobile::MobileReport;
-use dekking::pipeline::mobile::{run_mobile, MobileJob};
-use dekking::report::mobile;
+use crate::io::grids::GridOptions;
+use crate::io::licence::Licence;
+use crate::model::grid::GridCrs;
+use crate::model::mobile::MobileReport;
+use crate::pipeline::mobile::{run_mobile, MobileJob};
+use crate::report::mobile;
 
 /// Options of `dekking mobile`.
 #[derive(Debug, Clone, Args)]

@@ -1,11 +1,15 @@
 //! The command-line layer: clap argument structs, one subcommand per file, and the shared
-//! input options. Only this layer and `main.rs` print.
+//! input options; used by `main.rs` and the Python package. Only this layer and `main.rs` print.
 
-/// Prints one line to stderr, made safe by [`dekking::error::one_line`]: every line the command
+// The doc comments of the argument structs are the `--help` text, written for a terminal
+// (`DOWN[/UP]`, `grid_<operator>.tif`), not as rustdoc's markdown.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::bare_urls)]
+
+/// Prints one line to stderr, made safe by [`crate::error::one_line`]: every line the command
 /// line writes to stderr goes through it.
 macro_rules! say {
     ($($arg:tt)*) => {
-        eprintln!("{}", dekking::error::one_line(&format!($($arg)*)))
+        eprintln!("{}", crate::error::one_line(&format!($($arg)*)))
     };
 }
 
@@ -22,12 +26,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use dekking::error::Error;
-use dekking::io::boundaries::AreaFields;
-use dekking::io::columns::Field;
-use dekking::io::profile::Profile;
-use dekking::io::records::{InputSpec, RowFilter};
-use dekking::progress::{Progress, Ticker};
+use crate::error::Error;
+use crate::io::boundaries::AreaFields;
+use crate::io::columns::Field;
+use crate::io::profile::Profile;
+use crate::io::records::{InputSpec, RowFilter};
+use crate::progress::{Progress, Ticker};
 
 /// Broadband and spectrum coverage analytics per gemeente, provincie and country.
 #[derive(Debug, Parser)]
@@ -155,7 +159,7 @@ impl InputArgs {
     /// that names no table.
     pub fn spec(&self) -> Result<InputSpec, Error> {
         let (profile, delimiter, use_weights) = self.mapping.resolve()?;
-        let records = dekking::io::inputs::expand("input", &self.input)?;
+        let records = crate::io::inputs::expand("input", &self.input)?;
         let filters = self
             .filters
             .iter()
@@ -170,6 +174,7 @@ impl InputArgs {
             filters,
             condition: None,
             partition: None,
+            frames: Default::default(),
         })
     }
 }
@@ -205,10 +210,10 @@ impl RunArgs {
 ///
 /// # Errors
 /// [`Error::Argument`] naming `flag` for a value that is not a date.
-pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<dekking::model::date::Date, Error> {
+pub fn date_or_today(value: Option<&str>, flag: &str) -> Result<crate::model::date::Date, Error> {
     match value {
-        None => Ok(dekking::model::date::Date::today()),
-        Some(d) => dekking::model::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
+        None => Ok(crate::model::date::Date::today()),
+        Some(d) => crate::model::date::Date::parse(d).ok_or_else(|| Error::argument(flag, d, "expected YYYY-MM-DD")),
     }
 }
 
@@ -347,6 +352,32 @@ impl Drop for StderrProgress {
     fn drop(&mut self) {
         self.finish();
     }
+}
+
+/// The one line an argument error is reported in: clap's first paragraph (a list of the
+/// missing arguments included) joined, and a pointer to `--help`, where the usage is.
+#[must_use]
+pub fn usage_error(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+    let first = lines.join(" ");
+    format!("{} (see --help)", crate::error::one_line(first.trim_start_matches("error: ")))
+}
+
+/// The one line an error is reported in: each cause once (an error that already names its
+/// source is not followed by it again), joined by `: `.
+#[must_use]
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in err.chain().map(ToString::to_string) {
+        if !msg.contains(&cause) {
+            if !msg.is_empty() {
+                msg.push_str(": ");
+            }
+            msg.push_str(&cause);
+        }
+    }
+    crate::error::one_line(&msg)
 }
 
 /// Runs the parsed command line.

@@ -9,15 +9,15 @@ use clap::{ArgGroup, Args, Subcommand};
 
 use std::path::PathBuf;
 
-use dekking::io::licence::Licence;
-use dekking::model::grid::GridCrs;
-use dekking::pipeline::predict::{run_predict, Environs, PredictJob};
-use dekking::predict::antenna::Pattern;
-use dekking::predict::environment::Models;
-use dekking::predict::grid::Radio;
-use dekking::predict::pathloss::{Link, Model, MODELS};
-use dekking::predict::spectral::Shannon;
-use dekking::report::predict;
+use crate::io::licence::Licence;
+use crate::model::grid::GridCrs;
+use crate::pipeline::predict::{run_predict, Environs, PredictJob};
+use crate::predict::antenna::Pattern;
+use crate::predict::environment::Models;
+use crate::predict::grid::Radio;
+use crate::predict::pathloss::{Link, Model, MODELS};
+use crate::predict::spectral::Shannon;
+use crate::report::predict;
 
 use crate::cli::{check_outputs, date_or_today, RunArgs};
 

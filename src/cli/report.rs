@@ -8,16 +8,16 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::{date_or_today, strict_check, BoundaryArgs, MappingArgs, RunArgs, StderrProgress};
-use dekking::error::Error;
-use dekking::io::boundaries::AreaFields;
-use dekking::io::runfile::RunFile;
-use dekking::model::lang::Lang;
-use dekking::model::policy::Actieplan;
-use dekking::model::policy::Targets;
-use dekking::pipeline::report::{run_report, ReportJob, VintageInput};
-use dekking::progress::Progress;
-use dekking::report::format::thousands;
-use dekking::report::yearly::{self, tables::CsvStyle};
+use crate::error::Error;
+use crate::io::boundaries::AreaFields;
+use crate::io::runfile::RunFile;
+use crate::model::lang::Lang;
+use crate::model::policy::Actieplan;
+use crate::model::policy::Targets;
+use crate::pipeline::report::{run_report, ReportJob, VintageInput};
+use crate::progress::Progress;
+use crate::report::format::thousands;
+use crate::report::yearly::{self, tables::CsvStyle};
 
 /// Options of `dekking report`.
 #[derive(Debug, Clone, Args)]
@@ -161,7 +161,7 @@ impl ReportArgs {
                 .classify
                 .clone()
                 .or_else(|| r.and_then(|r| r.classify.clone()))
-                .map(|c| dekking::io::classes::load(&c))
+                .map(|c| crate::io::classes::load(&c))
                 .transpose()?,
             provincie: self.provincie.clone().or_else(|| r.and_then(|r| r.provincie.clone())),
             targets: Targets::load(targets.as_deref())?,

@@ -474,7 +474,8 @@ fn cells_of_addresses(job: &FixedJob, av: &Availability, assigned: &Assigned, sc
     let placed: Vec<usize> = (0..av.addresses.len()).filter(|&a| assigned.area[a].index().is_some()).collect();
     let rows: Vec<u64> = placed.iter().map(|&a| av.addresses.first_row.get(a).into()).collect();
     let h3 = matches!(scheme, CellScheme::H3(_));
-    let found = records::places(&av.addresses.parts, &job.input.profile, job.input.delimiter, &rows, h3)?;
+    let found =
+        records::places(&av.addresses.parts, &job.input.profile, job.input.delimiter, &job.input.frames, &rows, h3)?;
     let mut places = vec![CellPlace::Missing; av.addresses.len()];
     for (a, p) in placed.into_iter().zip(found) {
         places[a] = p;
@@ -497,6 +498,7 @@ fn class_locations(
     let placed: Vec<(usize, usize)> =
         (0..av.addresses.len()).filter_map(|a| assigned.area[a].index().map(|i| (a, i))).collect();
     let rows: Vec<u64> = placed.iter().map(|&(a, _)| av.addresses.first_row.get(a).into()).collect();
-    let ids = records::identify(&av.addresses.parts, &job.input.profile, job.input.delimiter, &rows)?;
+    let ids =
+        records::identify(&av.addresses.parts, &job.input.profile, job.input.delimiter, &job.input.frames, &rows)?;
     Ok(placed.iter().zip(ids).map(|(&(a, i), (id, _))| (id, set.areas[i].code.clone(), c.of_location[a])).collect())
 }

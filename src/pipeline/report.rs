@@ -11,7 +11,7 @@ use crate::io::compliance;
 use crate::io::embedded;
 use crate::io::mergers::Mergers;
 use crate::io::profile::{AreaScheme, Profile};
-use crate::io::records::{self, InputSpec, RowFilter};
+use crate::io::records::{self, Frames, InputSpec, RowFilter};
 use crate::model::areas::AreaTable;
 use crate::model::availability::Location;
 use crate::model::availability::XyCrs;
@@ -153,6 +153,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                     .and_then(|c| c.condition.clone())
                     .map(|(column, values)| RowFilter { column, values }),
                 partition: None,
+                frames: Frames::default(),
             },
             boundaries: job.boundaries.clone(),
             area_fields: job.area_fields.clone(),
@@ -220,7 +221,7 @@ fn gap_list(
         .collect();
     picked.sort_by_key(|&(a, area)| (o.areas[area].code.as_str(), o.first_row.get(a)));
     let rows: Vec<u64> = picked.iter().map(|&(a, _)| o.first_row.get(a).into()).collect();
-    let ids = records::identify(&o.parts, &job.profile, job.delimiter, &rows)?;
+    let ids = records::identify(&o.parts, &job.profile, job.delimiter, &Frames::default(), &rows)?;
     Ok(picked
         .iter()
         .zip(ids)

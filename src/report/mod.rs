@@ -44,12 +44,21 @@ pub const FIXED_FILES: [&str; 13] = [
     "cells.png",
 ];
 
-/// Writes all outputs of `report` into `dir` (created if needed) and returns their paths; the
-/// layers with geometry when the report holds the areas' shapes.
+/// Writes all outputs of `report` ([`fixed_files`]) into `dir` (created if needed) and returns
+/// their paths.
 ///
 /// # Errors
 /// [`crate::Error::Io`] when the directory cannot be created or written.
 pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(dekking_files::atomic::write_all(dir, fixed_files(report)?)?)
+}
+
+/// The outputs of `report`, each file's name (of [`FIXED_FILES`]) and bytes: the tables, and the
+/// layers with geometry when the report holds the areas' shapes or has cell levels.
+///
+/// # Errors
+/// [`crate::Error`] when a table cannot be encoded.
+pub fn fixed_files(report: &FixedReport) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut files = vec![
         (FIXED_FILES[0], csv::coverage(report)?),
         (FIXED_FILES[1], parquet::coverage(report)?),
@@ -69,5 +78,5 @@ pub fn write_fixed(report: &FixedReport, dir: &Path) -> Result<Vec<PathBuf>> {
             files.push((FIXED_FILES[7], csv::class_locations(c)?));
         }
     }
-    Ok(dekking_files::atomic::write_all(dir, files)?)
+    Ok(files)
 }

@@ -32,7 +32,9 @@ mod partitions;
 mod predict;
 /// Property tests: no panics on any bytes; aggregation invariants.
 mod properties;
-/// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot, notebook.
+/// The Python package, built and its pytest suite run; the notebook run through it.
+mod python;
+/// `dekking report`: recomputed figures, mergers, gap lists, run file, determinism, screenshot.
 mod report;
 /// The report in Dutch, the default: no English left, Dutch numbers and dates, the same figures.
 mod report_nl;

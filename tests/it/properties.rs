@@ -44,6 +44,7 @@ fn spec(records: &Path, universe: Option<&Path>) -> InputSpec {
         filters: Vec::new(),
         condition: None,
         partition: None,
+        frames: Default::default(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `dekking report`: every number checked against an independent recomputation from the input
 //! files (codes mapped through the merger table, points located by geo's own point-in-polygon), merger re-aggregation conserving
-//! addresses, the provincie gap list, the run file, byte-identical reruns, a headless-Chromium
-//! screenshot and the notebook.
+//! addresses, the provincie gap list, the run file, byte-identical reruns and a headless-Chromium
+//! screenshot (the notebook is run in `python.rs`, through the package).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,7 +30,7 @@ pub(crate) fn vintages(wd: &Workdir) {
 
 /// The report of the two vintages in English: the tables' column names are the ones a script
 /// reading them asks for (the Dutch default is checked in `report_nl.rs`).
-fn report_args(extra: &[&str]) -> Vec<String> {
+pub(crate) fn report_args(extra: &[&str]) -> Vec<String> {
     let mut a = default_args(extra);
     a.extend(["--lang".to_string(), "en".to_string()]);
     a
@@ -497,46 +497,6 @@ fn headless_chromium_renders_the_report() {
     assert_eq!(size, (1200, 2400));
     assert!(dark > 0.005, "text: {dark} of the pixels dark");
     assert!(blue > 0.01, "charts: {blue} of the pixels blue");
-}
-
-/// Executes notebooks/report.ipynb with nbclient and checks its headline equals figures.json.
-#[test]
-fn notebook_reproduces_the_headline() {
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    if !python.exists() {
-        skip(".venv/bin/python not found (.ci/run creates it with tests/requirements.txt)");
-        return;
-    }
-    let probe = std::process::Command::new(&python)
-        .args(["-c", "import nbclient, nbformat, ipykernel, polars, matplotlib"])
-        .output()
-        .unwrap();
-    if !probe.status.success() {
-        skip("nbclient, ipykernel, polars or matplotlib missing in .venv (pip install -r tests/requirements.txt)");
-        return;
-    }
-    let wd = Workdir::new();
-    vintages(&wd);
-    run(&wd, &report_args(&["-o", "rep"]));
-    let script = "import sys, nbformat, nbclient\n\
-                  nb = nbformat.read(sys.argv[1], as_version=4)\n\
-                  nbclient.NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': sys.argv[2]}}).execute()\n\
-                  print(''.join(o.get('text', '') for c in nb.cells for o in c.get('outputs', []) if o.get('name') == 'stdout'))\n";
-    let out = std::process::Command::new(&python)
-        .args(["-c", script])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks/report.ipynb"))
-        .arg(wd.path(""))
-        .env("DEKKING_REPORT", wd.path("rep"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}\n{}", stdout, String::from_utf8_lossy(&out.stderr));
-    let f = json(&wd, "rep/figures.json");
-    let line =
-        stdout.lines().find_map(|l| l.strip_prefix("headline_share_pct=")).expect("the notebook prints its headline");
-    let ours = f["series"][1]["share_pct"].as_f64().unwrap();
-    assert!((line.parse::<f64>().unwrap() - ours).abs() < 5e-9, "{line} vs {ours}");
-    assert!(wd.path("progress_notebook.png").exists());
 }
 
 /// Households per gemeentecode from a CBS gemeenten GeoJSON (summed over its land and water parts).

@@ -33,8 +33,10 @@
 //! ```
 #![warn(missing_docs)]
 
+mod canonical;
 mod encoding;
 mod error;
+mod frame;
 mod packed;
 mod parse;
 mod sink;
@@ -46,6 +48,7 @@ pub mod unquoted;
 mod values;
 
 pub use error::{escaped_to, quoted, quoted_to, Error, ErrorKind, Result, QUOTED_MAX};
+pub use frame::frame_from_c_stream;
 pub use sink::{sinks, Batch, Sink};
 pub use table::{Format, Table, Want};
 pub use values::{parse_number, shown, NumberError, Rows, Values};

@@ -55,6 +55,10 @@ impl Table {
         unique.dedup();
         let df = match part {
             Part::Text(bytes) => return self.unquoted(columns, bytes.clone()),
+            Part::Rows(range) if self.frame.is_some() => {
+                let frame = self.frame.as_ref().expect("checked");
+                Ok(frame.slice(range.start as i64, range.len()))
+            }
             Part::Rows(range) => {
                 let mut reader = ParquetReader::new(Cursor::new(self.data()))
                     .with_columns(Some(unique.iter().map(|n| n.to_string()).collect()));

@@ -24,6 +24,8 @@ pub enum Format {
     Csv,
     /// Apache Parquet.
     Parquet,
+    /// A polars DataFrame given in memory (see [`Table::from_frame`]).
+    Frame,
 }
 
 /// An opened input table: its bytes, header and how it was decoded.
@@ -65,6 +67,8 @@ pub struct Table {
     /// The values of the partition columns (the last ones of `header`), one per row of the
     /// file: from hive-style folders of its path (see [`Table::with_partitions`]).
     pub(crate) partitions: Vec<String>,
+    /// The columns, for a table given in memory ([`Format::Frame`]).
+    pub(crate) frame: Option<DataFrame>,
 }
 
 /// What a column is wanted as.
@@ -173,11 +177,11 @@ impl Table {
         self.header.len() - self.partitions.len()
     }
 
-    /// Recognises the format, decodes the text and reads the header of `raw`.
-    fn from_raw(path: &Path, raw: Bytes, delimiter: Option<u8>) -> Result<Table> {
-        let mut table = Table {
+    /// A table of `raw` in `format`, nothing read yet.
+    pub(crate) fn blank(path: &Path, raw: Bytes, format: Format) -> Table {
+        Table {
             path: path.to_path_buf(),
-            format: Format::Parquet,
+            format,
             sha256: OnceLock::new(),
             hash_beside: true,
             opened: None,
@@ -193,7 +197,13 @@ impl Table {
             parquet: None,
             packing: None,
             partitions: Vec::new(),
-        };
+            frame: None,
+        }
+    }
+
+    /// Recognises the format, decodes the text and reads the header of `raw`.
+    fn from_raw(path: &Path, raw: Bytes, delimiter: Option<u8>) -> Result<Table> {
+        let mut table = Table::blank(path, raw, Format::Parquet);
         let is_parquet = table.raw.starts_with(b"PAR1")
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
         if is_parquet {
@@ -291,6 +301,9 @@ impl Table {
 
     /// Computes the SHA-256 of the bytes, and remembers it for later runs.
     pub(crate) fn hash(&self) -> String {
+        if let Some(frame) = &self.frame {
+            return crate::canonical::sha256(frame);
+        }
         let sha = sha256_hex(&self.raw);
         if let Some(opened) = &self.opened {
             opened.remember(&self.path, &sha);
@@ -321,6 +334,10 @@ impl Table {
     /// row groups, gathered up to about `rows` rows per batch; `None` for CSV.
     #[must_use]
     pub fn batches(&self, rows: usize) -> Option<Vec<std::ops::Range<usize>>> {
+        if let Some(frame) = &self.frame {
+            let (height, step) = (frame.height(), rows.max(1));
+            return Some((0..height).step_by(step).map(|at| at..(at + step).min(height)).collect());
+        }
         let groups = self.parquet.as_ref()?.row_groups.iter().map(|g| g.num_rows());
         let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
         for n in groups {
@@ -428,8 +445,8 @@ impl Table {
     /// # Errors
     /// As [`Table::read`]; [`ErrorKind::Unsupported`] for a CSV file, which is read in order only.
     pub fn read_rows(&self, columns: &[(usize, Want)], rows: std::ops::Range<usize>) -> Result<Vec<Values>> {
-        if self.format != Format::Parquet {
-            let message = "rows can be read out of order from Parquet files only";
+        if self.format == Format::Csv {
+            let message = "rows can be read out of order from Parquet files and tables in memory only";
             return Err(Error::new(&self.path, ErrorKind::Unsupported, message));
         }
         Ok(self.parse(columns, &self.names(columns), &Part::Rows(rows))?.1)
@@ -438,6 +455,9 @@ impl Table {
     /// The number of data rows when known without parsing (Parquet: from the footer).
     #[must_use]
     pub fn rows_known(&self) -> Option<usize> {
+        if let Some(frame) = &self.frame {
+            return Some(frame.height());
+        }
         self.parquet.as_ref().map(|footer| footer.num_rows)
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use dekking_table::{Values, Want};
 
 use super::layout::missing;
-use super::open;
+use super::{open, Frames};
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::io::profile::Profile;
@@ -58,9 +58,10 @@ pub fn identify(
     parts: &Parts,
     profile: &Profile,
     delimiter: Option<u8>,
+    frames: &Frames,
     rows: &[u64],
 ) -> Result<Vec<(String, String)>> {
-    read_back(parts, rows, |path, own| identify_in(path, profile, delimiter, own))
+    read_back(parts, rows, |path, own| identify_in(path, profile, delimiter, frames, own))
 }
 
 /// Reads back the address id and postcode (empty when the file has none) of the given 1-based
@@ -72,9 +73,10 @@ pub(super) fn identify_in(
     path: &Path,
     profile: &Profile,
     delimiter: Option<u8>,
+    frames: &Frames,
     rows: &[u64],
 ) -> Result<Vec<(String, String)>> {
-    let table = open(path, delimiter, profile)?;
+    let table = open(path, delimiter, profile, frames)?;
     let found = profile.resolve(&table.header);
     let id = *found.get(&Field::AddressId).ok_or_else(|| missing(&table, profile, Field::AddressId))?;
     let mut asked = vec![(id, Want::Text)];
@@ -102,15 +104,21 @@ pub fn places(
     parts: &Parts,
     profile: &Profile,
     delimiter: Option<u8>,
+    frames: &Frames,
     rows: &[u64],
     h3: bool,
 ) -> Result<Vec<CellPlace>> {
-    read_back(parts, rows, |path, own| places_in(path, profile, delimiter, own, h3))
+    read_back(parts, rows, |path, own| places_in(path, (profile, delimiter, frames), own, h3))
 }
 
 /// [`places`] for the rows of one file.
-fn places_in(path: &Path, profile: &Profile, delimiter: Option<u8>, rows: &[u64], h3: bool) -> Result<Vec<CellPlace>> {
-    let table = open(path, delimiter, profile)?;
+fn places_in(
+    path: &Path,
+    (profile, delimiter, frames): (&Profile, Option<u8>, &Frames),
+    rows: &[u64],
+    h3: bool,
+) -> Result<Vec<CellPlace>> {
+    let table = open(path, delimiter, profile, frames)?;
     let found = profile.resolve(&table.header);
     if let Some(&c) = found.get(&Field::H3Cell).filter(|_| h3) {
         let values = table.read(&[(c, Want::Text)])?;

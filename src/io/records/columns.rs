@@ -29,7 +29,7 @@ const CSV_BATCH_ROWS: usize = if cfg!(test) { 6 } else { 1 << 18 };
 pub(super) fn rows_per_batch(table: &Table) -> usize {
     match table.format {
         Format::Csv => CSV_BATCH_ROWS,
-        Format::Parquet => BATCH_ROWS,
+        Format::Parquet | Format::Frame => BATCH_ROWS,
     }
 }
 

@@ -49,7 +49,7 @@ pub(super) fn read_files(
 /// The reading thread: each file opened, announced and read batch by batch into `send`.
 fn produce(spec: &InputSpec, extra: &[(Field, bool)], located: bool, send: &SyncSender<Result<Piece>>) {
     for path in &spec.records {
-        let opened = open(path, spec.delimiter, &spec.profile).and_then(|table| {
+        let opened = open(path, spec.delimiter, &spec.profile, &spec.frames).and_then(|table| {
             let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?.with_filters(
                 &table,
                 &spec.filters,

@@ -248,9 +248,10 @@ impl Layout {
             sha256: table.sha256().to_string(),
             rows: rows as u64,
             format: {
-                let format = match table.delimiter {
-                    Some(d) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
-                    None => "parquet".into(),
+                let format = match (table.format, table.delimiter) {
+                    (Format::Frame, _) => "arrow, in memory".into(),
+                    (_, Some(d)) => format!("csv, {}, delimiter {:?}", table.encoding, d as char),
+                    (_, None) => "parquet".into(),
                 };
                 match &table.packing {
                     Some(how) => format!("{format} ({how})"),

@@ -84,6 +84,21 @@ pub struct InputSpec {
     /// Read only the addresses of one partition (the rows of the others counted as elsewhere);
     /// `None`: all. A partition without usable rows is then no error.
     pub partition: Option<Partition>,
+    /// Tables given in memory, read where `records` or `universe` name them.
+    pub frames: Frames,
+}
+
+/// Tables given in memory instead of files (DataFrames from Python), each under the name that
+/// stands for it in the input's files, messages and provenance.
+#[derive(Debug, Clone, Default)]
+pub struct Frames(pub Vec<(PathBuf, polars::prelude::DataFrame)>);
+
+impl Frames {
+    /// The table named `path`, if one was given.
+    #[must_use]
+    pub fn get(&self, path: &Path) -> Option<&polars::prelude::DataFrame> {
+        self.0.iter().find(|(name, _)| name == path).map(|(_, frame)| frame)
+    }
 }
 
 /// A row filter, `--where COLUMN=V1,V2`: a records row is kept only when its `column` holds
@@ -585,13 +600,16 @@ fn records(
     records
 }
 
-/// Opens a records or address file: a table (CSV, Parquet), or a layer of address points
-/// (GeoPackage, GeoParquet) read as a table whose coordinates are named as `profile` names x/y
-/// (RD New) or lon/lat (WGS84).
+/// Opens a records or address file: a table given in memory under its name, a table (CSV,
+/// Parquet), or a layer of address points (GeoPackage, GeoParquet) read as a table whose
+/// coordinates are named as `profile` names x/y (RD New) or lon/lat (WGS84).
 ///
 /// # Errors
 /// As [`Table::open`], and [`Error::Geometry`] for a layer that is not of points.
-pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile) -> Result<Table> {
+pub(crate) fn open(path: &Path, delimiter: Option<u8>, profile: &Profile, frames: &Frames) -> Result<Table> {
+    if let Some(frame) = frames.get(path) {
+        return Ok(Table::from_frame(path, frame.clone()));
+    }
     if !vector::points::is_layer(path)? {
         return Ok(Table::open(path, delimiter)?.with_partitions(crate::io::inputs::hive_values(path)));
     }

@@ -561,6 +561,7 @@ fn nl(records: Vec<PathBuf>) -> InputSpec {
         filters: Vec::new(),
         condition: None,
         partition: None,
+        frames: Default::default(),
     }
 }
 

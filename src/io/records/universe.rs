@@ -95,7 +95,7 @@ pub(super) fn load(
     codes: &mut CodeTable,
     rejects: &mut Vec<Reject>,
 ) -> Result<Universe> {
-    let table = super::open(path, spec.delimiter, &spec.profile)?;
+    let table = super::open(path, spec.delimiter, &spec.profile, &spec.frames)?;
     let layout = Layout::resolve(&table, &spec.profile, &[], true, spec.use_weights)?;
     progress.stage("read universe", table.rows_known().map(|n| n as u64));
     let weighted = layout.has(Field::Weight);
@@ -125,7 +125,7 @@ pub(super) fn load(
     if !made.duplicates.is_empty() {
         let rows: Vec<u64> = made.duplicates.iter().map(|d| d.1).collect();
         for ((at, _, first), (id, _)) in
-            made.duplicates.iter().zip(identify_in(path, &spec.profile, spec.delimiter, &rows)?)
+            made.duplicates.iter().zip(identify_in(path, &spec.profile, spec.delimiter, &spec.frames, &rows)?)
         {
             rejects[*at].detail = format!("address_id {id:?} first at row {first}");
         }
