@@ -51,7 +51,7 @@ class Fixed(NamedTuple):
 
     #: The coverage table: the columns of ``coverage.csv``, one row per level, area and threshold.
     coverage: pl.DataFrame
-    #: The rejected rows (``rejected.csv``: file, row, reason, column, value), as text.
+    #: The rejected rows (``rejected.csv``: file, row, reason, detail), as text.
     rejected: pl.DataFrame
     #: Provenance: inputs with checksums, rows in = used + rejected per file, warnings.
     provenance: Dict[str, Any]

@@ -73,7 +73,11 @@ fn python_package_passes_its_tests() {
 /// headline recomputed from the per-gemeente table, and the latest vintage run again through the
 /// package from a polars DataFrame, equal `figures.json`'s; both charts drawn.
 fn notebook_reproduces_the_report(py: &Path) {
-    if !python_with("nbclient, nbformat, ipykernel, matplotlib", "the notebook").is_some_and(|p| p == py) {
+    let probe = Command::new(py).args(["-c", "import nbclient, nbformat, ipykernel, matplotlib"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        skip(
+            "the notebook: no nbclient, nbformat, ipykernel or matplotlib beside the package (tests/requirements.txt)",
+        );
         return;
     }
     let wd = Workdir::new();
