@@ -38,6 +38,7 @@ __all__ = [
     "merge",
     "mobile",
     "report",
+    "run",
     "__version__",
 ]
 
@@ -199,7 +200,16 @@ def merge(
     """Merges the partial results of every partition (:func:`fixed_partial`'s bytes, or
     ``partial.json`` files or their folders) into the tables one run over all addresses gives,
     byte for byte. ``records``, ``universe`` and the options as for the partitions (the inputs
-    are not read again: their checksums in the partials must agree)."""
+    are not read again: their checksums in the partials must agree).
+
+    >>> import polars as pl, dekking
+    >>> records = pl.DataFrame({"address_id": [f"A{i}" for i in range(10)], "gemeentecode": ["GM0014"] * 10,
+    ...                         "down_mbps": [1000.0] * 7 + [20.0] * 3})
+    >>> parts = [dekking.fixed_partial(records, partition=(k, 3), by=["nl"]) for k in (1, 2, 3)]
+    >>> merged = dekking.merge(parts, records, by=["nl"])
+    >>> merged.coverage.equals(dekking.fixed(records, by=["nl"]).coverage)
+    True
+    """
     with tempfile.TemporaryDirectory(prefix="dekking-merge-") as tmp:
         given: List[str] = []
         for k, p in enumerate(partials):
@@ -222,7 +232,17 @@ def mobile(
     """Licence compliance per gemeente, as ``dekking mobile``: ``grids`` maps each licence
     holder to its coverage grid (GeoTIFF, or CSV of cells); other options by name
     (``licence``, ``date="2026-11-23"``, ``exclusions=[...]``, ``drive_tests``, ...). The files
-    go to ``out`` (a temporary folder when not given)."""
+    go to ``out`` (a temporary folder when not given).
+
+    >>> import tempfile, dekking
+    >>> d = tempfile.mkdtemp()
+    >>> dekking.run("demo", "grids", "--cell-size", "1000", "-o", d)
+    0
+    >>> grids = {op: f"{d}/grid_{op}.tif" for op in ("KPN", "VodafoneZiggo", "Odido")}
+    >>> result = dekking.mobile(grids, date="2026-11-23", exclusions=[f"{d}/exclusions_rd.geojson"])
+    >>> result.compliance.group_by("operator").len().sort("operator").rows()
+    [('KPN', 342), ('Odido', 342), ('VodafoneZiggo', 342)]
+    """
     with tempfile.TemporaryDirectory(prefix="dekking-mobile-") as tmp:
         folder = Path(out) if out is not None else Path(tmp)
         argv = ["dekking", "mobile", *_options({"grid": [f"{k}={os.fspath(v)}" for k, v in grids.items()], **options})]
@@ -238,10 +258,31 @@ def report(*, out: Union[str, os.PathLike], **options: Any) -> Dict[str, Any]:
     ``vintages={2022: "r2022.csv", 2023: "r2023.csv"}`` with ``universe={2023: ...}``,
     ``mobile``, ``lang``, ``provincie``, ``classify``, ...
 
-    >>> # dekking.report(run="run.toml", out="report")["vintages"][-1]["year"]
+    >>> import tempfile, dekking
+    >>> d = tempfile.mkdtemp()
+    >>> for year in (2021, 2023):
+    ...     _ = dekking.run("demo", "generate", "--scale", "0.001", "--vintage", str(year), "-o", f"{d}/r{year}.csv")
+    >>> figures = dekking.report(vintages={2021: f"{d}/r2021.csv", 2023: f"{d}/r2023.csv"}, lang="en", out=f"{d}/report")
+    >>> figures["years"], figures["threshold"]
+    ([2021, 2023], '100 Mbps')
     """
     for key in ("vintages", "universe"):
         if isinstance(options.get(key), Mapping):
             options[key] = [f"{year}={os.fspath(path)}" for year, path in options[key].items()]
     _dekking.main(["dekking", "report", *_options(options), "--quiet", "--out", os.fspath(out)])
     return json.loads((Path(out) / "figures.json").read_text(encoding="utf-8"))
+
+
+def run(*args: Any) -> int:
+    """Runs any ``dekking`` command with its command-line arguments, as the ``dekking`` binary
+    does (its files written, its summary printed); returns the exit code (0, or 3 for
+    ``--strict`` with warnings). An error raises :class:`DekkingError`.
+
+    >>> import tempfile, dekking
+    >>> d = tempfile.mkdtemp()
+    >>> dekking.run("demo", "generate", "--scale", "0.001", "--seed", "1", "-o", f"{d}/records.csv")
+    0
+    >>> dekking.fixed(f"{d}/records.csv", by=["nl"]).coverage["threshold"].to_list()
+    ['30/0', '100/0', '1000/0']
+    """
+    return _dekking.main(["dekking", *(os.fspath(a) if _is_path(a) else str(a) for a in args)])

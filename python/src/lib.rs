@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule};
 
 create_exception!(
-    _dekking,
+    dekking,
     DekkingError,
     PyException,
     "A dekking error; its message is the one line the command line prints."
