@@ -102,15 +102,15 @@ def main():
     ok_cluster = all(same(work / "cli", work / f"cluster{w}") for w in (1, 2))
     base = statistics.median(runs["cli"])
     print(f"\n{frames[1].height:,} addresses, {frames[0].height:,} records (scale {args.scale}); medians of {args.repeat} runs\n")
-    print("| job | wall (s) | against the command line |")
-    print("|---|---:|---:|")
+    print("| job | wall (s), median | fastest–slowest | median against the command line |")
+    print("|---|---:|---:|---:|")
     rows = [("command line, `dekking fixed` (a process)", runs["cli"]),
             ("`dekking.fixed(paths)` in Python", runs["path"]),
             ("`dekking.fixed(DataFrames)` in Python (frames read before)", runs["frame"])]
     rows += [(f"Dask, {w} worker process{'es' if w > 1 else ''}, {args.partitions} partitions, merged", cluster_runs[w]) for w in (1, 2)]
     for name, times in rows:
         m = statistics.median(times)
-        print(f"| {name} | {m:.2f} | {m / base - 1:+.1%} |")
+        print(f"| {name} | {m:.2f} | {min(times):.2f}–{max(times):.2f} | {m / base - 1:+.1%} |")
     print(f"\nfiles equal to the command line's: paths {ok}, DataFrames (coverage.csv) {ok_frame}, cluster {ok_cluster}")
     if not (ok and ok_frame and ok_cluster):
         sys.exit("python bench: a result differs from the command line's")

@@ -18,6 +18,12 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule};
 
+/// The allocator of the module's own memory: a run allocates and frees columns of hundreds of
+/// megabytes, which the C library's allocator maps afresh each time in a Python process (the
+/// command line tunes it instead, in `main.rs`); mimalloc keeps freed pages for reuse.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 create_exception!(
     dekking,
     DekkingError,
