@@ -1,12 +1,14 @@
 //! Merging the partial results of a run's partitions: every address is in exactly one
-//! partition (by a hash of its id), so the counts of the partitions add up to those of the
-//! whole run, exactly (integers, micro-units). Areas and cells are the union of the partitions',
+//! partition (by a hash of its id over the same files, or by the files each partition read,
+//! which share no address), so the counts of the partitions add up to those of the whole run,
+//! exactly (integers, micro-units). Areas and cells are the union of the partitions',
 //! rejected rows are put back in the order one pass gives them, and each file's rows in = used + rejected
 //! (+ left out) again once every partition is in.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
+use crate::model::availability::files_name;
 use crate::model::cells::CellsOf;
 use crate::model::classes::{ClassRow, Classes};
 use crate::model::fixed::{CoverageRow, FixedPart, Remap};
@@ -24,10 +26,25 @@ pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
         (x, y) => x.or(y),
     };
     let cells = a.cells.into_iter().zip(b.cells).map(|((s, x), (_, y))| (s, cells(x, y))).collect();
-    let files: Vec<String> = a.rows.iter().map(|(f, _)| f.clone()).collect();
+    // The files of both: the same files (partitions by id hash), or others appended
+    // (partitions by files), each file's rows added up.
+    let mut counts = a.rows;
+    let mut appended = false;
+    for (file, d) in b.rows {
+        match counts.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, c)) => c.add_partition(&d),
+            None => {
+                counts.push((file, d));
+                appended = true;
+            }
+        }
+    }
+    for (_, c) in &mut counts {
+        c.elsewhere = c.rows_in - c.used - c.rejected_total() - c.left_out;
+    }
     let mut rejects = a.rejects;
     rejects.extend(b.rejects);
-    let at = |file: &str| files.iter().position(|f| f == file).unwrap_or(files.len());
+    let at = |file: &str| counts.iter().position(|(f, _)| f == file).unwrap_or(counts.len());
     // As one pass has them: in reading order, or by file name once any address was rejected
     // for its area.
     let by_name = a.rejects_by_name || b.rejects_by_name;
@@ -36,18 +53,22 @@ pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
     } else {
         rejects.sort_by_key(|x| (at(&x.file), x.row));
     }
-    let mut counts = a.rows;
-    for ((_, c), (_, d)) in counts.iter_mut().zip(&b.rows) {
-        c.add_partition(d);
-        c.elsewhere = c.rows_in - c.used - c.rejected_total() - c.left_out;
-    }
-    // A partition without points reads no boundaries: the files of both, each once, in order.
+    let (records_name, addresses_name) = if appended {
+        let records = files_name(counts.iter().skip(usize::from(a.universe_given)).map(|(f, _)| f.as_str()));
+        let addresses = if a.universe_given { a.addresses_name } else { records.clone() };
+        (records, addresses)
+    } else {
+        (a.records_name, a.addresses_name)
+    };
+    // A partition without points reads no boundaries: the files of both, each once, in order,
+    // the inputs first as one run lists them (those of partitions by files in their order).
     let mut sources = a.sources;
     for s in b.sources {
         if !sources.iter().any(|t| t.role == s.role && t.path == s.path) {
             sources.push(s);
         }
     }
+    sources.sort_by_key(|s| s.role != "universe" && s.role != "records");
     let mut warnings = a.warnings;
     warnings.extend(b.warnings.into_iter().filter(|w| !warnings.contains(w)).collect::<Vec<_>>());
     let mut orphans = a.orphans.0;
@@ -71,8 +92,8 @@ pub fn merge(a: FixedPart, b: FixedPart) -> FixedPart {
         loaded: a.loaded + b.loaded,
         remapped: remapped(a.remapped, b.remapped),
         universe_given: a.universe_given,
-        records_name: a.records_name,
-        addresses_name: a.addresses_name,
+        records_name,
+        addresses_name,
         shapes: if a.shapes.is_empty() { b.shapes } else { a.shapes },
         addresses: None,
     }

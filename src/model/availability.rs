@@ -387,11 +387,18 @@ impl Parts {
     /// How the input is named in a message: its file, or the first and how many more.
     #[must_use]
     pub fn name(&self) -> String {
-        match &self.files[..] {
-            [] => String::new(),
-            [(one, _)] => one.clone(),
-            [(first, _), rest @ ..] => format!("{first} (and {} more files)", rest.len()),
-        }
+        files_name(self.files.iter().map(|(f, _)| f.as_str()))
+    }
+}
+
+/// How files read as one input are named in a message: the file, or the first and how many more.
+#[must_use]
+pub fn files_name<'a>(files: impl IntoIterator<Item = &'a str>) -> String {
+    let mut files = files.into_iter();
+    let Some(first) = files.next() else { return String::new() };
+    match files.count() {
+        0 => first.to_string(),
+        more => format!("{first} (and {more} more files)"),
     }
 }
 

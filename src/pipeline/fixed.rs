@@ -162,31 +162,75 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     finish_merged(job, merged.expect("at least one partition"))
 }
 
-/// Merges the partial results of every partition of a run (`dekking fixed --partition K/N`,
-/// each once) and judges them as [`run_fixed`] judges a run in partitions.
+/// Merges the partial results of every partition of a run and judges them as [`run_fixed`]
+/// judges a run in partitions. The partials are either every partition of one N over the same
+/// inputs (`dekking fixed --partition K/N`, each once), or several whole runs (`--partition
+/// 1/1`) over files that share no address (e.g. the files of a state each): these are merged in
+/// the order given, as one run over all their files in that order.
 ///
 /// # Errors
 /// [`Error::Argument`] for partials of different partition counts or inputs, a partition given
-/// twice or missing; [`Error::NoData`] when no partition read an address.
+/// twice or missing, partials by files that share a file or an area or have a universe;
+/// [`Error::NoData`] when no partition read an address.
 pub fn merge_partials(job: &FixedJob, mut partials: Vec<PartialFile>) -> Result<FixedReport> {
-    partials.sort_by_key(|p| p.partition.index);
-    let count = partials.first().map_or(0, |p| p.partition.count);
     let given: Vec<String> =
         partials.iter().map(|p| format!("{}/{}", p.partition.index + 1, p.partition.count)).collect();
-    let complete = count > 0
-        && partials.len() == count as usize
-        && partials.iter().enumerate().all(|(k, p)| p.partition.index as usize == k && p.partition.count == count);
-    if !complete {
-        let why = format!("expected each of the {count} partitions once (1/{count} to {count}/{count})");
-        return Err(Error::argument("--merge", &given.join(", "), why));
-    }
-    let inputs = |p: &PartialFile| {
-        p.part.sources.iter().filter(|s| s.role != "boundaries").map(|s| s.sha256.clone()).collect::<Vec<_>>()
-    };
-    if partials.iter().any(|p| inputs(p) != inputs(&partials[0])) {
-        return Err(Error::argument("--merge", &given.join(", "), "the partitions were run on different input files"));
+    let refuse = |why: String| Error::argument("--merge", &given.join(", "), why);
+    if partials.len() > 1 && partials.iter().all(|p| p.partition.count == 1) {
+        disjoint(&partials).map_err(refuse)?;
+    } else {
+        partials.sort_by_key(|p| p.partition.index);
+        let count = partials.first().map_or(0, |p| p.partition.count);
+        let complete = count > 0
+            && partials.len() == count as usize
+            && partials.iter().enumerate().all(|(k, p)| p.partition.index as usize == k && p.partition.count == count);
+        if !complete {
+            return Err(refuse(format!("expected each of the {count} partitions once (1/{count} to {count}/{count})")));
+        }
+        if partials.iter().any(|p| inputs(p) != inputs(&partials[0])) {
+            return Err(refuse("the partitions were run on different input files".into()));
+        }
     }
     finish_merged(job, partials.into_iter().map(|p| p.part).reduce(merge).expect("at least one partition"))
+}
+
+/// The checksums of a partial's input files (records and universe).
+fn inputs(p: &PartialFile) -> Vec<&str> {
+    p.part.sources.iter().filter(|s| s.role == "records" || s.role == "universe").map(|s| s.sha256.as_str()).collect()
+}
+
+/// Why whole runs over different files cannot be merged as one run: a universe (which each
+/// would count whole), a file read by two, or an area with addresses in two (an address in
+/// both would be counted twice; partitions by files must split the addresses by area).
+fn disjoint(partials: &[PartialFile]) -> std::result::Result<(), String> {
+    if partials.iter().any(|p| p.part.universe_given) {
+        return Err("partitions by files take records only (each would count a universe whole); run --partition K/N over the same inputs instead".into());
+    }
+    let mut files = std::collections::BTreeMap::new();
+    let mut areas = std::collections::BTreeMap::new();
+    for (k, p) in partials.iter().enumerate() {
+        for sha in inputs(p) {
+            if let Some(other) = files.insert(sha, k) {
+                return Err(format!(
+                    "partials {} and {} read the same file; each file may be in one",
+                    other + 1,
+                    k + 1
+                ));
+            }
+        }
+        let finest = p.part.levels[0];
+        for r in p.part.coverage.rows.iter().filter(|r| r.level == finest && r.threshold == 0 && r.addresses > 0) {
+            if let Some(other) = areas.insert(r.area_code.as_str(), k).filter(|&o| o != k) {
+                return Err(format!(
+                    "{finest} {} has addresses in partials {} and {}: partitions by files must split the addresses by area",
+                    r.area_code,
+                    other + 1,
+                    k + 1
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// [`finish`] for the merge of every partition, which has no data when no partition read an

@@ -86,3 +86,50 @@ fn incomplete_or_mixed_partials_are_refused() {
     let bad = run(&["--partition", "3/2", "-o", "x"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("1 <= K <= N"));
 }
+
+/// Whole runs over files of their own (`--partition 1/1` each; addresses split by gemeente, as a
+/// release is by state) merge, in the order given, into the run over all the files in that
+/// order, byte for byte; rejected rows of every file included. Files or gemeenten in two
+/// partials, and a universe, are refused.
+#[test]
+fn runs_over_files_of_their_own_merge_into_one_run() {
+    let wd = Workdir::new();
+    let header = "adres_id,gemeentecode,download_mbps,upload_mbps\n";
+    let a =
+        wd.write("a.csv", format!("{header}A1,GM0014,100,10\nA2,GM0014,snel,1\nA1,GM0014,1000,100\nA3,GM0014,30,3\n"));
+    let b = wd.write("b.csv", format!("{header}B1,GM0034,1000,1000\nB2,GM0034,50,5\n,GM0034,100,10\n"));
+    let c = wd.write("c.csv", format!("{header}C1,GM0363,100,20\nC2,GM0363,0,0\nC1,GM0363,30,3\n"));
+    let d = wd.write("d.csv", format!("{header}D1,GM0014,100,10\n"));
+    let opts = ["-t", "100", "-t", "100/20", "--by", "gemeente", "--by", "nl", "--run-date", "2026-12-03", "-q"];
+    let run = |files: &[&std::path::Path], extra: &[&str]| {
+        let mut args = vec!["fixed"];
+        for f in files {
+            args.extend(["-i", f.to_str().unwrap()]);
+        }
+        wd.run(&[&args[..], &opts, extra].concat())
+    };
+    assert!(run(&[&a, &b, &c], &["-o", "whole"]).status.success());
+    for (files, dir) in [(vec![&a], "pa"), (vec![&b, &c], "pbc"), (vec![&d], "pd")] {
+        let files: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+        assert!(run(&files, &["--partition", "1/1", "-o", dir]).status.success());
+    }
+    let merged = run(&[&a], &["--merge", "pa", "--merge", "pbc", "-o", "merged"]);
+    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+    for t in ["coverage.csv", "coverage.json", "rejected.csv"] {
+        assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("merged/{t}")), "{t}");
+    }
+    assert_eq!(wd.read("merged/rejected.csv").lines().count(), 3, "a header and a row from a.csv and b.csv each");
+
+    let u = fixture("fixed/universe.csv");
+    let with_universe = run(&[&c], &["--universe", u.to_str().unwrap(), "--partition", "1/1", "-o", "pu"]);
+    assert!(with_universe.status.success());
+    for (merge, text) in [
+        (["pa", "pa"], "read the same file"),
+        (["pa", "pd"], "gemeente GM0014 has addresses in partials 1 and 2"),
+        (["pa", "pu"], "records only"),
+    ] {
+        let out = run(&[&a], &["--merge", merge[0], "--merge", merge[1], "-o", "m"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.code() == Some(2) && err.contains(text), "{merge:?}: {err}");
+    }
+}
