@@ -11,8 +11,12 @@ a separate universe, Parquet), then times, alternating, medians of `--repeat` ru
    its inputs' checksums remembered);
 2. `dekking.fixed("records.parquet", "universe.parquet")` from Python, in this process;
 3. `dekking.fixed(records, universe)` on polars DataFrames already in memory (read once before);
-4. the job in `--partitions` partitions on a local Dask cluster of one worker process, then of
-   two (`fixed_partial` on each, `merge` at the end), the files compared with the command line's.
+4. the job in `--partitions` partitions by id hash on a local Dask cluster of one worker
+   process, then of two (`fixed_partial` on each, `merge` at the end), the files compared with
+   the command line's;
+5. a synthetic FCC-layout release (`dekking demo fcc --locations N --parquet`: 56 states × 7
+   technology files) by the command line, then on the cluster one task per state, each reading
+   only its state's files (`--release-locations`, 0 to leave out).
 
 It prints a table for BENCHMARKS.md; the figures of every variant must equal the command line's.
 """
@@ -64,6 +68,46 @@ def cluster(workers, partitions, records, universe, out):
         return time.perf_counter() - start
 
 
+def release_tasks(workers, files, options, out):
+    """Seconds from submitting one task per state (its files only) to the merged files."""
+    from dask.distributed import Client, LocalCluster
+
+    states = sorted({f.name.split("_")[1] for f in files})
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as c, Client(c) as client:
+        client.run(lambda: __import__("dekking"))
+        start = time.perf_counter()
+        tasks = [client.submit(dekking.fixed_partial, [str(f) for f in files if f.name.split("_")[1] == s],
+                               partition=(1, 1), **options, pure=False) for s in states]
+        dekking.merge(client.gather(tasks), str(files[0].parent), **options, out=out)
+        return time.perf_counter() - start
+
+
+def release(binary, work, locations, repeat):
+    """The rows of the release part: the command line, then the cluster by state."""
+    folder = work / f"release-{locations}"
+    if not folder.exists():
+        subprocess.run([str(binary), "demo", "fcc", "-o", str(folder), "--locations", str(locations), "--parquet"],
+                       check=True, capture_output=True)
+        time.sleep(2.1)
+    flags = ["--profile", "fcc-bdc", "--by", "county", "--by", "state", "-t", "25/3", "-t", "100/20", "--run-date", RUN_DATE, "-q"]
+    options = dict(profile="fcc-bdc", by=["county", "state"], thresholds=["25/3", "100/20"], run_date=RUN_DATE)
+    one = [str(binary), "fixed", "-i", str(folder), *flags, "-o", str(work / "release-cli")]
+    subprocess.run(one, check=True, capture_output=True)  # untimed: checksums remembered
+    files = sorted(folder.iterdir())
+    runs = {"cli": [], 1: [], 2: []}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(one, check=True, capture_output=True)
+        runs["cli"].append(time.perf_counter() - start)
+        for w in (1, 2):
+            runs[w].append(release_tasks(w, files, options, work / f"release-cluster{w}"))
+    ok = all(same(work / "release-cli", work / f"release-cluster{w}") for w in (1, 2))
+    name = f"release of {locations:,} locations in {len(files)} Parquet files"
+    rows = [(f"{name}: command line, `dekking fixed -i DIR`", runs["cli"])]
+    rows += [(f"{name}: Dask, {w} worker process{'es' if w > 1 else ''}, one task per state, merged", runs[w]) for w in (1, 2)]
+    return rows, ok
+
+
 def same(a, b):
     names = ["coverage.csv", "coverage.parquet", "coverage.json", "rejected.csv"]
     match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
@@ -75,6 +119,7 @@ def main():
     ap.add_argument("--scale", type=float, default=1.2092)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--partitions", type=int, default=8)
+    ap.add_argument("--release-locations", type=int, default=5_000_000)
     ap.add_argument("--work", type=Path)
     ap.add_argument("--binary", type=Path, default=ROOT / "target" / "release" / "dekking")
     args = ap.parse_args()
@@ -111,8 +156,15 @@ def main():
     for name, times in rows:
         m = statistics.median(times)
         print(f"| {name} | {m:.2f} | {min(times):.2f}–{max(times):.2f} | {m / base - 1:+.1%} |")
-    print(f"\nfiles equal to the command line's: paths {ok}, DataFrames (coverage.csv) {ok_frame}, cluster {ok_cluster}")
-    if not (ok and ok_frame and ok_cluster):
+    ok_release = True
+    if args.release_locations:
+        rows, ok_release = release(args.binary, work, args.release_locations, max(1, args.repeat - 1))
+        base = statistics.median(rows[0][1])
+        for name, times in rows:
+            m = statistics.median(times)
+            print(f"| {name} | {m:.2f} | {min(times):.2f}–{max(times):.2f} | {m / base - 1:+.1%} |")
+    print(f"\nfiles equal to the command line's: paths {ok}, DataFrames (coverage.csv) {ok_frame}, cluster {ok_cluster}, release by state {ok_release}")
+    if not (ok and ok_frame and ok_cluster and ok_release):
         sys.exit("python bench: a result differs from the command line's")
 
 
