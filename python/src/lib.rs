@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use dekking::cli::fixed::{compute, FixedArgs};
-use dekking::cli::{self, check_outputs, Cli, Command};
+use dekking::cli::fixed::{compute, outputs_apart, FixedArgs};
+use dekking::cli::{self, Cli, Command};
 use dekking::io::records::Frames;
 use dekking::progress::Silent;
 use polars::prelude::DataFrame;
@@ -97,9 +97,7 @@ fn run_fixed(args: &FixedArgs, frames: Frames, write: bool) -> anyhow::Result<Ve
     let mut job = args.job()?;
     job.input.frames = frames;
     if write {
-        let mut inputs: Vec<&Path> = job.input.records.iter().map(PathBuf::as_path).collect();
-        inputs.extend(job.input.universe.as_deref());
-        check_outputs(&args.out, &dekking::report::FIXED_FILES, &inputs)?;
+        outputs_apart(args, &job)?;
     }
     let run = compute(args, job, &mut Silent)?;
     if let Some(warning) = run.report.as_ref().filter(|_| args.run.strict).and_then(|r| r.provenance.warnings.first()) {

@@ -155,6 +155,18 @@ pub fn compute(args: &FixedArgs, mut job: FixedJob, progress: &mut dyn Progress)
     Ok(FixedRun { report: Some(report), files })
 }
 
+/// Refuses an output of the run (`partial.json` of one partition, else the tables) that is one
+/// of its input files.
+///
+/// # Errors
+/// When `--out` holds an input under an output's name.
+pub fn outputs_apart(args: &FixedArgs, job: &FixedJob) -> anyhow::Result<()> {
+    let mut inputs: Vec<&std::path::Path> = job.input.records.iter().map(PathBuf::as_path).collect();
+    inputs.extend(job.input.universe.as_deref());
+    let names: &[&str] = if args.partition.is_some() { &["partial.json"] } else { &report::FIXED_FILES };
+    check_outputs(&args.out, names, &inputs)
+}
+
 /// Files given a line each in the summary; more are summed on one.
 const MAX_FILE_LINES: usize = 10;
 
@@ -196,12 +208,9 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
 /// Any input, computation or output error.
 pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     let job = args.job()?;
-    let mut inputs: Vec<&std::path::Path> = job.input.records.iter().map(PathBuf::as_path).collect();
-    inputs.extend(job.input.universe.as_deref());
-    let names: &[&str] = if args.partition.is_some() { &["partial.json"] } else { &report::FIXED_FILES };
-    check_outputs(&args.out, names, &inputs)?;
+    outputs_apart(&args, &job)?;
     let mut progress = StderrProgress::new(&args.run);
-    let run = compute(&args, job.clone(), &mut progress)?;
+    let run = compute(&args, job, &mut progress)?;
     if let Some(code) = run.report.as_ref().and_then(|r| strict_check(args.run.strict, &r.provenance.warnings)) {
         return Ok(code);
     }
