@@ -133,3 +133,18 @@ def test_fcc_maine_through_python_gives_the_cli_figures(maine, tmp_path, cli):
     state = by_path.coverage.filter((pl.col("level") == "state") & (pl.col("threshold") == "100/20"))
     assert state["addresses"][0] == 209_141
     assert by_frame.provenance["rows"][0][1]["rows_in"] == frame.height
+
+
+def test_categorical_and_narrow_integer_columns_are_read():
+    records = pl.DataFrame({
+        "address_id": ["A1", "A2", "A3"],
+        "gemeentecode": ["GM0014", "GM0014", "GM0034"],
+        "down_mbps": [100.0, 20.0, 1000.0],
+        "technology": [50, 40, 10],
+    })
+    plain = dekking.fixed(records, thresholds=["100@50,40"], by=["gemeente", "nl"], run_date=RUN_DATE)
+    narrow = records.with_columns(pl.col("gemeentecode").cast(pl.Categorical), pl.col("technology").cast(pl.Int16),
+                                  pl.col("down_mbps").cast(pl.UInt16))
+    run = dekking.fixed(narrow, thresholds=["100@50,40"], by=["gemeente", "nl"], run_date=RUN_DATE)
+    assert run.coverage.equals(plain.coverage)
+    assert run.coverage.filter(pl.col("level") == "nl").select("addresses", "covered").row(0) == (3, 1)

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use polars::prelude::*;
-use polars_arrow::array::StructArray;
+use polars_arrow::array::{Array, PrimitiveArray, StructArray};
 use polars_arrow::ffi::{ArrowArrayStream, ArrowArrayStreamReader};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -26,8 +26,24 @@ impl Table {
     }
 }
 
+/// `array`, its 8- and 16-bit integers as 32-bit ones (a copy: polars is built without the
+/// narrow types; the columns that hold them, such as technology codes, are small).
+fn widened(array: ArrayRef) -> ArrayRef {
+    macro_rules! widen {
+        ($($t:ty),*) => {$(
+            if let Some(a) = array.as_any().downcast_ref::<PrimitiveArray<$t>>() {
+                let wide: Vec<Option<i32>> = a.iter().map(|v| v.map(|&x| i32::from(x))).collect();
+                return PrimitiveArray::<i32>::from(wide).boxed();
+            }
+        )*};
+    }
+    widen!(i8, i16, u8, u16);
+    array
+}
+
 /// Imports an Arrow C stream of record batches as a DataFrame; the buffers of its columns are
-/// the stream's own, not copies (text as Arrow string views, as polars exports it, and numbers).
+/// the stream's own, not copies (text as Arrow string views, as polars exports it, and numbers;
+/// 8- and 16-bit integers are widened to 32 bits).
 /// `name` is used in messages.
 ///
 /// # Safety
@@ -55,7 +71,7 @@ pub unsafe fn frame_from_c_stream(stream: *mut ArrowArrayStream, name: &Path) ->
         let batch = batch.map_err(fail)?;
         let batch = batch.as_any().downcast_ref::<StructArray>().expect("a stream of struct arrays");
         for (column, values) in chunks.iter_mut().zip(batch.values()) {
-            column.push(values.clone());
+            column.push(widened(values.clone()));
         }
     }
     let columns = fields
@@ -78,7 +94,7 @@ pub unsafe fn frame_from_c_stream(stream: *mut ArrowArrayStream, name: &Path) ->
 mod tests {
     use super::*;
     use crate::Want;
-    use polars_arrow::array::{Array, Utf8ViewArray};
+    use polars_arrow::array::Utf8ViewArray;
     use polars_arrow::datatypes::Field as ArrowField;
     use polars_arrow::ffi::export_iterator;
 
@@ -135,6 +151,26 @@ mod tests {
         assert_eq!((v[1].number(1), v[2].number(1)), (Ok(12.5), Ok(40.0)));
         assert!(v[1].number(2).is_err());
         assert_eq!(table.read_rows(&[(0, Want::Text)], 3..4).unwrap()[0].text(0).as_deref(), Some("A4"));
+    }
+
+    #[test]
+    fn narrow_integers_are_read_as_numbers() {
+        let fields = vec![
+            ArrowField::new("technology".into(), ArrowDataType::Int16, true),
+            ArrowField::new("flag".into(), ArrowDataType::UInt8, true),
+        ];
+        let dtype = ArrowDataType::Struct(fields);
+        let values: Vec<Box<dyn Array>> = vec![
+            PrimitiveArray::<i16>::from(vec![Some(50), Some(40), None]).boxed(),
+            PrimitiveArray::<u8>::from(vec![Some(1), Some(0), Some(1)]).boxed(),
+        ];
+        let batch = StructArray::new(dtype.clone(), 3, values, None).boxed();
+        let mut s = export_iterator(Box::new(vec![Ok(batch)].into_iter()), ArrowField::new("".into(), dtype, false));
+        let got = unsafe { frame_from_c_stream(&mut s, Path::new("memory")) }.unwrap();
+        let table = Table::from_frame(Path::new("memory"), got);
+        let v = table.read(&[(0, Want::Number), (1, Want::Number)]).unwrap();
+        assert_eq!((v[0].number(1), v[1].number(0)), (Ok(40.0), Ok(1.0)));
+        assert!(v[0].number(2).is_err());
     }
 
     #[test]
