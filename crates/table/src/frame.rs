@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, PrimitiveArray, StructArray};
+use polars_arrow::array::{PrimitiveArray, StructArray};
 use polars_arrow::ffi::{ArrowArrayStream, ArrowArrayStreamReader};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -94,7 +94,7 @@ pub unsafe fn frame_from_c_stream(stream: *mut ArrowArrayStream, name: &Path) ->
 mod tests {
     use super::*;
     use crate::Want;
-    use polars_arrow::array::Utf8ViewArray;
+    use polars_arrow::array::{Array, Utf8ViewArray};
     use polars_arrow::datatypes::Field as ArrowField;
     use polars_arrow::ffi::export_iterator;
 
