@@ -96,6 +96,29 @@ def _options(options: Mapping[str, Any]) -> List[str]:
     return argv
 
 
+def _plain(table: Any) -> Any:
+    """`table` with the columns the native module cannot hold in place converted, as a CSV file
+    would have them: decimals as floats, dates, times, lists and the like as text (a copy of those
+    columns only); a pyarrow Table with such columns goes through polars first."""
+    if type(table).__module__.startswith("pyarrow") and hasattr(table, "schema"):
+        import pyarrow.types as t
+
+        plain = (t.is_string, t.is_large_string, t.is_string_view, t.is_integer, t.is_floating,
+                 t.is_boolean, t.is_dictionary)
+        if all(any(p(f.type) for p in plain) for f in table.schema):
+            return table
+        table = pl.from_arrow(table)
+    if not isinstance(table, pl.DataFrame):
+        return table
+    casts = []
+    for name, dtype in table.schema.items():
+        if isinstance(dtype, pl.Decimal):
+            casts.append(pl.col(name).cast(pl.Float64))
+        elif not (dtype.is_numeric() or dtype in (pl.String, pl.Boolean) or isinstance(dtype, (pl.Categorical, pl.Enum))):
+            casts.append(pl.col(name).cast(pl.String))
+    return table.with_columns(casts) if casts else table
+
+
 def _inputs(role: str, flag: str, tables: Any) -> Tuple[List[str], List[Tuple[str, Any]]]:
     """The ``flag`` options naming `tables` (a table or a list of them) and the tables given in
     memory, each under the name that stands for it (``<records>``, ``<records 2>``, ...)."""
@@ -110,7 +133,7 @@ def _inputs(role: str, flag: str, tables: Any) -> Tuple[List[str], List[Tuple[st
         else:
             name = f"<{role}>" if len(many) == 1 else f"<{role} {k}>"
             argv += [flag, name]
-            frames.append((name, table))
+            frames.append((name, _plain(table)))
     return argv, frames
 
 

@@ -148,3 +148,19 @@ def test_categorical_and_narrow_integer_columns_are_read():
     run = dekking.fixed(narrow, thresholds=["100@50,40"], by=["gemeente", "nl"], run_date=RUN_DATE)
     assert run.coverage.equals(plain.coverage)
     assert run.coverage.filter(pl.col("level") == "nl").select("addresses", "covered").row(0) == (3, 1)
+
+
+def test_other_column_types_are_read_as_a_csv_would_have_them():
+    import datetime
+    from decimal import Decimal
+
+    records = pl.DataFrame({
+        "address_id": ["A1", "A2"],
+        "gemeentecode": ["GM0014", "GM0014"],
+        "down_mbps": [Decimal("100.5"), Decimal("20.0")],
+        "surveyed": [datetime.date(2023, 12, 31), None],
+    })
+    run = dekking.fixed(records, thresholds=["100"], by=["nl"], run_date=RUN_DATE)
+    assert run.coverage.select("addresses", "covered").row(0) == (2, 1)
+    arrow = dekking.fixed(records.to_arrow(), thresholds=["100"], by=["nl"], run_date=RUN_DATE)
+    assert arrow.coverage.equals(run.coverage)
