@@ -1,4 +1,4 @@
-use crate::util::{cov, csv_rows, fixture, shared, Workdir};
+use crate::util::{cov, csv_rows, fcc_maine, fixture, Workdir};
 
 fn run_fixture(wd: &Workdir, extra: &[&str]) -> Vec<std::collections::BTreeMap<String, String>> {
     let u = fixture("fixed/universe.csv");
@@ -300,8 +300,7 @@ fn column_mapping_flags() {
 /// computation (tests/scripts/fcc_bdc_check.py).
 #[test]
 fn fcc_bdc_maine_matches_independent_computation() {
-    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
-    else {
+    let Some(file) = fcc_maine() else {
         return;
     };
     let thresholds = ["0.2/0.2", "25/3", "100/20", "250/25", "1000/100"];
@@ -357,8 +356,7 @@ fn fcc_bdc_maine_matches_independent_computation() {
 /// names how it was packed and the checksum of the file as stored.
 #[test]
 fn fcc_bdc_maine_read_from_zip_and_gzip() {
-    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
-    else {
+    let Some(file) = fcc_maine() else {
         return;
     };
     let wd = Workdir::new();
@@ -409,8 +407,7 @@ fn fcc_bdc_maine_read_from_zip_and_gzip() {
 /// Run in 8 partitions, every table is the one pass's.
 #[test]
 fn fcc_bdc_maine_split_into_packed_parts() {
-    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
-    else {
+    let Some(file) = fcc_maine() else {
         return;
     };
     let wd = Workdir::new();

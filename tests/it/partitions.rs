@@ -1,7 +1,7 @@
 //! Partial results across processes: `dekking fixed --partition K/N` in separate runs, then
 //! `--merge`, gives the tables of one run byte for byte; incomplete or mixed sets are refused.
 
-use crate::util::{fixture, shared, Workdir};
+use crate::util::{fcc_maine, fixture, Workdir};
 
 /// The tables a fixed run writes that must agree.
 const TABLES: [&str; 4] = ["coverage.csv", "coverage.json", "rejected.csv", "classes.csv"];
@@ -44,8 +44,7 @@ fn partition_runs_merge_into_the_whole_run() {
 /// The FCC Maine file with BEAD classes and H3 cells in 4 partition runs.
 #[test]
 fn fcc_maine_partition_runs_merge_into_the_whole_run() {
-    let Some(file) = shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
-    else {
+    let Some(file) = fcc_maine() else {
         return;
     };
     let wd = Workdir::new();

@@ -72,6 +72,12 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// The FCC Broadband Data Collection file of Maine (fibre, June 2023) in `../shared/data`, or
+/// `None` (with a printed reason) when it is absent.
+pub fn fcc_maine() -> Option<PathBuf> {
+    shared("fcc_bdc_maine_fttp_j23/bdc_23_FibertothePremises_fixed_broadband_J23_05mar2024.csv")
+}
+
 /// The rows of a CSV as maps from column name to value.
 pub fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut rd = csv::Reader::from_reader(text.as_bytes());
