@@ -356,7 +356,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         classify: None,
         class_locations: false,
         min_count: None,
-        partitions: 1,
+        partitions: None,
+        memory: None,
     };
     let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");

@@ -9,11 +9,12 @@ use clap::Args;
 use crate::cli::{check_outputs, strict_check, BoundaryArgs, InputArgs, RunArgs, StderrProgress};
 use crate::io::records::RowFilter;
 use crate::model::availability::Partition;
-use crate::model::fixed::FixedReport;
+use crate::model::fixed::{FixedReport, Passes};
 use crate::model::policy::Targets;
 use crate::model::rows::RowCounts;
 use crate::model::threshold::{default_thresholds, Threshold};
 use crate::pipeline::fixed::{merge_partials, run_part};
+use crate::pipeline::memory;
 use crate::pipeline::{run_fixed, FixedJob};
 use crate::progress::Progress;
 use crate::report::{self, text};
@@ -67,9 +68,14 @@ pub struct FixedArgs {
     pub min_count: Option<u64>,
     /// Process the addresses in N partitions in turn (by a hash of their ids), each read from the
     /// inputs on its own: memory for about 1/N of the addresses and records, N passes over the
-    /// files, the same tables as one pass.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
-    pub partitions: u32,
+    /// files, the same tables as one pass. Default: as many as --memory needs.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub partitions: Option<u32>,
+    /// The memory the run may take (e.g. 4G, 512M; binary units, bytes without one): a run
+    /// whose rows need more, about 72 bytes each in one pass, is read in as many partitions as
+    /// fit. Default: three quarters of the machine's available memory.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, conflicts_with = "partitions")]
+    pub memory: Option<u64>,
     /// Run only partition K of N (K from 1; an address is in the partition of its id's hash) and
     /// write its counts to partial.json, for --merge (e.g. one partition per cluster worker).
     #[arg(long, value_name = "K/N", conflicts_with_all = ["merge", "partitions"])]
@@ -118,6 +124,7 @@ impl FixedArgs {
             class_locations: self.class_locations,
             min_count: self.min_count,
             partitions: self.partitions,
+            memory: self.memory,
         })
     }
 }
@@ -167,6 +174,28 @@ pub fn outputs_apart(args: &FixedArgs, job: &FixedJob) -> anyhow::Result<()> {
     check_outputs(&args.out, names, &inputs)
 }
 
+/// A size in bytes: a number (decimals allowed) with an optional binary unit `k`, `M`, `G` or `T`
+/// (any case, `B` or `iB` after it accepted).
+///
+/// # Errors
+/// A text that is no such size, or a size of zero.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let t = lower.strip_suffix("ib").or_else(|| lower.strip_suffix('b')).unwrap_or(&lower);
+    let (number, shift) = match t.char_indices().last() {
+        Some((i, unit @ ('k' | 'm' | 'g' | 't'))) => (&t[..i], 10 * (1 + "kmgt".find(unit).unwrap_or(0) as i32)),
+        _ => (t, 0),
+    };
+    let bad = || format!("not a size: {text:?}; give bytes, or a number with k, M, G or T (e.g. 4G)");
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    let bytes = value * 2f64.powi(shift);
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(bad());
+    }
+    Ok(bytes as u64)
+}
+
 /// Files given a line each in the summary; more are summed on one.
 const MAX_FILE_LINES: usize = 10;
 
@@ -196,6 +225,9 @@ pub fn print_summary(report: &FixedReport, quiet: bool) {
     for w in &report.provenance.warnings {
         say!("warning: {w}");
     }
+    if let Some(line) = passes_line(&report.passes) {
+        say!("{line}");
+    }
     print!("{}", text::headline(report));
     if !quiet {
         print!("{}", text::table(report));
@@ -222,4 +254,42 @@ pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     }
     println!("wrote {}", written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The summary's line on how the run was read, when not in one pass as planned.
+fn passes_line(p: &Passes) -> Option<String> {
+    let gib = |b: u64| format!("{:.1} GiB", b as f64 / f64::from(1 << 30));
+    let budget = p.budget.map_or_else(String::new, |b| {
+        format!(" of {}{}", gib(b), if p.machine { " (three quarters of the memory available)" } else { "" })
+    });
+    let need = gib(p.rows * memory::BYTES_PER_ROW + memory::BASE_BYTES);
+    if p.one_pass {
+        return Some(format!(
+            "note: read in one pass although about {need} is needed for {} rows, over the budget{budget}: lists per location are made in one pass",
+            p.rows
+        ));
+    }
+    (p.partitions > 1).then(|| {
+        format!(
+            "read in {} partitions in turn: about {need} for {} rows in one pass, over the memory budget{budget}",
+            p.partitions, p.rows
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("4G"), Ok(4 << 30));
+        assert_eq!(parse_size("512mib"), Ok(512 << 20));
+        assert_eq!(parse_size("1.5 GB"), Ok(3 << 29));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        for bad in ["", "G", "-1G", "0", "4X", "nan"] {
+            assert!(parse_size(bad).unwrap_err().contains("not a size"), "{bad}");
+        }
+    }
 }

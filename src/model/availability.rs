@@ -145,29 +145,50 @@ pub struct AreaCodes {
     pub codes: Vec<String>,
 }
 
-/// 1-based data row numbers, one per address or record, ascending: 1, 2, 3, … with the rows
-/// that were left out listed (none for clean national files), so that a row is found by a
-/// binary search among the few left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// 1-based data row numbers, one per address or record, ascending, in the smaller of two forms:
+/// 1, 2, 3, … with the rows that were left out listed (none for clean national files: a row is
+/// found by a binary search among the few left out), or the rows themselves (the records of one
+/// partition of a run, most rows of a file being another's).
+#[derive(Debug, Clone)]
 pub struct RowNumbers {
-    /// The rows left out, ascending, each before the last row held.
-    skipped: Vec<u32>,
+    /// The rows left out, ascending, each before the last row held; or the rows held.
+    rows: Vec<u32>,
+    /// Whether `rows` lists the rows held.
+    listed: bool,
     len: usize,
+}
+
+impl Default for RowNumbers {
+    fn default() -> RowNumbers {
+        RowNumbers::all(0)
+    }
 }
 
 impl RowNumbers {
     /// The rows 1 to `len`.
     #[must_use]
     pub fn all(len: usize) -> RowNumbers {
-        RowNumbers { skipped: Vec::new(), len }
+        RowNumbers { rows: Vec::new(), listed: false, len }
     }
 
-    /// The row of entry `i` (< len): i + 1 plus the rows left out before it.
+    /// The rows given (1-based, ascending).
+    #[must_use]
+    pub fn listed(rows: Vec<u32>) -> RowNumbers {
+        debug_assert!(rows.windows(2).all(|w| w[0] < w[1]) && rows.first() != Some(&0), "rows are 1-based, ascending");
+        let mut numbers = RowNumbers { len: rows.len(), rows, listed: true };
+        numbers.settle();
+        numbers
+    }
+
+    /// The row of entry `i` (< len): listed, or i + 1 plus the rows left out before it.
     #[inline]
     #[must_use]
     pub fn get(&self, i: usize) -> u32 {
+        if self.listed {
+            return self.rows[i];
+        }
         // The k-th row left out (0-based) comes before entry i when it is at most i + 1 + k.
-        let before = partition(&self.skipped, |k, s| s as usize <= i + 1 + k);
+        let before = partition(&self.rows, |k, s| s as usize <= i + 1 + k);
         (i + 1 + before) as u32
     }
 
@@ -185,10 +206,29 @@ impl RowNumbers {
 
     /// Appends row `row`, which comes after every row held.
     pub fn push(&mut self, row: u32) {
-        let next = (self.len + self.skipped.len() + 1) as u32;
-        debug_assert!(row >= next, "rows are pushed in ascending order");
-        self.skipped.extend(next..row);
+        if self.listed {
+            debug_assert!(self.rows.last().is_none_or(|&r| row > r), "rows are pushed in ascending order");
+            self.rows.push(row);
+        } else {
+            let next = (self.len + self.rows.len() + 1) as u32;
+            debug_assert!(row >= next, "rows are pushed in ascending order");
+            self.rows.extend(next..row);
+        }
         self.len += 1;
+        self.settle();
+    }
+
+    /// Appends the `n` rows from `first` on, which comes after every row held.
+    pub fn push_run(&mut self, first: u32, n: usize) {
+        if n == 0 {
+            return;
+        }
+        self.push(first);
+        if self.listed {
+            self.rows.extend(first + 1..first + n as u32);
+        }
+        self.len += n - 1;
+        self.settle();
     }
 
     /// Removes the entries at `dropped` (ascending positions).
@@ -196,31 +236,66 @@ impl RowNumbers {
         if dropped.is_empty() {
             return;
         }
+        if self.listed {
+            compact::remove_sorted(&mut self.rows, dropped);
+            self.len = self.rows.len();
+            return;
+        }
         // Merged into the rows left out, in order.
         let mut rows = dropped.iter().map(|&i| self.get(i)).peekable();
-        let mut skipped = Vec::with_capacity(self.skipped.len() + dropped.len());
-        for &s in &self.skipped {
+        let mut skipped = Vec::with_capacity(self.rows.len() + dropped.len());
+        for &s in &self.rows {
             skipped.extend(std::iter::from_fn(|| rows.next_if(|&r| r < s)));
             skipped.push(s);
         }
         skipped.extend(rows);
-        self.skipped = skipped;
+        self.rows = skipped;
         self.len -= dropped.len();
-        self.trim();
+        self.settle();
     }
 
     /// The 1-based rows whose flag is set (`set` of them), in order.
+    #[must_use]
     pub fn where_set(flags: &[bool], set: usize) -> RowNumbers {
         let skipped = compact::clear_positions(flags, set).into_iter().map(|i| i as u32 + 1).collect();
-        let mut rows = RowNumbers { skipped, len: set };
-        rows.trim();
+        let mut rows = RowNumbers { rows: skipped, listed: false, len: set };
+        rows.settle();
         rows
     }
 
-    /// Forgets the rows left out after the last row held (one form per list of rows).
-    fn trim(&mut self) {
-        while self.skipped.last().is_some_and(|&s| s as usize == self.len + self.skipped.len()) {
-            self.skipped.pop();
+    /// The rows of the entries whose flag is set (`set` of them; one flag per entry), in order.
+    #[must_use]
+    pub fn picked(&self, flags: &[bool], set: usize) -> RowNumbers {
+        debug_assert_eq!(flags.len(), self.len);
+        if !self.listed && self.rows.is_empty() {
+            return RowNumbers::where_set(flags, set);
+        }
+        RowNumbers::listed(compact::positions(flags.len(), |i| flags[i]).into_par_iter().map(|i| self.get(i)).collect())
+    }
+
+    /// Forgets the rows left out after the last row held (one form per list of rows), and
+    /// changes form when the other is much smaller (by half at least: building row by row
+    /// changes form seldom).
+    fn settle(&mut self) {
+        if self.listed {
+            let left_out = self.rows.last().map_or(0, |&r| r as usize - self.len);
+            if 2 * left_out < self.len {
+                let mut skipped = Vec::with_capacity(left_out);
+                let mut next = 1;
+                for &r in &self.rows {
+                    skipped.extend(next..r);
+                    next = r + 1;
+                }
+                (self.rows, self.listed) = (skipped, false);
+            }
+            return;
+        }
+        while self.rows.last().is_some_and(|&s| s as usize == self.len + self.rows.len()) {
+            self.rows.pop();
+        }
+        if self.rows.len() > 2 * self.len + 16 {
+            let rows = (0..self.len).into_par_iter().map(|i| self.get(i)).collect();
+            (self.rows, self.listed) = (rows, true);
         }
     }
 }
@@ -238,6 +313,14 @@ fn partition(v: &[u32], pred: impl Fn(usize, u32) -> bool) -> usize {
     }
     lo
 }
+
+impl PartialEq for RowNumbers {
+    fn eq(&self, other: &RowNumbers) -> bool {
+        self.len == other.len && (0..self.len).all(|i| self.get(i) == other.get(i))
+    }
+}
+
+impl Eq for RowNumbers {}
 
 impl PartialEq<[u32]> for RowNumbers {
     fn eq(&self, other: &[u32]) -> bool {
@@ -499,18 +582,36 @@ mod tests {
         let mut rows = RowNumbers::default();
         (1..=4).for_each(|r| rows.push(r));
         assert_eq!(rows, [1, 2, 3, 4]);
-        assert!(rows.skipped.is_empty());
+        assert!(rows.rows.is_empty());
         rows.push(7);
         assert_eq!(rows, [1, 2, 3, 4, 7]);
-        assert_eq!(rows.skipped, [5, 6]);
+        assert_eq!(rows.rows, [5, 6]);
         rows.remove(&[0, 3]);
         assert_eq!(rows, [2, 3, 7]);
         rows.remove(&[2]);
-        assert_eq!(rows, RowNumbers { skipped: vec![1], len: 2 }, "rows left out after the last are forgotten");
+        assert_eq!((rows.rows.as_slice(), rows.len()), (&[1][..], 2), "rows left out after the last are forgotten");
         assert_eq!(RowNumbers::where_set(&[true; 5], 5), RowNumbers::all(5));
         let some = RowNumbers::where_set(&[true, false, true, true, false], 3);
         assert_eq!((some.len(), some.get(2)), (3, 4));
         assert_eq!(some, [1, 3, 4]);
+    }
+
+    #[test]
+    fn row_numbers_list_the_rows_held_when_fewer() {
+        let mut rows = RowNumbers::default();
+        [30, 100, 200].into_iter().for_each(|r| rows.push(r));
+        assert!(rows.listed && rows.rows == [30, 100, 200], "{rows:?}");
+        assert_eq!((rows.get(1), rows.len()), (100, 3));
+        rows.remove(&[0]);
+        assert_eq!(rows, [100, 200]);
+        let flags = [true, false, false, true, false, false, false, true];
+        let picked = RowNumbers::all(8).picked(&flags, 3);
+        assert_eq!(picked, [1, 4, 8]);
+        let of_listed = RowNumbers::listed(vec![2, 9, 11, 30]).picked(&[false, true, true, false], 2);
+        assert_eq!(of_listed, [9, 11]);
+        let dense = RowNumbers::listed(vec![1, 2, 3, 5]);
+        assert!(!dense.listed && dense.rows == [4], "a dense list keeps the rows left out: {dense:?}");
+        assert_eq!(dense, [1, 2, 3, 5]);
     }
 
     #[test]

@@ -266,6 +266,28 @@ pub struct AddressOutcome {
     pub areas: Vec<AreaInfo>,
 }
 
+/// How a run was read: in one pass or in partitions, and the memory that decided it. Not part of
+/// the outputs: the tables are the same either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Passes {
+    /// The partitions the addresses were read in, one after another (1: one pass).
+    pub partitions: u32,
+    /// The rows of the inputs, estimated from their files before the run (0 when not planned).
+    pub rows: u64,
+    /// The memory budget (bytes), when one was known.
+    pub budget: Option<u64>,
+    /// Whether the budget is the machine's (no `--memory`).
+    pub machine: bool,
+    /// Whether the run was read in one pass although the budget asked for partitions (lists per
+    /// location are made in one pass).
+    pub one_pass: bool,
+}
+
+impl Passes {
+    /// One pass, as asked (no plan).
+    pub const ONE: Passes = Passes { partitions: 1, rows: 0, budget: None, machine: false, one_pass: false };
+}
+
 /// Everything a fixed-coverage run reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct FixedReport {
@@ -297,4 +319,7 @@ pub struct FixedReport {
     /// The fewest addresses a cell's figures are published for (`--min-count`), when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_count: Option<u64>,
+    /// How the run was read (one pass or partitions); not in the outputs.
+    #[serde(skip)]
+    pub passes: Passes,
 }

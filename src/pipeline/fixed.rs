@@ -20,11 +20,12 @@ use crate::model::availability::{Addresses, AreaCodes, Availability, Partition};
 use crate::model::cells::{CellPlace, CellScheme, CellsOf};
 use crate::model::classes::{ClassScheme, Classes};
 use crate::model::fixed::Unit;
-use crate::model::fixed::{AddressOutcome, FixedPart, FixedReport, PartialFile, Remap};
+use crate::model::fixed::{AddressOutcome, FixedPart, FixedReport, PartialFile, Passes, Remap};
 use crate::model::policy::Targets;
 use crate::model::rows::RowCounts;
 use crate::model::source::{Provenance, SourceInfo};
 use crate::model::threshold::Threshold;
+use crate::pipeline::memory;
 use crate::progress::Progress;
 
 /// Share of rejected rows above which a warning is raised.
@@ -65,8 +66,12 @@ pub struct FixedJob {
     /// figures to be published; smaller cells are marked suppressed (`--min-count`).
     pub min_count: Option<u64>,
     /// Run the addresses in this many partitions in turn (by a hash of their ids), each read
-    /// from the inputs on its own, so that a run holds one partition at a time; 1 = all at once.
-    pub partitions: u32,
+    /// from the inputs on its own, so that a run holds one partition at a time; 1 = all at once;
+    /// `None`: as many as [`FixedJob::memory`] needs ([`memory::plan`]).
+    pub partitions: Option<u32>,
+    /// The memory budget (bytes) that decides the partitions when they are not given; `None`:
+    /// a share of the machine's available memory.
+    pub memory: Option<u64>,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -139,14 +144,29 @@ fn areas(
 /// Any [`Error`] from reading the inputs, or [`Error::Argument`] when a threshold needs an
 /// upload speed or a technology that the records do not have.
 pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedReport> {
-    let n = job.partitions.max(1);
+    let one_pass = job.class_locations || job.keep_addresses;
+    let mut passes = match job.partitions {
+        Some(n) => Passes { partitions: n.max(1), ..Passes::ONE },
+        None => memory::plan(&job.input, job.memory)?,
+    };
+    if passes.partitions > 1 && one_pass {
+        if job.partitions.is_some() {
+            let why =
+                "lists per location (--class-locations, gap lists) are made in one pass; run without --partitions";
+            return Err(Error::argument("--partitions", &passes.partitions.to_string(), why));
+        }
+        (passes.partitions, passes.one_pass) = (1, true);
+    }
+    let mut report = run_passes(job, passes.partitions, progress)?;
+    report.passes = passes;
+    Ok(report)
+}
+
+/// Runs `job` in one pass (`n` = 1) or in `n` partitions in turn, merged.
+fn run_passes(job: &FixedJob, n: u32, progress: &mut dyn Progress) -> Result<FixedReport> {
     if n == 1 {
         let part = run_part(job, progress)?;
         return finish(job, part);
-    }
-    if job.class_locations || job.keep_addresses {
-        let why = "lists per location (--class-locations, gap lists) are made in one pass; run without --partitions";
-        return Err(Error::argument("--partitions", &n.to_string(), why));
     }
     let mut merged: Option<FixedPart> = None;
     for index in 0..n {
@@ -491,6 +511,7 @@ pub fn finish(job: &FixedJob, mut part: FixedPart) -> Result<FixedReport> {
         shapes: part.shapes,
         cells: part.cells,
         min_count: job.min_count,
+        passes: Passes::ONE,
     })
 }
 

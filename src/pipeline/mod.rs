@@ -3,6 +3,7 @@
 //! validated form of a command's options.
 
 pub mod fixed;
+pub mod memory;
 pub mod mobile;
 pub mod predict;
 pub mod report;

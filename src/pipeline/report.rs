@@ -169,7 +169,8 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             classify: classify.cloned(),
             class_locations: false,
             min_count: None,
-            partitions: 1,
+            partitions: None,
+            memory: None,
         };
         let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
         report.provenance.inputs.push(m_info.clone());

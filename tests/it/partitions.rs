@@ -132,3 +132,54 @@ fn runs_over_files_of_their_own_merge_into_one_run() {
         assert!(out.status.code() == Some(2) && err.contains(text), "{merge:?}: {err}");
     }
 }
+
+/// The line of a run's summary (on stderr) that starts with `start`.
+fn line_of(out: &std::process::Output, start: &str) -> Option<String> {
+    String::from_utf8_lossy(&out.stderr).lines().find(|l| l.starts_with(start)).map(str::to_string)
+}
+
+/// A memory budget below what one pass needs reads the run in as many partitions as fit (the
+/// rows estimated from the files, 72 bytes each; 256 KiB a partition when the budget is below
+/// the run's base), each a pass holding its own rows only, with the tables of one pass. The
+/// machine's budget reads a small run in one pass. A budget and a number of partitions together
+/// are refused.
+#[test]
+fn a_memory_budget_reads_the_run_in_partitions() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "generate", "--scale", "0.002", "--out", "records.csv", "--universe", "addresses.csv"]);
+    let rows: usize = ["records.csv", "addresses.csv"].iter().map(|f| wd.read(f).lines().count() - 1).sum();
+    let args = ["fixed", "-i", "records.csv", "--universe", "addresses.csv", "-t", "100", "-t", "30"];
+    let args = [&args[..], &["--by", "provincie", "--run-date", "2026-12-03"]].concat();
+    let whole = wd.ok(&[&args[..], &["-o", "whole"]].concat());
+    assert_eq!(line_of(&whole, "read in "), None, "the machine's budget holds a small run");
+    let small = wd.ok(&[&args[..], &["--memory", "1M", "-o", "small"]].concat());
+    let line = line_of(&small, "read in ").expect("a line on the partitions");
+    let n: f64 = line.split_whitespace().nth(2).unwrap().parse().unwrap();
+    let expect = (rows * 72) as f64 / f64::from(256 << 10);
+    assert!(n >= 8.0 && (n - expect).abs() <= 0.05 * expect + 1.0, "{line} (rows {rows}, {expect:.1} expected)");
+    assert!(line.contains("of 0.0 GiB"), "{line}");
+    for t in TABLES.iter().filter(|t| wd.path("whole").join(t).exists()) {
+        assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("small/{t}")), "{t}");
+    }
+    let both = wd.run(&[&args[..], &["--memory", "1G", "--partitions", "2", "-o", "both"]].concat());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("--memory"), "{both:?}");
+    let bad = wd.run(&[&args[..], &["--memory", "4X", "-o", "bad"]].concat());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a size"), "{bad:?}");
+}
+
+/// Lists per location (`--class-locations`) are made in one pass: a budget that asks for
+/// partitions reads such a run in one pass, with a note, and the same tables.
+#[test]
+fn lists_per_location_are_made_in_one_pass_whatever_the_budget() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "fcc", "--locations", "3000", "--states", "2", "-o", "release"]);
+    let args = ["fixed", "--profile", "fcc-bdc", "-i", "release", "--by", "county", "-t", "25/3", "-t", "100/20"];
+    let args = [&args[..], &["--classify", "bead-us", "--class-locations", "--run-date", "2026-12-03"]].concat();
+    wd.ok(&[&args[..], &["-o", "whole"]].concat());
+    let small = wd.ok(&[&args[..], &["--memory", "1k", "-o", "small"]].concat());
+    let note = line_of(&small, "note: read in one pass").expect("a note");
+    assert!(note.contains("lists per location"), "{note}");
+    for t in ["coverage.csv", "classes.csv", "class_locations.csv"] {
+        assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("small/{t}")), "{t}");
+    }
+}

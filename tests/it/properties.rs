@@ -105,7 +105,8 @@ proptest! {
             classify: None,
             class_locations: false,
             min_count: None,
-            partitions: 1,
+            partitions: Some(1),
+            memory: None,
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {

@@ -36,6 +36,7 @@
 mod canonical;
 mod encoding;
 mod error;
+mod estimate;
 mod frame;
 mod packed;
 mod parse;
@@ -48,6 +49,7 @@ pub mod unquoted;
 mod values;
 
 pub use error::{escaped_to, quoted, quoted_to, Error, ErrorKind, Result, QUOTED_MAX};
+pub use estimate::estimate_rows;
 pub use frame::frame_from_c_stream;
 pub use sink::{sinks, Batch, Sink};
 pub use table::{Format, Table, Want};

@@ -6,6 +6,7 @@
 //! a number, and [`shown`] writes the cell as a message shows it.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::unquoted::Cells;
 
@@ -96,6 +97,36 @@ impl Values {
     #[must_use]
     pub fn empty() -> Values {
         Values::new(Vec::new())
+    }
+
+    /// The rows `rows` (ascending, each < len) as a column of their own, in that order: each
+    /// chunk's rows copied into one new chunk of its kind, chunks in parallel.
+    #[must_use]
+    pub fn select(&self, rows: &[usize]) -> Values {
+        let mut by_chunk = Vec::new();
+        let mut rest = rows;
+        for k in 0..self.chunks.len() {
+            let n = rest.partition_point(|&i| i < self.starts[k + 1]);
+            let (these, after) = rest.split_at(n);
+            if !these.is_empty() {
+                by_chunk.push((k, these));
+            }
+            rest = after;
+        }
+        debug_assert!(rest.is_empty(), "rows past the column's end");
+        let chunks = by_chunk
+            .into_par_iter()
+            .map(|(k, these)| {
+                let at = these.iter().map(|&i| i - self.starts[k]);
+                match &self.chunks[k] {
+                    Array::Text(t) => Array::Text(
+                        at.map(|j| t.get(j)).collect::<polars_arrow::array::MutableBinaryViewArray<str>>().into(),
+                    ),
+                    Array::Float(f) => Array::Float(at.map(|j| f.get(j)).collect()),
+                }
+            })
+            .collect();
+        Values::new(chunks)
     }
 
     /// (chunk, row within it) of row `i` (< len): the block table gives the chunk of the
@@ -372,6 +403,21 @@ mod tests {
             let rows = v.rows(r.clone());
             assert!(r.clone().all(|i| rows.text(i).as_deref() == Some(expect[i].as_str())), "rows {r:?}");
         }
+    }
+
+    #[test]
+    fn selected_rows_keep_their_cells_across_chunks() {
+        let mut c = StringChunked::from_slice("a".into(), &[" x ", "", "long enough to be a buffer"]);
+        c.append(&StringChunked::from_slice("a".into(), &["3", "4"])).unwrap();
+        let text = Values::text_column(&c);
+        let picked = text.select(&[0, 1, 2, 4]);
+        let got: Vec<Option<String>> = (0..picked.len()).map(|i| picked.text(i).map(|t| t.to_string())).collect();
+        assert_eq!(got, [Some("x".into()), None, Some("long enough to be a buffer".into()), Some("4".into())]);
+        assert_eq!(picked.chunks.len(), 2, "one chunk per chunk with rows picked");
+        let floats = Float64Chunked::from_slice_options("f".into(), &[Some(1.5), None, Some(-2.0)]);
+        let numbers = Values::float_column(&floats).select(&[1, 2]);
+        assert_eq!((numbers.number(0), numbers.number(1)), (Err(NumberError::Missing), Ok(-2.0)));
+        assert!(text.select(&[]).is_empty() && Values::empty().select(&[]).is_empty());
     }
 
     #[test]

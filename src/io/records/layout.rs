@@ -49,6 +49,22 @@ impl Columns {
     pub(super) fn len(&self) -> usize {
         self.id.len()
     }
+
+    /// The rows `rows` (ascending) of every column read, as a batch of their own.
+    pub(super) fn select(&self, rows: &[usize]) -> Columns {
+        let pick = |v: &Option<Values>| v.as_ref().map(|v| v.select(rows));
+        Columns {
+            id: self.id.select(rows),
+            area: pick(&self.area),
+            xy: self.xy.as_ref().map(|(x, y, crs)| (x.select(rows), y.select(rows), *crs)),
+            weight: pick(&self.weight),
+            down: pick(&self.down),
+            up: pick(&self.up),
+            technology: pick(&self.technology),
+            filters: self.filters.iter().map(|v| v.select(rows)).collect(),
+            condition: pick(&self.condition),
+        }
+    }
 }
 
 /// Whether `field` is a coordinate.
@@ -197,15 +213,25 @@ impl Layout {
     }
 
     /// Reads the lazy coordinates of `rows` (0-based) into `cols`, for a batch with rows that
-    /// need them.
+    /// need them: of the rows `held` of them when the batch holds only those.
     ///
     /// # Errors
     /// As [`Table::read_rows`].
-    pub(super) fn read_coordinates(&self, table: &Table, rows: Range<usize>, cols: &mut Columns) -> Result<()> {
+    pub(super) fn read_coordinates(
+        &self,
+        table: &Table,
+        rows: Range<usize>,
+        held: Option<&[usize]>,
+        cols: &mut Columns,
+    ) -> Result<()> {
         let asked: Vec<(usize, Want)> =
             self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
         let mut xy = table.read_rows(&asked, rows)?.into_iter();
-        match (xy.next(), xy.next(), self.xy_crs) {
+        let pick = |v: Values| match held {
+            Some(h) => v.select(h),
+            None => v,
+        };
+        match (xy.next().map(pick), xy.next().map(pick), self.xy_crs) {
             (Some(x), Some(y), Some(crs)) => cols.xy = Some((x, y, crs)),
             _ => unreachable!("lazy coordinates are two columns with a CRS"),
         }

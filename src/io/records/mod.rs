@@ -200,6 +200,8 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         file: String::new(),
         count: RowCount::default(),
         before: 0,
+        read: 0,
+        slots: RowNumbers::default(),
         parts: Parts::default(),
         qualifies: Vec::new(),
         ids: IdColumn::new(by_runs, universe.is_some()),
@@ -231,7 +233,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         }
         Piece::Batch(batch) => {
             let (table, layout, kept) = current.as_ref().expect("a file is announced before its batches");
-            let checking = Checking::new(table, layout, spec, *kept, state.before);
+            let checking = Checking::new(table, layout, spec, *kept, state.slots.len());
             take(&checking, index, &mut state, &mut *progress, batch)
         }
     });
@@ -298,20 +300,22 @@ struct Checking<'a> {
     layout: &'a Layout,
     scheme: AreaScheme,
     kept: Kept,
-    /// The rows of the files before this one.
-    before: usize,
-    /// The rows of this file and those before at most (room reserved in each column).
+    /// The slots of the row-sized columns this file's rows take at most, with those of the
+    /// files before (room reserved in each column).
     bound: usize,
     /// The partition read, if one.
     partition: Option<Partition>,
 }
 
 impl<'a> Checking<'a> {
-    /// How the batches of `table`, read with `layout` after `before` rows of other files, are
-    /// checked, keeping the columns `kept`.
+    /// How the batches of `table`, read with `layout` after `before` slots taken by other files,
+    /// are checked, keeping the columns `kept`. One partition of N takes about 1/N of the rows.
     fn new(table: &'a Table, layout: &'a Layout, spec: &InputSpec, kept: Kept, before: usize) -> Checking<'a> {
-        let bound = before + table.rows_at_most();
-        Checking { table, layout, scheme: spec.profile.area, kept, before, bound, partition: spec.partition }
+        let rows = table.rows_at_most();
+        let rows =
+            spec.partition.map_or(rows, |p| (rows / p.count as usize).saturating_add(rows / 64 + 1024).min(rows));
+        let bound = before + rows;
+        Checking { table, layout, scheme: spec.profile.area, kept, bound, partition: spec.partition }
     }
 
     /// Checks the batch of rows `at` by the rules, in parallel pieces within the input's chunks
@@ -321,19 +325,18 @@ impl<'a> Checking<'a> {
     ///
     /// # Errors
     /// An unreadable file when the coordinates are read.
-    #[allow(clippy::too_many_arguments)]
     fn check(
         &self,
         out: &mut RowColumns,
-        rows: usize,
         cols: &mut Columns,
         ids: Ids<'_>,
         in_universe: &[Index],
-        (at, left): (Range<usize>, &[usize]),
+        (rows, left): (&Held<'_>, &[usize]),
         pieces: &[Range<usize>],
     ) -> Result<Vec<Found>> {
+        let at = rows.at.clone();
         loop {
-            out.grow(self.kept, rows, self.bound, cols.xy.is_some());
+            out.grow(self.kept, at.end, self.bound, cols.xy.is_some());
             let complete = !self.layout.xy_unread(cols);
             let rules = Rules { cols, scheme: self.scheme, in_universe, complete, left };
             let jobs: Vec<_> = out.pieces(at.clone(), pieces).into_iter().zip(pieces).collect();
@@ -343,7 +346,7 @@ impl<'a> Checking<'a> {
             if complete || !unlocated {
                 return Ok(found);
             }
-            self.layout.read_coordinates(self.table, at.start - self.before..at.end - self.before, cols)?;
+            self.layout.read_coordinates(self.table, rows.file.clone(), rows.held, cols)?;
         }
     }
 }
@@ -355,6 +358,11 @@ struct Read {
     count: RowCount,
     /// The rows of the files read before it.
     before: usize,
+    /// The rows read so far, of every file.
+    read: usize,
+    /// The row (1-based, across the files) of each slot of the row-sized columns: every row, or
+    /// those of the partition read.
+    slots: RowNumbers,
     /// Every file begun, with the rows before it.
     parts: Parts,
     /// Whether each row meets the record condition (empty without one).
@@ -373,7 +381,8 @@ struct Read {
 }
 
 /// One batch through the steps: read, key, join (to the universe's keys `index`), check and
-/// locate, merge.
+/// locate, merge. When one partition is read, the batch is first cut to its rows: the others
+/// take no room (their rows are counted as elsewhere).
 ///
 /// # Errors
 /// A file past the row limits, ids out of order after the first batch (the load is then done
@@ -386,11 +395,18 @@ fn take(
     batch: Batch,
 ) -> Result<()> {
     let mut cols = checking.layout.columns(batch.columns);
-    let (left, away) = unread(checking.layout.left_out(&cols), checking.elsewhere(&cols));
+    let read = cols.len();
+    let local = state.count.batch(&checking.table.path, batch.first_row, read)?;
+    within_row_limit(&checking.table.path, state.before + local.end)?;
+    let held = checking.held(&cols);
+    if let Some(rows) = &held {
+        cols = cols.select(rows);
+    }
+    let at = columns::hold(&mut state.slots, state.before + local.start, read, held.as_deref());
+    state.read += read;
+    let away = (read - at.len()) as u64;
+    let left = checking.layout.left_out(&cols);
     checking.layout.qualifies(&cols, &mut state.qualifies);
-    let local = state.count.batch(&checking.table.path, batch.first_row, cols.len())?;
-    let at = state.before + local.start..state.before + local.end;
-    within_row_limit(&checking.table.path, at.end)?;
     let ids = match state.ids.key(&cols.id, at.clone(), at.end, checking.bound) {
         Ok(ids) => ids,
         Err(OutOfOrder) => {
@@ -413,34 +429,28 @@ fn take(
         }
     };
     let pieces = cols.down.as_ref().expect("records have a download speed").pieces(CHECK_CHUNK);
-    let found = checking.check(&mut state.out, at.end, &mut cols, ids, &in_universe, (at.clone(), &left), &pieces)?;
+    let batch_rows = Held { file: local, held: held.as_deref(), at: at.clone() };
+    let found = checking.check(&mut state.out, &mut cols, ids, &in_universe, (&batch_rows, &left), &pieces)?;
     state.address.extend(in_universe);
-    state.merge(found, &pieces, at.clone(), checking.kept.location, (&left, away));
-    progress.advance(at.len() as u64);
+    state.merge(found, &pieces, at, checking.kept.location, (&left, away));
+    progress.advance(read as u64);
     Ok(())
 }
 
-/// The rows of a batch left unread, sorted, each once: those a `--where` filter leaves out
-/// (`filtered`) and those of addresses in another partition (`away`); and how many of them are
-/// in another partition (such a row counts as elsewhere, whatever the filters say).
-fn unread(filtered: Vec<usize>, away: Vec<usize>) -> (Vec<usize>, u64) {
-    if away.is_empty() {
-        return (filtered, 0);
-    }
-    let n = away.len() as u64;
-    let mut all = away;
-    all.extend(filtered);
-    all.sort_unstable();
-    all.dedup();
-    (all, n)
+/// Where a batch's rows are: its rows in its file (0-based), those of them the batch holds
+/// (all when `None`: no partition), and the slots of the row-sized columns they take.
+struct Held<'a> {
+    file: Range<usize>,
+    held: Option<&'a [usize]>,
+    at: Range<usize>,
 }
 
 impl Checking<'_> {
-    /// The rows of a batch (0-based, ascending) whose address is in another partition than
-    /// the one read; none when all are read.
-    fn elsewhere(&self, cols: &Columns) -> Vec<usize> {
-        let Some(p) = self.partition else { return Vec::new() };
-        (0..cols.len()).into_par_iter().filter(|&i| !p.holds(&cols.id.text(i).unwrap_or_default())).collect()
+    /// The rows of a batch (0-based, ascending) whose address is in the partition read; `None`
+    /// when all are read.
+    fn held(&self, cols: &Columns) -> Option<Vec<usize>> {
+        let p = self.partition?;
+        Some(compact::positions(cols.len(), |i| p.holds(&cols.id.text(i).unwrap_or_default())))
     }
 }
 
@@ -462,7 +472,8 @@ impl Read {
     }
 
     /// Merges a batch's checked pieces in row order: the rows `left` out by a filter (sorted,
-    /// in the batch) unused and counted, whatever the checks found; technologies and area codes
+    /// in the batch) unused and counted, whatever the checks found, and the rows `away` in
+    /// another partition counted; technologies and area codes
     /// (when the records are `located` here) in order of first appearance, each piece's own
     /// numbers renumbered; rejected rows in row order.
     fn merge(
@@ -476,7 +487,7 @@ impl Read {
         for &i in left {
             self.out.usable[at.start + i] = false;
         }
-        let filtered = left.len() as u64 - away;
+        let filtered = left.len() as u64;
         self.counts.left_out += filtered;
         self.counts.elsewhere += away;
         if let (Some(n), Some(e)) = (self.parts.left_out.last_mut(), self.parts.elsewhere.last_mut()) {
@@ -497,7 +508,7 @@ impl Read {
             for rejected in piece.rejected.into_iter().filter(|x| left.binary_search(&x.row).is_err()) {
                 let row = at.start + rejected.row;
                 self.out.usable[row] = false;
-                let own = (row - self.before) as u64 + 1;
+                let own = u64::from(self.slots.get(row)) - self.before as u64;
                 self.counts.reject(&mut self.rejects, &self.file, own, rejected.reason, rejected.detail);
             }
             if located {
@@ -520,10 +531,22 @@ impl Read {
         point_crs: Option<XyCrs>,
     ) -> Result<Availability> {
         let Read {
-            before: n, parts, ids, mut out, address, codes, technologies, rejects, mut counts, qualifies, ..
+            before: n,
+            read,
+            slots,
+            parts,
+            ids,
+            mut out,
+            address,
+            codes,
+            technologies,
+            rejects,
+            mut counts,
+            qualifies,
+            ..
         } = self;
-        if out.usable.len() != n {
-            let found = out.usable.len();
+        if read != n {
+            let found = read;
             return Err(Error::table(
                 spec.first(),
                 format!("{found} rows where the file declares {n}; was it changed during the run?"),
@@ -540,7 +563,7 @@ impl Read {
                 let dropped = compact::clear_positions(&rows.first, rows.count);
                 out.locations.remove(&dropped);
                 compact::remove_sorted(&mut out.weight, &dropped);
-                let first_row = RowNumbers::where_set(&rows.first, rows.count);
+                let first_row = slots.picked(&rows.first, rows.count);
                 let location = std::mem::take(&mut out.locations);
                 let weight = std::mem::take(&mut out.weight);
                 let parts = parts.clone();
@@ -550,7 +573,7 @@ impl Read {
         if universe.is_none() && addresses.is_empty() && spec.partition.is_none() {
             return Err(Error::NoData { file: spec.first().to_path_buf(), reason: counts.none_used(rejects.first()) });
         }
-        let records = records(out, address, technologies, qualifies, n, used);
+        let records = records(out, address, technologies, qualifies, slots, used);
         let (addresses, weighted, sources, universe_rows) = match universe {
             Some(u) => (u.addresses, u.weighted, vec![u.source], Some(u.counts)),
             None => (addresses, kept.weight, Vec::new(), None),
@@ -571,22 +594,22 @@ impl Read {
     }
 }
 
-/// The usable records of the `n` rows read (`used` of them), in row order: the output columns
-/// (and whether each row meets the record condition, when asked) with the unusable rows
-/// squeezed out.
+/// The usable records of the rows held (their numbers `row`; `used` of them usable), in row
+/// order: the output columns (and whether each row meets the record condition, when asked) with
+/// the unusable rows squeezed out.
 fn records(
     out: RowColumns,
     mut address: Vec<Index>,
     technologies: Vec<String>,
     qualifies: Vec<bool>,
-    n: usize,
+    row: RowNumbers,
     used: usize,
 ) -> Records {
     let dropped = compact::clear_positions(&out.usable, used);
     compact::remove_sorted(&mut address, &dropped);
     let mut records = Records {
         address: Vec::new(),
-        row: RowNumbers::all(n),
+        row,
         down_mbps: out.down,
         up_mbps: out.up,
         technology: out.technology,
@@ -598,6 +621,22 @@ fn records(
     records.remove(&dropped);
     records.address = address.into_iter().map(|a| a.get().expect("a usable record has its address")).collect();
     records
+}
+
+/// The data rows of a records or address file, estimated before it is read (exact for a table
+/// in memory and for Parquet; a layer of points taken at 64 bytes a point).
+///
+/// # Errors
+/// An unreadable file.
+pub fn estimate_rows(path: &Path, frames: &Frames) -> Result<u64> {
+    if let Some(frame) = frames.get(path) {
+        return Ok(frame.height() as u64);
+    }
+    if vector::points::is_layer(path)? {
+        let (file, _) = vector::file_and_layer(path);
+        return Ok(std::fs::metadata(&file).map_err(|e| Error::io(&file, e))?.len() / 64);
+    }
+    Ok(dekking_table::estimate_rows(path)?)
 }
 
 /// Opens a records or address file: a table given in memory under its name, a table (CSV,

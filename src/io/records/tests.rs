@@ -628,3 +628,51 @@ fn rows_left_out_by_a_filter_are_counted_not_rejected() {
     assert_eq!((c.rows_in, c.used, c.rejected_total(), c.left_out), (5, 2, 1, 2));
     assert!(c.reconciles());
 }
+
+/// One partition of a run keeps only its own rows: the row-sized columns hold its records
+/// alone, each with its row number in the whole input, and the partitions together hold the
+/// whole run's records, addresses and rejects (a bad row in each file and a row filtered out).
+#[test]
+fn a_partition_holds_its_own_rows_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "adres_id;download_mbps;gemeentecode;soort\n";
+    let mut files = Vec::new();
+    for f in 0..2 {
+        let mut text = String::from(head);
+        for i in 0..40 {
+            let down = if i == 7 { "-1".to_string() } else { format!("{}", 10 * (i % 5)) };
+            text.push_str(&format!(
+                "id{};{down};GM03{:02};{}\n",
+                (i * 7 + f) % 30,
+                i % 4,
+                if i == 9 { "B" } else { "R" }
+            ));
+        }
+        let p = dir.path().join(format!("r{f}.csv"));
+        std::fs::write(&p, text).unwrap();
+        files.push(p);
+    }
+    let spec = InputSpec { filters: vec![RowFilter::parse("soort=R").unwrap()], ..nl(files) };
+    let whole = load(&spec, Needs::ALL, &mut Silent).unwrap();
+    let n = 4;
+    let mut rows: Vec<u32> = Vec::new();
+    let (mut addresses, mut rejects) = (0, Vec::new());
+    for index in 0..n {
+        let one = InputSpec { partition: Some(Partition { index, count: n }), ..spec.clone() };
+        let part = load(&one, Needs::ALL, &mut Silent).unwrap();
+        let held = part.records.row.len();
+        assert_eq!(part.records.down_mbps.len(), held, "columns as long as the partition's records");
+        assert!(held < whole.records.row.len(), "partition {index} holds {held} records");
+        rows.extend((0..held).map(|i| part.records.row.get(i)));
+        addresses += part.addresses.len();
+        rejects.extend(part.rejects.iter().map(|r| (r.file.clone(), r.row)));
+        let c = &part.record_rows;
+        assert!(c.rows_in == 80 && c.reconciles() && c.elsewhere > 0, "{c:?}");
+    }
+    rows.sort_unstable();
+    rejects.sort();
+    let all: Vec<u32> = (0..whole.records.row.len()).map(|i| whole.records.row.get(i)).collect();
+    let mut expected: Vec<(String, u64)> = whole.rejects.iter().map(|r| (r.file.clone(), r.row)).collect();
+    expected.sort();
+    assert_eq!((rows, addresses, rejects), (all, whole.addresses.len(), expected));
+}

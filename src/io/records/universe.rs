@@ -9,11 +9,11 @@ use dekking_table::{Batch, Sink};
 
 use super::back::identify_in;
 use super::codes::CodeTable;
-use super::columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
+use super::columns::{hold, rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
 use super::ids::IdColumn;
 use super::layout::Layout;
 use super::rules::Rejected;
-use super::{Checking, InputSpec};
+use super::{Checking, Held, InputSpec};
 use crate::error::{Error, Result};
 use crate::io::columns::Field;
 use crate::model::availability::{Addresses, Parts, RowNumbers};
@@ -40,8 +40,11 @@ struct Reading<'a> {
     codes: &'a mut CodeTable,
     /// The rows the checks rejected (0-based, ascending), with why.
     failed: Vec<Rejected>,
-    /// The rows of addresses in other partitions (0-based, ascending).
-    away: Vec<usize>,
+    /// The row (1-based) of each slot of the row-sized columns: every row, or those of the
+    /// partition read.
+    slots: RowNumbers,
+    /// The rows of addresses in other partitions.
+    away: u64,
     progress: &'a mut dyn Progress,
 }
 
@@ -52,17 +55,19 @@ impl Sink for Reading<'_> {
     /// location, weight), the pieces' codes and rejects merged in row order.
     fn batch(&mut self, batch: Batch) -> Result<()> {
         let mut cols = self.checking.layout.columns(batch.columns);
-        let at = self.count.batch(&self.checking.table.path, batch.first_row, cols.len())?;
-        // The row-sized columns of the declared rows at once, else grown batch by batch.
-        let (rows, bound) = (self.count.rows, self.checking.bound);
-        let ids = self.ids.key(&cols.id, at.clone(), rows, bound).expect("universe ids are keyed, never flagged");
-        let pieces = cols.id.pieces(CHECK_CHUNK);
-        let away = self.checking.elsewhere(&cols);
-        let found = self.checking.check(&mut self.out, rows, &mut cols, ids, &[], (at.clone(), &away), &pieces)?;
-        for &i in &away {
-            self.out.usable[at.start + i] = false;
+        let read = cols.len();
+        let local = self.count.batch(&self.checking.table.path, batch.first_row, read)?;
+        let held = self.checking.held(&cols);
+        if let Some(rows) = &held {
+            cols = cols.select(rows);
         }
-        self.away.extend(away.iter().map(|i| at.start + i));
+        let at = hold(&mut self.slots, local.start, read, held.as_deref());
+        self.away += (read - at.len()) as u64;
+        let bound = self.checking.bound;
+        let ids = self.ids.key(&cols.id, at.clone(), at.end, bound).expect("universe ids are keyed, never flagged");
+        let pieces = cols.id.pieces(CHECK_CHUNK);
+        let rows = Held { file: local, held: held.as_deref(), at: at.clone() };
+        let found = self.checking.check(&mut self.out, &mut cols, ids, &[], (&rows, &[]), &pieces)?;
         for (piece, r) in found.into_iter().zip(&pieces) {
             let r = at.start + r.start..at.start + r.end;
             for rejected in piece.rejected {
@@ -72,7 +77,7 @@ impl Sink for Reading<'_> {
             }
             self.codes.absorb(piece.codes, &mut self.out.locations.area[r.clone()], &self.out.usable[r]);
         }
-        self.progress.advance(at.len() as u64);
+        self.progress.advance(read as u64);
         Ok(())
     }
 }
@@ -107,17 +112,18 @@ pub(super) fn load(
         out: RowColumns::default(),
         codes: &mut *codes,
         failed: Vec::new(),
-        away: Vec::new(),
+        slots: RowNumbers::default(),
+        away: 0,
         progress,
     };
     table.read_into(&layout.asked(), rows_per_batch(&table), &mut reading)?;
-    let Reading { count, ids, mut out, failed, away, .. } = reading;
+    let Reading { count, ids, mut out, failed, slots, away, .. } = reading;
     let n = count.rows;
     let source = layout.source(&table, "universe", n);
     drop(table);
     let file = path.display().to_string();
     let (ukeys, sorted) = ids.into_keys();
-    let made = addresses_in_row_order(&file, &ukeys, sorted, (failed, away), rejects);
+    let made = addresses_in_row_order(&file, (&ukeys, sorted, &slots), (failed, n as u64, away), rejects);
     if made.first_row.is_empty() && spec.partition.is_none() {
         return Err(Error::NoData { file: path.to_path_buf(), reason: made.counts.none_used(rejects.first()) });
     }
@@ -158,14 +164,14 @@ struct Made {
     dropped: Vec<usize>,
 }
 
-/// In row order: a row of another partition (`away`, ascending) is elsewhere, else a row with
-/// the id of an accepted row is a duplicate (whatever else is wrong with it), else it is rejected
-/// for what its checks found (`failed`, ascending), else it makes an address.
+/// In row order, over the rows held (their keys `ukeys`, ascending when `sorted`, and their
+/// rows `slots`; of `rows_in`, the others `away` in another partition): a row with the id of an
+/// accepted row is a duplicate (whatever else is wrong with it), else it is rejected for what its
+/// checks found (`failed`, ascending), else it makes an address.
 fn addresses_in_row_order(
     file: &str,
-    ukeys: &[u128],
-    sorted: bool,
-    (failed, away): (Vec<Rejected>, Vec<usize>),
+    (ukeys, sorted, slots): (&[u128], bool, &RowNumbers),
+    (failed, rows_in, away): (Vec<Rejected>, u64, u64),
     rejects: &mut Vec<Reject>,
 ) -> Made {
     let n = ukeys.len();
@@ -174,19 +180,14 @@ fn addresses_in_row_order(
     let mut made = Made {
         address: vec![Index::NONE; n],
         first_row: RowNumbers::default(),
-        counts: RowCounts { rows_in: n as u64, ..RowCounts::default() },
+        counts: RowCounts { rows_in, elsewhere: away, ..RowCounts::default() },
         duplicates: Vec::new(),
         dropped: Vec::new(),
     };
-    let (mut failed, mut away) = (failed.into_iter().peekable(), away.into_iter().peekable());
+    let mut failed = failed.into_iter().peekable();
     for i in 0..n {
         let fault = failed.next_if(|f| f.row == i);
-        if away.next_if_eq(&i).is_some() {
-            made.counts.elsewhere += 1;
-            made.dropped.push(i);
-            continue;
-        }
-        let row = i as u64 + 1;
+        let row = u64::from(slots.get(i));
         let first = leader[i].get().map_or(Index::NONE, |l| at_leader[l as usize]);
         if let Some(first) = first.get() {
             made.duplicates.push((rejects.len(), row, made.first_row.get(first as usize)));
