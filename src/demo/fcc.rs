@@ -10,8 +10,6 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::unit;
 
 use crate::error::{Error, Result};
@@ -77,9 +75,13 @@ fn lines(seed: u64, s: usize, t: &Technology, ids: std::ops::Range<u64>, out: &m
     }
 }
 
+/// Locations per chunk of a file (a Parquet row group; a run of gzip input): a file is written
+/// chunk by chunk, so a writer holds one chunk, whatever the release's size.
+const CHUNK: u64 = if cfg!(test) { 64 } else { 1 << 19 };
+
 /// Writes a release of about `locations` locations over the first `states` states (at most 56)
 /// into `dir`, one file per state × technology, gzipped CSV or Parquet (`parquet`); returns the
-/// files and the rows written.
+/// files and the rows written. The files are written one per core at a time, each in chunks.
 ///
 /// # Errors
 /// [`Error::Argument`] for no state or more than 56; unwritable files.
@@ -90,54 +92,130 @@ pub fn write_release(
     seed: u64,
     parquet: bool,
 ) -> Result<(Vec<PathBuf>, u64)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     if !(1..=STATES.len()).contains(&states) {
         return Err(Error::argument("states", &states.to_string(), "expected 1 to 56"));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let per = locations / states as u64;
     let jobs: Vec<(usize, usize)> = (0..states).flat_map(|s| (0..TECHNOLOGIES.len()).map(move |t| (s, t))).collect();
-    let written: Vec<(PathBuf, u64)> = jobs
-        .par_iter()
-        .map(|&(s, t)| {
-            let ids = 1_000_000_000 + s as u64 * per..1_000_000_000 + (s as u64 + 1) * per;
-            let mut text = String::from(HEADER);
-            text.push('\n');
-            lines(seed, s, &TECHNOLOGIES[t], ids, &mut text);
-            let rows = text.bytes().filter(|&b| b == b'\n').count() as u64 - 1;
-            let name = format!("bdc_{:02}_{}", s + 1, TECHNOLOGIES[t].code);
-            let path = dir.join(format!("{name}.{}", if parquet { "parquet" } else { "csv.gz" }));
-            let bytes = if parquet { to_parquet(&text)? } else { gzip(&text)? };
-            dekking_files::atomic::write(&path, &bytes)?;
-            Ok((path, rows))
-        })
-        .collect::<Result<_>>()?;
-    let rows = written.iter().map(|w| w.1).sum();
-    Ok((written.into_iter().map(|w| w.0).collect(), rows))
+    // Threads of their own, not rayon's: polars parallelises inside each file, and a rayon
+    // worker waiting for it would start further files (all of them in memory at once).
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(jobs.len());
+    let mut written: Vec<(usize, PathBuf, u64)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, PathBuf, u64)>> {
+                    let mut mine = Vec::new();
+                    while let Some(&(s, t)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let (path, rows) = write_file(dir, (seed, s, t), per, parquet)?;
+                        mine.push((s * TECHNOLOGIES.len() + t, path, rows));
+                    }
+                    Ok(mine)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("a file writer panicked")).collect::<Result<Vec<_>>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    written.sort_by_key(|w| w.0);
+    let rows = written.iter().map(|w| w.2).sum();
+    Ok((written.into_iter().map(|w| w.1).collect(), rows))
 }
 
-/// `text` gzipped (fast compression).
-fn gzip(text: &str) -> Result<Vec<u8>> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(text.as_bytes()).and_then(|()| e.finish()).map_err(|e| Error::io("<gzip>", e))
+/// Writes the file of technology `t` in state `s` (its `per` locations) into `dir`, chunk by
+/// chunk, under a temporary name renamed at the end; returns it and its rows.
+fn write_file(dir: &Path, (seed, s, t): (u64, usize, usize), per: u64, parquet: bool) -> Result<(PathBuf, u64)> {
+    let name = format!("bdc_{:02}_{}.{}", s + 1, TECHNOLOGIES[t].code, if parquet { "parquet" } else { "csv.gz" });
+    let path = dir.join(&name);
+    let temporary = dir.join(format!(".{name}.part"));
+    let file = std::fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
+    let mut out = if parquet { Chunks::parquet(file)? } else { Chunks::gzip(file) };
+    let first = 1_000_000_000 + s as u64 * per;
+    let mut rows = 0;
+    let mut text = String::new();
+    for start in (first..first + per).step_by(CHUNK as usize) {
+        text.clear();
+        lines(seed, s, &TECHNOLOGIES[t], start..(start + CHUNK).min(first + per), &mut text);
+        rows += text.bytes().filter(|&b| b == b'\n').count() as u64;
+        out.write(&text).map_err(|e| e.at(&temporary))?;
+    }
+    out.finish().map_err(|e| e.at(&temporary))?;
+    std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
+    Ok((path, rows))
 }
 
-/// The CSV `text` as Parquet (the ids and codes as text, as the FCC's CSV has them).
-fn to_parquet(text: &str) -> Result<Vec<u8>> {
-    use polars::prelude::*;
-    let fail = |e: PolarsError| Error::table("<parquet>", e.to_string());
-    let text_cols = ["frn", "brand_name", "business_residential_code", "state_usps", "block_geoid"];
-    let schema: Schema = HEADER
-        .split(',')
-        .map(|c| Field::new(c.into(), if text_cols.contains(&c) { DataType::String } else { DataType::Int64 }))
-        .collect();
-    let mut df = CsvReadOptions::default()
-        .with_schema(Some(Arc::new(schema)))
-        .into_reader_with_file_handle(std::io::Cursor::new(text.as_bytes()))
-        .finish()
-        .map_err(fail)?;
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes).finish(&mut df).map_err(fail)?;
-    Ok(bytes)
+/// Why a chunk could not be written (the file named by the caller).
+enum ChunkError {
+    Io(std::io::Error),
+    Parquet(String),
+}
+
+impl ChunkError {
+    /// The error for the file `path`.
+    fn at(self, path: &Path) -> Error {
+        match self {
+            ChunkError::Io(e) => Error::io(path, e),
+            ChunkError::Parquet(e) => Error::table(path, e),
+        }
+    }
+}
+
+/// A file being written chunk by chunk: CSV lines gzipped (fast compression), or Parquet row
+/// groups with the ids and codes as text, as the FCC's CSV has them.
+enum Chunks {
+    Gzip(flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>),
+    Parquet(Box<polars::io::parquet::write::BatchedWriter<std::fs::File>>, polars::prelude::SchemaRef),
+}
+
+impl Chunks {
+    /// A gzipped CSV file, its header written.
+    fn gzip(file: std::fs::File) -> Chunks {
+        let mut e = flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::fast());
+        let _ = e.write_all(format!("{HEADER}\n").as_bytes());
+        Chunks::Gzip(e)
+    }
+
+    /// A Parquet file of the release's schema.
+    fn parquet(file: std::fs::File) -> Result<Chunks> {
+        use polars::prelude::*;
+        let text_cols = ["frn", "brand_name", "business_residential_code", "state_usps", "block_geoid"];
+        let schema: Schema = HEADER
+            .split(',')
+            .map(|c| Field::new(c.into(), if text_cols.contains(&c) { DataType::String } else { DataType::Int64 }))
+            .collect();
+        let writer = ParquetWriter::new(file).batched(&schema).map_err(|e| Error::table("<parquet>", e.to_string()))?;
+        Ok(Chunks::Parquet(Box::new(writer), Arc::new(schema)))
+    }
+
+    /// Appends the CSV lines `text` (no header).
+    fn write(&mut self, text: &str) -> std::result::Result<(), ChunkError> {
+        use polars::prelude::*;
+        match self {
+            Chunks::Gzip(e) => e.write_all(text.as_bytes()).map_err(ChunkError::Io),
+            Chunks::Parquet(writer, schema) => {
+                let fail = |e: PolarsError| ChunkError::Parquet(e.to_string());
+                let df = CsvReadOptions::default()
+                    .with_has_header(false)
+                    .with_schema(Some(schema.clone()))
+                    .into_reader_with_file_handle(std::io::Cursor::new(text.as_bytes()))
+                    .finish()
+                    .map_err(fail)?;
+                writer.write_batch(&df).map_err(fail)
+            }
+        }
+    }
+
+    /// Ends the file.
+    fn finish(self) -> std::result::Result<(), ChunkError> {
+        match self {
+            Chunks::Gzip(e) => e.finish().and_then(|mut w| w.flush()).map_err(ChunkError::Io),
+            Chunks::Parquet(writer, _) => writer.finish().map(|_| ()).map_err(|e| ChunkError::Parquet(e.to_string())),
+        }
+    }
 }
 
 #[cfg(test)]
