@@ -167,7 +167,7 @@ impl ChunkError {
 /// A file being written chunk by chunk: CSV lines gzipped (fast compression), or Parquet row
 /// groups with the ids and codes as text, as the FCC's CSV has them.
 enum Chunks {
-    Gzip(flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>),
+    Gzip(Box<flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>>),
     Parquet(Box<polars::io::parquet::write::BatchedWriter<std::fs::File>>, polars::prelude::SchemaRef),
 }
 
@@ -176,7 +176,7 @@ impl Chunks {
     fn gzip(file: std::fs::File) -> Chunks {
         let mut e = flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::fast());
         let _ = e.write_all(format!("{HEADER}\n").as_bytes());
-        Chunks::Gzip(e)
+        Chunks::Gzip(Box::new(e))
     }
 
     /// A Parquet file of the release's schema.
