@@ -72,7 +72,7 @@ pub struct FixedArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub partitions: Option<u32>,
     /// The memory the run may take (e.g. 4G, 512M; binary units, bytes without one): a run
-    /// whose rows need more, about 72 bytes each in one pass, is read in as many partitions as
+    /// whose rows need more, about 84 bytes each, is read in as many partitions as
     /// fit. Default: three quarters of the machine's available memory.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, conflicts_with = "partitions")]
     pub memory: Option<u64>,
@@ -256,9 +256,14 @@ pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The summary's line on how the run was read, when not in one pass as planned.
+/// The summary's line on how the run was read, when a memory budget made it other than one pass
+/// (partitions given by hand are not remarked on).
 fn passes_line(p: &Passes) -> Option<String> {
-    let gib = |b: u64| format!("{:.1} GiB", b as f64 / f64::from(1 << 30));
+    p.budget?;
+    let gib = |b: u64| match b {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / f64::from(1 << 30)),
+        b => format!("{} MiB", b.div_ceil(1 << 20)),
+    };
     let budget = p.budget.map_or_else(String::new, |b| {
         format!(" of {}{}", gib(b), if p.machine { " (three quarters of the memory available)" } else { "" })
     });

@@ -147,7 +147,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
     let one_pass = job.class_locations || job.keep_addresses;
     let mut passes = match job.partitions {
         Some(n) => Passes { partitions: n.max(1), ..Passes::ONE },
-        None => memory::plan(&job.input, job.memory)?,
+        None => memory::plan(&job.input, job.memory),
     };
     if passes.partitions > 1 && one_pass {
         if job.partitions.is_some() {

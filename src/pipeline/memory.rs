@@ -8,14 +8,14 @@
 
 use rayon::prelude::*;
 
-use crate::error::Result;
 use crate::io::records::{self, InputSpec};
 use crate::model::fixed::Passes;
 
-/// Bytes a record or universe row takes while a run reads it in one pass: the loader's
-/// row-sized columns and what is made of them (68 MB per million records measured on the
-/// FCC-layout release, BENCHMARKS.md), with some room.
-pub const BYTES_PER_ROW: u64 = 72;
+/// Bytes a record or universe row takes while a run holds it: the loader's row-sized columns
+/// and what is made of them, with the heap's slack after passes in turn (measured on
+/// FCC-layout releases, BENCHMARKS.md: 72 bytes a row in one pass of 50 M rows, 80 in each of
+/// 10 partitions of 500 M rows).
+pub const BYTES_PER_ROW: u64 = 84;
 
 /// Bytes a run takes whatever its rows: the batches being parsed and checked (two at once), the
 /// areas and their shapes, the program.
@@ -24,21 +24,19 @@ pub const BASE_BYTES: u64 = 384 << 20;
 /// The share of the machine's available memory a run takes by default.
 const MACHINE_SHARE: (u64, u64) = (3, 4);
 
-/// The bytes a partition is given at least, when the budget leaves less than the base.
-const MIN_ROOM: u64 = 256 << 10;
-
-/// The partitions (1 to 4096) that keep `rows` rows within `budget` bytes.
+/// The partitions (1 to 4096) that keep `rows` rows within `budget` bytes: the rows' bytes over
+/// the budget less the base, or over a quarter of the budget when that is more (a small budget).
 ///
 /// ```
 /// use dekking::pipeline::memory::{partitions_for, BASE_BYTES, BYTES_PER_ROW};
 /// assert_eq!(partitions_for(10_000_000, 24 << 30), 1);
 /// let budget = BASE_BYTES + 100_000_000 * BYTES_PER_ROW;
 /// assert_eq!((partitions_for(100_000_000, budget), partitions_for(100_000_001, budget)), (1, 2));
-/// assert_eq!(partitions_for(500_000_000, 4 << 30), 10);
+/// assert_eq!(partitions_for(500_000_000, 4 << 30), 11);
 /// ```
 #[must_use]
 pub fn partitions_for(rows: u64, budget: u64) -> u32 {
-    let room = budget.saturating_sub(BASE_BYTES).max(MIN_ROOM);
+    let room = budget.saturating_sub(BASE_BYTES).max(budget / 4).max(1);
     let n = rows.saturating_mul(BYTES_PER_ROW).div_ceil(room);
     n.clamp(1, 4096) as u32
 }
@@ -73,19 +71,17 @@ pub fn budget(given: Option<u64>) -> Option<(u64, bool)> {
 }
 
 /// The plan of a run over `input` within `given` bytes (else the machine's budget): its rows
-/// estimated from the files, and the partitions they need.
-///
-/// # Errors
-/// An unreadable input file.
-pub fn plan(input: &InputSpec, given: Option<u64>) -> Result<Passes> {
+/// estimated from the files, and the partitions they need. A file that cannot be estimated
+/// (unreadable, corrupt) counts no rows here: reading it says what is wrong.
+#[must_use]
+pub fn plan(input: &InputSpec, given: Option<u64>) -> Passes {
     let mut files: Vec<&std::path::Path> = input.records.iter().map(|p| p.as_path()).collect();
     files.extend(input.universe.as_deref());
-    let rows = files.par_iter().map(|p| records::estimate_rows(p, &input.frames)).collect::<Result<Vec<u64>>>()?;
-    let rows = rows.iter().sum();
-    Ok(match budget(given) {
+    let rows = files.par_iter().map(|p| records::estimate_rows(p, &input.frames).unwrap_or(0)).sum();
+    match budget(given) {
         Some((bytes, machine)) => {
             Passes { partitions: partitions_for(rows, bytes), rows, budget: Some(bytes), machine, one_pass: false }
         }
         None => Passes { partitions: 1, rows, budget: None, machine: true, one_pass: false },
-    })
+    }
 }

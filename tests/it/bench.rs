@@ -85,16 +85,21 @@ fn predict_benchmark_smoke_run() {
 }
 
 /// The release benchmark on a small release of 3 states (21 files): dekking's locations and
-/// covered counts per county must equal DuckDB's on the same files.
+/// covered counts per county, in one pass and in the partitions of a small budget, must equal
+/// DuckDB's on the same files.
 #[test]
 fn release_benchmark_smoke_run() {
     for format in ["parquet", "csv.gz"] {
-        let Some((stdout, _)) =
-            harness("release.py", "duckdb", &["--locations", "30000", "--states", "3", "--format", format])
-        else {
+        let Some((stdout, _)) = harness(
+            "release.py",
+            "duckdb",
+            &["--locations", "30000", "--states", "3", "--format", format, "--memory", "1M"],
+        ) else {
             return;
         };
         assert!(stdout.contains(&format!("Release: 21 files ({format})")), "{stdout}");
-        assert!(stdout.contains("| DuckDB |"), "{stdout}");
+        assert!(stdout.contains("| DuckDB (memory_limit default) |"), "{stdout}");
+        let budget = stdout.lines().find(|l| l.starts_with("| dekking fixed --memory 1M |")).unwrap_or_default();
+        assert!(budget.contains("read in ") && budget.contains(" partitions in turn"), "{stdout}");
     }
 }

@@ -139,8 +139,8 @@ fn line_of(out: &std::process::Output, start: &str) -> Option<String> {
 }
 
 /// A memory budget below what one pass needs reads the run in as many partitions as fit (the
-/// rows estimated from the files, 72 bytes each; 256 KiB a partition when the budget is below
-/// the run's base), each a pass holding its own rows only, with the tables of one pass. The
+/// rows estimated from the files, `BYTES_PER_ROW` each, a quarter of a budget below the run's base a
+/// partition), each a pass holding its own rows only, with the tables of one pass. The
 /// machine's budget reads a small run in one pass. A budget and a number of partitions together
 /// are refused.
 #[test]
@@ -155,9 +155,9 @@ fn a_memory_budget_reads_the_run_in_partitions() {
     let small = wd.ok(&[&args[..], &["--memory", "1M", "-o", "small"]].concat());
     let line = line_of(&small, "read in ").expect("a line on the partitions");
     let n: f64 = line.split_whitespace().nth(2).unwrap().parse().unwrap();
-    let expect = (rows * 72) as f64 / f64::from(256 << 10);
+    let expect = (rows as u64 * dekking::pipeline::memory::BYTES_PER_ROW) as f64 / f64::from(256 << 10);
     assert!(n >= 8.0 && (n - expect).abs() <= 0.05 * expect + 1.0, "{line} (rows {rows}, {expect:.1} expected)");
-    assert!(line.contains("of 0.0 GiB"), "{line}");
+    assert!(line.contains("of 1 MiB"), "{line}");
     for t in TABLES.iter().filter(|t| wd.path("whole").join(t).exists()) {
         assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("small/{t}")), "{t}");
     }

@@ -46,17 +46,22 @@ pub fn estimate_rows(path: &Path) -> Result<u64> {
     Ok(rows_of(text, &sample))
 }
 
-/// A gzip file's unpacked size (its trailer's, modulo 4 GiB, taken as at least the packed size)
-/// and its first unpacked bytes.
+/// A gzip file's unpacked size and its first unpacked bytes: the whole text when shorter than
+/// the sample, else the size its trailer records (modulo 4 GiB, so taken as at least the packed
+/// size; that of the last member of a file of several).
 fn gzip(path: &Path, file: &mut File, size: u64) -> Result<(u64, Vec<u8>)> {
     let mut trailer = [0u8; 4];
     file.seek(SeekFrom::End(-4)).and_then(|_| file.read_exact(&mut trailer)).map_err(|e| Error::io(path, e))?;
+    file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
+    let sample = sampled(path, flate2::read::MultiGzDecoder::new(file))?;
+    if (sample.len() as u64) < SAMPLE {
+        return Ok((sample.len() as u64, sample));
+    }
     let mut text = u64::from(u32::from_le_bytes(trailer));
     while text < size {
         text += 1 << 32;
     }
-    file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
-    Ok((text, sampled(path, flate2::read::MultiGzDecoder::new(file))?))
+    Ok((text, sample))
 }
 
 /// A zip file's first table member: its unpacked size and first bytes.
@@ -74,9 +79,15 @@ fn zip(path: &Path, file: File) -> Result<(u64, Vec<u8>)> {
 }
 
 /// The first [`SAMPLE`] bytes of `reader`.
+///
+/// # Errors
+/// [`ErrorKind::Packed`] for a stream that cannot be unpacked (a corrupt or truncated archive).
 fn sampled(path: &Path, reader: impl Read) -> Result<Vec<u8>> {
     let mut sample = Vec::new();
-    reader.take(SAMPLE).read_to_end(&mut sample).map_err(|e| Error::io(path, e))?;
+    reader
+        .take(SAMPLE)
+        .read_to_end(&mut sample)
+        .map_err(|e| Error::new(path, ErrorKind::Packed, format!("a corrupt packed file ({e}); download it again")))?;
     Ok(sample)
 }
 
@@ -135,6 +146,16 @@ mod tests {
         zw.finish().unwrap();
         let estimates: Vec<u64> = [&plain, &gz, &zipped].iter().map(|p| estimate_rows(p).unwrap()).collect();
         assert!(estimates.iter().all(|&e| e == estimates[0] && (39_000..=41_000).contains(&e)), "{estimates:?}");
+        // A tiny gzip (larger than its text) is counted; a truncated one is an error, not a guess.
+        let tiny = dir.path().join("tiny.csv.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(b"a,b\n1,2\n3,4\n").unwrap();
+        let packed = enc.finish().unwrap();
+        std::fs::write(&tiny, &packed).unwrap();
+        assert_eq!(estimate_rows(&tiny).unwrap(), 2);
+        let cut = dir.path().join("cut.csv.gz");
+        std::fs::write(&cut, &std::fs::read(&gz).unwrap()[..2000]).unwrap();
+        assert_eq!(estimate_rows(&cut).unwrap_err().kind(), &ErrorKind::Packed);
         let missing = estimate_rows(&dir.path().join("none.csv")).unwrap_err();
         assert!(missing.to_string().contains("none.csv"), "{missing}");
     }

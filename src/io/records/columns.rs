@@ -11,7 +11,7 @@ use dekking_table::{Format, Table};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::model::availability::{LocatedBy, Locations, RowNumbers};
+use crate::model::availability::{LocatedBy, Locations};
 
 /// Rows per piece of the parallel checks (a handful in unit tests, so they cross pieces).
 pub(super) const CHECK_CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
@@ -142,18 +142,6 @@ pub(super) fn fill_to<T: Copy + Send + Sync>(v: &mut Vec<T>, len: usize, value: 
         let more = len - v.len();
         v.par_extend(rayon::iter::repeat_n(value, more));
     }
-}
-
-/// Gives slots of the row-sized columns to the rows a batch holds — of the `read` rows from row
-/// `first` (0-based), those `held` (all when `None`) — numbering them in `slots`, and returns
-/// the slots.
-pub(super) fn hold(slots: &mut RowNumbers, first: usize, read: usize, held: Option<&[usize]>) -> Range<usize> {
-    let start = slots.len();
-    match held {
-        Some(rows) => rows.iter().for_each(|&i| slots.push((first + i + 1) as u32)),
-        None => slots.push_run((first + 1) as u32, read),
-    }
-    start..slots.len()
 }
 
 /// The data rows of a file read so far, checked against what the file declares and against the

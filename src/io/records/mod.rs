@@ -394,15 +394,11 @@ fn take(
     progress: &mut dyn Progress,
     batch: Batch,
 ) -> Result<()> {
-    let mut cols = checking.layout.columns(batch.columns);
+    let cols = checking.layout.columns(batch.columns);
     let read = cols.len();
     let local = state.count.batch(&checking.table.path, batch.first_row, read)?;
     within_row_limit(&checking.table.path, state.before + local.end)?;
-    let held = checking.held(&cols);
-    if let Some(rows) = &held {
-        cols = cols.select(rows);
-    }
-    let at = columns::hold(&mut state.slots, state.before + local.start, read, held.as_deref());
+    let (mut cols, held, at) = checking.cut(cols, &mut state.slots, state.before + local.start);
     state.read += read;
     let away = (read - at.len()) as u64;
     let left = checking.layout.left_out(&cols);
@@ -447,10 +443,30 @@ struct Held<'a> {
 
 impl Checking<'_> {
     /// The rows of a batch (0-based, ascending) whose address is in the partition read; `None`
-    /// when all are read.
+    /// when all are (no partition, one of one, or a batch of this partition's rows only).
     fn held(&self, cols: &Columns) -> Option<Vec<usize>> {
-        let p = self.partition?;
-        Some(compact::positions(cols.len(), |i| p.holds(&cols.id.text(i).unwrap_or_default())))
+        let p = self.partition.filter(|p| p.count > 1)?;
+        let held = compact::positions(cols.len(), |i| p.holds(&cols.id.text(i).unwrap_or_default()));
+        (held.len() < cols.len()).then_some(held)
+    }
+
+    /// A batch's columns cut to the rows of the partition read, and the slots of the row-sized
+    /// columns they take, numbered in `slots` from row `first` (0-based) of the input: the
+    /// columns, the rows held (when not all) and the slots.
+    fn cut(&self, cols: Columns, slots: &mut RowNumbers, first: usize) -> (Columns, Option<Vec<usize>>, Range<usize>) {
+        let (start, read) = (slots.len(), cols.len());
+        let held = self.held(&cols);
+        let cols = match &held {
+            Some(rows) => {
+                rows.iter().for_each(|&i| slots.push((first + i + 1) as u32));
+                cols.select(rows)
+            }
+            None => {
+                slots.push_run((first + 1) as u32, read);
+                cols
+            }
+        };
+        (cols, held, start..slots.len())
     }
 }
 
@@ -546,10 +562,9 @@ impl Read {
             ..
         } = self;
         if read != n {
-            let found = read;
             return Err(Error::table(
                 spec.first(),
-                format!("{found} rows where the file declares {n}; was it changed during the run?"),
+                format!("{read} rows where the file declares {n}; was it changed during the run?"),
             ));
         }
         let used = out.usable.par_iter().filter(|&&u| u).count();

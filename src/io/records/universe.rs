@@ -9,7 +9,7 @@ use dekking_table::{Batch, Sink};
 
 use super::back::identify_in;
 use super::codes::CodeTable;
-use super::columns::{hold, rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
+use super::columns::{rows_per_batch, Kept, RowColumns, RowCount, CHECK_CHUNK};
 use super::ids::IdColumn;
 use super::layout::Layout;
 use super::rules::Rejected;
@@ -54,14 +54,10 @@ impl Sink for Reading<'_> {
     /// One batch of the universe: its ids keyed, its rows checked in parallel pieces (id,
     /// location, weight), the pieces' codes and rejects merged in row order.
     fn batch(&mut self, batch: Batch) -> Result<()> {
-        let mut cols = self.checking.layout.columns(batch.columns);
+        let cols = self.checking.layout.columns(batch.columns);
         let read = cols.len();
         let local = self.count.batch(&self.checking.table.path, batch.first_row, read)?;
-        let held = self.checking.held(&cols);
-        if let Some(rows) = &held {
-            cols = cols.select(rows);
-        }
-        let at = hold(&mut self.slots, local.start, read, held.as_deref());
+        let (mut cols, held, at) = self.checking.cut(cols, &mut self.slots, local.start);
         self.away += (read - at.len()) as u64;
         let bound = self.checking.bound;
         let ids = self.ids.key(&cols.id, at.clone(), at.end, bound).expect("universe ids are keyed, never flagged");
