@@ -341,6 +341,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             condition: None,
             partition: None,
             frames: Default::default(),
+            spilled: None,
         },
         boundaries: None,
         area_fields: AreaFields::default(),

@@ -175,6 +175,7 @@ impl InputArgs {
             condition: None,
             partition: None,
             frames: Default::default(),
+            spilled: None,
         })
     }
 }

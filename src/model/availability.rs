@@ -399,7 +399,14 @@ impl Partition {
     #[inline]
     #[must_use]
     pub fn holds(self, id: &str) -> bool {
-        xxhash_rust::xxh3::xxh3_64(id.trim().as_bytes()) % u64::from(self.count.max(1)) == u64::from(self.index)
+        Partition::of(id, self.count) == self.index
+    }
+
+    /// The partition (from 0) of `count` that the address with id `id` belongs to.
+    #[inline]
+    #[must_use]
+    pub fn of(id: &str, count: u32) -> u32 {
+        (xxhash_rust::xxh3::xxh3_64(id.trim().as_bytes()) % u64::from(count.max(1))) as u32
     }
 }
 

@@ -168,11 +168,23 @@ fn run_passes(job: &FixedJob, n: u32, progress: &mut dyn Progress) -> Result<Fix
         let part = run_part(job, progress)?;
         return finish(job, part);
     }
+    // From a few partitions on, and without a universe, the records are spilled by partition
+    // in one pass, and each partition read from its own rows; else each partition is a pass
+    // over the files.
+    let spill = match job.input.universe {
+        None if (MIN_SPILLED..=MAX_SPILLED).contains(&n) => {
+            Some(records::spill(&job.input, needs_of(job), n, &spill_folder(), progress)?)
+        }
+        _ => None,
+    };
     let mut merged: Option<FixedPart> = None;
     for index in 0..n {
         progress.stage(&format!("partition {} of {n}", index + 1), None);
         let mut one = job.clone();
-        one.input.partition = Some(Partition { index, count: n });
+        one.input = match &spill {
+            Some(s) => s.input(&job.input, index),
+            None => InputSpec { partition: Some(Partition { index, count: n }), ..job.input.clone() },
+        };
         let part = run_part(&one, progress)?;
         merged = Some(match merged {
             None => part,
@@ -275,6 +287,27 @@ fn no_data(job: &FixedJob, part: &FixedPart) -> Error {
     Error::NoData { file, reason: counts.none_used(part.rejects.first()) }
 }
 
+/// The fewest partitions spilled: writing and reading back the spill costs about what two or
+/// three passes over the files do (BENCHMARKS.md).
+const MIN_SPILLED: u32 = 4;
+
+/// The most partitions spilled in one pass (a file is written per partition at once); more are
+/// read each from the files.
+const MAX_SPILLED: u32 = 256;
+
+/// The folder spills are made in: `DEKKING_SPILL_DIR`, else the system's temporary folder.
+fn spill_folder() -> PathBuf {
+    std::env::var_os("DEKKING_SPILL_DIR").map_or_else(std::env::temp_dir, PathBuf::from)
+}
+
+/// What a job uses of the records: upload speeds and technologies when a threshold (its own or
+/// a service class's) needs them.
+fn needs_of(job: &FixedJob) -> Needs {
+    let class_thresholds = job.classify.as_ref().map(ClassScheme::thresholds).unwrap_or_default();
+    let all = || job.thresholds.iter().chain(&class_thresholds);
+    Needs { technology: all().any(|t| t.technologies.is_some()), upload: all().any(|t| t.up_mbps > 0.0) }
+}
+
 /// The counts of a job's addresses (or of its partition of them) before judgement.
 ///
 /// # Errors
@@ -285,8 +318,7 @@ pub fn run_part(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedPart
     let class_thresholds = job.classify.as_ref().map(ClassScheme::thresholds).unwrap_or_default();
     let with_upload = job.thresholds.iter().chain(&class_thresholds).find(|t| t.up_mbps > 0.0);
     let with_technology = job.thresholds.iter().chain(&class_thresholds).find(|t| t.technologies.is_some());
-    let needs = Needs { technology: with_technology.is_some(), upload: with_upload.is_some() };
-    let mut av = records::load(&job.input, needs, progress)?;
+    let mut av = records::load(&job.input, needs_of(job), progress)?;
     let missing = [
         (
             with_upload,

@@ -154,6 +154,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
                     .map(|(column, values)| RowFilter { column, values }),
                 partition: None,
                 frames: Frames::default(),
+                spilled: None,
             },
             boundaries: job.boundaries.clone(),
             area_fields: job.area_fields.clone(),

@@ -183,3 +183,36 @@ fn lists_per_location_are_made_in_one_pass_whatever_the_budget() {
         assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("small/{t}")), "{t}");
     }
 }
+
+/// Without a universe, 4 partitions or more are read from the records spilled by partition in
+/// one pass (into `DEKKING_SPILL_DIR`): an FCC-layout release with a filter and BEAD classes
+/// gives the one pass's tables byte for byte, and the folder is left empty, also by a run that
+/// fails half-way through the files.
+#[test]
+fn spilled_partitions_give_one_pass_and_leave_no_files() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "fcc", "--locations", "4000", "--states", "3", "-o", "release"]);
+    let args = ["fixed", "--profile", "fcc-bdc", "-i", "release", "--by", "county", "--by", "state"];
+    let args = [&args[..], &["-t", "25/3", "-t", "100/20", "--classify", "bead-us"]].concat();
+    let args = [&args[..], &["--where", "business_residential_code=R,X", "--run-date", "2026-12-03"]].concat();
+    wd.ok(&[&args[..], &["-o", "whole"]].concat());
+    std::fs::create_dir_all(wd.path("spill")).unwrap();
+    let spilled = |out: &str| {
+        let mut c = wd.command(&[&args[..], &["--partitions", "5", "-o", out]].concat());
+        c.env("DEKKING_SPILL_DIR", wd.path("spill"));
+        c.output().unwrap()
+    };
+    let ok = spilled("five");
+    assert!(ok.status.success(), "{ok:?}");
+    for t in TABLES {
+        assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("five/{t}")), "{t}");
+    }
+    let left = || std::fs::read_dir(wd.path("spill")).unwrap().count();
+    assert_eq!(left(), 0, "the spill's folder is removed after the run");
+    // A corrupt file after the others: the run fails, and leaves nothing behind.
+    let good = std::fs::read(wd.path("release/bdc_01_40.csv.gz")).unwrap();
+    wd.write("release/bdc_99_99.csv.gz", &good[..good.len() / 2]);
+    let failed = spilled("broken");
+    assert!(!failed.status.success() && String::from_utf8_lossy(&failed.stderr).contains("bdc_99_99"), "{failed:?}");
+    assert_eq!(left(), 0, "the spill's folder is removed after a failed run");
+}

@@ -45,6 +45,7 @@ fn spec(records: &Path, universe: Option<&Path>) -> InputSpec {
         condition: None,
         partition: None,
         frames: Default::default(),
+        spilled: None,
     }
 }
 

@@ -129,6 +129,50 @@ impl Values {
         Values::new(chunks)
     }
 
+    /// Whether the column holds numbers: it has chunks, and each holds numbers.
+    #[must_use]
+    pub fn is_numbers(&self) -> bool {
+        !self.chunks.is_empty() && self.chunks.iter().all(|a| matches!(a, Array::Float(_)))
+    }
+
+    /// The column as a polars column named `name`, its chunks shared: numbers when every chunk
+    /// holds numbers and not `as_text`, else text (a number written as [`Values::text`] gives
+    /// it, which [`Values::number`] reads back exactly), so that a table written from it reads
+    /// back the same cells.
+    #[must_use]
+    pub fn to_column(&self, name: &str, as_text: bool) -> Column {
+        if self.chunks.is_empty() && as_text {
+            return StringChunked::from_slice(name.into(), &[] as &[&str]).into_column();
+        }
+        if self.chunks.is_empty() {
+            return Float64Chunked::from_slice(name.into(), &[]).into_column();
+        }
+        let floats: Option<Vec<FloatArray>> = self
+            .chunks
+            .iter()
+            .map(|a| match a {
+                Array::Float(f) => Some(f.clone()),
+                Array::Text(_) => None,
+            })
+            .collect();
+        match floats {
+            Some(chunks) if !chunks.is_empty() && !as_text => {
+                Float64Chunked::from_chunk_iter(name.into(), chunks).into_column()
+            }
+            _ => {
+                let chunks = self.chunks.iter().map(|a| match a {
+                    Array::Text(t) => t.clone(),
+                    Array::Float(f) => f
+                        .iter()
+                        .map(|v| v.map(|v| format!("{v}")))
+                        .collect::<polars_arrow::array::MutableBinaryViewArray<str>>()
+                        .into(),
+                });
+                StringChunked::from_chunk_iter(name.into(), chunks).into_column()
+            }
+        }
+    }
+
     /// (chunk, row within it) of row `i` (< len): the block table gives the chunk of the
     /// block's first row, and a chunk boundary inside the block is stepped over.
     #[inline]
@@ -418,6 +462,31 @@ mod tests {
         let numbers = Values::float_column(&floats).select(&[1, 2]);
         assert_eq!((numbers.number(0), numbers.number(1)), (Err(NumberError::Missing), Ok(-2.0)));
         assert!(text.select(&[]).is_empty() && Values::empty().select(&[]).is_empty());
+    }
+
+    #[test]
+    fn columns_written_read_back_the_same_cells() {
+        let mut text = StringChunked::from_slice("t".into(), &[" a ", "", "12,5"]);
+        text.append(&StringChunked::from_slice("t".into(), &["x"])).unwrap();
+        let floats = Float64Chunked::from_slice_options("f".into(), &[Some(0.1), None, Some(1e300), Some(-0.0)]);
+        let (text, floats) = (Values::text_column(&text), Values::float_column(&floats));
+        assert!(floats.is_numbers() && !text.is_numbers() && !Values::empty().is_numbers());
+        let cols = [text.to_column("t", false), floats.to_column("f", false), floats.to_column("g", true)];
+        assert_eq!(
+            cols.iter().map(|c| c.dtype().clone()).collect::<Vec<_>>(),
+            [DataType::String, DataType::Float64, DataType::String]
+        );
+        let mut df = DataFrame::new_infer_height(cols.to_vec()).unwrap();
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+        let table = crate::Table::from_bytes("t.parquet".as_ref(), bytes, None).unwrap();
+        let back = table.read(&[(0, crate::Want::Text), (1, crate::Want::Number), (2, crate::Want::Number)]).unwrap();
+        for i in 0..4 {
+            assert_eq!(back[0].text(i), text.text(i), "text row {i}");
+            assert_eq!(back[1].number(i), floats.number(i), "number row {i}");
+            assert_eq!(back[2].number(i), floats.number(i), "number as text row {i}");
+        }
+        assert_eq!(Values::empty().to_column("e", false).dtype(), &DataType::Float64);
     }
 
     #[test]

@@ -48,13 +48,17 @@ pub(super) fn read_files(
 
 /// The reading thread: each file opened, announced and read batch by batch into `send`.
 fn produce(spec: &InputSpec, extra: &[(Field, bool)], located: bool, send: &SyncSender<Result<Piece>>) {
-    for path in &spec.records {
+    for (k, path) in spec.records.iter().enumerate() {
         let opened = open(path, spec.delimiter, &spec.profile, &spec.frames).and_then(|table| {
             let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?.with_filters(
                 &table,
                 &spec.filters,
                 spec.condition.as_ref(),
             )?;
+            let layout = match &spec.spilled {
+                Some(s) => layout.with_row(&table, super::spill::ROW)?.lazy(s.0.get(k).is_some_and(|o| o.lazy_xy)),
+                None => layout,
+            };
             Ok((Arc::new(table), layout))
         });
         let (table, layout) = match opened {

@@ -26,6 +26,8 @@ pub(super) struct Columns {
     pub(super) filters: Vec<Values>,
     /// The record condition's column.
     pub(super) condition: Option<Values>,
+    /// The rows' own row numbers (1-based), in a spilled file.
+    pub(super) row: Option<Values>,
 }
 
 /// Row access to the location and weight columns of a range of rows.
@@ -63,6 +65,7 @@ impl Columns {
             technology: pick(&self.technology),
             filters: self.filters.iter().map(|v| v.select(rows)).collect(),
             condition: pick(&self.condition),
+            row: pick(&self.row),
         }
     }
 }
@@ -85,6 +88,8 @@ pub(super) struct Layout {
     filters: Vec<(usize, RowFilter)>,
     /// The record condition, with its column's header position.
     condition: Option<(usize, RowFilter)>,
+    /// The header position of the rows' own row numbers, in a spilled file.
+    row: Option<usize>,
 }
 
 impl Layout {
@@ -144,7 +149,7 @@ impl Layout {
             }
         }
         let lazy_xy = table.format == Format::Parquet && found.contains_key(&Field::AreaCode) && xy_crs.is_some();
-        Ok(Layout { wanted, xy_crs, lazy_xy, filters: Vec::new(), condition: None })
+        Ok(Layout { wanted, xy_crs, lazy_xy, filters: Vec::new(), condition: None, row: None })
     }
 
     /// The layout with the columns of the row `filters` and of the record `condition` found in
@@ -173,6 +178,30 @@ impl Layout {
             self.condition = Some((find(c, "the classification's condition")?, c.clone()));
         }
         Ok(self)
+    }
+
+    /// The layout reading the rows' own row numbers too (a spilled file's column `name`).
+    ///
+    /// # Errors
+    /// [`Error::Table`] for a file without the column.
+    pub(super) fn with_row(mut self, table: &Table, name: &str) -> Result<Layout> {
+        let at = table.header.iter().position(|c| c == name);
+        self.row = Some(at.ok_or_else(|| Error::table(&table.path, format!("no column {name}: not a spilled file")))?);
+        Ok(self)
+    }
+
+    /// The layout reading coordinates with every batch (`lazy` false) or only for the batches
+    /// that need them, as another file's was (a spilled file's, as its records file's).
+    pub(super) fn lazy(mut self, lazy: bool) -> Layout {
+        self.lazy_xy = lazy && self.xy_crs.is_some();
+        self
+    }
+
+    /// The header positions a spill writes, in the order of the values it has: those of
+    /// [`Layout::asked`], then the lazy coordinates.
+    pub(super) fn spilled(&self) -> Vec<usize> {
+        let lazy = self.wanted.iter().filter(|(f, _, _)| self.lazy_xy && is_xy(*f)).map(|(_, i, _)| *i);
+        self.asked().into_iter().map(|(i, _)| i).chain(lazy).collect()
     }
 
     /// Appends to `out` whether each row of a batch meets the record condition (nothing
@@ -209,7 +238,7 @@ impl Layout {
     pub(super) fn asked(&self) -> Vec<(usize, Want)> {
         let read = self.wanted.iter().filter(|(f, _, _)| self.every_batch(*f)).map(|(_, i, w)| (*i, *w));
         let more = self.filters.iter().chain(&self.condition).map(|(i, _)| (*i, Want::Text));
-        read.chain(more).collect()
+        read.chain(more).chain(self.row.map(|i| (i, Want::Number))).collect()
     }
 
     /// Reads the lazy coordinates of `rows` (0-based) into `cols`, for a batch with rows that
@@ -224,18 +253,27 @@ impl Layout {
         held: Option<&[usize]>,
         cols: &mut Columns,
     ) -> Result<()> {
-        let asked: Vec<(usize, Want)> =
-            self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
-        let mut xy = table.read_rows(&asked, rows)?.into_iter();
         let pick = |v: Values| match held {
             Some(h) => v.select(h),
             None => v,
         };
-        match (xy.next().map(pick), xy.next().map(pick), self.xy_crs) {
-            (Some(x), Some(y), Some(crs)) => cols.xy = Some((x, y, crs)),
-            _ => unreachable!("lazy coordinates are two columns with a CRS"),
-        }
+        let [x, y] = self.coordinates(table, rows)?.map(pick);
+        cols.xy = Some((x, y, self.xy_crs.expect("lazy coordinates have a CRS")));
         Ok(())
+    }
+
+    /// The coordinate columns (x, y) of `rows` (0-based) of `table`.
+    ///
+    /// # Errors
+    /// As [`Table::read_rows`].
+    pub(super) fn coordinates(&self, table: &Table, rows: Range<usize>) -> Result<[Values; 2]> {
+        let asked: Vec<(usize, Want)> =
+            self.wanted.iter().filter(|(f, _, _)| is_xy(*f)).map(|(_, i, w)| (*i, *w)).collect();
+        let mut xy = table.read_rows(&asked, rows)?.into_iter();
+        match (xy.next(), xy.next()) {
+            (Some(x), Some(y)) => Ok([x, y]),
+            _ => unreachable!("coordinates are two columns"),
+        }
     }
 
     /// Whether `field` is read.
@@ -245,6 +283,7 @@ impl Layout {
 
     /// A batch's columns (read in the order of [`Layout::asked`]) by role.
     pub(super) fn columns(&self, mut values: Vec<Values>) -> Columns {
+        let row = if self.row.is_some() { values.pop() } else { None };
         let condition = if self.condition.is_some() { values.pop() } else { None };
         let filters = values.split_off(values.len() - self.filters.len());
         let mut values: Vec<Option<Values>> = values.into_iter().map(Some).collect();
@@ -263,7 +302,7 @@ impl Layout {
         };
         let (weight, down, up, technology) =
             (take(Field::Weight), take(Field::DownMbps), take(Field::UpMbps), take(Field::Technology));
-        Columns { id, area, xy, weight, down, up, technology, filters, condition }
+        Columns { id, area, xy, weight, down, up, technology, filters, condition, row }
     }
 
     /// Provenance of `table` read with this layout, with its number of data rows.

@@ -30,11 +30,13 @@ mod files;
 mod ids;
 mod layout;
 mod rules;
+mod spill;
 #[cfg(test)]
 mod tests;
 mod universe;
 
 pub use back::{identify, places};
+pub use spill::{spill, Original, Spill, Spilled};
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -86,6 +88,8 @@ pub struct InputSpec {
     pub partition: Option<Partition>,
     /// Tables given in memory, read where `records` or `universe` name them.
     pub frames: Frames,
+    /// The files `records` are the spilled rows of (one partition's), when they are.
+    pub spilled: Option<Spilled>,
 }
 
 /// Tables given in memory instead of files (DataFrames from Python), each under the name that
@@ -193,8 +197,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         Some(path) => Some(universe::load(path, spec, progress, &mut codes, &mut rejects)?),
         None => None,
     };
-    let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
-    let extra = &extra[..if needs.technology { 3 } else { 2 }];
+    let extra = &fields_read(needs);
     let located = universe.is_none();
     let mut state = Read {
         file: String::new(),
@@ -219,7 +222,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
     let index = universe.as_ref().map(|u| &u.index);
     let read = files::read_files(spec, extra, located, |piece| match piece {
         Piece::File(table, layout) => {
-            sources.extend(current.take().map(|(t, l, _)| state.end(&t, &l)));
+            sources.extend(current.take().map(|(t, l, _)| state.end(&t, &l, spec.spilled.as_ref())));
             let kept = kept_of(&layout, needs, located);
             match &first {
                 Some((l, k)) => same_columns(&table.path, &layout, kept, l, *k, spec.first())?,
@@ -227,7 +230,7 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
             }
             let known = table.rows_known().map(|n| n as u64).filter(|_| spec.records.len() == 1);
             progress.stage("read and check records", known);
-            state.start(&table);
+            state.start(&table, spec.spilled.as_ref());
             current = Some((table, layout, kept));
             Ok(())
         }
@@ -241,13 +244,19 @@ fn load_as(spec: &InputSpec, needs: Needs, progress: &mut dyn Progress, by_runs:
         Err(_) if state.out_of_order => return Ok(None),
         r => r?,
     }
-    sources.extend(current.take().map(|(t, l, _)| state.end(&t, &l)));
+    sources.extend(current.take().map(|(t, l, _)| state.end(&t, &l, spec.spilled.as_ref())));
     let Some((layout, kept)) = first else { return Err(Error::table(spec.first(), "no records file given")) };
     let (has_up, has_technology) = (layout.has(Field::UpMbps), layout.has(Field::Technology));
     let mut av = state.finish(spec, universe, kept, layout.xy_crs)?;
     av.sources.extend(sources);
     (av.records.has_up, av.records.has_technology) = (has_up, has_technology);
     Ok(Some(av))
+}
+
+/// The fields read from records beyond the id and the location (`true`: required).
+fn fields_read(needs: Needs) -> Vec<(Field, bool)> {
+    let extra = [(Field::DownMbps, true), (Field::UpMbps, false), (Field::Technology, false)];
+    extra[..if needs.technology { 3 } else { 2 }].to_vec()
 }
 
 /// The columns a records file read with `layout` fills: upload speeds when `needs` asks for them
@@ -398,7 +407,7 @@ fn take(
     let read = cols.len();
     let local = state.count.batch(&checking.table.path, batch.first_row, read)?;
     within_row_limit(&checking.table.path, state.before + local.end)?;
-    let (mut cols, held, at) = checking.cut(cols, &mut state.slots, state.before + local.start);
+    let (mut cols, held, at) = checking.cut(cols, &mut state.slots, (state.before, local.start));
     state.read += read;
     let away = (read - at.len()) as u64;
     let left = checking.layout.left_out(&cols);
@@ -451,10 +460,20 @@ impl Checking<'_> {
     }
 
     /// A batch's columns cut to the rows of the partition read, and the slots of the row-sized
-    /// columns they take, numbered in `slots` from row `first` (0-based) of the input: the
-    /// columns, the rows held (when not all) and the slots.
-    fn cut(&self, cols: Columns, slots: &mut RowNumbers, first: usize) -> (Columns, Option<Vec<usize>>, Range<usize>) {
-        let (start, read) = (slots.len(), cols.len());
+    /// columns they take, numbered in `slots`: the batch's rows from its file's row `local`
+    /// (0-based) after `before` rows of other files, or a spilled file's rows by their own
+    /// numbers. Returns the columns, the rows held (when not all) and the slots.
+    fn cut(
+        &self,
+        cols: Columns,
+        slots: &mut RowNumbers,
+        (before, local): (usize, usize),
+    ) -> (Columns, Option<Vec<usize>>, Range<usize>) {
+        let (start, read, first) = (slots.len(), cols.len(), before + local);
+        if let Some(own) = &cols.row {
+            (0..read).for_each(|i| slots.push(before as u32 + own.number(i).unwrap_or(0.0) as u32));
+            return (cols, None, start..slots.len());
+        }
         let held = self.held(&cols);
         let cols = match &held {
             Some(rows) => {
@@ -472,15 +491,27 @@ impl Checking<'_> {
 
 impl Read {
     /// Ends the file begun last, `table` read with `layout`: its provenance, and its rows added to
-    /// those before the next.
-    fn end(&mut self, table: &Table, layout: &Layout) -> SourceInfo {
-        self.before += self.count.rows;
-        layout.source(table, "records", self.count.rows)
+    /// those before the next. A spilled file stands for its records file: that file's rows and
+    /// provenance, its rows not spilled here counted as elsewhere.
+    fn end(&mut self, table: &Table, layout: &Layout, spilled: Option<&Spilled>) -> SourceInfo {
+        let Some(original) = spilled.and_then(|s| s.0.get(self.parts.files.len() - 1)) else {
+            self.before += self.count.rows;
+            return layout.source(table, "records", self.count.rows);
+        };
+        let away = original.rows - self.count.rows as u64;
+        self.counts.elsewhere += away;
+        if let Some(e) = self.parts.elsewhere.last_mut() {
+            *e += away;
+        }
+        self.before += original.rows as usize;
+        self.read += away as usize;
+        original.source.clone()
     }
 
-    /// Begins the next file, `table`.
-    fn start(&mut self, table: &Table) {
-        self.file = table.path.display().to_string();
+    /// Begins the next file, `table` (standing for a records file when `spilled`).
+    fn start(&mut self, table: &Table, spilled: Option<&Spilled>) {
+        let original = spilled.and_then(|s| s.0.get(self.parts.files.len()));
+        self.file = original.map_or_else(|| table.path.display().to_string(), |o| o.source.path.clone());
         self.count = RowCount::of(table);
         self.parts.files.push((self.file.clone(), self.before as u64));
         self.parts.left_out.push(0);

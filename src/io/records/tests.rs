@@ -562,6 +562,7 @@ fn nl(records: Vec<PathBuf>) -> InputSpec {
         condition: None,
         partition: None,
         frames: Default::default(),
+        spilled: None,
     }
 }
 
@@ -675,4 +676,74 @@ fn a_partition_holds_its_own_rows_only() {
     let mut expected: Vec<(String, u64)> = whole.rejects.iter().map(|r| (r.file.clone(), r.row)).collect();
     expected.sort();
     assert_eq!((rows, addresses, rejects), (all, whole.addresses.len(), expected));
+}
+
+/// A partition read from its spilled rows is the partition read from the files: the same
+/// records, row numbers, addresses, rejects (named by their own file and row), row accounting,
+/// files and provenance. Two CSV files (bad rows, a filter, a record condition, upload speeds and
+/// technologies) and a Parquet file whose coordinates are read only for rows without a code.
+#[test]
+fn spilled_partitions_are_the_partitions_read_from_the_files() {
+    use polars::prelude::{Column, DataFrame, ParquetWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let head = "adres_id;download_mbps;upload_mbps;technologie;gemeentecode;soort;ll;x;y\n";
+    let mut files = Vec::new();
+    for f in 0..2 {
+        let mut text = String::from(head);
+        for i in 0..40 {
+            let down = if i % 6 == 5 { "x".to_string() } else { format!("{}", 10 * (i % 5)) };
+            let kind = if i % 11 == 9 { "B" } else { "R" };
+            let (id, up, t, ll) = ((i * 7 + f) % 30, i % 3, i % 4, i % 2);
+            let x = 120_000 + id;
+            text.push_str(&format!("id{id};{down};{up};T{t};GM03{t:02};{kind};{ll};{x};487000\n"));
+        }
+        let p = dir.path().join(format!("r{f}.csv"));
+        std::fs::write(&p, text).unwrap();
+        files.push(p);
+    }
+    let pq = dir.path().join("r2.parquet");
+    let ids: Vec<String> = (0..20).map(|i| format!("id{}", i * 3 % 25)).collect();
+    let codes: Vec<Option<&str>> = (0..20).map(|i| (i % 4 != 0).then_some("GM0014")).collect();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("adres_id".into(), ids),
+        Column::new("download_mbps".into(), (0..20).map(|i| f64::from(i) * 5.0).collect::<Vec<_>>()),
+        Column::new("upload_mbps".into(), vec![1.0; 20]),
+        Column::new("technologie".into(), vec!["T9"; 20]),
+        Column::new("gemeentecode".into(), codes),
+        Column::new("x".into(), (0..20).map(|i| 120_000.0 + f64::from(i)).collect::<Vec<_>>()),
+        Column::new("y".into(), vec![487_000.0; 20]),
+        Column::new("soort".into(), vec!["R"; 20]),
+        Column::new("ll".into(), vec!["1"; 20]),
+    ])
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&pq).unwrap()).finish(&mut df).unwrap();
+    files.push(pq);
+    let spec = InputSpec {
+        filters: vec![RowFilter::parse("soort=R").unwrap()],
+        condition: RowFilter::parse("ll=1"),
+        ..nl(files)
+    };
+    let n = 3;
+    let spill = spill::spill(&spec, Needs::ALL, n, dir.path(), &mut Silent).unwrap();
+    let mut rejected = 0;
+    for index in 0..n {
+        let read = load(
+            &InputSpec { partition: Some(Partition { index, count: n }), ..spec.clone() },
+            Needs::ALL,
+            &mut Silent,
+        );
+        let spilled = load(&spill.input(&spec, index), Needs::ALL, &mut Silent);
+        let (read, spilled) = (read.unwrap(), spilled.unwrap());
+        assert!(!read.records.row.is_empty(), "partition {index} has rows");
+        rejected += read.rejects.len();
+        assert_eq!(format!("{spilled:?}"), format!("{read:?}"), "partition {index}");
+    }
+    assert!(rejected >= 6, "{rejected} rows rejected");
+    let folder = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with(".dekking-spill-"));
+    let folder = folder.expect("the spill's folder").path();
+    drop(spill);
+    assert!(!folder.exists(), "the spill's folder is removed with it");
 }

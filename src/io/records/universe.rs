@@ -57,7 +57,7 @@ impl Sink for Reading<'_> {
         let cols = self.checking.layout.columns(batch.columns);
         let read = cols.len();
         let local = self.count.batch(&self.checking.table.path, batch.first_row, read)?;
-        let (mut cols, held, at) = self.checking.cut(cols, &mut self.slots, local.start);
+        let (mut cols, held, at) = self.checking.cut(cols, &mut self.slots, (0, local.start));
         self.away += (read - at.len()) as u64;
         let bound = self.checking.bound;
         let ids = self.ids.key(&cols.id, at.clone(), at.end, bound).expect("universe ids are keyed, never flagged");

@@ -1,0 +1,199 @@
+//! Spilling: the records of a run split by partition in one pass over the files. Each
+//! partition's rows of each file are written to a temporary folder (Parquet: the columns the
+//! run reads, as read, and each row's own row number), so that the partitions are then read in
+//! turn from their own rows, not each from every file. A partition read from its spilled files
+//! is the partition read from the inputs: the same rows, numbers, rejects, files and provenance.
+//! The folder is removed when the [`Spill`] is dropped, whatever happened.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dekking_table::{Format, Table, Values};
+use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter, Schema, StatisticsOptions};
+use rayon::prelude::*;
+
+use super::files::{read_files, Piece};
+use super::layout::Layout;
+use super::{fields_read, InputSpec, Needs};
+use crate::error::{Error, Result};
+use crate::model::availability::Partition;
+use crate::model::source::SourceInfo;
+use crate::progress::Progress;
+
+/// The column of each spilled row's own row (1-based) in its file.
+pub(super) const ROW: &str = "__dekking_row";
+
+/// A records file as the run read it, for the partitions read from its spilled rows.
+#[derive(Debug, Clone)]
+pub struct Original {
+    /// Its data rows.
+    pub rows: u64,
+    /// Its provenance (path, checksum, format, columns).
+    pub source: SourceInfo,
+    /// Whether its coordinates were read only for the rows that need them (so are its
+    /// spilled rows', whose files would otherwise read them so).
+    pub(super) lazy_xy: bool,
+}
+
+/// The records files a partition's spilled rows come from, in reading order
+/// ([`InputSpec::spilled`]).
+#[derive(Debug, Clone)]
+pub struct Spilled(pub Arc<Vec<Original>>);
+
+/// A run's records spilled by partition into a temporary folder (removed on drop).
+pub struct Spill {
+    dir: tempfile::TempDir,
+    count: u32,
+    originals: Arc<Vec<Original>>,
+}
+
+impl Spill {
+    /// The input of partition `index`: its spilled files in place of the records.
+    #[must_use]
+    pub fn input(&self, spec: &InputSpec, index: u32) -> InputSpec {
+        InputSpec {
+            records: (0..self.originals.len()).map(|f| path_of(self.dir.path(), index, f)).collect(),
+            partition: Some(Partition { index, count: self.count }),
+            spilled: Some(Spilled(Arc::clone(&self.originals))),
+            ..spec.clone()
+        }
+    }
+}
+
+/// The spilled file of partition `index` and records file `file`.
+fn path_of(dir: &Path, index: u32, file: usize) -> PathBuf {
+    dir.join(format!("p{index:04}-f{file:05}.parquet"))
+}
+
+/// Splits the records of `spec` (no universe) into `count` partitions by the hash of their ids
+/// in one pass over the files, keeping what `needs` asks for, into a temporary folder in `tmp`.
+///
+/// # Errors
+/// As reading the records, and [`Error::Io`] when the folder cannot be written.
+pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &mut dyn Progress) -> Result<Spill> {
+    let dir = tempfile::Builder::new().prefix(".dekking-spill-").tempdir_in(tmp).map_err(|e| Error::io(tmp, e))?;
+    let mut originals = Vec::new();
+    let mut current: Option<Writing> = None;
+    let extra = fields_read(needs);
+    progress.stage(&format!("spill the records into {count} partitions"), None);
+    read_files(spec, &extra, true, |piece| match piece {
+        Piece::File(table, layout) => {
+            if let Some(w) = current.take() {
+                originals.push(w.finish()?);
+            }
+            current = Some(Writing::new(dir.path(), originals.len(), count, table, layout));
+            Ok(())
+        }
+        Piece::Batch(batch) => {
+            let w = current.as_mut().expect("a file is announced before its batches");
+            progress.advance(batch.columns.first().map_or(0, Values::len) as u64);
+            w.batch(batch.first_row, batch.columns)
+        }
+    })?;
+    if let Some(w) = current.take() {
+        originals.push(w.finish()?);
+    }
+    Ok(Spill { dir, count, originals: Arc::new(originals) })
+}
+
+/// One records file being spilled: a writer per partition, opened at its first batch.
+struct Writing {
+    table: Arc<Table>,
+    layout: Layout,
+    paths: Vec<PathBuf>,
+    writers: Vec<BatchedWriter<std::fs::File>>,
+    /// The columns written: each a position among the batch's values (those of
+    /// [`Layout::asked`], then the lazy coordinates), once per header column, with its name.
+    columns: Vec<(usize, String)>,
+    /// Whether each column is written as text, fixed by the first batch: a CSV file's always (a
+    /// later batch can hold a cell that is no number), else those not read as numbers.
+    as_text: Vec<bool>,
+    rows: usize,
+}
+
+impl Writing {
+    /// The spill of `table` (records file number `file`) into `count` partitions in `dir`.
+    fn new(dir: &Path, file: usize, count: u32, table: Arc<Table>, layout: Layout) -> Writing {
+        let paths = (0..count).map(|k| path_of(dir, k, file)).collect();
+        let mut columns: Vec<(usize, String)> = Vec::new();
+        for (k, i) in layout.spilled().into_iter().enumerate() {
+            if !columns.iter().any(|(_, name)| *name == table.header[i]) {
+                columns.push((k, table.header[i].clone()));
+            }
+        }
+        Writing { table, layout, paths, writers: Vec::new(), columns, as_text: Vec::new(), rows: 0 }
+    }
+
+    /// Splits a batch (its rows from `first`, 0-based, the columns of [`Layout::asked`]) by
+    /// partition and writes each part.
+    fn batch(&mut self, first: usize, mut values: Vec<Values>) -> Result<()> {
+        let n = values.first().map_or(0, Values::len);
+        if self.layout.lazy_xy {
+            let xy = self.layout.coordinates(&self.table, first..first + n)?;
+            values.extend(xy);
+        }
+        let ids = &values[0];
+        let count = self.paths.len() as u32;
+        let mut held: Vec<Vec<usize>> = vec![Vec::new(); count as usize];
+        for i in 0..n {
+            held[Partition::of(&ids.text(i).unwrap_or_default(), count) as usize].push(i);
+        }
+        if self.as_text.is_empty() {
+            let csv = self.table.format == Format::Csv;
+            self.as_text = self.columns.iter().map(|(k, _)| csv || !values[*k].is_numbers()).collect();
+        }
+        let frames: Vec<DataFrame> = held
+            .par_iter()
+            .map(|rows| {
+                let mut cols: Vec<Column> = (self.columns.iter().zip(&self.as_text))
+                    .map(|((k, name), &text)| values[*k].select(rows).to_column(name, text))
+                    .collect();
+                cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as f64).collect::<Vec<_>>()));
+                let mut df =
+                    DataFrame::new_infer_height(cols).map_err(|e| Error::table(&self.table.path, e.to_string()))?;
+                df.align_chunks_par();
+                Ok(df)
+            })
+            .collect::<Result<_>>()?;
+        if self.writers.is_empty() {
+            self.open(frames[0].schema())?;
+        }
+        self.writers
+            .par_iter_mut()
+            .zip(frames.par_iter().zip(&self.paths))
+            .try_for_each(|(w, (df, path))| w.write_batch(df).map_err(|e| Error::table(path, e.to_string())))?;
+        self.rows = first + n;
+        Ok(())
+    }
+
+    /// Opens a writer per partition for frames of `schema`.
+    fn open(&mut self, schema: &Schema) -> Result<()> {
+        for path in &self.paths {
+            let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+            // Written once, read once: fast compression, no statistics.
+            let writer = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Lz4Raw)
+                .with_statistics(StatisticsOptions::empty())
+                .batched(schema)
+                .map_err(|e| Error::table(path, e.to_string()))?;
+            self.writers.push(writer);
+        }
+        Ok(())
+    }
+
+    /// Ends the file: every partition's part written (an empty one for a file without rows),
+    /// and the file as read.
+    fn finish(mut self) -> Result<Original> {
+        if self.writers.is_empty() {
+            let empty = vec![Values::empty(); self.layout.asked().len()];
+            self.batch(0, empty)?;
+        }
+        for (w, path) in self.writers.iter().zip(&self.paths) {
+            w.finish().map_err(|e| Error::table(path, e.to_string()))?;
+        }
+        let rows = self.table.rows_known().unwrap_or(self.rows);
+        let source = self.layout.source(&self.table, "records", rows);
+        Ok(Original { rows: rows as u64, source, lazy_xy: self.layout.lazy_xy })
+    }
+}
