@@ -66,9 +66,11 @@ pub struct FixedArgs {
     /// its figures left empty and `suppressed` = yes (it still counts in the areas and the total).
     #[arg(long, value_name = "K")]
     pub min_count: Option<u64>,
-    /// Process the addresses in N partitions in turn (by a hash of their ids), each read from the
-    /// inputs on its own: memory for about 1/N of the addresses and records, N passes over the
-    /// files, the same tables as one pass. Default: as many as --memory needs.
+    /// Process the addresses in N partitions in turn (by a hash of their ids): memory for about
+    /// 1/N of the addresses and records, the same tables as one pass. Without a universe and from
+    /// 4 partitions on, the records are spilled by partition in one pass (into DEKKING_SPILL_DIR,
+    /// else the temporary folder; removed at the end); else each partition is a pass over the
+    /// files. Default: as many as --memory needs.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub partitions: Option<u32>,
     /// The memory the run may take (e.g. 4G, 512M; binary units, bytes without one): a run

@@ -65,9 +65,10 @@ pub struct FixedJob {
     /// The fewest addresses a cell of a cell level (`--by h3:R`, `grid:…`) must have for its
     /// figures to be published; smaller cells are marked suppressed (`--min-count`).
     pub min_count: Option<u64>,
-    /// Run the addresses in this many partitions in turn (by a hash of their ids), each read
-    /// from the inputs on its own, so that a run holds one partition at a time; 1 = all at once;
-    /// `None`: as many as [`FixedJob::memory`] needs ([`memory::plan`]).
+    /// Run the addresses in this many partitions in turn (by a hash of their ids), so that a run
+    /// holds one partition at a time (read from the records spilled by partition, or each a pass
+    /// over the files); 1 = all at once; `None`: as many as [`FixedJob::memory`] needs
+    /// ([`memory::plan`]).
     pub partitions: Option<u32>,
     /// The memory budget (bytes) that decides the partitions when they are not given; `None`:
     /// a share of the machine's available memory.

@@ -3,8 +3,8 @@
 //! measured), and the machine's available memory as the default budget.
 //!
 //! A run in N partitions holds about 1/N of the rows' columns at a time (a partition's rows
-//! alone are given room, [`crate::io::records`]) and reads every file N times; its tables are
-//! those of one pass, byte for byte.
+//! alone are given room, [`crate::io::records`]), reading them from the records spilled by
+//! partition or in a pass over every file each; its tables are those of one pass, byte for byte.
 
 use rayon::prelude::*;
 
