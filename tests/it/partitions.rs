@@ -216,3 +216,21 @@ fn spilled_partitions_give_one_pass_and_leave_no_files() {
     assert!(!failed.status.success() && String::from_utf8_lossy(&failed.stderr).contains("bdc_99_99"), "{failed:?}");
     assert_eq!(left(), 0, "the spill's folder is removed after a failed run");
 }
+
+/// A spilled run fails as one pass does, naming the input files: a later file without the
+/// first one's columns.
+#[test]
+fn a_spilled_run_names_the_input_files_in_its_errors() {
+    let wd = Workdir::new();
+    wd.write("a.csv", "adres_id;download_mbps;upload_mbps;gemeentecode\nA1;100;10;GM0014\nA2;50;5;GM0363\n");
+    wd.write("b.csv", "adres_id;download_mbps;gemeentecode\nB1;100;GM0014\n");
+    let args = ["fixed", "-i", "a.csv", "-i", "b.csv", "-t", "100/10", "--run-date", "2026-12-03"];
+    let one = wd.run(&[&args[..], &["-o", "one"]].concat());
+    let spilled = wd.run(&[&args[..], &["--partitions", "5", "-o", "one"]].concat());
+    let message = String::from_utf8_lossy(&one.stderr).to_string();
+    assert!(message.contains("b.csv: differs from a.csv in an upload column"), "{message}");
+    assert_eq!(
+        (one.status.code(), message),
+        (spilled.status.code(), String::from_utf8_lossy(&spilled.stderr).to_string())
+    );
+}

@@ -13,9 +13,10 @@ use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter, Schema, StatisticsOptions};
 use rayon::prelude::*;
 
+use super::columns::Kept;
 use super::files::{read_files, Piece};
 use super::layout::Layout;
-use super::{fields_read, InputSpec, Needs};
+use super::{fields_read, kept_of, same_columns, InputSpec, Needs};
 use crate::error::{Error, Result};
 use crate::model::availability::Partition;
 use crate::model::source::SourceInfo;
@@ -76,11 +77,18 @@ pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &
     let mut originals = Vec::new();
     let mut current: Option<Writing> = None;
     let extra = fields_read(needs);
+    let mut first: Option<(PathBuf, Layout, Kept)> = None;
     progress.stage(&format!("spill the records into {count} partitions"), None);
     read_files(spec, &extra, true, |piece| match piece {
         Piece::File(table, layout) => {
             if let Some(w) = current.take() {
                 originals.push(w.finish()?);
+            }
+            // The files' columns checked here, where the files are named, as a load does.
+            let kept = kept_of(&layout, needs, true);
+            match &first {
+                Some((path, l, k)) => same_columns(&table.path, &layout, kept, l, *k, path)?,
+                None => first = Some((table.path.clone(), layout.clone(), kept)),
             }
             current = Some(Writing::new(dir.path(), originals.len(), count, table, layout));
             Ok(())
