@@ -288,8 +288,9 @@ fn no_data(job: &FixedJob, part: &FixedPart) -> Error {
     Error::NoData { file, reason: counts.none_used(part.rejects.first()) }
 }
 
-/// The fewest partitions spilled: writing and reading back the spill costs about what two or
-/// three passes over the files do (BENCHMARKS.md).
+/// The fewest partitions spilled: a run that needs this many is a large one, whose files are
+/// large enough for the spill to pay; with fewer, a few passes over the files cost less than
+/// writing and reading back the spill (BENCHMARKS.md).
 const MIN_SPILLED: u32 = 4;
 
 /// The most partitions spilled in one pass (a file is written per partition at once); more are
