@@ -276,9 +276,10 @@ fn passes_line(p: &Passes) -> Option<String> {
             p.rows
         ));
     }
+    let how = if p.spilled { "the records spilled to disk by partition" } else { "each a pass over the files" };
     (p.partitions > 1).then(|| {
         format!(
-            "read in {} partitions in turn: about {need} for {} rows in one pass, over the memory budget{budget}",
+            "read in {} partitions in turn ({how}): about {need} for {} rows in one pass, over the memory budget{budget}",
             p.partitions, p.rows
         )
     })

@@ -281,11 +281,14 @@ pub struct Passes {
     /// Whether the run was read in one pass although the budget asked for partitions (lists per
     /// location are made in one pass).
     pub one_pass: bool,
+    /// Whether the partitions were read from the records spilled by partition to disk.
+    pub spilled: bool,
 }
 
 impl Passes {
     /// One pass, as asked (no plan).
-    pub const ONE: Passes = Passes { partitions: 1, rows: 0, budget: None, machine: false, one_pass: false };
+    pub const ONE: Passes =
+        Passes { partitions: 1, rows: 0, budget: None, machine: false, one_pass: false, spilled: false };
 }
 
 /// Everything a fixed-coverage run reports.

@@ -158,9 +158,16 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         }
         (passes.partitions, passes.one_pass) = (1, true);
     }
+    passes.spilled = spills(job, passes.partitions);
     let mut report = run_passes(job, passes.partitions, progress)?;
     report.passes = passes;
     Ok(report)
+}
+
+/// Whether a run of `job` in `n` partitions spills its records by partition: from a few
+/// partitions on, without a universe.
+fn spills(job: &FixedJob, n: u32) -> bool {
+    job.input.universe.is_none() && (MIN_SPILLED..=MAX_SPILLED).contains(&n)
 }
 
 /// Runs `job` in one pass (`n` = 1) or in `n` partitions in turn, merged.
@@ -169,14 +176,10 @@ fn run_passes(job: &FixedJob, n: u32, progress: &mut dyn Progress) -> Result<Fix
         let part = run_part(job, progress)?;
         return finish(job, part);
     }
-    // From a few partitions on, and without a universe, the records are spilled by partition
-    // in one pass, and each partition read from its own rows; else each partition is a pass
-    // over the files.
-    let spill = match job.input.universe {
-        None if (MIN_SPILLED..=MAX_SPILLED).contains(&n) => {
-            Some(records::spill(&job.input, needs_of(job), n, &spill_folder(), progress)?)
-        }
-        _ => None,
+    // Spilled, each partition is read from its own rows; else each is a pass over the files.
+    let spill = match spills(job, n) {
+        true => Some(records::spill(&job.input, needs_of(job), n, &spill_folder(), progress)?),
+        false => None,
     };
     let mut merged: Option<FixedPart> = None;
     for index in 0..n {

@@ -80,8 +80,8 @@ pub fn plan(input: &InputSpec, given: Option<u64>) -> Passes {
     let rows = files.par_iter().map(|p| records::estimate_rows(p, &input.frames).unwrap_or(0)).sum();
     match budget(given) {
         Some((bytes, machine)) => {
-            Passes { partitions: partitions_for(rows, bytes), rows, budget: Some(bytes), machine, one_pass: false }
+            Passes { partitions: partitions_for(rows, bytes), rows, budget: Some(bytes), machine, ..Passes::ONE }
         }
-        None => Passes { partitions: 1, rows, budget: None, machine: true, one_pass: false },
+        None => Passes { rows, machine: true, ..Passes::ONE },
     }
 }

@@ -157,7 +157,7 @@ fn a_memory_budget_reads_the_run_in_partitions() {
     let n: f64 = line.split_whitespace().nth(2).unwrap().parse().unwrap();
     let expect = (rows as u64 * dekking::pipeline::memory::BYTES_PER_ROW) as f64 / f64::from(256 << 10);
     assert!(n >= 8.0 && (n - expect).abs() <= 0.05 * expect + 1.0, "{line} (rows {rows}, {expect:.1} expected)");
-    assert!(line.contains("of 1 MiB"), "{line}");
+    assert!(line.contains("of 1 MiB") && line.contains("each a pass over the files"), "{line}");
     for t in TABLES.iter().filter(|t| wd.path("whole").join(t).exists()) {
         assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("small/{t}")), "{t}");
     }

@@ -151,19 +151,8 @@ impl Writing {
             let csv = self.table.format == Format::Csv;
             self.as_text = self.columns.iter().map(|(k, _)| csv || !values[*k].is_numbers()).collect();
         }
-        let frames: Vec<DataFrame> = held
-            .par_iter()
-            .map(|rows| {
-                let mut cols: Vec<Column> = (self.columns.iter().zip(&self.as_text))
-                    .map(|((k, name), &text)| values[*k].select(rows).to_column(name, text))
-                    .collect();
-                cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as f64).collect::<Vec<_>>()));
-                let mut df =
-                    DataFrame::new_infer_height(cols).map_err(|e| Error::table(&self.table.path, e.to_string()))?;
-                df.align_chunks_par();
-                Ok(df)
-            })
-            .collect::<Result<_>>()?;
+        let frames: Vec<DataFrame> =
+            held.par_iter().map(|rows| self.part(&values, first, rows)).collect::<Result<_>>()?;
         if self.writers.is_empty() {
             self.open(frames[0].schema())?;
         }
@@ -173,6 +162,18 @@ impl Writing {
             .try_for_each(|(w, (df, path))| w.write_batch(df).map_err(|e| Error::table(path, e.to_string())))?;
         self.rows = first + n;
         Ok(())
+    }
+
+    /// The `rows` of a batch (its rows from `first`, 0-based) as a frame of the columns written
+    /// and each row's own row number.
+    fn part(&self, values: &[Values], first: usize, rows: &[usize]) -> Result<DataFrame> {
+        let mut cols: Vec<Column> = (self.columns.iter().zip(&self.as_text))
+            .map(|((k, name), &text)| values[*k].select(rows).to_column(name, text))
+            .collect();
+        cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as f64).collect::<Vec<_>>()));
+        let mut df = DataFrame::new_infer_height(cols).map_err(|e| Error::table(&self.table.path, e.to_string()))?;
+        df.align_chunks_par();
+        Ok(df)
     }
 
     /// Opens a writer per partition for frames of `schema`.
