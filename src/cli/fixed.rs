@@ -261,15 +261,13 @@ pub fn run(args: FixedArgs) -> anyhow::Result<ExitCode> {
 /// The summary's line on how the run was read, when a memory budget made it other than one pass
 /// (partitions given by hand are not remarked on).
 fn passes_line(p: &Passes) -> Option<String> {
-    p.budget?;
     let gib = |b: u64| match b {
         b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / f64::from(1 << 30)),
         b => format!("{} MiB", b.div_ceil(1 << 20)),
     };
-    let budget = p.budget.map_or_else(String::new, |b| {
-        format!(" of {}{}", gib(b), if p.machine { " (three quarters of the memory available)" } else { "" })
-    });
-    let need = gib(p.rows * memory::BYTES_PER_ROW + memory::BASE_BYTES);
+    let whose = if p.machine { " (three quarters of the memory available)" } else { "" };
+    let budget = format!(" of {}{whose}", gib(p.budget?));
+    let need = gib(memory::one_pass_bytes(p.rows));
     if p.one_pass {
         return Some(format!(
             "note: read in one pass although about {need} is needed for {} rows, over the budget{budget}: lists per location are made in one pass",

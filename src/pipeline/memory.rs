@@ -36,8 +36,19 @@ const MACHINE_SHARE: (u64, u64) = (3, 4);
 /// ```
 #[must_use]
 pub fn partitions_for(rows: u64, budget: u64) -> u32 {
+    partitions_of(rows.saturating_mul(BYTES_PER_ROW), budget)
+}
+
+/// The bytes a run of `rows` rows takes in one pass, its base included.
+#[must_use]
+pub fn one_pass_bytes(rows: u64) -> u64 {
+    rows.saturating_mul(BYTES_PER_ROW).saturating_add(BASE_BYTES)
+}
+
+/// The partitions (1 to 4096) that keep rows of `bytes` within `budget` bytes.
+fn partitions_of(bytes: u64, budget: u64) -> u32 {
     let room = budget.saturating_sub(BASE_BYTES).max(budget / 4).max(1);
-    let n = rows.saturating_mul(BYTES_PER_ROW).div_ceil(room);
+    let n = bytes.div_ceil(room);
     n.clamp(1, 4096) as u32
 }
 

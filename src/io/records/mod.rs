@@ -320,9 +320,13 @@ impl<'a> Checking<'a> {
     /// How the batches of `table`, read with `layout` after `before` slots taken by other files,
     /// are checked, keeping the columns `kept`. One partition of N takes about 1/N of the rows.
     fn new(table: &'a Table, layout: &'a Layout, spec: &InputSpec, kept: Kept, before: usize) -> Checking<'a> {
+        // A file of another partition's rows too holds about 1/N of its rows for this one (a
+        // spilled file holds this partition's only).
         let rows = table.rows_at_most();
-        let rows =
-            spec.partition.map_or(rows, |p| (rows / p.count as usize).saturating_add(rows / 64 + 1024).min(rows));
+        let rows = match spec.partition.filter(|_| spec.spilled.is_none()) {
+            Some(p) => (rows / p.count as usize).saturating_add(rows / 64 + 1024).min(rows),
+            None => rows,
+        };
         let bound = before + rows;
         Checking { table, layout, scheme: spec.profile.area, kept, bound, partition: spec.partition }
     }
@@ -471,7 +475,8 @@ impl Checking<'_> {
     ) -> (Columns, Option<Vec<usize>>, Range<usize>) {
         let (start, read, first) = (slots.len(), cols.len(), before + local);
         if let Some(own) = &cols.row {
-            (0..read).for_each(|i| slots.push(before as u32 + own.number(i).unwrap_or(0.0) as u32));
+            let own_row = |i| own.number(i).expect("a spilled row has its own row number") as u32;
+            (0..read).for_each(|i| slots.push(before as u32 + own_row(i)));
             return (cols, None, start..slots.len());
         }
         let held = self.held(&cols);

@@ -630,29 +630,29 @@ fn rows_left_out_by_a_filter_are_counted_not_rejected() {
     assert!(c.reconciles());
 }
 
+/// Two CSV files `r0.csv` and `r1.csv` in `dir` under the header `head`, each of 40 lines
+/// `line(file, i)`.
+fn two_csv_files(dir: &Path, head: &str, line: impl Fn(usize, usize) -> String) -> Vec<PathBuf> {
+    (0..2)
+        .map(|f| {
+            let lines: Vec<String> = (0..40).map(|i| line(f, i)).collect();
+            let path = dir.join(format!("r{f}.csv"));
+            std::fs::write(&path, format!("{head}\n{}\n", lines.join("\n"))).unwrap();
+            path
+        })
+        .collect()
+}
+
 /// One partition of a run keeps only its own rows: the row-sized columns hold its records
 /// alone, each with its row number in the whole input, and the partitions together hold the
 /// whole run's records, addresses and rejects (a bad row in each file and a row filtered out).
 #[test]
 fn a_partition_holds_its_own_rows_only() {
     let dir = tempfile::tempdir().unwrap();
-    let head = "adres_id;download_mbps;gemeentecode;soort\n";
-    let mut files = Vec::new();
-    for f in 0..2 {
-        let mut text = String::from(head);
-        for i in 0..40 {
-            let down = if i == 7 { "-1".to_string() } else { format!("{}", 10 * (i % 5)) };
-            text.push_str(&format!(
-                "id{};{down};GM03{:02};{}\n",
-                (i * 7 + f) % 30,
-                i % 4,
-                if i == 9 { "B" } else { "R" }
-            ));
-        }
-        let p = dir.path().join(format!("r{f}.csv"));
-        std::fs::write(&p, text).unwrap();
-        files.push(p);
-    }
+    let files = two_csv_files(dir.path(), "adres_id;download_mbps;gemeentecode;soort", |f, i| {
+        let down = if i == 7 { "-1".to_string() } else { format!("{}", 10 * (i % 5)) };
+        format!("id{};{down};GM03{:02};{}", (i * 7 + f) % 30, i % 4, if i == 9 { "B" } else { "R" })
+    });
     let spec = InputSpec { filters: vec![RowFilter::parse("soort=R").unwrap()], ..nl(files) };
     let whole = load(&spec, Needs::ALL, &mut Silent).unwrap();
     let n = 4;
@@ -686,21 +686,13 @@ fn a_partition_holds_its_own_rows_only() {
 fn spilled_partitions_are_the_partitions_read_from_the_files() {
     use polars::prelude::{Column, DataFrame, ParquetWriter};
     let dir = tempfile::tempdir().unwrap();
-    let head = "adres_id;download_mbps;upload_mbps;technologie;gemeentecode;soort;ll;x;y\n";
-    let mut files = Vec::new();
-    for f in 0..2 {
-        let mut text = String::from(head);
-        for i in 0..40 {
-            let down = if i % 6 == 5 { "x".to_string() } else { format!("{}", 10 * (i % 5)) };
-            let kind = if i % 11 == 9 { "B" } else { "R" };
-            let (id, up, t, ll) = ((i * 7 + f) % 30, i % 3, i % 4, i % 2);
-            let x = 120_000 + id;
-            text.push_str(&format!("id{id};{down};{up};T{t};GM03{t:02};{kind};{ll};{x};487000\n"));
-        }
-        let p = dir.path().join(format!("r{f}.csv"));
-        std::fs::write(&p, text).unwrap();
-        files.push(p);
-    }
+    let head = "adres_id;download_mbps;upload_mbps;technologie;gemeentecode;soort;ll;x;y";
+    let mut files = two_csv_files(dir.path(), head, |f, i| {
+        let down = if i % 6 == 5 { "x".to_string() } else { format!("{}", 10 * (i % 5)) };
+        let kind = if i % 11 == 9 { "B" } else { "R" };
+        let (id, up, t, ll) = ((i * 7 + f) % 30, i % 3, i % 4, i % 2);
+        format!("id{id};{down};{up};T{t};GM03{t:02};{kind};{ll};{};487000", 120_000 + id)
+    });
     let pq = dir.path().join("r2.parquet");
     let ids: Vec<String> = (0..20).map(|i| format!("id{}", i * 3 % 25)).collect();
     let codes: Vec<Option<&str>> = (0..20).map(|i| (i % 4 != 0).then_some("GM0014")).collect();
