@@ -28,6 +28,10 @@ pub struct Values {
 /// The longest text (bytes) an arrow view holds itself: such views are equal in any chunk.
 const INLINE: u32 = 12;
 
+/// The rows [`Values::select`] gathers into one chunk before it begins another (when the chunks
+/// it copies from are smaller): so few chunks, each long enough to be worth a thread.
+const GATHERED: usize = 1 << 16;
+
 /// Rows per block of the row → chunk table.
 const BLOCK_BITS: u32 = 12;
 
@@ -99,34 +103,54 @@ impl Values {
         Values::new(Vec::new())
     }
 
-    /// The rows `rows` (ascending, each < len) as a column of their own, in that order: each
-    /// chunk's rows copied into one new chunk of its kind, chunks in parallel.
+    /// The rows `rows` (ascending, each < len) as a column of their own, in that order: the
+    /// rows of neighbouring chunks of one kind copied into one new chunk (of at least
+    /// [`GATHERED`] rows where the chunks have them), chunks in parallel.
     #[must_use]
     pub fn select(&self, rows: &[usize]) -> Values {
-        let mut by_chunk = Vec::new();
+        let mut groups: Vec<Vec<(usize, &[usize])>> = Vec::new();
         let mut rest = rows;
         for k in 0..self.chunks.len() {
             let n = rest.partition_point(|&i| i < self.starts[k + 1]);
             let (these, after) = rest.split_at(n);
-            if !these.is_empty() {
-                by_chunk.push((k, these));
-            }
             rest = after;
+            if these.is_empty() {
+                continue;
+            }
+            match groups.last_mut() {
+                Some(g) if self.same_kind(g[0].0, k) && g.iter().map(|(_, t)| t.len()).sum::<usize>() < GATHERED => {
+                    g.push((k, these));
+                }
+                _ => groups.push(vec![(k, these)]),
+            }
         }
         debug_assert!(rest.is_empty(), "rows past the column's end");
-        let chunks = by_chunk
-            .into_par_iter()
-            .map(|(k, these)| {
-                let at = these.iter().map(|&i| i - self.starts[k]);
-                match &self.chunks[k] {
-                    Array::Text(t) => Array::Text(
-                        at.map(|j| t.get(j)).collect::<polars_arrow::array::MutableBinaryViewArray<str>>().into(),
-                    ),
-                    Array::Float(f) => Array::Float(at.map(|j| f.get(j)).collect()),
-                }
-            })
-            .collect();
-        Values::new(chunks)
+        Values::new(groups.into_par_iter().map(|g| self.gather(&g)).collect())
+    }
+
+    /// Whether chunks `a` and `b` are of one kind.
+    fn same_kind(&self, a: usize, b: usize) -> bool {
+        matches!(
+            (&self.chunks[a], &self.chunks[b]),
+            (Array::Text(_), Array::Text(_)) | (Array::Float(_), Array::Float(_))
+        )
+    }
+
+    /// The rows of chunks of one kind (each chunk with its rows, as rows of the column) as one
+    /// chunk of that kind.
+    fn gather(&self, group: &[(usize, &[usize])]) -> Array {
+        if let Array::Float(_) = self.chunks[group[0].0] {
+            let floats = group.iter().flat_map(|&(k, these)| match &self.chunks[k] {
+                Array::Float(f) => Some(these.iter().map(move |&i| f.get(i - self.starts[k]))),
+                Array::Text(_) => None,
+            });
+            return Array::Float(floats.flatten().collect());
+        }
+        let texts = group.iter().flat_map(|&(k, these)| match &self.chunks[k] {
+            Array::Text(t) => Some(these.iter().map(move |&i| t.get(i - self.starts[k]))),
+            Array::Float(_) => None,
+        });
+        Array::Text(texts.flatten().collect::<polars_arrow::array::MutableBinaryViewArray<str>>().into())
     }
 
     /// Whether the column holds numbers: it has chunks, and each holds numbers.
@@ -200,6 +224,21 @@ impl Values {
         self.chunk(k)?.text(j)
     }
 
+    /// Calls `f` with the text in row `i` as [`Values::text`] gives it (`None` when null or
+    /// empty), without allocating for a whole number (a number column's usual id).
+    #[inline]
+    pub fn with_text<R>(&self, i: usize, f: impl FnOnce(Option<&str>) -> R) -> R {
+        let (k, j) = self.at(i);
+        match self.chunk(k) {
+            Some(c @ Chunk::Float(_)) => match c.float(j) {
+                Some(v) if is_whole(v) => f(Some(itoa::Buffer::new().format(v as i64))),
+                v => f(v.map(|v| format!("{v}")).as_deref()),
+            },
+            Some(c) => f(c.text(j).as_deref()),
+            None => f(None),
+        }
+    }
+
     /// The number in row `i`.
     ///
     /// Accepts a decimal comma when the text has no dot and exactly one comma (Dutch exports).
@@ -243,6 +282,13 @@ impl Values {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Whether `v` is a whole number that `{v}` writes as an `i64` would be (below 2^53, so exact;
+/// not −0, which it writes as `-0`).
+#[inline]
+fn is_whole(v: f64) -> bool {
+    v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 && !(v == 0.0 && v.is_sign_negative())
 }
 
 /// One chunk's arrays of a column.
@@ -450,6 +496,36 @@ mod tests {
     }
 
     #[test]
+    fn text_without_allocating_is_the_text() {
+        let cells = [
+            Some(0.0),
+            Some(-0.0),
+            Some(7.0),
+            Some(-12.0),
+            Some(0.5),
+            Some(1e15),
+            Some(9_007_199_254_740_991.0),
+            Some(9_007_199_254_740_992.0),
+            Some(1e300),
+            Some(-1e-7),
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+        ];
+        let floats = Values::float_column(&Float64Chunked::from_slice_options("f".into(), &cells));
+        let text = Values::text_column(&StringChunked::from_slice("t".into(), &[" 12 ", "", "a b"]));
+        for v in [&floats, &text] {
+            for i in 0..v.len() {
+                assert_eq!(v.with_text(i, |t| t.map(str::to_string)), v.text(i).map(|t| t.to_string()), "row {i}");
+            }
+        }
+    }
+
+    fn floats_of(cells: &[Option<f64>]) -> FloatArray {
+        Float64Chunked::from_slice_options("f".into(), cells).downcast_iter().next().unwrap().clone()
+    }
+
+    #[test]
     fn selected_rows_keep_their_cells_across_chunks() {
         let mut c = StringChunked::from_slice("a".into(), &[" x ", "", "long enough to be a buffer"]);
         c.append(&StringChunked::from_slice("a".into(), &["3", "4"])).unwrap();
@@ -457,7 +533,13 @@ mod tests {
         let picked = text.select(&[0, 1, 2, 4]);
         let got: Vec<Option<String>> = (0..picked.len()).map(|i| picked.text(i).map(|t| t.to_string())).collect();
         assert_eq!(got, [Some("x".into()), None, Some("long enough to be a buffer".into()), Some("4".into())]);
-        assert_eq!(picked.chunks.len(), 2, "one chunk per chunk with rows picked");
+        assert_eq!(picked.chunks.len(), 1, "small chunks' rows gathered into one");
+        let mixed =
+            Values::new(vec![text.chunks[0].clone(), Array::Float(floats_of(&[Some(7.0)])), text.chunks[1].clone()]);
+        let picked = mixed.select(&[2, 3, 5]);
+        assert_eq!(picked.chunks.len(), 3, "a chunk per run of one kind");
+        let got: Vec<Option<String>> = (0..picked.len()).map(|i| picked.text(i).map(|t| t.to_string())).collect();
+        assert_eq!(got, [Some("long enough to be a buffer".into()), Some("7".into()), Some("4".into())]);
         let floats = Float64Chunked::from_slice_options("f".into(), &[Some(1.5), None, Some(-2.0)]);
         let numbers = Values::float_column(&floats).select(&[1, 2]);
         assert_eq!((numbers.number(0), numbers.number(1)), (Err(NumberError::Missing), Ok(-2.0)));

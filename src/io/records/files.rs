@@ -49,7 +49,10 @@ pub(super) fn read_files(
 /// The reading thread: each file opened, announced and read batch by batch into `send`.
 fn produce(spec: &InputSpec, extra: &[(Field, bool)], located: bool, send: &SyncSender<Result<Piece>>) {
     for (k, path) in spec.records.iter().enumerate() {
-        let opened = open(path, spec.delimiter, &spec.profile, &spec.frames).and_then(|table| {
+        let opened = open(path, spec.delimiter, &spec.profile, &spec.frames).and_then(|mut table| {
+            // A spilled file stands for its records file, whose checksum its provenance gives:
+            // none taken (nor remembered among the user's files').
+            table.checksum_beside(spec.spilled.is_none());
             let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?.with_filters(
                 &table,
                 &spec.filters,

@@ -459,7 +459,7 @@ impl Checking<'_> {
     /// when all are (no partition, one of one, or a batch of this partition's rows only).
     fn held(&self, cols: &Columns) -> Option<Vec<usize>> {
         let p = self.partition.filter(|p| p.count > 1)?;
-        let held = compact::positions(cols.len(), |i| p.holds(&cols.id.text(i).unwrap_or_default()));
+        let held = compact::positions(cols.len(), |i| cols.id.with_text(i, |id| p.holds(id.unwrap_or_default())));
         (held.len() < cols.len()).then_some(held)
     }
 

@@ -5,6 +5,8 @@
 //! is the partition read from the inputs: the same rows, numbers, rejects, files and provenance.
 //! The folder is removed when the [`Spill`] is dropped, whatever happened.
 
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -110,7 +112,7 @@ struct Writing {
     table: Arc<Table>,
     layout: Layout,
     paths: Vec<PathBuf>,
-    writers: Vec<BatchedWriter<std::fs::File>>,
+    writers: Vec<BatchedWriter<BufWriter<File>>>,
     /// The columns written: each a position among the batch's values (those of
     /// [`Layout::asked`], then the lazy coordinates), once per header column, with its name.
     columns: Vec<(usize, String)>,
@@ -143,10 +145,13 @@ impl Writing {
         }
         let ids = &values[0];
         let count = self.paths.len() as u32;
+        let of: Vec<u32> = (0..n)
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .map(|i| ids.with_text(i, |id| Partition::of(id.unwrap_or_default(), count)))
+            .collect();
         let mut held: Vec<Vec<usize>> = vec![Vec::new(); count as usize];
-        for i in 0..n {
-            held[Partition::of(&ids.text(i).unwrap_or_default(), count) as usize].push(i);
-        }
+        of.iter().enumerate().for_each(|(i, &k)| held[k as usize].push(i));
         if self.as_text.is_empty() {
             let csv = self.table.format == Format::Csv;
             self.as_text = self.columns.iter().map(|(k, _)| csv || !values[*k].is_numbers()).collect();
@@ -179,7 +184,7 @@ impl Writing {
     /// Opens a writer per partition for frames of `schema`.
     fn open(&mut self, schema: &Schema) -> Result<()> {
         for path in &self.paths {
-            let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+            let file = BufWriter::with_capacity(1 << 20, File::create(path).map_err(|e| Error::io(path, e))?);
             // Written once, read once: fast compression, no statistics.
             let writer = ParquetWriter::new(file)
                 .with_compression(ParquetCompression::Lz4Raw)
