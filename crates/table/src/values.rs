@@ -6,6 +6,7 @@
 //! a number, and [`shown`] writes the cell as a message shows it.
 
 use polars::prelude::*;
+use polars_arrow::array::MutableBinaryViewArray;
 use rayon::prelude::*;
 
 use crate::unquoted::Cells;
@@ -150,7 +151,9 @@ impl Values {
             Array::Text(t) => Some(these.iter().map(move |&i| t.get(i - self.starts[k]))),
             Array::Float(_) => None,
         });
-        Array::Text(texts.flatten().collect::<polars_arrow::array::MutableBinaryViewArray<str>>().into())
+        let mut out = MutableBinaryViewArray::<str>::with_capacity(group.iter().map(|(_, t)| t.len()).sum());
+        texts.flatten().for_each(|t| out.push(t));
+        Array::Text(out.into())
     }
 
     /// Whether the column holds numbers: it has chunks, and each holds numbers.
@@ -186,11 +189,9 @@ impl Values {
             _ => {
                 let chunks = self.chunks.iter().map(|a| match a {
                     Array::Text(t) => t.clone(),
-                    Array::Float(f) => f
-                        .iter()
-                        .map(|v| v.map(|v| format!("{v}")))
-                        .collect::<polars_arrow::array::MutableBinaryViewArray<str>>()
-                        .into(),
+                    Array::Float(f) => {
+                        f.iter().map(|v| v.map(|v| format!("{v}"))).collect::<MutableBinaryViewArray<str>>().into()
+                    }
                 });
                 StringChunked::from_chunk_iter(name.into(), chunks).into_column()
             }
