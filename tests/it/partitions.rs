@@ -1,6 +1,9 @@
 //! Partial results across processes: `dekking fixed --partition K/N` in separate runs, then
 //! `--merge`, gives the tables of one run byte for byte; incomplete or mixed sets are refused.
 
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
 use crate::util::{fcc_maine, fixture, Workdir};
 
 /// The tables a fixed run writes that must agree.
@@ -215,6 +218,35 @@ fn spilled_partitions_give_one_pass_and_leave_no_files() {
     let failed = spilled("broken");
     assert!(!failed.status.success() && String::from_utf8_lossy(&failed.stderr).contains("bdc_99_99"), "{failed:?}");
     assert_eq!(left(), 0, "the spill's folder is removed after a failed run");
+}
+
+/// A spilled run stopped with Ctrl-C (SIGINT) removes its folder before it ends.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_spill_leaves_no_files() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "fcc", "--locations", "300000", "--states", "4", "-o", "release"]);
+    std::fs::create_dir_all(wd.path("spill")).unwrap();
+    let args = ["fixed", "--profile", "fcc-bdc", "-i", "release", "--by", "county", "-t", "25/3"];
+    let mut c = wd.command(&[&args[..], &["--partitions", "8", "-o", "out", "--run-date", "2026-12-03"]].concat());
+    c.env("DEKKING_SPILL_DIR", wd.path("spill")).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut run = c.spawn().unwrap();
+    // Spilling once the folder holds files (it is held for removal before it gets any).
+    let spilled = || {
+        std::fs::read_dir(wd.path("spill"))
+            .unwrap()
+            .flatten()
+            .any(|d| std::fs::read_dir(d.path()).is_ok_and(|mut f| f.next().is_some()))
+    };
+    while !spilled() {
+        assert!(run.try_wait().unwrap().is_none(), "the run ended before it spilled");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let pid = run.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let status = run.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(std::fs::read_dir(wd.path("spill")).unwrap().count(), 0, "the spill's folder is removed");
 }
 
 /// A spilled run fails as one pass does, naming the input files: a later file without the

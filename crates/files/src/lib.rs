@@ -5,12 +5,14 @@
 //!   without hashing half a gigabyte on every rerun.
 //! - [`atomic`]: writes that replace a file whole (temporary file + rename), so that a run that
 //!   stops half-way leaves the previous file or the complete new one, never a torn one.
+//! - [`interrupt`]: temporary folders removed when a run is stopped with Ctrl-C or `kill`.
 //!
 //! This crate knows nothing of coverage; it sits below every other crate of the workspace.
 #![warn(missing_docs)]
 
 pub mod atomic;
 pub mod checksums;
+pub mod interrupt;
 
 pub use checksums::{hex, sha256_file, sha256_hex, sha256_read};
 

@@ -105,8 +105,8 @@ impl Values {
     }
 
     /// The rows `rows` (ascending, each < len) as a column of their own, in that order: the
-    /// rows of neighbouring chunks of one kind copied into one new chunk (of at least
-    /// [`GATHERED`] rows where the chunks have them), chunks in parallel.
+    /// rows of neighbouring chunks of one kind copied into one new chunk (of at least 65,536
+    /// rows where the chunks have them), chunks in parallel.
     #[must_use]
     pub fn select(&self, rows: &[usize]) -> Values {
         let mut groups: Vec<Vec<(usize, &[usize])>> = Vec::new();

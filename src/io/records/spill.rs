@@ -3,13 +3,15 @@
 //! run reads, as read, and each row's own row number), so that the partitions are then read in
 //! turn from their own rows, not each from every file. A partition read from its spilled files
 //! is the partition read from the inputs: the same rows, numbers, rejects, files and provenance.
-//! The folder is removed when the [`Spill`] is dropped, whatever happened.
+//! The folder is removed when the [`Spill`] is dropped, whatever happened, and when the run is
+//! interrupted ([`dekking_files::interrupt`]).
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use dekking_files::interrupt::Held;
 use dekking_table::{Format, Table, Values};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter, Schema, StatisticsOptions};
@@ -47,6 +49,8 @@ pub struct Spilled(pub Arc<Vec<Original>>);
 /// A run's records spilled by partition into a temporary folder (removed on drop).
 pub struct Spill {
     dir: tempfile::TempDir,
+    /// The folder removed also when the run is interrupted.
+    _held: Held,
     count: u32,
     originals: Arc<Vec<Original>>,
 }
@@ -76,6 +80,7 @@ fn path_of(dir: &Path, index: u32, file: usize) -> PathBuf {
 /// As reading the records, and [`Error::Io`] when the folder cannot be written.
 pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &mut dyn Progress) -> Result<Spill> {
     let dir = tempfile::Builder::new().prefix(".dekking-spill-").tempdir_in(tmp).map_err(|e| Error::io(tmp, e))?;
+    let held = Held::new(dir.path());
     let mut originals = Vec::new();
     let mut current: Option<Writing> = None;
     let extra = fields_read(needs);
@@ -104,7 +109,7 @@ pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &
     if let Some(w) = current.take() {
         originals.push(w.finish()?);
     }
-    Ok(Spill { dir, count, originals: Arc::new(originals) })
+    Ok(Spill { dir, _held: held, count, originals: Arc::new(originals) })
 }
 
 /// One records file being spilled: a writer per partition, opened at its first batch.
