@@ -30,6 +30,8 @@ fn keep_freed_memory() {}
 
 fn main() -> ExitCode {
     keep_freed_memory();
+    // The program's own: a library user (the Python package) keeps its signals.
+    dekking_files::interrupt::remove_on_interrupt();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

@@ -387,7 +387,6 @@ pub fn error_line(err: &anyhow::Error) -> String {
 /// Whatever the command fails with.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     dekking_files::checksums::use_dir(dekking_files::checksums::default_dir());
-    dekking_files::interrupt::remove_on_interrupt();
     match cli.command {
         Command::Fixed(args) => fixed::run(args),
         Command::Mobile(args) => mobile::run(args),
