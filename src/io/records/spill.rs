@@ -189,7 +189,7 @@ impl Writing {
     /// Opens a writer per partition for frames of `schema`.
     fn open(&mut self, schema: &Schema) -> Result<()> {
         for path in &self.paths {
-            let file = BufWriter::with_capacity(1 << 20, File::create(path).map_err(|e| Error::io(path, e))?);
+            let file = BufWriter::with_capacity(1 << 18, File::create(path).map_err(|e| Error::io(path, e))?);
             // Written once, read once: fast compression, no statistics.
             let writer = ParquetWriter::new(file)
                 .with_compression(ParquetCompression::Lz4Raw)
