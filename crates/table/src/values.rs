@@ -230,13 +230,10 @@ impl Values {
     #[inline]
     pub fn with_text<R>(&self, i: usize, f: impl FnOnce(Option<&str>) -> R) -> R {
         let (k, j) = self.at(i);
-        match self.chunk(k) {
-            Some(c @ Chunk::Float(_)) => match c.float(j) {
-                Some(v) if is_whole(v) => f(Some(itoa::Buffer::new().format(v as i64))),
-                v => f(v.map(|v| format!("{v}")).as_deref()),
-            },
-            Some(c) => f(c.text(j).as_deref()),
-            None => f(None),
+        let Some(c) = self.chunk(k) else { return f(None) };
+        match c.float(j) {
+            Some(v) if is_whole(v) => f(Some(itoa::Buffer::new().format(v as i64))),
+            _ => f(c.text(j).as_deref()),
         }
     }
 
