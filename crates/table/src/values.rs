@@ -6,7 +6,10 @@
 //! a number, and [`shown`] writes the cell as a message shows it.
 
 use polars::prelude::*;
-use polars_arrow::array::MutableBinaryViewArray;
+use polars_arrow::array::{Array as _, MutableBinaryViewArray, View};
+use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::datatypes::ArrowDataType;
+use polars_buffer::Buffer;
 use rayon::prelude::*;
 
 use crate::unquoted::Cells;
@@ -138,22 +141,64 @@ impl Values {
     }
 
     /// The rows of chunks of one kind (each chunk with its rows, as rows of the column) as one
-    /// chunk of that kind.
+    /// chunk of that kind: numbers copied, text as its views (the texts stay in the chunks'
+    /// buffers, which the new chunk shares).
     fn gather(&self, group: &[(usize, &[usize])]) -> Array {
+        let rows: usize = group.iter().map(|(_, t)| t.len()).sum();
+        let nulls = group.iter().any(|&(k, _)| self.chunk_nulls(k));
+        let mut valid = nulls.then(|| MutableBitmap::with_capacity(rows));
         if let Array::Float(_) = self.chunks[group[0].0] {
-            let floats = group.iter().flat_map(|&(k, these)| match &self.chunks[k] {
-                Array::Float(f) => Some(these.iter().map(move |&i| f.get(i - self.starts[k]))),
-                Array::Text(_) => None,
-            });
-            return Array::Float(floats.flatten().collect());
+            let mut floats = Vec::with_capacity(rows);
+            for &(k, these) in group {
+                let Array::Float(f) = &self.chunks[k] else { unreachable!("a group is of one kind") };
+                let (start, values) = (self.starts[k], f.values().as_slice());
+                floats.extend(these.iter().map(|&i| values[i - start]));
+                // Bit by bit: `MutableBitmap`'s `Extend` begins a new byte.
+                if let Some(valid) = &mut valid {
+                    these.iter().for_each(|&i| valid.push(f.is_valid(i - start)));
+                }
+            }
+            return Array::Float(FloatArray::new(ArrowDataType::Float64, floats.into(), valid.map(Into::into)));
         }
-        let texts = group.iter().flat_map(|&(k, these)| match &self.chunks[k] {
-            Array::Text(t) => Some(these.iter().map(move |&i| t.get(i - self.starts[k]))),
-            Array::Float(_) => None,
-        });
-        let mut out = MutableBinaryViewArray::<str>::with_capacity(group.iter().map(|(_, t)| t.len()).sum());
-        texts.flatten().for_each(|t| out.push(t));
-        Array::Text(out.into())
+        let (mut views, mut buffers) = (Vec::with_capacity(rows), Vec::new());
+        for &(k, these) in group {
+            let Array::Text(t) = &self.chunks[k] else { unreachable!("a group is of one kind") };
+            let (start, base, own) = (self.starts[k], buffers.len() as u32, t.views().as_slice());
+            buffers.extend(t.data_buffers().iter().cloned());
+            views.extend(these.iter().map(|&i| {
+                let mut view = own[i - start];
+                if view.length > View::MAX_INLINE_SIZE {
+                    view.buffer_idx += base;
+                }
+                view
+            }));
+            if let Some(valid) = &mut valid {
+                these.iter().for_each(|&i| valid.push(t.is_valid(i - start)));
+            }
+        }
+        let stored = buffers.iter().map(Buffer::len).sum();
+        // SAFETY: each view is one of a valid UTF-8 chunk's, its buffer index moved by the number
+        // of buffers of the chunks before its own in `buffers`, which holds theirs in that order;
+        // the validity has one bit per view; `stored` is the sum of the buffers' lengths.
+        let text = unsafe {
+            TextArray::new_unchecked(
+                ArrowDataType::Utf8View,
+                views.into(),
+                buffers.into(),
+                valid.map(Into::into),
+                None,
+                stored,
+            )
+        };
+        Array::Text(text)
+    }
+
+    /// Whether chunk `k` has a null.
+    fn chunk_nulls(&self, k: usize) -> bool {
+        match &self.chunks[k] {
+            Array::Text(t) => t.null_count() > 0,
+            Array::Float(f) => f.null_count() > 0,
+        }
     }
 
     /// Whether the column holds numbers: it has chunks, and each holds numbers.
@@ -542,6 +587,31 @@ mod tests {
         let numbers = Values::float_column(&floats).select(&[1, 2]);
         assert_eq!((numbers.number(0), numbers.number(1)), (Err(NumberError::Missing), Ok(-2.0)));
         assert!(text.select(&[]).is_empty() && Values::empty().select(&[]).is_empty());
+    }
+
+    #[test]
+    fn gathered_long_texts_of_several_chunks_point_into_their_own_buffers() {
+        let long = |s: &str| format!("{s} is longer than twelve bytes");
+        let (a, b) = ([long("first"), "short".into(), long("second")], [long("third"), long("fourth")]);
+        let mut c = StringChunked::from_iter_options("a".into(), a.iter().map(Some).chain([None]));
+        c.append(&StringChunked::from_iter_options("a".into(), b.iter().map(Some))).unwrap();
+        let picked = Values::text_column(&c).select(&[0, 1, 3, 4, 5]);
+        assert_eq!(picked.chunks.len(), 1);
+        let want = [Some(a[0].clone()), Some("short".into()), None, Some(b[0].clone()), Some(b[1].clone())];
+        let got: Vec<Option<String>> = (0..picked.len()).map(|i| picked.text(i).map(|t| t.to_string())).collect();
+        assert_eq!(got, want);
+        let mut df = DataFrame::new_infer_height(vec![picked.to_column("a", true)]).unwrap();
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+        let table = crate::Table::from_bytes("t.parquet".as_ref(), bytes, None).unwrap();
+        let back = table.read(&[(0, crate::Want::Text)]).unwrap();
+        let got: Vec<Option<String>> = (0..back[0].len()).map(|i| back[0].text(i).map(|t| t.to_string())).collect();
+        assert_eq!(got, want, "written and read back");
+        let mut f = Float64Chunked::from_slice_options("f".into(), &[Some(1.0), None, Some(3.0)]);
+        f.append(&Float64Chunked::from_slice_options("f".into(), &[Some(4.0), None])).unwrap();
+        let picked = Values::float_column(&f).select(&[0, 1, 2, 3, 4]);
+        let got: Vec<Option<f64>> = (0..5).map(|i| picked.number(i).ok()).collect();
+        assert_eq!(got, [Some(1.0), None, Some(3.0), Some(4.0), None], "nulls kept past a chunk's end");
     }
 
     #[test]
