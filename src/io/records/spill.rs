@@ -180,7 +180,7 @@ impl Writing {
         let mut cols: Vec<Column> = (self.columns.iter().zip(&self.as_text))
             .map(|((k, name), &text)| values[*k].select(rows).to_column(name, text))
             .collect();
-        cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as f64).collect::<Vec<_>>()));
+        cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as u64).collect::<Vec<_>>()));
         let mut df = DataFrame::new_infer_height(cols).map_err(|e| Error::table(&self.table.path, e.to_string()))?;
         df.align_chunks_par();
         Ok(df)
