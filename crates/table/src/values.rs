@@ -108,8 +108,9 @@ impl Values {
     }
 
     /// The rows `rows` (ascending, each < len) as a column of their own, in that order: the
-    /// rows of neighbouring chunks of one kind copied into one new chunk (of at least 65,536
-    /// rows where the chunks have them), chunks in parallel.
+    /// rows of neighbouring chunks of one kind gathered into one new chunk (of at least 65,536
+    /// rows where the chunks have them; texts as views into the chunks' buffers, which it
+    /// shares), chunks in parallel.
     #[must_use]
     pub fn select(&self, rows: &[usize]) -> Values {
         let mut groups: Vec<Vec<(usize, &[usize])>> = Vec::new();
