@@ -1,5 +1,6 @@
 //! Atomic file writes: write to a temporary file in the target directory, then rename, so a run
-//! that stops half-way leaves the previous file or none, never a truncated one.
+//! that stops half-way leaves the previous file or none, never a truncated one (and, stopped
+//! by Ctrl-C or `kill`, no temporary file: [`crate::interrupt`]).
 //!
 //! A run's set of files is written as one: [`write_all`] holds a lock on the folder
 //! ([`LOCK`], an advisory lock the system drops when the process ends, however it ends) while it
@@ -10,6 +11,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::interrupt::Held;
 use crate::{Error, Result};
 
 /// Writes `bytes` to `path` atomically.
@@ -19,6 +21,8 @@ use crate::{Error, Result};
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".dekking-").tempfile_in(dir).map_err(|e| Error::new(dir, e))?;
+    // Removed also when the run is interrupted before the rename (after it, no file has its name).
+    let _held = Held::new(tmp.path());
     tmp.write_all(bytes).map_err(|e| Error::new(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::new(path, e))?;
     // Temporary files are created owner-only; outputs are ordinary files.
