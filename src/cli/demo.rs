@@ -359,6 +359,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         min_count: None,
         partitions: None,
         memory: None,
+        spill: Default::default(),
     };
     let report = run_fixed(&job, &mut StderrProgress::new(&args.run))?;
     let fixed_dir = args.out.join("fixed");

@@ -15,7 +15,7 @@ use crate::model::rows::RowCounts;
 use crate::model::threshold::{default_thresholds, Threshold};
 use crate::pipeline::fixed::{merge_partials, run_part};
 use crate::pipeline::memory;
-use crate::pipeline::{run_fixed, FixedJob};
+use crate::pipeline::{run_fixed, FixedJob, Spill};
 use crate::progress::Progress;
 use crate::report::{self, text};
 
@@ -78,6 +78,11 @@ pub struct FixedArgs {
     /// fit. Default: three quarters of the machine's available memory.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, conflicts_with = "partitions")]
     pub memory: Option<u64>,
+    /// When a run in partitions spills its records to disk by partition (about 32 bytes a
+    /// record, in DEKKING_SPILL_DIR): auto (from 4 partitions, without a universe), always
+    /// (from 2), never (each partition a pass over the files: no disk, more time).
+    #[arg(long, value_enum, default_value_t = Spill::Auto)]
+    pub spill: Spill,
     /// Run only partition K of N (K from 1; an address is in the partition of its id's hash) and
     /// write its counts to partial.json, for --merge (e.g. one partition per cluster worker).
     #[arg(long, value_name = "K/N", conflicts_with_all = ["merge", "partitions"])]
@@ -127,6 +132,7 @@ impl FixedArgs {
             min_count: self.min_count,
             partitions: self.partitions,
             memory: self.memory,
+            spill: self.spill,
         })
     }
 }

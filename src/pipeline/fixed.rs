@@ -73,6 +73,21 @@ pub struct FixedJob {
     /// The memory budget (bytes) that decides the partitions when they are not given; `None`:
     /// a share of the machine's available memory.
     pub memory: Option<u64>,
+    /// When a run in partitions spills its records to disk by partition.
+    pub spill: Spill,
+}
+
+/// When a run in partitions spills its records to disk by partition (`--spill`), else reads
+/// each partition in a pass over the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Spill {
+    /// From 4 partitions to 256, without a universe (where it pays: BENCHMARKS.md).
+    #[default]
+    Auto,
+    /// From 2 partitions to 256; a run with a universe cannot.
+    Always,
+    /// Never: no disk used, each partition a pass over the files.
+    Never,
 }
 
 /// Rewrites the gemeentecodes of `codes` to the current map; returns what was changed.
@@ -158,16 +173,28 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         }
         (passes.partitions, passes.one_pass) = (1, true);
     }
-    passes.spilled = spills(job, passes.partitions);
+    passes.spilled = spills(job, passes.partitions)?;
     let mut report = run_passes(job, passes.partitions, progress)?;
     report.passes = passes;
     Ok(report)
 }
 
-/// Whether a run of `job` in `n` partitions spills its records by partition: from a few
-/// partitions on, without a universe.
-fn spills(job: &FixedJob, n: u32) -> bool {
-    job.input.universe.is_none() && (MIN_SPILLED..=MAX_SPILLED).contains(&n)
+/// Whether a run of `job` in `n` partitions spills its records by partition ([`Spill`]).
+///
+/// # Errors
+/// [`Error::Argument`] when `--spill always` cannot: a universe, or more than 256 partitions.
+fn spills(job: &FixedJob, n: u32) -> Result<bool> {
+    let can = job.input.universe.is_none() && n <= MAX_SPILLED;
+    match job.spill {
+        Spill::Auto => Ok(can && n >= MIN_SPILLED),
+        Spill::Never => Ok(false),
+        Spill::Always if can => Ok(n > 1),
+        Spill::Always => Err(Error::argument(
+            "--spill",
+            "always",
+            format!("a run with a universe, or in more than {MAX_SPILLED} partitions, reads each partition from the files; use --spill auto"),
+        )),
+    }
 }
 
 /// Runs `job` in one pass (`n` = 1) or in `n` partitions in turn, merged.
@@ -177,7 +204,7 @@ fn run_passes(job: &FixedJob, n: u32, progress: &mut dyn Progress) -> Result<Fix
         return finish(job, part);
     }
     // Spilled, each partition is read from its own rows; else each is a pass over the files.
-    let spill = match spills(job, n) {
+    let spill = match spills(job, n)? {
         true => Some(records::spill(&job.input, needs_of(job), n, &spill_folder(), progress)?),
         false => None,
     };

@@ -8,7 +8,7 @@ pub mod mobile;
 pub mod predict;
 pub mod report;
 
-pub use fixed::{run_fixed, FixedJob, REJECT_WARNING_SHARE};
+pub use fixed::{run_fixed, FixedJob, Spill, REJECT_WARNING_SHARE};
 pub use mobile::{run_mobile, MobileJob};
 pub use predict::{run_predict, PredictJob};
 pub use report::{run_report, ReportJob};

@@ -172,6 +172,7 @@ pub fn run_report(job: &ReportJob, progress: &mut dyn Progress) -> Result<Yearly
             min_count: None,
             partitions: None,
             memory: None,
+            spill: Default::default(),
         };
         let mut report = run_fixed(&fixed, &mut crate::progress::Silent)?;
         report.provenance.inputs.push(m_info.clone());

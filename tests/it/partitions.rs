@@ -220,6 +220,42 @@ fn spilled_partitions_give_one_pass_and_leave_no_files() {
     assert_eq!(left(), 0, "the spill's folder is removed after a failed run");
 }
 
+/// `--spill` decides when partitions are spilled (a missing `DEKKING_SPILL_DIR` shows which
+/// runs use it): `auto` from 4 partitions, `always` from 2 (the tables of one pass), `never`
+/// not at all; `always` with a universe is refused in one line.
+#[test]
+fn the_spill_switch_decides_which_runs_use_the_disk() {
+    let wd = Workdir::new();
+    wd.ok(&["demo", "fcc", "--locations", "3000", "--states", "2", "-o", "release"]);
+    let args =
+        ["fixed", "--profile", "fcc-bdc", "-i", "release", "--by", "county", "-t", "25/3", "--run-date", "2026-12-03"];
+    wd.ok(&[&args[..], &["-o", "whole"]].concat());
+    let run = |spill: &str, n: &str, dir: &str| {
+        let mut c = wd.command(&[&args[..], &["--partitions", n, "--spill", spill, "-o", "out"]].concat());
+        c.env("DEKKING_SPILL_DIR", wd.path(dir));
+        c.output().unwrap()
+    };
+    for (spill, n, used) in [("auto", "2", false), ("auto", "4", true), ("always", "2", true), ("never", "4", false)] {
+        let out = run(spill, n, "missing");
+        let named = String::from_utf8_lossy(&out.stderr).contains("missing");
+        assert_eq!((out.status.success(), named), (!used, used), "--spill {spill} --partitions {n}: {out:?}");
+    }
+    std::fs::create_dir_all(wd.path("spill")).unwrap();
+    for (spill, n) in [("always", "2"), ("never", "4")] {
+        assert!(run(spill, n, "spill").status.success());
+        for t in ["coverage.csv", "coverage.json", "rejected.csv"] {
+            assert_eq!(wd.read(&format!("whole/{t}")), wd.read(&format!("out/{t}")), "--spill {spill}: {t}");
+        }
+    }
+    let (records, universe) = (fixture("fixed/records.csv"), fixture("fixed/universe.csv"));
+    let (records, universe) = (records.to_str().unwrap(), universe.to_str().unwrap());
+    let with_universe = ["fixed", "-i", records, "--universe", universe, "--partitions", "2", "--spill", "always"];
+    let refused = wd.run(&[&with_universe[..], &["-o", "u", "--run-date", "2026-12-03"]].concat());
+    let line = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert_eq!(refused.status.code(), Some(2), "{line}");
+    assert!(line.contains("invalid --spill `always`") && line.lines().count() == 1, "{line}");
+}
+
 /// A spilled run stopped with Ctrl-C (SIGINT) removes its folder before it ends.
 #[cfg(unix)]
 #[test]

@@ -108,6 +108,7 @@ proptest! {
             min_count: None,
             partitions: Some(1),
             memory: None,
+            spill: Default::default(),
         };
         if let Ok(report) = dekking::pipeline::run_fixed(&job, &mut dekking::progress::Silent) {
             for (_, c) in &report.provenance.rows {

@@ -137,7 +137,7 @@ fn fits(tmp: &Path, need: u64, free: u64) -> Result<()> {
     }
     let gb = |b: u64| format!("{:.1} GB", b as f64 / 1e9);
     let why = format!(
-        "the records spilled by partition need about {} here and the disk has {} free; set DEKKING_SPILL_DIR to a folder on a larger disk",
+        "the records spilled by partition need about {} here and the disk has {} free; set DEKKING_SPILL_DIR to a folder on a larger disk, or read each partition from the files (--spill never)",
         gb(need),
         gb(free)
     );
@@ -259,6 +259,9 @@ mod tests {
         assert!(fits(tmp, 10, 10).is_ok());
         let line = fits(tmp, 11_000_000_000, 2_500_000_000).unwrap_err().to_string();
         assert!(line.starts_with("/spill/here: the records spilled by partition need about 11.0 GB"), "{line}");
-        assert!(line.contains("has 2.5 GB free") && line.contains("DEKKING_SPILL_DIR"), "{line}");
+        assert!(
+            line.contains("has 2.5 GB free") && line.contains("DEKKING_SPILL_DIR") && line.contains("--spill never"),
+            "{line}"
+        );
     }
 }
