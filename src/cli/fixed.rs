@@ -81,7 +81,7 @@ pub struct FixedArgs {
     /// When a run in partitions spills its records to disk by partition (about 32 bytes a
     /// record, in DEKKING_SPILL_DIR): auto (from 4 partitions, without a universe), always
     /// (from 2), never (each partition a pass over the files: no disk, more time).
-    #[arg(long, value_enum, default_value_t = Spill::Auto)]
+    #[arg(long, value_enum, default_value_t = Spill::Auto, conflicts_with_all = ["partition", "merge"])]
     pub spill: Spill,
     /// Run only partition K of N (K from 1; an address is in the partition of its id's hash) and
     /// write its counts to partial.json, for --merge (e.g. one partition per cluster worker).

@@ -254,6 +254,8 @@ fn the_spill_switch_decides_which_runs_use_the_disk() {
     let line = String::from_utf8_lossy(&refused.stderr).to_string();
     assert_eq!(refused.status.code(), Some(2), "{line}");
     assert!(line.contains("invalid --spill `always`") && line.lines().count() == 1, "{line}");
+    let one = wd.run(&[&args[..], &["--partition", "1/4", "--spill", "never", "-o", "p"]].concat());
+    assert_eq!(one.status.code(), Some(2), "--spill with one partition's run is refused, not ignored");
 }
 
 /// A spilled run stopped with Ctrl-C (SIGINT) removes its folder before it ends.

@@ -77,7 +77,8 @@ fn path_of(dir: &Path, index: u32, file: usize) -> PathBuf {
 /// in one pass over the files, keeping what `needs` asks for, into a temporary folder in `tmp`.
 ///
 /// # Errors
-/// As reading the records, and [`Error::Io`] when the folder cannot be written.
+/// As reading the records, and [`Error::Io`] when the folder's disk has no room for the spill
+/// or the folder cannot be written.
 pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &mut dyn Progress) -> Result<Spill> {
     room_for(spec, tmp)?;
     let dir = tempfile::Builder::new().prefix(".dekking-spill-").tempdir_in(tmp).map_err(|e| Error::io(tmp, e))?;
@@ -113,8 +114,9 @@ pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &
     Ok(Spill { dir, _held: held, count, originals: Arc::new(originals) })
 }
 
-/// Bytes a spilled record takes on disk, at most: its columns as compressed Parquet (measured on
-/// FCC-layout releases: 22.6 bytes a row from Parquet, 20.1 from CSV), with room to spare.
+/// Bytes a spilled record is reckoned to take on disk: its columns as compressed Parquet
+/// (measured on FCC-layout releases: 22.6 bytes a row from Parquet, 20.1 from CSV), with room
+/// to spare.
 pub const SPILL_BYTES_PER_ROW: u64 = 32;
 
 /// Checks that the disk of `tmp` has room for the spill of `spec`'s records (their rows
