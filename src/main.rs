@@ -46,6 +46,10 @@ fn main() -> ExitCode {
     };
     match cli::run(cli) {
         Ok(code) => code,
+        Err(_) if dekking_files::interrupt::stopping() => loop {
+            // Failed on what the interrupt removes: its handler ends the process (code 130).
+            std::thread::park();
+        },
         Err(err) => {
             if err.chain().any(|e| {
                 e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

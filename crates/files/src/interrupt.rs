@@ -8,7 +8,7 @@
 //! process killed outright (SIGKILL, a power cut) leaves one behind.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// The folders and files to remove on an interrupt, each with its holder's number.
@@ -25,9 +25,21 @@ pub const EXIT_CODE: i32 = 130;
 /// wins; a handler that cannot be installed leaves the default (the process ends at once).
 pub fn remove_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
+        STOPPING.store(true, Ordering::SeqCst);
         remove_held();
         std::process::exit(EXIT_CODE);
     });
+}
+
+/// Whether an interrupt is removing the held folders and files: the run's own threads, which go
+/// on meanwhile, fail on what is removed under them.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether the process is being stopped by an interrupt; an error then is the interrupt's doing,
+/// and the program waits for the handler's exit (code 130) instead of reporting it.
+#[must_use]
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
 }
 
 /// Removes every folder and file held now.
@@ -40,10 +52,20 @@ fn remove_held() {
 fn remove_held_where(which: impl Fn(&Path) -> bool) {
     let held = HELD.lock().map(|h| h.clone()).unwrap_or_default();
     for (_, path) in held.into_iter().filter(|(_, p)| which(p)) {
-        let _ = match path.is_dir() {
-            true => std::fs::remove_dir_all(path),
-            false => std::fs::remove_file(path),
-        };
+        if !path.is_dir() {
+            let _ = std::fs::remove_file(path);
+            continue;
+        }
+        // The run's threads go on writing: a file made while the folder is emptied keeps it
+        // from going, so it is emptied again (for a second at most).
+        for _ in 0..100 {
+            match std::fs::remove_dir_all(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                _ => break,
+            }
+        }
     }
 }
 
