@@ -174,7 +174,7 @@ pub fn run_fixed(job: &FixedJob, progress: &mut dyn Progress) -> Result<FixedRep
         (passes.partitions, passes.one_pass) = (1, true);
     }
     passes.spilled = spills(job, passes.partitions)?;
-    let mut report = run_passes(job, passes.partitions, progress)?;
+    let mut report = run_passes(job, passes.partitions, passes.spilled, progress)?;
     report.passes = passes;
     Ok(report)
 }
@@ -197,14 +197,15 @@ fn spills(job: &FixedJob, n: u32) -> Result<bool> {
     }
 }
 
-/// Runs `job` in one pass (`n` = 1) or in `n` partitions in turn, merged.
-fn run_passes(job: &FixedJob, n: u32, progress: &mut dyn Progress) -> Result<FixedReport> {
+/// Runs `job` in one pass (`n` = 1) or in `n` partitions in turn, merged; read from the records
+/// spilled by partition when `spilled` ([`spills`]).
+fn run_passes(job: &FixedJob, n: u32, spilled: bool, progress: &mut dyn Progress) -> Result<FixedReport> {
     if n == 1 {
         let part = run_part(job, progress)?;
         return finish(job, part);
     }
     // Spilled, each partition is read from its own rows; else each is a pass over the files.
-    let spill = match spills(job, n)? {
+    let spill = match spilled {
         true => Some(records::spill(&job.input, needs_of(job), n, &spill_folder(), progress)?),
         false => None,
     };
