@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use dekking_files::checksums::Opened;
 use dekking_files::sha256_hex;
@@ -49,8 +49,10 @@ pub struct Table {
     pub delimiter: Option<u8>,
     /// Banner lines skipped before the header (CSV only).
     pub skipped_lines: usize,
-    /// The file as stored.
-    pub(crate) raw: Bytes,
+    /// The file as stored (shared by its windows, see [`Table::window`]).
+    pub(crate) raw: Arc<Bytes>,
+    /// The rows of the file this table reads (0-based), when it is a window of a Parquet file.
+    window: Option<std::ops::Range<usize>>,
     /// The text as UTF-8 when it had to be transcoded.
     pub(crate) transcoded: Option<Vec<u8>>,
     /// What one pass over the text found (CSV only).
@@ -172,6 +174,34 @@ impl Table {
         self
     }
 
+    /// The rows `rows` (0-based) of this Parquet table as a table of their own, sharing its
+    /// bytes and footer: its rows are numbered from 0, and read as the whole file's would be.
+    /// A file holding several tables one after another (in whole row groups) opens once.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unsupported`] for a CSV file, a table in memory or another window; rows past
+    /// the file's end.
+    pub fn window(&self, rows: std::ops::Range<usize>) -> Result<Table> {
+        let unsupported = |m: &str| Err(Error::new(&self.path, ErrorKind::Unsupported, m.to_string()));
+        let (Some(footer), None, None) = (&self.parquet, &self.frame, &self.window) else {
+            return unsupported("only a Parquet file's rows can be read as a table of their own");
+        };
+        if rows.start > rows.end || rows.end > footer.num_rows {
+            return unsupported(&format!("rows {rows:?} lie past the file's {} rows", footer.num_rows));
+        }
+        let mut table = Table::blank(&self.path, Bytes::Owned(Vec::new()), Format::Parquet);
+        table.raw = Arc::clone(&self.raw);
+        table.window = Some(rows);
+        table.parquet = Some(footer.clone());
+        (table.header, table.encoding, table.partitions) =
+            (self.header.clone(), self.encoding, self.partitions.clone());
+        table.hash_beside = false;
+        if let Some(sha) = self.sha256.get() {
+            let _ = table.sha256.set(sha.clone());
+        }
+        Ok(table)
+    }
+
     /// The number of the file's own columns (the header without the partition columns).
     pub(crate) fn file_width(&self) -> usize {
         self.header.len() - self.partitions.len()
@@ -189,7 +219,8 @@ impl Table {
             encoding: "binary",
             delimiter: None,
             skipped_lines: 0,
-            raw,
+            raw: Arc::new(raw),
+            window: None,
             transcoded: None,
             scan: Scan::default(),
             start: 0,
@@ -338,7 +369,16 @@ impl Table {
             let (height, step) = (frame.height(), rows.max(1));
             return Some((0..height).step_by(step).map(|at| at..(at + step).min(height)).collect());
         }
-        let groups = self.parquet.as_ref()?.row_groups.iter().map(|g| g.num_rows());
+        let footer = self.parquet.as_ref()?;
+        let window = self.window.clone().unwrap_or(0..footer.num_rows);
+        // The row groups, as row ranges of the file, cut to the window.
+        let mut end = 0;
+        let groups = footer.row_groups.iter().filter_map(|g| {
+            let group = end..end + g.num_rows();
+            end = group.end;
+            let cut = group.start.max(window.start)..group.end.min(window.end);
+            (cut.start < cut.end).then(|| cut.len())
+        });
         let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
         for n in groups {
             match batches.last_mut() {
@@ -402,7 +442,7 @@ impl Table {
         // Parquet batches are row ranges, CSV pieces byte ranges of the text.
         let batches: Vec<Part> = match self.batches(rows) {
             Some(b) if b.is_empty() => vec![Part::Rows(0..0)],
-            Some(b) => b.into_iter().map(Part::Rows).collect(),
+            Some(b) => b.into_iter().map(|r| Part::Rows(self.in_file(r))).collect(),
             None => {
                 self.csv_pieces(rows).map_or(vec![Part::Whole], |pieces| pieces.into_iter().map(Part::Text).collect())
             }
@@ -449,7 +489,13 @@ impl Table {
             let message = "rows can be read out of order from Parquet files and tables in memory only";
             return Err(Error::new(&self.path, ErrorKind::Unsupported, message));
         }
-        Ok(self.parse(columns, &self.names(columns), &Part::Rows(rows))?.1)
+        Ok(self.parse(columns, &self.names(columns), &Part::Rows(self.in_file(rows)))?.1)
+    }
+
+    /// Rows of the table (0-based) as rows of its file: moved by a window's start.
+    fn in_file(&self, rows: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let at = self.window.as_ref().map_or(0, |w| w.start);
+        rows.start + at..rows.end + at
     }
 
     /// The number of data rows when known without parsing (Parquet: from the footer).
@@ -458,7 +504,10 @@ impl Table {
         if let Some(frame) = &self.frame {
             return Some(frame.height());
         }
-        self.parquet.as_ref().map(|footer| footer.num_rows)
+        match &self.window {
+            Some(rows) => Some(rows.len()),
+            None => self.parquet.as_ref().map(|footer| footer.num_rows),
+        }
     }
 
     /// An upper bound of the data rows, without parsing: the declared rows of a Parquet file,
@@ -692,6 +741,70 @@ mod tests {
         assert_eq!(v[0].number(1), Err(NumberError::Missing));
         assert_eq!(v[0].number(2), Err(NumberError::Invalid("abc".into())));
         assert!(matches!(v[0].number(3), Err(NumberError::Invalid(_))));
+    }
+
+    /// A Parquet file of rows 0..20 (`n` = row number, `t` = its text) in row groups of 3, 4
+    /// and 13 rows, written as three tables one after another.
+    fn three_groups() -> Table {
+        let mut bytes = Vec::new();
+        let frame = |r: std::ops::Range<u32>| {
+            let t: Vec<String> = r.clone().map(|i| format!("row {i}")).collect();
+            df!("n" => r.map(f64::from).collect::<Vec<_>>(), "t" => t).unwrap()
+        };
+        let mut writer = ParquetWriter::new(&mut bytes).batched(frame(0..0).schema()).unwrap();
+        for r in [0..3, 3..7, 7..20] {
+            writer.write_batch(&frame(r)).unwrap();
+        }
+        writer.finish().unwrap();
+        Table::from_bytes(Path::new("w.parquet"), bytes, None).unwrap()
+    }
+
+    #[test]
+    fn a_window_reads_its_rows_as_a_table_of_their_own() {
+        let file = three_groups();
+        assert_eq!(file.batches(7), Some(vec![0..7, 7..20]));
+        let cols = [(1, Want::Text), (0, Want::Number)];
+        for rows in [0..3, 3..7, 7..20, 3..20, 5..9, 20..20] {
+            let w = file.window(rows.clone()).unwrap();
+            assert_eq!(
+                (w.rows_known(), w.rows_at_most(), w.header.clone()),
+                (Some(rows.len()), rows.len(), file.header.clone())
+            );
+            // Batched, whole and by rows: the rows of the file from the window's start.
+            let mut firsts = Vec::new();
+            let mut got: Vec<(String, f64)> = Vec::new();
+            w.read_into(
+                &cols,
+                4,
+                &mut sinks::each(|b: Batch| -> Result<()> {
+                    firsts.push(b.first_row);
+                    got.extend(
+                        (0..b.columns[0].len())
+                            .map(|i| (b.columns[0].text(i).unwrap().to_string(), b.columns[1].number(i).unwrap())),
+                    );
+                    Ok(())
+                }),
+            )
+            .unwrap();
+            let want: Vec<(String, f64)> = rows.clone().map(|i| (format!("row {i}"), f64::from(i as u32))).collect();
+            assert_eq!(got, want, "window {rows:?}");
+            assert_eq!(firsts.first(), Some(&0), "window {rows:?}: batches numbered from 0");
+            if rows.len() > 2 {
+                let two = w.read_rows(&cols, 1..3).unwrap();
+                assert_eq!(two[1].number(0).unwrap(), f64::from(rows.start as u32 + 1), "window {rows:?}");
+            }
+        }
+        for w in [3..7, 5..9] {
+            let batches = file.window(w.clone()).unwrap().batches(100).unwrap();
+            assert_eq!(
+                batches.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>(),
+                [(0, 4)],
+                "window {w:?}: one batch"
+            );
+        }
+        assert!(file.window(15..21).is_err(), "past the end");
+        assert!(file.window(3..7).unwrap().window(0..1).is_err(), "a window of a window");
+        assert!(table(b"id\n1\n").window(0..1).is_err(), "CSV");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! checked; a release of hundreds of small files keeps both cores busy, where reading them in
 //! turn left one waiting. The files come in order, each announced before its batches.
 
+use std::path::Path;
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 
@@ -48,18 +49,17 @@ pub(super) fn read_files(
 
 /// The reading thread: each file opened, announced and read batch by batch into `send`.
 fn produce(spec: &InputSpec, extra: &[(Field, bool)], located: bool, send: &SyncSender<Result<Piece>>) {
+    // The spilled file last opened: the next records file's rows are likely in it too.
+    let mut segment: Option<Table> = None;
     for (k, path) in spec.records.iter().enumerate() {
-        let opened = open(path, spec.delimiter, &spec.profile, &spec.frames).and_then(|mut table| {
-            // A spilled file stands for its records file, whose checksum its provenance gives:
-            // none taken (nor remembered among the user's files').
-            table.checksum_beside(spec.spilled.is_none());
+        let opened = open_one(spec, k, path, &mut segment).and_then(|table| {
             let layout = Layout::resolve(&table, &spec.profile, extra, located, spec.use_weights)?.with_filters(
                 &table,
                 &spec.filters,
                 spec.condition.as_ref(),
             )?;
             let layout = match &spec.spilled {
-                Some(s) => layout.with_row(&table, super::spill::ROW)?.lazy(s.0.get(k).is_some_and(|o| o.lazy_xy)),
+                Some(s) => layout.with_row(&table, super::spill::ROW)?.lazy(s.original(k).is_some_and(|o| o.lazy_xy)),
                 None => layout,
             };
             Ok((Arc::new(table), layout))
@@ -80,6 +80,26 @@ fn produce(spec: &InputSpec, extra: &[(Field, bool)], located: bool, send: &Sync
             return;
         }
     }
+}
+
+/// Opens records file `k` of `spec` at `path`; for a spilled partition, the window of its rows
+/// of that records file in the spilled file (opened once for the files it holds, kept in
+/// `segment`).
+///
+/// # Errors
+/// An unreadable file.
+fn open_one(spec: &InputSpec, k: usize, path: &Path, segment: &mut Option<Table>) -> Result<Table> {
+    let Some(spilled) = &spec.spilled else {
+        return open(path, spec.delimiter, &spec.profile, &spec.frames);
+    };
+    if segment.as_ref().is_none_or(|t| t.path != path) {
+        let mut table = Table::open(path, None)?;
+        // A spilled file stands for its records files, whose checksums their provenance gives:
+        // none taken (nor remembered among the user's files').
+        table.checksum_beside(false);
+        *segment = Some(table);
+    }
+    Ok(segment.as_ref().expect("just opened").window(spilled.window(k))?)
 }
 
 /// A sink handing each batch over to the checking side.

@@ -499,7 +499,7 @@ impl Read {
     /// those before the next. A spilled file stands for its records file: that file's rows and
     /// provenance, its rows not spilled here counted as elsewhere.
     fn end(&mut self, table: &Table, layout: &Layout, spilled: Option<&Spilled>) -> SourceInfo {
-        let Some(original) = spilled.and_then(|s| s.0.get(self.parts.files.len() - 1)) else {
+        let Some(original) = spilled.and_then(|s| s.original(self.parts.files.len() - 1)) else {
             self.before += self.count.rows;
             return layout.source(table, "records", self.count.rows);
         };
@@ -515,7 +515,7 @@ impl Read {
 
     /// Begins the next file, `table` (standing for a records file when `spilled`).
     fn start(&mut self, table: &Table, spilled: Option<&Spilled>) {
-        let original = spilled.and_then(|s| s.0.get(self.parts.files.len()));
+        let original = spilled.and_then(|s| s.original(self.parts.files.len()));
         self.file = original.map_or_else(|| table.path.display().to_string(), |o| o.source.path.clone());
         self.count = RowCount::of(table);
         self.parts.files.push((self.file.clone(), self.before as u64));

@@ -1,13 +1,17 @@
 //! Spilling: the records of a run split by partition in one pass over the files. Each
-//! partition's rows of each file are written to a temporary folder (Parquet: the columns the
-//! run reads, as read, and each row's own row number), so that the partitions are then read in
-//! turn from their own rows, not each from every file. A partition read from its spilled files
-//! is the partition read from the inputs: the same rows, numbers, rejects, files and provenance.
-//! The folder is removed when the [`Spill`] is dropped, whatever happened, and when the run is
-//! interrupted ([`dekking_files::interrupt`]).
+//! partition's rows are written to a file of its own in a temporary folder (Parquet: the columns
+//! the run reads, as read, and each row's own row number), the rows of each records file one
+//! after another in whole row groups, so that the partitions are then read in turn from their
+//! own rows, not each from every file: each records file's rows as a window of that file
+//! ([`dekking_table::Table::window`]). Files whose columns differ in name or type (a CSV file
+//! after a Parquet one) begin a new file per partition (a new segment). A partition read from its
+//! spilled rows is the partition read from the inputs: the same rows, numbers, rejects, files and
+//! provenance. The folder is removed when the [`Spill`] is dropped, whatever happened, and when
+//! the run is interrupted ([`dekking_files::interrupt`]).
 
 use std::fs::File;
 use std::io::BufWriter;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,7 +21,7 @@ use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter, Schema, StatisticsOptions};
 use rayon::prelude::*;
 
-use super::columns::Kept;
+use super::columns::{within_row_limit, Kept};
 use super::files::{read_files, Piece};
 use super::layout::Layout;
 use super::{fields_read, kept_of, same_columns, InputSpec, Needs};
@@ -39,12 +43,31 @@ pub struct Original {
     /// Whether its coordinates were read only for the rows that need them (so are its
     /// spilled rows', whose files would otherwise read them so).
     pub(super) lazy_xy: bool,
+    /// Per partition, the segment holding its rows of this file and their rows there (0-based).
+    windows: Vec<(usize, Range<usize>)>,
 }
 
-/// The records files a partition's spilled rows come from, in reading order
-/// ([`InputSpec::spilled`]).
+/// The records files a partition's spilled rows come from, in reading order, and where its
+/// rows of each are ([`InputSpec::spilled`]).
 #[derive(Debug, Clone)]
-pub struct Spilled(pub Arc<Vec<Original>>);
+pub struct Spilled {
+    /// The records files.
+    pub(super) originals: Arc<Vec<Original>>,
+    /// The partition read.
+    pub(super) index: u32,
+}
+
+impl Spilled {
+    /// Records file `k`.
+    pub(super) fn original(&self, k: usize) -> Option<&Original> {
+        self.originals.get(k)
+    }
+
+    /// The rows of records file `k` in the spilled file `path` (0-based).
+    pub(super) fn window(&self, k: usize) -> Range<usize> {
+        self.originals.get(k).map_or(0..0, |o| o.windows[self.index as usize].1.clone())
+    }
+}
 
 /// A run's records spilled by partition into a temporary folder (removed on drop).
 pub struct Spill {
@@ -56,21 +79,23 @@ pub struct Spill {
 }
 
 impl Spill {
-    /// The input of partition `index`: its spilled files in place of the records.
+    /// The input of partition `index`: its spilled files in place of the records, one per
+    /// records file (the segment holding its rows of that file).
     #[must_use]
     pub fn input(&self, spec: &InputSpec, index: u32) -> InputSpec {
+        let records = self.originals.iter().map(|o| path_of(self.dir.path(), o.windows[index as usize].0, index));
         InputSpec {
-            records: (0..self.originals.len()).map(|f| path_of(self.dir.path(), index, f)).collect(),
+            records: records.collect(),
             partition: Some(Partition { index, count: self.count }),
-            spilled: Some(Spilled(Arc::clone(&self.originals))),
+            spilled: Some(Spilled { originals: Arc::clone(&self.originals), index }),
             ..spec.clone()
         }
     }
 }
 
-/// The spilled file of partition `index` and records file `file`.
-fn path_of(dir: &Path, index: u32, file: usize) -> PathBuf {
-    dir.join(format!("p{index:04}-f{file:05}.parquet"))
+/// The spilled file of segment `segment` and partition `index`.
+fn path_of(dir: &Path, segment: usize, index: u32) -> PathBuf {
+    dir.join(format!("s{segment:04}-p{index:04}.parquet"))
 }
 
 /// Splits the records of `spec` (no universe) into `count` partitions by the hash of their ids
@@ -83,6 +108,7 @@ pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &
     room_for(spec, tmp)?;
     let dir = tempfile::Builder::new().prefix(".dekking-spill-").tempdir_in(tmp).map_err(|e| Error::io(tmp, e))?;
     let held = Held::new(dir.path());
+    let mut segments = Segments { dir: dir.path().to_path_buf(), count, open: None, made: 0 };
     let mut originals = Vec::new();
     let mut current: Option<Writing> = None;
     let extra = fields_read(needs);
@@ -91,7 +117,7 @@ pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &
     read_files(spec, &extra, true, |piece| match piece {
         Piece::File(table, layout) => {
             if let Some(w) = current.take() {
-                originals.push(w.finish()?);
+                originals.push(w.finish(&mut segments)?);
             }
             // The files' columns checked here, where the files are named, as a load does.
             let kept = kept_of(&layout, needs, true);
@@ -99,18 +125,19 @@ pub fn spill(spec: &InputSpec, needs: Needs, count: u32, tmp: &Path, progress: &
                 Some((path, l, k)) => same_columns(&table.path, &layout, kept, l, *k, path)?,
                 None => first = Some((table.path.clone(), layout.clone(), kept)),
             }
-            current = Some(Writing::new(dir.path(), originals.len(), count, table, layout));
+            current = Some(Writing::new(table, layout));
             Ok(())
         }
         Piece::Batch(batch) => {
             let w = current.as_mut().expect("a file is announced before its batches");
             progress.advance(batch.columns.first().map_or(0, Values::len) as u64);
-            w.batch(batch.first_row, batch.columns)
+            w.batch(&mut segments, batch.first_row, batch.columns)
         }
     })?;
     if let Some(w) = current.take() {
-        originals.push(w.finish()?);
+        originals.push(w.finish(&mut segments)?);
     }
+    segments.close()?;
     Ok(Spill { dir, _held: held, count, originals: Arc::new(originals) })
 }
 
@@ -146,44 +173,118 @@ fn fits(tmp: &Path, need: u64, free: u64) -> Result<()> {
     Err(Error::io(tmp, std::io::Error::new(std::io::ErrorKind::StorageFull, why)))
 }
 
-/// One records file being spilled: a writer per partition, opened at its first batch.
+/// The spill's files: a Parquet writer per partition for the segment being written.
+struct Segments {
+    dir: PathBuf,
+    count: u32,
+    open: Option<Segment>,
+    /// The segments begun so far.
+    made: usize,
+}
+
+/// Files of one segment, one per partition, of frames of one schema.
+struct Segment {
+    index: usize,
+    schema: Schema,
+    paths: Vec<PathBuf>,
+    writers: Vec<BatchedWriter<BufWriter<File>>>,
+    /// The rows written to each so far.
+    rows: Vec<usize>,
+}
+
+impl Segments {
+    /// The segment for frames of `schema`: the one being written when its schema is the same,
+    /// else a new one (the last closed).
+    fn for_schema(&mut self, schema: &Schema) -> Result<&mut Segment> {
+        if self.open.as_ref().is_some_and(|s| s.schema != *schema) {
+            self.close()?;
+        }
+        if self.open.is_none() {
+            self.open = Some(self.begin(schema)?);
+        }
+        Ok(self.open.as_mut().expect("just opened"))
+    }
+
+    /// Opens a writer per partition for the next segment, of frames of `schema`.
+    fn begin(&mut self, schema: &Schema) -> Result<Segment> {
+        let index = self.made;
+        let paths: Vec<PathBuf> = (0..self.count).map(|k| path_of(&self.dir, index, k)).collect();
+        let mut writers = Vec::new();
+        for path in &paths {
+            let file = BufWriter::with_capacity(1 << 18, File::create(path).map_err(|e| Error::io(path, e))?);
+            // Written once, read once: fast compression, no statistics.
+            let writer = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Lz4Raw)
+                .with_statistics(StatisticsOptions::empty())
+                .batched(schema)
+                .map_err(|e| Error::table(path, e.to_string()))?;
+            writers.push(writer);
+        }
+        self.made += 1;
+        Ok(Segment { index, schema: schema.clone(), paths, writers, rows: vec![0; self.count as usize] })
+    }
+
+    /// Ends the segment being written, if one is: each file's footer written.
+    fn close(&mut self) -> Result<()> {
+        let Some(segment) = self.open.take() else { return Ok(()) };
+        for (w, path) in segment.writers.into_iter().zip(&segment.paths) {
+            w.finish().map_err(|e| Error::table(path, e.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Segment {
+    /// Writes each partition's frame (those without rows skipped); returns each partition's
+    /// rows of this segment before them.
+    fn write(&mut self, frames: &[DataFrame]) -> Result<Vec<usize>> {
+        let before = self.rows.clone();
+        (self.writers.par_iter_mut().zip(frames.par_iter().zip(&self.paths)).filter(|(_, (df, _))| df.height() > 0))
+            .try_for_each(|(w, (df, path))| w.write_batch(df).map_err(|e| Error::table(path, e.to_string())))?;
+        self.rows.iter_mut().zip(frames).for_each(|(n, df)| *n += df.height());
+        Ok(before)
+    }
+}
+
+/// One records file being spilled into the segment of its columns.
 struct Writing {
     table: Arc<Table>,
     layout: Layout,
-    paths: Vec<PathBuf>,
-    writers: Vec<BatchedWriter<BufWriter<File>>>,
     /// The columns written: each a position among the batch's values (those of
     /// [`Layout::asked`], then the lazy coordinates), once per header column, with its name.
     columns: Vec<(usize, String)>,
     /// Whether each column is written as text, fixed by the first batch: a CSV file's always (a
     /// later batch can hold a cell that is no number), else those not read as numbers.
     as_text: Vec<bool>,
+    /// Per partition, the segment and rows its rows of this file take, once written.
+    windows: Option<Vec<(usize, Range<usize>)>>,
     rows: usize,
 }
 
 impl Writing {
-    /// The spill of `table` (records file number `file`) into `count` partitions in `dir`.
-    fn new(dir: &Path, file: usize, count: u32, table: Arc<Table>, layout: Layout) -> Writing {
-        let paths = (0..count).map(|k| path_of(dir, k, file)).collect();
+    /// The spill of `table`, read with `layout`.
+    fn new(table: Arc<Table>, layout: Layout) -> Writing {
         let mut columns: Vec<(usize, String)> = Vec::new();
         for (k, i) in layout.spilled().into_iter().enumerate() {
             if !columns.iter().any(|(_, name)| *name == table.header[i]) {
                 columns.push((k, table.header[i].clone()));
             }
         }
-        Writing { table, layout, paths, writers: Vec::new(), columns, as_text: Vec::new(), rows: 0 }
+        Writing { table, layout, columns, as_text: Vec::new(), windows: None, rows: 0 }
     }
 
     /// Splits a batch (its rows from `first`, 0-based, the columns of [`Layout::asked`]) by
     /// partition and writes each part.
-    fn batch(&mut self, first: usize, mut values: Vec<Values>) -> Result<()> {
+    fn batch(&mut self, segments: &mut Segments, first: usize, mut values: Vec<Values>) -> Result<()> {
         let n = values.first().map_or(0, Values::len);
+        // Row numbers are spilled as u32, as the loader's slots hold them.
+        within_row_limit(&self.table.path, first + n)?;
         if self.layout.lazy_xy {
             let xy = self.layout.coordinates(&self.table, first..first + n)?;
             values.extend(xy);
         }
         let ids = &values[0];
-        let count = self.paths.len() as u32;
+        let count = segments.count;
         let of: Vec<u32> = (0..n)
             .into_par_iter()
             .with_min_len(1 << 14)
@@ -197,13 +298,11 @@ impl Writing {
         }
         let frames: Vec<DataFrame> =
             held.par_iter().map(|rows| self.part(&values, first, rows)).collect::<Result<_>>()?;
-        if self.writers.is_empty() {
-            self.open(frames[0].schema())?;
-        }
-        self.writers
-            .par_iter_mut()
-            .zip(frames.par_iter().zip(&self.paths))
-            .try_for_each(|(w, (df, path))| w.write_batch(df).map_err(|e| Error::table(path, e.to_string())))?;
+        let segment = segments.for_schema(frames[0].schema())?;
+        let before = segment.write(&frames)?;
+        let at = segment.index;
+        let windows = self.windows.get_or_insert_with(|| before.iter().map(|&b| (at, b..b)).collect());
+        windows.iter_mut().zip(&frames).for_each(|((_, w), df)| w.end += df.height());
         self.rows = first + n;
         Ok(())
     }
@@ -214,40 +313,23 @@ impl Writing {
         let mut cols: Vec<Column> = (self.columns.iter().zip(&self.as_text))
             .map(|((k, name), &text)| values[*k].select(rows).to_column(name, text))
             .collect();
-        cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as u64).collect::<Vec<_>>()));
+        cols.push(Column::new(ROW.into(), rows.iter().map(|&i| (first + i + 1) as u32).collect::<Vec<_>>()));
         let mut df = DataFrame::new_infer_height(cols).map_err(|e| Error::table(&self.table.path, e.to_string()))?;
         df.align_chunks_par();
         Ok(df)
     }
 
-    /// Opens a writer per partition for frames of `schema`.
-    fn open(&mut self, schema: &Schema) -> Result<()> {
-        for path in &self.paths {
-            let file = BufWriter::with_capacity(1 << 18, File::create(path).map_err(|e| Error::io(path, e))?);
-            // Written once, read once: fast compression, no statistics.
-            let writer = ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Lz4Raw)
-                .with_statistics(StatisticsOptions::empty())
-                .batched(schema)
-                .map_err(|e| Error::table(path, e.to_string()))?;
-            self.writers.push(writer);
-        }
-        Ok(())
-    }
-
-    /// Ends the file: every partition's part written (an empty one for a file without rows),
-    /// and the file as read.
-    fn finish(mut self) -> Result<Original> {
-        if self.writers.is_empty() {
+    /// Ends the file: the rows its partitions took (a file without rows takes none, in a
+    /// segment of its columns), and the file as read.
+    fn finish(mut self, segments: &mut Segments) -> Result<Original> {
+        if self.windows.is_none() {
             let empty = vec![Values::empty(); self.layout.asked().len()];
-            self.batch(0, empty)?;
-        }
-        for (w, path) in self.writers.iter().zip(&self.paths) {
-            w.finish().map_err(|e| Error::table(path, e.to_string()))?;
+            self.batch(segments, 0, empty)?;
         }
         let rows = self.table.rows_known().unwrap_or(self.rows);
         let source = self.layout.source(&self.table, "records", rows);
-        Ok(Original { rows: rows as u64, source, lazy_xy: self.layout.lazy_xy })
+        let windows = self.windows.unwrap_or_default();
+        Ok(Original { rows: rows as u64, source, lazy_xy: self.layout.lazy_xy, windows })
     }
 }
 

@@ -681,7 +681,8 @@ fn a_partition_holds_its_own_rows_only() {
 /// A partition read from its spilled rows is the partition read from the files: the same
 /// records, row numbers, addresses, rejects (named by their own file and row), row accounting,
 /// files and provenance. Two CSV files (bad rows, a filter, a record condition, upload speeds and
-/// technologies) and a Parquet file whose coordinates are read only for rows without a code.
+/// technologies) with an empty one between them, and a Parquet file whose coordinates are read
+/// only for rows without a code.
 #[test]
 fn spilled_partitions_are_the_partitions_read_from_the_files() {
     use polars::prelude::{Column, DataFrame, ParquetWriter};
@@ -710,6 +711,9 @@ fn spilled_partitions_are_the_partitions_read_from_the_files() {
     .unwrap();
     ParquetWriter::new(std::fs::File::create(&pq).unwrap()).finish(&mut df).unwrap();
     files.push(pq);
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, format!("{head}\n")).unwrap();
+    files.insert(1, empty);
     let spec = InputSpec {
         filters: vec![RowFilter::parse("soort=R").unwrap()],
         condition: RowFilter::parse("ll=1"),
@@ -736,6 +740,8 @@ fn spilled_partitions_are_the_partitions_read_from_the_files() {
         .filter_map(|e| e.ok())
         .find(|e| e.file_name().to_string_lossy().starts_with(".dekking-spill-"));
     let folder = folder.expect("the spill's folder").path();
+    // The CSV files (one empty) in one file per partition, the Parquet file's numbers in another.
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2 * n as usize);
     drop(spill);
     assert!(!folder.exists(), "the spill's folder is removed with it");
 }
