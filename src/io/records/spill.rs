@@ -63,7 +63,7 @@ impl Spilled {
         self.originals.get(k)
     }
 
-    /// The rows of records file `k` in the spilled file `path` (0-based).
+    /// The rows of records file `k` in the spilled file holding them (0-based).
     pub(super) fn window(&self, k: usize) -> Range<usize> {
         self.originals.get(k).map_or(0..0, |o| o.windows[self.index as usize].1.clone())
     }
