@@ -328,7 +328,7 @@ impl Writing {
         }
         let rows = self.table.rows_known().unwrap_or(self.rows);
         let source = self.layout.source(&self.table, "records", rows);
-        let windows = self.windows.unwrap_or_default();
+        let windows = self.windows.expect("a written batch, empty or not, places the file's rows");
         Ok(Original { rows: rows as u64, source, lazy_xy: self.layout.lazy_xy, windows })
     }
 }
